@@ -1,0 +1,29 @@
+# The README's commands. Each runs scripts/setup.sh first, so a fresh machine needs nothing else.
+BUILD_DIR ?= build
+DATA_DIR ?= data
+LISTEN ?= 127.0.0.1:8080
+JOBS ?= $(shell nproc)
+
+.PHONY: run test bench build setup configure clean
+
+setup:
+	@bash scripts/setup.sh
+
+configure: setup
+	@test -f $(BUILD_DIR)/build.ninja || cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p $(DATA_DIR)
+	$(BUILD_DIR)/src/cli/pond serve --data $(DATA_DIR) --listen $(LISTEN)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD_DIR)/bench/ingest_bench
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything pond's build, tests, benchmarks and console need on a fresh Debian 12
+# machine (as root, or with sudo). Idempotent: a second run installs nothing and takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost-dev libsimdjson-dev libroaring-dev libsqlite3-dev sqlite3 libpq-dev
+  libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev nlohmann-json3-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Node and npm: the base image ships them (NodeSource build, which conflicts with Debian's npm);
+# a machine without them gets Debian's.
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Real SDK clients for the ingest tests (tests/sdk); npm ci only when the lock changed.
+npm_install() {
+  local dir=$1
+  [ -f "$dir/package-lock.json" ] || return 0
+  local stamp="$dir/node_modules/.pond-lock-sha"
+  local want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
+npm_install tests/sdk
+
+echo "setup: ok"

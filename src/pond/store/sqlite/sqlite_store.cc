@@ -1,0 +1,638 @@
+#include "pond/store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <map>
+#include <mutex>
+
+namespace pond {
+namespace {
+
+// Each entry moves the schema one version up. Never edit a released entry: append a new one.
+const char* const kMigrations[] = {
+    // 1: the event log, its projections and configuration.
+    R"sql(
+CREATE TABLE workspaces (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, utc_offset_seconds INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, message_id TEXT NOT NULL,
+  type INTEGER NOT NULL, name TEXT NOT NULL, user_id TEXT NOT NULL, anonymous_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL, timestamp INTEGER NOT NULL, received_at INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL, identities TEXT NOT NULL, properties TEXT NOT NULL,
+  traits TEXT NOT NULL, context TEXT NOT NULL);
+CREATE UNIQUE INDEX events_by_message ON events (workspace_id, message_id);
+CREATE TABLE customers (
+  workspace_id TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL,
+  traits TEXT NOT NULL, merged_into TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (workspace_id, id));
+CREATE TABLE identities (
+  workspace_id TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
+  customer_id TEXT NOT NULL, PRIMARY KEY (workspace_id, kind, value));
+CREATE INDEX identities_by_customer ON identities (workspace_id, customer_id);
+CREATE TABLE merges (
+  workspace_id TEXT NOT NULL, from_customer TEXT NOT NULL, into_customer TEXT NOT NULL,
+  event_seq INTEGER NOT NULL, merged_at INTEGER NOT NULL, reason_kind INTEGER NOT NULL,
+  reason_value TEXT NOT NULL);
+CREATE INDEX merges_by_into ON merges (workspace_id, into_customer);
+CREATE TABLE orders (
+  workspace_id TEXT NOT NULL, order_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+  paid_at INTEGER NOT NULL, total_fen INTEGER NOT NULL, discount_fen INTEGER NOT NULL,
+  currency TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (workspace_id, order_id));
+CREATE INDEX orders_by_customer ON orders (workspace_id, customer_id);
+CREATE TABLE order_items (
+  workspace_id TEXT NOT NULL, order_id TEXT NOT NULL, line INTEGER NOT NULL,
+  sku TEXT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL, quantity INTEGER NOT NULL,
+  unit_price_fen INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, order_id, line));
+CREATE TABLE refunds (
+  workspace_id TEXT NOT NULL, refund_id TEXT NOT NULL, order_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL, refunded_at INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
+  reason TEXT NOT NULL, PRIMARY KEY (workspace_id, refund_id));
+CREATE INDEX refunds_by_customer ON refunds (workspace_id, customer_id);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind INTEGER NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+CREATE TABLE channels (
+  workspace_id TEXT NOT NULL, id TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+  kind INTEGER NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, id));
+CREATE UNIQUE INDEX channels_by_code ON channels (workspace_id, code);
+CREATE TABLE channel_spend (
+  workspace_id TEXT NOT NULL, channel_id TEXT NOT NULL, day TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL, PRIMARY KEY (workspace_id, channel_id, day));
+CREATE TABLE staff_accounts (
+  workspace_id TEXT NOT NULL, id TEXT NOT NULL, kind INTEGER NOT NULL, name TEXT NOT NULL,
+  persona TEXT NOT NULL, friend_capacity INTEGER NOT NULL, daily_add_limit INTEGER NOT NULL,
+  wecom_userid TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, id));
+)sql",
+};
+
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// A prepared statement, reset and cleared every time it is taken.
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(s_); }
+  int64_t Int(int col) { return sqlite3_column_int64(s_, col); }
+  std::string Text(int col) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return p ? std::string(p, sqlite3_column_bytes(s_, col)) : std::string();
+  }
+  ~Stmt() { sqlite3_reset(s_); }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+// One connection with its statement cache.
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (db_) sqlite3_close(db_);
+  }
+  Status Open(const std::string& path, int flags) {
+    if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      return Status::Unavailable("cannot open store " + path + ": " + Error());
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    return Status::Ok();
+  }
+  std::string Error() const { return db_ ? sqlite3_errmsg(db_) : "out of memory"; }
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : Error();
+      sqlite3_free(err);
+      return Status::Internal(std::string("store: ") + msg);
+    }
+    return Status::Ok();
+  }
+  Result<Stmt> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+          SQLITE_OK) {
+        return Status::Internal("store: prepare failed: " + Error());
+      }
+      it = cache_.emplace(sql, stmt).first;
+    }
+    return Stmt(it->second);
+  }
+  // Runs a statement that returns no rows.
+  Status Done(Stmt& stmt) {
+    int rc = stmt.Step();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+      return Status::Internal("store: " + Error());
+    }
+    return Status::Ok();
+  }
+  sqlite3* db() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  Status Open(const StoreOptions& options) {
+    RETURN_IF_ERROR(writer_.Open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+    RETURN_IF_ERROR(writer_.Exec("PRAGMA journal_mode=WAL"));
+    RETURN_IF_ERROR(writer_.Exec(options.durability == Durability::kPowerLoss
+                                     ? "PRAGMA synchronous=FULL"
+                                     : "PRAGMA synchronous=NORMAL"));
+    RETURN_IF_ERROR(writer_.Exec("PRAGMA cache_size=-65536"));  // 64 MiB
+    RETURN_IF_ERROR(Migrate());
+    RETURN_IF_ERROR(reader_.Open(path_, SQLITE_OPEN_READONLY));
+    return Status::Ok();
+  }
+
+  Status Migrate() {
+    RETURN_IF_ERROR(writer_.Exec("BEGIN IMMEDIATE"));
+    Status s = MigrateInTransaction();
+    if (!s.ok()) {
+      (void)writer_.Exec("ROLLBACK");
+      return s;
+    }
+    return writer_.Exec("COMMIT");
+  }
+
+  Status MigrateInTransaction() {
+    RETURN_IF_ERROR(
+        writer_.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+    int version = 0;
+    {
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("SELECT MAX(version) FROM schema_version"));
+      if (q.Step() == SQLITE_ROW) version = static_cast<int>(q.Int(0));
+    }
+    if (version > kSchemaVersion) {
+      return Status::FailedPrecondition("store " + path_ + " has schema version " +
+                                        std::to_string(version) + ", newer than this pond (" +
+                                        std::to_string(kSchemaVersion) + ")");
+    }
+    for (int v = version; v < kSchemaVersion; ++v) {
+      RETURN_IF_ERROR(writer_.Exec(kMigrations[v]));
+      ASSIGN_OR_RETURN(Stmt ins, writer_.Prepare("INSERT INTO schema_version VALUES (?)"));
+      ins.Bind(1, v + 1);
+      RETURN_IF_ERROR(writer_.Done(ins));
+    }
+    return Status::Ok();
+  }
+
+  Status Commit(const CommitBatch& b) override {
+    std::lock_guard lock(writer_mu_);
+    RETURN_IF_ERROR(writer_.Exec("BEGIN IMMEDIATE"));
+    Status s = CommitInTransaction(b);
+    if (!s.ok()) {
+      (void)writer_.Exec("ROLLBACK");
+      return s;
+    }
+    return writer_.Exec("COMMIT");
+  }
+
+  Status CommitInTransaction(const CommitBatch& b) {
+    const std::string& ws = b.workspace_id;
+    for (const Customer& c : b.new_customers) {
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO customers (workspace_id, id, "
+                                               "created_at, traits) VALUES (?,?,?,?)"));
+      q.Bind(1, ws).Bind(2, c.id).Bind(3, c.created_at).Bind(4, c.traits);
+      RETURN_IF_ERROR(writer_.Done(q));
+    }
+    for (const IdentityLink& l : b.new_identities) {
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR REPLACE INTO identities VALUES (?,?,?,?)"));
+      q.Bind(1, ws).Bind(2, static_cast<int64_t>(l.identity.kind)).Bind(3, l.identity.value);
+      q.Bind(4, l.customer_id);
+      RETURN_IF_ERROR(writer_.Done(q));
+    }
+    for (const Event& e : b.events) {
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare(
+                                   "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      q.Bind(1, e.seq).Bind(2, ws).Bind(3, e.message_id).Bind(4, static_cast<int64_t>(e.type));
+      q.Bind(5, e.name).Bind(6, e.user_id).Bind(7, e.anonymous_id).Bind(8, e.customer_id);
+      q.Bind(9, e.timestamp).Bind(10, e.received_at).Bind(11, e.amount_fen);
+      std::string ids = EncodeIdentities(e.identities);
+      q.Bind(12, ids).Bind(13, e.properties).Bind(14, e.traits).Bind(15, e.context);
+      int rc = q.Step();
+      if (rc == SQLITE_CONSTRAINT) {
+        return Status(StatusCode::kAlreadyExists, "store: duplicate messageId " + e.message_id);
+      }
+      if (rc != SQLITE_DONE) return Status::Internal("store: " + writer_.Error());
+    }
+    for (const Order& o : b.orders) {
+      ASSIGN_OR_RETURN(Stmt q,
+                       writer_.Prepare("INSERT OR IGNORE INTO orders VALUES (?,?,?,?,?,?,?,?)"));
+      q.Bind(1, ws).Bind(2, o.order_id).Bind(3, o.customer_id).Bind(4, o.paid_at);
+      q.Bind(5, o.total_fen).Bind(6, o.discount_fen).Bind(7, o.currency).Bind(8, o.source);
+      RETURN_IF_ERROR(writer_.Done(q));
+      for (size_t i = 0; i < o.items.size(); ++i) {
+        const LineItem& li = o.items[i];
+        ASSIGN_OR_RETURN(Stmt qi, writer_.Prepare("INSERT OR IGNORE INTO order_items VALUES "
+                                                  "(?,?,?,?,?,?,?,?,?)"));
+        qi.Bind(1, ws).Bind(2, o.order_id).Bind(3, static_cast<int64_t>(i)).Bind(4, li.sku);
+        qi.Bind(5, li.name).Bind(6, li.category).Bind(7, li.quantity);
+        qi.Bind(8, li.unit_price_fen).Bind(9, li.amount_fen);
+        RETURN_IF_ERROR(writer_.Done(qi));
+      }
+    }
+    for (const Refund& r : b.refunds) {
+      ASSIGN_OR_RETURN(Stmt q,
+                       writer_.Prepare("INSERT OR IGNORE INTO refunds VALUES (?,?,?,?,?,?,?)"));
+      q.Bind(1, ws).Bind(2, r.refund_id).Bind(3, r.order_id).Bind(4, r.customer_id);
+      q.Bind(5, r.refunded_at).Bind(6, r.amount_fen).Bind(7, r.reason);
+      RETURN_IF_ERROR(writer_.Done(q));
+    }
+    for (const TraitUpdate& t : b.trait_updates) {
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("UPDATE customers SET traits = ? "
+                                               "WHERE workspace_id = ? AND id = ?"));
+      q.Bind(1, t.traits).Bind(2, ws).Bind(3, t.customer_id);
+      RETURN_IF_ERROR(writer_.Done(q));
+    }
+    for (const Merge& m : b.merges) RETURN_IF_ERROR(ApplyMerge(ws, m));
+    return Status::Ok();
+  }
+
+  Status ApplyMerge(const std::string& ws, const Merge& m) {
+    static const char* const kMoves[] = {
+        "UPDATE identities SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
+        "UPDATE orders SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
+        "UPDATE refunds SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
+        "UPDATE customers SET merged_into = ?1 WHERE workspace_id = ?2 AND id = ?3",
+        // Profiles merged into `from` earlier now point at the survivor directly.
+        "UPDATE customers SET merged_into = ?1 WHERE workspace_id = ?2 AND merged_into = ?3",
+        "UPDATE merges SET into_customer = ?1 WHERE workspace_id = ?2 AND into_customer = ?3",
+    };
+    for (const char* sql : kMoves) {
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare(sql));
+      q.Bind(1, m.into_customer).Bind(2, ws).Bind(3, m.from_customer);
+      RETURN_IF_ERROR(writer_.Done(q));
+    }
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO merges VALUES (?,?,?,?,?,?,?)"));
+    q.Bind(1, ws).Bind(2, m.from_customer).Bind(3, m.into_customer).Bind(4, m.event_seq);
+    q.Bind(5, m.merged_at).Bind(6, static_cast<int64_t>(m.reason.kind)).Bind(7, m.reason.value);
+    return writer_.Done(q);
+  }
+
+  Result<int64_t> LastEventSeq() override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM events"));
+    if (q.Step() != SQLITE_ROW) return Status::Internal("store: " + reader_.Error());
+    return q.Int(0);
+  }
+
+  static Event ReadEvent(Stmt& q, int first) {
+    Event e;
+    e.seq = q.Int(first);
+    e.message_id = q.Text(first + 1);
+    e.type = static_cast<EventType>(q.Int(first + 2));
+    e.name = q.Text(first + 3);
+    e.user_id = q.Text(first + 4);
+    e.anonymous_id = q.Text(first + 5);
+    e.customer_id = q.Text(first + 6);
+    e.timestamp = q.Int(first + 7);
+    e.received_at = q.Int(first + 8);
+    e.amount_fen = q.Int(first + 9);
+    e.identities = DecodeIdentities(q.Text(first + 10));
+    e.properties = q.Text(first + 11);
+    e.traits = q.Text(first + 12);
+    e.context = q.Text(first + 13);
+    return e;
+  }
+
+  Status ScanEvents(int64_t after_seq, const EventVisitor& fn) override {
+    // A dedicated connection: a scan of millions of rows must not hold the reader's mutex.
+    Connection scan;
+    RETURN_IF_ERROR(scan.Open(path_, SQLITE_OPEN_READONLY));
+    ASSIGN_OR_RETURN(Stmt q,
+                     scan.Prepare("SELECT workspace_id, seq, message_id, type, name, user_id, "
+                                  "anonymous_id, customer_id, timestamp, received_at, amount_fen, "
+                                  "identities, properties, traits, context FROM events "
+                                  "WHERE seq > ? ORDER BY seq"));
+    q.Bind(1, after_seq);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      std::string ws = q.Text(0);
+      RETURN_IF_ERROR(fn(ws, ReadEvent(q, 1)));
+    }
+    if (rc != SQLITE_DONE) return Status::Internal("store: " + scan.Error());
+    return Status::Ok();
+  }
+
+  Result<std::vector<Event>> EventsBySeq(std::span<const int64_t> seqs) override {
+    std::lock_guard lock(reader_mu_);
+    std::vector<Event> out;
+    out.reserve(seqs.size());
+    for (int64_t seq : seqs) {
+      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
+                                   "SELECT seq, message_id, type, name, user_id, anonymous_id, "
+                                   "customer_id, timestamp, received_at, amount_fen, identities, "
+                                   "properties, traits, context FROM events WHERE seq = ?"));
+      q.Bind(1, seq);
+      if (q.Step() == SQLITE_ROW) out.push_back(ReadEvent(q, 0));
+    }
+    return out;
+  }
+
+  Result<bool> HasMessageId(const std::string& ws, const std::string& message_id) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT 1 FROM events WHERE workspace_id = ? "
+                                             "AND message_id = ?"));
+    q.Bind(1, ws).Bind(2, message_id);
+    return q.Step() == SQLITE_ROW;
+  }
+
+  Result<std::optional<Customer>> GetCustomer(const std::string& ws,
+                                              const std::string& id) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT created_at, traits, merged_into FROM "
+                                             "customers WHERE workspace_id = ? AND id = ?"));
+    q.Bind(1, ws).Bind(2, id);
+    if (q.Step() != SQLITE_ROW) return std::optional<Customer>();
+    Customer c;
+    c.id = id;
+    c.created_at = q.Int(0);
+    c.traits = q.Text(1);
+    c.merged_into = q.Text(2);
+    return std::optional<Customer>(std::move(c));
+  }
+
+  Result<std::vector<Identity>> IdentitiesOf(const std::string& ws,
+                                             const std::string& customer) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT kind, value FROM identities WHERE "
+                                             "workspace_id = ? AND customer_id = ? "
+                                             "ORDER BY kind, value"));
+    q.Bind(1, ws).Bind(2, customer);
+    std::vector<Identity> out;
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back({static_cast<IdentityKind>(q.Int(0)), q.Text(1)});
+    }
+    return out;
+  }
+
+  Result<std::vector<Merge>> MergesInto(const std::string& ws,
+                                        const std::string& customer) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT from_customer, into_customer, event_seq, "
+                                             "merged_at, reason_kind, reason_value FROM merges "
+                                             "WHERE workspace_id = ? AND into_customer = ? "
+                                             "ORDER BY event_seq"));
+    q.Bind(1, ws).Bind(2, customer);
+    std::vector<Merge> out;
+    while (q.Step() == SQLITE_ROW) {
+      Merge m;
+      m.from_customer = q.Text(0);
+      m.into_customer = q.Text(1);
+      m.event_seq = q.Int(2);
+      m.merged_at = q.Int(3);
+      m.reason = {static_cast<IdentityKind>(q.Int(4)), q.Text(5)};
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
+  Result<std::vector<Order>> OrdersOf(const std::string& ws,
+                                      const std::string& customer) override {
+    std::lock_guard lock(reader_mu_);
+    std::vector<Order> out;
+    {
+      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
+                                   "SELECT order_id, paid_at, total_fen, discount_fen, currency, "
+                                   "source FROM orders WHERE workspace_id = ? AND customer_id = ? "
+                                   "ORDER BY paid_at, order_id"));
+      q.Bind(1, ws).Bind(2, customer);
+      while (q.Step() == SQLITE_ROW) {
+        Order o;
+        o.order_id = q.Text(0);
+        o.customer_id = customer;
+        o.paid_at = q.Int(1);
+        o.total_fen = q.Int(2);
+        o.discount_fen = q.Int(3);
+        o.currency = q.Text(4);
+        o.source = q.Text(5);
+        out.push_back(std::move(o));
+      }
+    }
+    for (Order& o : out) {
+      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
+                                   "SELECT sku, name, category, quantity, unit_price_fen, "
+                                   "amount_fen FROM order_items WHERE workspace_id = ? AND "
+                                   "order_id = ? ORDER BY line"));
+      q.Bind(1, ws).Bind(2, o.order_id);
+      while (q.Step() == SQLITE_ROW) {
+        o.items.push_back({q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4), q.Int(5)});
+      }
+    }
+    return out;
+  }
+
+  Result<std::vector<Refund>> RefundsOf(const std::string& ws,
+                                        const std::string& customer) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
+                                 "SELECT refund_id, order_id, refunded_at, amount_fen, reason "
+                                 "FROM refunds WHERE workspace_id = ? AND customer_id = ? "
+                                 "ORDER BY refunded_at, refund_id"));
+    q.Bind(1, ws).Bind(2, customer);
+    std::vector<Refund> out;
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back({q.Text(0), q.Text(1), customer, q.Int(2), q.Int(3), q.Text(4)});
+    }
+    return out;
+  }
+
+  Result<StoreStats> Stats(const std::string& ws) override {
+    std::lock_guard lock(reader_mu_);
+    StoreStats st;
+    struct Count {
+      const char* sql;
+      int64_t* out;
+    } counts[] = {
+        {"SELECT COUNT(*) FROM events WHERE workspace_id = ?", &st.events},
+        {"SELECT COUNT(*) FROM customers WHERE workspace_id = ? AND merged_into = ''",
+         &st.customers},
+        {"SELECT COUNT(*) FROM identities WHERE workspace_id = ?", &st.identities},
+        {"SELECT COUNT(*) FROM merges WHERE workspace_id = ?", &st.merges},
+        {"SELECT COUNT(*) FROM orders WHERE workspace_id = ?", &st.orders},
+        {"SELECT COUNT(*) FROM refunds WHERE workspace_id = ?", &st.refunds},
+    };
+    for (const Count& c : counts) {
+      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(c.sql));
+      q.Bind(1, ws);
+      if (q.Step() == SQLITE_ROW) *c.out = q.Int(0);
+    }
+    st.bytes = FileBytes();
+    return st;
+  }
+
+  int64_t FileBytes() const {
+    int64_t total = 0;
+    for (const std::string& p : {path_, path_ + "-wal"}) {
+      struct stat sb;
+      if (stat(p.c_str(), &sb) == 0) total += sb.st_size;
+    }
+    return total;
+  }
+
+  // --- configuration -------------------------------------------------------------------
+  Status PutWorkspace(const Workspace& w) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR REPLACE INTO workspaces VALUES (?,?,?,?)"));
+    q.Bind(1, w.id).Bind(2, w.name).Bind(3, w.utc_offset_seconds).Bind(4, w.created_at);
+    return writer_.Done(q);
+  }
+
+  Result<std::vector<Workspace>> ListWorkspaces() override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, name, utc_offset_seconds, created_at "
+                                             "FROM workspaces ORDER BY id"));
+    std::vector<Workspace> out;
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back({q.Text(0), q.Text(1), static_cast<int>(q.Int(2)), q.Int(3)});
+    }
+    return out;
+  }
+
+  Status PutApiKey(const ApiKey& k) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO api_keys VALUES (?,?,?,?,?)"));
+    q.Bind(1, k.id).Bind(2, k.workspace_id).Bind(3, static_cast<int64_t>(k.kind));
+    q.Bind(4, k.secret_hash).Bind(5, k.created_at);
+    return writer_.Done(q);
+  }
+
+  static ApiKey ReadKey(Stmt& q) {
+    return {q.Text(0), q.Text(1), static_cast<KeyKind>(q.Int(2)), q.Text(3), q.Int(4)};
+  }
+
+  Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& hash) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, workspace_id, kind, secret_hash, "
+                                             "created_at FROM api_keys WHERE secret_hash = ?"));
+    q.Bind(1, hash);
+    if (q.Step() != SQLITE_ROW) return std::optional<ApiKey>();
+    return std::optional<ApiKey>(ReadKey(q));
+  }
+
+  Result<std::vector<ApiKey>> ListApiKeys(const std::string& ws) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, workspace_id, kind, secret_hash, "
+                                             "created_at FROM api_keys WHERE workspace_id = ? "
+                                             "ORDER BY created_at, id"));
+    q.Bind(1, ws);
+    std::vector<ApiKey> out;
+    while (q.Step() == SQLITE_ROW) out.push_back(ReadKey(q));
+    return out;
+  }
+
+  Status PutChannel(const std::string& ws, const Channel& c) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO channels VALUES (?,?,?,?,?,?) "
+                                             "ON CONFLICT (workspace_id, id) DO UPDATE SET "
+                                             "code = excluded.code, name = excluded.name, "
+                                             "kind = excluded.kind"));
+    q.Bind(1, ws).Bind(2, c.id).Bind(3, c.code).Bind(4, c.name);
+    q.Bind(5, static_cast<int64_t>(c.kind)).Bind(6, c.created_at);
+    int rc = q.Step();
+    if (rc == SQLITE_CONSTRAINT) {
+      return Status::AlreadyExists("a channel with code \"" + c.code + "\" already exists");
+    }
+    if (rc != SQLITE_DONE) return Status::Internal("store: " + writer_.Error());
+    return Status::Ok();
+  }
+
+  Result<std::vector<Channel>> ListChannels(const std::string& ws) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, code, name, kind, created_at FROM "
+                                             "channels WHERE workspace_id = ? ORDER BY "
+                                             "created_at, id"));
+    q.Bind(1, ws);
+    std::vector<Channel> out;
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back({q.Text(0), q.Text(1), q.Text(2), static_cast<ChannelKind>(q.Int(3)),
+                     q.Int(4)});
+    }
+    return out;
+  }
+
+  Status PutChannelSpend(const std::string& ws, const ChannelSpend& s) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR REPLACE INTO channel_spend VALUES "
+                                             "(?,?,?,?)"));
+    q.Bind(1, ws).Bind(2, s.channel_id).Bind(3, s.day).Bind(4, s.amount_fen);
+    return writer_.Done(q);
+  }
+
+  Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& ws,
+                                                     const std::string& channel_id) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT channel_id, day, amount_fen FROM "
+                                             "channel_spend WHERE workspace_id = ? AND "
+                                             "channel_id = ? ORDER BY day"));
+    q.Bind(1, ws).Bind(2, channel_id);
+    std::vector<ChannelSpend> out;
+    while (q.Step() == SQLITE_ROW) out.push_back({q.Text(0), q.Text(1), q.Int(2)});
+    return out;
+  }
+
+  Status PutStaffAccount(const std::string& ws, const StaffAccount& s) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR REPLACE INTO staff_accounts VALUES "
+                                             "(?,?,?,?,?,?,?,?,?)"));
+    q.Bind(1, ws).Bind(2, s.id).Bind(3, static_cast<int64_t>(s.kind)).Bind(4, s.name);
+    q.Bind(5, s.persona).Bind(6, s.friend_capacity).Bind(7, s.daily_add_limit);
+    q.Bind(8, s.wecom_userid).Bind(9, s.created_at);
+    return writer_.Done(q);
+  }
+
+  Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& ws) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, kind, name, persona, friend_capacity, "
+                                             "daily_add_limit, wecom_userid, created_at FROM "
+                                             "staff_accounts WHERE workspace_id = ? ORDER BY id"));
+    q.Bind(1, ws);
+    std::vector<StaffAccount> out;
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back({q.Text(0), static_cast<StaffKind>(q.Int(1)), q.Text(2), q.Text(3), q.Int(4),
+                     q.Int(5), q.Text(6), q.Int(7)});
+    }
+    return out;
+  }
+
+ private:
+  std::string path_;
+  std::mutex writer_mu_;
+  Connection writer_;  // GUARDED_BY(writer_mu_)
+  std::mutex reader_mu_;
+  Connection reader_;  // GUARDED_BY(reader_mu_)
+};
+
+}  // namespace
+
+int SqliteSchemaVersion() { return kSchemaVersion; }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options) {
+  auto store = std::make_unique<SqliteStore>(path);
+  RETURN_IF_ERROR(store->Open(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace pond

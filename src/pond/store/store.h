@@ -1,0 +1,124 @@
+// Store: where everything pond acknowledges lives durably. The engine writes through it one
+// transaction per submitted batch and rebuilds its in-memory state from it on start.
+//
+// The events table is the source of truth; customers, identities, merges, orders and refunds are
+// projections the engine writes in the same transaction, so other tools can query them and
+// profiles can be read without replaying. Configuration (workspaces, keys, channels, staff) is
+// written directly.
+//
+// Implementations: SqliteStore (store/sqlite/, the default) and, for teams running several nodes,
+// a PostgreSQL store implementing the same interface. No SQL dialect leaks out of this header.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "pond/base/status.h"
+#include "pond/model/customer.h"
+#include "pond/model/event.h"
+#include "pond/model/order.h"
+#include "pond/model/workspace.h"
+
+namespace pond {
+
+// A customer's traits after an identify merged new values in.
+struct TraitUpdate {
+  std::string customer_id;
+  std::string traits;  // the whole JSON object
+};
+
+// An identity now attached to a customer.
+struct IdentityLink {
+  Identity identity;
+  std::string customer_id;
+};
+
+// Everything one Engine::submit writes. Committed atomically: all of it or none of it.
+struct CommitBatch {
+  std::string workspace_id;
+  std::vector<Event> events;  // seq assigned, customer_id resolved
+  std::vector<Customer> new_customers;
+  std::vector<IdentityLink> new_identities;
+  std::vector<TraitUpdate> trait_updates;
+  std::vector<Merge> merges;  // applied in order: identities, orders, refunds move to `into`
+  std::vector<Order> orders;
+  std::vector<Refund> refunds;
+};
+
+struct StoreStats {
+  int64_t events = 0;
+  int64_t customers = 0;  // live (not merged away)
+  int64_t identities = 0;
+  int64_t merges = 0;
+  int64_t orders = 0;
+  int64_t refunds = 0;
+  int64_t bytes = 0;  // on disk
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- the event log and its projections -------------------------------------------------
+  virtual Status Commit(const CommitBatch& batch) = 0;
+  virtual Result<int64_t> LastEventSeq() = 0;
+  // Calls `fn` for every event with seq > after_seq, in seq order, across workspaces. The
+  // event's workspace is passed alongside. Stops at the first error `fn` returns.
+  using EventVisitor = std::function<Status(const std::string& workspace_id, Event&& event)>;
+  virtual Status ScanEvents(int64_t after_seq, const EventVisitor& fn) = 0;
+  virtual Result<std::vector<Event>> EventsBySeq(std::span<const int64_t> seqs) = 0;
+  virtual Result<bool> HasMessageId(const std::string& workspace_id,
+                                    const std::string& message_id) = 0;
+
+  virtual Result<std::optional<Customer>> GetCustomer(const std::string& workspace_id,
+                                                      const std::string& customer_id) = 0;
+  virtual Result<std::vector<Identity>> IdentitiesOf(const std::string& workspace_id,
+                                                     const std::string& customer_id) = 0;
+  virtual Result<std::vector<Merge>> MergesInto(const std::string& workspace_id,
+                                                const std::string& customer_id) = 0;
+  virtual Result<std::vector<Order>> OrdersOf(const std::string& workspace_id,
+                                              const std::string& customer_id) = 0;
+  virtual Result<std::vector<Refund>> RefundsOf(const std::string& workspace_id,
+                                                const std::string& customer_id) = 0;
+  virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;
+
+  // --- configuration ---------------------------------------------------------------------
+  virtual Status PutWorkspace(const Workspace& ws) = 0;  // insert or replace
+  virtual Result<std::vector<Workspace>> ListWorkspaces() = 0;
+  virtual Status PutApiKey(const ApiKey& key) = 0;
+  virtual Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& secret_hash) = 0;
+  virtual Result<std::vector<ApiKey>> ListApiKeys(const std::string& workspace_id) = 0;
+  virtual Status PutChannel(const std::string& workspace_id, const Channel& channel) = 0;
+  virtual Result<std::vector<Channel>> ListChannels(const std::string& workspace_id) = 0;
+  virtual Status PutChannelSpend(const std::string& workspace_id, const ChannelSpend& spend) = 0;
+  virtual Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& workspace_id,
+                                                             const std::string& channel_id) = 0;
+  virtual Status PutStaffAccount(const std::string& workspace_id, const StaffAccount& staff) = 0;
+  virtual Result<std::vector<StaffAccount>> ListStaffAccounts(
+      const std::string& workspace_id) = 0;
+};
+
+// How hard a commit waits for the disk.
+enum class Durability {
+  kProcessCrash,  // survives kill -9 of pond (SQLite WAL + synchronous=NORMAL); the default
+  kPowerLoss,     // survives power loss too (synchronous=FULL), at a cost in throughput
+};
+
+struct StoreOptions {
+  Durability durability = Durability::kProcessCrash;
+};
+
+// Opens (creating if needed) the SQLite store at `path` and brings its schema up to date.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options = {});
+
+// Identities as stored in an event row: "kind:value" joined by '\x1f'.
+std::string EncodeIdentities(const std::vector<Identity>& identities);
+std::vector<Identity> DecodeIdentities(std::string_view encoded);
+
+}  // namespace pond
