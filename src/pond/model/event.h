@@ -34,6 +34,7 @@ struct Event {
   // properties, alias previousId), already normalised.
   std::vector<Identity> identities;
   // For order_paid: the order total paid; for order_refunded: the amount refunded. 0 otherwise.
+  // Kept as sent; the engine counts an order or refund once per order_id / refund_id.
   int64_t amount_fen = 0;
   std::optional<Order> order;    // order_paid, parsed from properties
   std::optional<Refund> refund;  // order_refunded, parsed from properties

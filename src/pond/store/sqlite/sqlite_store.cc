@@ -20,8 +20,8 @@ CREATE TABLE events (
   seq INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, message_id TEXT NOT NULL,
   type INTEGER NOT NULL, name TEXT NOT NULL, user_id TEXT NOT NULL, anonymous_id TEXT NOT NULL,
   customer_id TEXT NOT NULL, timestamp INTEGER NOT NULL, received_at INTEGER NOT NULL,
-  amount_fen INTEGER NOT NULL, identities TEXT NOT NULL, properties TEXT NOT NULL,
-  traits TEXT NOT NULL, context TEXT NOT NULL);
+  amount_fen INTEGER NOT NULL, order_ref TEXT NOT NULL, identities TEXT NOT NULL,
+  properties TEXT NOT NULL, traits TEXT NOT NULL, context TEXT NOT NULL);
 CREATE UNIQUE INDEX events_by_message ON events (workspace_id, message_id);
 CREATE TABLE customers (
   workspace_id TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL,
@@ -67,6 +67,28 @@ CREATE TABLE staff_accounts (
   wecom_userid TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, id));
 )sql",
 };
+
+// The order or refund an event carries, so replay can count it once: "o:<order_id>",
+// "r:<refund_id>" or "". Line items live in the orders projection, not in the log's index.
+std::string OrderRef(const Event& e) {
+  if (e.order) return "o:" + e.order->order_id;
+  if (e.refund) return "r:" + e.refund->refund_id;
+  return {};
+}
+
+void RestoreOrderRef(std::string_view ref, Event* e) {
+  if (ref.starts_with("o:")) {
+    e->order.emplace();
+    e->order->order_id = ref.substr(2);
+    e->order->total_fen = e->amount_fen;
+    e->order->paid_at = e->timestamp;
+  } else if (ref.starts_with("r:")) {
+    e->refund.emplace();
+    e->refund->refund_id = ref.substr(2);
+    e->refund->amount_fen = e->amount_fen;
+    e->refund->refunded_at = e->timestamp;
+  }
+}
 
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -224,12 +246,13 @@ class SqliteStore final : public Store {
     }
     for (const Event& e : b.events) {
       ASSIGN_OR_RETURN(Stmt q, writer_.Prepare(
-                                   "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                   "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       q.Bind(1, e.seq).Bind(2, ws).Bind(3, e.message_id).Bind(4, static_cast<int64_t>(e.type));
       q.Bind(5, e.name).Bind(6, e.user_id).Bind(7, e.anonymous_id).Bind(8, e.customer_id);
       q.Bind(9, e.timestamp).Bind(10, e.received_at).Bind(11, e.amount_fen);
+      std::string ref = OrderRef(e);
       std::string ids = EncodeIdentities(e.identities);
-      q.Bind(12, ids).Bind(13, e.properties).Bind(14, e.traits).Bind(15, e.context);
+      q.Bind(12, ref).Bind(13, ids).Bind(14, e.properties).Bind(15, e.traits).Bind(16, e.context);
       int rc = q.Step();
       if (rc == SQLITE_CONSTRAINT) {
         return Status(StatusCode::kAlreadyExists, "store: duplicate messageId " + e.message_id);
@@ -309,10 +332,11 @@ class SqliteStore final : public Store {
     e.timestamp = q.Int(first + 7);
     e.received_at = q.Int(first + 8);
     e.amount_fen = q.Int(first + 9);
-    e.identities = DecodeIdentities(q.Text(first + 10));
-    e.properties = q.Text(first + 11);
-    e.traits = q.Text(first + 12);
-    e.context = q.Text(first + 13);
+    RestoreOrderRef(q.Text(first + 10), &e);
+    e.identities = DecodeIdentities(q.Text(first + 11));
+    e.properties = q.Text(first + 12);
+    e.traits = q.Text(first + 13);
+    e.context = q.Text(first + 14);
     return e;
   }
 
@@ -323,7 +347,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Stmt q,
                      scan.Prepare("SELECT workspace_id, seq, message_id, type, name, user_id, "
                                   "anonymous_id, customer_id, timestamp, received_at, amount_fen, "
-                                  "identities, properties, traits, context FROM events "
+                                  "order_ref, identities, properties, traits, context FROM events "
                                   "WHERE seq > ? ORDER BY seq"));
     q.Bind(1, after_seq);
     int rc;
@@ -342,8 +366,9 @@ class SqliteStore final : public Store {
     for (int64_t seq : seqs) {
       ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
                                    "SELECT seq, message_id, type, name, user_id, anonymous_id, "
-                                   "customer_id, timestamp, received_at, amount_fen, identities, "
-                                   "properties, traits, context FROM events WHERE seq = ?"));
+                                   "customer_id, timestamp, received_at, amount_fen, order_ref, "
+                                   "identities, properties, traits, context FROM events "
+                                   "WHERE seq = ?"));
       q.Bind(1, seq);
       if (q.Step() == SQLITE_ROW) out.push_back(ReadEvent(q, 0));
     }

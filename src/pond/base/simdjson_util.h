@@ -1,0 +1,47 @@
+// Small helpers over simdjson's on-demand API (3.0), for the parsers that include it.
+// Include only from .cc files: simdjson.h is heavy.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string_view>
+
+namespace pond {
+
+// The value's JSON text exactly as sent (objects and arrays included), without trailing
+// whitespace. Consumes the value.
+inline simdjson::error_code RawJson(simdjson::ondemand::value& value, std::string_view* out) {
+  simdjson::ondemand::json_type type;
+  if (auto err = value.type().get(type)) return err;
+  std::string_view raw;
+  simdjson::error_code err;
+  if (type == simdjson::ondemand::json_type::object) {
+    simdjson::ondemand::object obj;
+    err = value.get_object().get(obj);
+    if (!err) err = obj.raw_json().get(raw);
+  } else if (type == simdjson::ondemand::json_type::array) {
+    simdjson::ondemand::array arr;
+    err = value.get_array().get(arr);
+    if (!err) err = arr.raw_json().get(raw);
+  } else {
+    raw = value.raw_json_token();
+    err = simdjson::SUCCESS;
+  }
+  if (err) return err;
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r')) {
+    raw.remove_suffix(1);
+  }
+  *out = raw;
+  return simdjson::SUCCESS;
+}
+
+// The key of a field as written between its quotes (escapes kept).
+inline std::string_view RawKey(simdjson::ondemand::field& field) {
+  const char* p = field.key().raw();
+  size_t len = 0;
+  while (p[len] != '"') len += p[len] == '\\' ? 2 : 1;
+  return {p, len};
+}
+
+}  // namespace pond

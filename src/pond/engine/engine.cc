@@ -1,0 +1,434 @@
+#include "pond/engine/engine.h"
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "pond/base/time.h"
+#include "pond/base/utf8.h"
+#include "pond/engine/keys.h"
+#include "pond/engine/snapshot.h"
+#include "pond/engine/tenant_state.h"
+
+namespace pond {
+namespace {
+
+constexpr char kStoreFile[] = "pond.db";
+constexpr char kSnapshotFile[] = "snapshot.bin";
+
+// One workspace: its state behind a reader/writer lock.
+struct Tenant {
+  std::shared_mutex mu;
+  std::unique_ptr<TenantState> state;  // GUARDED_BY(mu)
+};
+
+Status ValidateEvent(const Event& e) {
+  if (e.message_id.empty()) return FieldError("messageId", "required");
+  if (e.user_id.empty() && e.anonymous_id.empty() && e.identities.empty()) {
+    return FieldError("userId", "an event needs userId or anonymousId");
+  }
+  return Status::Ok();
+}
+
+Status ValidateText(const std::string& value, const char* field, size_t max_chars,
+                    bool required) {
+  if (required && value.empty()) return FieldError(field, "required");
+  if (!IsValidUtf8(value)) return FieldError(field, "not valid UTF-8");
+  if (Utf8Length(value) > max_chars) {
+    return FieldError(field, "longer than " + std::to_string(max_chars) + " characters");
+  }
+  return Status::Ok();
+}
+
+class EngineImpl final : public Engine {
+ public:
+  explicit EngineImpl(const EngineOptions& options)
+      : options_(options), clock_(options.clock ? options.clock : &Clock::System()) {}
+
+  ~EngineImpl() override = default;
+
+  Status Load() {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.data_dir, ec);
+    if (ec) return Status::Unavailable("cannot create data dir " + options_.data_dir);
+    StoreOptions so;
+    so.durability = options_.durability;
+    ASSIGN_OR_RETURN(store_, OpenSqliteStore(Path(kStoreFile), so));
+    ASSIGN_OR_RETURN(std::vector<Workspace> workspaces, store_->ListWorkspaces());
+    bool has_default = false;
+    for (const Workspace& w : workspaces) has_default |= w.id == kDefaultWorkspace;
+    if (!has_default) {
+      Workspace w{kDefaultWorkspace, "Default", 8 * 3600, clock_->NowMicros()};
+      RETURN_IF_ERROR(store_->PutWorkspace(w));
+      workspaces.push_back(w);
+    }
+    ASSIGN_OR_RETURN(int64_t last_seq, store_->LastEventSeq());
+    TenantMap states;
+    int64_t after = 0;
+    if (options_.use_snapshot) {
+      Result<int64_t> snap = ReadSnapshot(Path(kSnapshotFile), &states);
+      if (snap.ok() && *snap <= last_seq) {
+        after = *snap;
+      } else {
+        states.clear();  // absent, unreadable, or ahead of the store: replay everything
+      }
+    }
+    for (const Workspace& w : workspaces) {
+      if (!states.count(w.id)) states.emplace(w.id, std::make_unique<TenantState>(w.id));
+    }
+    RETURN_IF_ERROR(store_->ScanEvents(after, [&](const std::string& ws, Event&& e) {
+      auto it = states.find(ws);
+      if (it == states.end()) it = states.emplace(ws, std::make_unique<TenantState>(ws)).first;
+      it->second->Apply(e, nullptr);
+      return Status::Ok();
+    }));
+    for (auto& [id, state] : states) {
+      auto t = std::make_unique<Tenant>();
+      t->state = std::move(state);
+      tenants_.emplace(id, std::move(t));
+    }
+    next_seq_ = last_seq + 1;
+    return Status::Ok();
+  }
+
+  Result<SubmitResult> Submit(const std::string& ws, std::vector<Event> batch) override {
+    auto started = std::chrono::steady_clock::now();
+    if (batch.size() > kMaxEventsPerSubmit) {
+      return FieldError("batch", "more than " + std::to_string(kMaxEventsPerSubmit) + " events");
+    }
+    const Micros now = clock_->NowMicros();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Status s = ValidateEvent(batch[i]);
+      if (!s.ok()) return s.WithFieldPrefix("batch[" + std::to_string(i) + "]");
+      if (batch[i].received_at == 0) batch[i].received_at = now;
+      if (batch[i].timestamp == 0) batch[i].timestamp = batch[i].received_at;
+    }
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+
+    SubmitResult result;
+    std::lock_guard write_lock(write_mu_);
+    TenantState& state = *tenant->state;
+    // 1. Dedupe: repeats inside the batch, then messageIds already stored. The in-memory hash
+    // set answers "surely new" for almost every event; its rare hits are confirmed by the store.
+    std::unordered_set<std::string_view> in_batch;
+    std::vector<Event*> fresh;
+    fresh.reserve(batch.size());
+    for (Event& e : batch) {
+      bool duplicate = !in_batch.insert(e.message_id).second;
+      if (!duplicate && state.MaybeSeen(e.message_id)) {
+        ASSIGN_OR_RETURN(duplicate, store_->HasMessageId(ws, e.message_id));
+      }
+      if (duplicate) {
+        ++result.duplicates;
+      } else {
+        fresh.push_back(&e);
+      }
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
+    if (fresh.empty()) return result;
+
+    {
+      // 2–4. Resolve and apply under the exclusive lock, then commit before readers can see
+      // it. If the commit fails the state is rebuilt from the store, which still holds
+      // exactly what was acknowledged before.
+      std::unique_lock lock(tenant->mu);
+      CommitBatch commit;
+      commit.workspace_id = ws;
+      commit.events.reserve(fresh.size());
+      for (Event* e : fresh) {
+        e->seq = next_seq_++;
+        state.Apply(*e, &commit);
+      }
+      Status s = store_->Commit(commit);
+      if (!s.ok()) {
+        Status rebuilt = RebuildTenant(ws, tenant);
+        if (!rebuilt.ok()) return rebuilt;
+        return s.code() == StatusCode::kInternal ? Status::Unavailable(s.message()) : s;
+      }
+    }
+    result.accepted = static_cast<int64_t>(fresh.size());
+    accepted_.fetch_add(result.accepted, std::memory_order_relaxed);
+    latency_.Record(std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count());
+    return result;
+  }
+
+  // REQUIRES: write_mu_ and tenant->mu held exclusively.
+  Status RebuildTenant(const std::string& ws, Tenant* tenant) {
+    auto fresh = std::make_unique<TenantState>(ws);
+    RETURN_IF_ERROR(store_->ScanEvents(0, [&](const std::string& w, Event&& e) {
+      if (w == ws) fresh->Apply(e, nullptr);
+      return Status::Ok();
+    }));
+    tenant->state = std::move(fresh);
+    ASSIGN_OR_RETURN(int64_t last, store_->LastEventSeq());
+    next_seq_ = last + 1;
+    return Status::Ok();
+  }
+
+  Status WriteSnapshot() override {
+    std::lock_guard write_lock(write_mu_);
+    // Readers may continue: the writer is held off, so the state does not change under us.
+    TenantMap view;
+    std::shared_lock tenants_lock(tenants_mu_);
+    for (auto& [id, t] : tenants_) {
+      view.emplace(id, std::unique_ptr<TenantState>(t->state.get()));
+    }
+    Status s = pond::WriteSnapshot(Path(kSnapshotFile), next_seq_ - 1, view);
+    for (auto& [id, state] : view) state.release();  // borrowed, not owned
+    return s;
+  }
+
+  // --- reads ---------------------------------------------------------------------------
+  static uint32_t ResolveKey(const TenantState& state, const std::string& key) {
+    if (key.starts_with("cus_")) return state.ParseCustomerId(key);
+    size_t colon = key.find(':');
+    if (colon != std::string::npos) {
+      if (auto kind = IdentityKindFromName(key.substr(0, colon))) {
+        auto value = NormalizeIdentity(*kind, key.substr(colon + 1));
+        return value ? state.FindByIdentity(*kind, *value) : kNoIndex;
+      }
+    }
+    return state.FindByIdentity(IdentityKind::kUserId, key);
+  }
+
+  static CustomerSummary Summarize(const TenantState& state, uint32_t c) {
+    const CustomerColumns& cs = state.customers();
+    CustomerSummary s;
+    s.id = TenantState::CustomerId(c);
+    s.created_at = cs.created_at[c];
+    s.last_seen = cs.last_seen[c];
+    s.event_count = cs.event_count[c];
+    s.order_count = cs.order_count[c];
+    s.spent_fen = cs.spent_fen[c];
+    s.refunded_fen = cs.refunded_fen[c];
+    s.traits = cs.traits[c].ToJson();
+    return s;
+  }
+
+  Result<CustomerProfile> GetCustomer(const std::string& ws, const std::string& key,
+                                      size_t timeline_limit) override {
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    CustomerProfile p;
+    std::vector<int64_t> seqs;
+    {
+      std::shared_lock lock(tenant->mu);
+      const TenantState& state = *tenant->state;
+      uint32_t c = ResolveKey(state, key);
+      if (c == kNoIndex) return Status::NotFound("customer \"" + key + "\" not found");
+      c = state.Live(c);
+      p.summary = Summarize(state, c);
+      seqs = state.RecentEventSeqs(c, timeline_limit);
+    }
+    const std::string& id = p.summary.id;
+    ASSIGN_OR_RETURN(p.identities, store_->IdentitiesOf(ws, id));
+    ASSIGN_OR_RETURN(p.merged_from, store_->MergesInto(ws, id));
+    ASSIGN_OR_RETURN(p.timeline, store_->EventsBySeq(seqs));
+    ASSIGN_OR_RETURN(p.orders, store_->OrdersOf(ws, id));
+    ASSIGN_OR_RETURN(p.refunds, store_->RefundsOf(ws, id));
+    return p;
+  }
+
+  Result<CustomerPage> ListCustomers(const std::string& ws, const std::string& query,
+                                     size_t limit, const std::string& cursor) override {
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    uint64_t start = 0;
+    if (!cursor.empty()) {
+      char* end = nullptr;
+      start = cursor.size() > 1 && cursor[0] == 'c' ? std::strtoull(cursor.c_str() + 1, &end, 10)
+                                                    : 0;
+      if (!end || *end != '\0' || start == 0) {
+        return FieldError("cursor", "not a cursor this API returned");
+      }
+    }
+    if (query.size() > 256) return FieldError("query", "longer than 256 bytes");
+    std::shared_lock lock(tenant->mu);
+    const TenantState& state = *tenant->state;
+    const CustomerColumns& cs = state.customers();
+    std::unordered_set<uint32_t> by_identity;
+    if (!query.empty()) {
+      for (int k = 1; k <= 8; ++k) {
+        auto kind = static_cast<IdentityKind>(k);
+        if (auto v = NormalizeIdentity(kind, query)) {
+          uint32_t c = state.FindByIdentity(kind, *v);
+          if (c != kNoIndex) by_identity.insert(c);
+        }
+      }
+    }
+    auto matches = [&](uint32_t c) {
+      if (cs.merged_into[c] != kNoIndex) return false;
+      if (query.empty() || by_identity.count(c)) return true;
+      for (const char* key : {"name", "nickname"}) {
+        if (state.customers().traits[c].GetString(key).find(query) != std::string::npos) {
+          return true;
+        }
+      }
+      return false;
+    };
+    CustomerPage page;
+    for (uint32_t c = 0; c < cs.size(); ++c) {
+      if (!matches(c)) continue;
+      ++page.total;
+      if (c < start) continue;
+      if (page.data.size() < limit) {
+        page.data.push_back(Summarize(state, c));
+      } else if (!page.next_cursor) {
+        page.next_cursor = "c" + std::to_string(c);
+      }
+    }
+    return page;
+  }
+
+  Result<StoreStats> Stats(const std::string& ws) override { return store_->Stats(ws); }
+
+  EngineMetrics Metrics() override {
+    EngineMetrics m;
+    m.events_accepted = accepted_.load(std::memory_order_relaxed);
+    m.duplicates = duplicates_.load(std::memory_order_relaxed);
+    m.batches = batches_.load(std::memory_order_relaxed);
+    std::shared_lock tenants_lock(tenants_mu_);
+    for (auto& [id, t] : tenants_) {
+      std::shared_lock lock(t->mu);
+      m.customers += t->state->live_customers();
+      m.events_in_memory += static_cast<int64_t>(t->state->events().size());
+      m.memory_bytes += static_cast<int64_t>(t->state->MemoryBytes());
+    }
+    if (auto st = store_->Stats(kDefaultWorkspace); st.ok()) m.store_bytes = st->bytes;
+    return m;
+  }
+
+  const LatencyHistogram& SubmitLatency() const override { return latency_; }
+
+  // --- configuration -------------------------------------------------------------------
+  Result<std::vector<Workspace>> ListWorkspaces() override { return store_->ListWorkspaces(); }
+
+  Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name) override {
+    if (id.empty() || id.size() > 64) return FieldError("id", "1 to 64 characters");
+    for (char c : id) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        return FieldError("id", "only a-z, 0-9, '-' and '_'");
+      }
+    }
+    RETURN_IF_ERROR(ValidateText(name, "name", 128, false));
+    std::lock_guard write_lock(write_mu_);
+    if (FindTenant(id)) return Status::AlreadyExists("workspace \"" + id + "\" already exists");
+    Workspace w{id, name.empty() ? id : name, 8 * 3600, clock_->NowMicros()};
+    RETURN_IF_ERROR(store_->PutWorkspace(w));
+    auto t = std::make_unique<Tenant>();
+    t->state = std::make_unique<TenantState>(id);
+    std::unique_lock tenants_lock(tenants_mu_);
+    tenants_.emplace(id, std::move(t));
+    return w;
+  }
+
+  Result<NewApiKey> CreateApiKey(const std::string& ws, KeyKind kind) override {
+    if (!FindTenant(ws)) return Status::NotFound("workspace \"" + ws + "\" not found");
+    NewApiKey k;
+    k.secret = GenerateKeySecret(kind);
+    k.key = {RandomId("key_"), ws, kind, HashKeySecret(k.secret), clock_->NowMicros()};
+    RETURN_IF_ERROR(store_->PutApiKey(k.key));
+    return k;
+  }
+
+  Result<ApiKey> Authenticate(const std::string& secret) override {
+    if (secret.empty() || secret.size() > 128) return Status::Unauthenticated("invalid API key");
+    std::string hash = HashKeySecret(secret);
+    {
+      std::lock_guard lock(keys_mu_);
+      if (auto it = key_cache_.find(hash); it != key_cache_.end()) return it->second;
+    }
+    ASSIGN_OR_RETURN(std::optional<ApiKey> key, store_->FindApiKeyByHash(hash));
+    if (!key) return Status::Unauthenticated("invalid API key");
+    std::lock_guard lock(keys_mu_);
+    key_cache_.emplace(hash, *key);
+    return *key;
+  }
+
+  Result<std::vector<ApiKey>> ListApiKeys(const std::string& ws) override {
+    return store_->ListApiKeys(ws);
+  }
+
+  Result<Channel> CreateChannel(const std::string& ws, Channel channel) override {
+    if (!FindTenant(ws)) return Status::NotFound("workspace \"" + ws + "\" not found");
+    RETURN_IF_ERROR(ValidateText(channel.code, "code", 128, true));
+    RETURN_IF_ERROR(ValidateText(channel.name, "name", 128, false));
+    if (channel.name.empty()) channel.name = channel.code;
+    channel.id = RandomId("chn_");
+    channel.created_at = clock_->NowMicros();
+    RETURN_IF_ERROR(store_->PutChannel(ws, channel));
+    return channel;
+  }
+
+  Result<std::vector<Channel>> ListChannels(const std::string& ws) override {
+    if (!FindTenant(ws)) return Status::NotFound("workspace \"" + ws + "\" not found");
+    return store_->ListChannels(ws);
+  }
+
+  Status AddChannelSpend(const std::string& ws, const ChannelSpend& spend) override {
+    ASSIGN_OR_RETURN(std::vector<Channel> channels, ListChannels(ws));
+    bool known = false;
+    for (const Channel& c : channels) known |= c.id == spend.channel_id;
+    if (!known) return Status::NotFound("channel \"" + spend.channel_id + "\" not found");
+    if (spend.day.size() != 10 || !ParseIso8601(spend.day).ok()) {
+      return FieldError("day", "not a date like 2024-03-01");
+    }
+    if (spend.amount_fen < 0) return FieldError("amount_fen", "negative");
+    return store_->PutChannelSpend(ws, spend);
+  }
+
+  Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& ws,
+                                                     const std::string& channel_id) override {
+    return store_->ListChannelSpend(ws, channel_id);
+  }
+
+  Clock& clock() override { return *clock_; }
+
+ private:
+  std::string Path(const char* file) const {
+    return (std::filesystem::path(options_.data_dir) / file).string();
+  }
+
+  Tenant* FindTenant(const std::string& ws) {
+    std::shared_lock lock(tenants_mu_);
+    auto it = tenants_.find(ws);
+    return it == tenants_.end() ? nullptr : it->second.get();
+  }
+
+  EngineOptions options_;
+  Clock* clock_;
+  std::unique_ptr<Store> store_;
+
+  std::mutex write_mu_;    // the single writer: Submit, snapshots, workspace creation
+  int64_t next_seq_ = 1;  // GUARDED_BY(write_mu_)
+
+  std::shared_mutex tenants_mu_;
+  std::map<std::string, std::unique_ptr<Tenant>> tenants_;  // GUARDED_BY(tenants_mu_)
+
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, ApiKey> key_cache_;  // GUARDED_BY(keys_mu_)
+
+  std::atomic<int64_t> accepted_{0};
+  std::atomic<int64_t> duplicates_{0};
+  std::atomic<int64_t> batches_{0};
+  LatencyHistogram latency_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  auto engine = std::make_unique<EngineImpl>(options);
+  RETURN_IF_ERROR(engine->Load());
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+}  // namespace pond

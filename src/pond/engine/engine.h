@@ -1,0 +1,133 @@
+// Engine: the facade over pond's data. server/ and cli/ include this header and nothing else
+// from the engine.
+//
+// Writes go through Submit, which follows the one path (ARCHITECTURE.md): dedupe by messageId,
+// resolve identities, append durably to the Store, then apply to the in-memory state. A batch is
+// acknowledged only once it is committed; a retried batch changes nothing.
+// Reads run on any thread against a consistent in-memory view (a per-workspace reader/writer
+// lock) plus the Store's projections.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pond/base/clock.h"
+#include "pond/base/histogram.h"
+#include "pond/base/status.h"
+#include "pond/model/customer.h"
+#include "pond/model/event.h"
+#include "pond/model/order.h"
+#include "pond/model/workspace.h"
+#include "pond/store/store.h"
+
+namespace pond {
+
+struct EngineOptions {
+  std::string data_dir = "data";  // holds pond.db and snapshot.bin
+  Clock* clock = nullptr;         // defaults to Clock::System()
+  Durability durability = Durability::kProcessCrash;
+  bool use_snapshot = true;  // load snapshot.bin on open when it is valid
+};
+
+// Limits of one Submit call.
+inline constexpr size_t kMaxEventsPerSubmit = 10'000;
+
+struct SubmitResult {
+  int64_t accepted = 0;    // events stored by this call
+  int64_t duplicates = 0;  // events whose messageId was already stored (or repeated in the batch)
+};
+
+struct CustomerSummary {
+  std::string id;
+  Micros created_at = 0;
+  Micros last_seen = 0;
+  int64_t event_count = 0;
+  int64_t order_count = 0;
+  int64_t spent_fen = 0;
+  int64_t refunded_fen = 0;
+  std::string traits = "{}";
+};
+
+struct CustomerProfile {
+  CustomerSummary summary;
+  std::vector<Identity> identities;
+  std::vector<Merge> merged_from;  // profiles folded into this one, with the identity that did it
+  std::vector<Event> timeline;     // newest first
+  std::vector<Order> orders;
+  std::vector<Refund> refunds;
+};
+
+struct CustomerPage {
+  std::vector<CustomerSummary> data;
+  std::optional<std::string> next_cursor;
+  int64_t total = 0;  // customers matching the query
+};
+
+struct NewApiKey {
+  ApiKey key;
+  std::string secret;  // shown once; only its hash is stored
+};
+
+// Counters for /metrics. Monotonic since the process started.
+struct EngineMetrics {
+  int64_t events_accepted = 0;
+  int64_t duplicates = 0;
+  int64_t batches = 0;
+  int64_t customers = 0;  // live, all workspaces
+  int64_t events_in_memory = 0;
+  int64_t store_bytes = 0;
+  int64_t memory_bytes = 0;
+};
+
+inline constexpr char kDefaultWorkspace[] = "default";
+
+class Engine {
+ public:
+  // Opens the store in options.data_dir (creating it), loads the snapshot when valid and
+  // replays the events after it. The "default" workspace always exists.
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  virtual ~Engine() = default;
+
+  // --- writes ----------------------------------------------------------------------------
+  // Every event needs a messageId and at least one identity (userId, anonymousId or one in
+  // `identities`). All or nothing: an invalid batch stores nothing.
+  virtual Result<SubmitResult> Submit(const std::string& workspace_id,
+                                      std::vector<Event> batch) = 0;
+
+  // Writes the in-memory state to snapshot.bin so the next start replays only newer events.
+  virtual Status WriteSnapshot() = 0;
+
+  // --- reads -----------------------------------------------------------------------------
+  // `key` is a customer id ("cus_12"), or an identity as "kind:value" ("phone:13800138000"),
+  // or a bare userId. A merged-away id answers with the profile it was merged into.
+  virtual Result<CustomerProfile> GetCustomer(const std::string& workspace_id,
+                                              const std::string& key,
+                                              size_t timeline_limit = 100) = 0;
+  // Empty query: all live customers by id. Otherwise customers whose identity equals the query
+  // (any kind, normalised) or whose name/nickname trait contains it.
+  virtual Result<CustomerPage> ListCustomers(const std::string& workspace_id,
+                                             const std::string& query, size_t limit,
+                                             const std::string& cursor) = 0;
+  virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;
+  virtual EngineMetrics Metrics() = 0;
+  virtual const LatencyHistogram& SubmitLatency() const = 0;
+
+  // --- configuration ---------------------------------------------------------------------
+  virtual Result<std::vector<Workspace>> ListWorkspaces() = 0;
+  virtual Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name) = 0;
+  virtual Result<NewApiKey> CreateApiKey(const std::string& workspace_id, KeyKind kind) = 0;
+  // The key a secret belongs to, or Unauthenticated.
+  virtual Result<ApiKey> Authenticate(const std::string& secret) = 0;
+  virtual Result<std::vector<ApiKey>> ListApiKeys(const std::string& workspace_id) = 0;
+  virtual Result<Channel> CreateChannel(const std::string& workspace_id, Channel channel) = 0;
+  virtual Result<std::vector<Channel>> ListChannels(const std::string& workspace_id) = 0;
+  virtual Status AddChannelSpend(const std::string& workspace_id, const ChannelSpend& spend) = 0;
+  virtual Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& workspace_id,
+                                                             const std::string& channel_id) = 0;
+
+  virtual Clock& clock() = 0;
+};
+
+}  // namespace pond

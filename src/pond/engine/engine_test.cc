@@ -1,0 +1,260 @@
+#include "pond/engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "pond/testing/temp_dir.h"
+
+namespace pond {
+namespace {
+
+Event Track(std::string message_id, std::string user_id, std::string anonymous_id,
+            std::vector<Identity> identities = {}, std::string name = "message_received") {
+  Event e;
+  e.message_id = std::move(message_id);
+  e.type = EventType::kTrack;
+  e.name = std::move(name);
+  e.user_id = std::move(user_id);
+  e.anonymous_id = std::move(anonymous_id);
+  e.identities = std::move(identities);
+  return e;
+}
+
+Event Paid(std::string message_id, std::string user_id, std::string order_id, int64_t fen) {
+  Event e = Track(std::move(message_id), std::move(user_id), "", {}, "order_paid");
+  e.order.emplace();
+  e.order->order_id = std::move(order_id);
+  e.order->total_fen = fen;
+  e.amount_fen = fen;
+  return e;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen(bool use_snapshot = true) {
+    engine_.reset();
+    EngineOptions o;
+    o.data_dir = dir_.path().string();
+    o.clock = &clock_;
+    o.use_snapshot = use_snapshot;
+    auto e = Engine::Open(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(*e);
+  }
+  SubmitResult Submit(std::vector<Event> batch) {
+    auto r = engine_->Submit(kDefaultWorkspace, std::move(batch));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : SubmitResult{};
+  }
+  StoreStats Stats() { return *engine_->Stats(kDefaultWorkspace); }
+  // Every live customer's summary: the observable in-memory state.
+  std::vector<std::string> Dump() {
+    auto page = engine_->ListCustomers(kDefaultWorkspace, "", 100000, "");
+    std::vector<std::string> out;
+    for (const CustomerSummary& s : page->data) {
+      auto p = engine_->GetCustomer(kDefaultWorkspace, s.id);
+      std::string timeline;
+      for (const Event& e : p->timeline) timeline += e.message_id + ",";
+      out.push_back(s.id + "|" + std::to_string(s.created_at) + "|" +
+                    std::to_string(s.last_seen) + "|" + std::to_string(s.event_count) + "|" +
+                    std::to_string(s.order_count) + "|" + std::to_string(s.spent_fen) + "|" +
+                    s.traits + "|" + std::to_string(p->identities.size()) + "|" + timeline);
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineTest, RetriedBatchChangesNothing) {
+  std::vector<Event> batch = {Track("m1", "u1", ""), Track("m2", "u2", ""),
+                              Track("m3", "", "anon-3")};
+  SubmitResult first = Submit(batch);
+  EXPECT_EQ(first.accepted, 3);
+  EXPECT_EQ(first.duplicates, 0);
+  std::vector<std::string> before = Dump();
+  for (int retry = 0; retry < 3; ++retry) {
+    SubmitResult again = Submit(batch);
+    EXPECT_EQ(again.accepted, 0);
+    EXPECT_EQ(again.duplicates, 3);
+  }
+  EXPECT_EQ(Stats().events, 3);
+  EXPECT_EQ(Dump(), before);
+  // And after a restart the store still says so.
+  Reopen(false);
+  EXPECT_EQ(Submit(batch).duplicates, 3);
+  EXPECT_EQ(Stats().events, 3);
+}
+
+TEST_F(EngineTest, RepeatsInsideOneBatchCountOnce) {
+  SubmitResult r = Submit({Track("m1", "u1", ""), Track("m1", "u1", ""), Track("m2", "u1", "")});
+  EXPECT_EQ(r.accepted, 2);
+  EXPECT_EQ(r.duplicates, 1);
+}
+
+TEST_F(EngineTest, InvalidBatchStoresNothing) {
+  auto r = engine_->Submit(kDefaultWorkspace, {Track("m1", "u1", ""), Track("m2", "", "")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().field(), "batch[1].userId");
+  auto r2 = engine_->Submit(kDefaultWorkspace, {Track("", "u1", "")});
+  EXPECT_EQ(r2.status().field(), "batch[0].messageId");
+  EXPECT_EQ(Stats().events, 0);
+  EXPECT_EQ(Stats().customers, 0);
+  EXPECT_EQ(engine_->Submit("nope", {Track("m1", "u1", "")}).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(EngineTest, LaterEventCarryingBothIdentitiesMergesTwoCustomers) {
+  // A package-card buyer known by phone, and a WeCom friend known by external_userid.
+  Submit({Track("m1", "", "a-1", {{IdentityKind::kPhone, "13800138000"}})});
+  Submit({Track("m2", "", "a-2", {{IdentityKind::kExternalUserId, "wmX"}})});
+  ASSERT_EQ(Stats().customers, 2);
+  // The friend later gives the phone number.
+  Submit({Track("m3", "", "", {{IdentityKind::kExternalUserId, "wmX"},
+                               {IdentityKind::kPhone, "13800138000"}})});
+  EXPECT_EQ(Stats().customers, 1);
+  EXPECT_EQ(Stats().merges, 1);
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "phone:+86 138 0013 8000");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->summary.id, "cus_1");
+  EXPECT_EQ(p->summary.event_count, 3);
+  EXPECT_EQ(p->timeline.size(), 3u);  // history of both profiles kept
+  EXPECT_EQ(p->identities.size(), 4u);
+  ASSERT_EQ(p->merged_from.size(), 1u);
+  EXPECT_EQ(p->merged_from[0].from_customer, "cus_2");
+  EXPECT_EQ(p->merged_from[0].reason.kind, IdentityKind::kExternalUserId);
+  // The old id still finds the person.
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "cus_2")->summary.id, "cus_1");
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "external_userid:wmX")->summary.id, "cus_1");
+}
+
+TEST_F(EngineTest, TwoKnownAccountsAreNeverMergedByASharedDevice) {
+  Submit({Track("m1", "alice", "tablet")});
+  Submit({Track("m2", "bob", "tablet")});
+  EXPECT_EQ(Stats().customers, 2);
+  EXPECT_EQ(Stats().merges, 0);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "bob")->summary.event_count, 1);
+}
+
+TEST_F(EngineTest, AnOrderCountsOncePerOrderId) {
+  Submit({Paid("m1", "u1", "T100", 990), Paid("m2", "u1", "T100", 990),
+          Paid("m3", "u1", "T101", 16900)});
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "u1");
+  EXPECT_EQ(p->summary.order_count, 2);
+  EXPECT_EQ(p->summary.spent_fen, 17890);
+  EXPECT_EQ(p->orders.size(), 2u);
+  Reopen(false);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u1")->summary.spent_fen, 17890);
+}
+
+TEST_F(EngineTest, IdentifyMergesTraits) {
+  Event a = Track("m1", "u1", "");
+  a.type = EventType::kIdentify;
+  a.traits = R"({"name":"小美","city":"杭州"})";
+  Event b = a;
+  b.message_id = "m2";
+  b.traits = R"({"city":"上海","skin":"oily"})";
+  Submit({a, b});
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "u1");
+  EXPECT_EQ(p->summary.traits, R"({"name":"小美","city":"上海","skin":"oily"})");
+  auto page = engine_->ListCustomers(kDefaultWorkspace, "小美", 10, "");
+  ASSERT_EQ(page->total, 1);
+}
+
+// A mixed history: new customers, merges, conflicts, orders, refunds, traits.
+std::vector<Event> History(int n) {
+  std::vector<Event> out;
+  for (int i = 0; i < n; ++i) {
+    std::string k = std::to_string(i);
+    out.push_back(Track("a" + k, "", "dev" + k, {{IdentityKind::kPhone, "1380000" + k}}));
+    out.push_back(Track("b" + k, "user" + std::to_string(i % 7), "dev" + k));
+    Event id = Track("c" + k, "", "dev" + std::to_string(i / 2));
+    id.type = EventType::kIdentify;
+    id.traits = R"({"n":)" + k + "}";
+    out.push_back(id);
+    if (i % 3 == 0) out.push_back(Paid("d" + k, "user" + std::to_string(i % 7), "T" + k, 100 + i));
+  }
+  return out;
+}
+
+TEST_F(EngineTest, RestartRebuildsTheSameState) {
+  std::vector<Event> history = History(60);
+  for (size_t i = 0; i < history.size(); i += 25) {
+    std::vector<Event> batch(history.begin() + i,
+                             history.begin() + std::min(history.size(), i + 25));
+    Submit(batch);
+  }
+  std::vector<std::string> before = Dump();
+  ASSERT_GT(before.size(), 3u);
+  Reopen(false);  // full replay of the log
+  EXPECT_EQ(Dump(), before);
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  Submit({Track("late", "user1", "")});
+  before = Dump();
+  Reopen(true);  // snapshot plus the one event after it
+  EXPECT_EQ(Dump(), before);
+  Reopen(false);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(EngineTest, SnapshotAheadOfTheStoreIsIgnored) {
+  Submit({Track("m1", "u1", "")});
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  engine_.reset();
+  for (const char* f : {"pond.db", "pond.db-wal", "pond.db-shm"}) {
+    std::filesystem::remove(dir_.path() / f);
+  }
+  Reopen(true);
+  EXPECT_EQ(Dump().size(), 0u);
+}
+
+TEST_F(EngineTest, CorruptSnapshotFallsBackToReplay) {
+  Submit({Track("m1", "u1", "")});
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  std::vector<std::string> before = Dump();
+  engine_.reset();
+  std::filesystem::resize_file(dir_.path() / "snapshot.bin", 30);
+  Reopen(true);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(EngineTest, KeysAreStoredHashed) {
+  auto k = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite);
+  ASSERT_TRUE(k.ok());
+  EXPECT_TRUE(k->secret.starts_with("pond_write_"));
+  EXPECT_NE(k->key.secret_hash.find_first_not_of("0123456789abcdef"), 0u);
+  EXPECT_EQ(k->key.secret_hash.find(k->secret), std::string::npos);
+  auto found = engine_->Authenticate(k->secret);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->kind, KeyKind::kWrite);
+  EXPECT_EQ(engine_->Authenticate(k->secret + "x").status().code(),
+            StatusCode::kUnauthenticated);
+  Reopen();
+  EXPECT_TRUE(engine_->Authenticate(k->secret).ok());
+}
+
+TEST_F(EngineTest, ChannelsValidateAndList) {
+  Channel c;
+  c.code = "card-2024";
+  c.name = "包裹卡";
+  c.kind = ChannelKind::kPackageCard;
+  auto made = engine_->CreateChannel(kDefaultWorkspace, c);
+  ASSERT_TRUE(made.ok());
+  EXPECT_TRUE(made->id.starts_with("chn_"));
+  EXPECT_EQ(engine_->CreateChannel(kDefaultWorkspace, c).status().code(),
+            StatusCode::kAlreadyExists);
+  c.code = "";
+  EXPECT_EQ(engine_->CreateChannel(kDefaultWorkspace, c).status().field(), "code");
+  EXPECT_TRUE(engine_->AddChannelSpend(kDefaultWorkspace, {made->id, "2024-03-01", 50000}).ok());
+  EXPECT_EQ(engine_->AddChannelSpend(kDefaultWorkspace, {made->id, "2024-13-01", 1}).field(),
+            "day");
+  EXPECT_EQ(engine_->ListChannels(kDefaultWorkspace)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace pond

@@ -1,0 +1,246 @@
+#include "pond/engine/snapshot.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <type_traits>
+
+namespace pond {
+namespace {
+
+constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
+constexpr uint32_t kFormatVersion = 1;
+
+class Writer {
+ public:
+  explicit Writer(std::FILE* f) : f_(f) {}
+  void Raw(const void* p, size_t n) { ok_ &= std::fwrite(p, 1, n, f_) == n; }
+  template <typename T>
+  void Pod(T v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    Raw(&v, sizeof v);
+  }
+  void Str(const std::string& s) {
+    Pod<uint64_t>(s.size());
+    Raw(s.data(), s.size());
+  }
+  template <typename T>
+  void Vec(const std::vector<T>& v) {
+    Pod<uint64_t>(v.size());
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      Raw(v.data(), v.size() * sizeof(T));
+    } else {
+      for (const auto& s : v) Str(s);
+    }
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  std::FILE* f_;
+  bool ok_ = true;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::FILE* f) : f_(f) {}
+  void Raw(void* p, size_t n) { ok_ &= std::fread(p, 1, n, f_) == n; }
+  template <typename T>
+  T Pod() {
+    T v{};
+    Raw(&v, sizeof v);
+    return v;
+  }
+  // Sizes are bounded so a corrupt file cannot ask for terabytes.
+  uint64_t Size() {
+    auto n = Pod<uint64_t>();
+    if (n > (uint64_t{1} << 34)) ok_ = false;
+    return ok_ ? n : 0;
+  }
+  std::string Str() {
+    std::string s(Size(), '\0');
+    Raw(s.data(), s.size());
+    return s;
+  }
+  template <typename T>
+  void Vec(std::vector<T>* v) {
+    v->resize(Size());
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      Raw(v->data(), v->size() * sizeof(T));
+    } else {
+      for (auto& s : *v) s = Str();
+    }
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  std::FILE* f_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+// Friend of TenantState: the only code that sees its private members besides itself.
+class SnapshotCodec {
+ public:
+  static void Write(Writer& w, const TenantState& t) {
+    w.Str(t.workspace_id_);
+    const CustomerColumns& c = t.customers_;
+    w.Vec(c.created_at);
+    w.Vec(c.last_seen);
+    w.Vec(c.merged_into);
+    w.Vec(c.first_event);
+    w.Vec(c.last_event);
+    w.Vec(c.event_count);
+    w.Vec(c.order_count);
+    w.Vec(c.spent_fen);
+    w.Vec(c.refunded_fen);
+    w.Vec(c.user_id);
+    for (const Traits& tr : c.traits) {
+      w.Pod<uint32_t>(static_cast<uint32_t>(tr.entries().size()));
+      for (const auto& [k, v] : tr.entries()) {
+        w.Str(k);
+        w.Str(v);
+      }
+    }
+    const EventColumns& e = t.events_;
+    w.Vec(e.seq);
+    w.Vec(e.timestamp);
+    w.Vec(e.name);
+    w.Vec(e.customer);
+    w.Vec(e.next);
+    w.Vec(e.amount_fen);
+    w.Pod<uint64_t>(t.identity_index_.size());
+    for (const auto& [k, v] : t.identity_index_) {
+      w.Str(k);
+      w.Pod(v);
+    }
+    std::vector<uint64_t> hashes(t.message_hashes_.begin(), t.message_hashes_.end());
+    w.Vec(hashes);
+    std::vector<std::string> orders(t.order_ids_.begin(), t.order_ids_.end());
+    w.Vec(orders);
+    std::vector<std::string> refunds(t.refund_ids_.begin(), t.refund_ids_.end());
+    w.Vec(refunds);
+    w.Vec(t.names_);
+    w.Pod(t.live_customers_);
+    w.Pod(t.last_seq_);
+  }
+
+  static std::unique_ptr<TenantState> Read(Reader& r) {
+    auto t = std::make_unique<TenantState>(r.Str());
+    CustomerColumns& c = t->customers_;
+    r.Vec(&c.created_at);
+    r.Vec(&c.last_seen);
+    r.Vec(&c.merged_into);
+    r.Vec(&c.first_event);
+    r.Vec(&c.last_event);
+    r.Vec(&c.event_count);
+    r.Vec(&c.order_count);
+    r.Vec(&c.spent_fen);
+    r.Vec(&c.refunded_fen);
+    r.Vec(&c.user_id);
+    c.traits.resize(c.created_at.size());
+    for (Traits& tr : c.traits) {
+      auto n = r.Pod<uint32_t>();
+      if (!r.ok()) return nullptr;
+      for (uint32_t i = 0; i < n && r.ok(); ++i) {
+        std::string k = r.Str();
+        std::string v = r.Str();
+        tr.mutable_entries().emplace_back(std::move(k), std::move(v));
+      }
+    }
+    EventColumns& e = t->events_;
+    r.Vec(&e.seq);
+    r.Vec(&e.timestamp);
+    r.Vec(&e.name);
+    r.Vec(&e.customer);
+    r.Vec(&e.next);
+    r.Vec(&e.amount_fen);
+    uint64_t n = r.Size();
+    t->identity_index_.reserve(n);
+    for (uint64_t i = 0; i < n && r.ok(); ++i) {
+      std::string k = r.Str();
+      t->identity_index_.emplace(std::move(k), r.Pod<uint32_t>());
+    }
+    std::vector<uint64_t> hashes;
+    r.Vec(&hashes);
+    t->message_hashes_.insert(hashes.begin(), hashes.end());
+    std::vector<std::string> ids;
+    r.Vec(&ids);
+    t->order_ids_.insert(ids.begin(), ids.end());
+    r.Vec(&ids);
+    t->refund_ids_.insert(ids.begin(), ids.end());
+    r.Vec(&t->names_);
+    for (uint32_t i = 0; i < t->names_.size(); ++i) t->name_ids_.emplace(t->names_[i], i);
+    t->live_customers_ = r.Pod<int64_t>();
+    t->last_seq_ = r.Pod<int64_t>();
+    if (!r.ok()) return nullptr;
+    // Column lengths must agree, or the file is not ours.
+    size_t nc = c.created_at.size(), ne = e.seq.size();
+    bool consistent = c.last_seen.size() == nc && c.merged_into.size() == nc &&
+                      c.first_event.size() == nc && c.last_event.size() == nc &&
+                      c.event_count.size() == nc && c.order_count.size() == nc &&
+                      c.spent_fen.size() == nc && c.refunded_fen.size() == nc &&
+                      c.user_id.size() == nc && e.timestamp.size() == ne && e.name.size() == ne &&
+                      e.customer.size() == ne && e.next.size() == ne &&
+                      e.amount_fen.size() == ne;
+    return consistent ? std::move(t) : nullptr;
+  }
+};
+
+Status WriteSnapshot(const std::string& path, int64_t last_seq, const TenantMap& tenants) {
+  std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return Status::Unavailable("snapshot: cannot write " + tmp);
+  std::vector<char> buffer(1 << 20);
+  std::setvbuf(f, buffer.data(), _IOFBF, buffer.size());
+  Writer w(f);
+  w.Raw(kMagic, sizeof kMagic);
+  w.Pod(kFormatVersion);
+  w.Pod(last_seq);
+  w.Pod<uint32_t>(static_cast<uint32_t>(tenants.size()));
+  for (const auto& [id, t] : tenants) SnapshotCodec::Write(w, *t);
+  bool ok = w.ok() && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  ok &= std::fclose(f) == 0;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::Unavailable("snapshot: write to " + path + " failed");
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::NotFound("no snapshot at " + path);
+  std::vector<char> buffer(1 << 20);
+  std::setvbuf(f, buffer.data(), _IOFBF, buffer.size());
+  Reader r(f);
+  char magic[8];
+  r.Raw(magic, sizeof magic);
+  auto version = r.Pod<uint32_t>();
+  auto last_seq = r.Pod<int64_t>();
+  auto count = r.Pod<uint32_t>();
+  Status status;
+  if (!r.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
+    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 1");
+  }
+  TenantMap loaded;
+  for (uint32_t i = 0; status.ok() && i < count; ++i) {
+    auto t = SnapshotCodec::Read(r);
+    if (!t) {
+      status = Status::FailedPrecondition("snapshot: truncated or corrupt");
+      break;
+    }
+    std::string id = t->workspace_id();
+    loaded.emplace(std::move(id), std::move(t));
+  }
+  std::fclose(f);
+  if (!status.ok()) return status;
+  *tenants = std::move(loaded);
+  return last_seq;
+}
+
+}  // namespace pond

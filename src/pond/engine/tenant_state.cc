@@ -1,0 +1,261 @@
+#include "pond/engine/tenant_state.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace pond {
+
+std::string TenantState::IdentityKey(IdentityKind kind, std::string_view value) {
+  std::string key;
+  key.reserve(value.size() + 1);
+  key += static_cast<char>(kind);
+  key += value;
+  return key;
+}
+
+uint64_t TenantState::MessageHash(std::string_view message_id) {
+  return std::hash<std::string_view>{}(message_id);
+}
+
+bool TenantState::MaybeSeen(std::string_view message_id) const {
+  return message_hashes_.count(MessageHash(message_id)) != 0;
+}
+
+uint32_t TenantState::InternName(const std::string& name) {
+  auto [it, inserted] = name_ids_.try_emplace(name, static_cast<uint32_t>(names_.size()));
+  if (inserted) names_.push_back(name);
+  return it->second;
+}
+
+uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
+  auto c = static_cast<uint32_t>(customers_.size());
+  customers_.created_at.push_back(created_at);
+  customers_.last_seen.push_back(created_at);
+  customers_.merged_into.push_back(kNoIndex);
+  customers_.first_event.push_back(kNoIndex);
+  customers_.last_event.push_back(kNoIndex);
+  customers_.event_count.push_back(0);
+  customers_.order_count.push_back(0);
+  customers_.spent_fen.push_back(0);
+  customers_.refunded_fen.push_back(0);
+  customers_.user_id.emplace_back();
+  customers_.traits.emplace_back();
+  ++live_customers_;
+  if (out) out->new_customers.push_back({CustomerId(c), created_at, "{}", ""});
+  return c;
+}
+
+uint32_t TenantState::Live(uint32_t c) const {
+  while (c != kNoIndex && customers_.merged_into[c] != kNoIndex) c = customers_.merged_into[c];
+  return c;
+}
+
+uint32_t TenantState::FindCompress(uint32_t c) {
+  uint32_t root = Live(c);
+  while (customers_.merged_into[c] != kNoIndex) {
+    uint32_t next = customers_.merged_into[c];
+    customers_.merged_into[c] = root;
+    c = next;
+  }
+  return root;
+}
+
+uint32_t TenantState::ParseCustomerId(std::string_view id) const {
+  if (!id.starts_with("cus_")) return kNoIndex;
+  id.remove_prefix(4);
+  uint64_t n = 0;
+  auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
+  if (ec != std::errc() || p != id.data() + id.size() || n == 0 || n > customers_.size()) {
+    return kNoIndex;
+  }
+  return static_cast<uint32_t>(n - 1);
+}
+
+uint32_t TenantState::FindByIdentity(IdentityKind kind, std::string_view value) const {
+  auto it = identity_index_.find(IdentityKey(kind, value));
+  return it == identity_index_.end() ? kNoIndex : Live(it->second);
+}
+
+void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
+                            const Identity& reason, CommitBatch* out) {
+  CustomerColumns& c = customers_;
+  c.merged_into[from] = into;
+  for (uint32_t i = c.first_event[from]; i != kNoIndex; i = events_.next[i]) {
+    events_.customer[i] = into;
+  }
+  if (c.first_event[from] != kNoIndex) {
+    if (c.first_event[into] == kNoIndex) {
+      c.first_event[into] = c.first_event[from];
+    } else {
+      events_.next[c.last_event[into]] = c.first_event[from];
+    }
+    c.last_event[into] = c.last_event[from];
+  }
+  c.first_event[from] = c.last_event[from] = kNoIndex;
+  c.event_count[into] += c.event_count[from];
+  c.order_count[into] += c.order_count[from];
+  c.spent_fen[into] += c.spent_fen[from];
+  c.refunded_fen[into] += c.refunded_fen[from];
+  c.created_at[into] = std::min(c.created_at[into], c.created_at[from]);
+  c.last_seen[into] = std::max(c.last_seen[into], c.last_seen[from]);
+  if (c.user_id[into].empty()) c.user_id[into] = c.user_id[from];
+  bool traits_changed = !c.traits[from].empty();
+  c.traits[into].FillFrom(c.traits[from]);
+  c.traits[from] = Traits();
+  --live_customers_;
+  if (out) {
+    out->merges.push_back(
+        {CustomerId(from), CustomerId(into), event.seq, event.received_at, reason});
+    if (traits_changed) out->trait_updates.push_back({CustomerId(into), c.traits[into].ToJson()});
+  }
+}
+
+void TenantState::Apply(Event& e, CommitBatch* out) {
+  last_seq_ = e.seq;
+  message_hashes_.insert(MessageHash(e.message_id));
+
+  // Every identity the event names, userId first.
+  thread_local std::vector<Identity> ids;
+  ids.clear();
+  if (!e.user_id.empty()) ids.push_back({IdentityKind::kUserId, e.user_id});
+  if (!e.anonymous_id.empty()) ids.push_back({IdentityKind::kAnonymousId, e.anonymous_id});
+  for (const Identity& id : e.identities) ids.push_back(id);
+
+  // The distinct live customers they point at, with the identity that found each.
+  struct Found {
+    uint32_t customer;
+    size_t identity;
+  };
+  thread_local std::vector<Found> found;
+  found.clear();
+  thread_local std::vector<bool> known;
+  known.assign(ids.size(), false);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto it = identity_index_.find(IdentityKey(ids[i].kind, ids[i].value));
+    if (it == identity_index_.end()) continue;
+    known[i] = true;
+    uint32_t c = FindCompress(it->second);
+    bool seen = false;
+    for (const Found& f : found) seen |= f.customer == c;
+    if (!seen) found.push_back({c, i});
+  }
+
+  CustomerColumns& cs = customers_;
+  uint32_t target = kNoIndex;
+  if (!e.user_id.empty()) {
+    for (const Found& f : found) {
+      if (cs.user_id[f.customer] == e.user_id) target = f.customer;
+    }
+  }
+  if (target == kNoIndex && !found.empty()) {
+    target = std::min_element(found.begin(), found.end(), [](const Found& a, const Found& b) {
+               return a.customer < b.customer;
+             })->customer;
+    // A known account seen on another account's device is a different person.
+    if (!e.user_id.empty() && !cs.user_id[target].empty() && cs.user_id[target] != e.user_id) {
+      target = kNoIndex;
+    }
+  }
+  if (target == kNoIndex) target = NewCustomer(e.timestamp, out);
+
+  for (const Found& f : found) {
+    if (f.customer == target) continue;
+    const std::string& a = cs.user_id[f.customer];
+    const std::string& b = cs.user_id[target].empty() ? e.user_id : cs.user_id[target];
+    if (!a.empty() && !b.empty() && a != b) continue;  // two known accounts: never merged
+    MergeInto(f.customer, target, e, ids[f.identity], out);
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (known[i]) continue;
+    identity_index_.emplace(IdentityKey(ids[i].kind, ids[i].value), target);
+    if (out) out->new_identities.push_back({ids[i], CustomerId(target)});
+  }
+  if (!e.user_id.empty() && cs.user_id[target].empty()) cs.user_id[target] = e.user_id;
+  if (e.traits.size() > 2) {
+    if (cs.traits[target].MergeJson(e.traits).ok() && out) {
+      out->trait_updates.push_back({CustomerId(target), cs.traits[target].ToJson()});
+    }
+  }
+
+  // Orders and refunds count once per natural key, however many events repeat them.
+  int64_t amount = 0;
+  if (e.order && order_ids_.insert(e.order->order_id).second) {
+    amount = e.order->total_fen;
+    cs.order_count[target] += 1;
+    cs.spent_fen[target] += amount;
+    if (out) {
+      e.order->customer_id = CustomerId(target);
+      out->orders.push_back(*e.order);
+    }
+  } else if (e.refund && refund_ids_.insert(e.refund->refund_id).second) {
+    amount = e.refund->amount_fen;
+    cs.refunded_fen[target] += amount;
+    if (out) {
+      e.refund->customer_id = CustomerId(target);
+      out->refunds.push_back(*e.refund);
+    }
+  }
+
+  auto idx = static_cast<uint32_t>(events_.size());
+  events_.seq.push_back(e.seq);
+  events_.timestamp.push_back(e.timestamp);
+  events_.name.push_back(InternName(e.name.empty() ? std::string(EventTypeName(e.type)) : e.name));
+  events_.customer.push_back(target);
+  events_.next.push_back(kNoIndex);
+  events_.amount_fen.push_back(amount);
+  if (cs.last_event[target] == kNoIndex) {
+    cs.first_event[target] = idx;
+  } else {
+    events_.next[cs.last_event[target]] = idx;
+  }
+  cs.last_event[target] = idx;
+  cs.event_count[target] += 1;
+  cs.last_seen[target] = std::max(cs.last_seen[target], e.timestamp);
+
+  e.customer_id = CustomerId(target);
+  if (out) out->events.push_back(std::move(e));
+}
+
+std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limit) const {
+  std::vector<uint32_t> idx;
+  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.next[i]) {
+    idx.push_back(i);
+  }
+  auto newer = [&](uint32_t a, uint32_t b) {
+    if (events_.timestamp[a] != events_.timestamp[b]) {
+      return events_.timestamp[a] > events_.timestamp[b];
+    }
+    return events_.seq[a] > events_.seq[b];
+  };
+  size_t n = std::min(limit, idx.size());
+  std::partial_sort(idx.begin(), idx.begin() + n, idx.end(), newer);
+  std::vector<int64_t> seqs;
+  seqs.reserve(n);
+  for (size_t i = 0; i < n; ++i) seqs.push_back(events_.seq[idx[i]]);
+  return seqs;
+}
+
+size_t TenantState::MemoryBytes() const {
+  size_t bytes = 0;
+  const CustomerColumns& c = customers_;
+  bytes += c.size() * (sizeof(Micros) * 2 + sizeof(uint32_t) * 5 + sizeof(int64_t) * 2 +
+                       sizeof(std::string) + sizeof(Traits));
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (c.user_id[i].capacity() > 15) bytes += c.user_id[i].capacity();
+    for (const auto& [k, v] : c.traits[i].entries()) {
+      bytes += sizeof(k) * 2 + (k.capacity() > 15 ? k.capacity() : 0) +
+               (v.capacity() > 15 ? v.capacity() : 0);
+    }
+  }
+  bytes += events_.size() * (sizeof(int64_t) * 3 + sizeof(uint32_t) * 3);
+  // Hash tables: nodes plus buckets, roughly.
+  for (const auto& [k, v] : identity_index_) {
+    bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);
+  }
+  bytes += identity_index_.bucket_count() * sizeof(void*);
+  bytes += message_hashes_.size() * 24 + message_hashes_.bucket_count() * sizeof(void*);
+  bytes += (order_ids_.size() + refund_ids_.size()) * 64;
+  return bytes;
+}
+
+}  // namespace pond

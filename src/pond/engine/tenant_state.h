@@ -1,0 +1,121 @@
+// TenantState: one workspace's customers and events, in memory, as columns.
+//
+// Layout. Customers and events get dense integer ids (their index in the column vectors);
+// nothing outside the engine sees those: customers are "cus_<dense+1>" outside. Each customer
+// owns a singly linked list of its events threaded through `events.next`, so appending an event
+// allocates nothing. The identity index maps "kind byte + value" to the customer that first
+// claimed it.
+//
+// Merges. When one event names identities of two customers, the younger profile is folded into
+// the older one (or into the one that owns the event's userId): its events are relinked, its
+// counters added, its traits fill gaps, and `merged_into` points at the survivor. The identity
+// index is not rewritten; lookups follow `merged_into` to the live customer (the writer
+// compresses those paths; readers only follow them). Two customers that each carry a different
+// userId are never merged: a shared device (anonymousId) or a shared phone must not fold two
+// known accounts into one.
+//
+// Concurrency. Only the engine's single writer calls the mutating methods, holding the tenant's
+// lock exclusively; readers hold it shared. Apply is deterministic: replaying the same events in
+// seq order rebuilds the same state, which is how restart works.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "pond/base/clock.h"
+#include "pond/engine/traits.h"
+#include "pond/model/event.h"
+#include "pond/store/store.h"
+
+namespace pond {
+
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+struct CustomerColumns {
+  std::vector<Micros> created_at;
+  std::vector<Micros> last_seen;
+  std::vector<uint32_t> merged_into;  // kNoIndex while live
+  std::vector<uint32_t> first_event;  // head of the event list, kNoIndex when none
+  std::vector<uint32_t> last_event;   // tail, for O(1) append and splice
+  std::vector<uint32_t> event_count;
+  std::vector<uint32_t> order_count;
+  std::vector<int64_t> spent_fen;
+  std::vector<int64_t> refunded_fen;
+  std::vector<std::string> user_id;  // the first userId seen; empty for anonymous customers
+  std::vector<Traits> traits;
+  size_t size() const { return created_at.size(); }
+};
+
+struct EventColumns {
+  std::vector<int64_t> seq;
+  std::vector<Micros> timestamp;
+  std::vector<uint32_t> name;      // interned event name
+  std::vector<uint32_t> customer;  // the live customer it belongs to now
+  std::vector<uint32_t> next;      // next event of the same customer, kNoIndex at the end
+  std::vector<int64_t> amount_fen;
+  size_t size() const { return seq.size(); }
+};
+
+class TenantState {
+ public:
+  explicit TenantState(std::string workspace_id) : workspace_id_(std::move(workspace_id)) {}
+
+  const std::string& workspace_id() const { return workspace_id_; }
+
+  // True when this message id was applied before (the store confirms hash hits).
+  bool MaybeSeen(std::string_view message_id) const;
+
+  // Resolves the event's customer, applies it and, when `out` is not null, appends what must be
+  // stored (the event with its seq and customer, new customers, identities, merges, orders…).
+  // REQUIRES: exclusive lock; event.seq assigned.
+  void Apply(Event& event, CommitBatch* out);
+
+  // --- reads (shared lock) ---------------------------------------------------------------
+  static std::string CustomerId(uint32_t dense) { return "cus_" + std::to_string(dense + 1); }
+  // Dense index of "cus_N", or kNoIndex.
+  uint32_t ParseCustomerId(std::string_view id) const;
+  // Follows merges to the live customer.
+  uint32_t Live(uint32_t dense) const;
+  // The live customer holding this identity, or kNoIndex.
+  uint32_t FindByIdentity(IdentityKind kind, std::string_view normalized_value) const;
+  // The customer's event seqs, newest first (by timestamp, then seq), at most `limit`.
+  std::vector<int64_t> RecentEventSeqs(uint32_t customer, size_t limit) const;
+
+  const CustomerColumns& customers() const { return customers_; }
+  const EventColumns& events() const { return events_; }
+  const std::string& EventName(uint32_t id) const { return names_[id]; }
+  int64_t live_customers() const { return live_customers_; }
+  int64_t last_seq() const { return last_seq_; }
+
+  // Approximate heap bytes held, for the bytes/customer figure.
+  size_t MemoryBytes() const;
+
+  // Snapshot support (engine/snapshot.cc): raw access for serialisation.
+  friend class SnapshotCodec;
+
+ private:
+  static std::string IdentityKey(IdentityKind kind, std::string_view value);
+  static uint64_t MessageHash(std::string_view message_id);
+  uint32_t NewCustomer(Micros created_at, CommitBatch* out);
+  uint32_t FindCompress(uint32_t dense);
+  void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
+                 CommitBatch* out);
+  uint32_t InternName(const std::string& name);
+
+  std::string workspace_id_;
+  CustomerColumns customers_;
+  EventColumns events_;
+  std::unordered_map<std::string, uint32_t> identity_index_;
+  std::unordered_set<uint64_t> message_hashes_;
+  std::unordered_set<std::string> order_ids_;
+  std::unordered_set<std::string> refund_ids_;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint32_t> name_ids_;
+  int64_t live_customers_ = 0;
+  int64_t last_seq_ = 0;
+};
+
+}  // namespace pond
