@@ -10,7 +10,7 @@ Status Traits::MergeJson(std::string_view object_json) {
   simdjson::padded_string padded(object_json);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj)) {
+  if (IterateObject(parser, padded, &doc, &obj)) {
     return Status::InvalidArgument("traits: not a JSON object", "traits");
   }
   for (auto field_result : obj) {

@@ -1,0 +1,479 @@
+#include "pond/channels/segment.h"
+
+#include <random>
+
+#include "pond/base/money.h"
+#include "pond/base/simdjson_util.h"
+#include "pond/base/time.h"
+#include "pond/base/utf8.h"
+
+namespace pond {
+namespace {
+
+using simdjson::ondemand::json_type;
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+
+constexpr size_t kMaxIdBytes = 256;
+constexpr size_t kMaxEventNameChars = 200;
+
+Status JsonError(simdjson::error_code err, const std::string& field) {
+  std::string problem = "invalid JSON (" + std::string(simdjson::error_message(err)) + ")";
+  return field.empty() ? Status::InvalidArgument(problem) : FieldError(field, problem);
+}
+
+// Reads a string or number as text (Segment ids may be numbers).
+Status ReadId(value& v, const std::string& field, std::string* out) {
+  json_type type;
+  if (v.type().get(type)) return FieldError(field, "invalid value");
+  if (type == json_type::string) {
+    std::string_view s;
+    if (v.get_string().get(s)) return FieldError(field, "invalid string");
+    *out = s;
+  } else if (type == json_type::number) {
+    *out = std::string(v.raw_json_token());
+    while (!out->empty() && out->back() == ' ') out->pop_back();
+  } else if (type == json_type::null) {
+    out->clear();
+  } else {
+    return FieldError(field, "must be a string");
+  }
+  if (out->size() > kMaxIdBytes) {
+    return FieldError(field, "longer than " + std::to_string(kMaxIdBytes) + " bytes");
+  }
+  return Status::Ok();
+}
+
+Status ReadString(value& v, const std::string& field, std::string* out) {
+  std::string_view s;
+  json_type type;
+  if (v.type().get(type)) return FieldError(field, "invalid value");
+  if (type == json_type::null) return Status::Ok();
+  if (v.get_string().get(s)) return FieldError(field, "must be a string");
+  *out = s;
+  return Status::Ok();
+}
+
+Status ReadObject(value& v, const std::string& field, std::string* out) {
+  json_type type;
+  if (v.type().get(type)) return FieldError(field, "invalid value");
+  if (type == json_type::null) return Status::Ok();
+  if (type != json_type::object) return FieldError(field, "must be an object");
+  std::string_view raw;
+  if (auto err = RawJson(v, &raw)) return JsonError(err, field);
+  *out = raw;
+  return Status::Ok();
+}
+
+Status ReadTime(value& v, const std::string& field, Micros* out) {
+  std::string_view s;
+  json_type type;
+  if (v.type().get(type)) return FieldError(field, "invalid value");
+  if (type == json_type::null) return Status::Ok();
+  if (v.get_string().get(s)) return FieldError(field, "must be an ISO-8601 string");
+  Result<Micros> t = ParseIso8601(s);
+  if (!t.ok()) return FieldError(field, t.status().message());
+  *out = *t;
+  return Status::Ok();
+}
+
+// Identity-bearing keys in a JSON object's text (traits, context.traits, properties).
+void CollectIdentities(std::string_view object_json, std::vector<Identity>* out) {
+  if (object_json.size() <= 2) return;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(object_json);
+  simdjson::ondemand::document doc;
+  object obj;
+  if (IterateObject(parser, padded, &doc, &obj)) return;
+  for (auto fr : obj) {
+    simdjson::ondemand::field f;
+    if (std::move(fr).get(f)) return;
+    std::string_view key = RawKey(f);
+    auto kind = IdentityKindFromName(key);
+    if (!kind || *kind == IdentityKind::kUserId || *kind == IdentityKind::kAnonymousId) continue;
+    std::string raw;
+    if (!ReadId(f.value(), "", &raw).ok() || raw.empty()) continue;
+    if (auto norm = NormalizeIdentity(*kind, raw)) {
+      Identity id{*kind, std::move(*norm)};
+      bool dup = false;
+      for (const Identity& o : *out) dup |= o == id;
+      if (!dup) out->push_back(std::move(id));
+    }
+  }
+}
+
+// context.traits of a context object's text, or "".
+std::string ContextTraits(std::string_view context_json) {
+  if (context_json.size() <= 2) return {};
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(context_json);
+  value traits;
+  simdjson::ondemand::document doc;
+  if (parser.iterate(padded).get(doc) || doc["traits"].get(traits)) return {};
+  std::string out;
+  if (!ReadObject(traits, "", &out).ok()) return {};
+  return out;
+}
+
+// Parses one call object (already size-checked) into an Event.
+Status ParseCall(object& obj, std::string_view implied_type, Micros received_at,
+                 Micros batch_sent_at, Event* e) {
+  std::string type_name(implied_type);
+  Micros sent_at = batch_sent_at, original = 0;
+  bool has_timestamp = false;
+  std::string previous_id, group_id;
+  for (auto fr : obj) {
+    simdjson::ondemand::field f;
+    if (auto err = std::move(fr).get(f)) return JsonError(err, "");
+    std::string_view key = RawKey(f);
+    value v = f.value();
+    if (key == "type") {
+      std::string t;
+      RETURN_IF_ERROR(ReadString(v, "type", &t));
+      if (implied_type.empty()) type_name = t;
+    } else if (key == "messageId") {
+      RETURN_IF_ERROR(ReadId(v, "messageId", &e->message_id));
+    } else if (key == "userId") {
+      RETURN_IF_ERROR(ReadId(v, "userId", &e->user_id));
+    } else if (key == "anonymousId") {
+      RETURN_IF_ERROR(ReadId(v, "anonymousId", &e->anonymous_id));
+    } else if (key == "previousId") {
+      RETURN_IF_ERROR(ReadId(v, "previousId", &previous_id));
+    } else if (key == "groupId") {
+      RETURN_IF_ERROR(ReadId(v, "groupId", &group_id));
+    } else if (key == "event") {
+      RETURN_IF_ERROR(ReadString(v, "event", &e->name));
+    } else if (key == "name") {
+      if (e->name.empty()) RETURN_IF_ERROR(ReadString(v, "name", &e->name));
+    } else if (key == "properties") {
+      RETURN_IF_ERROR(ReadObject(v, "properties", &e->properties));
+    } else if (key == "traits") {
+      RETURN_IF_ERROR(ReadObject(v, "traits", &e->traits));
+    } else if (key == "context") {
+      RETURN_IF_ERROR(ReadObject(v, "context", &e->context));
+    } else if (key == "timestamp") {
+      RETURN_IF_ERROR(ReadTime(v, "timestamp", &e->timestamp));
+      has_timestamp = e->timestamp != 0;
+    } else if (key == "originalTimestamp") {
+      RETURN_IF_ERROR(ReadTime(v, "originalTimestamp", &original));
+    } else if (key == "sentAt") {
+      RETURN_IF_ERROR(ReadTime(v, "sentAt", &sent_at));
+    }
+    // Anything else (integrations, channel, version, …) is accepted and not kept.
+  }
+  auto type = EventTypeFromName(type_name);
+  if (!type) {
+    return FieldError("type", "unknown call type \"" + type_name.substr(0, 40) +
+                                  "\" (identify, track, page, screen, group, alias)");
+  }
+  e->type = *type;
+  if (e->user_id.empty() && e->anonymous_id.empty()) {
+    return FieldError("userId", "userId or anonymousId is required");
+  }
+  if (e->type == EventType::kTrack && e->name.empty()) {
+    return FieldError("event", "required for track");
+  }
+  if (Utf8Length(e->name) > kMaxEventNameChars) {
+    return FieldError(e->type == EventType::kTrack ? "event" : "name",
+                      "longer than " + std::to_string(kMaxEventNameChars) + " characters");
+  }
+  if (e->type == EventType::kAlias && previous_id.empty()) {
+    return FieldError("previousId", "required for alias");
+  }
+  if (e->type == EventType::kGroup && group_id.empty()) {
+    return FieldError("groupId", "required for group");
+  }
+  if (e->message_id.empty()) e->message_id = NewMessageId();
+
+  // Segment's clock-skew correction.
+  e->received_at = received_at;
+  if (!has_timestamp) {
+    if (original != 0 && sent_at != 0) {
+      e->timestamp = received_at - (sent_at - original);
+    } else if (original != 0) {
+      e->timestamp = original;
+    } else {
+      e->timestamp = received_at;
+    }
+  }
+
+  CollectIdentities(e->traits, &e->identities);
+  CollectIdentities(ContextTraits(e->context), &e->identities);
+  if (e->type == EventType::kTrack) CollectIdentities(e->properties, &e->identities);
+  if (e->type == EventType::kAlias) {
+    // alias(userId, previousId): previousId is almost always the anonymous id it replaces.
+    if (auto norm = NormalizeIdentity(IdentityKind::kAnonymousId, previous_id)) {
+      e->identities.push_back({IdentityKind::kAnonymousId, *norm});
+    }
+  }
+  if (e->type == EventType::kTrack) RETURN_IF_ERROR(ParseMoneyEvent(*e));
+  return Status::Ok();
+}
+
+Status ParseOne(std::string_view raw, std::string_view implied_type, Micros received_at,
+                Micros batch_sent_at, const SegmentLimits& limits, Event* e) {
+  if (raw.size() > limits.max_event_bytes) {
+    return Status::PayloadTooLarge("event is " + std::to_string(raw.size()) +
+                                   " bytes, more than the " +
+                                   std::to_string(limits.max_event_bytes / 1024) + " KB limit");
+  }
+  simdjson::ondemand::parser parser;
+  // The slice lies inside a padded body, so the padding after it is readable.
+  simdjson::ondemand::document doc;
+  object obj;
+  auto err = parser.iterate(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING)
+                 .get(doc);
+  if (!err) err = doc.get_object().get(obj);
+  if (err) return JsonError(err, "");
+  RETURN_IF_ERROR(ParseCall(obj, implied_type, received_at, batch_sent_at, e));
+  if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
+  return Status::Ok();
+}
+
+Status ReadAmount(value& v, const std::string& field, int64_t* fen) {
+  json_type type;
+  if (v.type().get(type)) return FieldError(field, "invalid value");
+  std::string_view text;
+  if (type == json_type::string) {
+    if (v.get_string().get(text)) return FieldError(field, "invalid string");
+  } else if (type == json_type::number) {
+    text = v.raw_json_token();
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  } else {
+    return FieldError(field, "must be a yuan amount like 99.9 or \"99.90\"");
+  }
+  Result<Money> m = Money::ParseYuan(text);
+  if (!m.ok()) return FieldError(field, m.status().message());
+  *fen = m->fen();
+  return Status::Ok();
+}
+
+Status ReadFen(value& v, const std::string& field, int64_t* fen) {
+  int64_t n;
+  if (v.get_int64().get(n)) return FieldError(field, "must be an integer number of fen");
+  *fen = n;
+  return Status::Ok();
+}
+
+Status ReadCount(value& v, const std::string& field, int64_t* n) {
+  if (v.get_int64().get(*n) || *n < 0 || *n > 1'000'000) {
+    return FieldError(field, "must be an integer from 0 to 1000000");
+  }
+  return Status::Ok();
+}
+
+Status ParseLineItem(object& obj, const std::string& field, LineItem* li) {
+  bool has_amount = false, has_price = false;
+  for (auto fr : obj) {
+    simdjson::ondemand::field f;
+    if (auto err = std::move(fr).get(f)) return JsonError(err, field);
+    std::string_view key = RawKey(f);
+    value v = f.value();
+    std::string sub = field + "." + std::string(key);
+    if (key == "sku" || key == "product_id") {
+      RETURN_IF_ERROR(ReadId(v, sub, &li->sku));
+    } else if (key == "name") {
+      RETURN_IF_ERROR(ReadString(v, sub, &li->name));
+    } else if (key == "category") {
+      RETURN_IF_ERROR(ReadString(v, sub, &li->category));
+    } else if (key == "quantity") {
+      RETURN_IF_ERROR(ReadCount(v, sub, &li->quantity));
+    } else if (key == "price") {
+      RETURN_IF_ERROR(ReadAmount(v, sub, &li->unit_price_fen));
+      has_price = true;
+    } else if (key == "price_fen") {
+      RETURN_IF_ERROR(ReadFen(v, sub, &li->unit_price_fen));
+      has_price = true;
+    } else if (key == "amount") {
+      RETURN_IF_ERROR(ReadAmount(v, sub, &li->amount_fen));
+      has_amount = true;
+    } else if (key == "amount_fen") {
+      RETURN_IF_ERROR(ReadFen(v, sub, &li->amount_fen));
+      has_amount = true;
+    }
+  }
+  if (!has_amount && has_price) li->amount_fen = li->unit_price_fen * li->quantity;
+  return Status::Ok();
+}
+
+}  // namespace
+
+size_t JsonPadding() { return simdjson::SIMDJSON_PADDING; }
+
+std::string NewMessageId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "pond-%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+Status ParseMoneyEvent(Event& e) {
+  const bool paid = e.name == "order_paid";
+  const bool refunded = e.name == "order_refunded";
+  if (!paid && !refunded) return Status::Ok();
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(e.properties);
+  simdjson::ondemand::document doc;
+  object obj;
+  if (auto err = IterateObject(parser, padded, &doc, &obj)) return JsonError(err, "properties");
+  std::string order_id, refund_id, source, currency, reason;
+  int64_t amount = 0, discount = 0;
+  bool has_amount = false;
+  std::vector<LineItem> items;
+  for (auto fr : obj) {
+    simdjson::ondemand::field f;
+    if (auto err = std::move(fr).get(f)) return JsonError(err, "properties");
+    std::string_view key = RawKey(f);
+    value v = f.value();
+    std::string field = "properties." + std::string(key);
+    if (key == "order_id") {
+      RETURN_IF_ERROR(ReadId(v, field, &order_id));
+    } else if (key == "refund_id") {
+      RETURN_IF_ERROR(ReadId(v, field, &refund_id));
+    } else if (key == "amount" || key == "total" || key == "revenue") {
+      RETURN_IF_ERROR(ReadAmount(v, field, &amount));
+      has_amount = true;
+    } else if (key == "amount_fen" || key == "total_fen") {
+      RETURN_IF_ERROR(ReadFen(v, field, &amount));
+      has_amount = true;
+    } else if (key == "discount") {
+      RETURN_IF_ERROR(ReadAmount(v, field, &discount));
+    } else if (key == "discount_fen") {
+      RETURN_IF_ERROR(ReadFen(v, field, &discount));
+    } else if (key == "source") {
+      RETURN_IF_ERROR(ReadString(v, field, &source));
+    } else if (key == "currency") {
+      RETURN_IF_ERROR(ReadString(v, field, &currency));
+    } else if (key == "reason") {
+      RETURN_IF_ERROR(ReadString(v, field, &reason));
+    } else if (key == "products" || key == "items") {
+      simdjson::ondemand::array arr;
+      if (v.get_array().get(arr)) return FieldError(field, "must be an array");
+      size_t i = 0;
+      for (auto item : arr) {
+        std::string sub = field + "[" + std::to_string(i++) + "]";
+        if (i > 1000) return FieldError(field, "more than 1000 line items");
+        object io;
+        if (item.get_object().get(io)) return FieldError(sub, "must be an object");
+        LineItem li;
+        RETURN_IF_ERROR(ParseLineItem(io, sub, &li));
+        items.push_back(std::move(li));
+      }
+    }
+  }
+  if (order_id.empty() && (paid || refund_id.empty())) {
+    return FieldError("properties.order_id", std::string("required for ") + e.name);
+  }
+  if (!has_amount && paid && !items.empty()) {
+    for (const LineItem& li : items) amount += li.amount_fen;
+    has_amount = true;
+  }
+  if (!has_amount) {
+    return FieldError("properties.amount", std::string("required for ") + e.name +
+                                               " (yuan, or amount_fen)");
+  }
+  if (amount < 0) return FieldError("properties.amount", "negative");
+  e.amount_fen = amount;
+  if (paid) {
+    Order& o = e.order.emplace();
+    o.order_id = std::move(order_id);
+    o.paid_at = e.timestamp;
+    o.total_fen = amount;
+    o.discount_fen = discount;
+    if (!currency.empty()) o.currency = currency;
+    o.source = source;
+    o.items = std::move(items);
+  } else {
+    Refund& r = e.refund.emplace();
+    // Without a refund id, one refund per order: a full refund is keyed by its order.
+    r.refund_id = refund_id.empty() ? order_id : refund_id;
+    r.order_id = std::move(order_id);
+    r.refunded_at = e.timestamp;
+    r.amount_fen = amount;
+    r.reason = std::move(reason);
+  }
+  return Status::Ok();
+}
+
+Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_view endpoint,
+                                           Micros received_at, const SegmentLimits& limits) {
+  SegmentRequest out;
+  const bool batch = endpoint == "batch" || endpoint == "import";
+  if (!batch) {
+    if (!EventTypeFromName(endpoint)) return Status::NotFound("no such endpoint");
+    Event e;
+    RETURN_IF_ERROR(ParseOne(body, endpoint, received_at, 0, limits, &e));
+    // writeKey may travel in the body of a single call too.
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    std::string_view key;
+    if (!parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
+             .get(doc) &&
+        !doc["writeKey"].get_string().get(key)) {
+      out.write_key = key;
+    }
+    out.events.push_back(std::move(e));
+    return out;
+  }
+  if (body.size() > limits.max_batch_bytes) {
+    return Status::PayloadTooLarge("batch is " + std::to_string(body.size()) +
+                                       " bytes, more than the " +
+                                       std::to_string(limits.max_batch_bytes / 1024) +
+                                       " KB limit",
+                                   "batch");
+  }
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  object top;
+  auto err = parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
+                 .get(doc);
+  if (!err) err = doc.get_object().get(top);
+  if (err) return JsonError(err, "");
+  // Fields come in any order: remember where the batch is, read sentAt/writeKey, then parse
+  // the calls with the batch-level sentAt known.
+  std::vector<std::string_view> calls;
+  Micros sent_at = 0;
+  bool has_batch = false;
+  for (auto fr : top) {
+    simdjson::ondemand::field f;
+    if (auto err = std::move(fr).get(f)) return JsonError(err, "");
+    std::string_view key = RawKey(f);
+    value v = f.value();
+    if (key == "batch") {
+      has_batch = true;
+      simdjson::ondemand::array arr;
+      if (v.get_array().get(arr)) return FieldError("batch", "must be an array");
+      for (auto item : arr) {
+        value iv;
+        if (auto err = item.get(iv)) return JsonError(err, "batch");
+        std::string_view raw;
+        json_type type;
+        if (iv.type().get(type) || type != json_type::object) {
+          return FieldError("batch[" + std::to_string(calls.size()) + "]", "must be an object");
+        }
+        if (auto err = RawJson(iv, &raw)) return JsonError(err, "batch");
+        if (calls.size() == limits.max_batch_events) {
+          return Status::PayloadTooLarge(
+              "batch: more than " + std::to_string(limits.max_batch_events) + " events",
+              "batch");
+        }
+        calls.push_back(raw);
+      }
+    } else if (key == "sentAt") {
+      RETURN_IF_ERROR(ReadTime(v, "sentAt", &sent_at));
+    } else if (key == "writeKey") {
+      RETURN_IF_ERROR(ReadString(v, "writeKey", &out.write_key));
+    }
+  }
+  if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
+  if (!has_batch) return FieldError("batch", "required");
+  out.events.resize(calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    Status s = ParseOne(calls[i], "", received_at, sent_at, limits, &out.events[i]);
+    if (!s.ok()) return s.WithFieldPrefix("batch[" + std::to_string(i) + "]");
+  }
+  return out;
+}
+
+}  // namespace pond

@@ -1,0 +1,51 @@
+// The Segment HTTP Tracking API, as pond accepts it: the same bodies Segment's and RudderStack's
+// SDKs send to /v1/identify|track|page|screen|group|alias|batch, turned into Events.
+//
+// Followed exactly: per-event and per-batch size limits, messageId, the timestamp rule
+// (timestamp = receivedAt − (sentAt − originalTimestamp) when timestamp is absent), writeKey in
+// the body. pond's additions: identities named in traits/properties (phone, email, unionid,
+// openid, external_userid, taobao_nick) are collected for identity resolution, and the standard
+// money events (order_paid, order_refunded) are parsed into orders and refunds exactly (yuan
+// text or number → integer fen, never through a double).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pond/base/clock.h"
+#include "pond/base/status.h"
+#include "pond/model/event.h"
+
+namespace pond {
+
+struct SegmentLimits {
+  size_t max_event_bytes = 32 * 1024;    // Segment: 32 KB per call
+  size_t max_batch_bytes = 500 * 1024;   // Segment: 500 KB per batch request
+  size_t max_batch_events = 2500;        // Segment: 2,500 events per batch
+};
+
+struct SegmentRequest {
+  std::vector<Event> events;
+  std::string write_key;  // "writeKey" from the body, when sent there
+};
+
+// `endpoint` is "batch" (alias "import") or a call type ("track", "identify", …). `body` must
+// be followed by at least simdjson::SIMDJSON_PADDING readable bytes (see PaddedBody).
+// Errors are InvalidArgument (or PayloadTooLarge for sizes) naming the field:
+// "batch[3].timestamp", "userId", "batch".
+Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_view endpoint,
+                                           Micros received_at,
+                                           const SegmentLimits& limits = {});
+
+// Parses one order_paid / order_refunded properties object into the event's order or refund
+// and amount. Used by the Segment parser, the orders endpoint and importers.
+Status ParseMoneyEvent(Event& event);
+
+// Bytes of padding the parsers need after the body (simdjson::SIMDJSON_PADDING).
+size_t JsonPadding();
+
+// A fresh random message id for calls that come without one (Segment's servers do the same).
+std::string NewMessageId();
+
+}  // namespace pond
