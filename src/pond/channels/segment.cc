@@ -77,7 +77,8 @@ Status ReadTime(value& v, const std::string& field, Micros* out) {
   return Status::Ok();
 }
 
-// Identity-bearing keys in a JSON object's text (traits, context.traits, properties).
+}  // namespace
+
 void CollectIdentities(std::string_view object_json, std::vector<Identity>* out) {
   if (object_json.size() <= 2) return;
   simdjson::ondemand::parser parser;
@@ -101,6 +102,8 @@ void CollectIdentities(std::string_view object_json, std::vector<Identity>* out)
     }
   }
 }
+
+namespace {
 
 // context.traits of a context object's text, or "".
 std::string ContextTraits(std::string_view context_json) {
@@ -474,6 +477,95 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
     if (!s.ok()) return s.WithFieldPrefix("batch[" + std::to_string(i) + "]");
   }
   return out;
+}
+
+namespace {
+
+constexpr size_t kMaxOrdersPerRequest = 1000;
+
+Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
+  e->type = EventType::kTrack;
+  e->name = "order_paid";
+  e->properties = std::string(raw);
+  e->received_at = received_at;
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(raw);
+  simdjson::ondemand::document doc;
+  object obj;
+  if (auto err = IterateObject(parser, padded, &doc, &obj)) return JsonError(err, "");
+  std::string order_id;
+  for (auto fr : obj) {
+    simdjson::ondemand::field f;
+    if (auto err = std::move(fr).get(f)) return JsonError(err, "");
+    std::string_view key = RawKey(f);
+    value v = f.value();
+    if (key == "order_id") {
+      RETURN_IF_ERROR(ReadId(v, "order_id", &order_id));
+    } else if (key == "user_id") {
+      RETURN_IF_ERROR(ReadId(v, "user_id", &e->user_id));
+    } else if (key == "anonymous_id") {
+      RETURN_IF_ERROR(ReadId(v, "anonymous_id", &e->anonymous_id));
+    } else if (key == "paid_at") {
+      RETURN_IF_ERROR(ReadTime(v, "paid_at", &e->timestamp));
+    }
+  }
+  if (order_id.empty()) return FieldError("order_id", "required");
+  CollectIdentities(e->properties, &e->identities);
+  if (e->user_id.empty() && e->anonymous_id.empty() && e->identities.empty()) {
+    return FieldError("user_id", "an order needs user_id or an identity (phone, taobao_nick, …)");
+  }
+  if (e->timestamp == 0) e->timestamp = received_at;
+  e->message_id = "order:" + order_id;
+  Status s = ParseMoneyEvent(*e);
+  if (!s.ok() && s.field().starts_with("properties.")) {
+    return Status(s.code(), s.message().substr(11), s.field().substr(11));
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<Event>> ParseOrdersRequest(std::string_view body, Micros received_at) {
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  object top;
+  auto err = parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
+                 .get(doc);
+  if (!err) err = doc.get_object().get(top);
+  if (err) return JsonError(err, "");
+  std::vector<std::string_view> raws;
+  bool wrapped = false;
+  for (auto fr : top) {
+    simdjson::ondemand::field f;
+    if (auto e2 = std::move(fr).get(f)) return JsonError(e2, "");
+    if (RawKey(f) != "orders") continue;
+    wrapped = true;
+    simdjson::ondemand::array arr;
+    if (f.value().get_array().get(arr)) return FieldError("orders", "must be an array");
+    for (auto item : arr) {
+      value iv;
+      std::string_view raw;
+      json_type type;
+      std::string field = "orders[" + std::to_string(raws.size()) + "]";
+      if (item.get(iv) || iv.type().get(type) || type != json_type::object) {
+        return FieldError(field, "must be an object");
+      }
+      if (RawJson(iv, &raw)) return FieldError(field, "invalid JSON");
+      if (raws.size() == kMaxOrdersPerRequest) {
+        return FieldError("orders", "more than " + std::to_string(kMaxOrdersPerRequest));
+      }
+      raws.push_back(raw);
+    }
+  }
+  if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
+  if (!wrapped) raws.push_back(body);
+  if (raws.empty()) return FieldError("orders", "empty");
+  std::vector<Event> events(raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) {
+    Status s = ParseOrder(raws[i], received_at, &events[i]);
+    if (!s.ok()) return wrapped ? s.WithFieldPrefix("orders[" + std::to_string(i) + "]") : s;
+  }
+  return events;
 }
 
 }  // namespace pond

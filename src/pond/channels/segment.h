@@ -42,6 +42,17 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
 // and amount. Used by the Segment parser, the orders endpoint and importers.
 Status ParseMoneyEvent(Event& event);
 
+// Adds the identity-bearing keys of a JSON object (phone, email, unionid, openid,
+// external_userid, taobao_nick), normalised, to `out`. Malformed input adds nothing.
+void CollectIdentities(std::string_view object_json, std::vector<Identity>* out);
+
+// Parses POST /v1/orders: one order object, or {"orders": [...]} with up to 1,000. Each order
+// becomes an order_paid event whose messageId is "order:<order_id>", so a re-sent order is a
+// duplicate, not a second sale. Fields: order_id, user_id / anonymous_id / any identity key,
+// paid_at (ISO-8601, default: received), amount (yuan) or total_fen, discount / discount_fen,
+// source, currency, items [{sku, name, category, quantity, price | price_fen, amount | amount_fen}].
+Result<std::vector<Event>> ParseOrdersRequest(std::string_view body, Micros received_at);
+
 // Bytes of padding the parsers need after the body (simdjson::SIMDJSON_PADDING).
 size_t JsonPadding();
 

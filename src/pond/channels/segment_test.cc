@@ -168,3 +168,59 @@ TEST(SegmentTest, EnforcesSegmentSizeLimits) {
 
 }  // namespace
 }  // namespace pond
+
+namespace pond {
+namespace {
+
+TEST(OrdersTest, ParsesOneOrManyOrders) {
+  std::string body = R"({"order_id":"TB1001","taobao_nick":"小美","amount":"169.00",
+    "paid_at":"2024-03-01T20:00:00+08:00","items":[{"sku":"MASK","price":"169","quantity":1}]})";
+  size_t n = body.size();
+  body.append(JsonPadding(), ' ');
+  auto r = ParseOrdersRequest(std::string_view(body.data(), n), kReceived);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 1u);
+  const Event& e = (*r)[0];
+  EXPECT_EQ(e.message_id, "order:TB1001");
+  EXPECT_EQ(e.name, "order_paid");
+  EXPECT_EQ(e.order->total_fen, 16900);
+  EXPECT_EQ(e.timestamp, *ParseIso8601("2024-03-01T12:00:00Z"));
+  ASSERT_EQ(e.identities.size(), 1u);
+  EXPECT_EQ(e.identities[0].kind, IdentityKind::kTaobaoNick);
+
+  std::string many = R"({"orders":[{"order_id":1,"user_id":"u","total_fen":990},
+                                    {"order_id":2,"user_id":"u","amount":9.9}]})";
+  n = many.size();
+  many.append(JsonPadding(), ' ');
+  auto m = ParseOrdersRequest(std::string_view(many.data(), n), kReceived);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)[1].order->total_fen, 990);
+}
+
+TEST(OrdersTest, BadOrdersNameTheField) {
+  struct Case {
+    std::string body;
+    std::string field;
+  } cases[] = {
+      {R"({"user_id":"u","amount":1})", "order_id"},
+      {R"({"order_id":"T","amount":1})", "user_id"},
+      {R"({"order_id":"T","user_id":"u"})", "amount"},
+      {R"({"order_id":"T","user_id":"u","amount":"-"})", "amount"},
+      {R"({"order_id":"T","user_id":"u","amount":1,"paid_at":"yesterday"})", "paid_at"},
+      {R"({"orders":[{"order_id":"T","user_id":"u","amount":1},{"order_id":"U"}]})",
+       "orders[1].user_id"},
+      {R"({"orders":{}})", "orders"},
+      {R"({"orders":[]})", "orders"},
+  };
+  for (const Case& c : cases) {
+    std::string body = c.body;
+    size_t n = body.size();
+    body.append(JsonPadding(), ' ');
+    auto r = ParseOrdersRequest(std::string_view(body.data(), n), kReceived);
+    ASSERT_FALSE(r.ok()) << c.body;
+    EXPECT_EQ(r.status().field(), c.field) << c.body << " -> " << r.status().ToString();
+  }
+}
+
+}  // namespace
+}  // namespace pond

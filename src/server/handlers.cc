@@ -1,0 +1,326 @@
+// The API's handlers and the route table. Each handler: read the request, call the Engine,
+// write JSON. Errors come back as Status and leave through ErrorResponse.
+#include <nlohmann/json.hpp>
+
+#include "pond/base/money.h"
+#include "pond/base/time.h"
+#include "pond/channels/segment.h"
+#include "server/metrics.h"
+#include "server/router.h"
+
+namespace pond::server {
+namespace {
+
+using nlohmann::json;
+
+// Raw JSON text from the store, embedded as a value (it was valid when it came in).
+json Embed(const std::string& raw) {
+  json j = json::parse(raw, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json IdentityJson(const Identity& id) {
+  return {{"kind", IdentityKindName(id.kind)}, {"value", id.value}};
+}
+
+json SummaryJson(const CustomerSummary& s) {
+  return {{"id", s.id},
+          {"created_at", FormatIso8601(s.created_at)},
+          {"last_seen", FormatIso8601(s.last_seen)},
+          {"event_count", s.event_count},
+          {"order_count", s.order_count},
+          {"spent_fen", s.spent_fen},
+          {"refunded_fen", s.refunded_fen},
+          {"traits", Embed(s.traits)}};
+}
+
+json OrderJson(const Order& o) {
+  json items = json::array();
+  for (const LineItem& li : o.items) {
+    items.push_back({{"sku", li.sku},
+                     {"name", li.name},
+                     {"category", li.category},
+                     {"quantity", li.quantity},
+                     {"unit_price_fen", li.unit_price_fen},
+                     {"amount_fen", li.amount_fen}});
+  }
+  return {{"order_id", o.order_id},   {"paid_at", FormatIso8601(o.paid_at)},
+          {"total_fen", o.total_fen}, {"discount_fen", o.discount_fen},
+          {"currency", o.currency},   {"source", o.source},
+          {"items", items}};
+}
+
+json EventJson(const Event& e) {
+  json j = {{"seq", e.seq},
+            {"message_id", e.message_id},
+            {"type", EventTypeName(e.type)},
+            {"timestamp", FormatIso8601(e.timestamp)},
+            {"received_at", FormatIso8601(e.received_at)},
+            {"properties", Embed(e.properties)}};
+  if (!e.name.empty()) j["event"] = e.name;
+  if (e.traits.size() > 2) j["traits"] = Embed(e.traits);
+  if (e.amount_fen) j["amount_fen"] = e.amount_fen;
+  return j;
+}
+
+Result<size_t> LimitParam(const HttpRequest& req) {
+  auto it = req.query.find("limit");
+  if (it == req.query.end()) return size_t{50};
+  char* end = nullptr;
+  long v = std::strtol(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || v < 1 || v > 1000) {
+    return FieldError("limit", "must be an integer from 1 to 1000");
+  }
+  return static_cast<size_t>(v);
+}
+
+std::string QueryParam(const HttpRequest& req, const char* name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+// --- ingest ------------------------------------------------------------------------------
+
+HttpResponse Ingest(ApiContext& ctx, const HttpRequest& req, std::string_view endpoint) {
+  Result<SegmentRequest> parsed =
+      ParseSegmentRequest(req.Body(), endpoint, ctx.engine.clock().NowMicros());
+  if (!parsed.ok()) {
+    // An unauthenticated caller learns nothing about the body before its key is checked.
+    if (!ctx.authenticated) return ErrorResponse(Status::Unauthenticated("invalid write key"));
+    return ErrorResponse(parsed.status());
+  }
+  if (!ctx.authenticated) {
+    if (parsed->write_key.empty()) {
+      return ErrorResponse(Status::Unauthenticated(
+          "a write key is required: Basic auth username, or writeKey in the body"));
+    }
+    Status s = ctx.AuthenticateWriteKey(parsed->write_key);
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  Result<SubmitResult> r = ctx.engine.Submit(ctx.workspace, std::move(parsed->events));
+  if (!r.ok()) return ErrorResponse(r.status());
+  return JsonResponse(R"({"success":true})");
+}
+
+template <const char* kEndpoint>
+HttpResponse IngestCall(ApiContext& ctx, const HttpRequest& req) {
+  return Ingest(ctx, req, kEndpoint);
+}
+constexpr char kIdentify[] = "identify", kTrack[] = "track", kPage[] = "page",
+               kScreen[] = "screen", kGroup[] = "group", kAlias[] = "alias", kBatch[] = "batch",
+               kImport[] = "import";
+
+HttpResponse PostOrders(ApiContext& ctx, const HttpRequest& req) {
+  if (!ctx.authenticated) return ErrorResponse(Status::Unauthenticated("a key is required"));
+  Result<std::vector<Event>> events =
+      ParseOrdersRequest(req.Body(), ctx.engine.clock().NowMicros());
+  if (!events.ok()) return ErrorResponse(events.status());
+  json ids = json::array();
+  for (const Event& e : *events) ids.push_back(e.order->order_id);
+  Result<SubmitResult> r = ctx.engine.Submit(ctx.workspace, std::move(*events));
+  if (!r.ok()) return ErrorResponse(r.status());
+  return JsonResponse(
+      Dump({{"accepted", r->accepted}, {"duplicates", r->duplicates}, {"order_ids", ids}}));
+}
+
+// --- customers ---------------------------------------------------------------------------
+
+HttpResponse ListCustomers(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  Result<CustomerPage> page = ctx.engine.ListCustomers(ctx.workspace, QueryParam(req, "query"),
+                                                       *limit, QueryParam(req, "cursor"));
+  if (!page.ok()) return ErrorResponse(page.status());
+  json data = json::array();
+  for (const CustomerSummary& s : page->data) data.push_back(SummaryJson(s));
+  json body = {{"data", data}, {"total", page->total}, {"next_cursor", nullptr}};
+  if (page->next_cursor) body["next_cursor"] = *page->next_cursor;
+  return JsonResponse(Dump(body));
+}
+
+HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
+  Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, req.params.at("id"));
+  if (!p.ok()) return ErrorResponse(p.status());
+  json j = SummaryJson(p->summary);
+  json ids = json::array(), merges = json::array(), timeline = json::array(),
+       orders = json::array(), refunds = json::array();
+  for (const Identity& id : p->identities) ids.push_back(IdentityJson(id));
+  for (const Merge& m : p->merged_from) {
+    merges.push_back({{"customer", m.from_customer},
+                      {"merged_at", FormatIso8601(m.merged_at)},
+                      {"event_seq", m.event_seq},
+                      {"identity", IdentityJson(m.reason)}});
+  }
+  for (const Event& e : p->timeline) timeline.push_back(EventJson(e));
+  for (const Order& o : p->orders) orders.push_back(OrderJson(o));
+  for (const Refund& r : p->refunds) {
+    refunds.push_back({{"refund_id", r.refund_id},
+                       {"order_id", r.order_id},
+                       {"refunded_at", FormatIso8601(r.refunded_at)},
+                       {"amount_fen", r.amount_fen},
+                       {"reason", r.reason}});
+  }
+  j["identities"] = ids;
+  j["merged_from"] = merges;
+  j["orders"] = orders;
+  j["refunds"] = refunds;
+  j["timeline"] = timeline;
+  return JsonResponse(Dump(j));
+}
+
+// --- channels ----------------------------------------------------------------------------
+
+json ChannelJson(const Channel& c) {
+  return {{"id", c.id},
+          {"code", c.code},
+          {"name", c.name},
+          {"kind", ChannelKindName(c.kind)},
+          {"created_at", FormatIso8601(c.created_at)}};
+}
+
+Result<json> ParseJsonObject(const HttpRequest& req) {
+  json j = json::parse(req.Body(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidArgument("body: not a JSON object");
+  }
+  return j;
+}
+
+Status ReadStringField(const json& j, const char* name, std::string* out) {
+  auto it = j.find(name);
+  if (it == j.end() || it->is_null()) return Status::Ok();
+  if (!it->is_string()) return FieldError(name, "must be a string");
+  *out = it->get<std::string>();
+  return Status::Ok();
+}
+
+HttpResponse ListChannels(ApiContext& ctx, const HttpRequest&) {
+  Result<std::vector<Channel>> channels = ctx.engine.ListChannels(ctx.workspace);
+  if (!channels.ok()) return ErrorResponse(channels.status());
+  json data = json::array();
+  for (const Channel& c : *channels) data.push_back(ChannelJson(c));
+  return JsonResponse(Dump({{"data", data},
+                            {"next_cursor", nullptr},
+                            {"total", static_cast<int64_t>(channels->size())}}));
+}
+
+HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  Channel c;
+  std::string kind = "other";
+  for (Status s : {ReadStringField(*body, "code", &c.code),
+                   ReadStringField(*body, "name", &c.name),
+                   ReadStringField(*body, "kind", &kind)}) {
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  auto parsed_kind = ChannelKindFromName(kind);
+  if (!parsed_kind) {
+    return ErrorResponse(FieldError(
+        "kind", "unknown channel kind (package_card, sms, offline_store, xiaohongshu, douyin, "
+                "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)"));
+  }
+  c.kind = *parsed_kind;
+  Result<Channel> made = ctx.engine.CreateChannel(ctx.workspace, c);
+  if (!made.ok()) return ErrorResponse(made.status());
+  return JsonResponse(Dump(ChannelJson(*made)), 201);
+}
+
+HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  ChannelSpend spend;
+  spend.channel_id = req.params.at("id");
+  if (Status s = ReadStringField(*body, "day", &spend.day); !s.ok()) return ErrorResponse(s);
+  auto fen = body->find("amount_fen");
+  auto yuan = body->find("amount");
+  if (fen != body->end()) {
+    if (!fen->is_number_integer()) {
+      return ErrorResponse(FieldError("amount_fen", "must be an integer number of fen"));
+    }
+    spend.amount_fen = fen->get<int64_t>();
+  } else if (yuan != body->end() && yuan->is_string()) {
+    Result<Money> m = Money::ParseYuan(yuan->get<std::string>());
+    if (!m.ok()) return ErrorResponse(FieldError("amount", m.status().message()));
+    spend.amount_fen = m->fen();
+  } else {
+    return ErrorResponse(FieldError("amount_fen", "required (or amount as a yuan string)"));
+  }
+  Status s = ctx.engine.AddChannelSpend(ctx.workspace, spend);
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(Dump({{"channel_id", spend.channel_id},
+                            {"day", spend.day},
+                            {"amount_fen", spend.amount_fen}}));
+}
+
+HttpResponse ListSpend(ApiContext& ctx, const HttpRequest& req) {
+  Result<std::vector<ChannelSpend>> spend =
+      ctx.engine.ListChannelSpend(ctx.workspace, req.params.at("id"));
+  if (!spend.ok()) return ErrorResponse(spend.status());
+  json data = json::array();
+  for (const ChannelSpend& s : *spend) {
+    data.push_back({{"day", s.day}, {"amount_fen", s.amount_fen}});
+  }
+  return JsonResponse(Dump({{"data", data},
+                            {"next_cursor", nullptr},
+                            {"total", static_cast<int64_t>(spend->size())}}));
+}
+
+// --- operations --------------------------------------------------------------------------
+
+HttpResponse Health(ApiContext&, const HttpRequest&) {
+  return JsonResponse(R"({"status":"ok"})");
+}
+
+HttpResponse Metrics(ApiContext& ctx, const HttpRequest&) {
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = RenderMetrics(ctx.engine, ctx.metrics);
+  return r;
+}
+
+HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
+  json data = json::array();
+  for (const Route& r : Routes()) {
+    const char* auth = r.auth == Auth::kNone ? "none" : r.auth == Auth::kWrite ? "write" : "admin";
+    data.push_back({{"method", r.method}, {"path", r.pattern}, {"auth", auth},
+                    {"summary", r.summary}});
+  }
+  return JsonResponse(Dump({{"data", data}}));
+}
+
+}  // namespace
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> routes = {
+      {"POST", "/v1/identify", Auth::kWrite, "Segment identify call", IngestCall<kIdentify>},
+      {"POST", "/v1/track", Auth::kWrite, "Segment track call", IngestCall<kTrack>},
+      {"POST", "/v1/page", Auth::kWrite, "Segment page call", IngestCall<kPage>},
+      {"POST", "/v1/screen", Auth::kWrite, "Segment screen call", IngestCall<kScreen>},
+      {"POST", "/v1/group", Auth::kWrite, "Segment group call", IngestCall<kGroup>},
+      {"POST", "/v1/alias", Auth::kWrite, "Segment alias call", IngestCall<kAlias>},
+      {"POST", "/v1/batch", Auth::kWrite, "Segment batch (up to 2,500 calls, 500 KB)",
+       IngestCall<kBatch>},
+      {"POST", "/v1/import", Auth::kWrite, "Segment import (same as batch)", IngestCall<kImport>},
+      {"POST", "/v1/orders", Auth::kWrite, "Orders from a shop (one, or {orders: [...]})",
+       PostOrders},
+      {"GET", "/v1/customers", Auth::kAdmin, "Search and list customers (?query&limit&cursor)",
+       ListCustomers},
+      {"GET", "/v1/customers/{id}", Auth::kAdmin,
+       "A customer: traits, identities, merges, orders, refunds, timeline", GetCustomer},
+      {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
+      {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}",
+       CreateChannel},
+      {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},
+      {"POST", "/v1/channels/{id}/spend", Auth::kAdmin,
+       "Record a day's spend {day, amount_fen | amount}", AddSpend},
+      {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
+      {"GET", "/healthz", Auth::kNone, "Liveness", Health},
+      {"GET", "/metrics", Auth::kNone, "Prometheus metrics", Metrics},
+  };
+  return routes;
+}
+
+}  // namespace pond::server

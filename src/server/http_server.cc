@@ -1,0 +1,245 @@
+#include "server/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <cctype>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "pond/channels/segment.h"
+#include "server/router.h"
+
+namespace pond::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr size_t kMaxHeaderBytes = 16 * 1024;
+
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else if (plus_is_space && s[i] == '+') {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+HttpRequest Convert(http::request<http::string_body>&& in) {
+  HttpRequest r;
+  r.method = std::string(in.method_string());
+  std::string_view target(in.target().data(), in.target().size());
+  size_t q = target.find('?');
+  r.path = PercentDecode(target.substr(0, q), false);
+  if (q != std::string_view::npos) {
+    std::string_view query = target.substr(q + 1);
+    while (!query.empty()) {
+      size_t amp = query.find('&');
+      std::string_view pair = query.substr(0, amp);
+      size_t eq = pair.find('=');
+      std::string key = PercentDecode(pair.substr(0, eq), true);
+      std::string value =
+          eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
+      if (!key.empty()) r.query[key] = value;
+      query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+    }
+  }
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = std::string(field.value());
+  }
+  r.body = std::move(in.body());
+  r.body_size = r.body.size();
+  r.body.append(JsonPadding(), ' ');
+  return r;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Router& router) : stream_(std::move(socket)), router_(router) {}
+
+  void Run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+  }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(kMaxRequestBodyBytes);
+    parser_->header_limit(kMaxHeaderBytes);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+      return DoClose();
+    }
+    if (ec) {
+      // Malformed HTTP or a body over the hard cap: answer once and close.
+      HttpResponse err = ec == http::error::body_limit
+                             ? ErrorResponse(Status::PayloadTooLarge(
+                                   "request body over " +
+                                   std::to_string(kMaxRequestBodyBytes / 1024 / 1024) + " MB"))
+                             : ErrorResponse(Status::InvalidArgument(
+                                   "malformed HTTP request: " + ec.message()));
+      if (ec == http::error::body_limit) err.status = 413;
+      return Send(std::move(err), 11, false);
+    }
+    http::request<http::string_body> req = parser_->release();
+    unsigned version = req.version();
+    bool keep_alive = req.keep_alive();
+    HttpRequest request = Convert(std::move(req));
+    Send(router_.Handle(request), version, keep_alive);
+  }
+
+  void Send(HttpResponse&& out, unsigned version, bool keep_alive) {
+    res_ = {};
+    res_.version(version);
+    res_.result(static_cast<http::status>(out.status));
+    res_.set(http::field::server, "pond");
+    res_.set(http::field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) res_.set(k, v);
+    res_.keep_alive(keep_alive);
+    res_.body() = std::move(out.body);
+    res_.prepare_payload();
+    http::async_write(stream_, res_,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(),
+                                                !keep_alive || res_.need_eof()));
+  }
+
+  void OnWrite(bool close, beast::error_code ec, size_t) {
+    if (ec) return;
+    if (close) return DoClose();
+    DoRead();
+  }
+
+  void DoClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  Router& router_;
+};
+
+class ServerImpl final : public HttpServer {
+ public:
+  ServerImpl(Engine& engine, const ServerOptions& options)
+      : options_(options),
+        ioc_(options.threads),
+        acceptor_(net::make_strand(ioc_)),
+        signals_(ioc_),
+        router_(engine, metrics_) {}
+
+  Status Listen() {
+    beast::error_code ec;
+    auto address = net::ip::make_address(options_.host, ec);
+    if (ec) return FieldError("listen", "not an IP address: " + options_.host);
+    tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::Unavailable("cannot listen on " + options_.host + ":" +
+                                 std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    DoAccept();
+    if (options_.handle_signals) {
+      signals_.add(SIGINT);
+      signals_.add(SIGTERM);
+      signals_.async_wait([this](beast::error_code, int) { Stop(); });
+    }
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return port_; }
+
+  void Run() override {
+    std::vector<std::thread> threads;
+    for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+  }
+
+  void Stop() override { ioc_.stop(); }
+
+ private:
+  void DoAccept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+      if (!ec) {
+        s.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(s), router_)->Run();
+      }
+      DoAccept();
+    });
+  }
+
+  ServerOptions options_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  ServerMetrics metrics_;
+  Router router_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(Engine& engine,
+                                                      const ServerOptions& options) {
+  auto server = std::make_unique<ServerImpl>(engine, options);
+  RETURN_IF_ERROR(server->Listen());
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+Result<ServerOptions> ParseListen(const std::string& listen) {
+  ServerOptions o;
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return FieldError("listen", "expected HOST:PORT, like 127.0.0.1:8080");
+  }
+  o.host = listen.substr(0, colon);
+  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') {
+    o.host = o.host.substr(1, o.host.size() - 2);
+  }
+  if (o.host == "localhost") o.host = "127.0.0.1";
+  std::string port = listen.substr(colon + 1);
+  char* end = nullptr;
+  long p = std::strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || p < 0 || p > 65535) {
+    return FieldError("listen", "port must be 0 to 65535");
+  }
+  o.port = static_cast<uint16_t>(p);
+  return o;
+}
+
+}  // namespace pond::server

@@ -1,0 +1,36 @@
+// The HTTP server: Boost.Beast over Asio, keep-alive, a few I/O threads. The only header of
+// server/ that cli/ includes; Beast itself stays inside http_server.cc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "pond/base/status.h"
+#include "pond/engine/engine.h"
+
+namespace pond::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: pick a free port (see HttpServer::port())
+  int threads = 2;
+  bool handle_signals = false;  // stop cleanly on SIGINT / SIGTERM
+};
+
+class HttpServer {
+ public:
+  // Binds and listens; requests are served once Run() is called.
+  static Result<std::unique_ptr<HttpServer>> Start(Engine& engine, const ServerOptions& options);
+  virtual ~HttpServer() = default;
+  virtual uint16_t port() const = 0;
+  // Serves until Stop() (or a signal, when handle_signals). Blocks.
+  virtual void Run() = 0;
+  // Thread-safe.
+  virtual void Stop() = 0;
+};
+
+// "127.0.0.1:8080" → host and port. Port 0 is allowed.
+Result<ServerOptions> ParseListen(const std::string& listen);
+
+}  // namespace pond::server

@@ -1,0 +1,132 @@
+#include "server/router.h"
+
+#include <chrono>
+
+#include "pond/channels/segment.h"
+#include "server/gzip.h"
+
+namespace pond::server {
+namespace {
+
+// Matches "/v1/customers/{id}" against a path, filling params.
+bool Match(std::string_view pattern, std::string_view path,
+           std::map<std::string, std::string>* params) {
+  while (!pattern.empty() && !path.empty()) {
+    size_t pn = pattern.find('/', 1), tn = path.find('/', 1);
+    std::string_view ps = pattern.substr(0, pn), ts = path.substr(0, tn);
+    if (ps.size() > 2 && ps[1] == '{') {
+      if (ts.size() <= 1) return false;
+      (*params)[std::string(ps.substr(2, ps.size() - 3))] = std::string(ts.substr(1));
+    } else if (ps != ts) {
+      return false;
+    }
+    pattern = pn == std::string_view::npos ? "" : pattern.substr(pn);
+    path = tn == std::string_view::npos ? "" : path.substr(tn);
+  }
+  return pattern.empty() && path.empty();
+}
+
+// "Basic base64(key:)" → key; "Bearer token" → token.
+std::string CredentialFrom(const std::string& header) {
+  if (header.starts_with("Bearer ")) return header.substr(7);
+  if (!header.starts_with("Basic ")) return {};
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string decoded;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : std::string_view(header).substr(6)) {
+    if (c == '=' || c == ' ') continue;
+    size_t v = kAlphabet.find(c);
+    if (v == std::string_view::npos) return {};
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      decoded += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return decoded.substr(0, decoded.find(':'));
+}
+
+}  // namespace
+
+Status ApiContext::AuthenticateWriteKey(const std::string& secret) {
+  Result<ApiKey> key = engine.Authenticate(secret);
+  if (!key.ok()) return key.status();
+  workspace = key->workspace_id;
+  authenticated = true;
+  return Status::Ok();
+}
+
+HttpResponse Router::Handle(HttpRequest& req) {
+  auto started = std::chrono::steady_clock::now();
+  metrics_.requests.fetch_add(1, std::memory_order_relaxed);
+  const Route* route = nullptr;
+  bool path_known = false;
+  for (const Route& r : Routes()) {
+    std::map<std::string, std::string> params;
+    if (!Match(r.pattern, req.path, &params)) continue;
+    path_known = true;
+    if (req.method == r.method) {
+      route = &r;
+      req.params = std::move(params);
+      break;
+    }
+  }
+  HttpResponse resp;
+  ApiContext ctx{engine_, metrics_};
+  if (!route) {
+    resp = path_known ? ErrorResponse(Status(StatusCode::kInvalidArgument,
+                                             "method " + req.method + " not allowed here"))
+                      : ErrorResponse(Status::NotFound("no route for " + req.path));
+    if (path_known) resp.status = 405;
+  } else {
+    Status auth;
+    std::string credential = CredentialFrom(req.Header("authorization"));
+    if (route->auth == Auth::kAdmin) {
+      Result<ApiKey> key = credential.empty()
+                               ? Result<ApiKey>(Status::Unauthenticated(
+                                     "an admin token is required: Authorization: Bearer <token>"))
+                               : engine_.Authenticate(credential);
+      if (key.ok() && key->kind != KeyKind::kAdmin) {
+        auth = Status::PermissionDenied("a write key can only send events; use an admin token");
+      } else if (!key.ok()) {
+        auth = key.status();
+      } else {
+        ctx.workspace = key->workspace_id;
+        ctx.authenticated = true;
+      }
+    } else if (route->auth == Auth::kWrite && !credential.empty()) {
+      auth = ctx.AuthenticateWriteKey(credential);
+    }
+    std::string encoding = req.Header("content-encoding");
+    if (auth.ok() && (encoding == "gzip" || encoding == "deflate")) {
+      Result<std::string> inflated = Gunzip(req.Body(), 500 * 1024);
+      if (inflated.ok()) {
+        req.body_size = inflated->size();
+        req.body = std::move(*inflated);
+        req.body.append(JsonPadding(), ' ');
+      } else {
+        auth = inflated.status();
+      }
+    } else if (auth.ok() && !encoding.empty() && encoding != "identity") {
+      auth = FieldError("Content-Encoding", "only gzip is supported, not \"" +
+                                                encoding.substr(0, 20) + "\"");
+    }
+    resp = auth.ok() ? route->handler(ctx, req) : ErrorResponse(auth);
+  }
+  if (resp.status >= 500) {
+    metrics_.errors_5xx.fetch_add(1, std::memory_order_relaxed);
+  } else if (resp.status >= 400) {
+    metrics_.errors_4xx.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (route && route->auth == Auth::kWrite) {
+    metrics_.ingest_latency.Record(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count());
+  }
+  return resp;
+}
+
+}  // namespace pond::server

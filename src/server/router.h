@@ -1,0 +1,65 @@
+// The route table: one declarative list that drives dispatch, authentication and the API
+// listing in docs/api.md. Handlers turn requests into Engine calls and JSON; no business rules.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "pond/base/histogram.h"
+#include "pond/engine/engine.h"
+#include "server/http_types.h"
+
+namespace pond::server {
+
+enum class Auth {
+  kNone,   // /healthz, /metrics
+  kWrite,  // ingest: a write key (Basic username, or writeKey in the body) or an admin token
+  kAdmin,  // everything else: Authorization: Bearer <admin token>
+};
+
+// Request counters and latency for /metrics, shared by all connections.
+struct ServerMetrics {
+  std::atomic<int64_t> requests{0};
+  std::atomic<int64_t> errors_4xx{0};
+  std::atomic<int64_t> errors_5xx{0};
+  LatencyHistogram ingest_latency;  // whole HTTP handling of ingest calls
+};
+
+struct ApiContext {
+  Engine& engine;
+  ServerMetrics& metrics;
+  std::string workspace;   // from the key; empty until authenticated
+  bool authenticated = false;
+  // For kWrite routes called without an Authorization header: authenticates the body's
+  // writeKey and sets `workspace`.
+  Status AuthenticateWriteKey(const std::string& secret);
+};
+
+using Handler = HttpResponse (*)(ApiContext& ctx, const HttpRequest& req);
+
+struct Route {
+  const char* method;
+  const char* pattern;  // "/v1/customers/{id}"
+  Auth auth;
+  const char* summary;
+  Handler handler;
+};
+
+const std::vector<Route>& Routes();
+
+class Router {
+ public:
+  Router(Engine& engine, ServerMetrics& metrics) : engine_(engine), metrics_(metrics) {}
+  // Thread-safe; called from every connection.
+  HttpResponse Handle(HttpRequest& req);
+
+ private:
+  Engine& engine_;
+  ServerMetrics& metrics_;
+};
+
+// Largest request body accepted at all (before any endpoint's own limit), in bytes.
+inline constexpr size_t kMaxRequestBodyBytes = 4 * 1024 * 1024;
+
+}  // namespace pond::server
