@@ -119,8 +119,8 @@ std::string ContextTraits(std::string_view context_json) {
 }
 
 // Parses one call object (already size-checked) into an Event.
-Status ParseCall(object& obj, std::string_view implied_type, Micros received_at,
-                 Micros batch_sent_at, Event* e) {
+Status ParseCall(object& obj, std::string_view implied_type, std::string_view default_type,
+                 Micros received_at, Micros batch_sent_at, Event* e) {
   std::string type_name(implied_type);
   Micros sent_at = batch_sent_at, original = 0;
   bool has_timestamp = false;
@@ -164,6 +164,7 @@ Status ParseCall(object& obj, std::string_view implied_type, Micros received_at,
     }
     // Anything else (integrations, channel, version, …) is accepted and not kept.
   }
+  if (type_name.empty()) type_name = default_type;
   auto type = EventTypeFromName(type_name);
   if (!type) {
     return FieldError("type", "unknown call type \"" + type_name.substr(0, 40) +
@@ -186,8 +187,6 @@ Status ParseCall(object& obj, std::string_view implied_type, Micros received_at,
   if (e->type == EventType::kGroup && group_id.empty()) {
     return FieldError("groupId", "required for group");
   }
-  if (e->message_id.empty()) e->message_id = NewMessageId();
-
   // Segment's clock-skew correction.
   e->received_at = received_at;
   if (!has_timestamp) {
@@ -213,8 +212,9 @@ Status ParseCall(object& obj, std::string_view implied_type, Micros received_at,
   return Status::Ok();
 }
 
-Status ParseOne(std::string_view raw, std::string_view implied_type, Micros received_at,
-                Micros batch_sent_at, const SegmentLimits& limits, Event* e) {
+Status ParseOne(std::string_view raw, std::string_view implied_type,
+                std::string_view default_type, Micros received_at, Micros batch_sent_at,
+                const SegmentLimits& limits, Event* e) {
   if (raw.size() > limits.max_event_bytes) {
     return Status::PayloadTooLarge("event is " + std::to_string(raw.size()) +
                                    " bytes, more than the " +
@@ -228,7 +228,7 @@ Status ParseOne(std::string_view raw, std::string_view implied_type, Micros rece
                  .get(doc);
   if (!err) err = doc.get_object().get(obj);
   if (err) return JsonError(err, "");
-  RETURN_IF_ERROR(ParseCall(obj, implied_type, received_at, batch_sent_at, e));
+  RETURN_IF_ERROR(ParseCall(obj, implied_type, default_type, received_at, batch_sent_at, e));
   if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
   return Status::Ok();
 }
@@ -302,6 +302,13 @@ Status ParseLineItem(object& obj, const std::string& field, LineItem* li) {
 }  // namespace
 
 size_t JsonPadding() { return simdjson::SIMDJSON_PADDING; }
+
+Result<Event> ParseSegmentCall(std::string_view call, Micros received_at,
+                               std::string_view default_type) {
+  Event e;
+  RETURN_IF_ERROR(ParseOne(call, "", default_type, received_at, 0, SegmentLimits{}, &e));
+  return e;
+}
 
 std::string NewMessageId() {
   thread_local std::mt19937_64 rng(std::random_device{}());
@@ -406,7 +413,8 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
   if (!batch) {
     if (!EventTypeFromName(endpoint)) return Status::NotFound("no such endpoint");
     Event e;
-    RETURN_IF_ERROR(ParseOne(body, endpoint, received_at, 0, limits, &e));
+    RETURN_IF_ERROR(ParseOne(body, endpoint, "", received_at, 0, limits, &e));
+    if (e.message_id.empty()) e.message_id = NewMessageId();
     // writeKey may travel in the body of a single call too.
     simdjson::ondemand::parser parser;
     simdjson::ondemand::document doc;
@@ -473,8 +481,9 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
   if (!has_batch) return FieldError("batch", "required");
   out.events.resize(calls.size());
   for (size_t i = 0; i < calls.size(); ++i) {
-    Status s = ParseOne(calls[i], "", received_at, sent_at, limits, &out.events[i]);
+    Status s = ParseOne(calls[i], "", "", received_at, sent_at, limits, &out.events[i]);
     if (!s.ok()) return s.WithFieldPrefix("batch[" + std::to_string(i) + "]");
+    if (out.events[i].message_id.empty()) out.events[i].message_id = NewMessageId();
   }
   return out;
 }

@@ -38,6 +38,12 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
                                            Micros received_at,
                                            const SegmentLimits& limits = {});
 
+// One call object with its own "type" (track when absent), as a line of a JSONL import.
+// Same padding rule as above. Unlike the API, a missing messageId is left empty so that the
+// importer can derive a stable one.
+Result<Event> ParseSegmentCall(std::string_view call, Micros received_at,
+                               std::string_view default_type = "track");
+
 // Parses one order_paid / order_refunded properties object into the event's order or refund
 // and amount. Used by the Segment parser, the orders endpoint and importers.
 Status ParseMoneyEvent(Event& event);
