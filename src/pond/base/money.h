@@ -21,6 +21,12 @@ class Money {
   // 15 integer digits. No exponent, no thousands separators, no spaces.
   static Result<Money> ParseYuan(std::string_view text);
 
+  // Parses a yuan amount with up to 6 decimals exactly, in micro-yuan (1 fen = 10,000). For
+  // unit prices finer than a fen (a ¥0.001 sample item); never for an amount that is paid.
+  static Result<int64_t> ParseYuanMicros(std::string_view text);
+  // Rounds micro-yuan to the nearest fen, halves away from zero.
+  static Money FromMicrosRounded(int64_t micros);
+
   constexpr int64_t fen() const { return fen_; }
 
   // "12.34", "-0.50", "0.00": always two decimals, as receipts and ledgers print.

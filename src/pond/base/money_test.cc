@@ -35,6 +35,17 @@ TEST(MoneyTest, RejectsWhatIsNotAnExactAmount) {
             std::string::npos);
 }
 
+TEST(MoneyTest, MicrosForPricesFinerThanAFen) {
+  EXPECT_EQ(*Money::ParseYuanMicros("0.001"), 1000);
+  EXPECT_EQ(*Money::ParseYuanMicros("2.55"), 2550000);
+  EXPECT_EQ(*Money::ParseYuanMicros("-1.5"), -1500000);
+  EXPECT_FALSE(Money::ParseYuanMicros("0.0000001").ok());
+  EXPECT_EQ(Money::FromMicrosRounded(1000).fen(), 0);
+  EXPECT_EQ(Money::FromMicrosRounded(5000).fen(), 1);
+  EXPECT_EQ(Money::FromMicrosRounded(-5000).fen(), -1);
+  EXPECT_EQ(Money::FromMicrosRounded(2550000).fen(), 255);
+}
+
 TEST(MoneyTest, FormatsTwoDecimals) {
   struct Case {
     int64_t fen;

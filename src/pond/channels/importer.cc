@@ -218,7 +218,7 @@ std::string Signature(const Event& e) {
 
 std::optional<RowError> ParseOrderRow(const ColumnIndex& idx, const std::vector<std::string>& row,
                                       const ImportOptions& options, bool refund, Event* who,
-                                      Micros* paid_at, LineItem* li) {
+                                      Micros* paid_at, LineItem* li, bool* sub_fen) {
   RowIdentities(idx, row, who);
   if (!HasIdentity(*who)) {
     return RowError{"user_id: missing (no customer identity in the row)",
@@ -245,13 +245,15 @@ std::optional<RowError> ParseOrderRow(const ColumnIndex& idx, const std::vector<
                         options.refund_prefix + "\")"};
   }
   if (const std::string* p = idx.Get(row, "price")) {
-    Result<Money> m = Money::ParseYuan(Trim(*p));
-    if (!m.ok()) {
-      return RowError{"price: not a yuan amount in whole fen",
-                      "price: not a yuan amount in whole fen: " + m.status().message()};
+    Result<int64_t> micros = Money::ParseYuanMicros(Trim(*p));
+    if (!micros.ok()) {
+      return RowError{"price: not a yuan amount", "price: " + micros.status().message()};
     }
-    li->unit_price_fen = m->fen();
-    li->amount_fen = m->fen() * li->quantity;
+    // A unit price finer than a fen (UCI's ¥0.001 sample pads) is kept exact until the line
+    // total, which is rounded to the nearest fen once; the row is counted as a warning.
+    li->unit_price_fen = Money::FromMicrosRounded(*micros).fen();
+    li->amount_fen = Money::FromMicrosRounded(*micros * li->quantity).fen();
+    if (*micros % 10000 != 0) *sub_fen = true;
   }
   if (const std::string* a = idx.Get(row, "amount")) {
     Result<Money> m = Money::ParseYuan(Trim(*a));
@@ -365,7 +367,12 @@ Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv,
     Event who;
     Micros paid_at = 0;
     LineItem li;
-    std::optional<RowError> err = ParseOrderRow(idx, row, options, o.refund, &who, &paid_at, &li);
+    bool sub_fen = false;
+    std::optional<RowError> err =
+        ParseOrderRow(idx, row, options, o.refund, &who, &paid_at, &li, &sub_fen);
+    if (!err && sub_fen) {
+      ++report->warnings["price finer than a fen: line total rounded to the nearest fen"];
+    }
     if (!err) {
       std::string sig = Signature(who);
       if (o.items.empty() && o.raw_rows.empty()) {

@@ -48,6 +48,7 @@ struct ImportReport {
   int64_t orders = 0;      // orders in the file that were accepted
   int64_t refunds = 0;
   std::map<std::string, int64_t> reject_reasons;  // reason -> rows
+  std::map<std::string, int64_t> warnings;        // accepted rows that needed a note -> rows
 };
 
 Result<ImportReport> ImportFile(Engine& engine, const std::string& workspace,

@@ -41,6 +41,8 @@ constexpr char kRetail[] =
     "C536379,D,Discount,-1,2010-12-01 09:41:00,27.50,17850.0,United Kingdom\n"
     "550193,PADS,PADS,1,2011-04-15 09:27:00,0.001,13952.0,United Kingdom\n"
     "550193,22633,HAND WARMER,2,2011-04-15 09:27:00,1.85,13952.0,United Kingdom\n"
+    "536368,22633,HAND WARMER,2,2011-04-15 09:27:00,1.85,13953.0,United Kingdom\n"
+    "536368,PADS,PADS,1,2011-04-15 09:27:00,0.00x,13953.0,United Kingdom\n"
     "536367,84879,BIRD,32,2010-12-01 08:34:00,1.69,13047.0,United Kingdom\n";
 
 TEST_F(ImporterTest, ImportsRetailOrdersWithTheirOddities) {
@@ -49,16 +51,17 @@ TEST_F(ImporterTest, ImportsRetailOrdersWithTheirOddities) {
   o.rejects_path = dir_.File("rejects.csv");
   auto r = ImportFile(*engine_, kDefaultWorkspace, Write("retail.csv", kRetail), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->rows, 7);
-  EXPECT_EQ(r->orders, 2);   // 536365 and 536367
+  EXPECT_EQ(r->rows, 9);
+  EXPECT_EQ(r->orders, 3);   // 536365, 550193, 536367
   EXPECT_EQ(r->refunds, 1);  // C536379
   EXPECT_EQ(r->rows_rejected, 3);
   EXPECT_EQ(r->reject_reasons["user_id: missing (no customer identity in the row)"], 1);
-  EXPECT_EQ(r->reject_reasons["price: not a yuan amount in whole fen"], 1);
-  EXPECT_EQ(r->reject_reasons["order rejected for another row: price: not a yuan amount in whole fen"], 1);
+  EXPECT_EQ(r->reject_reasons["price: not a yuan amount"], 1);
+  EXPECT_EQ(r->reject_reasons["order rejected for another row: price: not a yuan amount"], 1);
+  EXPECT_EQ(r->warnings.begin()->second, 1);  // the ¥0.001 pad
   std::string rejects = Read(o.rejects_path);
   EXPECT_NE(rejects.find("pond_reject_reason"), std::string::npos);
-  EXPECT_NE(rejects.find("550193,22633"), std::string::npos);  // the whole order went
+  EXPECT_NE(rejects.find("536368,22633"), std::string::npos);  // the whole order went
 
   auto p = engine_->GetCustomer(kDefaultWorkspace, "17850");  // "17850.0" read as 17850
   ASSERT_TRUE(p.ok()) << p.status().ToString();
@@ -68,13 +71,14 @@ TEST_F(ImporterTest, ImportsRetailOrdersWithTheirOddities) {
   ASSERT_EQ(p->orders.size(), 1u);
   EXPECT_EQ(p->orders[0].items.size(), 2u);
   EXPECT_EQ(p->orders[0].items[0].name, "HEART, WHITE");
-  EXPECT_FALSE(engine_->GetCustomer(kDefaultWorkspace, "13952").ok());  // nothing half-imported
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "13952")->summary.spent_fen, 370);
+  EXPECT_FALSE(engine_->GetCustomer(kDefaultWorkspace, "13953").ok());  // nothing half-imported
 
   // Running it again changes nothing.
   auto again = ImportFile(*engine_, kDefaultWorkspace, dir_.File("retail.csv"), o);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->events_accepted, 0);
-  EXPECT_EQ(again->duplicates, 3);
+  EXPECT_EQ(again->duplicates, 4);
 }
 
 TEST_F(ImporterTest, MapNamesColumnsAndMissingOrderColumnIsAnError) {

@@ -1,5 +1,9 @@
 #include "pond/engine/engine.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -20,6 +24,7 @@ namespace {
 
 constexpr char kStoreFile[] = "pond.db";
 constexpr char kSnapshotFile[] = "snapshot.bin";
+constexpr char kLockFile[] = "LOCK";
 
 // One workspace: its state behind a reader/writer lock.
 struct Tenant {
@@ -50,12 +55,29 @@ class EngineImpl final : public Engine {
   explicit EngineImpl(const EngineOptions& options)
       : options_(options), clock_(options.clock ? options.clock : &Clock::System()) {}
 
-  ~EngineImpl() override = default;
+  ~EngineImpl() override {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+  }
+
+  // One process owns a data dir's in-memory state: two would each assign seqs and drift apart.
+  Status LockDataDir() {
+    std::string path = Path(kLockFile);
+    lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return Status::Unavailable("cannot open " + path);
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Status::FailedPrecondition(
+          "data dir " + options_.data_dir +
+          " is in use by another pond process (serve or import); stop it, or send the data "
+          "through its HTTP API");
+    }
+    return Status::Ok();
+  }
 
   Status Load() {
     std::error_code ec;
     std::filesystem::create_directories(options_.data_dir, ec);
     if (ec) return Status::Unavailable("cannot create data dir " + options_.data_dir);
+    if (options_.load_state) RETURN_IF_ERROR(LockDataDir());
     StoreOptions so;
     so.durability = options_.durability;
     ASSIGN_OR_RETURN(store_, OpenSqliteStore(Path(kStoreFile), so));
@@ -66,6 +88,14 @@ class EngineImpl final : public Engine {
       Workspace w{kDefaultWorkspace, "Default", 8 * 3600, clock_->NowMicros()};
       RETURN_IF_ERROR(store_->PutWorkspace(w));
       workspaces.push_back(w);
+    }
+    if (!options_.load_state) {
+      for (const Workspace& w : workspaces) {
+        auto t = std::make_unique<Tenant>();
+        t->state = std::make_unique<TenantState>(w.id);
+        tenants_.emplace(w.id, std::move(t));
+      }
+      return Status::Ok();
     }
     ASSIGN_OR_RETURN(int64_t last_seq, store_->LastEventSeq());
     TenantMap states;
@@ -98,6 +128,9 @@ class EngineImpl final : public Engine {
 
   Result<SubmitResult> Submit(const std::string& ws, std::vector<Event> batch) override {
     auto started = std::chrono::steady_clock::now();
+    if (!options_.load_state) {
+      return Status::FailedPrecondition("engine opened for configuration only");
+    }
     if (batch.size() > kMaxEventsPerSubmit) {
       return FieldError("batch", "more than " + std::to_string(kMaxEventsPerSubmit) + " events");
     }
@@ -175,6 +208,7 @@ class EngineImpl final : public Engine {
   }
 
   Status WriteSnapshot() override {
+    if (!options_.load_state) return Status::Ok();
     std::lock_guard write_lock(write_mu_);
     // Readers may continue: the writer is held off, so the state does not change under us.
     TenantMap view;
@@ -421,6 +455,7 @@ class EngineImpl final : public Engine {
   std::atomic<int64_t> duplicates_{0};
   std::atomic<int64_t> batches_{0};
   LatencyHistogram latency_;
+  int lock_fd_ = -1;
 };
 
 }  // namespace

@@ -29,6 +29,9 @@ struct EngineOptions {
   Clock* clock = nullptr;         // defaults to Clock::System()
   Durability durability = Durability::kProcessCrash;
   bool use_snapshot = true;  // load snapshot.bin on open when it is valid
+  // False for configuration-only work (creating keys, listing): the events are not loaded and
+  // the data dir is not locked, so it can run beside `pond serve`. Submit then fails.
+  bool load_state = true;
 };
 
 // Limits of one Submit call.

@@ -258,3 +258,30 @@ TEST_F(EngineTest, ChannelsValidateAndList) {
 
 }  // namespace
 }  // namespace pond
+
+namespace pond {
+namespace {
+
+TEST(EngineLockTest, OneProcessOwnsADataDir) {
+  testing::TempDir dir;
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  auto first = Engine::Open(o);
+  ASSERT_TRUE(first.ok());
+  auto second = Engine::Open(o);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos);
+  // Configuration-only work runs beside it.
+  o.load_state = false;
+  auto config = Engine::Open(o);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto key = (*config)->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite);
+  ASSERT_TRUE(key.ok());
+  EXPECT_TRUE((*first)->Authenticate(key->secret).ok());
+  EXPECT_EQ((*config)->Submit(kDefaultWorkspace, {}).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace pond

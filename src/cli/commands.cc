@@ -1,0 +1,297 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/table.h"
+#include "pond/base/money.h"
+#include "pond/base/time.h"
+#include "pond/channels/csv.h"
+#include "pond/channels/importer.h"
+#include "pond/engine/engine.h"
+#include "server/http_server.h"
+#include "server/views.h"
+
+namespace pond::cli {
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "pond: %s\n", s.message().c_str());
+  return 1;
+}
+
+Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state = true,
+                                           Durability durability = Durability::kProcessCrash) {
+  EngineOptions o;
+  o.data_dir = common.data_dir;
+  o.load_state = load_state;
+  o.durability = durability;
+  return Engine::Open(o);
+}
+
+std::string WithCommas(int64_t n) {
+  std::string s = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(i, ",");
+  return n < 0 ? "-" + s : s;
+}
+
+// "+08:00" / "-05:30" / "Z" → seconds east of UTC.
+Result<int> ParseOffset(const std::string& text) {
+  if (text == "Z" || text == "UTC" || text == "+00:00") return 0;
+  int h = 0, m = 0;
+  char sign = 0;
+  if (std::sscanf(text.c_str(), "%c%2d:%2d", &sign, &h, &m) != 3 || (sign != '+' && sign != '-') ||
+      h > 18 || m > 59) {
+    return FieldError("utc-offset", "expected an offset like +08:00");
+  }
+  return (h * 3600 + m * 60) * (sign == '-' ? -1 : 1);
+}
+
+// A progress bar on a terminal's stderr; silent when stderr is a pipe or file.
+class Progress {
+ public:
+  Progress() : tty_(::isatty(STDERR_FILENO)) {}
+  ~Progress() {
+    if (tty_ && shown_) std::fprintf(stderr, "\n");
+  }
+  void Update(int64_t done, int64_t total) {
+    if (!tty_ || total <= 0) return;
+    int pct = static_cast<int>(done * 100 / total);
+    if (pct == last_) return;
+    last_ = pct;
+    shown_ = true;
+    int filled = pct * 30 / 100;
+    std::fprintf(stderr, "\r[%s%s] %3d%%", std::string(filled, '#').c_str(),
+                 std::string(30 - filled, ' ').c_str(), pct);
+    std::fflush(stderr);
+  }
+
+ private:
+  bool tty_;
+  bool shown_ = false;
+  int last_ = -1;
+};
+
+}  // namespace
+
+int RunServe(const Common& common, const ServeArgs& args) {
+  Result<server::ServerOptions> listen = server::ParseListen(args.listen);
+  if (!listen.ok()) return Fail(listen.status());
+  listen->threads = args.threads;
+  listen->handle_signals = true;
+  auto engine = OpenEngine(common, true,
+                           args.durability == "power" ? Durability::kPowerLoss
+                                                      : Durability::kProcessCrash);
+  if (!engine.ok()) return Fail(engine.status());
+  Engine& e = **engine;
+  // First start: a fresh data dir gets keys, so `make run` is usable at once.
+  auto keys = e.ListApiKeys(kDefaultWorkspace);
+  if (keys.ok() && keys->empty()) {
+    auto admin = e.CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin);
+    auto write = e.CreateApiKey(kDefaultWorkspace, KeyKind::kWrite);
+    if (admin.ok() && write.ok()) {
+      std::printf("First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
+                  "  admin token: %s\n  write key:   %s\n",
+                  admin->secret.c_str(), write->secret.c_str());
+    }
+  }
+  auto server = server::HttpServer::Start(e, *listen);
+  if (!server.ok()) return Fail(server.status());
+  std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
+  std::fflush(stdout);
+  (*server)->Run();
+  Status snap = e.WriteSnapshot();
+  if (!snap.ok()) std::fprintf(stderr, "pond: %s\n", snap.message().c_str());
+  std::printf("pond stopped\n");
+  return 0;
+}
+
+int RunImport(const Common& common, const ImportArgs& args) {
+  ImportOptions o;
+  if (args.kind == "orders") {
+    o.kind = ImportKind::kOrders;
+  } else if (args.kind == "events") {
+    o.kind = ImportKind::kEvents;
+  } else if (args.kind == "customers") {
+    o.kind = ImportKind::kCustomers;
+  } else {
+    std::fprintf(stderr, "pond: import what? orders, events or customers\n");
+    return 2;
+  }
+  if (!args.map.empty()) {
+    auto map = ParseColumnMap(args.map);
+    if (!map.ok()) return Fail(map.status());
+    o.column_map = std::move(*map);
+  }
+  for (size_t start = 0; start < args.columns.size();) {
+    size_t comma = args.columns.find(',', start);
+    o.columns.push_back(args.columns.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  auto offset = ParseOffset(args.utc_offset);
+  if (!offset.ok()) return Fail(offset.status());
+  o.utc_offset_seconds = *offset;
+  o.refund_prefix = args.refund_prefix;
+  o.source = args.source;
+  std::string base = args.file.substr(args.file.find_last_of('/') + 1);
+  o.rejects_path = args.rejects.empty() ? common.data_dir + "/" + base + ".rejected.csv"
+                                        : args.rejects;
+  Progress progress;
+  o.progress = [&](int64_t done, int64_t total) { progress.Update(done, total); };
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  Result<ImportReport> r = ImportFile(**engine, common.workspace, args.file, o);
+  o.progress(1, 1);
+  if (!r.ok()) return Fail(r.status());
+  Status snap = (*engine)->WriteSnapshot();
+  if (!snap.ok()) std::fprintf(stderr, "pond: %s\n", snap.message().c_str());
+  if (common.json) {
+    nlohmann::json j = {{"rows", r->rows},
+                        {"rows_accepted", r->rows_accepted},
+                        {"rows_rejected", r->rows_rejected},
+                        {"events_accepted", r->events_accepted},
+                        {"duplicates", r->duplicates},
+                        {"orders", r->orders},
+                        {"refunds", r->refunds},
+                        {"reject_reasons", r->reject_reasons},
+                        {"warnings", r->warnings},
+                        {"rejects_file", r->rows_rejected ? o.rejects_path : ""}};
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+  }
+  std::printf("%s rows read: %s accepted, %s rejected\n", WithCommas(r->rows).c_str(),
+              WithCommas(r->rows_accepted).c_str(), WithCommas(r->rows_rejected).c_str());
+  Table t({"what", "count"});
+  t.Add({"events stored", WithCommas(r->events_accepted)});
+  t.Add({"already imported", WithCommas(r->duplicates)});
+  if (o.kind == ImportKind::kOrders) {
+    t.Add({"orders", WithCommas(r->orders)});
+    t.Add({"refunds", WithCommas(r->refunds)});
+  }
+  auto stats = (*engine)->Stats(common.workspace);
+  if (stats.ok()) t.Add({"customers in workspace", WithCommas(stats->customers)});
+  t.Print();
+  for (const auto& [warning, n] : r->warnings) {
+    std::printf("note: %s rows: %s\n", WithCommas(n).c_str(), warning.c_str());
+  }
+  if (r->rows_rejected) {
+    std::printf("\nrejected rows by reason (written to %s):\n", o.rejects_path.c_str());
+    Table reasons({"rows", "reason"});
+    for (const auto& [reason, n] : r->reject_reasons) reasons.Add({WithCommas(n), reason});
+    reasons.Print();
+  }
+  return 0;
+}
+
+int RunCustomersShow(const Common& common, const std::string& key, int timeline) {
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  auto p = (*engine)->GetCustomer(common.workspace, key, static_cast<size_t>(timeline));
+  if (!p.ok()) return Fail(p.status());
+  if (common.json) {
+    std::printf("%s\n", server::ProfileJsonText(*p).c_str());
+    return 0;
+  }
+  const CustomerSummary& s = p->summary;
+  std::printf("customer %s\n", s.id.c_str());
+  Table t({"field", "value"});
+  t.Add({"first seen", FormatIso8601(s.created_at, 8 * 3600)});
+  t.Add({"last seen", FormatIso8601(s.last_seen, 8 * 3600)});
+  t.Add({"events", std::to_string(s.event_count)});
+  t.Add({"orders", std::to_string(s.order_count)});
+  t.Add({"spent", "¥" + Money::FromFen(s.spent_fen).ToYuanString()});
+  t.Add({"refunded", "¥" + Money::FromFen(s.refunded_fen).ToYuanString()});
+  t.Add({"traits", s.traits});
+  for (const Identity& id : p->identities) t.Add({std::string(IdentityKindName(id.kind)), id.value});
+  for (const Merge& m : p->merged_from) {
+    t.Add({"merged from", m.from_customer + " (via " + std::string(IdentityKindName(m.reason.kind)) +
+                              " " + m.reason.value + ")"});
+  }
+  t.Print();
+  if (!p->timeline.empty()) {
+    std::printf("\n%zu most recent events\n", p->timeline.size());
+    Table events({"time (+08:00)", "type", "event", "amount"});
+    for (const Event& e : p->timeline) {
+      events.Add({FormatIso8601(e.timestamp, 8 * 3600), std::string(EventTypeName(e.type)), e.name,
+                  e.amount_fen ? "¥" + Money::FromFen(e.amount_fen).ToYuanString() : ""});
+    }
+    events.Print();
+  }
+  return 0;
+}
+
+int RunCustomersList(const Common& common, const std::string& query, int limit) {
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  auto page = (*engine)->ListCustomers(common.workspace, query, static_cast<size_t>(limit), "");
+  if (!page.ok()) return Fail(page.status());
+  if (common.json) {
+    std::printf("%s\n", server::CustomerPageJsonText(*page).c_str());
+    return 0;
+  }
+  std::printf("%s customers\n", WithCommas(page->total).c_str());
+  Table t({"id", "events", "orders", "spent", "last seen (+08:00)"});
+  for (const CustomerSummary& s : page->data) {
+    t.Add({s.id, std::to_string(s.event_count), std::to_string(s.order_count),
+           "¥" + Money::FromFen(s.spent_fen).ToYuanString(), FormatIso8601(s.last_seen, 8 * 3600)});
+  }
+  t.Print();
+  return 0;
+}
+
+int RunKeyCreate(const Common& common, bool admin) {
+  auto engine = OpenEngine(common, false);
+  if (!engine.ok()) return Fail(engine.status());
+  auto key = (*engine)->CreateApiKey(common.workspace, admin ? KeyKind::kAdmin : KeyKind::kWrite);
+  if (!key.ok()) return Fail(key.status());
+  std::printf("created %s key %s for workspace \"%s\"; it is shown once, only its hash is stored:\n",
+              admin ? "admin" : "write", key->key.id.c_str(), common.workspace.c_str());
+  std::printf("%s\n", key->secret.c_str());
+  return 0;
+}
+
+int RunKeyList(const Common& common) {
+  auto engine = OpenEngine(common, false);
+  if (!engine.ok()) return Fail(engine.status());
+  auto keys = (*engine)->ListApiKeys(common.workspace);
+  if (!keys.ok()) return Fail(keys.status());
+  if (common.json) {
+    nlohmann::json data = nlohmann::json::array();
+    for (const ApiKey& k : *keys) {
+      data.push_back({{"id", k.id}, {"kind", KeyKindName(k.kind)},
+                      {"created_at", FormatIso8601(k.created_at)}});
+    }
+    std::printf("%s\n", nlohmann::json{{"data", data}}.dump().c_str());
+    return 0;
+  }
+  std::printf("%zu keys\n", keys->size());
+  Table t({"id", "kind", "created"});
+  for (const ApiKey& k : *keys) {
+    t.Add({k.id, std::string(KeyKindName(k.kind)), FormatIso8601(k.created_at)});
+  }
+  t.Print();
+  return 0;
+}
+
+int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name) {
+  auto engine = OpenEngine(common, false);
+  if (!engine.ok()) return Fail(engine.status());
+  auto w = (*engine)->CreateWorkspace(id, name);
+  if (!w.ok()) return Fail(w.status());
+  std::printf("created workspace %s\n", w->id.c_str());
+  return 0;
+}
+
+int RunSnapshot(const Common& common) {
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  Status s = (*engine)->WriteSnapshot();
+  if (!s.ok()) return Fail(s);
+  std::printf("snapshot written to %s/snapshot.bin\n", common.data_dir.c_str());
+  return 0;
+}
+
+}  // namespace pond::cli

@@ -1,0 +1,42 @@
+// `pond` subcommands. Each returns the process exit code: 0 ok, 1 failure (usage errors, 2,
+// are CLI11's). Errors go to stderr as "pond: <message>".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pond::cli {
+
+struct Common {
+  std::string data_dir = "data";
+  std::string workspace = "default";
+  bool json = false;
+};
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+  std::string durability = "process";  // or "power"
+};
+int RunServe(const Common& common, const ServeArgs& args);
+
+struct ImportArgs {
+  std::string kind;  // orders | events | customers
+  std::string file;
+  std::string map;
+  std::string columns;
+  std::string utc_offset = "+08:00";
+  std::string refund_prefix = "C";
+  std::string source = "import";
+  std::string rejects;
+};
+int RunImport(const Common& common, const ImportArgs& args);
+
+int RunCustomersShow(const Common& common, const std::string& key, int timeline);
+int RunCustomersList(const Common& common, const std::string& query, int limit);
+int RunKeyCreate(const Common& common, bool admin);
+int RunKeyList(const Common& common);
+int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name);
+int RunSnapshot(const Common& common);
+
+}  // namespace pond::cli

@@ -1,0 +1,115 @@
+// pond: the one binary. `pond --help` lists the commands; every one takes --data DIR.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace pond::cli;
+  CLI::App app{"pond: private-domain traffic operations engine (私域流量 SCRM)"};
+  app.require_subcommand(1);
+  Common common;
+  auto add_common = [&](CLI::App* cmd, bool workspace = true) {
+    cmd->add_option("--data", common.data_dir, "data directory")->capture_default_str();
+    if (workspace) {
+      cmd->add_option("--workspace", common.workspace, "workspace")->capture_default_str();
+    }
+  };
+
+  ServeArgs serve;
+  auto* serve_cmd = app.add_subcommand("serve", "serve the HTTP API (and the console)");
+  add_common(serve_cmd, false);
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT; port 0 picks a free port")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_cmd->add_option("--durability", serve.durability,
+                        "process: survives kill -9 (WAL, synchronous=NORMAL); power: survives "
+                        "power loss (synchronous=FULL)")
+      ->check(CLI::IsMember({"process", "power"}))
+      ->capture_default_str();
+
+  ImportArgs imp;
+  auto* import_cmd = app.add_subcommand("import", "import orders, events or customers from CSV/JSONL");
+  add_common(import_cmd);
+  import_cmd->add_option("kind", imp.kind, "orders | events | customers")
+      ->required()
+      ->check(CLI::IsMember({"orders", "events", "customers"}));
+  import_cmd->add_option("file", imp.file, "CSV, or JSONL (.jsonl/.ndjson)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_cmd->add_option("--map", imp.map, "field=Column pairs, e.g. order_id=单号,phone=电话");
+  import_cmd->add_option("--columns", imp.columns, "column names for a CSV without a header");
+  import_cmd->add_option("--utc-offset", imp.utc_offset, "zone of times without an offset")
+      ->capture_default_str();
+  import_cmd->add_option("--refund-prefix", imp.refund_prefix,
+                         "order ids with this prefix are cancellations (refunds)")
+      ->capture_default_str();
+  import_cmd->add_option("--source", imp.source, "order source label")->capture_default_str();
+  import_cmd->add_option("--rejects", imp.rejects,
+                         "where rejected rows go (default DATA/<file>.rejected.csv)");
+  import_cmd->add_flag("--json", common.json, "print the summary as JSON");
+
+  auto* customers = app.add_subcommand("customers", "read customers");
+  customers->require_subcommand(1);
+  std::string key, query;
+  int timeline = 20, limit = 50;
+  auto* show = customers->add_subcommand("show", "one customer: cus_… id, kind:value, or userId");
+  add_common(show);
+  show->add_option("id", key, "customer")->required();
+  show->add_option("--timeline", timeline, "events to show")->check(CLI::Range(0, 10000));
+  show->add_flag("--json", common.json, "print the API's JSON");
+  auto* list = customers->add_subcommand("list", "list or search customers");
+  add_common(list);
+  list->add_option("--query", query, "identity or name");
+  list->add_option("--limit", limit, "rows")->check(CLI::Range(1, 1000));
+  list->add_flag("--json", common.json, "print the API's JSON");
+
+  auto* key_cmd = app.add_subcommand("key", "API keys");
+  key_cmd->require_subcommand(1);
+  bool write = false, admin = false;
+  auto* create = key_cmd->add_subcommand("create", "create a key; prints it alone on the last line");
+  add_common(create);
+  auto* w = create->add_flag("--write", write, "a write key (event ingest)");
+  auto* a = create->add_flag("--admin", admin, "an admin token (everything)");
+  w->excludes(a);
+  auto* keys_list = key_cmd->add_subcommand("list", "list keys (ids only; secrets are not kept)");
+  add_common(keys_list);
+  keys_list->add_flag("--json", common.json, "JSON");
+
+  std::string ws_id, ws_name;
+  auto* ws = app.add_subcommand("workspace", "workspaces (tenants)");
+  ws->require_subcommand(1);
+  auto* ws_create = ws->add_subcommand("create", "create a workspace");
+  add_common(ws_create, false);
+  ws_create->add_option("id", ws_id, "a-z, 0-9, - and _")->required();
+  ws_create->add_option("--name", ws_name, "display name");
+
+  auto* snapshot = app.add_subcommand("snapshot", "write the in-memory state to snapshot.bin");
+  add_common(snapshot, false);
+  auto* version = app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (create->parsed() && !write && !admin) {
+    std::fprintf(stderr, "pond: key create needs --write or --admin\n");
+    return 2;
+  }
+  if (*serve_cmd) return RunServe(common, serve);
+  if (*import_cmd) return RunImport(common, imp);
+  if (*show) return RunCustomersShow(common, key, timeline);
+  if (*list) return RunCustomersList(common, query, limit);
+  if (*create) return RunKeyCreate(common, admin);
+  if (*keys_list) return RunKeyList(common);
+  if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
+  if (*snapshot) return RunSnapshot(common);
+  if (*version) {
+    std::printf("pond %s\n", POND_VERSION);
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,102 @@
+#include "server/views.h"
+
+#include <nlohmann/json.hpp>
+
+#include "pond/base/time.h"
+
+namespace pond::server {
+namespace {
+
+using nlohmann::json;
+
+// Raw JSON text from the store, embedded as a value (it was valid when it came in).
+json Embed(const std::string& raw) {
+  json j = json::parse(raw, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+json IdentityJson(const Identity& id) {
+  return {{"kind", IdentityKindName(id.kind)}, {"value", id.value}};
+}
+
+json SummaryJson(const CustomerSummary& s) {
+  return {{"id", s.id},
+          {"created_at", FormatIso8601(s.created_at)},
+          {"last_seen", FormatIso8601(s.last_seen)},
+          {"event_count", s.event_count},
+          {"order_count", s.order_count},
+          {"spent_fen", s.spent_fen},
+          {"refunded_fen", s.refunded_fen},
+          {"traits", Embed(s.traits)}};
+}
+
+json OrderJson(const Order& o) {
+  json items = json::array();
+  for (const LineItem& li : o.items) {
+    items.push_back({{"sku", li.sku},
+                     {"name", li.name},
+                     {"category", li.category},
+                     {"quantity", li.quantity},
+                     {"unit_price_fen", li.unit_price_fen},
+                     {"amount_fen", li.amount_fen}});
+  }
+  return {{"order_id", o.order_id},   {"paid_at", FormatIso8601(o.paid_at)},
+          {"total_fen", o.total_fen}, {"discount_fen", o.discount_fen},
+          {"currency", o.currency},   {"source", o.source},
+          {"items", items}};
+}
+
+json EventJson(const Event& e) {
+  json j = {{"seq", e.seq},
+            {"message_id", e.message_id},
+            {"type", EventTypeName(e.type)},
+            {"timestamp", FormatIso8601(e.timestamp)},
+            {"received_at", FormatIso8601(e.received_at)},
+            {"properties", Embed(e.properties)}};
+  if (!e.name.empty()) j["event"] = e.name;
+  if (e.traits.size() > 2) j["traits"] = Embed(e.traits);
+  if (e.amount_fen) j["amount_fen"] = e.amount_fen;
+  return j;
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string ProfileJsonText(const CustomerProfile& p) {
+  json j = SummaryJson(p.summary);
+  json ids = json::array(), merges = json::array(), timeline = json::array(),
+       orders = json::array(), refunds = json::array();
+  for (const Identity& id : p.identities) ids.push_back(IdentityJson(id));
+  for (const Merge& m : p.merged_from) {
+    merges.push_back({{"customer", m.from_customer},
+                      {"merged_at", FormatIso8601(m.merged_at)},
+                      {"event_seq", m.event_seq},
+                      {"identity", IdentityJson(m.reason)}});
+  }
+  for (const Event& e : p.timeline) timeline.push_back(EventJson(e));
+  for (const Order& o : p.orders) orders.push_back(OrderJson(o));
+  for (const Refund& r : p.refunds) {
+    refunds.push_back({{"refund_id", r.refund_id},
+                       {"order_id", r.order_id},
+                       {"refunded_at", FormatIso8601(r.refunded_at)},
+                       {"amount_fen", r.amount_fen},
+                       {"reason", r.reason}});
+  }
+  j["identities"] = ids;
+  j["merged_from"] = merges;
+  j["orders"] = orders;
+  j["refunds"] = refunds;
+  j["timeline"] = timeline;
+  return Dump(j);
+}
+
+std::string CustomerPageJsonText(const CustomerPage& page) {
+  json data = json::array();
+  for (const CustomerSummary& s : page.data) data.push_back(SummaryJson(s));
+  json body = {{"data", data}, {"total", page.total}, {"next_cursor", nullptr}};
+  if (page.next_cursor) body["next_cursor"] = *page.next_cursor;
+  return Dump(body);
+}
+
+}  // namespace pond::server
