@@ -37,6 +37,8 @@ std::string RenderMetrics(Engine& engine, const ServerMetrics& server) {
   Counter(&out, "pond_http_requests_total", "HTTP requests handled.", server.requests.load());
   Counter(&out, "pond_http_client_errors_total", "HTTP 4xx responses.", server.errors_4xx.load());
   Counter(&out, "pond_http_server_errors_total", "HTTP 5xx responses.", server.errors_5xx.load());
+  Counter(&out, "pond_http_gzip_requests_total", "Request bodies sent gzip-compressed.",
+          server.gzip_requests.load());
   Counter(&out, "pond_customers", "Live customers in memory.", m.customers, "gauge");
   Counter(&out, "pond_events_in_memory", "Events indexed in memory.", m.events_in_memory,
           "gauge");

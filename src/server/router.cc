@@ -102,6 +102,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
     }
     std::string encoding = req.Header("content-encoding");
     if (auth.ok() && (encoding == "gzip" || encoding == "deflate")) {
+      metrics_.gzip_requests.fetch_add(1, std::memory_order_relaxed);
       Result<std::string> inflated = Gunzip(req.Body(), 500 * 1024);
       if (inflated.ok()) {
         req.body_size = inflated->size();

@@ -23,6 +23,7 @@ struct ServerMetrics {
   std::atomic<int64_t> requests{0};
   std::atomic<int64_t> errors_4xx{0};
   std::atomic<int64_t> errors_5xx{0};
+  std::atomic<int64_t> gzip_requests{0};  // bodies sent with Content-Encoding: gzip
   LatencyHistogram ingest_latency;  // whole HTTP handling of ingest calls
 };
 

@@ -1,0 +1,94 @@
+// Runs the HTTP scenario files in tests/api/*.scenario against a real `pond serve`.
+//
+// A file is a list of cases, each starting with "=== name":
+//   === missing userId is a 400 naming the field
+//   POST /v1/track                  method and path (query string allowed)
+//   auth: write                     write | admin | none | bad   (write = Basic, admin = Bearer)
+//   header: Content-Encoding: gzip  extra headers (optional, repeatable)
+//   gzip: true                      gzip the body before sending (optional)
+//   body:                           the body follows, up to the first "expect" line
+//   {"event": "e"}
+//   expect: 400                     the status
+//   expect-json: error.field = "userId"     a JSON path and the JSON value it must equal
+//   expect-json: total >= 1                 (=, >=, contains for strings)
+// Cases run in file order and share one server, so later cases see what earlier ones stored.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { startPond, stopPond, tempDir, basic, check, finish } from './lib.mjs';
+
+const [pondBin, testsDir] = process.argv.slice(2);
+
+function parse(text, file) {
+  const cases = [];
+  let cur = null;
+  let inBody = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('=== ')) {
+      cur = { name: `${path.basename(file)}: ${line.slice(4)}`, headers: {}, body: '', expects: [], auth: 'none' };
+      cases.push(cur);
+      inBody = false;
+      continue;
+    }
+    if (!cur || (line.startsWith('#') && !inBody)) continue;
+    if (line.startsWith('expect')) inBody = false;
+    if (inBody) { cur.body += (cur.body ? '\n' : '') + line; continue; }
+    const m = line.match(/^(GET|POST|PUT|DELETE|PATCH) (\S+)$/);
+    if (m) { cur.method = m[1]; cur.path = m[2]; continue; }
+    if (line.startsWith('auth: ')) cur.auth = line.slice(6).trim();
+    else if (line.startsWith('header: ')) {
+      const [k, ...v] = line.slice(8).split(':');
+      cur.headers[k.trim().toLowerCase()] = v.join(':').trim();
+    } else if (line.startsWith('gzip: ')) cur.gzip = line.slice(6).trim() === 'true';
+    else if (line.startsWith('body:')) inBody = true;
+    else if (line.startsWith('expect: ')) cur.status = Number(line.slice(8));
+    else if (line.startsWith('expect-json: ')) cur.expects.push(line.slice(13));
+  }
+  return cases;
+}
+
+function lookup(obj, p) {
+  return p.split('.').reduce((o, k) => {
+    if (o === undefined || o === null) return undefined;
+    const idx = k.match(/^(\w+)\[(\d+)\]$/);
+    return idx ? (o[idx[1]] ?? [])[Number(idx[2])] : o[k];
+  }, obj);
+}
+
+function holds(json, expectation) {
+  const m = expectation.match(/^(\S+) (=|>=|contains) (.+)$/);
+  if (!m) return false;
+  const actual = lookup(json, m[1]);
+  const want = JSON.parse(m[3]);
+  if (m[2] === '=') return JSON.stringify(actual) === JSON.stringify(want);
+  if (m[2] === '>=') return actual >= want;
+  return typeof actual === 'string' && actual.includes(want);
+}
+
+const pond = await startPond(pondBin, tempDir());
+const files = fs.readdirSync(path.join(testsDir, 'api')).filter((f) => f.endsWith('.scenario')).sort();
+let count = 0;
+for (const file of files) {
+  const text = fs.readFileSync(path.join(testsDir, 'api', file), 'utf8');
+  for (const c of parse(text, file)) {
+    const headers = { ...c.headers };
+    if (c.auth === 'write') headers.authorization = basic(pond.keys.write);
+    if (c.auth === 'admin') headers.authorization = `Bearer ${pond.keys.admin}`;
+    if (c.auth === 'bad') headers.authorization = basic('pond_write_0000');
+    let body = c.body.replaceAll('{{write_key}}', pond.keys.write);
+    if (c.gzip) body = zlib.gzipSync(body);
+    const res = await fetch(pond.url + c.path, {
+      method: c.method, headers, body: c.method === 'GET' ? undefined : body,
+    });
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    const failed = [];
+    if (res.status !== c.status) failed.push(`status ${res.status}, want ${c.status}`);
+    for (const e of c.expects) if (!json || !holds(json, e)) failed.push(`not: ${e}`);
+    check(failed.length === 0, `${c.name}${failed.length ? ` (${failed.join('; ')}) body: ${text.slice(0, 300)}` : ''}`);
+    count++;
+  }
+}
+await stopPond(pond);
+finish(count);
