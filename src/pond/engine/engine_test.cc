@@ -121,16 +121,16 @@ TEST_F(EngineTest, LaterEventCarryingBothIdentitiesMergesTwoCustomers) {
   EXPECT_EQ(Stats().merges, 1);
   auto p = engine_->GetCustomer(kDefaultWorkspace, "phone:+86 138 0013 8000");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
-  EXPECT_EQ(p->summary.id, "cus_1");
+  EXPECT_EQ(p->summary.id, "cus_00000001");
   EXPECT_EQ(p->summary.event_count, 3);
   EXPECT_EQ(p->timeline.size(), 3u);  // history of both profiles kept
   EXPECT_EQ(p->identities.size(), 4u);
   ASSERT_EQ(p->merged_from.size(), 1u);
-  EXPECT_EQ(p->merged_from[0].from_customer, "cus_2");
+  EXPECT_EQ(p->merged_from[0].from_customer, "cus_00000002");
   EXPECT_EQ(p->merged_from[0].reason.kind, IdentityKind::kExternalUserId);
   // The old id still finds the person.
-  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "cus_2")->summary.id, "cus_1");
-  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "external_userid:wmX")->summary.id, "cus_1");
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "cus_00000002")->summary.id, "cus_00000001");
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "external_userid:wmX")->summary.id, "cus_00000001");
 }
 
 TEST_F(EngineTest, TwoKnownAccountsAreNeverMergedByASharedDevice) {

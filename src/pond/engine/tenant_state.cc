@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace pond {
 
@@ -58,6 +59,12 @@ uint32_t TenantState::FindCompress(uint32_t c) {
     c = next;
   }
   return root;
+}
+
+std::string TenantState::CustomerId(uint32_t dense) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "cus_%08u", dense + 1);
+  return buf;
 }
 
 uint32_t TenantState::ParseCustomerId(std::string_view id) const {

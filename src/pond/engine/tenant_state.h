@@ -74,7 +74,9 @@ class TenantState {
   void Apply(Event& event, CommitBatch* out);
 
   // --- reads (shared lock) ---------------------------------------------------------------
-  static std::string CustomerId(uint32_t dense) { return "cus_" + std::to_string(dense + 1); }
+  // "cus_00000042": zero-padded so that ids sort in creation order, which keeps the store's
+  // customer-keyed indexes appending at their right edge instead of dirtying random pages.
+  static std::string CustomerId(uint32_t dense);
   // Dense index of "cus_N", or kNoIndex.
   uint32_t ParseCustomerId(std::string_view id) const;
   // Follows merges to the live customer.
