@@ -66,3 +66,27 @@ inline simdjson::error_code IterateObject(simdjson::ondemand::parser& parser,
 }
 
 }  // namespace pond
+
+namespace pond {
+
+// Iterates `text` as one JSON object with `parser`. When the caller knows the bytes after `text`
+// are readable padding (a slice of a padded request body), the text is parsed in place;
+// otherwise it is copied into a per-thread scratch buffer that has the padding. The document
+// is valid until the next call on this thread with text_is_padded == false.
+inline simdjson::error_code IterateObjectView(simdjson::ondemand::parser& parser,
+                                              std::string_view text, bool text_is_padded,
+                                              simdjson::ondemand::document* doc,
+                                              simdjson::ondemand::object* obj) {
+  const char* data = text.data();
+  if (!text_is_padded) {
+    thread_local std::string scratch;
+    scratch.assign(text);
+    scratch.append(simdjson::SIMDJSON_PADDING, ' ');
+    data = scratch.data();
+  }
+  auto err = parser.iterate(data, text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(*doc);
+  if (!err) err = doc->get_object().get(*obj);
+  return err;
+}
+
+}  // namespace pond

@@ -15,6 +15,25 @@ using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
 constexpr size_t kMaxIdBytes = 256;
+
+// Parsers are reused per thread: constructing one allocates its buffers. Three roles, because a
+// document must stay valid while a helper parses a nested value of it:
+//   TopParser   — a whole request body (batch, orders)
+//   CallParser  — one call or order object inside it
+//   FieldParser — a field of a call (traits, context, properties), parsed again for identities
+//                 and money; these never nest with each other.
+simdjson::ondemand::parser& TopParser() {
+  thread_local simdjson::ondemand::parser p;
+  return p;
+}
+simdjson::ondemand::parser& CallParser() {
+  thread_local simdjson::ondemand::parser p;
+  return p;
+}
+simdjson::ondemand::parser& FieldParser() {
+  thread_local simdjson::ondemand::parser p;
+  return p;
+}
 constexpr size_t kMaxEventNameChars = 200;
 
 Status JsonError(simdjson::error_code err, const std::string& field) {
@@ -54,7 +73,7 @@ Status ReadString(value& v, const std::string& field, std::string* out) {
   return Status::Ok();
 }
 
-Status ReadObject(value& v, const std::string& field, std::string* out) {
+Status ReadObject(value& v, const std::string& field, std::string_view* out) {
   json_type type;
   if (v.type().get(type)) return FieldError(field, "invalid value");
   if (type == json_type::null) return Status::Ok();
@@ -80,12 +99,14 @@ Status ReadTime(value& v, const std::string& field, Micros* out) {
 }  // namespace
 
 void CollectIdentities(std::string_view object_json, std::vector<Identity>* out) {
+  CollectIdentities(object_json, false, out);
+}
+
+void CollectIdentities(std::string_view object_json, bool padded, std::vector<Identity>* out) {
   if (object_json.size() <= 2) return;
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(object_json);
   simdjson::ondemand::document doc;
   object obj;
-  if (IterateObject(parser, padded, &doc, &obj)) return;
+  if (IterateObjectView(FieldParser(), object_json, padded, &doc, &obj)) return;
   for (auto fr : obj) {
     simdjson::ondemand::field f;
     if (std::move(fr).get(f)) return;
@@ -105,15 +126,17 @@ void CollectIdentities(std::string_view object_json, std::vector<Identity>* out)
 
 namespace {
 
-// context.traits of a context object's text, or "".
-std::string ContextTraits(std::string_view context_json) {
+// context.traits of a context object (a padded slice), as a slice of the same text, or "".
+std::string_view ContextTraits(std::string_view context_json) {
   if (context_json.size() <= 2) return {};
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(context_json);
   value traits;
   simdjson::ondemand::document doc;
-  if (parser.iterate(padded).get(doc) || doc["traits"].get(traits)) return {};
-  std::string out;
+  object obj;
+  if (IterateObjectView(FieldParser(), context_json, true, &doc, &obj) ||
+      obj["traits"].get(traits)) {
+    return {};
+  }
+  std::string_view out;
   if (!ReadObject(traits, "", &out).ok()) return {};
   return out;
 }
@@ -125,6 +148,8 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
   Micros sent_at = batch_sent_at, original = 0;
   bool has_timestamp = false;
   std::string previous_id, group_id;
+  // Views into the request body (which is padded), so nested parses need no copies.
+  std::string_view properties, traits, context;
   for (auto fr : obj) {
     simdjson::ondemand::field f;
     if (auto err = std::move(fr).get(f)) return JsonError(err, "");
@@ -149,11 +174,11 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
     } else if (key == "name") {
       if (e->name.empty()) RETURN_IF_ERROR(ReadString(v, "name", &e->name));
     } else if (key == "properties") {
-      RETURN_IF_ERROR(ReadObject(v, "properties", &e->properties));
+      RETURN_IF_ERROR(ReadObject(v, "properties", &properties));
     } else if (key == "traits") {
-      RETURN_IF_ERROR(ReadObject(v, "traits", &e->traits));
+      RETURN_IF_ERROR(ReadObject(v, "traits", &traits));
     } else if (key == "context") {
-      RETURN_IF_ERROR(ReadObject(v, "context", &e->context));
+      RETURN_IF_ERROR(ReadObject(v, "context", &context));
     } else if (key == "timestamp") {
       RETURN_IF_ERROR(ReadTime(v, "timestamp", &e->timestamp));
       has_timestamp = e->timestamp != 0;
@@ -199,16 +224,19 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
     }
   }
 
-  CollectIdentities(e->traits, &e->identities);
-  CollectIdentities(ContextTraits(e->context), &e->identities);
-  if (e->type == EventType::kTrack) CollectIdentities(e->properties, &e->identities);
+  if (!properties.empty()) e->properties.assign(properties);
+  if (!traits.empty()) e->traits.assign(traits);
+  if (!context.empty()) e->context.assign(context);
+  CollectIdentities(traits, true, &e->identities);
+  CollectIdentities(ContextTraits(context), true, &e->identities);
+  if (e->type == EventType::kTrack) CollectIdentities(properties, true, &e->identities);
   if (e->type == EventType::kAlias) {
     // alias(userId, previousId): previousId is almost always the anonymous id it replaces.
     if (auto norm = NormalizeIdentity(IdentityKind::kAnonymousId, previous_id)) {
       e->identities.push_back({IdentityKind::kAnonymousId, *norm});
     }
   }
-  if (e->type == EventType::kTrack) RETURN_IF_ERROR(ParseMoneyEvent(*e));
+  if (e->type == EventType::kTrack) RETURN_IF_ERROR(ParseMoneyEvent(*e, properties, true));
   return Status::Ok();
 }
 
@@ -220,14 +248,10 @@ Status ParseOne(std::string_view raw, std::string_view implied_type,
                                    " bytes, more than the " +
                                    std::to_string(limits.max_event_bytes / 1024) + " KB limit");
   }
-  simdjson::ondemand::parser parser;
   // The slice lies inside a padded body, so the padding after it is readable.
   simdjson::ondemand::document doc;
   object obj;
-  auto err = parser.iterate(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING)
-                 .get(doc);
-  if (!err) err = doc.get_object().get(obj);
-  if (err) return JsonError(err, "");
+  if (auto err = IterateObjectView(CallParser(), raw, true, &doc, &obj)) return JsonError(err, "");
   RETURN_IF_ERROR(ParseCall(obj, implied_type, default_type, received_at, batch_sent_at, e));
   if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
   return Status::Ok();
@@ -318,15 +342,19 @@ std::string NewMessageId() {
   return buf;
 }
 
-Status ParseMoneyEvent(Event& e) {
+Status ParseMoneyEvent(Event& e) { return ParseMoneyEvent(e, e.properties, false); }
+
+Status ParseMoneyEvent(Event& e, std::string_view properties, bool padded) {
   const bool paid = e.name == "order_paid";
   const bool refunded = e.name == "order_refunded";
   if (!paid && !refunded) return Status::Ok();
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(e.properties);
+  if (properties.empty()) properties = "{}";
   simdjson::ondemand::document doc;
   object obj;
-  if (auto err = IterateObject(parser, padded, &doc, &obj)) return JsonError(err, "properties");
+  if (auto err = IterateObjectView(FieldParser(), properties, padded && properties != "{}", &doc,
+                                   &obj)) {
+    return JsonError(err, "properties");
+  }
   std::string order_id, refund_id, source, currency, reason;
   int64_t amount = 0, discount = 0;
   bool has_amount = false;
@@ -416,7 +444,7 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
     RETURN_IF_ERROR(ParseOne(body, endpoint, "", received_at, 0, limits, &e));
     if (e.message_id.empty()) e.message_id = NewMessageId();
     // writeKey may travel in the body of a single call too.
-    simdjson::ondemand::parser parser;
+    simdjson::ondemand::parser& parser = TopParser();
     simdjson::ondemand::document doc;
     std::string_view key;
     if (!parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
@@ -434,7 +462,7 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
                                        " KB limit",
                                    "batch");
   }
-  simdjson::ondemand::parser parser;
+  simdjson::ondemand::parser& parser = TopParser();
   simdjson::ondemand::document doc;
   object top;
   auto err = parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
@@ -497,11 +525,9 @@ Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
   e->name = "order_paid";
   e->properties = std::string(raw);
   e->received_at = received_at;
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(raw);
   simdjson::ondemand::document doc;
   object obj;
-  if (auto err = IterateObject(parser, padded, &doc, &obj)) return JsonError(err, "");
+  if (auto err = IterateObjectView(CallParser(), raw, true, &doc, &obj)) return JsonError(err, "");
   std::string order_id;
   for (auto fr : obj) {
     simdjson::ondemand::field f;
@@ -519,13 +545,13 @@ Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
     }
   }
   if (order_id.empty()) return FieldError("order_id", "required");
-  CollectIdentities(e->properties, &e->identities);
+  CollectIdentities(raw, true, &e->identities);
   if (e->user_id.empty() && e->anonymous_id.empty() && e->identities.empty()) {
     return FieldError("user_id", "an order needs user_id or an identity (phone, taobao_nick, …)");
   }
   if (e->timestamp == 0) e->timestamp = received_at;
   e->message_id = "order:" + order_id;
-  Status s = ParseMoneyEvent(*e);
+  Status s = ParseMoneyEvent(*e, raw, true);
   if (!s.ok() && s.field().starts_with("properties.")) {
     return Status(s.code(), s.message().substr(11), s.field().substr(11));
   }
@@ -535,7 +561,7 @@ Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
 }  // namespace
 
 Result<std::vector<Event>> ParseOrdersRequest(std::string_view body, Micros received_at) {
-  simdjson::ondemand::parser parser;
+  simdjson::ondemand::parser& parser = TopParser();
   simdjson::ondemand::document doc;
   object top;
   auto err = parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)

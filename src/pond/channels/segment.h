@@ -47,10 +47,13 @@ Result<Event> ParseSegmentCall(std::string_view call, Micros received_at,
 // Parses one order_paid / order_refunded properties object into the event's order or refund
 // and amount. Used by the Segment parser, the orders endpoint and importers.
 Status ParseMoneyEvent(Event& event);
+// The same from a view of the properties; `padded`: readable padding follows the view.
+Status ParseMoneyEvent(Event& event, std::string_view properties, bool padded);
 
 // Adds the identity-bearing keys of a JSON object (phone, email, unionid, openid,
 // external_userid, taobao_nick), normalised, to `out`. Malformed input adds nothing.
 void CollectIdentities(std::string_view object_json, std::vector<Identity>* out);
+void CollectIdentities(std::string_view object_json, bool padded, std::vector<Identity>* out);
 
 // Parses POST /v1/orders: one order object, or {"orders": [...]} with up to 1,000. Each order
 // becomes an order_paid event whose messageId is "order:<order_id>", so a re-sent order is a

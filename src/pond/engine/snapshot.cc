@@ -118,8 +118,7 @@ class SnapshotCodec {
       w.Str(k);
       w.Pod(v);
     }
-    std::vector<uint64_t> hashes(t.message_hashes_.begin(), t.message_hashes_.end());
-    w.Vec(hashes);
+    w.Vec(t.message_hashes_.slots());
     std::vector<std::string> orders(t.order_ids_.begin(), t.order_ids_.end());
     w.Vec(orders);
     std::vector<std::string> refunds(t.refund_ids_.begin(), t.refund_ids_.end());
@@ -167,7 +166,7 @@ class SnapshotCodec {
     }
     std::vector<uint64_t> hashes;
     r.Vec(&hashes);
-    t->message_hashes_.insert(hashes.begin(), hashes.end());
+    t->message_hashes_.Restore(std::move(hashes));
     std::vector<std::string> ids;
     r.Vec(&ids);
     t->order_ids_.insert(ids.begin(), ids.end());

@@ -6,9 +6,9 @@
 
 namespace pond {
 
-std::string TenantState::IdentityKey(IdentityKind kind, std::string_view value) {
-  std::string key;
-  key.reserve(value.size() + 1);
+std::string_view TenantState::IdentityKey(IdentityKind kind, std::string_view value) {
+  thread_local std::string key;
+  key.clear();
   key += static_cast<char>(kind);
   key += value;
   return key;
@@ -19,13 +19,15 @@ uint64_t TenantState::MessageHash(std::string_view message_id) {
 }
 
 bool TenantState::MaybeSeen(std::string_view message_id) const {
-  return message_hashes_.count(MessageHash(message_id)) != 0;
+  return message_hashes_.Contains(MessageHash(message_id));
 }
 
-uint32_t TenantState::InternName(const std::string& name) {
-  auto [it, inserted] = name_ids_.try_emplace(name, static_cast<uint32_t>(names_.size()));
-  if (inserted) names_.push_back(name);
-  return it->second;
+uint32_t TenantState::InternName(std::string_view name) {
+  if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
+  auto id = static_cast<uint32_t>(names_.size());
+  names_.emplace_back(name);
+  name_ids_.emplace(std::string(name), id);
+  return id;
 }
 
 uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
@@ -119,7 +121,7 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
 
 void TenantState::Apply(Event& e, CommitBatch* out) {
   last_seq_ = e.seq;
-  message_hashes_.insert(MessageHash(e.message_id));
+  message_hashes_.Insert(MessageHash(e.message_id));
 
   // Every identity the event names, userId first.
   thread_local std::vector<Identity> ids;
@@ -174,7 +176,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   }
   for (size_t i = 0; i < ids.size(); ++i) {
     if (known[i]) continue;
-    identity_index_.emplace(IdentityKey(ids[i].kind, ids[i].value), target);
+    identity_index_.emplace(std::string(IdentityKey(ids[i].kind, ids[i].value)), target);
     if (out) out->new_identities.push_back({ids[i], CustomerId(target)});
   }
   if (!e.user_id.empty() && cs.user_id[target].empty()) cs.user_id[target] = e.user_id;
@@ -206,7 +208,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   auto idx = static_cast<uint32_t>(events_.size());
   events_.seq.push_back(e.seq);
   events_.timestamp.push_back(e.timestamp);
-  events_.name.push_back(InternName(e.name.empty() ? std::string(EventTypeName(e.type)) : e.name));
+  events_.name.push_back(InternName(e.name.empty() ? EventTypeName(e.type) : e.name));
   events_.customer.push_back(target);
   events_.next.push_back(kNoIndex);
   events_.amount_fen.push_back(amount);
@@ -260,7 +262,7 @@ size_t TenantState::MemoryBytes() const {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);
   }
   bytes += identity_index_.bucket_count() * sizeof(void*);
-  bytes += message_hashes_.size() * 24 + message_hashes_.bucket_count() * sizeof(void*);
+  bytes += message_hashes_.capacity() * sizeof(uint64_t);
   bytes += (order_ids_.size() + refund_ids_.size()) * 64;
   return bytes;
 }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "pond/base/clock.h"
+#include "pond/engine/hash_set64.h"
 #include "pond/engine/traits.h"
 #include "pond/model/event.h"
 #include "pond/store/store.h"
@@ -58,6 +59,13 @@ struct EventColumns {
   std::vector<int64_t> amount_fen;
   size_t size() const { return seq.size(); }
 };
+
+// Hash and equality that accept std::string_view, so lookups need no temporary strings.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StringMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
 class TenantState {
  public:
@@ -99,23 +107,24 @@ class TenantState {
   friend class SnapshotCodec;
 
  private:
-  static std::string IdentityKey(IdentityKind kind, std::string_view value);
+  // "kind byte + value" in a per-thread buffer, valid until the next call.
+  static std::string_view IdentityKey(IdentityKind kind, std::string_view value);
   static uint64_t MessageHash(std::string_view message_id);
   uint32_t NewCustomer(Micros created_at, CommitBatch* out);
   uint32_t FindCompress(uint32_t dense);
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
                  CommitBatch* out);
-  uint32_t InternName(const std::string& name);
+  uint32_t InternName(std::string_view name);
 
   std::string workspace_id_;
   CustomerColumns customers_;
   EventColumns events_;
-  std::unordered_map<std::string, uint32_t> identity_index_;
-  std::unordered_set<uint64_t> message_hashes_;
+  StringMap identity_index_;
+  HashSet64 message_hashes_;
   std::unordered_set<std::string> order_ids_;
   std::unordered_set<std::string> refund_ids_;
   std::vector<std::string> names_;
-  std::unordered_map<std::string, uint32_t> name_ids_;
+  StringMap name_ids_;
   int64_t live_customers_ = 0;
   int64_t last_seq_ = 0;
 };

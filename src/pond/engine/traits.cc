@@ -6,11 +6,10 @@ namespace pond {
 
 Status Traits::MergeJson(std::string_view object_json) {
   if (object_json.empty() || object_json == "{}") return Status::Ok();
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(object_json);
+  thread_local simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (IterateObject(parser, padded, &doc, &obj)) {
+  if (IterateObjectView(parser, object_json, false, &doc, &obj)) {
     return Status::InvalidArgument("traits: not a JSON object", "traits");
   }
   for (auto field_result : obj) {
@@ -65,7 +64,7 @@ std::string Traits::GetString(std::string_view key) const {
   std::string_view v = Get(key);
   if (v.size() < 2 || v.front() != '"') return {};
   if (v.find('\\') == std::string_view::npos) return std::string(v.substr(1, v.size() - 2));
-  simdjson::ondemand::parser parser;
+  thread_local simdjson::ondemand::parser parser;
   simdjson::padded_string padded(v);
   std::string_view s;
   auto doc = parser.iterate(padded);
