@@ -147,15 +147,20 @@ class EngineImpl final : public Engine {
     SubmitResult result;
     std::lock_guard write_lock(write_mu_);
     TenantState& state = *tenant->state;
-    // 1. Dedupe: repeats inside the batch, then messageIds already stored. The in-memory hash
-    // set answers "surely new" for almost every event; its rare hits are confirmed by the store.
+    // 1. Dedupe: repeats inside the batch, then messageIds already stored. The in-memory index
+    // answers "surely new" for almost every event; a hit is confirmed against the stored event.
     std::unordered_set<std::string_view> in_batch;
     std::vector<Event*> fresh;
     fresh.reserve(batch.size());
     for (Event& e : batch) {
       bool duplicate = !in_batch.insert(e.message_id).second;
-      if (!duplicate && state.MaybeSeen(e.message_id)) {
-        ASSIGN_OR_RETURN(duplicate, store_->HasMessageId(ws, e.message_id));
+      if (!duplicate) duplicate = state.IsCollidedMessage(e.message_id);
+      if (!duplicate) {
+        if (uint32_t idx = state.FindMessage(e.message_id); idx != kNoIndex) {
+          int64_t seq = state.events().seq[idx];
+          ASSIGN_OR_RETURN(std::vector<Event> stored, store_->EventsBySeq({&seq, 1}));
+          duplicate = !stored.empty() && stored[0].message_id == e.message_id;
+        }
       }
       if (duplicate) {
         ++result.duplicates;

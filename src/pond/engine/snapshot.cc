@@ -13,7 +13,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 
 class Writer {
  public:
@@ -118,7 +118,10 @@ class SnapshotCodec {
       w.Str(k);
       w.Pod(v);
     }
-    w.Vec(t.message_hashes_.slots());
+    w.Vec(t.messages_.slots());
+    std::vector<std::string> collided(t.messages_.collided().begin(),
+                                      t.messages_.collided().end());
+    w.Vec(collided);
     std::vector<std::string> orders(t.order_ids_.begin(), t.order_ids_.end());
     w.Vec(orders);
     std::vector<std::string> refunds(t.refund_ids_.begin(), t.refund_ids_.end());
@@ -164,10 +167,11 @@ class SnapshotCodec {
       std::string k = r.Str();
       t->identity_index_.emplace(std::move(k), r.Pod<uint32_t>());
     }
-    std::vector<uint64_t> hashes;
-    r.Vec(&hashes);
-    t->message_hashes_.Restore(std::move(hashes));
+    std::vector<MessageIndex::Slot> slots;
+    r.Vec(&slots);
     std::vector<std::string> ids;
+    r.Vec(&ids);
+    t->messages_.Restore(std::move(slots), {ids.begin(), ids.end()});
     r.Vec(&ids);
     t->order_ids_.insert(ids.begin(), ids.end());
     r.Vec(&ids);
@@ -224,7 +228,7 @@ Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
   auto count = r.Pod<uint32_t>();
   Status status;
   if (!r.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
-    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 1");
+    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 2");
   }
   TenantMap loaded;
   for (uint32_t i = 0; status.ok() && i < count; ++i) {

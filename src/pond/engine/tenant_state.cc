@@ -14,14 +14,6 @@ std::string_view TenantState::IdentityKey(IdentityKind kind, std::string_view va
   return key;
 }
 
-uint64_t TenantState::MessageHash(std::string_view message_id) {
-  return std::hash<std::string_view>{}(message_id);
-}
-
-bool TenantState::MaybeSeen(std::string_view message_id) const {
-  return message_hashes_.Contains(MessageHash(message_id));
-}
-
 uint32_t TenantState::InternName(std::string_view name) {
   if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
   auto id = static_cast<uint32_t>(names_.size());
@@ -121,7 +113,7 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
 
 void TenantState::Apply(Event& e, CommitBatch* out) {
   last_seq_ = e.seq;
-  message_hashes_.Insert(MessageHash(e.message_id));
+  messages_.Insert(e.message_id, static_cast<uint32_t>(events_.size()));
 
   // Every identity the event names, userId first.
   thread_local std::vector<Identity> ids;
@@ -262,7 +254,7 @@ size_t TenantState::MemoryBytes() const {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);
   }
   bytes += identity_index_.bucket_count() * sizeof(void*);
-  bytes += message_hashes_.capacity() * sizeof(uint64_t);
+  bytes += messages_.MemoryBytes();
   bytes += (order_ids_.size() + refund_ids_.size()) * 64;
   return bytes;
 }

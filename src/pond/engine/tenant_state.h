@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "pond/base/clock.h"
-#include "pond/engine/hash_set64.h"
+#include "pond/engine/message_index.h"
 #include "pond/engine/traits.h"
 #include "pond/model/event.h"
 #include "pond/store/store.h"
@@ -73,8 +73,15 @@ class TenantState {
 
   const std::string& workspace_id() const { return workspace_id_; }
 
-  // True when this message id was applied before (the store confirms hash hits).
-  bool MaybeSeen(std::string_view message_id) const;
+  // Dedupe (see message_index.h): the in-memory index of an event whose messageId has the same
+  // hash, or kNoIndex; the caller confirms the id against the stored event.
+  uint32_t FindMessage(std::string_view message_id) const {
+    return messages_.Find(MessageIndex::Hash(message_id));
+  }
+  // True for an id whose hash collided with an earlier, different id: known exactly.
+  bool IsCollidedMessage(std::string_view message_id) const {
+    return messages_.IsCollided(message_id);
+  }
 
   // Resolves the event's customer, applies it and, when `out` is not null, appends what must be
   // stored (the event with its seq and customer, new customers, identities, merges, orders…).
@@ -109,7 +116,6 @@ class TenantState {
  private:
   // "kind byte + value" in a per-thread buffer, valid until the next call.
   static std::string_view IdentityKey(IdentityKind kind, std::string_view value);
-  static uint64_t MessageHash(std::string_view message_id);
   uint32_t NewCustomer(Micros created_at, CommitBatch* out);
   uint32_t FindCompress(uint32_t dense);
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
@@ -120,7 +126,7 @@ class TenantState {
   CustomerColumns customers_;
   EventColumns events_;
   StringMap identity_index_;
-  HashSet64 message_hashes_;
+  MessageIndex messages_;
   std::unordered_set<std::string> order_ids_;
   std::unordered_set<std::string> refund_ids_;
   std::vector<std::string> names_;

@@ -72,8 +72,6 @@ class Store {
   using EventVisitor = std::function<Status(const std::string& workspace_id, Event&& event)>;
   virtual Status ScanEvents(int64_t after_seq, const EventVisitor& fn) = 0;
   virtual Result<std::vector<Event>> EventsBySeq(std::span<const int64_t> seqs) = 0;
-  virtual Result<bool> HasMessageId(const std::string& workspace_id,
-                                    const std::string& message_id) = 0;
 
   virtual Result<std::optional<Customer>> GetCustomer(const std::string& workspace_id,
                                                       const std::string& customer_id) = 0;

@@ -22,15 +22,16 @@ CREATE TABLE events (
   customer_id TEXT NOT NULL, timestamp INTEGER NOT NULL, received_at INTEGER NOT NULL,
   amount_fen INTEGER NOT NULL, order_ref TEXT NOT NULL, identities TEXT NOT NULL,
   properties TEXT NOT NULL, traits TEXT NOT NULL, context TEXT NOT NULL);
-CREATE UNIQUE INDEX events_by_message ON events (workspace_id, message_id);
+-- No index on message_id: the engine dedupes in memory (engine/message_index.h).
 CREATE TABLE customers (
   workspace_id TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL,
   traits TEXT NOT NULL, merged_into TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (workspace_id, id)) WITHOUT ROWID;
+-- Keyed by customer: the engine owns the value -> customer index (in memory) and guarantees
+-- one customer per identity; the store is read by customer, and new customers append in order.
 CREATE TABLE identities (
-  workspace_id TEXT NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL,
-  customer_id TEXT NOT NULL, PRIMARY KEY (workspace_id, kind, value)) WITHOUT ROWID;
-CREATE INDEX identities_by_customer ON identities (workspace_id, customer_id);
+  workspace_id TEXT NOT NULL, customer_id TEXT NOT NULL, kind INTEGER NOT NULL,
+  value TEXT NOT NULL, PRIMARY KEY (workspace_id, customer_id, kind, value)) WITHOUT ROWID;
 CREATE TABLE merges (
   workspace_id TEXT NOT NULL, from_customer TEXT NOT NULL, into_customer TEXT NOT NULL,
   event_seq INTEGER NOT NULL, merged_at INTEGER NOT NULL, reason_kind INTEGER NOT NULL,
@@ -239,9 +240,9 @@ class SqliteStore final : public Store {
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const IdentityLink& l : b.new_identities) {
-      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR REPLACE INTO identities VALUES (?,?,?,?)"));
-      q.Bind(1, ws).Bind(2, static_cast<int64_t>(l.identity.kind)).Bind(3, l.identity.value);
-      q.Bind(4, l.customer_id);
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR IGNORE INTO identities VALUES (?,?,?,?)"));
+      q.Bind(1, ws).Bind(2, l.customer_id).Bind(3, static_cast<int64_t>(l.identity.kind));
+      q.Bind(4, l.identity.value);
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const Event& e : b.events) {
@@ -255,7 +256,8 @@ class SqliteStore final : public Store {
       q.Bind(12, ref).Bind(13, ids).Bind(14, e.properties).Bind(15, e.traits).Bind(16, e.context);
       int rc = q.Step();
       if (rc == SQLITE_CONSTRAINT) {
-        return Status(StatusCode::kAlreadyExists, "store: duplicate messageId " + e.message_id);
+        return Status(StatusCode::kAlreadyExists,
+                      "store: event seq " + std::to_string(e.seq) + " is already stored");
       }
       if (rc != SQLITE_DONE) return Status::Internal("store: " + writer_.Error());
     }
@@ -294,7 +296,8 @@ class SqliteStore final : public Store {
 
   Status ApplyMerge(const std::string& ws, const Merge& m) {
     static const char* const kMoves[] = {
-        "UPDATE identities SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
+        "UPDATE OR IGNORE identities SET customer_id = ?1 WHERE workspace_id = ?2 AND "
+        "customer_id = ?3",
         "UPDATE orders SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
         "UPDATE refunds SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
         "UPDATE customers SET merged_into = ?1 WHERE workspace_id = ?2 AND id = ?3",
@@ -373,14 +376,6 @@ class SqliteStore final : public Store {
       if (q.Step() == SQLITE_ROW) out.push_back(ReadEvent(q, 0));
     }
     return out;
-  }
-
-  Result<bool> HasMessageId(const std::string& ws, const std::string& message_id) override {
-    std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT 1 FROM events WHERE workspace_id = ? "
-                                             "AND message_id = ?"));
-    q.Bind(1, ws).Bind(2, message_id);
-    return q.Step() == SQLITE_ROW;
   }
 
   Result<std::optional<Customer>> GetCustomer(const std::string& ws,
