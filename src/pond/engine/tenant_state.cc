@@ -36,7 +36,7 @@ uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
   customers_.user_id.emplace_back();
   customers_.traits.emplace_back();
   ++live_customers_;
-  if (out) out->new_customers.push_back({CustomerId(c), created_at, "{}", ""});
+  if (out) out->new_customers.push_back({CustomerId(c), created_at, ""});
   return c;
 }
 
@@ -100,14 +100,12 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
   c.created_at[into] = std::min(c.created_at[into], c.created_at[from]);
   c.last_seen[into] = std::max(c.last_seen[into], c.last_seen[from]);
   if (c.user_id[into].empty()) c.user_id[into] = c.user_id[from];
-  bool traits_changed = !c.traits[from].empty();
   c.traits[into].FillFrom(c.traits[from]);
   c.traits[from] = Traits();
   --live_customers_;
   if (out) {
     out->merges.push_back(
         {CustomerId(from), CustomerId(into), event.seq, event.received_at, reason});
-    if (traits_changed) out->trait_updates.push_back({CustomerId(into), c.traits[into].ToJson()});
   }
 }
 
@@ -172,11 +170,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
     if (out) out->new_identities.push_back({ids[i], CustomerId(target)});
   }
   if (!e.user_id.empty() && cs.user_id[target].empty()) cs.user_id[target] = e.user_id;
-  if (e.traits.size() > 2) {
-    if (cs.traits[target].MergeJson(e.traits).ok() && out) {
-      out->trait_updates.push_back({CustomerId(target), cs.traits[target].ToJson()});
-    }
-  }
+  if (e.traits.size() > 2) (void)cs.traits[target].MergeJson(e.traits);
 
   // Orders and refunds count once per natural key, however many events repeat them.
   int64_t amount = 0;

@@ -12,8 +12,9 @@ namespace pond {
 struct Customer {
   std::string id;  // "cus_…", stable
   Micros created_at = 0;
-  std::string traits = "{}";  // JSON object: the merged traits of identify calls
-  std::string merged_into;    // non-empty once merged into another customer
+  std::string merged_into;  // non-empty once merged into another customer
+  // Traits are not stored per customer: identify events in the log carry them and the engine
+  // merges them in memory (engine/traits.h).
 };
 
 // A record that two customers were found to be one person.

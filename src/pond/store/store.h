@@ -3,8 +3,10 @@
 //
 // The events table is the source of truth; customers, identities, merges, orders and refunds are
 // projections the engine writes in the same transaction, so other tools can query them and
-// profiles can be read without replaying. Configuration (workspaces, keys, channels, staff) is
-// written directly.
+// profiles can be read without replaying. They are keyed by customer, so that a commit appends
+// to them instead of touching random pages (bench/ingest measures why that matters); traits live
+// in the identify events and in memory, not in a per-customer row rewritten on every identify.
+// Configuration (workspaces, keys, channels, staff) is written directly.
 //
 // Implementations: SqliteStore (store/sqlite/, the default) and, for teams running several nodes,
 // a PostgreSQL store implementing the same interface. No SQL dialect leaks out of this header.
@@ -26,12 +28,6 @@
 
 namespace pond {
 
-// A customer's traits after an identify merged new values in.
-struct TraitUpdate {
-  std::string customer_id;
-  std::string traits;  // the whole JSON object
-};
-
 // An identity now attached to a customer.
 struct IdentityLink {
   Identity identity;
@@ -44,7 +40,6 @@ struct CommitBatch {
   std::vector<Event> events;  // seq assigned, customer_id resolved
   std::vector<Customer> new_customers;
   std::vector<IdentityLink> new_identities;
-  std::vector<TraitUpdate> trait_updates;
   std::vector<Merge> merges;  // applied in order: identities, orders, refunds move to `into`
   std::vector<Order> orders;
   std::vector<Refund> refunds;
@@ -118,5 +113,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
 // Identities as stored in an event row: "kind:value" joined by '\x1f'.
 std::string EncodeIdentities(const std::vector<Identity>& identities);
 std::vector<Identity> DecodeIdentities(std::string_view encoded);
+
+// Line items as stored in an order row: length-prefixed text fields and integers, so that any
+// byte in a product name survives. Decoding malformed text returns what decoded cleanly.
+std::string EncodeLineItems(const std::vector<LineItem>& items);
+std::vector<LineItem> DecodeLineItems(std::string_view encoded);
 
 }  // namespace pond

@@ -25,8 +25,7 @@ CREATE TABLE events (
 -- No index on message_id: the engine dedupes in memory (engine/message_index.h).
 CREATE TABLE customers (
   workspace_id TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL,
-  traits TEXT NOT NULL, merged_into TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (workspace_id, id)) WITHOUT ROWID;
+  merged_into TEXT NOT NULL DEFAULT '', PRIMARY KEY (workspace_id, id)) WITHOUT ROWID;
 -- Keyed by customer: the engine owns the value -> customer index (in memory) and guarantees
 -- one customer per identity; the store is read by customer, and new customers append in order.
 CREATE TABLE identities (
@@ -37,21 +36,17 @@ CREATE TABLE merges (
   event_seq INTEGER NOT NULL, merged_at INTEGER NOT NULL, reason_kind INTEGER NOT NULL,
   reason_value TEXT NOT NULL);
 CREATE INDEX merges_by_into ON merges (workspace_id, into_customer);
+-- Orders and refunds are keyed by customer (read per profile); the engine keeps order and refund
+-- ids unique. Line items ride in the order row (store.h: EncodeLineItems).
 CREATE TABLE orders (
-  workspace_id TEXT NOT NULL, order_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL, customer_id TEXT NOT NULL, order_id TEXT NOT NULL,
   paid_at INTEGER NOT NULL, total_fen INTEGER NOT NULL, discount_fen INTEGER NOT NULL,
-  currency TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (workspace_id, order_id)) WITHOUT ROWID;
-CREATE INDEX orders_by_customer ON orders (workspace_id, customer_id);
-CREATE TABLE order_items (
-  workspace_id TEXT NOT NULL, order_id TEXT NOT NULL, line INTEGER NOT NULL,
-  sku TEXT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL, quantity INTEGER NOT NULL,
-  unit_price_fen INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
-  PRIMARY KEY (workspace_id, order_id, line)) WITHOUT ROWID;
+  currency TEXT NOT NULL, source TEXT NOT NULL, items TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, customer_id, order_id)) WITHOUT ROWID;
 CREATE TABLE refunds (
-  workspace_id TEXT NOT NULL, refund_id TEXT NOT NULL, order_id TEXT NOT NULL,
-  customer_id TEXT NOT NULL, refunded_at INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
-  reason TEXT NOT NULL, PRIMARY KEY (workspace_id, refund_id)) WITHOUT ROWID;
-CREATE INDEX refunds_by_customer ON refunds (workspace_id, customer_id);
+  workspace_id TEXT NOT NULL, customer_id TEXT NOT NULL, refund_id TEXT NOT NULL,
+  order_id TEXT NOT NULL, refunded_at INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
+  reason TEXT NOT NULL, PRIMARY KEY (workspace_id, customer_id, refund_id)) WITHOUT ROWID;
 CREATE TABLE api_keys (
   id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind INTEGER NOT NULL,
   secret_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
@@ -235,8 +230,8 @@ class SqliteStore final : public Store {
     const std::string& ws = b.workspace_id;
     for (const Customer& c : b.new_customers) {
       ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO customers (workspace_id, id, "
-                                               "created_at, traits) VALUES (?,?,?,?)"));
-      q.Bind(1, ws).Bind(2, c.id).Bind(3, c.created_at).Bind(4, c.traits);
+                                               "created_at) VALUES (?,?,?)"));
+      q.Bind(1, ws).Bind(2, c.id).Bind(3, c.created_at);
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const IdentityLink& l : b.new_identities) {
@@ -262,32 +257,19 @@ class SqliteStore final : public Store {
       if (rc != SQLITE_DONE) return Status::Internal("store: " + writer_.Error());
     }
     for (const Order& o : b.orders) {
-      ASSIGN_OR_RETURN(Stmt q,
-                       writer_.Prepare("INSERT OR IGNORE INTO orders VALUES (?,?,?,?,?,?,?,?)"));
-      q.Bind(1, ws).Bind(2, o.order_id).Bind(3, o.customer_id).Bind(4, o.paid_at);
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare(
+                                   "INSERT OR IGNORE INTO orders VALUES (?,?,?,?,?,?,?,?,?)"));
+      std::string items = EncodeLineItems(o.items);
+      q.Bind(1, ws).Bind(2, o.customer_id).Bind(3, o.order_id).Bind(4, o.paid_at);
       q.Bind(5, o.total_fen).Bind(6, o.discount_fen).Bind(7, o.currency).Bind(8, o.source);
+      q.Bind(9, items);
       RETURN_IF_ERROR(writer_.Done(q));
-      for (size_t i = 0; i < o.items.size(); ++i) {
-        const LineItem& li = o.items[i];
-        ASSIGN_OR_RETURN(Stmt qi, writer_.Prepare("INSERT OR IGNORE INTO order_items VALUES "
-                                                  "(?,?,?,?,?,?,?,?,?)"));
-        qi.Bind(1, ws).Bind(2, o.order_id).Bind(3, static_cast<int64_t>(i)).Bind(4, li.sku);
-        qi.Bind(5, li.name).Bind(6, li.category).Bind(7, li.quantity);
-        qi.Bind(8, li.unit_price_fen).Bind(9, li.amount_fen);
-        RETURN_IF_ERROR(writer_.Done(qi));
-      }
     }
     for (const Refund& r : b.refunds) {
       ASSIGN_OR_RETURN(Stmt q,
                        writer_.Prepare("INSERT OR IGNORE INTO refunds VALUES (?,?,?,?,?,?,?)"));
-      q.Bind(1, ws).Bind(2, r.refund_id).Bind(3, r.order_id).Bind(4, r.customer_id);
+      q.Bind(1, ws).Bind(2, r.customer_id).Bind(3, r.refund_id).Bind(4, r.order_id);
       q.Bind(5, r.refunded_at).Bind(6, r.amount_fen).Bind(7, r.reason);
-      RETURN_IF_ERROR(writer_.Done(q));
-    }
-    for (const TraitUpdate& t : b.trait_updates) {
-      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("UPDATE customers SET traits = ? "
-                                               "WHERE workspace_id = ? AND id = ?"));
-      q.Bind(1, t.traits).Bind(2, ws).Bind(3, t.customer_id);
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const Merge& m : b.merges) RETURN_IF_ERROR(ApplyMerge(ws, m));
@@ -298,8 +280,10 @@ class SqliteStore final : public Store {
     static const char* const kMoves[] = {
         "UPDATE OR IGNORE identities SET customer_id = ?1 WHERE workspace_id = ?2 AND "
         "customer_id = ?3",
-        "UPDATE orders SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
-        "UPDATE refunds SET customer_id = ?1 WHERE workspace_id = ?2 AND customer_id = ?3",
+        "UPDATE OR IGNORE orders SET customer_id = ?1 WHERE workspace_id = ?2 AND "
+        "customer_id = ?3",
+        "UPDATE OR IGNORE refunds SET customer_id = ?1 WHERE workspace_id = ?2 AND "
+        "customer_id = ?3",
         "UPDATE customers SET merged_into = ?1 WHERE workspace_id = ?2 AND id = ?3",
         // Profiles merged into `from` earlier now point at the survivor directly.
         "UPDATE customers SET merged_into = ?1 WHERE workspace_id = ?2 AND merged_into = ?3",
@@ -381,15 +365,14 @@ class SqliteStore final : public Store {
   Result<std::optional<Customer>> GetCustomer(const std::string& ws,
                                               const std::string& id) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT created_at, traits, merged_into FROM "
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT created_at, merged_into FROM "
                                              "customers WHERE workspace_id = ? AND id = ?"));
     q.Bind(1, ws).Bind(2, id);
     if (q.Step() != SQLITE_ROW) return std::optional<Customer>();
     Customer c;
     c.id = id;
     c.created_at = q.Int(0);
-    c.traits = q.Text(1);
-    c.merged_into = q.Text(2);
+    c.merged_into = q.Text(1);
     return std::optional<Customer>(std::move(c));
   }
 
@@ -431,34 +414,23 @@ class SqliteStore final : public Store {
   Result<std::vector<Order>> OrdersOf(const std::string& ws,
                                       const std::string& customer) override {
     std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
+                                 "SELECT order_id, paid_at, total_fen, discount_fen, currency, "
+                                 "source, items FROM orders WHERE workspace_id = ? AND "
+                                 "customer_id = ? ORDER BY paid_at, order_id"));
+    q.Bind(1, ws).Bind(2, customer);
     std::vector<Order> out;
-    {
-      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
-                                   "SELECT order_id, paid_at, total_fen, discount_fen, currency, "
-                                   "source FROM orders WHERE workspace_id = ? AND customer_id = ? "
-                                   "ORDER BY paid_at, order_id"));
-      q.Bind(1, ws).Bind(2, customer);
-      while (q.Step() == SQLITE_ROW) {
-        Order o;
-        o.order_id = q.Text(0);
-        o.customer_id = customer;
-        o.paid_at = q.Int(1);
-        o.total_fen = q.Int(2);
-        o.discount_fen = q.Int(3);
-        o.currency = q.Text(4);
-        o.source = q.Text(5);
-        out.push_back(std::move(o));
-      }
-    }
-    for (Order& o : out) {
-      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
-                                   "SELECT sku, name, category, quantity, unit_price_fen, "
-                                   "amount_fen FROM order_items WHERE workspace_id = ? AND "
-                                   "order_id = ? ORDER BY line"));
-      q.Bind(1, ws).Bind(2, o.order_id);
-      while (q.Step() == SQLITE_ROW) {
-        o.items.push_back({q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4), q.Int(5)});
-      }
+    while (q.Step() == SQLITE_ROW) {
+      Order o;
+      o.order_id = q.Text(0);
+      o.customer_id = customer;
+      o.paid_at = q.Int(1);
+      o.total_fen = q.Int(2);
+      o.discount_fen = q.Int(3);
+      o.currency = q.Text(4);
+      o.source = q.Text(5);
+      o.items = DecodeLineItems(q.Text(6));
+      out.push_back(std::move(o));
     }
     return out;
   }

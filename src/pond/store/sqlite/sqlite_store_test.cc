@@ -65,7 +65,7 @@ TEST_F(SqliteStoreTest, RefusesAFileFromANewerPond) {
 TEST_F(SqliteStoreTest, CommitRoundTripsEverything) {
   CommitBatch b;
   b.workspace_id = "default";
-  b.new_customers.push_back({"cus_1", 100, R"({"city":"上海"})", ""});
+  b.new_customers.push_back({"cus_1", 100, ""});
   b.new_identities.push_back({{IdentityKind::kPhone, "13800138000"}, "cus_1"});
   b.events.push_back(MakeEvent(1, "m1", "cus_1"));
   Order o;
@@ -95,7 +95,7 @@ TEST_F(SqliteStoreTest, CommitRoundTripsEverything) {
 
   auto c = store_->GetCustomer("default", "cus_1");
   ASSERT_TRUE(c.ok() && c->has_value());
-  EXPECT_EQ((*c)->traits, R"({"city":"上海"})");
+  EXPECT_EQ((*c)->created_at, 100);
   auto orders = store_->OrdersOf("default", "cus_1");
   ASSERT_EQ(orders->size(), 1u);
   EXPECT_EQ((*orders)[0].items.size(), 1u);
@@ -111,7 +111,7 @@ TEST_F(SqliteStoreTest, AFailingEventRollsBackTheWholeBatch) {
   ASSERT_TRUE(store_->Commit(first).ok());
   CommitBatch second;
   second.workspace_id = "default";
-  second.new_customers.push_back({"cus_2", 1, "{}", ""});
+  second.new_customers.push_back({"cus_2", 1, ""});
   second.events.push_back(MakeEvent(2, "m2", "cus_2"));
   second.events.push_back(MakeEvent(1, "m3", "cus_2"));  // seq 1 is taken
   Status s = store_->Commit(second);
@@ -123,7 +123,7 @@ TEST_F(SqliteStoreTest, AFailingEventRollsBackTheWholeBatch) {
 TEST_F(SqliteStoreTest, MergeMovesIdentitiesAndOrders) {
   CommitBatch b;
   b.workspace_id = "default";
-  b.new_customers = {{"cus_1", 1, "{}", ""}, {"cus_2", 2, "{}", ""}};
+  b.new_customers = {{"cus_1", 1, ""}, {"cus_2", 2, ""}};
   b.new_identities = {{{IdentityKind::kPhone, "139"}, "cus_1"},
                       {{IdentityKind::kUserId, "u2"}, "cus_2"}};
   Order o;
@@ -142,6 +142,21 @@ TEST_F(SqliteStoreTest, MergeMovesIdentitiesAndOrders) {
   ASSERT_EQ(merges->size(), 1u);
   EXPECT_EQ((*merges)[0].from_customer, "cus_2");
   EXPECT_EQ(store_->Stats("default")->customers, 1);
+}
+
+TEST(LineItemsTest, EncodingKeepsEveryByte) {
+  std::vector<LineItem> items = {{"SKU:1;2", "面膜, 10片\x1f", "", 3, 990, 2970},
+                                 {"", "", "mask", -1, 0, -5}};
+  std::vector<LineItem> back = DecodeLineItems(EncodeLineItems(items));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].sku, "SKU:1;2");
+  EXPECT_EQ(back[0].name, "面膜, 10片\x1f");
+  EXPECT_EQ(back[0].amount_fen, 2970);
+  EXPECT_EQ(back[1].quantity, -1);
+  EXPECT_EQ(back[1].category, "mask");
+  EXPECT_TRUE(DecodeLineItems("").empty());
+  EXPECT_EQ(DecodeLineItems("3:abc2:x").size(), 0u);       // truncated: nothing half-read
+  EXPECT_EQ(DecodeLineItems("99999999999:a").size(), 0u);  // absurd length
 }
 
 TEST_F(SqliteStoreTest, ConfigurationRoundTrips) {
