@@ -4,7 +4,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <thread>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -56,6 +61,14 @@ class EngineImpl final : public Engine {
       : options_(options), clock_(options.clock ? options.clock : &Clock::System()) {}
 
   ~EngineImpl() override {
+    if (committer_.joinable()) {
+      {
+        std::lock_guard queue_lock(queue_mu_);
+        stopping_ = true;
+        queue_cv_.notify_all();
+      }
+      committer_.join();
+    }
     if (lock_fd_ >= 0) ::close(lock_fd_);
   }
 
@@ -80,7 +93,12 @@ class EngineImpl final : public Engine {
     if (options_.load_state) RETURN_IF_ERROR(LockDataDir());
     StoreOptions so;
     so.durability = options_.durability;
-    ASSIGN_OR_RETURN(store_, OpenSqliteStore(Path(kStoreFile), so));
+    if (options_.store) {
+      store_ = options_.store;
+    } else {
+      ASSIGN_OR_RETURN(owned_store_, OpenSqliteStore(Path(kStoreFile), so));
+      store_ = owned_store_.get();
+    }
     ASSIGN_OR_RETURN(std::vector<Workspace> workspaces, store_->ListWorkspaces());
     bool has_default = false;
     for (const Workspace& w : workspaces) has_default |= w.id == kDefaultWorkspace;
@@ -123,9 +141,26 @@ class EngineImpl final : public Engine {
       tenants_.emplace(id, std::move(t));
     }
     next_seq_ = last_seq + 1;
+    committed_seq_.store(last_seq);
+    committer_ = std::thread([this] { CommitLoop(); });
     return Status::Ok();
   }
 
+  // Group commit, pipelined.
+  //
+  // Submit runs the first stages on the caller's thread under write_mu_, the single writer:
+  // dedupe, then resolve and apply to the in-memory state, collecting what must be stored in a
+  // CommitBatch. It hands that to the committer thread and waits for its verdict; only then is
+  // the call acknowledged. While the committer writes one group, the next callers are already
+  // applying theirs, and everything queued by the time the committer looks is committed in one
+  // transaction. On a 2-core machine this overlaps the CPU-bound apply with SQLite's work.
+  //
+  // Consequences, kept deliberately:
+  //  - Readers may see an event whose commit is still in flight (never one that was refused:
+  //    refusal happens only if the disk fails, and then the state is rebuilt from the store
+  //    before anything else is applied). No caller is told "stored" before it is on disk.
+  //  - A retried messageId may arrive while the original is queued: dedupe confirms hits
+  //    against the queue for seqs not yet committed, and against the store for the rest.
   Result<SubmitResult> Submit(const std::string& ws, std::vector<Event> batch) override {
     auto started = std::chrono::steady_clock::now();
     if (!options_.load_state) {
@@ -145,53 +180,45 @@ class EngineImpl final : public Engine {
     if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
 
     SubmitResult result;
-    std::lock_guard write_lock(write_mu_);
-    TenantState& state = *tenant->state;
-    // 1. Dedupe: repeats inside the batch, then messageIds already stored. The in-memory index
-    // answers "surely new" for almost every event; a hit is confirmed against the stored event.
-    std::unordered_set<std::string_view> in_batch;
-    std::vector<Event*> fresh;
-    fresh.reserve(batch.size());
-    for (Event& e : batch) {
-      bool duplicate = !in_batch.insert(e.message_id).second;
-      if (!duplicate) duplicate = state.IsCollidedMessage(e.message_id);
-      if (!duplicate) {
-        if (uint32_t idx = state.FindMessage(e.message_id); idx != kNoIndex) {
-          int64_t seq = state.events().seq[idx];
-          ASSIGN_OR_RETURN(std::vector<Event> stored, store_->EventsBySeq({&seq, 1}));
-          duplicate = !stored.empty() && stored[0].message_id == e.message_id;
+    auto pending = std::make_unique<PendingCommit>();
+    std::future<Status> verdict = pending->done.get_future();
+    {
+      std::lock_guard write_lock(write_mu_);
+      RETURN_IF_ERROR(RebuildIfNeeded());
+      TenantState& state = *tenant->state;
+      std::unordered_set<std::string_view> in_batch;
+      in_batch.reserve(batch.size());
+      std::vector<Event*> fresh;
+      fresh.reserve(batch.size());
+      for (Event& e : batch) {
+        ASSIGN_OR_RETURN(bool duplicate, IsDuplicate(state, in_batch, e));
+        if (duplicate) {
+          ++result.duplicates;
+        } else {
+          fresh.push_back(&e);
         }
       }
-      if (duplicate) {
-        ++result.duplicates;
-      } else {
-        fresh.push_back(&e);
+      batches_.fetch_add(1, std::memory_order_relaxed);
+      duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
+      if (fresh.empty()) return result;
+      {
+        std::unique_lock lock(tenant->mu);
+        CommitBatch& commit = pending->batch;
+        commit.workspace_id = ws;
+        commit.events.reserve(fresh.size());
+        for (Event* e : fresh) {
+          e->seq = next_seq_++;
+          state.Apply(*e, &commit);
+        }
       }
+      pending->last_seq = next_seq_ - 1;
+      std::lock_guard queue_lock(queue_mu_);
+      queue_.push_back(std::move(pending));
+      queue_cv_.notify_all();
     }
-    batches_.fetch_add(1, std::memory_order_relaxed);
-    duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
-    if (fresh.empty()) return result;
-
-    {
-      // 2–4. Resolve and apply under the exclusive lock, then commit before readers can see
-      // it. If the commit fails the state is rebuilt from the store, which still holds
-      // exactly what was acknowledged before.
-      std::unique_lock lock(tenant->mu);
-      CommitBatch commit;
-      commit.workspace_id = ws;
-      commit.events.reserve(fresh.size());
-      for (Event* e : fresh) {
-        e->seq = next_seq_++;
-        state.Apply(*e, &commit);
-      }
-      Status s = store_->Commit(commit);
-      if (!s.ok()) {
-        Status rebuilt = RebuildTenant(ws, tenant);
-        if (!rebuilt.ok()) return rebuilt;
-        return s.code() == StatusCode::kInternal ? Status::Unavailable(s.message()) : s;
-      }
-    }
-    result.accepted = static_cast<int64_t>(fresh.size());
+    Status s = verdict.get();
+    if (!s.ok()) return s;
+    result.accepted = static_cast<int64_t>(batch.size()) - result.duplicates;
     accepted_.fetch_add(result.accepted, std::memory_order_relaxed);
     latency_.Record(std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
@@ -199,23 +226,118 @@ class EngineImpl final : public Engine {
     return result;
   }
 
-  // REQUIRES: write_mu_ and tenant->mu held exclusively.
-  Status RebuildTenant(const std::string& ws, Tenant* tenant) {
-    auto fresh = std::make_unique<TenantState>(ws);
+  // REQUIRES: write_mu_.
+  Result<bool> IsDuplicate(const TenantState& state,
+                           std::unordered_set<std::string_view>& in_batch, const Event& e) {
+    if (!in_batch.insert(e.message_id).second) return true;
+    if (state.IsCollidedMessage(e.message_id)) return true;
+    uint32_t idx = state.FindMessage(e.message_id);
+    if (idx == kNoIndex) return false;
+    int64_t seq = state.events().seq[idx];
+    if (seq > committed_seq_.load(std::memory_order_acquire)) {
+      // Still queued (or being committed): compare with the queued event.
+      std::lock_guard queue_lock(queue_mu_);
+      for (const auto& p : queue_) {
+        for (const Event& q : p->batch.events) {
+          if (q.seq == seq) return q.message_id == e.message_id;
+        }
+      }
+      // Committed between the two checks: fall through to the store.
+    }
+    ASSIGN_OR_RETURN(std::vector<Event> stored, store_->EventsBySeq({&seq, 1}));
+    return !stored.empty() && stored[0].message_id == e.message_id;
+  }
+
+  // The committer thread: commits whatever is queued as one group, then answers its callers.
+  void CommitLoop() {
+    for (;;) {
+      std::vector<const CommitBatch*> group;
+      size_t count = 0;
+      {
+        std::unique_lock queue_lock(queue_mu_);
+        queue_cv_.wait(queue_lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything is committed
+        count = std::min(queue_.size(), kMaxBatchesPerGroup);
+        for (size_t i = 0; i < count; ++i) group.push_back(&queue_[i]->batch);
+      }
+      // The queued batches stay in the queue (for dedupe) until their fate is known; only this
+      // thread removes them, so the pointers stay valid.
+      Status s = store_->Commit(group);
+      if (s.ok()) {
+        std::vector<std::unique_ptr<PendingCommit>> done;
+        {
+          std::lock_guard queue_lock(queue_mu_);
+          committed_seq_.store(queue_[count - 1]->last_seq, std::memory_order_release);
+          for (size_t i = 0; i < count; ++i) {
+            done.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+          }
+          queue_cv_.notify_all();
+        }
+        for (auto& p : done) p->done.set_value(Status::Ok());
+        continue;
+      }
+      // The disk refused. Everything applied after the last durable commit is undone by
+      // rebuilding from the store before anything else is applied, and every queued caller is
+      // told it failed (their batches were applied on top of the refused one).
+      if (s.code() == StatusCode::kInternal) s = Status::Unavailable(s.message());
+      std::deque<std::unique_ptr<PendingCommit>> failed;
+      {
+        std::lock_guard queue_lock(queue_mu_);
+        failed.swap(queue_);
+        rebuild_needed_.store(true, std::memory_order_release);
+        queue_cv_.notify_all();
+      }
+      {
+        std::lock_guard write_lock(write_mu_);
+        (void)RebuildIfNeeded();  // a failure here is retried by the next writer
+      }
+      for (auto& p : failed) p->done.set_value(s);
+    }
+  }
+
+  // REQUIRES: write_mu_. Every writer calls this first.
+  Status RebuildIfNeeded() {
+    if (!rebuild_needed_.load(std::memory_order_acquire)) return Status::Ok();
+    RETURN_IF_ERROR(RebuildAll());
+    rebuild_needed_.store(false, std::memory_order_release);
+    return Status::Ok();
+  }
+
+  // Replays the store into fresh states beside the live ones, then swaps them in, so readers
+  // never see a half-rebuilt state.
+  // REQUIRES: write_mu_ held and the commit queue empty.
+  Status RebuildAll() {
+    std::shared_lock tenants_lock(tenants_mu_);
+    TenantMap fresh;
+    for (auto& [id, tenant] : tenants_) fresh.emplace(id, std::make_unique<TenantState>(id));
     RETURN_IF_ERROR(store_->ScanEvents(0, [&](const std::string& w, Event&& e) {
-      if (w == ws) fresh->Apply(e, nullptr);
+      auto it = fresh.find(w);
+      if (it != fresh.end()) it->second->Apply(e, nullptr);
       return Status::Ok();
     }));
-    tenant->state = std::move(fresh);
+    for (auto& [id, tenant] : tenants_) {
+      std::unique_lock lock(tenant->mu);
+      tenant->state = std::move(fresh[id]);
+    }
     ASSIGN_OR_RETURN(int64_t last, store_->LastEventSeq());
     next_seq_ = last + 1;
+    committed_seq_.store(last, std::memory_order_release);
     return Status::Ok();
+  }
+
+  // REQUIRES: write_mu_ (so nothing new is queued while waiting).
+  void WaitForCommits() {
+    std::unique_lock queue_lock(queue_mu_);
+    queue_cv_.wait(queue_lock, [&] { return queue_.empty(); });
   }
 
   Status WriteSnapshot() override {
     if (!options_.load_state) return Status::Ok();
     std::lock_guard write_lock(write_mu_);
-    // Readers may continue: the writer is held off, so the state does not change under us.
+    // Only committed state goes into a snapshot; the writer is held off, readers continue.
+    WaitForCommits();
+    RETURN_IF_ERROR(RebuildIfNeeded());
     TenantMap view;
     std::shared_lock tenants_lock(tenants_mu_);
     for (auto& [id, t] : tenants_) {
@@ -445,10 +567,27 @@ class EngineImpl final : public Engine {
 
   EngineOptions options_;
   Clock* clock_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> owned_store_;
+  Store* store_ = nullptr;
+
+  // One queued group-commit entry: what a Submit call applied, and its caller's verdict.
+  struct PendingCommit {
+    CommitBatch batch;
+    int64_t last_seq = 0;
+    std::promise<Status> done;
+  };
+  static constexpr size_t kMaxBatchesPerGroup = 64;
 
   std::mutex write_mu_;    // the single writer: Submit, snapshots, workspace creation
   int64_t next_seq_ = 1;  // GUARDED_BY(write_mu_)
+
+  std::mutex queue_mu_;  // after write_mu_ when both are held
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<PendingCommit>> queue_;  // GUARDED_BY(queue_mu_)
+  bool stopping_ = false;                              // GUARDED_BY(queue_mu_)
+  std::atomic<int64_t> committed_seq_{0};              // highest seq known durable
+  std::atomic<bool> rebuild_needed_{false};  // a commit failed; state is ahead of the store
+  std::thread committer_;
 
   std::shared_mutex tenants_mu_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;  // GUARDED_BY(tenants_mu_)

@@ -32,6 +32,8 @@ struct EngineOptions {
   // False for configuration-only work (creating keys, listing): the events are not loaded and
   // the data dir is not locked, so it can run beside `pond serve`. Submit then fails.
   bool load_state = true;
+  // Tests: use this store (not owned; it must outlive the engine) instead of data_dir/pond.db.
+  Store* store = nullptr;
 };
 
 // Limits of one Submit call.

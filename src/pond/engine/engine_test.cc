@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "pond/testing/temp_dir.h"
 
@@ -281,6 +283,136 @@ TEST(EngineLockTest, OneProcessOwnsADataDir) {
   EXPECT_TRUE((*first)->Authenticate(key->secret).ok());
   EXPECT_EQ((*config)->Submit(kDefaultWorkspace, {}).status().code(),
             StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace pond
+
+namespace pond {
+namespace {
+
+// A store that refuses commits while `fail` is set, as a full disk would.
+class FailingStore final : public Store {
+ public:
+  explicit FailingStore(std::unique_ptr<Store> real) : real_(std::move(real)) {}
+  std::atomic<bool> fail{false};
+  using Store::Commit;
+  Status Commit(std::span<const CommitBatch* const> b) override {
+    if (fail) return Status::Internal("disk I/O error");
+    return real_->Commit(b);
+  }
+  Result<int64_t> LastEventSeq() override { return real_->LastEventSeq(); }
+  Status ScanEvents(int64_t after, const EventVisitor& fn) override {
+    return real_->ScanEvents(after, fn);
+  }
+  Result<std::vector<Event>> EventsBySeq(std::span<const int64_t> s) override {
+    return real_->EventsBySeq(s);
+  }
+  Result<std::optional<Customer>> GetCustomer(const std::string& w, const std::string& c) override {
+    return real_->GetCustomer(w, c);
+  }
+  Result<std::vector<Identity>> IdentitiesOf(const std::string& w, const std::string& c) override {
+    return real_->IdentitiesOf(w, c);
+  }
+  Result<std::vector<Merge>> MergesInto(const std::string& w, const std::string& c) override {
+    return real_->MergesInto(w, c);
+  }
+  Result<std::vector<Order>> OrdersOf(const std::string& w, const std::string& c) override {
+    return real_->OrdersOf(w, c);
+  }
+  Result<std::vector<Refund>> RefundsOf(const std::string& w, const std::string& c) override {
+    return real_->RefundsOf(w, c);
+  }
+  Result<StoreStats> Stats(const std::string& w) override { return real_->Stats(w); }
+  Status PutWorkspace(const Workspace& w) override { return real_->PutWorkspace(w); }
+  Result<std::vector<Workspace>> ListWorkspaces() override { return real_->ListWorkspaces(); }
+  Status PutApiKey(const ApiKey& k) override { return real_->PutApiKey(k); }
+  Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& h) override {
+    return real_->FindApiKeyByHash(h);
+  }
+  Result<std::vector<ApiKey>> ListApiKeys(const std::string& w) override {
+    return real_->ListApiKeys(w);
+  }
+  Status PutChannel(const std::string& w, const Channel& c) override {
+    return real_->PutChannel(w, c);
+  }
+  Result<std::vector<Channel>> ListChannels(const std::string& w) override {
+    return real_->ListChannels(w);
+  }
+  Status PutChannelSpend(const std::string& w, const ChannelSpend& s) override {
+    return real_->PutChannelSpend(w, s);
+  }
+  Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& w,
+                                                     const std::string& c) override {
+    return real_->ListChannelSpend(w, c);
+  }
+  Status PutStaffAccount(const std::string& w, const StaffAccount& s) override {
+    return real_->PutStaffAccount(w, s);
+  }
+  Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& w) override {
+    return real_->ListStaffAccounts(w);
+  }
+
+ private:
+  std::unique_ptr<Store> real_;
+};
+
+TEST(EngineFailureTest, ARefusedCommitIsNotAcknowledgedAndLeavesNoTrace) {
+  testing::TempDir dir;
+  FailingStore store(OpenSqliteStore(dir.File("pond.db")).value());
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.store = &store;
+  auto engine = Engine::Open(o).value();
+  ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {Track("m1", "u1", "")}).ok());
+
+  store.fail = true;
+  auto refused = engine->Submit(kDefaultWorkspace, {Track("m2", "u2", ""), Track("m3", "u1", "")});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  store.fail = false;
+
+  // The refused events are nowhere: not in memory, not counted as seen.
+  EXPECT_FALSE(engine->GetCustomer(kDefaultWorkspace, "u2").ok());
+  EXPECT_EQ(engine->GetCustomer(kDefaultWorkspace, "u1")->summary.event_count, 1);
+  auto retried = engine->Submit(kDefaultWorkspace, {Track("m2", "u2", ""), Track("m3", "u1", "")});
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(retried->accepted, 2);
+  EXPECT_EQ(engine->GetCustomer(kDefaultWorkspace, "u1")->summary.event_count, 2);
+  EXPECT_EQ(engine->Stats(kDefaultWorkspace)->events, 3);
+}
+
+TEST(EngineConcurrencyTest, ConcurrentSubmittersAndRetriesStoreEachEventOnce) {
+  testing::TempDir dir;
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  auto engine = Engine::Open(o).value();
+  constexpr int kThreads = 4, kBatches = 50, kPerBatch = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int64_t> accepted{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        // Every batch is sent by two threads (t and t^1): one of them is the "retry".
+        int owner = t & ~1;
+        std::vector<Event> batch;
+        for (int i = 0; i < kPerBatch; ++i) {
+          std::string id = std::to_string(owner) + "-" + std::to_string(b) + "-" + std::to_string(i);
+          batch.push_back(Track(id, "user" + std::to_string(i % 7), ""));
+        }
+        auto r = engine->Submit(kDefaultWorkspace, std::move(batch));
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        accepted += r->accepted;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const int64_t distinct = (kThreads / 2) * kBatches * kPerBatch;
+  EXPECT_EQ(accepted.load(), distinct);
+  EXPECT_EQ(engine->Stats(kDefaultWorkspace)->events, distinct);
+  engine.reset();
+  engine = Engine::Open(o).value();
+  EXPECT_EQ(engine->Metrics().events_in_memory, distinct);
 }
 
 }  // namespace

@@ -60,7 +60,12 @@ class Store {
   virtual ~Store() = default;
 
   // --- the event log and its projections -------------------------------------------------
-  virtual Status Commit(const CommitBatch& batch) = 0;
+  // Commits several batches (of any workspaces) in one transaction: group commit.
+  virtual Status Commit(std::span<const CommitBatch* const> batches) = 0;
+  Status Commit(const CommitBatch& batch) {
+    const CommitBatch* one = &batch;
+    return Commit(std::span<const CommitBatch* const>(&one, 1));
+  }
   virtual Result<int64_t> LastEventSeq() = 0;
   // Calls `fn` for every event with seq > after_seq, in seq order, across workspaces. The
   // event's workspace is passed alongside. Stops at the first error `fn` returns.

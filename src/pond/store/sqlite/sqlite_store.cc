@@ -215,10 +215,15 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Status Commit(const CommitBatch& b) override {
+  using Store::Commit;
+  Status Commit(std::span<const CommitBatch* const> batches) override {
     std::lock_guard lock(writer_mu_);
     RETURN_IF_ERROR(writer_.Exec("BEGIN IMMEDIATE"));
-    Status s = CommitInTransaction(b);
+    Status s;
+    for (const CommitBatch* b : batches) {
+      s = CommitInTransaction(*b);
+      if (!s.ok()) break;
+    }
     if (!s.ok()) {
       (void)writer_.Exec("ROLLBACK");
       return s;
