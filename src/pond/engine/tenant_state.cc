@@ -56,9 +56,14 @@ uint32_t TenantState::FindCompress(uint32_t c) {
 }
 
 std::string TenantState::CustomerId(uint32_t dense) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "cus_%08u", dense + 1);
-  return buf;
+  // On the ingest path several times per event: no printf.
+  char digits[10];
+  int n = 0;
+  for (uint32_t v = dense + 1; v != 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+  std::string id = "cus_";
+  id.append(n < 8 ? 8 - n : 0, '0');
+  while (n > 0) id += digits[--n];
+  return id;
 }
 
 uint32_t TenantState::ParseCustomerId(std::string_view id) const {
