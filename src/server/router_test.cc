@@ -221,3 +221,25 @@ TEST_F(RouterTest, UnknownRoutesAndMethods) {
 
 }  // namespace
 }  // namespace pond::server
+
+#include <fstream>
+#include <sstream>
+
+namespace pond::server {
+namespace {
+
+// The route table drives dispatch; docs/api.md must list every route it has.
+TEST(RoutesTest, ApiDocsListEveryRoute) {
+  std::ifstream in(std::string(POND_SOURCE_DIR) + "/docs/api.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string docs = ss.str();
+  ASSERT_FALSE(docs.empty());
+  for (const Route& r : Routes()) {
+    std::string row = std::string("| ") + r.method + " | " + r.pattern + " |";
+    EXPECT_NE(docs.find(row), std::string::npos) << "docs/api.md lacks " << row;
+  }
+}
+
+}  // namespace
+}  // namespace pond::server
