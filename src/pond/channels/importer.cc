@@ -467,6 +467,13 @@ Result<Event> CsvRowEvent(const ColumnIndex& idx, const std::vector<std::string>
   return e;
 }
 
+// One order object per JSONL line, as POST /v1/orders takes it.
+Result<Event> OrderLine(std::string_view padded_line, Micros now) {
+  ASSIGN_OR_RETURN(std::vector<Event> events, ParseOrdersRequest(padded_line, now));
+  if (events.size() != 1) return FieldError("orders", "one order per line");
+  return std::move(events[0]);
+}
+
 Status ImportRows(Engine& engine, const std::string& ws, const std::string& path,
                   const ImportOptions& options, ImportReport* report) {
   const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".ndjson");
@@ -488,10 +495,14 @@ Status ImportRows(Engine& engine, const std::string& ws, const std::string& path
       if (options.progress && report->rows % 8192 == 0) options.progress(bytes, csv.file_bytes());
       std::string padded = line;
       padded.append(JsonPadding(), ' ');
-      Result<Event> e = ParseSegmentCall(
-          std::string_view(padded.data(), line.size()), now,
-          options.kind == ImportKind::kCustomers ? "identify" : "track");
+      std::string_view view(padded.data(), line.size());
+      Result<Event> e = options.kind == ImportKind::kOrders
+                            ? OrderLine(view, now)
+                            : ParseSegmentCall(view, now,
+                                               options.kind == ImportKind::kCustomers ? "identify"
+                                                                                      : "track");
       if (e.ok() && e->message_id.empty()) e->message_id = HashId("j", line);
+      if (e.ok() && options.kind == ImportKind::kOrders) ++report->orders;
       RETURN_IF_ERROR(AddRowEvent(batcher, report, rejects, line, std::move(e)));
     }
     return batcher.Flush();
@@ -525,7 +536,8 @@ Status ImportRows(Engine& engine, const std::string& ws, const std::string& path
 Result<ImportReport> ImportFile(Engine& engine, const std::string& workspace,
                                 const std::string& path, const ImportOptions& options) {
   ImportReport report;
-  if (options.kind == ImportKind::kOrders) {
+  const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".ndjson");
+  if (options.kind == ImportKind::kOrders && !jsonl) {
     ASSIGN_OR_RETURN(CsvReader csv, CsvReader::Open(path));
     std::vector<std::string> header;
     std::string raw_header;

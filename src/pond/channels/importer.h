@@ -9,6 +9,8 @@
 // not at all: one bad row rejects the order, and every row of it goes to the rejects file with
 // the reason.
 //
+// Orders (JSONL): one order object per line, exactly as POST /v1/orders takes it.
+//
 // Re-running an import is safe: orders are keyed "order:<id>", refunds "refund:<id>", and other
 // rows by a hash of their text, so what was already imported counts as duplicates.
 #pragma once

@@ -129,6 +129,18 @@ TEST_F(ImporterTest, ImportsEventsFromHeaderlessCsvAndJsonl) {
   EXPECT_EQ(again->duplicates, 1);  // stable ids for lines without a messageId
 }
 
+TEST_F(ImporterTest, ImportsOrdersFromJsonl) {
+  ImportOptions o;
+  auto r = ImportFile(*engine_, kDefaultWorkspace,
+                      Write("o.jsonl", "{\"order_id\":\"Y1\",\"user_id\":\"u5\",\"amount\":\"9.90\"}\n"
+                                       "{\"order_id\":\"Y2\",\"amount\":\"1\"}\n"),
+                      o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->orders, 1);
+  EXPECT_EQ(r->rows_rejected, 1);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u5")->summary.spent_fen, 990);
+}
+
 TEST_F(ImporterTest, ImportsCustomersAsIdentifyCalls) {
   ImportOptions o;
   o.kind = ImportKind::kCustomers;
