@@ -23,11 +23,13 @@ int Fail(const Status& s) {
 }
 
 Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state = true,
-                                           Durability durability = Durability::kProcessCrash) {
+                                           Durability durability = Durability::kProcessCrash,
+                                           int64_t snapshot_every = 0) {
   EngineOptions o;
   o.data_dir = common.data_dir;
   o.load_state = load_state;
   o.durability = durability;
+  o.snapshot_every_events = snapshot_every;
   return Engine::Open(o);
 }
 
@@ -83,7 +85,8 @@ int RunServe(const Common& common, const ServeArgs& args) {
   listen->handle_signals = true;
   auto engine = OpenEngine(common, true,
                            args.durability == "power" ? Durability::kPowerLoss
-                                                      : Durability::kProcessCrash);
+                                                      : Durability::kProcessCrash,
+                           args.snapshot_every);
   if (!engine.ok()) return Fail(engine.status());
   Engine& e = **engine;
   // First start: a fresh data dir gets keys, so `make run` is usable at once.

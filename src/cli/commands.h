@@ -17,6 +17,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
   std::string durability = "process";  // or "power"
+  int64_t snapshot_every = 1'000'000;
 };
 int RunServe(const Common& common, const ServeArgs& args);
 

@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
                         "power loss (synchronous=FULL)")
       ->check(CLI::IsMember({"process", "power"}))
       ->capture_default_str();
+  serve_cmd->add_option("--snapshot-every", serve.snapshot_every,
+                        "write snapshot.bin after this many new events (0: only at stop)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 
   ImportArgs imp;
   auto* import_cmd = app.add_subcommand("import", "import orders, events or customers from CSV/JSONL");

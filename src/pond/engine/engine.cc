@@ -61,6 +61,14 @@ class EngineImpl final : public Engine {
       : options_(options), clock_(options.clock ? options.clock : &Clock::System()) {}
 
   ~EngineImpl() override {
+    if (snapshotter_.joinable()) {
+      {
+        std::lock_guard lock(snapshot_mu_);
+        stop_snapshots_ = true;
+      }
+      snapshot_cv_.notify_all();
+      snapshotter_.join();
+    }
     if (committer_.joinable()) {
       {
         std::lock_guard queue_lock(queue_mu_);
@@ -143,7 +151,21 @@ class EngineImpl final : public Engine {
     next_seq_ = last_seq + 1;
     committed_seq_.store(last_seq);
     committer_ = std::thread([this] { CommitLoop(); });
+    if (options_.snapshot_every_events > 0) snapshotter_ = std::thread([this] { SnapshotLoop(); });
     return Status::Ok();
+  }
+
+  void SnapshotLoop() {
+    int64_t at_last = accepted_.load();
+    std::unique_lock lock(snapshot_mu_);
+    const auto interval = std::chrono::milliseconds(options_.snapshot_check_millis);
+    while (!snapshot_cv_.wait_for(lock, interval, [&] { return stop_snapshots_; })) {
+      int64_t now = accepted_.load();
+      if (now - at_last < options_.snapshot_every_events) continue;
+      lock.unlock();
+      if (WriteSnapshot().ok()) at_last = now;  // on failure, try again at the next tick
+      lock.lock();
+    }
   }
 
   // Group commit, pipelined.
@@ -588,6 +610,11 @@ class EngineImpl final : public Engine {
   std::atomic<int64_t> committed_seq_{0};              // highest seq known durable
   std::atomic<bool> rebuild_needed_{false};  // a commit failed; state is ahead of the store
   std::thread committer_;
+
+  std::mutex snapshot_mu_;
+  std::condition_variable snapshot_cv_;
+  bool stop_snapshots_ = false;  // GUARDED_BY(snapshot_mu_)
+  std::thread snapshotter_;
 
   std::shared_mutex tenants_mu_;
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;  // GUARDED_BY(tenants_mu_)

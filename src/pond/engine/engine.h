@@ -34,6 +34,10 @@ struct EngineOptions {
   bool load_state = true;
   // Tests: use this store (not owned; it must outlive the engine) instead of data_dir/pond.db.
   Store* store = nullptr;
+  // Write snapshot.bin in the background once this many events were stored since the last one
+  // (checked every few seconds), so a crash replays at most about that many. 0: never.
+  int64_t snapshot_every_events = 0;
+  int64_t snapshot_check_millis = 5000;  // how often the background writer looks
 };
 
 // Limits of one Submit call.

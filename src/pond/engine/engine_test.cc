@@ -417,3 +417,27 @@ TEST(EngineConcurrencyTest, ConcurrentSubmittersAndRetriesStoreEachEventOnce) {
 
 }  // namespace
 }  // namespace pond
+
+namespace pond {
+namespace {
+
+TEST(EngineSnapshotTest, BackgroundSnapshotsFollowTheEventCount) {
+  testing::TempDir dir;
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.snapshot_every_events = 3;
+  o.snapshot_check_millis = 10;
+  auto engine = Engine::Open(o).value();
+  ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {Track("a", "u1", ""), Track("b", "u2", ""),
+                                                 Track("c", "u3", "")})
+                  .ok());
+  // It checks every 10 ms; wait up to 20 s for it on a loaded machine (no speed is asserted).
+  auto snapshot = dir.path() / "snapshot.bin";
+  for (int i = 0; i < 2000 && !std::filesystem::exists(snapshot); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(std::filesystem::exists(snapshot));
+}
+
+}  // namespace
+}  // namespace pond
