@@ -47,6 +47,7 @@ struct Args {
   int64_t batch = 1000;
   int http_connections = 4;
   int64_t http_events = 400'000;
+  bool restart_only = false;  // --restart-scale: only ingest (generated on the fly) and restart
 };
 
 double Seconds(Clock_::time_point since) {
@@ -238,10 +239,76 @@ std::string Basic(const std::string& key) {
 
 }  // namespace
 
+// --restart-scale: ingest a large history with two callers, generating and parsing batches on
+// the fly (the whole JSON would not fit in memory), then time the restart with and without
+// snapshot.bin. Prints the same "restart:" line as the full run.
+int RestartAtScale(const Args& a) {
+  testing::TempDir dir;
+  auto engine = Open(dir.File("engine"));
+  std::atomic<int64_t> next{0};
+  std::atomic<int> failures{0};
+  SegmentLimits limits;
+  limits.max_batch_bytes = 64 << 20;
+  limits.max_batch_events = 1 << 20;
+  auto t0 = Clock_::now();
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 2; ++c) {
+    callers.emplace_back([&] {
+      for (int64_t first; (first = next.fetch_add(a.batch)) < a.events;) {
+        std::vector<std::string> body = MakeBodies(a, std::min(a.batch, a.events - first), first, a.batch);
+        std::string padded = body[0] + std::string(JsonPadding(), ' ');
+        auto r = ParseSegmentRequest(std::string_view(padded.data(), body[0].size()), "batch",
+                                     1'800'000'000LL * kMicrosPerSecond, limits);
+        if (!r.ok() || !engine->Submit(kDefaultWorkspace, std::move(r->events)).ok()) ++failures;
+        if (first % (a.events / 10) < a.batch) {
+          std::fprintf(stderr, "  %lld events in\n", static_cast<long long>(first));
+        }
+      }
+    });
+  }
+  for (auto& t : callers) t.join();
+  double ingest_secs = Seconds(t0);
+  EngineMetrics m = engine->Metrics();
+  StoreStats st = *engine->Stats(kDefaultWorkspace);
+  t0 = Clock_::now();
+  if (!engine->WriteSnapshot().ok()) return 1;
+  double snapshot_write = Seconds(t0);
+  engine.reset();
+  t0 = Clock_::now();
+  engine = Open(dir.File("engine"), false);
+  double replay_secs = Seconds(t0);
+  bool same = engine->Metrics().customers == m.customers;
+  engine.reset();
+  t0 = Clock_::now();
+  engine = Open(dir.File("engine"), true);
+  double snapshot_secs = Seconds(t0);
+  same &= engine->Metrics().customers == m.customers &&
+          engine->Metrics().events_in_memory == m.events_in_memory;
+  std::printf("ingest: %lld events for %lld customers in %.1f s (%.0f events/s, parse + submit, "
+              "2 callers, %d failures)\n",
+              static_cast<long long>(m.events_in_memory), static_cast<long long>(m.customers),
+              ingest_secs, m.events_in_memory / ingest_secs, failures.load());
+  std::printf("memory: %.0f bytes/customer (%.1f MB); store: %.1f MB on disk\n",
+              static_cast<double>(m.memory_bytes) / m.customers, m.memory_bytes / 1e6,
+              st.bytes / 1e6);
+  std::printf("restart: full replay %.2f s, with snapshot %.2f s (%.1fx); snapshot write %.2f s; "
+              "state identical: %s\n",
+              replay_secs, snapshot_secs, replay_secs / snapshot_secs, snapshot_write,
+              same ? "yes" : "NO");
+  return same && failures.load() == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   Args a;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--restart-scale") a.restart_only = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
+    if (k == "--restart-scale") {
+      --i;
+      continue;
+    }
     int64_t v = std::atoll(argv[i + 1]);
     if (k == "--events") a.events = v;
     if (k == "--customers") a.customers = v;
@@ -252,6 +319,7 @@ int main(int argc, char** argv) {
   std::printf("pond ingest benchmark: %lld events, %lld customers, batches of %lld\n",
               static_cast<long long>(a.events), static_cast<long long>(a.customers),
               static_cast<long long>(a.batch));
+  if (a.restart_only) return RestartAtScale(a);
   testing::TempDir dir;
   std::vector<std::string> bodies = MakeBodies(a, a.events, 0, a.batch);
   int64_t json_bytes = 0;
