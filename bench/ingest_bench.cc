@@ -98,21 +98,24 @@ std::vector<std::string> MakeBodies(const Args& a, int64_t events, int64_t first
   return bodies;
 }
 
-std::vector<std::vector<Event>> ParseAll(const std::vector<std::string>& bodies) {
-  std::vector<std::vector<Event>> out;
+// Parses one generated batch body (batches here may exceed Segment's per-request limits).
+std::vector<Event> ParseBody(const std::string& body) {
   SegmentLimits limits;
   limits.max_batch_bytes = 64 << 20;
   limits.max_batch_events = 1 << 20;
-  for (const std::string& b : bodies) {
-    std::string padded = b + std::string(JsonPadding(), ' ');
-    auto r = ParseSegmentRequest(std::string_view(padded.data(), b.size()), "batch",
-                                 1'800'000'000LL * kMicrosPerSecond, limits);
-    if (!r.ok()) {
-      std::fprintf(stderr, "parse: %s\n", r.status().ToString().c_str());
-      std::exit(1);
-    }
-    out.push_back(std::move(r->events));
+  std::string padded = body + std::string(JsonPadding(), ' ');
+  auto r = ParseSegmentRequest(std::string_view(padded.data(), body.size()), "batch",
+                               1'800'000'000LL * kMicrosPerSecond, limits);
+  if (!r.ok()) {
+    std::fprintf(stderr, "parse: %s\n", r.status().ToString().c_str());
+    std::exit(1);
   }
+  return std::move(r->events);
+}
+
+std::vector<std::vector<Event>> ParseAll(const std::vector<std::string>& bodies) {
+  std::vector<std::vector<Event>> out;
+  for (const std::string& b : bodies) out.push_back(ParseBody(b));
   return out;
 }
 
@@ -247,19 +250,14 @@ int RestartAtScale(const Args& a) {
   auto engine = Open(dir.File("engine"));
   std::atomic<int64_t> next{0};
   std::atomic<int> failures{0};
-  SegmentLimits limits;
-  limits.max_batch_bytes = 64 << 20;
-  limits.max_batch_events = 1 << 20;
   auto t0 = Clock_::now();
   std::vector<std::thread> callers;
   for (int c = 0; c < 2; ++c) {
     callers.emplace_back([&] {
       for (int64_t first; (first = next.fetch_add(a.batch)) < a.events;) {
-        std::vector<std::string> body = MakeBodies(a, std::min(a.batch, a.events - first), first, a.batch);
-        std::string padded = body[0] + std::string(JsonPadding(), ' ');
-        auto r = ParseSegmentRequest(std::string_view(padded.data(), body[0].size()), "batch",
-                                     1'800'000'000LL * kMicrosPerSecond, limits);
-        if (!r.ok() || !engine->Submit(kDefaultWorkspace, std::move(r->events)).ok()) ++failures;
+        std::vector<std::string> body =
+            MakeBodies(a, std::min(a.batch, a.events - first), first, a.batch);
+        if (!engine->Submit(kDefaultWorkspace, ParseBody(body[0])).ok()) ++failures;
         if (first % (a.events / 10) < a.batch) {
           std::fprintf(stderr, "  %lld events in\n", static_cast<long long>(first));
         }
@@ -366,16 +364,9 @@ int main(int argc, char** argv) {
 
   // Parse + submit from JSON, into a fresh data dir.
   auto engine2 = Open(dir.File("engine2"));
-  SegmentLimits limits;
-  limits.max_batch_bytes = 64 << 20;
-  limits.max_batch_events = 1 << 20;
   t0 = Clock_::now();
   for (const std::string& b : bodies) {
-    std::string padded = b + std::string(JsonPadding(), ' ');
-    auto r = ParseSegmentRequest(std::string_view(padded.data(), b.size()), "batch",
-                                 1'800'000'000LL * kMicrosPerSecond, limits);
-    auto s = engine2->Submit(kDefaultWorkspace, std::move(r->events));
-    if (!s.ok()) return 1;
+    if (!engine2->Submit(kDefaultWorkspace, ParseBody(b)).ok()) return 1;
   }
   double parse_engine_rate = a.events / Seconds(t0);
   engine2.reset();

@@ -30,6 +30,7 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state
   o.load_state = load_state;
   o.durability = durability;
   o.snapshot_every_events = snapshot_every;
+  o.snapshot_min_interval_millis = 10 * 60 * 1000;
   return Engine::Open(o);
 }
 

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"process", "power"}))
       ->capture_default_str();
   serve_cmd->add_option("--snapshot-every", serve.snapshot_every,
-                        "write snapshot.bin after this many new events (0: only at stop)")
+                        "write snapshot.bin after this many new events, at most every 10 "
+                        "minutes (0: only at stop)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 

@@ -195,6 +195,18 @@ bool IsIdentityField(const std::string& f) {
   return f == "user_id" || f == "anonymous_id" || IdentityKindFromName(f).has_value();
 }
 
+// Reads the next CSV record, counting it and reporting progress. False at the end.
+Result<bool> NextRow(CsvReader& csv, const ImportOptions& options, ImportReport* report,
+                     std::vector<std::string>* row, std::string* raw) {
+  ASSIGN_OR_RETURN(bool more, csv.Next(row, raw));
+  if (!more) return false;
+  ++report->rows;
+  if (options.progress && report->rows % 8192 == 0) {
+    options.progress(csv.bytes_read(), csv.file_bytes());
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Orders
 
@@ -340,12 +352,8 @@ Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv,
     rejects.Row(raw_row, err.detail);
   };
   for (;;) {
-    ASSIGN_OR_RETURN(bool more, csv.Next(&row, &raw));
+    ASSIGN_OR_RETURN(bool more, NextRow(csv, options, report, &row, &raw));
     if (!more) break;
-    ++report->rows;
-    if (options.progress && report->rows % 8192 == 0) {
-      options.progress(csv.bytes_read(), csv.file_bytes());
-    }
     if (!IsValidUtf8(raw)) {
       reject_row(raw, {"row: not valid UTF-8", "row: not valid UTF-8"});
       continue;
@@ -518,12 +526,8 @@ Status ImportRows(Engine& engine, const std::string& ws, const std::string& path
     idx = IndexColumns(options.columns, options);
   }
   for (;;) {
-    ASSIGN_OR_RETURN(bool more, csv.Next(&row, &raw));
+    ASSIGN_OR_RETURN(bool more, NextRow(csv, options, report, &row, &raw));
     if (!more) break;
-    ++report->rows;
-    if (options.progress && report->rows % 8192 == 0) {
-      options.progress(csv.bytes_read(), csv.file_bytes());
-    }
     Result<Event> e = IsValidUtf8(raw) ? CsvRowEvent(idx, row, raw, options, now)
                                        : Result<Event>(FieldError("row", "not valid UTF-8"));
     RETURN_IF_ERROR(AddRowEvent(batcher, report, rejects, raw, std::move(e)));

@@ -240,6 +240,27 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
   return Status::Ok();
 }
 
+// The objects of a JSON array as raw slices of the (padded) body: the calls of a batch, the
+// orders of an orders request. `limit_error` is returned once there are more than `limit`.
+Status CollectObjects(value v, const std::string& field, size_t limit, const Status& limit_error,
+                      std::vector<std::string_view>* out) {
+  simdjson::ondemand::array arr;
+  if (v.get_array().get(arr)) return FieldError(field, "must be an array");
+  for (auto item : arr) {
+    value iv;
+    std::string_view raw;
+    json_type type;
+    std::string element = field + "[" + std::to_string(out->size()) + "]";
+    if (item.get(iv) || iv.type().get(type) || type != json_type::object) {
+      return FieldError(element, "must be an object");
+    }
+    if (auto err = RawJson(iv, &raw)) return JsonError(err, element);
+    if (out->size() == limit) return limit_error;
+    out->push_back(raw);
+  }
+  return Status::Ok();
+}
+
 Status ParseOne(std::string_view raw, std::string_view implied_type,
                 std::string_view default_type, Micros received_at, Micros batch_sent_at,
                 const SegmentLimits& limits, Event* e) {
@@ -462,13 +483,9 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
                                        " KB limit",
                                    "batch");
   }
-  simdjson::ondemand::parser& parser = TopParser();
   simdjson::ondemand::document doc;
   object top;
-  auto err = parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
-                 .get(doc);
-  if (!err) err = doc.get_object().get(top);
-  if (err) return JsonError(err, "");
+  if (auto err = IterateObjectView(TopParser(), body, true, &doc, &top)) return JsonError(err, "");
   // Fields come in any order: remember where the batch is, read sentAt/writeKey, then parse
   // the calls with the batch-level sentAt known.
   std::vector<std::string_view> calls;
@@ -481,24 +498,11 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
     value v = f.value();
     if (key == "batch") {
       has_batch = true;
-      simdjson::ondemand::array arr;
-      if (v.get_array().get(arr)) return FieldError("batch", "must be an array");
-      for (auto item : arr) {
-        value iv;
-        if (auto err = item.get(iv)) return JsonError(err, "batch");
-        std::string_view raw;
-        json_type type;
-        if (iv.type().get(type) || type != json_type::object) {
-          return FieldError("batch[" + std::to_string(calls.size()) + "]", "must be an object");
-        }
-        if (auto err = RawJson(iv, &raw)) return JsonError(err, "batch");
-        if (calls.size() == limits.max_batch_events) {
-          return Status::PayloadTooLarge(
-              "batch: more than " + std::to_string(limits.max_batch_events) + " events",
-              "batch");
-        }
-        calls.push_back(raw);
-      }
+      RETURN_IF_ERROR(CollectObjects(
+          v, "batch", limits.max_batch_events,
+          Status::PayloadTooLarge(
+              "batch: more than " + std::to_string(limits.max_batch_events) + " events", "batch"),
+          &calls));
     } else if (key == "sentAt") {
       RETURN_IF_ERROR(ReadTime(v, "sentAt", &sent_at));
     } else if (key == "writeKey") {
@@ -561,13 +565,9 @@ Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
 }  // namespace
 
 Result<std::vector<Event>> ParseOrdersRequest(std::string_view body, Micros received_at) {
-  simdjson::ondemand::parser& parser = TopParser();
   simdjson::ondemand::document doc;
   object top;
-  auto err = parser.iterate(body.data(), body.size(), body.size() + simdjson::SIMDJSON_PADDING)
-                 .get(doc);
-  if (!err) err = doc.get_object().get(top);
-  if (err) return JsonError(err, "");
+  if (auto err = IterateObjectView(TopParser(), body, true, &doc, &top)) return JsonError(err, "");
   std::vector<std::string_view> raws;
   bool wrapped = false;
   for (auto fr : top) {
@@ -575,22 +575,9 @@ Result<std::vector<Event>> ParseOrdersRequest(std::string_view body, Micros rece
     if (auto e2 = std::move(fr).get(f)) return JsonError(e2, "");
     if (RawKey(f) != "orders") continue;
     wrapped = true;
-    simdjson::ondemand::array arr;
-    if (f.value().get_array().get(arr)) return FieldError("orders", "must be an array");
-    for (auto item : arr) {
-      value iv;
-      std::string_view raw;
-      json_type type;
-      std::string field = "orders[" + std::to_string(raws.size()) + "]";
-      if (item.get(iv) || iv.type().get(type) || type != json_type::object) {
-        return FieldError(field, "must be an object");
-      }
-      if (RawJson(iv, &raw)) return FieldError(field, "invalid JSON");
-      if (raws.size() == kMaxOrdersPerRequest) {
-        return FieldError("orders", "more than " + std::to_string(kMaxOrdersPerRequest));
-      }
-      raws.push_back(raw);
-    }
+    RETURN_IF_ERROR(CollectObjects(
+        f.value(), "orders", kMaxOrdersPerRequest,
+        FieldError("orders", "more than " + std::to_string(kMaxOrdersPerRequest)), &raws));
   }
   if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
   if (!wrapped) raws.push_back(body);

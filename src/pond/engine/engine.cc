@@ -157,13 +157,19 @@ class EngineImpl final : public Engine {
 
   void SnapshotLoop() {
     int64_t at_last = accepted_.load();
+    auto last_time = std::chrono::steady_clock::now();
     std::unique_lock lock(snapshot_mu_);
     const auto interval = std::chrono::milliseconds(options_.snapshot_check_millis);
+    const auto min_gap = std::chrono::milliseconds(options_.snapshot_min_interval_millis);
     while (!snapshot_cv_.wait_for(lock, interval, [&] { return stop_snapshots_; })) {
       int64_t now = accepted_.load();
       if (now - at_last < options_.snapshot_every_events) continue;
+      if (std::chrono::steady_clock::now() - last_time < min_gap) continue;
       lock.unlock();
-      if (WriteSnapshot().ok()) at_last = now;  // on failure, try again at the next tick
+      if (WriteSnapshot().ok()) {  // on failure, try again at the next tick
+        at_last = now;
+        last_time = std::chrono::steady_clock::now();
+      }
       lock.lock();
     }
   }
