@@ -242,6 +242,35 @@ std::string Basic(const std::string& key) {
 
 }  // namespace
 
+// Writes the snapshot, then reopens `dir` replaying the whole log and again from the snapshot,
+// checking both rebuild what `engine` held. Closes `engine`. Prints the "restart:" line.
+bool MeasureRestart(std::unique_ptr<Engine>& engine, const std::string& dir) {
+  EngineMetrics before = engine->Metrics();
+  auto t0 = Clock_::now();
+  if (!engine->WriteSnapshot().ok()) return false;
+  double snapshot_write = Seconds(t0);
+  engine.reset();
+  auto same_as_before = [&](Engine& e) {
+    EngineMetrics m = e.Metrics();
+    return m.customers == before.customers && m.events_in_memory == before.events_in_memory;
+  };
+  t0 = Clock_::now();
+  engine = Open(dir, false);
+  double replay_secs = Seconds(t0);
+  bool same = same_as_before(*engine);
+  engine.reset();
+  t0 = Clock_::now();
+  engine = Open(dir, true);
+  double snapshot_secs = Seconds(t0);
+  same &= same_as_before(*engine);
+  engine.reset();
+  std::printf("restart: full replay %.2f s, with snapshot %.2f s (%.1fx); snapshot write %.2f s; "
+              "state identical: %s\n",
+              replay_secs, snapshot_secs, replay_secs / snapshot_secs, snapshot_write,
+              same ? "yes" : "NO");
+  return same;
+}
+
 // --restart-scale: ingest a large history with two callers, generating and parsing batches on
 // the fly (the whole JSON would not fit in memory), then time the restart with and without
 // snapshot.bin. Prints the same "restart:" line as the full run.
@@ -268,20 +297,6 @@ int RestartAtScale(const Args& a) {
   double ingest_secs = Seconds(t0);
   EngineMetrics m = engine->Metrics();
   StoreStats st = *engine->Stats(kDefaultWorkspace);
-  t0 = Clock_::now();
-  if (!engine->WriteSnapshot().ok()) return 1;
-  double snapshot_write = Seconds(t0);
-  engine.reset();
-  t0 = Clock_::now();
-  engine = Open(dir.File("engine"), false);
-  double replay_secs = Seconds(t0);
-  bool same = engine->Metrics().customers == m.customers;
-  engine.reset();
-  t0 = Clock_::now();
-  engine = Open(dir.File("engine"), true);
-  double snapshot_secs = Seconds(t0);
-  same &= engine->Metrics().customers == m.customers &&
-          engine->Metrics().events_in_memory == m.events_in_memory;
   std::printf("ingest: %lld events for %lld customers in %.1f s (%.0f events/s, parse + submit, "
               "2 callers, %d failures)\n",
               static_cast<long long>(m.events_in_memory), static_cast<long long>(m.customers),
@@ -289,10 +304,7 @@ int RestartAtScale(const Args& a) {
   std::printf("memory: %.0f bytes/customer (%.1f MB); store: %.1f MB on disk\n",
               static_cast<double>(m.memory_bytes) / m.customers, m.memory_bytes / 1e6,
               st.bytes / 1e6);
-  std::printf("restart: full replay %.2f s, with snapshot %.2f s (%.1fx); snapshot write %.2f s; "
-              "state identical: %s\n",
-              replay_secs, snapshot_secs, replay_secs / snapshot_secs, snapshot_write,
-              same ? "yes" : "NO");
+  bool same = MeasureRestart(engine, dir.File("engine"));
   return same && failures.load() == 0 ? 0 : 1;
 }
 
@@ -371,21 +383,6 @@ int main(int argc, char** argv) {
   double parse_engine_rate = a.events / Seconds(t0);
   engine2.reset();
 
-  // Restart: with and without the snapshot.
-  t0 = Clock_::now();
-  if (!engine->WriteSnapshot().ok()) return 1;
-  double snapshot_write = Seconds(t0);
-  engine.reset();
-  t0 = Clock_::now();
-  engine = Open(dir.File("engine"), false);
-  double replay_secs = Seconds(t0);
-  bool same = engine->Metrics().customers == m.customers;
-  engine.reset();
-  t0 = Clock_::now();
-  engine = Open(dir.File("engine"), true);
-  double snapshot_secs = Seconds(t0);
-  same &= engine->Metrics().customers == m.customers;
-  engine.reset();
 
   // HTTP: the real server in this process, clients on loopback with keep-alive.
   auto http_engine = Open(dir.File("http"));
@@ -437,9 +434,6 @@ int main(int argc, char** argv) {
   std::printf("store:  %.0f bytes/customer on disk (%.1f MB, %.0f bytes/event)\n",
               static_cast<double>(st.bytes) / m.customers, st.bytes / 1e6,
               static_cast<double>(st.bytes) / m.events_in_memory);
-  std::printf("restart: full replay %.2f s, with snapshot %.2f s (%.1fx); snapshot write %.2f s; "
-              "state identical: %s\n",
-              replay_secs, snapshot_secs, replay_secs / snapshot_secs, snapshot_write,
-              same ? "yes" : "NO");
+  bool same = MeasureRestart(engine, dir.File("engine"));
   return failures.load() == 0 && same ? 0 : 1;
 }
