@@ -72,13 +72,14 @@ std::string CallJson(int64_t i, int64_t customers, std::mt19937_64& rng) {
   std::string id = id_buf;
   if (i % 10 == 0) {
     return R"({"type":"identify","messageId":")" + id + R"(","userId":")" + user +
-           R"(","timestamp":")" + ts + R"(","traits":{"phone":"138)" + std::to_string(10'000'000 + c) +
-           R"(","city":"上海","skin":"oily"}})";
+           R"(","timestamp":")" + ts + R"(","traits":{"phone":"138)" +
+           std::to_string(10'000'000 + c) + R"(","city":"上海","skin":"oily"}})";
   }
   const char* name = kEvents[rng() % 8];
-  std::string props = std::string(name) == "order_paid"
-                          ? R"({"order_id":"T)" + std::to_string(i) + R"(","amount":"99.90"})"
-                          : R"({"content_id":"c)" + std::to_string(i % 500) + R"(","staff_id":"stf_3"})";
+  std::string props =
+      std::string(name) == "order_paid"
+          ? R"({"order_id":"T)" + std::to_string(i) + R"(","amount":"99.90"})"
+          : R"({"content_id":"c)" + std::to_string(i % 500) + R"(","staff_id":"stf_3"})";
   return R"({"type":"track","messageId":")" + id + R"(","userId":")" + user + R"(","event":")" +
          name + R"(","timestamp":")" + ts + R"(","properties":)" + props + "}";
 }
@@ -123,15 +124,16 @@ double RawSqlite(const std::string& path, const std::vector<std::vector<Event>>&
                  bool message_index) {
   sqlite3* db;
   sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                   "CREATE TABLE events (seq INTEGER PRIMARY KEY, workspace_id TEXT, message_id TEXT,"
-                   " type INTEGER, name TEXT, user_id TEXT, anonymous_id TEXT, customer_id TEXT,"
-                   " timestamp INTEGER, received_at INTEGER, amount_fen INTEGER, order_ref TEXT,"
-                   " identities TEXT, properties TEXT, traits TEXT, context TEXT);",
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+               "CREATE TABLE events (seq INTEGER PRIMARY KEY, workspace_id TEXT, message_id TEXT,"
+               " type INTEGER, name TEXT, user_id TEXT, anonymous_id TEXT, customer_id TEXT,"
+               " timestamp INTEGER, received_at INTEGER, amount_fen INTEGER, order_ref TEXT,"
+               " identities TEXT, properties TEXT, traits TEXT, context TEXT);",
                nullptr, nullptr, nullptr);
   if (message_index) {
-    sqlite3_exec(db, "CREATE UNIQUE INDEX m ON events (workspace_id, message_id)", nullptr,
-                 nullptr, nullptr);
+    sqlite3_exec(db, "CREATE UNIQUE INDEX m ON events (workspace_id, message_id)", nullptr, nullptr,
+                 nullptr);
   }
   sqlite3_stmt* st;
   sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st,
@@ -143,7 +145,8 @@ double RawSqlite(const std::string& path, const std::vector<std::vector<Event>>&
     for (const Event& e : batch) {
       sqlite3_bind_int64(st, 1, ++seq);
       sqlite3_bind_text(st, 2, "default", -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 3, e.message_id.data(), static_cast<int>(e.message_id.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, e.message_id.data(), static_cast<int>(e.message_id.size()),
+                        SQLITE_STATIC);
       sqlite3_bind_int64(st, 4, static_cast<int>(e.type));
       sqlite3_bind_text(st, 5, e.name.data(), static_cast<int>(e.name.size()), SQLITE_STATIC);
       sqlite3_bind_text(st, 6, e.user_id.data(), static_cast<int>(e.user_id.size()), SQLITE_STATIC);
@@ -154,9 +157,11 @@ double RawSqlite(const std::string& path, const std::vector<std::vector<Event>>&
       sqlite3_bind_int64(st, 11, e.amount_fen);
       sqlite3_bind_text(st, 12, "", 0, SQLITE_STATIC);
       sqlite3_bind_text(st, 13, "", 0, SQLITE_STATIC);
-      sqlite3_bind_text(st, 14, e.properties.data(), static_cast<int>(e.properties.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 14, e.properties.data(), static_cast<int>(e.properties.size()),
+                        SQLITE_STATIC);
       sqlite3_bind_text(st, 15, e.traits.data(), static_cast<int>(e.traits.size()), SQLITE_STATIC);
-      sqlite3_bind_text(st, 16, e.context.data(), static_cast<int>(e.context.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 16, e.context.data(), static_cast<int>(e.context.size()),
+                        SQLITE_STATIC);
       sqlite3_step(st);
       sqlite3_reset(st);
       ++n;
@@ -196,9 +201,10 @@ class Client {
   }
   ~Client() { close(fd_); }
   int Post(const std::string& auth, const std::string& body) {
-    std::string req = "POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string req =
+        "POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     for (size_t sent = 0; sent < req.size();) {
       ssize_t n = send(fd_, req.data() + sent, req.size() - sent, 0);
       if (n <= 0) return -1;
@@ -264,10 +270,10 @@ bool MeasureRestart(std::unique_ptr<Engine>& engine, const std::string& dir) {
   double snapshot_secs = Seconds(t0);
   same &= same_as_before(*engine);
   engine.reset();
-  std::printf("restart: full replay %.2f s, with snapshot %.2f s (%.1fx); snapshot write %.2f s; "
-              "state identical: %s\n",
-              replay_secs, snapshot_secs, replay_secs / snapshot_secs, snapshot_write,
-              same ? "yes" : "NO");
+  std::printf(
+      "restart: full replay %.2f s, with snapshot %.2f s (%.1fx); snapshot write %.2f s; "
+      "state identical: %s\n",
+      replay_secs, snapshot_secs, replay_secs / snapshot_secs, snapshot_write, same ? "yes" : "NO");
   return same;
 }
 
@@ -297,10 +303,11 @@ int RestartAtScale(const Args& a) {
   double ingest_secs = Seconds(t0);
   EngineMetrics m = engine->Metrics();
   StoreStats st = *engine->Stats(kDefaultWorkspace);
-  std::printf("ingest: %lld events for %lld customers in %.1f s (%.0f events/s, parse + submit, "
-              "2 callers, %d failures)\n",
-              static_cast<long long>(m.events_in_memory), static_cast<long long>(m.customers),
-              ingest_secs, m.events_in_memory / ingest_secs, failures.load());
+  std::printf(
+      "ingest: %lld events for %lld customers in %.1f s (%.0f events/s, parse + submit, "
+      "2 callers, %d failures)\n",
+      static_cast<long long>(m.events_in_memory), static_cast<long long>(m.customers), ingest_secs,
+      m.events_in_memory / ingest_secs, failures.load());
   std::printf("memory: %.0f bytes/customer (%.1f MB); store: %.1f MB on disk\n",
               static_cast<double>(m.memory_bytes) / m.customers, m.memory_bytes / 1e6,
               st.bytes / 1e6);
@@ -382,7 +389,6 @@ int main(int argc, char** argv) {
   }
   double parse_engine_rate = a.events / Seconds(t0);
   engine2.reset();
-
 
   // HTTP: the real server in this process, clients on loopback with keep-alive.
   auto http_engine = Open(dir.File("http"));

@@ -84,10 +84,9 @@ int RunServe(const Common& common, const ServeArgs& args) {
   if (!listen.ok()) return Fail(listen.status());
   listen->threads = args.threads;
   listen->handle_signals = true;
-  auto engine = OpenEngine(common, true,
-                           args.durability == "power" ? Durability::kPowerLoss
-                                                      : Durability::kProcessCrash,
-                           args.snapshot_every);
+  auto engine = OpenEngine(
+      common, true, args.durability == "power" ? Durability::kPowerLoss : Durability::kProcessCrash,
+      args.snapshot_every);
   if (!engine.ok()) return Fail(engine.status());
   Engine& e = **engine;
   // First start: a fresh data dir gets keys, so `make run` is usable at once.
@@ -96,9 +95,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
     auto admin = e.CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin);
     auto write = e.CreateApiKey(kDefaultWorkspace, KeyKind::kWrite);
     if (admin.ok() && write.ok()) {
-      std::printf("First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
-                  "  admin token: %s\n  write key:   %s\n",
-                  admin->secret.c_str(), write->secret.c_str());
+      std::printf(
+          "First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
+          "  admin token: %s\n  write key:   %s\n",
+          admin->secret.c_str(), write->secret.c_str());
     }
   }
   auto server = server::HttpServer::Start(e, *listen);
@@ -141,8 +141,8 @@ int RunImport(const Common& common, const ImportArgs& args) {
   o.refund_prefix = args.refund_prefix;
   o.source = args.source;
   std::string base = args.file.substr(args.file.find_last_of('/') + 1);
-  o.rejects_path = args.rejects.empty() ? common.data_dir + "/" + base + ".rejected.csv"
-                                        : args.rejects;
+  o.rejects_path =
+      args.rejects.empty() ? common.data_dir + "/" + base + ".rejected.csv" : args.rejects;
   Progress progress;
   o.progress = [&](int64_t done, int64_t total) { progress.Update(done, total); };
   auto engine = OpenEngine(common);
@@ -209,10 +209,12 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
   t.Add({"spent", "¥" + Money::FromFen(s.spent_fen).ToYuanString()});
   t.Add({"refunded", "¥" + Money::FromFen(s.refunded_fen).ToYuanString()});
   t.Add({"traits", s.traits});
-  for (const Identity& id : p->identities) t.Add({std::string(IdentityKindName(id.kind)), id.value});
+  for (const Identity& id : p->identities)
+    t.Add({std::string(IdentityKindName(id.kind)), id.value});
   for (const Merge& m : p->merged_from) {
-    t.Add({"merged from", m.from_customer + " (via " + std::string(IdentityKindName(m.reason.kind)) +
-                              " " + m.reason.value + ")"});
+    t.Add({"merged from", m.from_customer + " (via " +
+                              std::string(IdentityKindName(m.reason.kind)) + " " + m.reason.value +
+                              ")"});
   }
   t.Print();
   if (!p->timeline.empty()) {
@@ -251,8 +253,9 @@ int RunKeyCreate(const Common& common, bool admin) {
   if (!engine.ok()) return Fail(engine.status());
   auto key = (*engine)->CreateApiKey(common.workspace, admin ? KeyKind::kAdmin : KeyKind::kWrite);
   if (!key.ok()) return Fail(key.status());
-  std::printf("created %s key %s for workspace \"%s\"; it is shown once, only its hash is stored:\n",
-              admin ? "admin" : "write", key->key.id.c_str(), common.workspace.c_str());
+  std::printf(
+      "created %s key %s for workspace \"%s\"; it is shown once, only its hash is stored:\n",
+      admin ? "admin" : "write", key->key.id.c_str(), common.workspace.c_str());
   std::printf("%s\n", key->secret.c_str());
   return 0;
 }
@@ -265,7 +268,8 @@ int RunKeyList(const Common& common) {
   if (common.json) {
     nlohmann::json data = nlohmann::json::array();
     for (const ApiKey& k : *keys) {
-      data.push_back({{"id", k.id}, {"kind", KeyKindName(k.kind)},
+      data.push_back({{"id", k.id},
+                      {"kind", KeyKindName(k.kind)},
                       {"created_at", FormatIso8601(k.created_at)}});
     }
     std::printf("%s\n", nlohmann::json{{"data", data}}.dump().c_str());

@@ -23,19 +23,22 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  serve_cmd->add_option("--durability", serve.durability,
-                        "process: survives kill -9 (WAL, synchronous=NORMAL); power: survives "
-                        "power loss (synchronous=FULL)")
+  serve_cmd
+      ->add_option("--durability", serve.durability,
+                   "process: survives kill -9 (WAL, synchronous=NORMAL); power: survives "
+                   "power loss (synchronous=FULL)")
       ->check(CLI::IsMember({"process", "power"}))
       ->capture_default_str();
-  serve_cmd->add_option("--snapshot-every", serve.snapshot_every,
-                        "write snapshot.bin after this many new events, at most every 10 "
-                        "minutes (0: only at stop)")
+  serve_cmd
+      ->add_option("--snapshot-every", serve.snapshot_every,
+                   "write snapshot.bin after this many new events, at most every 10 "
+                   "minutes (0: only at stop)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
   ImportArgs imp;
-  auto* import_cmd = app.add_subcommand("import", "import orders, events or customers from CSV/JSONL");
+  auto* import_cmd =
+      app.add_subcommand("import", "import orders, events or customers from CSV/JSONL");
   add_common(import_cmd);
   import_cmd->add_option("kind", imp.kind, "orders | events | customers")
       ->required()
@@ -47,8 +50,9 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--columns", imp.columns, "column names for a CSV without a header");
   import_cmd->add_option("--utc-offset", imp.utc_offset, "zone of times without an offset")
       ->capture_default_str();
-  import_cmd->add_option("--refund-prefix", imp.refund_prefix,
-                         "order ids with this prefix are cancellations (refunds)")
+  import_cmd
+      ->add_option("--refund-prefix", imp.refund_prefix,
+                   "order ids with this prefix are cancellations (refunds)")
       ->capture_default_str();
   import_cmd->add_option("--source", imp.source, "order source label")->capture_default_str();
   import_cmd->add_option("--rejects", imp.rejects,
@@ -73,7 +77,8 @@ int main(int argc, char** argv) {
   auto* key_cmd = app.add_subcommand("key", "API keys");
   key_cmd->require_subcommand(1);
   bool write = false, admin = false;
-  auto* create = key_cmd->add_subcommand("create", "create a key; prints it alone on the last line");
+  auto* create =
+      key_cmd->add_subcommand("create", "create a key; prints it alone on the last line");
   add_common(create);
   auto* w = create->add_flag("--write", write, "a write key (event ingest)");
   auto* a = create->add_flag("--admin", admin, "an admin token (everything)");

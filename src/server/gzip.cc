@@ -19,14 +19,14 @@ Result<std::string> Gunzip(std::string_view compressed, size_t max_bytes) {
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
       inflateEnd(&zs);
-      return Status::InvalidArgument("body: Content-Encoding is gzip but the body is not valid gzip");
+      return Status::InvalidArgument(
+          "body: Content-Encoding is gzip but the body is not valid gzip");
     }
     out.append(chunk, sizeof chunk - zs.avail_out);
     if (out.size() > max_bytes) {
       inflateEnd(&zs);
-      return Status::PayloadTooLarge("body: more than " + std::to_string(max_bytes / 1024) +
-                                         " KB once decompressed",
-                                     "batch");
+      return Status::PayloadTooLarge(
+          "body: more than " + std::to_string(max_bytes / 1024) + " KB once decompressed", "batch");
     }
     if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
       inflateEnd(&zs);

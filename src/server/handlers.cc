@@ -59,9 +59,8 @@ template <const char* kEndpoint>
 HttpResponse IngestCall(ApiContext& ctx, const HttpRequest& req) {
   return Ingest(ctx, req, kEndpoint);
 }
-constexpr char kIdentify[] = "identify", kTrack[] = "track", kPage[] = "page",
-               kScreen[] = "screen", kGroup[] = "group", kAlias[] = "alias", kBatch[] = "batch",
-               kImport[] = "import";
+constexpr char kIdentify[] = "identify", kTrack[] = "track", kPage[] = "page", kScreen[] = "screen",
+               kGroup[] = "group", kAlias[] = "alias", kBatch[] = "batch", kImport[] = "import";
 
 HttpResponse PostOrders(ApiContext& ctx, const HttpRequest& req) {
   if (!ctx.authenticated) return ErrorResponse(Status::Unauthenticated("a key is required"));
@@ -134,16 +133,16 @@ HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
   if (!body.ok()) return ErrorResponse(body.status());
   Channel c;
   std::string kind = "other";
-  for (Status s : {ReadStringField(*body, "code", &c.code),
-                   ReadStringField(*body, "name", &c.name),
+  for (Status s : {ReadStringField(*body, "code", &c.code), ReadStringField(*body, "name", &c.name),
                    ReadStringField(*body, "kind", &kind)}) {
     if (!s.ok()) return ErrorResponse(s);
   }
   auto parsed_kind = ChannelKindFromName(kind);
   if (!parsed_kind) {
-    return ErrorResponse(FieldError(
-        "kind", "unknown channel kind (package_card, sms, offline_store, xiaohongshu, douyin, "
-                "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)"));
+    return ErrorResponse(
+        FieldError("kind",
+                   "unknown channel kind (package_card, sms, offline_store, xiaohongshu, douyin, "
+                   "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)"));
   }
   c.kind = *parsed_kind;
   Result<Channel> made = ctx.engine.CreateChannel(ctx.workspace, c);
@@ -173,9 +172,8 @@ HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
   }
   Status s = ctx.engine.AddChannelSpend(ctx.workspace, spend);
   if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(Dump({{"channel_id", spend.channel_id},
-                            {"day", spend.day},
-                            {"amount_fen", spend.amount_fen}}));
+  return JsonResponse(Dump(
+      {{"channel_id", spend.channel_id}, {"day", spend.day}, {"amount_fen", spend.amount_fen}}));
 }
 
 HttpResponse ListSpend(ApiContext& ctx, const HttpRequest& req) {
@@ -186,16 +184,13 @@ HttpResponse ListSpend(ApiContext& ctx, const HttpRequest& req) {
   for (const ChannelSpend& s : *spend) {
     data.push_back({{"day", s.day}, {"amount_fen", s.amount_fen}});
   }
-  return JsonResponse(Dump({{"data", data},
-                            {"next_cursor", nullptr},
-                            {"total", static_cast<int64_t>(spend->size())}}));
+  return JsonResponse(Dump(
+      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(spend->size())}}));
 }
 
 // --- operations --------------------------------------------------------------------------
 
-HttpResponse Health(ApiContext&, const HttpRequest&) {
-  return JsonResponse(R"({"status":"ok"})");
-}
+HttpResponse Health(ApiContext&, const HttpRequest&) { return JsonResponse(R"({"status":"ok"})"); }
 
 HttpResponse Metrics(ApiContext& ctx, const HttpRequest&) {
   HttpResponse r;
@@ -208,8 +203,8 @@ HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
   json data = json::array();
   for (const Route& r : Routes()) {
     const char* auth = r.auth == Auth::kNone ? "none" : r.auth == Auth::kWrite ? "write" : "admin";
-    data.push_back({{"method", r.method}, {"path", r.pattern}, {"auth", auth},
-                    {"summary", r.summary}});
+    data.push_back(
+        {{"method", r.method}, {"path", r.pattern}, {"auth", auth}, {"summary", r.summary}});
   }
   return JsonResponse(Dump({{"data", data}}));
 }
@@ -234,8 +229,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/customers/{id}", Auth::kAdmin,
        "A customer: traits, identities, merges, orders, refunds, timeline", GetCustomer},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
-      {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}",
-       CreateChannel},
+      {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},
       {"POST", "/v1/channels/{id}/spend", Auth::kAdmin,
        "Record a day's spend {day, amount_fen | amount}", AddSpend},

@@ -30,8 +30,7 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -95,17 +94,18 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec, size_t) {
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+        ec == beast::error::timeout || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
       return DoClose();
     }
     if (ec) {
       // Malformed HTTP or a body over the hard cap: answer once and close.
-      HttpResponse err = ec == http::error::body_limit
-                             ? ErrorResponse(Status::PayloadTooLarge(
-                                   "request body over " +
-                                   std::to_string(kMaxRequestBodyBytes / 1024 / 1024) + " MB"))
-                             : ErrorResponse(Status::InvalidArgument(
-                                   "malformed HTTP request: " + ec.message()));
+      HttpResponse err =
+          ec == http::error::body_limit
+              ? ErrorResponse(Status::PayloadTooLarge(
+                    "request body over " + std::to_string(kMaxRequestBodyBytes / 1024 / 1024) +
+                    " MB"))
+              : ErrorResponse(Status::InvalidArgument("malformed HTTP request: " + ec.message()));
       if (ec == http::error::body_limit) err.status = 413;
       return Send(std::move(err), 11, false);
     }

@@ -11,8 +11,8 @@
 namespace pond::server {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string path;    // without the query string, percent-decoded
+  std::string method;                          // "GET", "POST", …
+  std::string path;                            // without the query string, percent-decoded
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // names lower-cased
   // The body with JsonPadding() spare bytes after body_size, so simdjson can read it in place.

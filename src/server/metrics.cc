@@ -10,8 +10,7 @@ void Counter(std::string* out, const char* name, const char* help, int64_t value
   *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
 }
 
-void Histogram(std::string* out, const char* name, const char* help,
-               const LatencyHistogram& h) {
+void Histogram(std::string* out, const char* name, const char* help, const LatencyHistogram& h) {
   *out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
   uint64_t cumulative = 0;
   const auto& bounds = LatencyHistogram::kBoundsMicros;
@@ -40,12 +39,11 @@ std::string RenderMetrics(Engine& engine, const ServerMetrics& server) {
   Counter(&out, "pond_http_gzip_requests_total", "Request bodies sent gzip-compressed.",
           server.gzip_requests.load());
   Counter(&out, "pond_customers", "Live customers in memory.", m.customers, "gauge");
-  Counter(&out, "pond_events_in_memory", "Events indexed in memory.", m.events_in_memory,
+  Counter(&out, "pond_events_in_memory", "Events indexed in memory.", m.events_in_memory, "gauge");
+  Counter(&out, "pond_store_bytes", "Size of the store on disk (database and WAL).", m.store_bytes,
           "gauge");
-  Counter(&out, "pond_store_bytes", "Size of the store on disk (database and WAL).",
-          m.store_bytes, "gauge");
-  Counter(&out, "pond_memory_state_bytes", "Approximate bytes of in-memory state.",
-          m.memory_bytes, "gauge");
+  Counter(&out, "pond_memory_state_bytes", "Approximate bytes of in-memory state.", m.memory_bytes,
+          "gauge");
   Histogram(&out, "pond_submit_latency_seconds", "Engine::Submit latency (durable commit).",
             engine.SubmitLatency());
   Histogram(&out, "pond_ingest_request_latency_seconds",

@@ -112,8 +112,8 @@ HttpResponse Router::Handle(HttpRequest& req) {
         auth = inflated.status();
       }
     } else if (auth.ok() && !encoding.empty() && encoding != "identity") {
-      auth = FieldError("Content-Encoding", "only gzip is supported, not \"" +
-                                                encoding.substr(0, 20) + "\"");
+      auth = FieldError("Content-Encoding",
+                        "only gzip is supported, not \"" + encoding.substr(0, 20) + "\"");
     }
     resp = auth.ok() ? route->handler(ctx, req) : ErrorResponse(auth);
   }

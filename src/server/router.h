@@ -24,13 +24,13 @@ struct ServerMetrics {
   std::atomic<int64_t> errors_4xx{0};
   std::atomic<int64_t> errors_5xx{0};
   std::atomic<int64_t> gzip_requests{0};  // bodies sent with Content-Encoding: gzip
-  LatencyHistogram ingest_latency;  // whole HTTP handling of ingest calls
+  LatencyHistogram ingest_latency;        // whole HTTP handling of ingest calls
 };
 
 struct ApiContext {
   Engine& engine;
   ServerMetrics& metrics;
-  std::string workspace;   // from the key; empty until authenticated
+  std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;
   // For kWrite routes called without an Authorization header: authenticates the body's
   // writeKey and sets `workspace`.

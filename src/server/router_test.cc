@@ -14,8 +14,7 @@ namespace pond::server {
 namespace {
 
 std::string Base64(const std::string& s) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   int val = 0, bits = -6;
   for (unsigned char c : s) {
@@ -112,8 +111,9 @@ TEST_F(RouterTest, RejectsBadInputWithTheDocumentedStatusAndStoresNothing) {
     int status;
     std::string field;
   };
-  std::string big_event = R"({"batch":[{"type":"track","userId":"u","event":"e","properties":{"x":")" +
-                          std::string(40000, 'x') + R"("}}]})";
+  std::string big_event =
+      R"({"batch":[{"type":"track","userId":"u","event":"e","properties":{"x":")" +
+      std::string(40000, 'x') + R"("}}]})";
   std::string bomb = Gzip(R"({"batch":[)" + std::string(2'000'000, ' ') + "]}");
   auto gz = Basic(write_key_);
   gz["content-encoding"] = "gzip";
@@ -124,8 +124,8 @@ TEST_F(RouterTest, RejectsBadInputWithTheDocumentedStatusAndStoresNothing) {
       {"bad key", "/v1/batch", kGoodBatch, Basic("pond_write_nope"), 401, ""},
       {"body key wrong", "/v1/track", R"({"writeKey":"x","userId":"u","event":"e"})", {}, 401, ""},
       {"invalid JSON", "/v1/batch", "{\"batch\":[", Basic(write_key_), 400, ""},
-      {"no identity", "/v1/batch", R"({"batch":[{"type":"track","event":"e"}]})",
-       Basic(write_key_), 400, "batch[0].userId"},
+      {"no identity", "/v1/batch", R"({"batch":[{"type":"track","event":"e"}]})", Basic(write_key_),
+       400, "batch[0].userId"},
       {"bad time", "/v1/track", R"({"userId":"u","event":"e","timestamp":"soon"})",
        Basic(write_key_), 400, "timestamp"},
       {"event too big", "/v1/batch", big_event, Basic(write_key_), 400, "batch[0]"},
@@ -133,8 +133,12 @@ TEST_F(RouterTest, RejectsBadInputWithTheDocumentedStatusAndStoresNothing) {
       {"not gzip", "/v1/batch", kGoodBatch, gz, 400, ""},
       {"unknown encoding", "/v1/batch", kGoodBatch, br, 400, "Content-Encoding"},
       {"admin route without token", "/v1/customers", "", {}, 401, ""},
-      {"admin route with write key", "/v1/customers", "",
-       {{"authorization", "Bearer " + write_key_}}, 403, ""},
+      {"admin route with write key",
+       "/v1/customers",
+       "",
+       {{"authorization", "Bearer " + write_key_}},
+       403,
+       ""},
       {"bad order", "/v1/orders", R"({"order_id":"T","user_id":"u","amount":"1.001"})",
        Basic(write_key_), 400, "amount"},
   };
@@ -191,9 +195,9 @@ TEST_F(RouterTest, OrdersAndCustomerReads) {
 }
 
 TEST_F(RouterTest, ChannelsCreateListAndSpend) {
-  HttpResponse made = Call("POST", "/v1/channels",
-                           R"({"code":"card-2024","name":"包裹卡","kind":"package_card"})",
-                           Bearer());
+  HttpResponse made =
+      Call("POST", "/v1/channels", R"({"code":"card-2024","name":"包裹卡","kind":"package_card"})",
+           Bearer());
   ASSERT_EQ(made.status, 201) << made.body;
   std::string id = nlohmann::json::parse(made.body)["id"];
   EXPECT_EQ(Call("POST", "/v1/channels", R"({"code":"card-2024"})", Bearer()).status, 409);

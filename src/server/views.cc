@@ -40,9 +40,12 @@ json OrderJson(const Order& o) {
                      {"unit_price_fen", li.unit_price_fen},
                      {"amount_fen", li.amount_fen}});
   }
-  return {{"order_id", o.order_id},   {"paid_at", FormatIso8601(o.paid_at)},
-          {"total_fen", o.total_fen}, {"discount_fen", o.discount_fen},
-          {"currency", o.currency},   {"source", o.source},
+  return {{"order_id", o.order_id},
+          {"paid_at", FormatIso8601(o.paid_at)},
+          {"total_fen", o.total_fen},
+          {"discount_fen", o.discount_fen},
+          {"currency", o.currency},
+          {"source", o.source},
           {"items", items}};
 }
 

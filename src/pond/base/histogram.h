@@ -13,9 +13,9 @@ namespace pond {
 class LatencyHistogram {
  public:
   // Upper bounds in microseconds: 100µs … 10s.
-  static constexpr std::array<Micros, 14> kBoundsMicros = {
-      100,    250,    500,     1000,    2500,    5000,    10000,
-      25000,  50000,  100000,  250000,  500000,  1000000, 10000000};
+  static constexpr std::array<Micros, 14> kBoundsMicros = {100,    250,    500,     1000,    2500,
+                                                           5000,   10000,  25000,   50000,   100000,
+                                                           250000, 500000, 1000000, 10000000};
 
   void Record(Micros elapsed) {
     size_t i = 0;

@@ -32,8 +32,8 @@ Result<int64_t> ParseScaled(std::string_view text, int scale) {
       if (frac_digits < scale) {
         fen = fen * 10 + digit;
       } else if (digit != 0) {
-        return Status::InvalidArgument("more than " + std::to_string(scale) +
-                                       " decimal places " + shown);
+        return Status::InvalidArgument("more than " + std::to_string(scale) + " decimal places " +
+                                       shown);
       }
     }
     if (frac_digits == 0 && int_digits == 0) {

@@ -89,7 +89,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return value_.has_value(); }
@@ -119,9 +119,9 @@ inline Status FieldError(std::string field, std::string_view problem) {
 #define POND_CONCAT_INNER(a, b) a##b
 #define POND_CONCAT(a, b) POND_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::pond::Status pond_status_ = (expr);      \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::pond::Status pond_status_ = (expr);        \
     if (!pond_status_.ok()) return pond_status_; \
   } while (0)
 

@@ -8,9 +8,9 @@ namespace pond {
 namespace {
 
 TEST(Utf8Test, AcceptsWellFormed) {
-  for (std::string s : {std::string(""), std::string("hello"), std::string("上海 眼影"),
-                        std::string("\xF0\x9F\x98\x80"), std::string("\xEF\xBF\xBF"),
-                        std::string("a\0b", 3)}) {
+  for (std::string s :
+       {std::string(""), std::string("hello"), std::string("上海 眼影"),
+        std::string("\xF0\x9F\x98\x80"), std::string("\xEF\xBF\xBF"), std::string("a\0b", 3)}) {
     EXPECT_TRUE(IsValidUtf8(s)) << s;
   }
 }

@@ -87,8 +87,8 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseColumnMap(const st
     std::string item = spec.substr(start, comma == std::string::npos ? comma : comma - start);
     size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
-      return FieldError("map", "expected field=Column pairs like order_id=InvoiceNo, got \"" +
-                                   item + "\"");
+      return FieldError(
+          "map", "expected field=Column pairs like order_id=InvoiceNo, got \"" + item + "\"");
     }
     out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
     if (comma == std::string::npos) break;

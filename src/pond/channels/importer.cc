@@ -19,15 +19,30 @@ namespace {
 const std::unordered_map<std::string, std::string>& HeaderAliases() {
   static const std::unordered_map<std::string, std::string> aliases = {
       // UCI Online Retail
-      {"invoiceno", "order_id"}, {"stockcode", "sku"}, {"description", "name"},
-      {"invoicedate", "paid_at"}, {"unitprice", "price"}, {"customerid", "user_id"},
+      {"invoiceno", "order_id"},
+      {"stockcode", "sku"},
+      {"description", "name"},
+      {"invoicedate", "paid_at"},
+      {"unitprice", "price"},
+      {"customerid", "user_id"},
       // Segment-style names
-      {"userid", "user_id"}, {"anonymousid", "anonymous_id"}, {"messageid", "message_id"},
+      {"userid", "user_id"},
+      {"anonymousid", "anonymous_id"},
+      {"messageid", "message_id"},
       // Taobao / Tmall order exports
-      {"订单编号", "order_id"}, {"买家会员名", "taobao_nick"}, {"联系手机", "phone"},
-      {"手机号", "phone"}, {"付款时间", "paid_at"}, {"买家实际支付金额", "amount"},
-      {"实付金额", "amount"}, {"宝贝标题", "name"}, {"商品名称", "name"}, {"宝贝数量", "quantity"},
-      {"数量", "quantity"}, {"单价", "price"}, {"商家编码", "sku"},
+      {"订单编号", "order_id"},
+      {"买家会员名", "taobao_nick"},
+      {"联系手机", "phone"},
+      {"手机号", "phone"},
+      {"付款时间", "paid_at"},
+      {"买家实际支付金额", "amount"},
+      {"实付金额", "amount"},
+      {"宝贝标题", "name"},
+      {"商品名称", "name"},
+      {"宝贝数量", "quantity"},
+      {"数量", "quantity"},
+      {"单价", "price"},
+      {"商家编码", "sku"},
   };
   return aliases;
 }
@@ -46,7 +61,8 @@ std::string Trim(const std::string& s) {
 std::string CleanId(const std::string& raw) {
   std::string v = Trim(raw);
   size_t dot = v.find('.');
-  if (dot != std::string::npos && dot > 0 && v.find_first_not_of("0", dot + 1) == std::string::npos &&
+  if (dot != std::string::npos && dot > 0 &&
+      v.find_first_not_of("0", dot + 1) == std::string::npos &&
       v.find_first_not_of("-0123456789") == dot) {
     v.resize(dot);
   }
@@ -153,10 +169,10 @@ ColumnIndex IndexColumns(const std::vector<std::string>& header, const ImportOpt
       if (column == name) field = f;
     }
     static const char* const kFields[] = {
-        "order_id", "user_id",   "anonymous_id", "phone",      "email",     "unionid",
-        "openid",   "external_userid", "taobao_nick", "paid_at", "sku",     "name",
-        "category", "quantity",  "price",        "amount",     "event",     "timestamp",
-        "message_id"};
+        "order_id", "user_id", "anonymous_id",    "phone",       "email",
+        "unionid",  "openid",  "external_userid", "taobao_nick", "paid_at",
+        "sku",      "name",    "category",        "quantity",    "price",
+        "amount",   "event",   "timestamp",       "message_id"};
     if (field.empty()) {
       std::string lower = Lower(name);
       auto it = HeaderAliases().find(lower);
@@ -176,8 +192,8 @@ ColumnIndex IndexColumns(const std::vector<std::string>& header, const ImportOpt
 void RowIdentities(const ColumnIndex& idx, const std::vector<std::string>& row, Event* e) {
   if (const std::string* v = idx.Get(row, "user_id")) e->user_id = CleanId(*v);
   if (const std::string* v = idx.Get(row, "anonymous_id")) e->anonymous_id = Trim(*v);
-  for (int k = static_cast<int>(IdentityKind::kPhone); k <= static_cast<int>(IdentityKind::kTaobaoNick);
-       ++k) {
+  for (int k = static_cast<int>(IdentityKind::kPhone);
+       k <= static_cast<int>(IdentityKind::kTaobaoNick); ++k) {
     auto kind = static_cast<IdentityKind>(k);
     std::string name(IdentityKindName(kind));
     if (const std::string* v = idx.Get(row, name.c_str())) {
@@ -331,9 +347,9 @@ Result<Event> OrderEvent(PendingOrder& o, const ImportOptions& options, Micros n
   return e;
 }
 
-Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv,
-                    const ColumnIndex& idx, const std::string& raw_header,
-                    const ImportOptions& options, ImportReport* report) {
+Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv, const ColumnIndex& idx,
+                    const std::string& raw_header, const ImportOptions& options,
+                    ImportReport* report) {
   if (!idx.column_of.count("order_id")) {
     return FieldError("map", "no order_id column (name one with --map order_id=COLUMN)");
   }
@@ -368,8 +384,8 @@ Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv,
     if (fresh) {
       orders.emplace_back();
       orders.back().order_id = order_id;
-      orders.back().refund = !options.refund_prefix.empty() &&
-                             order_id.starts_with(options.refund_prefix);
+      orders.back().refund =
+          !options.refund_prefix.empty() && order_id.starts_with(options.refund_prefix);
     }
     PendingOrder& o = orders[it->second];
     Event who;
@@ -421,8 +437,8 @@ Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv,
 // ---------------------------------------------------------------------------------------------
 // Events and customers, one row or line each
 
-Status AddRowEvent(Batcher& batcher, ImportReport* report, Rejects& rejects,
-                   const std::string& raw, Result<Event> parsed) {
+Status AddRowEvent(Batcher& batcher, ImportReport* report, Rejects& rejects, const std::string& raw,
+                   Result<Event> parsed) {
   if (!parsed.ok()) {
     ++report->rows_rejected;
     const Status& s = parsed.status();
@@ -504,11 +520,11 @@ Status ImportRows(Engine& engine, const std::string& ws, const std::string& path
       std::string padded = line;
       padded.append(JsonPadding(), ' ');
       std::string_view view(padded.data(), line.size());
-      Result<Event> e = options.kind == ImportKind::kOrders
-                            ? OrderLine(view, now)
-                            : ParseSegmentCall(view, now,
-                                               options.kind == ImportKind::kCustomers ? "identify"
-                                                                                      : "track");
+      Result<Event> e =
+          options.kind == ImportKind::kOrders
+              ? OrderLine(view, now)
+              : ParseSegmentCall(view, now,
+                                 options.kind == ImportKind::kCustomers ? "identify" : "track");
       if (e.ok() && e->message_id.empty()) e->message_id = HashId("j", line);
       if (e.ok() && options.kind == ImportKind::kOrders) ++report->orders;
       RETURN_IF_ERROR(AddRowEvent(batcher, report, rejects, line, std::move(e)));

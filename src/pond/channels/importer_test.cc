@@ -83,11 +83,10 @@ TEST_F(ImporterTest, ImportsRetailOrdersWithTheirOddities) {
 
 TEST_F(ImporterTest, MapNamesColumnsAndMissingOrderColumnIsAnError) {
   ImportOptions o;
-  o.column_map = {{"order_id", "单号"}, {"phone", "电话"}, {"amount", "金额"},
-                  {"paid_at", "时间"}};
-  auto r = ImportFile(*engine_, kDefaultWorkspace,
-                      Write("shop.csv", "单号,电话,金额,时间\nT1,13800138000,169.00,2024-03-01 20:00:00\n"),
-                      o);
+  o.column_map = {{"order_id", "单号"}, {"phone", "电话"}, {"amount", "金额"}, {"paid_at", "时间"}};
+  auto r = ImportFile(
+      *engine_, kDefaultWorkspace,
+      Write("shop.csv", "单号,电话,金额,时间\nT1,13800138000,169.00,2024-03-01 20:00:00\n"), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->orders, 1);
   auto p = engine_->GetCustomer(kDefaultWorkspace, "phone:13800138000");
@@ -105,8 +104,9 @@ TEST_F(ImporterTest, ImportsEventsFromHeaderlessCsvAndJsonl) {
   o.kind = ImportKind::kEvents;
   o.columns = {"user_id", "item_id", "category_id", "event", "timestamp"};
   auto r = ImportFile(*engine_, kDefaultWorkspace,
-                      Write("ub.csv", "1,2268318,2520377,pv,1511544070\n1,2333346,2520771,buy,"
-                                      "1511561733\n,1,1,pv,1511544070\n2,9,9,cart,notatime\n"),
+                      Write("ub.csv",
+                            "1,2268318,2520377,pv,1511544070\n1,2333346,2520771,buy,"
+                            "1511561733\n,1,1,pv,1511544070\n2,9,9,cart,notatime\n"),
                       o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rows, 4);
@@ -119,8 +119,9 @@ TEST_F(ImporterTest, ImportsEventsFromHeaderlessCsvAndJsonl) {
 
   o.columns.clear();
   auto j = ImportFile(*engine_, kDefaultWorkspace,
-                      Write("e.jsonl", "{\"userId\":\"u9\",\"event\":\"content_viewed\"}\n"
-                                       "{\"event\":\"no identity\"}\n\nnot json\n"),
+                      Write("e.jsonl",
+                            "{\"userId\":\"u9\",\"event\":\"content_viewed\"}\n"
+                            "{\"event\":\"no identity\"}\n\nnot json\n"),
                       o);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
   EXPECT_EQ(j->rows_accepted, 1);
@@ -132,8 +133,9 @@ TEST_F(ImporterTest, ImportsEventsFromHeaderlessCsvAndJsonl) {
 TEST_F(ImporterTest, ImportsOrdersFromJsonl) {
   ImportOptions o;
   auto r = ImportFile(*engine_, kDefaultWorkspace,
-                      Write("o.jsonl", "{\"order_id\":\"Y1\",\"user_id\":\"u5\",\"amount\":\"9.90\"}\n"
-                                       "{\"order_id\":\"Y2\",\"amount\":\"1\"}\n"),
+                      Write("o.jsonl",
+                            "{\"order_id\":\"Y1\",\"user_id\":\"u5\",\"amount\":\"9.90\"}\n"
+                            "{\"order_id\":\"Y2\",\"amount\":\"1\"}\n"),
                       o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->orders, 1);

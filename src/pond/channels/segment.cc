@@ -261,9 +261,8 @@ Status CollectObjects(value v, const std::string& field, size_t limit, const Sta
   return Status::Ok();
 }
 
-Status ParseOne(std::string_view raw, std::string_view implied_type,
-                std::string_view default_type, Micros received_at, Micros batch_sent_at,
-                const SegmentLimits& limits, Event* e) {
+Status ParseOne(std::string_view raw, std::string_view implied_type, std::string_view default_type,
+                Micros received_at, Micros batch_sent_at, const SegmentLimits& limits, Event* e) {
   if (raw.size() > limits.max_event_bytes) {
     return Status::PayloadTooLarge("event is " + std::to_string(raw.size()) +
                                    " bytes, more than the " +
@@ -372,8 +371,8 @@ Status ParseMoneyEvent(Event& e, std::string_view properties, bool padded) {
   if (properties.empty()) properties = "{}";
   simdjson::ondemand::document doc;
   object obj;
-  if (auto err = IterateObjectView(FieldParser(), properties, padded && properties != "{}", &doc,
-                                   &obj)) {
+  if (auto err =
+          IterateObjectView(FieldParser(), properties, padded && properties != "{}", &doc, &obj)) {
     return JsonError(err, "properties");
   }
   std::string order_id, refund_id, source, currency, reason;
@@ -429,8 +428,8 @@ Status ParseMoneyEvent(Event& e, std::string_view properties, bool padded) {
     has_amount = true;
   }
   if (!has_amount) {
-    return FieldError("properties.amount", std::string("required for ") + e.name +
-                                               " (yuan, or amount_fen)");
+    return FieldError("properties.amount",
+                      std::string("required for ") + e.name + " (yuan, or amount_fen)");
   }
   if (amount < 0) return FieldError("properties.amount", "negative");
   e.amount_fen = amount;
@@ -479,8 +478,7 @@ Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_vi
   if (body.size() > limits.max_batch_bytes) {
     return Status::PayloadTooLarge("batch is " + std::to_string(body.size()) +
                                        " bytes, more than the " +
-                                       std::to_string(limits.max_batch_bytes / 1024) +
-                                       " KB limit",
+                                       std::to_string(limits.max_batch_bytes / 1024) + " KB limit",
                                    "batch");
   }
   simdjson::ondemand::document doc;

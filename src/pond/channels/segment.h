@@ -20,9 +20,9 @@
 namespace pond {
 
 struct SegmentLimits {
-  size_t max_event_bytes = 32 * 1024;    // Segment: 32 KB per call
-  size_t max_batch_bytes = 500 * 1024;   // Segment: 500 KB per batch request
-  size_t max_batch_events = 2500;        // Segment: 2,500 events per batch
+  size_t max_event_bytes = 32 * 1024;   // Segment: 32 KB per call
+  size_t max_batch_bytes = 500 * 1024;  // Segment: 500 KB per batch request
+  size_t max_batch_events = 2500;       // Segment: 2,500 events per batch
 };
 
 struct SegmentRequest {
@@ -35,8 +35,7 @@ struct SegmentRequest {
 // Errors are InvalidArgument (or PayloadTooLarge for sizes) naming the field:
 // "batch[3].timestamp", "userId", "batch".
 Result<SegmentRequest> ParseSegmentRequest(std::string_view body, std::string_view endpoint,
-                                           Micros received_at,
-                                           const SegmentLimits& limits = {});
+                                           Micros received_at, const SegmentLimits& limits = {});
 
 // One call object with its own "type" (track when absent), as a line of a JSONL import.
 // Same padding rule as above. Unlike the API, a missing messageId is left empty so that the
@@ -59,7 +58,8 @@ void CollectIdentities(std::string_view object_json, bool padded, std::vector<Id
 // becomes an order_paid event whose messageId is "order:<order_id>", so a re-sent order is a
 // duplicate, not a second sale. Fields: order_id, user_id / anonymous_id / any identity key,
 // paid_at (ISO-8601, default: received), amount (yuan) or total_fen, discount / discount_fen,
-// source, currency, items [{sku, name, category, quantity, price | price_fen, amount | amount_fen}].
+// source, currency, items [{sku, name, category, quantity, price | price_fen, amount |
+// amount_fen}].
 Result<std::vector<Event>> ParseOrdersRequest(std::string_view body, Micros received_at);
 
 // Bytes of padding the parsers need after the body (simdjson::SIMDJSON_PADDING).

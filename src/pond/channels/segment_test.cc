@@ -75,7 +75,8 @@ TEST(SegmentTest, SingleCallsTakeTheirTypeFromThePath) {
 TEST(SegmentTest, ParsesOrdersExactly) {
   auto r = Parse(R"({"userId":"u","event":"order_paid","properties":{"order_id":"T1",
     "amount":99.9,"products":[{"sku":"MASK","name":"面膜","price":"9.90","quantity":10},
-    {"sku":"GIFT","price":0,"quantity":1}]}})", "track");
+    {"sku":"GIFT","price":0,"quantity":1}]}})",
+                 "track");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Event& e = r->events[0];
   ASSERT_TRUE(e.order.has_value());
@@ -85,7 +86,8 @@ TEST(SegmentTest, ParsesOrdersExactly) {
   EXPECT_EQ(e.order->items[0].unit_price_fen, 990);
   EXPECT_EQ(e.order->items[0].amount_fen, 9900);
   auto refund = Parse(R"({"userId":"u","event":"order_refunded","properties":{"order_id":"T1",
-    "amount":"9.90"}})", "track");
+    "amount":"9.90"}})",
+                      "track");
   ASSERT_TRUE(refund.ok());
   EXPECT_EQ(refund->events[0].refund->refund_id, "T1");
   EXPECT_EQ(refund->events[0].refund->amount_fen, 990);
@@ -105,8 +107,8 @@ TEST(SegmentTest, BadInputNamesTheField) {
       {R"({"batch":[1]})", "batch", StatusCode::kInvalidArgument, "batch[0]"},
       {R"({"batch":[{"type":"track","userId":"u","event":"e"},{"type":"track","event":"e"}]})",
        "batch", StatusCode::kInvalidArgument, "batch[1].userId"},
-      {R"({"batch":[{"type":"track","userId":"u","event":"e","timestamp":"2024-13-01"}]})",
-       "batch", StatusCode::kInvalidArgument, "batch[0].timestamp"},
+      {R"({"batch":[{"type":"track","userId":"u","event":"e","timestamp":"2024-13-01"}]})", "batch",
+       StatusCode::kInvalidArgument, "batch[0].timestamp"},
       {R"({"batch":[{"type":"shout","userId":"u"}]})", "batch", StatusCode::kInvalidArgument,
        "batch[0].type"},
       {R"({"batch":[{"type":"track","userId":"u"}]})", "batch", StatusCode::kInvalidArgument,
@@ -119,8 +121,8 @@ TEST(SegmentTest, BadInputNamesTheField) {
        StatusCode::kInvalidArgument, "properties.order_id"},
       {R"({"userId":"u","event":"order_paid","properties":{"order_id":"T","amount":"1.234"}})",
        "track", StatusCode::kInvalidArgument, "properties.amount"},
-      {R"({"userId":"u","event":"order_paid","properties":{"order_id":"T","amount":1e3}})",
-       "track", StatusCode::kInvalidArgument, "properties.amount"},
+      {R"({"userId":"u","event":"order_paid","properties":{"order_id":"T","amount":1e3}})", "track",
+       StatusCode::kInvalidArgument, "properties.amount"},
       {R"({"userId":"u","event":"order_paid","properties":{"order_id":"T"}})", "track",
        StatusCode::kInvalidArgument, "properties.amount"},
       {R"({"userId":"u"})", "alias", StatusCode::kInvalidArgument, "previousId"},
@@ -139,8 +141,8 @@ TEST(SegmentTest, BadInputNamesTheField) {
 
 TEST(SegmentTest, EnforcesSegmentSizeLimits) {
   std::string big_props(33 * 1024, 'x');
-  auto one = Parse(R"({"userId":"u","event":"e","properties":{"p":")" + big_props + R"("}})",
-                   "track");
+  auto one =
+      Parse(R"({"userId":"u","event":"e","properties":{"p":")" + big_props + R"("}})", "track");
   EXPECT_EQ(one.status().code(), StatusCode::kPayloadTooLarge);
 
   std::string call = R"({"type":"track","userId":"u","event":"e"})";
@@ -152,7 +154,8 @@ TEST(SegmentTest, EnforcesSegmentSizeLimits) {
   EXPECT_EQ(r.status().field(), "batch");
 
   std::string in_batch = R"({"batch":[)" + call + R"(,{"type":"track","userId":"u","event":"e",
-    "properties":{"p":")" + big_props + R"("}}]})";
+    "properties":{"p":")" +
+                         big_props + R"("}}]})";
   auto r2 = Parse(in_batch);
   EXPECT_EQ(r2.status().code(), StatusCode::kPayloadTooLarge);
   EXPECT_EQ(r2.status().field(), "batch[1]");

@@ -6,15 +6,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <future>
-#include <thread>
-#include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -45,8 +45,7 @@ Status ValidateEvent(const Event& e) {
   return Status::Ok();
 }
 
-Status ValidateText(const std::string& value, const char* field, size_t max_chars,
-                    bool required) {
+Status ValidateText(const std::string& value, const char* field, size_t max_chars, bool required) {
   if (required && value.empty()) return FieldError(field, "required");
   if (!IsValidUtf8(value)) return FieldError(field, "not valid UTF-8");
   if (Utf8Length(value) > max_chars) {
@@ -255,8 +254,8 @@ class EngineImpl final : public Engine {
   }
 
   // REQUIRES: write_mu_.
-  Result<bool> IsDuplicate(const TenantState& state,
-                           std::unordered_set<std::string_view>& in_batch, const Event& e) {
+  Result<bool> IsDuplicate(const TenantState& state, std::unordered_set<std::string_view>& in_batch,
+                           const Event& e) {
     if (!in_batch.insert(e.message_id).second) return true;
     if (state.IsCollidedMessage(e.message_id)) return true;
     uint32_t idx = state.FindMessage(e.message_id);
@@ -427,15 +426,15 @@ class EngineImpl final : public Engine {
     return p;
   }
 
-  Result<CustomerPage> ListCustomers(const std::string& ws, const std::string& query,
-                                     size_t limit, const std::string& cursor) override {
+  Result<CustomerPage> ListCustomers(const std::string& ws, const std::string& query, size_t limit,
+                                     const std::string& cursor) override {
     Tenant* tenant = FindTenant(ws);
     if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
     uint64_t start = 0;
     if (!cursor.empty()) {
       char* end = nullptr;
-      start = cursor.size() > 1 && cursor[0] == 'c' ? std::strtoull(cursor.c_str() + 1, &end, 10)
-                                                    : 0;
+      start =
+          cursor.size() > 1 && cursor[0] == 'c' ? std::strtoull(cursor.c_str() + 1, &end, 10) : 0;
       if (!end || *end != '\0' || start == 0) {
         return FieldError("cursor", "not a cursor this API returned");
       }
@@ -606,14 +605,14 @@ class EngineImpl final : public Engine {
   };
   static constexpr size_t kMaxBatchesPerGroup = 64;
 
-  std::mutex write_mu_;    // the single writer: Submit, snapshots, workspace creation
+  std::mutex write_mu_;   // the single writer: Submit, snapshots, workspace creation
   int64_t next_seq_ = 1;  // GUARDED_BY(write_mu_)
 
   std::mutex queue_mu_;  // after write_mu_ when both are held
   std::condition_variable queue_cv_;
   std::deque<std::unique_ptr<PendingCommit>> queue_;  // GUARDED_BY(queue_mu_)
-  bool stopping_ = false;                              // GUARDED_BY(queue_mu_)
-  std::atomic<int64_t> committed_seq_{0};              // highest seq known durable
+  bool stopping_ = false;                             // GUARDED_BY(queue_mu_)
+  std::atomic<int64_t> committed_seq_{0};             // highest seq known durable
   std::atomic<bool> rebuild_needed_{false};  // a commit failed; state is ahead of the store
   std::thread committer_;
 

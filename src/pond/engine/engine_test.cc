@@ -59,10 +59,10 @@ class EngineTest : public ::testing::Test {
       auto p = engine_->GetCustomer(kDefaultWorkspace, s.id);
       std::string timeline;
       for (const Event& e : p->timeline) timeline += e.message_id + ",";
-      out.push_back(s.id + "|" + std::to_string(s.created_at) + "|" +
-                    std::to_string(s.last_seen) + "|" + std::to_string(s.event_count) + "|" +
-                    std::to_string(s.order_count) + "|" + std::to_string(s.spent_fen) + "|" +
-                    s.traits + "|" + std::to_string(p->identities.size()) + "|" + timeline);
+      out.push_back(s.id + "|" + std::to_string(s.created_at) + "|" + std::to_string(s.last_seen) +
+                    "|" + std::to_string(s.event_count) + "|" + std::to_string(s.order_count) +
+                    "|" + std::to_string(s.spent_fen) + "|" + s.traits + "|" +
+                    std::to_string(p->identities.size()) + "|" + timeline);
     }
     return out;
   }
@@ -117,8 +117,8 @@ TEST_F(EngineTest, LaterEventCarryingBothIdentitiesMergesTwoCustomers) {
   Submit({Track("m2", "", "a-2", {{IdentityKind::kExternalUserId, "wmX"}})});
   ASSERT_EQ(Stats().customers, 2);
   // The friend later gives the phone number.
-  Submit({Track("m3", "", "", {{IdentityKind::kExternalUserId, "wmX"},
-                               {IdentityKind::kPhone, "13800138000"}})});
+  Submit({Track("m3", "", "",
+                {{IdentityKind::kExternalUserId, "wmX"}, {IdentityKind::kPhone, "13800138000"}})});
   EXPECT_EQ(Stats().customers, 1);
   EXPECT_EQ(Stats().merges, 1);
   auto p = engine_->GetCustomer(kDefaultWorkspace, "phone:+86 138 0013 8000");
@@ -132,7 +132,8 @@ TEST_F(EngineTest, LaterEventCarryingBothIdentitiesMergesTwoCustomers) {
   EXPECT_EQ(p->merged_from[0].reason.kind, IdentityKind::kExternalUserId);
   // The old id still finds the person.
   EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "cus_00000002")->summary.id, "cus_00000001");
-  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "external_userid:wmX")->summary.id, "cus_00000001");
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "external_userid:wmX")->summary.id,
+            "cus_00000001");
 }
 
 TEST_F(EngineTest, TwoKnownAccountsAreNeverMergedByASharedDevice) {
@@ -234,8 +235,7 @@ TEST_F(EngineTest, KeysAreStoredHashed) {
   auto found = engine_->Authenticate(k->secret);
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->kind, KeyKind::kWrite);
-  EXPECT_EQ(engine_->Authenticate(k->secret + "x").status().code(),
-            StatusCode::kUnauthenticated);
+  EXPECT_EQ(engine_->Authenticate(k->secret + "x").status().code(), StatusCode::kUnauthenticated);
   Reopen();
   EXPECT_TRUE(engine_->Authenticate(k->secret).ok());
 }
@@ -397,7 +397,8 @@ TEST(EngineConcurrencyTest, ConcurrentSubmittersAndRetriesStoreEachEventOnce) {
         int owner = t & ~1;
         std::vector<Event> batch;
         for (int i = 0; i < kPerBatch; ++i) {
-          std::string id = std::to_string(owner) + "-" + std::to_string(b) + "-" + std::to_string(i);
+          std::string id =
+              std::to_string(owner) + "-" + std::to_string(b) + "-" + std::to_string(i);
           batch.push_back(Track(id, "user" + std::to_string(i % 7), ""));
         }
         auto r = engine->Submit(kDefaultWorkspace, std::move(batch));
@@ -428,8 +429,9 @@ TEST(EngineSnapshotTest, BackgroundSnapshotsFollowTheEventCount) {
   o.snapshot_every_events = 3;
   o.snapshot_check_millis = 10;
   auto engine = Engine::Open(o).value();
-  ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {Track("a", "u1", ""), Track("b", "u2", ""),
-                                                 Track("c", "u3", "")})
+  ASSERT_TRUE(engine
+                  ->Submit(kDefaultWorkspace,
+                           {Track("a", "u1", ""), Track("b", "u2", ""), Track("c", "u3", "")})
                   .ok());
   // It checks every 10 ms; wait up to 20 s for it on a loaded machine (no speed is asserted).
   auto snapshot = dir.path() / "snapshot.bin";

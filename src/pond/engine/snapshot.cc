@@ -119,8 +119,7 @@ class SnapshotCodec {
       w.Pod(v);
     }
     w.Vec(t.messages_.slots());
-    std::vector<std::string> collided(t.messages_.collided().begin(),
-                                      t.messages_.collided().end());
+    std::vector<std::string> collided(t.messages_.collided().begin(), t.messages_.collided().end());
     w.Vec(collided);
     std::vector<std::string> orders(t.order_ids_.begin(), t.order_ids_.end());
     w.Vec(orders);
@@ -188,8 +187,7 @@ class SnapshotCodec {
                       c.event_count.size() == nc && c.order_count.size() == nc &&
                       c.spent_fen.size() == nc && c.refunded_fen.size() == nc &&
                       c.user_id.size() == nc && e.timestamp.size() == ne && e.name.size() == ne &&
-                      e.customer.size() == ne && e.next.size() == ne &&
-                      e.amount_fen.size() == ne;
+                      e.customer.size() == ne && e.next.size() == ne && e.amount_fen.size() == ne;
     return consistent ? std::move(t) : nullptr;
   }
 };

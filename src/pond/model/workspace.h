@@ -56,7 +56,7 @@ struct StaffAccount {
   std::string id;  // "stf_…"
   StaffKind kind = StaffKind::kWecomMember;
   std::string name;
-  std::string persona;           // "expert consultant", "bestie", "founder"
+  std::string persona;             // "expert consultant", "bestie", "founder"
   int64_t friend_capacity = 5000;  // WeCom's starting limit per staff account
   int64_t daily_add_limit = 200;
   std::string wecom_userid;

@@ -97,8 +97,7 @@ class Store {
   virtual Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& workspace_id,
                                                              const std::string& channel_id) = 0;
   virtual Status PutStaffAccount(const std::string& workspace_id, const StaffAccount& staff) = 0;
-  virtual Result<std::vector<StaffAccount>> ListStaffAccounts(
-      const std::string& workspace_id) = 0;
+  virtual Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& workspace_id) = 0;
 };
 
 // How hard a commit waits for the disk.

@@ -240,14 +240,15 @@ class SqliteStore final : public Store {
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const IdentityLink& l : b.new_identities) {
-      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR IGNORE INTO identities VALUES (?,?,?,?)"));
+      ASSIGN_OR_RETURN(Stmt q,
+                       writer_.Prepare("INSERT OR IGNORE INTO identities VALUES (?,?,?,?)"));
       q.Bind(1, ws).Bind(2, l.customer_id).Bind(3, static_cast<int64_t>(l.identity.kind));
       q.Bind(4, l.identity.value);
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const Event& e : b.events) {
-      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare(
-                                   "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      ASSIGN_OR_RETURN(
+          Stmt q, writer_.Prepare("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       q.Bind(1, e.seq).Bind(2, ws).Bind(3, e.message_id).Bind(4, static_cast<int64_t>(e.type));
       q.Bind(5, e.name).Bind(6, e.user_id).Bind(7, e.anonymous_id).Bind(8, e.customer_id);
       q.Bind(9, e.timestamp).Bind(10, e.received_at).Bind(11, e.amount_fen);
@@ -262,8 +263,8 @@ class SqliteStore final : public Store {
       if (rc != SQLITE_DONE) return Status::Internal("store: " + writer_.Error());
     }
     for (const Order& o : b.orders) {
-      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare(
-                                   "INSERT OR IGNORE INTO orders VALUES (?,?,?,?,?,?,?,?,?)"));
+      ASSIGN_OR_RETURN(Stmt q,
+                       writer_.Prepare("INSERT OR IGNORE INTO orders VALUES (?,?,?,?,?,?,?,?,?)"));
       std::string items = EncodeLineItems(o.items);
       q.Bind(1, ws).Bind(2, o.customer_id).Bind(3, o.order_id).Bind(4, o.paid_at);
       q.Bind(5, o.total_fen).Bind(6, o.discount_fen).Bind(7, o.currency).Bind(8, o.source);
@@ -356,11 +357,11 @@ class SqliteStore final : public Store {
     std::vector<Event> out;
     out.reserve(seqs.size());
     for (int64_t seq : seqs) {
-      ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
-                                   "SELECT seq, message_id, type, name, user_id, anonymous_id, "
-                                   "customer_id, timestamp, received_at, amount_fen, order_ref, "
-                                   "identities, properties, traits, context FROM events "
-                                   "WHERE seq = ?"));
+      ASSIGN_OR_RETURN(
+          Stmt q, reader_.Prepare("SELECT seq, message_id, type, name, user_id, anonymous_id, "
+                                  "customer_id, timestamp, received_at, amount_fen, order_ref, "
+                                  "identities, properties, traits, context FROM events "
+                                  "WHERE seq = ?"));
       q.Bind(1, seq);
       if (q.Step() == SQLITE_ROW) out.push_back(ReadEvent(q, 0));
     }
@@ -416,13 +417,12 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<Order>> OrdersOf(const std::string& ws,
-                                      const std::string& customer) override {
+  Result<std::vector<Order>> OrdersOf(const std::string& ws, const std::string& customer) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
-                                 "SELECT order_id, paid_at, total_fen, discount_fen, currency, "
-                                 "source, items FROM orders WHERE workspace_id = ? AND "
-                                 "customer_id = ? ORDER BY paid_at, order_id"));
+    ASSIGN_OR_RETURN(Stmt q,
+                     reader_.Prepare("SELECT order_id, paid_at, total_fen, discount_fen, currency, "
+                                     "source, items FROM orders WHERE workspace_id = ? AND "
+                                     "customer_id = ? ORDER BY paid_at, order_id"));
     q.Bind(1, ws).Bind(2, customer);
     std::vector<Order> out;
     while (q.Step() == SQLITE_ROW) {
@@ -443,10 +443,10 @@ class SqliteStore final : public Store {
   Result<std::vector<Refund>> RefundsOf(const std::string& ws,
                                         const std::string& customer) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare(
-                                 "SELECT refund_id, order_id, refunded_at, amount_fen, reason "
-                                 "FROM refunds WHERE workspace_id = ? AND customer_id = ? "
-                                 "ORDER BY refunded_at, refund_id"));
+    ASSIGN_OR_RETURN(Stmt q,
+                     reader_.Prepare("SELECT refund_id, order_id, refunded_at, amount_fen, reason "
+                                     "FROM refunds WHERE workspace_id = ? AND customer_id = ? "
+                                     "ORDER BY refunded_at, refund_id"));
     q.Bind(1, ws).Bind(2, customer);
     std::vector<Refund> out;
     while (q.Step() == SQLITE_ROW) {
@@ -563,8 +563,8 @@ class SqliteStore final : public Store {
     q.Bind(1, ws);
     std::vector<Channel> out;
     while (q.Step() == SQLITE_ROW) {
-      out.push_back({q.Text(0), q.Text(1), q.Text(2), static_cast<ChannelKind>(q.Int(3)),
-                     q.Int(4)});
+      out.push_back(
+          {q.Text(0), q.Text(1), q.Text(2), static_cast<ChannelKind>(q.Int(3)), q.Int(4)});
     }
     return out;
   }

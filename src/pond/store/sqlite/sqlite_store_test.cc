@@ -167,15 +167,16 @@ TEST_F(SqliteStoreTest, ConfigurationRoundTrips) {
   ASSERT_TRUE(k.ok() && k->has_value());
   EXPECT_EQ((*k)->kind, KeyKind::kAdmin);
   EXPECT_FALSE(store_->FindApiKeyByHash("abd")->has_value());
-  ASSERT_TRUE(store_->PutChannel("default", {"chn_1", "card", "包裹卡", ChannelKind::kPackageCard,
-                                             1})
-                  .ok());
+  ASSERT_TRUE(
+      store_->PutChannel("default", {"chn_1", "card", "包裹卡", ChannelKind::kPackageCard, 1})
+          .ok());
   EXPECT_EQ(store_->PutChannel("default", {"chn_2", "card", "dup", ChannelKind::kSms, 2}).code(),
             StatusCode::kAlreadyExists);
   ASSERT_TRUE(store_->PutChannelSpend("default", {"chn_1", "2024-03-01", 50000}).ok());
   EXPECT_EQ((*store_->ListChannelSpend("default", "chn_1"))[0].amount_fen, 50000);
-  ASSERT_TRUE(store_->PutStaffAccount("default", {"stf_1", StaffKind::kWecomMember, "小雅",
-                                                  "bestie", 5000, 200, "xiaoya", 1})
+  ASSERT_TRUE(store_
+                  ->PutStaffAccount("default", {"stf_1", StaffKind::kWecomMember, "小雅", "bestie",
+                                                5000, 200, "xiaoya", 1})
                   .ok());
   EXPECT_EQ((*store_->ListStaffAccounts("default"))[0].persona, "bestie");
 }
