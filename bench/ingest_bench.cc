@@ -308,9 +308,9 @@ int RestartAtScale(const Args& a) {
       "2 callers, %d failures)\n",
       static_cast<long long>(m.events_in_memory), static_cast<long long>(m.customers), ingest_secs,
       m.events_in_memory / ingest_secs, failures.load());
-  std::printf("memory: %.0f bytes/customer (%.1f MB); store: %.1f MB on disk\n",
+  std::printf("memory: %.0f bytes/customer (%.1f MB); store: %.1f MB on disk (WAL %.1f MB)\n",
               static_cast<double>(m.memory_bytes) / m.customers, m.memory_bytes / 1e6,
-              st.bytes / 1e6);
+              st.bytes / 1e6, st.wal_bytes / 1e6);
   bool same = MeasureRestart(engine, dir.File("engine"));
   return same && failures.load() == 0 ? 0 : 1;
 }
@@ -437,9 +437,9 @@ int main(int argc, char** argv) {
               json_bytes / 1e6);
   std::printf("memory: %.0f bytes/customer in the in-memory state (%.1f MB)\n",
               static_cast<double>(m.memory_bytes) / m.customers, m.memory_bytes / 1e6);
-  std::printf("store:  %.0f bytes/customer on disk (%.1f MB, %.0f bytes/event)\n",
+  std::printf("store:  %.0f bytes/customer on disk (%.1f MB, %.0f bytes/event; WAL %.1f MB)\n",
               static_cast<double>(st.bytes) / m.customers, st.bytes / 1e6,
-              static_cast<double>(st.bytes) / m.events_in_memory);
+              static_cast<double>(st.bytes) / m.events_in_memory, st.wal_bytes / 1e6);
   bool same = MeasureRestart(engine, dir.File("engine"));
   return failures.load() == 0 && same ? 0 : 1;
 }

@@ -52,7 +52,8 @@ struct StoreStats {
   int64_t merges = 0;
   int64_t orders = 0;
   int64_t refunds = 0;
-  int64_t bytes = 0;  // on disk
+  int64_t bytes = 0;      // on disk, database and write-ahead log
+  int64_t wal_bytes = 0;  // of which the write-ahead log
 };
 
 class Store {

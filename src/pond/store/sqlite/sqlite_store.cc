@@ -476,6 +476,8 @@ class SqliteStore final : public Store {
       if (q.Step() == SQLITE_ROW) *c.out = q.Int(0);
     }
     st.bytes = FileBytes();
+    struct stat sb;
+    st.wal_bytes = stat((path_ + "-wal").c_str(), &sb) == 0 ? sb.st_size : 0;
     return st;
   }
 
