@@ -407,7 +407,7 @@ class EngineImpl final : public Engine {
     Tenant* tenant = FindTenant(ws);
     if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
     CustomerProfile p;
-    std::vector<int64_t> seqs;
+    std::vector<int64_t> seqs, order_seqs, refund_seqs;
     {
       std::shared_lock lock(tenant->mu);
       const TenantState& state = *tenant->state;
@@ -416,13 +416,15 @@ class EngineImpl final : public Engine {
       c = state.Live(c);
       p.summary = Summarize(state, c);
       seqs = state.RecentEventSeqs(c, timeline_limit);
+      order_seqs = state.MoneyEventSeqs(c, kCountedOrder);
+      refund_seqs = state.MoneyEventSeqs(c, kCountedRefund);
     }
     const std::string& id = p.summary.id;
     ASSIGN_OR_RETURN(p.identities, store_->IdentitiesOf(ws, id));
     ASSIGN_OR_RETURN(p.merged_from, store_->MergesInto(ws, id));
     ASSIGN_OR_RETURN(p.timeline, store_->EventsBySeq(seqs));
-    ASSIGN_OR_RETURN(p.orders, store_->OrdersOf(ws, id));
-    ASSIGN_OR_RETURN(p.refunds, store_->RefundsOf(ws, id));
+    ASSIGN_OR_RETURN(p.orders, store_->OrdersBySeq(ws, order_seqs));
+    ASSIGN_OR_RETURN(p.refunds, store_->RefundsBySeq(ws, refund_seqs));
     return p;
   }
 

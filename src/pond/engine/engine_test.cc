@@ -317,11 +317,13 @@ class FailingStore final : public Store {
   Result<std::vector<Merge>> MergesInto(const std::string& w, const std::string& c) override {
     return real_->MergesInto(w, c);
   }
-  Result<std::vector<Order>> OrdersOf(const std::string& w, const std::string& c) override {
-    return real_->OrdersOf(w, c);
+  Result<std::vector<Order>> OrdersBySeq(const std::string& w,
+                                         std::span<const int64_t> s) override {
+    return real_->OrdersBySeq(w, s);
   }
-  Result<std::vector<Refund>> RefundsOf(const std::string& w, const std::string& c) override {
-    return real_->RefundsOf(w, c);
+  Result<std::vector<Refund>> RefundsBySeq(const std::string& w,
+                                           std::span<const int64_t> s) override {
+    return real_->RefundsBySeq(w, s);
   }
   Result<StoreStats> Stats(const std::string& w) override { return real_->Stats(w); }
   Status PutWorkspace(const Workspace& w) override { return real_->PutWorkspace(w); }

@@ -13,7 +13,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
 
 class Writer {
  public:
@@ -113,6 +113,7 @@ class SnapshotCodec {
     w.Vec(e.customer);
     w.Vec(e.next);
     w.Vec(e.amount_fen);
+    w.Vec(e.money);
     w.Pod<uint64_t>(t.identity_index_.size());
     for (const auto& [k, v] : t.identity_index_) {
       w.Str(k);
@@ -160,6 +161,7 @@ class SnapshotCodec {
     r.Vec(&e.customer);
     r.Vec(&e.next);
     r.Vec(&e.amount_fen);
+    r.Vec(&e.money);
     uint64_t n = r.Size();
     t->identity_index_.reserve(n);
     for (uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -182,12 +184,12 @@ class SnapshotCodec {
     if (!r.ok()) return nullptr;
     // Column lengths must agree, or the file is not ours.
     size_t nc = c.created_at.size(), ne = e.seq.size();
-    bool consistent = c.last_seen.size() == nc && c.merged_into.size() == nc &&
-                      c.first_event.size() == nc && c.last_event.size() == nc &&
-                      c.event_count.size() == nc && c.order_count.size() == nc &&
-                      c.spent_fen.size() == nc && c.refunded_fen.size() == nc &&
-                      c.user_id.size() == nc && e.timestamp.size() == ne && e.name.size() == ne &&
-                      e.customer.size() == ne && e.next.size() == ne && e.amount_fen.size() == ne;
+    bool consistent =
+        c.last_seen.size() == nc && c.merged_into.size() == nc && c.first_event.size() == nc &&
+        c.last_event.size() == nc && c.event_count.size() == nc && c.order_count.size() == nc &&
+        c.spent_fen.size() == nc && c.refunded_fen.size() == nc && c.user_id.size() == nc &&
+        e.timestamp.size() == ne && e.name.size() == ne && e.customer.size() == ne &&
+        e.next.size() == ne && e.amount_fen.size() == ne && e.money.size() == ne;
     return consistent ? std::move(t) : nullptr;
   }
 };
@@ -226,7 +228,7 @@ Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
   auto count = r.Pod<uint32_t>();
   Status status;
   if (!r.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
-    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 2");
+    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 3");
   }
   TenantMap loaded;
   for (uint32_t i = 0; status.ok() && i < count; ++i) {

@@ -179,19 +179,24 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
 
   // Orders and refunds count once per natural key, however many events repeat them.
   int64_t amount = 0;
+  uint8_t money = 0;
   if (e.order && order_ids_.insert(e.order->order_id).second) {
     amount = e.order->total_fen;
+    money = kCountedOrder;
     cs.order_count[target] += 1;
     cs.spent_fen[target] += amount;
     if (out) {
       e.order->customer_id = CustomerId(target);
+      e.order->event_seq = e.seq;
       out->orders.push_back(*e.order);
     }
   } else if (e.refund && refund_ids_.insert(e.refund->refund_id).second) {
     amount = e.refund->amount_fen;
+    money = kCountedRefund;
     cs.refunded_fen[target] += amount;
     if (out) {
       e.refund->customer_id = CustomerId(target);
+      e.refund->event_seq = e.seq;
       out->refunds.push_back(*e.refund);
     }
   }
@@ -203,6 +208,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   events_.customer.push_back(target);
   events_.next.push_back(kNoIndex);
   events_.amount_fen.push_back(amount);
+  events_.money.push_back(money);
   if (cs.last_event[target] == kNoIndex) {
     cs.first_event[target] = idx;
   } else {
@@ -235,6 +241,23 @@ std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limi
   return seqs;
 }
 
+std::vector<int64_t> TenantState::MoneyEventSeqs(uint32_t customer, uint8_t kind) const {
+  std::vector<uint32_t> idx;
+  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.next[i]) {
+    if (events_.money[i] == kind) idx.push_back(i);
+  }
+  std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
+    if (events_.timestamp[a] != events_.timestamp[b]) {
+      return events_.timestamp[a] < events_.timestamp[b];
+    }
+    return events_.seq[a] < events_.seq[b];
+  });
+  std::vector<int64_t> seqs;
+  seqs.reserve(idx.size());
+  for (uint32_t i : idx) seqs.push_back(events_.seq[i]);
+  return seqs;
+}
+
 size_t TenantState::MemoryBytes() const {
   size_t bytes = 0;
   const CustomerColumns& c = customers_;
@@ -247,7 +270,7 @@ size_t TenantState::MemoryBytes() const {
                (v.capacity() > 15 ? v.capacity() : 0);
     }
   }
-  bytes += events_.size() * (sizeof(int64_t) * 3 + sizeof(uint32_t) * 3);
+  bytes += events_.size() * (sizeof(int64_t) * 3 + sizeof(uint32_t) * 3 + sizeof(uint8_t));
   // Hash tables: nodes plus buckets, roughly.
   for (const auto& [k, v] : identity_index_) {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);

@@ -57,8 +57,13 @@ struct EventColumns {
   std::vector<uint32_t> customer;  // the live customer it belongs to now
   std::vector<uint32_t> next;      // next event of the same customer, kNoIndex at the end
   std::vector<int64_t> amount_fen;
+  std::vector<uint8_t> money;  // kCountedOrder / kCountedRefund / 0
   size_t size() const { return seq.size(); }
 };
+
+// What an event counted as, for the money columns (a repeated order id counts once).
+inline constexpr uint8_t kCountedOrder = 1;
+inline constexpr uint8_t kCountedRefund = 2;
 
 // Hash and equality that accept std::string_view, so lookups need no temporary strings.
 struct StringHash {
@@ -100,6 +105,9 @@ class TenantState {
   uint32_t FindByIdentity(IdentityKind kind, std::string_view normalized_value) const;
   // The customer's event seqs, newest first (by timestamp, then seq), at most `limit`.
   std::vector<int64_t> RecentEventSeqs(uint32_t customer, size_t limit) const;
+  // Seqs of the customer's events that counted as orders (kCountedOrder) or refunds, oldest
+  // first: the keys of the store's orders and refunds.
+  std::vector<int64_t> MoneyEventSeqs(uint32_t customer, uint8_t kind) const;
 
   const CustomerColumns& customers() const { return customers_; }
   const EventColumns& events() const { return events_; }

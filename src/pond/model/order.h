@@ -19,8 +19,9 @@ struct LineItem {
 };
 
 struct Order {
-  std::string order_id;  // the shop's order number, kept as given
-  std::string customer_id;
+  std::string order_id;     // the shop's order number, kept as given
+  std::string customer_id;  // who placed it, as known when it was recorded
+  int64_t event_seq = 0;    // the order_paid event that recorded it
   Micros paid_at = 0;
   int64_t total_fen = 0;     // amount paid
   int64_t discount_fen = 0;  // discounts already taken off total_fen
@@ -30,9 +31,10 @@ struct Order {
 };
 
 struct Refund {
-  std::string refund_id;  // natural key: the shop's refund / cancellation number
-  std::string order_id;   // may be empty when the shop does not link it (UCI "C" invoices)
-  std::string customer_id;
+  std::string refund_id;    // natural key: the shop's refund / cancellation number
+  std::string order_id;     // may be empty when the shop does not link it (UCI "C" invoices)
+  std::string customer_id;  // as known when it was recorded
+  int64_t event_seq = 0;    // the order_refunded event that recorded it
   Micros refunded_at = 0;
   int64_t amount_fen = 0;
   std::string reason;

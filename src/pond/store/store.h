@@ -3,9 +3,11 @@
 //
 // The events table is the source of truth; customers, identities, merges, orders and refunds are
 // projections the engine writes in the same transaction, so other tools can query them and
-// profiles can be read without replaying. They are keyed by customer, so that a commit appends
-// to them instead of touching random pages (bench/ingest measures why that matters); traits live
-// in the identify events and in memory, not in a per-customer row rewritten on every identify.
+// profiles can be read without replaying. They are keyed so that a commit appends to them
+// instead of touching random pages (bench/ingest measures why that matters): customers and
+// identities by customer id (new customers come in id order), orders and refunds by the seq of
+// their event (a merge does not move them: the merges table says who they belong to now). Traits
+// live in the identify events and in memory, not in a per-customer row rewritten per identify.
 // Configuration (workspaces, keys, channels, staff) is written directly.
 //
 // Implementations: SqliteStore (store/sqlite/, the default) and, for teams running several nodes,
@@ -80,10 +82,12 @@ class Store {
                                                      const std::string& customer_id) = 0;
   virtual Result<std::vector<Merge>> MergesInto(const std::string& workspace_id,
                                                 const std::string& customer_id) = 0;
-  virtual Result<std::vector<Order>> OrdersOf(const std::string& workspace_id,
-                                              const std::string& customer_id) = 0;
-  virtual Result<std::vector<Refund>> RefundsOf(const std::string& workspace_id,
-                                                const std::string& customer_id) = 0;
+  // Orders and refunds by the seq of the event that recorded them, in the order asked. The
+  // engine knows which events of a customer (merges included) counted as orders and refunds.
+  virtual Result<std::vector<Order>> OrdersBySeq(const std::string& workspace_id,
+                                                 std::span<const int64_t> seqs) = 0;
+  virtual Result<std::vector<Refund>> RefundsBySeq(const std::string& workspace_id,
+                                                   std::span<const int64_t> seqs) = 0;
   virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;
 
   // --- configuration ---------------------------------------------------------------------

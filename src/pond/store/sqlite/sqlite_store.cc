@@ -36,17 +36,19 @@ CREATE TABLE merges (
   event_seq INTEGER NOT NULL, merged_at INTEGER NOT NULL, reason_kind INTEGER NOT NULL,
   reason_value TEXT NOT NULL);
 CREATE INDEX merges_by_into ON merges (workspace_id, into_customer);
--- Orders and refunds are keyed by customer (read per profile); the engine keeps order and refund
--- ids unique. Line items ride in the order row (store.h: EncodeLineItems).
+-- Orders and refunds are keyed by the seq of the event that recorded them: appended in order.
+-- The engine keeps order and refund ids unique. Line items ride in the order row
+-- (store.h: EncodeLineItems).
 CREATE TABLE orders (
-  workspace_id TEXT NOT NULL, customer_id TEXT NOT NULL, order_id TEXT NOT NULL,
-  paid_at INTEGER NOT NULL, total_fen INTEGER NOT NULL, discount_fen INTEGER NOT NULL,
-  currency TEXT NOT NULL, source TEXT NOT NULL, items TEXT NOT NULL,
-  PRIMARY KEY (workspace_id, customer_id, order_id)) WITHOUT ROWID;
+  workspace_id TEXT NOT NULL, event_seq INTEGER NOT NULL, order_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL, paid_at INTEGER NOT NULL, total_fen INTEGER NOT NULL,
+  discount_fen INTEGER NOT NULL, currency TEXT NOT NULL, source TEXT NOT NULL,
+  items TEXT NOT NULL, PRIMARY KEY (workspace_id, event_seq)) WITHOUT ROWID;
 CREATE TABLE refunds (
-  workspace_id TEXT NOT NULL, customer_id TEXT NOT NULL, refund_id TEXT NOT NULL,
-  order_id TEXT NOT NULL, refunded_at INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
-  reason TEXT NOT NULL, PRIMARY KEY (workspace_id, customer_id, refund_id)) WITHOUT ROWID;
+  workspace_id TEXT NOT NULL, event_seq INTEGER NOT NULL, refund_id TEXT NOT NULL,
+  order_id TEXT NOT NULL, customer_id TEXT NOT NULL, refunded_at INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL, reason TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, event_seq)) WITHOUT ROWID;
 CREATE TABLE api_keys (
   id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind INTEGER NOT NULL,
   secret_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
@@ -263,19 +265,17 @@ class SqliteStore final : public Store {
       if (rc != SQLITE_DONE) return Status::Internal("store: " + writer_.Error());
     }
     for (const Order& o : b.orders) {
-      ASSIGN_OR_RETURN(Stmt q,
-                       writer_.Prepare("INSERT OR IGNORE INTO orders VALUES (?,?,?,?,?,?,?,?,?)"));
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?)"));
       std::string items = EncodeLineItems(o.items);
-      q.Bind(1, ws).Bind(2, o.customer_id).Bind(3, o.order_id).Bind(4, o.paid_at);
-      q.Bind(5, o.total_fen).Bind(6, o.discount_fen).Bind(7, o.currency).Bind(8, o.source);
-      q.Bind(9, items);
+      q.Bind(1, ws).Bind(2, o.event_seq).Bind(3, o.order_id).Bind(4, o.customer_id);
+      q.Bind(5, o.paid_at).Bind(6, o.total_fen).Bind(7, o.discount_fen).Bind(8, o.currency);
+      q.Bind(9, o.source).Bind(10, items);
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const Refund& r : b.refunds) {
-      ASSIGN_OR_RETURN(Stmt q,
-                       writer_.Prepare("INSERT OR IGNORE INTO refunds VALUES (?,?,?,?,?,?,?)"));
-      q.Bind(1, ws).Bind(2, r.customer_id).Bind(3, r.refund_id).Bind(4, r.order_id);
-      q.Bind(5, r.refunded_at).Bind(6, r.amount_fen).Bind(7, r.reason);
+      ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO refunds VALUES (?,?,?,?,?,?,?,?)"));
+      q.Bind(1, ws).Bind(2, r.event_seq).Bind(3, r.refund_id).Bind(4, r.order_id);
+      q.Bind(5, r.customer_id).Bind(6, r.refunded_at).Bind(7, r.amount_fen).Bind(8, r.reason);
       RETURN_IF_ERROR(writer_.Done(q));
     }
     for (const Merge& m : b.merges) RETURN_IF_ERROR(ApplyMerge(ws, m));
@@ -285,10 +285,6 @@ class SqliteStore final : public Store {
   Status ApplyMerge(const std::string& ws, const Merge& m) {
     static const char* const kMoves[] = {
         "UPDATE OR IGNORE identities SET customer_id = ?1 WHERE workspace_id = ?2 AND "
-        "customer_id = ?3",
-        "UPDATE OR IGNORE orders SET customer_id = ?1 WHERE workspace_id = ?2 AND "
-        "customer_id = ?3",
-        "UPDATE OR IGNORE refunds SET customer_id = ?1 WHERE workspace_id = ?2 AND "
         "customer_id = ?3",
         "UPDATE customers SET merged_into = ?1 WHERE workspace_id = ?2 AND id = ?3",
         // Profiles merged into `from` earlier now point at the survivor directly.
@@ -417,40 +413,44 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<Order>> OrdersOf(const std::string& ws, const std::string& customer) override {
+  Result<std::vector<Order>> OrdersBySeq(const std::string& ws,
+                                         std::span<const int64_t> seqs) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q,
-                     reader_.Prepare("SELECT order_id, paid_at, total_fen, discount_fen, currency, "
-                                     "source, items FROM orders WHERE workspace_id = ? AND "
-                                     "customer_id = ? ORDER BY paid_at, order_id"));
-    q.Bind(1, ws).Bind(2, customer);
     std::vector<Order> out;
-    while (q.Step() == SQLITE_ROW) {
+    for (int64_t seq : seqs) {
+      ASSIGN_OR_RETURN(
+          Stmt q, reader_.Prepare("SELECT order_id, customer_id, paid_at, total_fen, discount_fen, "
+                                  "currency, source, items FROM orders WHERE workspace_id = ? AND "
+                                  "event_seq = ?"));
+      q.Bind(1, ws).Bind(2, seq);
+      if (q.Step() != SQLITE_ROW) continue;
       Order o;
+      o.event_seq = seq;
       o.order_id = q.Text(0);
-      o.customer_id = customer;
-      o.paid_at = q.Int(1);
-      o.total_fen = q.Int(2);
-      o.discount_fen = q.Int(3);
-      o.currency = q.Text(4);
-      o.source = q.Text(5);
-      o.items = DecodeLineItems(q.Text(6));
+      o.customer_id = q.Text(1);
+      o.paid_at = q.Int(2);
+      o.total_fen = q.Int(3);
+      o.discount_fen = q.Int(4);
+      o.currency = q.Text(5);
+      o.source = q.Text(6);
+      o.items = DecodeLineItems(q.Text(7));
       out.push_back(std::move(o));
     }
     return out;
   }
 
-  Result<std::vector<Refund>> RefundsOf(const std::string& ws,
-                                        const std::string& customer) override {
+  Result<std::vector<Refund>> RefundsBySeq(const std::string& ws,
+                                           std::span<const int64_t> seqs) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q,
-                     reader_.Prepare("SELECT refund_id, order_id, refunded_at, amount_fen, reason "
-                                     "FROM refunds WHERE workspace_id = ? AND customer_id = ? "
-                                     "ORDER BY refunded_at, refund_id"));
-    q.Bind(1, ws).Bind(2, customer);
     std::vector<Refund> out;
-    while (q.Step() == SQLITE_ROW) {
-      out.push_back({q.Text(0), q.Text(1), customer, q.Int(2), q.Int(3), q.Text(4)});
+    for (int64_t seq : seqs) {
+      ASSIGN_OR_RETURN(Stmt q,
+                       reader_.Prepare("SELECT refund_id, order_id, customer_id, refunded_at, "
+                                       "amount_fen, reason FROM refunds WHERE workspace_id = ? AND "
+                                       "event_seq = ?"));
+      q.Bind(1, ws).Bind(2, seq);
+      if (q.Step() != SQLITE_ROW) continue;
+      out.push_back({q.Text(0), q.Text(1), q.Text(2), seq, q.Int(3), q.Int(4), q.Text(5)});
     }
     return out;
   }
