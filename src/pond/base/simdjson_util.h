@@ -44,30 +44,12 @@ inline std::string_view RawKey(simdjson::ondemand::field& field) {
   return {p, len};
 }
 
-}  // namespace pond
-
-namespace pond {
-
 // True when the document has been read to its end (simdjson 3.0 has no at_end() on documents:
 // current_location() reports OUT_OF_BOUNDS once everything is consumed).
 inline bool AtEnd(simdjson::ondemand::document& doc) {
   const char* location = nullptr;
   return doc.current_location().get(location) == simdjson::OUT_OF_BOUNDS;
 }
-
-// Parses a padded string as a JSON object. The document must outlive the object.
-inline simdjson::error_code IterateObject(simdjson::ondemand::parser& parser,
-                                          const simdjson::padded_string& text,
-                                          simdjson::ondemand::document* doc,
-                                          simdjson::ondemand::object* obj) {
-  auto err = parser.iterate(text).get(*doc);
-  if (!err) err = doc->get_object().get(*obj);
-  return err;
-}
-
-}  // namespace pond
-
-namespace pond {
 
 // Iterates `text` as one JSON object with `parser`. When the caller knows the bytes after `text`
 // are readable padding (a slice of a padded request body), the text is parsed in place;

@@ -98,10 +98,6 @@ Status ReadTime(value& v, const std::string& field, Micros* out) {
 
 }  // namespace
 
-void CollectIdentities(std::string_view object_json, std::vector<Identity>* out) {
-  CollectIdentities(object_json, false, out);
-}
-
 void CollectIdentities(std::string_view object_json, bool padded, std::vector<Identity>* out) {
   if (object_json.size() <= 2) return;
   simdjson::ondemand::document doc;

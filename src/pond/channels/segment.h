@@ -51,7 +51,7 @@ Status ParseMoneyEvent(Event& event, std::string_view properties, bool padded);
 
 // Adds the identity-bearing keys of a JSON object (phone, email, unionid, openid,
 // external_userid, taobao_nick), normalised, to `out`. Malformed input adds nothing.
-void CollectIdentities(std::string_view object_json, std::vector<Identity>* out);
+// `padded`: readable padding follows the text (a slice of a padded request body).
 void CollectIdentities(std::string_view object_json, bool padded, std::vector<Identity>* out);
 
 // Parses POST /v1/orders: one order object, or {"orders": [...]} with up to 1,000. Each order
