@@ -33,6 +33,7 @@
 #include "pond/base/time.h"
 #include "pond/channels/segment.h"
 #include "pond/engine/engine.h"
+#include "pond/testing/base64.h"
 #include "pond/testing/temp_dir.h"
 #include "server/http_server.h"
 
@@ -229,22 +230,7 @@ class Client {
   int fd_;
 };
 
-std::string Basic(const std::string& key) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string in = key + ":", out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out += t[(val >> bits) & 0x3F];
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out += t[((val << 8) >> (bits + 8)) & 0x3F];
-  while (out.size() % 4) out += '=';
-  return "Basic " + out;
-}
+std::string Basic(const std::string& key) { return "Basic " + testing::Base64(key + ":"); }
 
 }  // namespace
 

@@ -8,27 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/channels/segment.h"
+#include "pond/testing/base64.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond::server {
 namespace {
 
-std::string Base64(const std::string& s) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : s) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out += kAlphabet[(val >> bits) & 0x3F];
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out += kAlphabet[((val << 8) >> (bits + 8)) & 0x3F];
-  while (out.size() % 4) out += '=';
-  return out;
-}
+using ::pond::testing::Base64;
 
 std::string Gzip(const std::string& data) {
   z_stream zs{};
