@@ -39,7 +39,10 @@ HttpResponse Ingest(ApiContext& ctx, const HttpRequest& req, std::string_view en
       ParseSegmentRequest(req.Body(), endpoint, ctx.engine.clock().NowMicros());
   if (!parsed.ok()) {
     // An unauthenticated caller learns nothing about the body before its key is checked.
-    if (!ctx.authenticated) return ErrorResponse(Status::Unauthenticated("invalid write key"));
+    if (!ctx.authenticated) {
+      return ErrorResponse(Status::Unauthenticated(
+          "a write key is required: Basic auth username, or writeKey in a valid JSON body"));
+    }
     return ErrorResponse(parsed.status());
   }
   if (!ctx.authenticated) {
