@@ -108,7 +108,10 @@ void CollectIdentities(std::string_view object_json, bool padded, std::vector<Id
     if (std::move(fr).get(f)) return;
     std::string_view key = RawKey(f);
     auto kind = IdentityKindFromName(key);
-    if (!kind || *kind == IdentityKind::kUserId || *kind == IdentityKind::kAnonymousId) continue;
+    if (!kind || *kind == IdentityKind::kUserId || *kind == IdentityKind::kAnonymousId ||
+        *kind == IdentityKind::kCustomerId) {
+      continue;  // ids come from their own fields; pond's customer ids only from pond itself
+    }
     std::string raw;
     if (!ReadId(f.value(), "", &raw).ok() || raw.empty()) continue;
     if (auto norm = NormalizeIdentity(*kind, raw)) {

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "pond/base/json_writer.h"
 #include "pond/base/time.h"
 #include "pond/base/utf8.h"
 #include "pond/engine/keys.h"
@@ -44,6 +45,25 @@ Status ValidateEvent(const Event& e) {
   }
   return Status::Ok();
 }
+
+}  // namespace
+
+Status ValidateTag(std::string_view tag) {
+  if (tag.empty() || Utf8Length(tag) > 64 || !IsValidUtf8(tag)) {
+    return Status::InvalidArgument("a tag is 1 to 64 characters of UTF-8");
+  }
+  for (unsigned char c : tag) {
+    if (c < 0x20 || c == 0x7f) return Status::InvalidArgument("a tag has no control characters");
+  }
+  size_t colon = tag.find(':');
+  if (colon != std::string_view::npos &&
+      (colon == 0 || colon + 1 == tag.size() || tag.find(':', colon + 1) != std::string_view::npos)) {
+    return Status::InvalidArgument("a tag is \"group:name\" or \"name\"");
+  }
+  return Status::Ok();
+}
+
+namespace {
 
 Status ValidateText(const std::string& value, const char* field, size_t max_chars, bool required) {
   if (required && value.empty()) return FieldError(field, "required");
@@ -416,6 +436,7 @@ class EngineImpl final : public Engine {
       c = state.Live(c);
       p.summary = Summarize(state, c);
       seqs = state.RecentEventSeqs(c, timeline_limit);
+      p.tags = state.TagsOf(c);
       order_seqs = state.MoneyEventSeqs(c, kCountedOrder);
       refund_seqs = state.MoneyEventSeqs(c, kCountedRefund);
     }
@@ -480,6 +501,56 @@ class EngineImpl final : public Engine {
   }
 
   Result<StoreStats> Stats(const std::string& ws) override { return store_->Stats(ws); }
+
+  Result<SubmitResult> ChangeTags(const std::string& ws, const std::string& key,
+                                  const std::vector<std::string>& tags, bool add,
+                                  const std::string& by) override {
+    if (tags.empty()) return FieldError("tags", "at least one tag");
+    if (tags.size() > 100) return FieldError("tags", "at most 100 tags at once");
+    for (size_t i = 0; i < tags.size(); ++i) {
+      Status s = ValidateTag(tags[i]);
+      if (!s.ok()) return FieldError("tags[" + std::to_string(i) + "]", s.message());
+    }
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    std::string customer;
+    {
+      std::shared_lock lock(tenant->mu);
+      uint32_t c = ResolveKey(*tenant->state, key);
+      if (c == kNoIndex) return Status::NotFound("customer \"" + key + "\" not found");
+      customer = TenantState::CustomerId(tenant->state->Live(c));
+    }
+    std::vector<Event> events;
+    for (const std::string& tag : tags) {
+      Event e;
+      e.message_id = RandomId("tag_");
+      e.type = EventType::kTrack;
+      e.name = add ? "tag_added" : "tag_removed";
+      e.identities.push_back({IdentityKind::kCustomerId, customer});
+      e.properties = "{\"tag\":";
+      AppendJsonString(&e.properties, tag);
+      e.properties += ",\"by\":";
+      AppendJsonString(&e.properties, by);
+      e.properties += "}";
+      events.push_back(std::move(e));
+    }
+    return Submit(ws, std::move(events));
+  }
+
+  Result<std::vector<TagCount>> ListTags(const std::string& ws) override {
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    std::shared_lock lock(tenant->mu);
+    const TenantState& state = *tenant->state;
+    std::vector<TagCount> out;
+    for (size_t t = 0; t < state.tag_names().size(); ++t) {
+      auto n = static_cast<int64_t>(state.tag_bitmaps()[t].cardinality());
+      if (n > 0) out.push_back({state.tag_names()[t], n});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const TagCount& a, const TagCount& b) { return a.tag < b.tag; });
+    return out;
+  }
 
   EngineMetrics Metrics() override {
     EngineMetrics m;

@@ -64,6 +64,7 @@ struct CustomerSummary {
 
 struct CustomerProfile {
   CustomerSummary summary;
+  std::vector<std::string> tags;  // sorted
   std::vector<Identity> identities;
   std::vector<Merge> merged_from;  // profiles folded into this one, with the identity that did it
   std::vector<Event> timeline;     // newest first
@@ -76,6 +77,14 @@ struct CustomerPage {
   std::optional<std::string> next_cursor;
   int64_t total = 0;  // customers matching the query
 };
+
+struct TagCount {
+  std::string tag;  // "skin:oily" (group "skin") or "vip" (no group)
+  int64_t customers = 0;
+};
+
+// Tags are "group:name" or "name": 1–64 characters, no control characters, at most one ':'.
+Status ValidateTag(std::string_view tag);
 
 struct NewApiKey {
   ApiKey key;
@@ -123,6 +132,16 @@ class Engine {
                                              const std::string& query, size_t limit,
                                              const std::string& cursor) = 0;
   virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;
+
+  // --- tags ------------------------------------------------------------------------------
+  // Adds (or removes) tags on one customer as tag_added / tag_removed events through Submit;
+  // `by` records who or what did it ("api:key_…", "cli", "rule:…").
+  virtual Result<SubmitResult> ChangeTags(const std::string& workspace_id,
+                                          const std::string& customer_key,
+                                          const std::vector<std::string>& tags, bool add,
+                                          const std::string& by) = 0;
+  // Every tag with the number of live customers carrying it, by name.
+  virtual Result<std::vector<TagCount>> ListTags(const std::string& workspace_id) = 0;
   virtual EngineMetrics Metrics() = 0;
   virtual const LatencyHistogram& SubmitLatency() const = 0;
 

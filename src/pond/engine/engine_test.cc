@@ -445,3 +445,67 @@ TEST(EngineSnapshotTest, BackgroundSnapshotsFollowTheEventCount) {
 
 }  // namespace
 }  // namespace pond
+
+namespace pond {
+namespace {
+
+class TagTest : public EngineTest {};
+
+TEST_F(TagTest, TagsAreEventsThatSurviveMergesAndRestarts) {
+  Submit({Track("m1", "", "a-1", {{IdentityKind::kPhone, "13800138000"}})});
+  Submit({Track("m2", "u2", "")});
+  ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "phone:13800138000", {"skin:oily", "vip"},
+                                  true, "test")
+                  .ok());
+  ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "u2", {"skin:dry"}, true, "test").ok());
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "phone:13800138000")->tags,
+            (std::vector<std::string>{"skin:oily", "vip"}));
+  ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "u2", {"skin:dry"}, false, "test").ok());
+  EXPECT_TRUE(engine_->GetCustomer(kDefaultWorkspace, "u2")->tags.empty());
+
+  // u2 turns out to own the phone: the merged profile keeps the tags.
+  Submit({Track("m3", "u2", "", {{IdentityKind::kPhone, "13800138000"}})});
+  auto merged = engine_->GetCustomer(kDefaultWorkspace, "u2");
+  EXPECT_EQ(merged->tags, (std::vector<std::string>{"skin:oily", "vip"}));
+  auto counts = *engine_->ListTags(kDefaultWorkspace);
+  ASSERT_EQ(counts.size(), 2u);  // skin:dry has nobody left
+  EXPECT_EQ(counts[0].tag, "skin:oily");
+  EXPECT_EQ(counts[0].customers, 1);
+
+  std::vector<std::string> before = Dump();
+  Reopen(false);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u2")->tags, merged->tags);
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  Reopen(true);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u2")->tags, merged->tags);
+  EXPECT_EQ((*engine_->ListTags(kDefaultWorkspace)).size(), 2u);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(TagTest, BadTagsAndUnknownCustomersChangeNothing) {
+  Submit({Track("m1", "u1", "")});
+  struct Case {
+    std::vector<std::string> tags;
+    const char* field;
+  } cases[] = {
+      {{}, "tags"},
+      {{""}, "tags[0]"},
+      {{"ok", ":x"}, "tags[1]"},
+      {{"a:b:c"}, "tags[0]"},
+      {{"x:"}, "tags[0]"},
+      {{std::string(65, 'x')}, "tags[0]"},
+      {{"bad\ttag"}, "tags[0]"},
+  };
+  for (const Case& c : cases) {
+    auto r = engine_->ChangeTags(kDefaultWorkspace, "u1", c.tags, true, "test");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().field(), c.field);
+  }
+  EXPECT_EQ(engine_->ChangeTags(kDefaultWorkspace, "nobody", {"vip"}, true, "t").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Stats().events, 1);
+  EXPECT_TRUE(engine_->ListTags(kDefaultWorkspace)->empty());
+}
+
+}  // namespace
+}  // namespace pond

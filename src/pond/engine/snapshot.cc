@@ -7,13 +7,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <type_traits>
 
 namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;
 
 class Writer {
  public:
@@ -127,6 +128,12 @@ class SnapshotCodec {
     std::vector<std::string> refunds(t.refund_ids_.begin(), t.refund_ids_.end());
     w.Vec(refunds);
     w.Vec(t.names_);
+    w.Vec(t.tag_names_);
+    for (const Roaring& r : t.tag_bitmaps_) {
+      std::string bytes(r.getSizeInBytes(), '\0');
+      r.write(bytes.data());
+      w.Str(bytes);
+    }
     w.Pod(t.live_customers_);
     w.Pod(t.last_seq_);
   }
@@ -179,6 +186,17 @@ class SnapshotCodec {
     t->refund_ids_.insert(ids.begin(), ids.end());
     r.Vec(&t->names_);
     for (uint32_t i = 0; i < t->names_.size(); ++i) t->name_ids_.emplace(t->names_[i], i);
+    r.Vec(&t->tag_names_);
+    for (uint32_t i = 0; i < t->tag_names_.size() && r.ok(); ++i) {
+      t->tag_ids_.emplace(t->tag_names_[i], i);
+      std::string bytes = r.Str();
+      if (!r.ok() || bytes.empty()) return nullptr;
+      try {  // CRoaring's C++ API throws on a corrupt bitmap; keep it inside this function
+        t->tag_bitmaps_.push_back(Roaring::readSafe(bytes.data(), bytes.size()));
+      } catch (const std::exception&) {
+        return nullptr;
+      }
+    }
     t->live_customers_ = r.Pod<int64_t>();
     t->last_seq_ = r.Pod<int64_t>();
     if (!r.ok()) return nullptr;
@@ -228,7 +246,7 @@ Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
   auto count = r.Pod<uint32_t>();
   Status status;
   if (!r.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
-    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 3");
+    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 4");
   }
   TenantMap loaded;
   for (uint32_t i = 0; status.ok() && i < count; ++i) {

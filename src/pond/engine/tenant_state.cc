@@ -106,6 +106,9 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
   c.last_seen[into] = std::max(c.last_seen[into], c.last_seen[from]);
   if (c.user_id[into].empty()) c.user_id[into] = c.user_id[from];
   c.traits[into].FillFrom(c.traits[from]);
+  for (Roaring& tagged : tag_bitmaps_) {
+    if (tagged.removeChecked(from)) tagged.add(into);
+  }
   c.traits[from] = Traits();
   --live_customers_;
   if (out) {
@@ -135,10 +138,18 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   thread_local std::vector<bool> known;
   known.assign(ids.size(), false);
   for (size_t i = 0; i < ids.size(); ++i) {
-    auto it = identity_index_.find(IdentityKey(ids[i].kind, ids[i].value));
-    if (it == identity_index_.end()) continue;
-    known[i] = true;
-    uint32_t c = FindCompress(it->second);
+    uint32_t c = kNoIndex;
+    if (ids[i].kind == IdentityKind::kCustomerId) {
+      known[i] = true;  // pond's own id: resolved, never indexed
+      c = ParseCustomerId(ids[i].value);
+      if (c == kNoIndex) continue;
+      c = FindCompress(c);
+    } else {
+      auto it = identity_index_.find(IdentityKey(ids[i].kind, ids[i].value));
+      if (it == identity_index_.end()) continue;
+      known[i] = true;
+      c = FindCompress(it->second);
+    }
     bool seen = false;
     for (const Found& f : found) seen |= f.customer == c;
     if (!seen) found.push_back({c, i});
@@ -176,6 +187,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   }
   if (!e.user_id.empty() && cs.user_id[target].empty()) cs.user_id[target] = e.user_id;
   if (e.traits.size() > 2) (void)cs.traits[target].MergeJson(e.traits);
+  ApplyTagEvent(e, target);
 
   // Orders and refunds count once per natural key, however many events repeat them.
   int64_t amount = 0;
@@ -239,6 +251,44 @@ std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limi
   seqs.reserve(n);
   for (size_t i = 0; i < n; ++i) seqs.push_back(events_.seq[idx[i]]);
   return seqs;
+}
+
+uint32_t TenantState::InternTag(std::string_view tag) {
+  if (auto it = tag_ids_.find(tag); it != tag_ids_.end()) return it->second;
+  auto id = static_cast<uint32_t>(tag_names_.size());
+  tag_names_.emplace_back(tag);
+  tag_ids_.emplace(std::string(tag), id);
+  tag_bitmaps_.emplace_back();
+  return id;
+}
+
+void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
+  const bool added = e.name == "tag_added";
+  if (!added && e.name != "tag_removed") return;
+  std::string tag = TagOfEvent(e);
+  if (tag.empty()) return;
+  Roaring& tagged = tag_bitmaps_[InternTag(tag)];
+  if (added) {
+    tagged.add(customer);
+  } else {
+    tagged.remove(customer);
+  }
+}
+
+std::vector<std::string> TenantState::TagsOf(uint32_t customer) const {
+  std::vector<std::string> out;
+  for (size_t t = 0; t < tag_bitmaps_.size(); ++t) {
+    if (tag_bitmaps_[t].contains(customer)) out.push_back(tag_names_[t]);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string TagOfEvent(const Event& e) {
+  if (e.name != "tag_added" && e.name != "tag_removed") return {};
+  Traits properties;  // a flat key -> raw JSON map is all this needs
+  if (!properties.MergeJson(e.properties).ok()) return {};
+  return properties.GetString("tag");
 }
 
 std::vector<int64_t> TenantState::MoneyEventSeqs(uint32_t customer, uint8_t kind) const {

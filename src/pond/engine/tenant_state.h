@@ -25,6 +25,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <roaring/roaring.hh>
+
 #include "pond/base/clock.h"
 #include "pond/engine/message_index.h"
 #include "pond/engine/traits.h"
@@ -113,6 +115,11 @@ class TenantState {
   const EventColumns& events() const { return events_; }
   const std::string& EventName(uint32_t id) const { return names_[id]; }
   int64_t live_customers() const { return live_customers_; }
+
+  // Tags: one bitmap of dense customer ids per tag, kept by tag_added / tag_removed events.
+  std::vector<std::string> TagsOf(uint32_t customer) const;
+  const std::vector<std::string>& tag_names() const { return tag_names_; }
+  const std::vector<Roaring>& tag_bitmaps() const { return tag_bitmaps_; }
   int64_t last_seq() const { return last_seq_; }
 
   // Approximate heap bytes held, for the bytes/customer figure.
@@ -129,6 +136,8 @@ class TenantState {
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
                  CommitBatch* out);
   uint32_t InternName(std::string_view name);
+  uint32_t InternTag(std::string_view tag);
+  void ApplyTagEvent(const Event& e, uint32_t customer);
 
   std::string workspace_id_;
   CustomerColumns customers_;
@@ -141,6 +150,12 @@ class TenantState {
   StringMap name_ids_;
   int64_t live_customers_ = 0;
   int64_t last_seq_ = 0;
+  std::vector<std::string> tag_names_;
+  StringMap tag_ids_;
+  std::vector<Roaring> tag_bitmaps_;
 };
+
+// The tag an event adds or removes: properties.tag of tag_added / tag_removed, else "".
+std::string TagOfEvent(const Event& e);
 
 }  // namespace pond

@@ -6,7 +6,7 @@
 namespace pond {
 namespace {
 
-constexpr std::array<std::pair<IdentityKind, std::string_view>, 8> kNames = {{
+constexpr std::array<std::pair<IdentityKind, std::string_view>, 9> kNames = {{
     {IdentityKind::kUserId, "user_id"},
     {IdentityKind::kAnonymousId, "anonymous_id"},
     {IdentityKind::kPhone, "phone"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<IdentityKind, std::string_view>, 8> kNames = {{
     {IdentityKind::kOpenId, "openid"},
     {IdentityKind::kExternalUserId, "external_userid"},
     {IdentityKind::kTaobaoNick, "taobao_nick"},
+    {IdentityKind::kCustomerId, "customer_id"},
 }};
 
 constexpr size_t kMaxIdentityBytes = 256;

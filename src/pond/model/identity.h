@@ -17,6 +17,9 @@ enum class IdentityKind : uint8_t {
   kOpenId,          // WeChat openid (per official account / mini program)
   kExternalUserId,  // WeCom external_userid
   kTaobaoNick,      // Taobao member name, as package-card buyers give it
+  // pond's own id ("cus_00000042"): events pond makes about a known customer (tags, stages)
+  // name it directly. Resolves to that customer (or the one it was merged into); never indexed.
+  kCustomerId,
 };
 
 // "user_id", "anonymous_id", "phone", "email", "unionid", "openid", "external_userid",

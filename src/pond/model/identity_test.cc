@@ -36,7 +36,7 @@ TEST(IdentityTest, NormalizesByKind) {
 }
 
 TEST(IdentityTest, KindNamesRoundTrip) {
-  for (int k = 1; k <= 8; ++k) {
+  for (int k = 1; k <= 9; ++k) {
     auto kind = static_cast<IdentityKind>(k);
     EXPECT_EQ(IdentityKindFromName(IdentityKindName(kind)), kind);
   }
