@@ -293,6 +293,37 @@ int RunWorkspaceCreate(const Common& common, const std::string& id, const std::s
   return 0;
 }
 
+int RunTagChange(const Common& common, const std::string& customer,
+                 const std::vector<std::string>& tags, bool add) {
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  auto r = (*engine)->ChangeTags(common.workspace, customer, tags, add, "cli");
+  if (!r.ok()) return Fail(r.status());
+  auto p = (*engine)->GetCustomer(common.workspace, customer, 0);
+  if (!p.ok()) return Fail(p.status());
+  std::printf("%zu tags on %s\n", p->tags.size(), p->summary.id.c_str());
+  for (const std::string& t : p->tags) std::printf("%s\n", t.c_str());
+  return 0;
+}
+
+int RunTagList(const Common& common) {
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  auto tags = (*engine)->ListTags(common.workspace);
+  if (!tags.ok()) return Fail(tags.status());
+  if (common.json) {
+    nlohmann::json data = nlohmann::json::array();
+    for (const TagCount& t : *tags) data.push_back({{"tag", t.tag}, {"customers", t.customers}});
+    std::printf("%s\n", nlohmann::json{{"data", data}}.dump().c_str());
+    return 0;
+  }
+  std::printf("%zu tags\n", tags->size());
+  Table t({"tag", "customers"});
+  for (const TagCount& c : *tags) t.Add({c.tag, WithCommas(c.customers)});
+  t.Print();
+  return 0;
+}
+
 int RunSnapshot(const Common& common) {
   auto engine = OpenEngine(common);
   if (!engine.ok()) return Fail(engine.status());

@@ -39,5 +39,8 @@ int RunKeyCreate(const Common& common, bool admin);
 int RunKeyList(const Common& common);
 int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name);
 int RunSnapshot(const Common& common);
+int RunTagChange(const Common& common, const std::string& customer,
+                 const std::vector<std::string>& tags, bool add);
+int RunTagList(const Common& common);
 
 }  // namespace pond::cli

@@ -95,6 +95,21 @@ int main(int argc, char** argv) {
   ws_create->add_option("id", ws_id, "a-z, 0-9, - and _")->required();
   ws_create->add_option("--name", ws_name, "display name");
 
+  auto* tag_cmd = app.add_subcommand("tag", "customer tags");
+  tag_cmd->require_subcommand(1);
+  std::string tag_customer;
+  std::vector<std::string> tag_names;
+  auto* tag_add = tag_cmd->add_subcommand("add", "add tags to a customer");
+  auto* tag_remove = tag_cmd->add_subcommand("remove", "remove tags from a customer");
+  for (auto* sub : {tag_add, tag_remove}) {
+    add_common(sub);
+    sub->add_option("customer", tag_customer, "cus_… id, kind:value, or userId")->required();
+    sub->add_option("tags", tag_names, "group:name or name")->required();
+  }
+  auto* tag_list = tag_cmd->add_subcommand("list", "tags with their customer counts");
+  add_common(tag_list);
+  tag_list->add_flag("--json", common.json, "JSON");
+
   auto* snapshot = app.add_subcommand("snapshot", "write the in-memory state to snapshot.bin");
   add_common(snapshot, false);
   auto* version = app.add_subcommand("version", "print the version");
@@ -117,6 +132,9 @@ int main(int argc, char** argv) {
   if (*keys_list) return RunKeyList(common);
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
   if (*snapshot) return RunSnapshot(common);
+  if (*tag_add) return RunTagChange(common, tag_customer, tag_names, true);
+  if (*tag_remove) return RunTagChange(common, tag_customer, tag_names, false);
+  if (*tag_list) return RunTagList(common);
   if (*version) {
     std::printf("pond %s\n", POND_VERSION);
     return 0;

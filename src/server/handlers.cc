@@ -95,6 +95,67 @@ HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(ProfileJsonText(*p));
 }
 
+Result<json> ParseJsonObject(const HttpRequest& req) {
+  json j = json::parse(req.Body(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidArgument("body: not a JSON object");
+  }
+  return j;
+}
+
+// --- tags --------------------------------------------------------------------------------
+
+HttpResponse TagsResponse(ApiContext& ctx, const std::string& customer) {
+  Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, customer, 0);
+  if (!p.ok()) return ErrorResponse(p.status());
+  return JsonResponse(Dump({{"customer", p->summary.id}, {"data", p->tags}}));
+}
+
+HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
+  Result<std::vector<TagCount>> tags = ctx.engine.ListTags(ctx.workspace);
+  if (!tags.ok()) return ErrorResponse(tags.status());
+  json data = json::array();
+  for (const TagCount& t : *tags) {
+    size_t colon = t.tag.find(':');
+    data.push_back({{"tag", t.tag},
+                    {"group", colon == std::string::npos ? "" : t.tag.substr(0, colon)},
+                    {"customers", t.customers}});
+  }
+  return JsonResponse(Dump(
+      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(tags->size())}}));
+}
+
+HttpResponse GetCustomerTags(ApiContext& ctx, const HttpRequest& req) {
+  return TagsResponse(ctx, req.params.at("id"));
+}
+
+HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("tags");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("tags", "required: a list of tags like [\"skin:oily\"]"));
+  }
+  std::vector<std::string> tags;
+  for (size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) {
+      return ErrorResponse(FieldError("tags[" + std::to_string(i) + "]", "must be a string"));
+    }
+    tags.push_back((*it)[i].get<std::string>());
+  }
+  Result<SubmitResult> r =
+      ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"), tags, true, "api");
+  if (!r.ok()) return ErrorResponse(r.status());
+  return TagsResponse(ctx, req.params.at("id"));
+}
+
+HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
+  Result<SubmitResult> r = ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"),
+                                                 {req.params.at("tag")}, false, "api");
+  if (!r.ok()) return ErrorResponse(r.status());
+  return TagsResponse(ctx, req.params.at("id"));
+}
+
 // --- channels ----------------------------------------------------------------------------
 
 json ChannelJson(const Channel& c) {
@@ -103,14 +164,6 @@ json ChannelJson(const Channel& c) {
           {"name", c.name},
           {"kind", ChannelKindName(c.kind)},
           {"created_at", FormatIso8601(c.created_at)}};
-}
-
-Result<json> ParseJsonObject(const HttpRequest& req) {
-  json j = json::parse(req.Body(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return Status::InvalidArgument("body: not a JSON object");
-  }
-  return j;
 }
 
 Status ReadStringField(const json& j, const char* name, std::string* out) {
@@ -231,6 +284,10 @@ const std::vector<Route>& Routes() {
        ListCustomers},
       {"GET", "/v1/customers/{id}", Auth::kAdmin,
        "A customer: traits, identities, merges, orders, refunds, timeline", GetCustomer},
+      {"GET", "/v1/tags", Auth::kAdmin, "Tags with their customer counts", ListTags},
+      {"GET", "/v1/customers/{id}/tags", Auth::kAdmin, "A customer's tags", GetCustomerTags},
+      {"POST", "/v1/customers/{id}/tags", Auth::kAdmin, "Add tags {tags: [...]}", AddCustomerTags},
+      {"DELETE", "/v1/customers/{id}/tags/{tag}", Auth::kAdmin, "Remove a tag", RemoveCustomerTag},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
       {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},

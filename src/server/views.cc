@@ -87,6 +87,7 @@ std::string ProfileJsonText(const CustomerProfile& p) {
                        {"reason", r.reason}});
   }
   j["identities"] = ids;
+  j["tags"] = p.tags;
   j["merged_from"] = merges;
   j["orders"] = orders;
   j["refunds"] = refunds;

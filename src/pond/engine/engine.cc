@@ -56,8 +56,8 @@ Status ValidateTag(std::string_view tag) {
     if (c < 0x20 || c == 0x7f) return Status::InvalidArgument("a tag has no control characters");
   }
   size_t colon = tag.find(':');
-  if (colon != std::string_view::npos &&
-      (colon == 0 || colon + 1 == tag.size() || tag.find(':', colon + 1) != std::string_view::npos)) {
+  if (colon != std::string_view::npos && (colon == 0 || colon + 1 == tag.size() ||
+                                          tag.find(':', colon + 1) != std::string_view::npos)) {
     return Status::InvalidArgument("a tag is \"group:name\" or \"name\"");
   }
   return Status::Ok();

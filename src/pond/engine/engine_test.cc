@@ -454,9 +454,10 @@ class TagTest : public EngineTest {};
 TEST_F(TagTest, TagsAreEventsThatSurviveMergesAndRestarts) {
   Submit({Track("m1", "", "a-1", {{IdentityKind::kPhone, "13800138000"}})});
   Submit({Track("m2", "u2", "")});
-  ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "phone:13800138000", {"skin:oily", "vip"},
-                                  true, "test")
-                  .ok());
+  ASSERT_TRUE(
+      engine_
+          ->ChangeTags(kDefaultWorkspace, "phone:13800138000", {"skin:oily", "vip"}, true, "test")
+          .ok());
   ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "u2", {"skin:dry"}, true, "test").ok());
   EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "phone:13800138000")->tags,
             (std::vector<std::string>{"skin:oily", "vip"}));

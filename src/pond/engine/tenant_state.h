@@ -20,12 +20,11 @@
 #pragma once
 
 #include <cstdint>
+#include <roaring/roaring.hh>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <roaring/roaring.hh>
 
 #include "pond/base/clock.h"
 #include "pond/engine/message_index.h"

@@ -10,10 +10,17 @@ namespace {
 using nlohmann::json;
 
 constexpr std::pair<RuleOp, std::string_view> kOps[] = {
-    {RuleOp::kEq, "=="},         {RuleOp::kNe, "!="},          {RuleOp::kGt, ">"},
-    {RuleOp::kGe, ">="},         {RuleOp::kLt, "<"},           {RuleOp::kLe, "<="},
-    {RuleOp::kBetween, "between"}, {RuleOp::kIn, "in"},        {RuleOp::kWithin, "within"},
-    {RuleOp::kOlderThan, "older_than"}, {RuleOp::kExists, "exists"},
+    {RuleOp::kEq, "=="},
+    {RuleOp::kNe, "!="},
+    {RuleOp::kGt, ">"},
+    {RuleOp::kGe, ">="},
+    {RuleOp::kLt, "<"},
+    {RuleOp::kLe, "<="},
+    {RuleOp::kBetween, "between"},
+    {RuleOp::kIn, "in"},
+    {RuleOp::kWithin, "within"},
+    {RuleOp::kOlderThan, "older_than"},
+    {RuleOp::kExists, "exists"},
 };
 
 std::string ValueText(const RuleValue& v) {
@@ -28,8 +35,8 @@ std::string EventRefText(const RuleNode& n) {
   if (!n.field.empty()) out += "." + n.field;
   for (size_t i = 0; i < n.where.size(); ++i) {
     out += i == 0 ? " where " : " and ";
-    out += "property." + n.where[i].property + " " + std::string(RuleOpText(n.where[i].op)) +
-           " " + ValueText(n.where[i].value);
+    out += "property." + n.where[i].property + " " + std::string(RuleOpText(n.where[i].op)) + " " +
+           ValueText(n.where[i].value);
   }
   return out;
 }
@@ -86,7 +93,8 @@ std::string Text(const RuleNode& n, bool in_and) {
       return "trait." + n.name + ComparisonText(n);
     case RuleKind::kCount:
     case RuleKind::kSum: {
-      std::string out = std::string(n.kind == RuleKind::kCount ? "count(" : "sum(") + EventRefText(n);
+      std::string out =
+          std::string(n.kind == RuleKind::kCount ? "count(" : "sum(") + EventRefText(n);
       if (n.window_seconds) out += ", " + FormatDuration(n.window_seconds);
       return out + ")" + ComparisonText(n);
     }
@@ -102,9 +110,12 @@ std::string Text(const RuleNode& n, bool in_and) {
 
 json ValueJson(const RuleValue& v) {
   switch (v.type) {
-    case RuleValue::Type::kString: return v.text;
-    case RuleValue::Type::kBool: return v.boolean;
-    case RuleValue::Type::kNumber: return json::parse(v.text, nullptr, false);
+    case RuleValue::Type::kString:
+      return v.text;
+    case RuleValue::Type::kBool:
+      return v.boolean;
+    case RuleValue::Type::kNumber:
+      return json::parse(v.text, nullptr, false);
   }
   return nullptr;
 }
@@ -144,10 +155,18 @@ json Json(const RuleNode& n) {
       j[n.kind == RuleKind::kAnd ? "and" : "or"] = arr;
       break;
     }
-    case RuleKind::kNot: j["not"] = Json(*n.children[0]); break;
-    case RuleKind::kHasTag: j["has_tag"] = n.name; break;
-    case RuleKind::kInSegment: j["in_segment"] = n.name; break;
-    case RuleKind::kInGroup: j["in_group"] = n.name; break;
+    case RuleKind::kNot:
+      j["not"] = Json(*n.children[0]);
+      break;
+    case RuleKind::kHasTag:
+      j["has_tag"] = n.name;
+      break;
+    case RuleKind::kInSegment:
+      j["in_segment"] = n.name;
+      break;
+    case RuleKind::kInGroup:
+      j["in_group"] = n.name;
+      break;
     case RuleKind::kTrait:
       j["trait"] = n.name;
       comparison(&j);
@@ -208,7 +227,8 @@ Status JsonComparison(const json& j, const std::string& path, RuleNode* n, bool 
   if (n->op == RuleOp::kWithin || n->op == RuleOp::kOlderThan) {
     if (!allow_time) return FieldError(path + ".op", "within/older_than is not allowed here");
     auto d = j.find("duration");
-    if (d == j.end() || !d->is_string()) return FieldError(path + ".duration", "required, like \"7d\"");
+    if (d == j.end() || !d->is_string())
+      return FieldError(path + ".duration", "required, like \"7d\"");
     Result<int64_t> s = ParseDuration(d->get<std::string>());
     if (!s.ok()) return FieldError(path + ".duration", "not a duration like \"7d\"");
     n->duration_seconds = *s;
@@ -220,7 +240,7 @@ Status JsonComparison(const json& j, const std::string& path, RuleNode* n, bool 
   if (n->op == RuleOp::kBetween || n->op == RuleOp::kIn) {
     if (!v->is_array() || v->empty() || (n->op == RuleOp::kBetween && v->size() != 2)) {
       return FieldError(path + ".value", n->op == RuleOp::kBetween ? "must be [low, high]"
-                                                                  : "must be a non-empty list");
+                                                                   : "must be a non-empty list");
     }
     for (size_t i = 0; i < v->size(); ++i) {
       RuleValue rv;
@@ -251,10 +271,11 @@ Result<std::unique_ptr<RuleNode>> FromJson(const json& j, const std::string& pat
     if (!j.contains(key)) continue;
     n->kind = key[0] == 'a' ? RuleKind::kAnd : RuleKind::kOr;
     const json& arr = j[key];
-    if (!arr.is_array() || arr.empty()) return FieldError(path + "." + key, "must be a non-empty list");
+    if (!arr.is_array() || arr.empty())
+      return FieldError(path + "." + key, "must be a non-empty list");
     for (size_t i = 0; i < arr.size(); ++i) {
-      ASSIGN_OR_RETURN(auto c, FromJson(arr[i], path + "." + key + "[" + std::to_string(i) + "]",
-                                        depth + 1));
+      ASSIGN_OR_RETURN(
+          auto c, FromJson(arr[i], path + "." + key + "[" + std::to_string(i) + "]", depth + 1));
       n->children.push_back(std::move(c));
     }
     if (n->children.size() == 1) return std::move(n->children[0]);
@@ -266,9 +287,9 @@ Result<std::unique_ptr<RuleNode>> FromJson(const json& j, const std::string& pat
     n->children.push_back(std::move(c));
     return n;
   }
-  for (auto [key, kind] : {std::pair{"has_tag", RuleKind::kHasTag},
-                           std::pair{"in_segment", RuleKind::kInSegment},
-                           std::pair{"in_group", RuleKind::kInGroup}}) {
+  for (auto [key, kind] :
+       {std::pair{"has_tag", RuleKind::kHasTag}, std::pair{"in_segment", RuleKind::kInSegment},
+        std::pair{"in_group", RuleKind::kInGroup}}) {
     if (!j.contains(key)) continue;
     n->kind = kind;
     ASSIGN_OR_RETURN(n->name, JsonName(j, key, path));
@@ -289,8 +310,9 @@ Result<std::unique_ptr<RuleNode>> FromJson(const json& j, const std::string& pat
     RETURN_IF_ERROR(JsonComparison(j, path, n.get(), false));
     return n;
   }
-  for (auto [key, kind] : {std::pair{"count", RuleKind::kCount}, std::pair{"sum", RuleKind::kSum},
-                           std::pair{"last", RuleKind::kLast}, std::pair{"first", RuleKind::kFirst}}) {
+  for (auto [key, kind] :
+       {std::pair{"count", RuleKind::kCount}, std::pair{"sum", RuleKind::kSum},
+        std::pair{"last", RuleKind::kLast}, std::pair{"first", RuleKind::kFirst}}) {
     if (!j.contains(key)) continue;
     n->kind = kind;
     ASSIGN_OR_RETURN(n->name, JsonName(j, key, path));
@@ -333,8 +355,9 @@ Result<std::unique_ptr<RuleNode>> FromJson(const json& j, const std::string& pat
     }
     return n;
   }
-  return FieldError(path, "no condition (and, or, not, has_tag, in_segment, in_group, trait, "
-                          "attribute, count, sum, last, first)");
+  return FieldError(path,
+                    "no condition (and, or, not, has_tag, in_segment, in_group, trait, "
+                    "attribute, count, sum, last, first)");
 }
 
 }  // namespace

@@ -223,8 +223,9 @@ class Parser {
   Result<std::unique_ptr<RuleNode>> ParsePredicate() {
     const Token& t = Peek();
     if (t.type != Tok::kIdent) {
-      return Error(t, "expected a condition such as has_tag(\"…\"), trait.KEY == …, "
-                      "count(EVENT, 30d) >= 1, stage == \"…\", or \"(\" or not");
+      return Error(t,
+                   "expected a condition such as has_tag(\"…\"), trait.KEY == …, "
+                   "count(EVENT, 30d) >= 1, stage == \"…\", or \"(\" or not");
     }
     const std::string& w = t.text;
     if (w == "has_tag" || w == "in_segment" || w == "in_group") {
@@ -245,7 +246,8 @@ class Parser {
       ++pos_;
       auto node = NodeAt(RuleKind::kTrait, t);
       RETURN_IF_ERROR(Expect('.', "after trait (trait.city, trait.age)"));
-      if (Peek().type != Tok::kIdent) return Error(Peek(), "expected a trait name after \"trait.\"");
+      if (Peek().type != Tok::kIdent)
+        return Error(Peek(), "expected a trait name after \"trait.\"");
       node->name = Next().text;
       RETURN_IF_ERROR(ParseComparison(node.get(), /*allow_time=*/true));
       return node;
@@ -429,11 +431,16 @@ Result<int64_t> ParseDuration(std::string_view text) {
   }
   int64_t n = std::stoll(digits);
   switch (unit) {
-    case 'm': return n * 60;
-    case 'h': return n * 3600;
-    case 'd': return n * 86400;
-    case 'w': return n * 7 * 86400;
-    default: return Status::InvalidArgument("not a duration");
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    case 'd':
+      return n * 86400;
+    case 'w':
+      return n * 7 * 86400;
+    default:
+      return Status::InvalidArgument("not a duration");
   }
 }
 
@@ -444,8 +451,6 @@ std::string FormatDuration(int64_t s) {
   return std::to_string(s / 60) + "m";
 }
 
-Result<std::unique_ptr<RuleNode>> ParseRule(std::string_view text) {
-  return Parser(text).Parse();
-}
+Result<std::unique_ptr<RuleNode>> ParseRule(std::string_view text) { return Parser(text).Parse(); }
 
 }  // namespace pond

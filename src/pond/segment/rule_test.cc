@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "pond/segment/rule.h"
+
+#include <gtest/gtest.h>
 
 namespace pond {
 namespace {
@@ -30,12 +30,14 @@ TEST(RuleTest, ParsesTheLanguageAndPrintsItCanonically) {
       {R"(count(order_paid where property.source == "taobao" and property.amount > 100) > 0)",
        R"(count(order_paid where property.source == "taobao" and property.amount > 100) > 0)"},
       {R"(channel == "card-2024")", R"(channel == "card-2024")"},
-      {R"(channel_kind in ["xiaohongshu", "douyin"])", R"(channel_kind in ["xiaohongshu", "douyin"])"},
+      {R"(channel_kind in ["xiaohongshu", "douyin"])",
+       R"(channel_kind in ["xiaohongshu", "douyin"])"},
       {R"(owner == "stf_1")", R"(owner == "stf_1")"},
       {R"(stage != "dormant")", R"(stage != "dormant")"},
       {R"(rfm == "Champions")", R"(rfm == "Champions")"},
       {"intent >= 40", "intent >= 40"},
-      {R"(in_segment("seg_vip") or in_group("grp_1"))", R"(in_segment("seg_vip") or in_group("grp_1"))"},
+      {R"(in_segment("seg_vip") or in_group("grp_1"))",
+       R"(in_segment("seg_vip") or in_group("grp_1"))"},
       {R"(has_tag("a") and (has_tag("b") or has_tag("c")))",
        R"(has_tag("a") and (has_tag("b") or has_tag("c")))"},
       {R"(has_tag("a") and has_tag("b") or has_tag("c"))",
