@@ -564,7 +564,7 @@ class EngineImpl final : public Engine {
       m.events_in_memory += static_cast<int64_t>(t->state->events().size());
       m.memory_bytes += static_cast<int64_t>(t->state->MemoryBytes());
     }
-    if (auto st = store_->Stats(kDefaultWorkspace); st.ok()) m.store_bytes = st->bytes;
+    m.store_bytes = store_->BytesOnDisk();
     return m;
   }
 

@@ -326,6 +326,7 @@ class FailingStore final : public Store {
     return real_->RefundsBySeq(w, s);
   }
   Result<StoreStats> Stats(const std::string& w) override { return real_->Stats(w); }
+  int64_t BytesOnDisk() override { return real_->BytesOnDisk(); }
   Status PutWorkspace(const Workspace& w) override { return real_->PutWorkspace(w); }
   Result<std::vector<Workspace>> ListWorkspaces() override { return real_->ListWorkspaces(); }
   Status PutApiKey(const ApiKey& k) override { return real_->PutApiKey(k); }

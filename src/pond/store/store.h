@@ -88,7 +88,8 @@ class Store {
                                                  std::span<const int64_t> seqs) = 0;
   virtual Result<std::vector<Refund>> RefundsBySeq(const std::string& workspace_id,
                                                    std::span<const int64_t> seqs) = 0;
-  virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;
+  virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;  // counts rows: slow
+  virtual int64_t BytesOnDisk() = 0;                                      // cheap
 
   // --- configuration ---------------------------------------------------------------------
   virtual Status PutWorkspace(const Workspace& ws) = 0;  // insert or replace

@@ -481,6 +481,8 @@ class SqliteStore final : public Store {
     return st;
   }
 
+  int64_t BytesOnDisk() override { return FileBytes(); }
+
   int64_t FileBytes() const {
     int64_t total = 0;
     for (const std::string& p : {path_, path_ + "-wal"}) {
