@@ -127,8 +127,8 @@ class SnapshotCodec {
     w.Vec(orders);
     std::vector<std::string> refunds(t.refund_ids_.begin(), t.refund_ids_.end());
     w.Vec(refunds);
-    w.Vec(t.names_);
-    w.Vec(t.tag_names_);
+    w.Vec(t.event_names_.names());
+    w.Vec(t.tags_.names());
     for (const Roaring& r : t.tag_bitmaps_) {
       std::string bytes(r.getSizeInBytes(), '\0');
       r.write(bytes.data());
@@ -184,11 +184,13 @@ class SnapshotCodec {
     t->order_ids_.insert(ids.begin(), ids.end());
     r.Vec(&ids);
     t->refund_ids_.insert(ids.begin(), ids.end());
-    r.Vec(&t->names_);
-    for (uint32_t i = 0; i < t->names_.size(); ++i) t->name_ids_.emplace(t->names_[i], i);
-    r.Vec(&t->tag_names_);
-    for (uint32_t i = 0; i < t->tag_names_.size() && r.ok(); ++i) {
-      t->tag_ids_.emplace(t->tag_names_[i], i);
+    std::vector<std::string> names;
+    r.Vec(&names);
+    t->event_names_.Restore(std::move(names));
+    std::vector<std::string> tags;
+    r.Vec(&tags);
+    t->tags_.Restore(tags);
+    for (size_t i = 0; i < tags.size() && r.ok(); ++i) {
       std::string bytes = r.Str();
       if (!r.ok() || bytes.empty()) return nullptr;
       try {  // CRoaring's C++ API throws on a corrupt bitmap; keep it inside this function

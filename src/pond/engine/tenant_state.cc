@@ -14,12 +14,18 @@ std::string_view TenantState::IdentityKey(IdentityKind kind, std::string_view va
   return key;
 }
 
-uint32_t TenantState::InternName(std::string_view name) {
-  if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
+uint32_t Interner::Intern(std::string_view name) {
+  if (auto it = ids_.find(name); it != ids_.end()) return it->second;
   auto id = static_cast<uint32_t>(names_.size());
   names_.emplace_back(name);
-  name_ids_.emplace(std::string(name), id);
+  ids_.emplace(std::string(name), id);
   return id;
+}
+
+void Interner::Restore(std::vector<std::string> names) {
+  names_ = std::move(names);
+  ids_.clear();
+  for (uint32_t i = 0; i < names_.size(); ++i) ids_.emplace(names_[i], i);
 }
 
 uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
@@ -216,7 +222,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   auto idx = static_cast<uint32_t>(events_.size());
   events_.seq.push_back(e.seq);
   events_.timestamp.push_back(e.timestamp);
-  events_.name.push_back(InternName(e.name.empty() ? EventTypeName(e.type) : e.name));
+  events_.name.push_back(event_names_.Intern(e.name.empty() ? EventTypeName(e.type) : e.name));
   events_.customer.push_back(target);
   events_.next.push_back(kNoIndex);
   events_.amount_fen.push_back(amount);
@@ -253,21 +259,14 @@ std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limi
   return seqs;
 }
 
-uint32_t TenantState::InternTag(std::string_view tag) {
-  if (auto it = tag_ids_.find(tag); it != tag_ids_.end()) return it->second;
-  auto id = static_cast<uint32_t>(tag_names_.size());
-  tag_names_.emplace_back(tag);
-  tag_ids_.emplace(std::string(tag), id);
-  tag_bitmaps_.emplace_back();
-  return id;
-}
-
 void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
   const bool added = e.name == "tag_added";
   if (!added && e.name != "tag_removed") return;
   std::string tag = TagOfEvent(e);
   if (tag.empty()) return;
-  Roaring& tagged = tag_bitmaps_[InternTag(tag)];
+  uint32_t id = tags_.Intern(tag);
+  if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
+  Roaring& tagged = tag_bitmaps_[id];
   if (added) {
     tagged.add(customer);
   } else {
@@ -278,7 +277,7 @@ void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
 std::vector<std::string> TenantState::TagsOf(uint32_t customer) const {
   std::vector<std::string> out;
   for (size_t t = 0; t < tag_bitmaps_.size(); ++t) {
-    if (tag_bitmaps_[t].contains(customer)) out.push_back(tag_names_[t]);
+    if (tag_bitmaps_[t].contains(customer)) out.push_back(tags_.names()[t]);
   }
   std::sort(out.begin(), out.end());
   return out;

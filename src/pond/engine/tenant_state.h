@@ -73,6 +73,18 @@ struct StringHash {
 };
 using StringMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
+// Names to dense ids and back (event names, tags).
+class Interner {
+ public:
+  uint32_t Intern(std::string_view name);
+  const std::vector<std::string>& names() const { return names_; }
+  void Restore(std::vector<std::string> names);
+
+ private:
+  std::vector<std::string> names_;
+  StringMap ids_;
+};
+
 class TenantState {
  public:
   explicit TenantState(std::string workspace_id) : workspace_id_(std::move(workspace_id)) {}
@@ -112,12 +124,12 @@ class TenantState {
 
   const CustomerColumns& customers() const { return customers_; }
   const EventColumns& events() const { return events_; }
-  const std::string& EventName(uint32_t id) const { return names_[id]; }
+  const std::string& EventName(uint32_t id) const { return event_names_.names()[id]; }
   int64_t live_customers() const { return live_customers_; }
 
   // Tags: one bitmap of dense customer ids per tag, kept by tag_added / tag_removed events.
   std::vector<std::string> TagsOf(uint32_t customer) const;
-  const std::vector<std::string>& tag_names() const { return tag_names_; }
+  const std::vector<std::string>& tag_names() const { return tags_.names(); }
   const std::vector<Roaring>& tag_bitmaps() const { return tag_bitmaps_; }
   int64_t last_seq() const { return last_seq_; }
 
@@ -134,8 +146,6 @@ class TenantState {
   uint32_t FindCompress(uint32_t dense);
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
                  CommitBatch* out);
-  uint32_t InternName(std::string_view name);
-  uint32_t InternTag(std::string_view tag);
   void ApplyTagEvent(const Event& e, uint32_t customer);
 
   std::string workspace_id_;
@@ -145,13 +155,11 @@ class TenantState {
   MessageIndex messages_;
   std::unordered_set<std::string> order_ids_;
   std::unordered_set<std::string> refund_ids_;
-  std::vector<std::string> names_;
-  StringMap name_ids_;
+  Interner event_names_;
   int64_t live_customers_ = 0;
   int64_t last_seq_ = 0;
-  std::vector<std::string> tag_names_;
-  StringMap tag_ids_;
-  std::vector<Roaring> tag_bitmaps_;
+  Interner tags_;
+  std::vector<Roaring> tag_bitmaps_;  // indexed like tags_
 };
 
 // The tag an event adds or removes: properties.tag of tag_added / tag_removed, else "".

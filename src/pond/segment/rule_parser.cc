@@ -171,32 +171,30 @@ class Parser {
     return n;
   }
 
-  Result<std::unique_ptr<RuleNode>> ParseOr(int depth) {
+  using Level = Result<std::unique_ptr<RuleNode>> (Parser::*)(int depth);
+
+  // operand (WORD operand)*, as one node of `kind` when there is more than one operand.
+  Result<std::unique_ptr<RuleNode>> ParseChain(int depth, std::string_view word, RuleKind kind,
+                                               Level operand) {
     const Token& start = Peek();
-    ASSIGN_OR_RETURN(auto left, ParseAnd(depth));
-    if (!IsWord(Peek(), "or")) return left;
-    auto node = NodeAt(RuleKind::kOr, start);
+    ASSIGN_OR_RETURN(auto left, (this->*operand)(depth));
+    if (!IsWord(Peek(), word)) return left;
+    auto node = NodeAt(kind, start);
     node->children.push_back(std::move(left));
-    while (IsWord(Peek(), "or")) {
+    while (IsWord(Peek(), word)) {
       ++pos_;
-      ASSIGN_OR_RETURN(auto right, ParseAnd(depth));
+      ASSIGN_OR_RETURN(auto right, (this->*operand)(depth));
       node->children.push_back(std::move(right));
     }
     return node;
   }
 
+  Result<std::unique_ptr<RuleNode>> ParseOr(int depth) {
+    return ParseChain(depth, "or", RuleKind::kOr, &Parser::ParseAnd);
+  }
+
   Result<std::unique_ptr<RuleNode>> ParseAnd(int depth) {
-    const Token& start = Peek();
-    ASSIGN_OR_RETURN(auto left, ParseUnary(depth));
-    if (!IsWord(Peek(), "and")) return left;
-    auto node = NodeAt(RuleKind::kAnd, start);
-    node->children.push_back(std::move(left));
-    while (IsWord(Peek(), "and")) {
-      ++pos_;
-      ASSIGN_OR_RETURN(auto right, ParseUnary(depth));
-      node->children.push_back(std::move(right));
-    }
-    return node;
+    return ParseChain(depth, "and", RuleKind::kAnd, &Parser::ParseUnary);
   }
 
   Result<std::unique_ptr<RuleNode>> ParseUnary(int depth) {
