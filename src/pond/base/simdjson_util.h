@@ -8,6 +8,20 @@
 
 namespace pond {
 
+// Drops the JSON whitespace (space, tab, newline, return) that simdjson leaves after a token.
+inline std::string_view TrimJsonSpace(std::string_view raw) {
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r')) {
+    raw.remove_suffix(1);
+  }
+  return raw;
+}
+
+// A scalar's text as sent (a number's digits exactly), without trailing whitespace.
+inline std::string_view RawToken(simdjson::ondemand::value& value) {
+  return TrimJsonSpace(value.raw_json_token());
+}
+
 // The value's JSON text exactly as sent (objects and arrays included), without trailing
 // whitespace. Consumes the value.
 inline simdjson::error_code RawJson(simdjson::ondemand::value& value, std::string_view* out) {
@@ -28,11 +42,7 @@ inline simdjson::error_code RawJson(simdjson::ondemand::value& value, std::strin
     err = simdjson::SUCCESS;
   }
   if (err) return err;
-  while (!raw.empty() &&
-         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r')) {
-    raw.remove_suffix(1);
-  }
-  *out = raw;
+  *out = TrimJsonSpace(raw);
   return simdjson::SUCCESS;
 }
 

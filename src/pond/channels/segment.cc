@@ -50,8 +50,7 @@ Status ReadId(value& v, const std::string& field, std::string* out) {
     if (v.get_string().get(s)) return FieldError(field, "invalid string");
     *out = s;
   } else if (type == json_type::number) {
-    *out = std::string(v.raw_json_token());
-    while (!out->empty() && out->back() == ' ') out->pop_back();
+    *out = std::string(RawToken(v));
   } else if (type == json_type::null) {
     out->clear();
   } else {
@@ -283,8 +282,7 @@ Status ReadAmount(value& v, const std::string& field, int64_t* fen) {
   if (type == json_type::string) {
     if (v.get_string().get(text)) return FieldError(field, "invalid string");
   } else if (type == json_type::number) {
-    text = v.raw_json_token();
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    text = RawToken(v);
   } else {
     return FieldError(field, "must be a yuan amount like 99.9 or \"99.90\"");
   }

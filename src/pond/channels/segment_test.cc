@@ -72,6 +72,18 @@ TEST(SegmentTest, SingleCallsTakeTheirTypeFromThePath) {
   EXPECT_EQ(alias->events[0].identities[0].kind, IdentityKind::kAnonymousId);
 }
 
+TEST(SegmentTest, NumbersBeforeANewlineKeepOnlyTheirDigits) {
+  // Pretty-printed JSON: the token after a number runs to the next line.
+  auto r = Parse(
+      "{\"userId\": 12345\n, \"event\": \"order_paid\",\n \"properties\": "
+      "{\"order_id\": 7,\n \"amount\": 99.9\n}\n}",
+      "track");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->events[0].user_id, "12345");
+  EXPECT_EQ(r->events[0].order->order_id, "7");
+  EXPECT_EQ(r->events[0].amount_fen, 9990);
+}
+
 TEST(SegmentTest, ParsesOrdersExactly) {
   auto r = Parse(R"({"userId":"u","event":"order_paid","properties":{"order_id":"T1",
     "amount":99.9,"products":[{"sku":"MASK","name":"面膜","price":"9.90","quantity":10},
