@@ -5,6 +5,7 @@
 #include <fstream>
 #include <unordered_map>
 
+#include "pond/base/hash.h"
 #include "pond/base/json_writer.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
@@ -80,9 +81,7 @@ Result<Micros> ParseTimeCell(const std::string& raw, int offset) {
 }
 
 std::string HashId(std::string_view tag, std::string_view text) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : tag) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  uint64_t h = Fnv1a64(text, Fnv1a64(tag));
   char buf[40];
   std::snprintf(buf, sizeof buf, "import:%016llx", static_cast<unsigned long long>(h));
   return buf;

@@ -468,7 +468,7 @@ class EngineImpl final : public Engine {
     const CustomerColumns& cs = state.customers();
     std::unordered_set<uint32_t> by_identity;
     if (!query.empty()) {
-      for (int k = 1; k <= 8; ++k) {
+      for (int k = 1; k <= static_cast<int>(IdentityKind::kTaobaoNick); ++k) {
         auto kind = static_cast<IdentityKind>(k);
         if (auto v = NormalizeIdentity(kind, query)) {
           uint32_t c = state.FindByIdentity(kind, *v);

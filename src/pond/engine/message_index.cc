@@ -1,13 +1,10 @@
 #include "pond/engine/message_index.h"
 
+#include "pond/base/hash.h"
+
 namespace pond {
 
-uint64_t MessageIndex::Hash(std::string_view message_id) {
-  // FNV-1a, 64-bit: stable across builds and platforms, unlike std::hash.
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : message_id) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
+uint64_t MessageIndex::Hash(std::string_view message_id) { return Fnv1a64(message_id); }
 
 void MessageIndex::Grow() {
   std::vector<Slot> old = std::move(slots_);
