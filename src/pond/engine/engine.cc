@@ -256,6 +256,8 @@ class EngineImpl final : public Engine {
         for (Event* e : fresh) {
           e->seq = next_seq_++;
           state.Apply(*e, &commit);
+          NotifyApplied(ws, state, *e);
+          commit.events.push_back(std::move(*e));
         }
       }
       pending->last_seq = next_seq_ - 1;
@@ -366,6 +368,7 @@ class EngineImpl final : public Engine {
     for (auto& [id, tenant] : tenants_) {
       std::unique_lock lock(tenant->mu);
       tenant->state = std::move(fresh[id]);
+      NotifyReset(id, *tenant->state);
     }
     ASSIGN_OR_RETURN(int64_t last, store_->LastEventSeq());
     next_seq_ = last + 1;
@@ -587,6 +590,10 @@ class EngineImpl final : public Engine {
     RETURN_IF_ERROR(store_->PutWorkspace(w));
     auto t = std::make_unique<Tenant>();
     t->state = std::make_unique<TenantState>(id);
+    {
+      std::unique_lock lock(t->mu);
+      NotifyReset(id, *t->state);
+    }
     std::unique_lock tenants_lock(tenants_mu_);
     tenants_.emplace(id, std::move(t));
     return w;
@@ -652,9 +659,57 @@ class EngineImpl final : public Engine {
     return store_->ListChannelSpend(ws, channel_id);
   }
 
+  Status PutObject(const std::string& ws, const StoredObject& object) override {
+    if (!FindTenant(ws)) return Status::NotFound("workspace \"" + ws + "\" not found");
+    return store_->PutObject(ws, object);
+  }
+  Result<bool> DeleteObject(const std::string& ws, const std::string& kind,
+                            const std::string& id) override {
+    return store_->DeleteObject(ws, kind, id);
+  }
+  Result<std::vector<StoredObject>> ListObjects(const std::string& ws,
+                                                const std::string& kind) override {
+    return store_->ListObjects(ws, kind);
+  }
+
+  void AddObserver(StateObserver* observer) override {
+    std::lock_guard write_lock(write_mu_);
+    observers_.push_back(observer);
+    std::shared_lock tenants_lock(tenants_mu_);
+    for (auto& [id, t] : tenants_) {
+      std::unique_lock lock(t->mu);
+      observer->OnReset(id, *t->state);
+    }
+  }
+
+  void RemoveObserver(StateObserver* observer) override {
+    std::lock_guard write_lock(write_mu_);
+    std::erase(observers_, observer);
+  }
+
+  Status ReadState(const std::string& ws,
+                   const std::function<void(const TenantState&)>& fn) override {
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    std::shared_lock lock(tenant->mu);
+    fn(*tenant->state);
+    return Status::Ok();
+  }
+
   Clock& clock() override { return *clock_; }
 
  private:
+  // REQUIRES: write_mu_ and the tenant's lock held exclusively.
+  void NotifyApplied(const std::string& ws, const TenantState& state, const Event& e) {
+    if (observers_.empty()) return;
+    auto index = static_cast<uint32_t>(state.events().size() - 1);
+    AppliedEvent applied{e, index, state.events().customer[index], state.merged_by_last_apply()};
+    for (StateObserver* o : observers_) o->OnApplied(ws, state, applied);
+  }
+  void NotifyReset(const std::string& ws, const TenantState& state) {
+    for (StateObserver* o : observers_) o->OnReset(ws, state);
+  }
+
   std::string Path(const char* file) const {
     return (std::filesystem::path(options_.data_dir) / file).string();
   }
@@ -679,6 +734,7 @@ class EngineImpl final : public Engine {
   static constexpr size_t kMaxBatchesPerGroup = 64;
 
   std::mutex write_mu_;   // the single writer: Submit, snapshots, workspace creation
+  std::vector<StateObserver*> observers_;  // GUARDED_BY(write_mu_)
   int64_t next_seq_ = 1;  // GUARDED_BY(write_mu_)
 
   std::mutex queue_mu_;  // after write_mu_ when both are held

@@ -8,6 +8,7 @@
 // lock) plus the Store's projections.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include "pond/model/event.h"
 #include "pond/model/order.h"
 #include "pond/model/workspace.h"
+#include "pond/engine/state_observer.h"
 #include "pond/store/store.h"
 
 namespace pond {
@@ -157,6 +159,22 @@ class Engine {
   virtual Status AddChannelSpend(const std::string& workspace_id, const ChannelSpend& spend) = 0;
   virtual Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& workspace_id,
                                                              const std::string& channel_id) = 0;
+
+  // Definitions kept by the parts above the engine (segments, …), as JSON.
+  virtual Status PutObject(const std::string& workspace_id, const StoredObject& object) = 0;
+  virtual Result<bool> DeleteObject(const std::string& workspace_id, const std::string& kind,
+                                    const std::string& id) = 0;
+  virtual Result<std::vector<StoredObject>> ListObjects(const std::string& workspace_id,
+                                                        const std::string& kind) = 0;
+
+  // --- for the parts above the engine ----------------------------------------------------
+  // Adds an observer (not owned; it must outlive the engine or be removed first). It is reset
+  // with every workspace's current state before this returns, then sees every applied event.
+  virtual void AddObserver(StateObserver* observer) = 0;
+  virtual void RemoveObserver(StateObserver* observer) = 0;
+  // Runs `fn` with the workspace's state locked for reading. NotFound for an unknown workspace.
+  virtual Status ReadState(const std::string& workspace_id,
+                           const std::function<void(const TenantState&)>& fn) = 0;
 
   virtual Clock& clock() = 0;
 };

@@ -355,6 +355,17 @@ class FailingStore final : public Store {
   Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& w) override {
     return real_->ListStaffAccounts(w);
   }
+  Status PutObject(const std::string& w, const StoredObject& o) override {
+    return real_->PutObject(w, o);
+  }
+  Result<bool> DeleteObject(const std::string& w, const std::string& k,
+                            const std::string& id) override {
+    return real_->DeleteObject(w, k, id);
+  }
+  Result<std::vector<StoredObject>> ListObjects(const std::string& w,
+                                                const std::string& k) override {
+    return real_->ListObjects(w, k);
+  }
 
  private:
   std::unique_ptr<Store> real_;

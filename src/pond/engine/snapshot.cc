@@ -210,7 +210,13 @@ class SnapshotCodec {
         c.spent_fen.size() == nc && c.refunded_fen.size() == nc && c.user_id.size() == nc &&
         e.timestamp.size() == ne && e.name.size() == ne && e.customer.size() == ne &&
         e.next.size() == ne && e.amount_fen.size() == ne && e.money.size() == ne;
-    return consistent ? std::move(t) : nullptr;
+    if (!consistent) return nullptr;
+    const size_t name_count = t->event_names_.names().size();
+    for (uint32_t i = 0; i < ne; ++i) {
+      if (e.name[i] >= name_count) return nullptr;
+      t->IndexEventName(i, e.name[i]);
+    }
+    return t;
   }
 };
 

@@ -22,6 +22,11 @@ uint32_t Interner::Intern(std::string_view name) {
   return id;
 }
 
+uint32_t Interner::Find(std::string_view name) const {
+  auto it = ids_.find(name);
+  return it == ids_.end() ? kNoIndex : it->second;
+}
+
 void Interner::Restore(std::vector<std::string> names) {
   names_ = std::move(names);
   ids_.clear();
@@ -117,6 +122,7 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
   }
   c.traits[from] = Traits();
   --live_customers_;
+  merged_by_last_apply_.push_back(from);
   if (out) {
     out->merges.push_back(
         {CustomerId(from), CustomerId(into), event.seq, event.received_at, reason});
@@ -125,6 +131,7 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
 
 void TenantState::Apply(Event& e, CommitBatch* out) {
   last_seq_ = e.seq;
+  merged_by_last_apply_.clear();
   messages_.Insert(e.message_id, static_cast<uint32_t>(events_.size()));
 
   // Every identity the event names, userId first.
@@ -222,7 +229,9 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   auto idx = static_cast<uint32_t>(events_.size());
   events_.seq.push_back(e.seq);
   events_.timestamp.push_back(e.timestamp);
-  events_.name.push_back(event_names_.Intern(e.name.empty() ? EventTypeName(e.type) : e.name));
+  uint32_t name = event_names_.Intern(e.name.empty() ? EventTypeName(e.type) : e.name);
+  events_.name.push_back(name);
+  IndexEventName(idx, name);
   events_.customer.push_back(target);
   events_.next.push_back(kNoIndex);
   events_.amount_fen.push_back(amount);
@@ -237,7 +246,11 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   cs.last_seen[target] = std::max(cs.last_seen[target], e.timestamp);
 
   e.customer_id = CustomerId(target);
-  if (out) out->events.push_back(std::move(e));
+}
+
+void TenantState::IndexEventName(uint32_t event, uint32_t name) {
+  if (name >= events_by_name_.size()) events_by_name_.resize(name + 1);
+  events_by_name_[name].push_back(event);
 }
 
 std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limit) const {
@@ -319,7 +332,7 @@ size_t TenantState::MemoryBytes() const {
                (v.capacity() > 15 ? v.capacity() : 0);
     }
   }
-  bytes += events_.size() * (sizeof(int64_t) * 3 + sizeof(uint32_t) * 3 + sizeof(uint8_t));
+  bytes += events_.size() * (sizeof(int64_t) * 3 + sizeof(uint32_t) * 4 + sizeof(uint8_t));
   // Hash tables: nodes plus buckets, roughly.
   for (const auto& [k, v] : identity_index_) {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);

@@ -77,6 +77,7 @@ using StringMap = std::unordered_map<std::string, uint32_t, StringHash, std::equ
 class Interner {
  public:
   uint32_t Intern(std::string_view name);
+  uint32_t Find(std::string_view name) const;  // kNoIndex when never interned
   const std::vector<std::string>& names() const { return names_; }
   void Restore(std::vector<std::string> names);
 
@@ -102,9 +103,12 @@ class TenantState {
   }
 
   // Resolves the event's customer, applies it and, when `out` is not null, appends what must be
-  // stored (the event with its seq and customer, new customers, identities, merges, orders…).
+  // stored besides the event itself (new customers, identities, merges, orders…); the caller
+  // appends the event, whose seq is assigned and whose customer_id this sets.
   // REQUIRES: exclusive lock; event.seq assigned.
   void Apply(Event& event, CommitBatch* out);
+  // Customers the last Apply folded into its event's customer (usually none).
+  const std::vector<uint32_t>& merged_by_last_apply() const { return merged_by_last_apply_; }
 
   // --- reads (shared lock) ---------------------------------------------------------------
   // "cus_00000042": zero-padded so that ids sort in creation order, which keeps the store's
@@ -125,12 +129,16 @@ class TenantState {
   const CustomerColumns& customers() const { return customers_; }
   const EventColumns& events() const { return events_; }
   const std::string& EventName(uint32_t id) const { return event_names_.names()[id]; }
+  uint32_t FindEventName(std::string_view name) const { return event_names_.Find(name); }
+  // Every event with this interned name, in the order applied.
+  const std::vector<uint32_t>& EventsNamed(uint32_t name) const { return events_by_name_[name]; }
   int64_t live_customers() const { return live_customers_; }
 
   // Tags: one bitmap of dense customer ids per tag, kept by tag_added / tag_removed events.
   std::vector<std::string> TagsOf(uint32_t customer) const;
   const std::vector<std::string>& tag_names() const { return tags_.names(); }
   const std::vector<Roaring>& tag_bitmaps() const { return tag_bitmaps_; }
+  uint32_t FindTag(std::string_view tag) const { return tags_.Find(tag); }
   int64_t last_seq() const { return last_seq_; }
 
   // Approximate heap bytes held, for the bytes/customer figure.
@@ -147,6 +155,7 @@ class TenantState {
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
                  CommitBatch* out);
   void ApplyTagEvent(const Event& e, uint32_t customer);
+  void IndexEventName(uint32_t event, uint32_t name);
 
   std::string workspace_id_;
   CustomerColumns customers_;
@@ -156,6 +165,8 @@ class TenantState {
   std::unordered_set<std::string> order_ids_;
   std::unordered_set<std::string> refund_ids_;
   Interner event_names_;
+  std::vector<std::vector<uint32_t>> events_by_name_;  // derived from events_.name
+  std::vector<uint32_t> merged_by_last_apply_;
   int64_t live_customers_ = 0;
   int64_t last_seq_ = 0;
   Interner tags_;

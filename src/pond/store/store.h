@@ -58,6 +58,14 @@ struct StoreStats {
   int64_t wal_bytes = 0;  // of which the write-ahead log
 };
 
+// A definition stored as JSON: the store does not look inside `body`.
+struct StoredObject {
+  std::string kind;  // "segment"
+  std::string id;    // "seg_…"
+  std::string body;
+  Micros updated_at = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -104,6 +112,13 @@ class Store {
                                                              const std::string& channel_id) = 0;
   virtual Status PutStaffAccount(const std::string& workspace_id, const StaffAccount& staff) = 0;
   virtual Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& workspace_id) = 0;
+  // Definitions kept as JSON by the parts above the engine (kind "segment", …).
+  virtual Status PutObject(const std::string& workspace_id, const StoredObject& object) = 0;
+  // False when there was no such object.
+  virtual Result<bool> DeleteObject(const std::string& workspace_id, const std::string& kind,
+                                    const std::string& id) = 0;
+  virtual Result<std::vector<StoredObject>> ListObjects(const std::string& workspace_id,
+                                                        const std::string& kind) = 0;  // by id
 };
 
 // How hard a commit waits for the disk.

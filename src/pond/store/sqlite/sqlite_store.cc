@@ -64,6 +64,12 @@ CREATE TABLE staff_accounts (
   persona TEXT NOT NULL, friend_capacity INTEGER NOT NULL, daily_add_limit INTEGER NOT NULL,
   wecom_userid TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, id));
 )sql",
+    // 2: definitions the engine's parts keep as JSON (segments, later journeys, groups, ...).
+    R"sql(
+CREATE TABLE objects (
+  workspace_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, kind, id)) WITHOUT ROWID;
+)sql",
 };
 
 // The order or refund an event carries, so replay can count it once: "o:<order_id>",
@@ -161,6 +167,7 @@ class Connection {
     return Status::Ok();
   }
   sqlite3* db() { return db_; }
+  int64_t Changes() const { return sqlite3_changes64(db_); }
 
  private:
   sqlite3* db_ = nullptr;
@@ -614,6 +621,34 @@ class SqliteStore final : public Store {
       out.push_back({q.Text(0), static_cast<StaffKind>(q.Int(1)), q.Text(2), q.Text(3), q.Int(4),
                      q.Int(5), q.Text(6), q.Int(7)});
     }
+    return out;
+  }
+
+  Status PutObject(const std::string& ws, const StoredObject& o) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT OR REPLACE INTO objects VALUES (?,?,?,?,?)"));
+    q.Bind(1, ws).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.body).Bind(5, o.updated_at);
+    return writer_.Done(q);
+  }
+
+  Result<bool> DeleteObject(const std::string& ws, const std::string& kind,
+                            const std::string& id) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("DELETE FROM objects WHERE workspace_id = ? AND "
+                                             "kind = ? AND id = ?"));
+    q.Bind(1, ws).Bind(2, kind).Bind(3, id);
+    RETURN_IF_ERROR(writer_.Done(q));
+    return writer_.Changes() > 0;
+  }
+
+  Result<std::vector<StoredObject>> ListObjects(const std::string& ws,
+                                                const std::string& kind) override {
+    std::lock_guard lock(reader_mu_);
+    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, body, updated_at FROM objects WHERE "
+                                             "workspace_id = ? AND kind = ? ORDER BY id"));
+    q.Bind(1, ws).Bind(2, kind);
+    std::vector<StoredObject> out;
+    while (q.Step() == SQLITE_ROW) out.push_back({kind, q.Text(0), q.Text(1), q.Int(2)});
     return out;
   }
 

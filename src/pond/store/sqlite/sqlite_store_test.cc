@@ -184,5 +184,24 @@ TEST_F(SqliteStoreTest, ConfigurationRoundTrips) {
   EXPECT_EQ((*store_->ListStaffAccounts("default"))[0].persona, "bestie");
 }
 
+TEST_F(SqliteStoreTest, ObjectsArePutListedReplacedAndDeletedByWorkspaceAndKind) {
+  ASSERT_TRUE(store_->PutObject("default", {"segment", "seg_b", R"({"n":1})", 1}).ok());
+  ASSERT_TRUE(store_->PutObject("default", {"segment", "seg_a", R"({"n":2})", 2}).ok());
+  ASSERT_TRUE(store_->PutObject("other", {"segment", "seg_c", "{}", 3}).ok());
+  ASSERT_TRUE(store_->PutObject("default", {"journey", "jrn_a", "{}", 4}).ok());
+  ASSERT_TRUE(store_->PutObject("default", {"segment", "seg_b", R"({"n":3})", 5}).ok());
+  auto list = store_->ListObjects("default", "segment");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, "seg_a");
+  EXPECT_EQ((*list)[1].body, R"({"n":3})");
+  EXPECT_EQ((*list)[1].updated_at, 5);
+  EXPECT_TRUE(*store_->DeleteObject("default", "segment", "seg_a"));
+  EXPECT_FALSE(*store_->DeleteObject("default", "segment", "seg_a"));
+  EXPECT_FALSE(*store_->DeleteObject("default", "segment", "seg_c"));  // another workspace's
+  EXPECT_EQ(store_->ListObjects("default", "segment")->size(), 1u);
+  EXPECT_EQ(store_->ListObjects("other", "segment")->size(), 1u);
+}
+
 }  // namespace
 }  // namespace pond
