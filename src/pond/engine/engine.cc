@@ -74,6 +74,24 @@ Status ValidateText(const std::string& value, const char* field, size_t max_char
   return Status::Ok();
 }
 
+}  // namespace
+
+CustomerSummary Summarize(const TenantState& state, uint32_t c) {
+  const CustomerColumns& cs = state.customers();
+  CustomerSummary s;
+  s.id = TenantState::CustomerId(c);
+  s.created_at = cs.created_at[c];
+  s.last_seen = cs.last_seen[c];
+  s.event_count = cs.event_count[c];
+  s.order_count = cs.order_count[c];
+  s.spent_fen = cs.spent_fen[c];
+  s.refunded_fen = cs.refunded_fen[c];
+  s.traits = cs.traits[c].ToJson();
+  return s;
+}
+
+namespace {
+
 class EngineImpl final : public Engine {
  public:
   explicit EngineImpl(const EngineOptions& options)
@@ -411,20 +429,6 @@ class EngineImpl final : public Engine {
     return state.FindByIdentity(IdentityKind::kUserId, key);
   }
 
-  static CustomerSummary Summarize(const TenantState& state, uint32_t c) {
-    const CustomerColumns& cs = state.customers();
-    CustomerSummary s;
-    s.id = TenantState::CustomerId(c);
-    s.created_at = cs.created_at[c];
-    s.last_seen = cs.last_seen[c];
-    s.event_count = cs.event_count[c];
-    s.order_count = cs.order_count[c];
-    s.spent_fen = cs.spent_fen[c];
-    s.refunded_fen = cs.refunded_fen[c];
-    s.traits = cs.traits[c].ToJson();
-    return s;
-  }
-
   Result<CustomerProfile> GetCustomer(const std::string& ws, const std::string& key,
                                       size_t timeline_limit) override {
     Tenant* tenant = FindTenant(ws);
@@ -685,6 +689,34 @@ class EngineImpl final : public Engine {
   void RemoveObserver(StateObserver* observer) override {
     std::lock_guard write_lock(write_mu_);
     std::erase(observers_, observer);
+  }
+
+  Result<std::vector<Event>> LoadEvents(std::span<const int64_t> seqs) override {
+    // An event past the committed seq is either still queued (taken from the queue) or was
+    // committed and dequeued after `committed` was read (so it is in the store by now).
+    const int64_t committed = committed_seq_.load(std::memory_order_acquire);
+    std::vector<Event> out;
+    std::vector<int64_t> stored;
+    {
+      std::unordered_map<int64_t, const Event*> queued;
+      std::lock_guard queue_lock(queue_mu_);
+      for (const auto& p : queue_) {
+        for (const Event& q : p->batch.events) {
+          if (q.seq > committed) queued.emplace(q.seq, &q);
+        }
+      }
+      for (int64_t seq : seqs) {
+        auto it = seq > committed ? queued.find(seq) : queued.end();
+        if (it != queued.end()) {
+          out.push_back(*it->second);
+        } else {
+          stored.push_back(seq);
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<Event> from_store, store_->EventsBySeq(stored));
+    for (Event& e : from_store) out.push_back(std::move(e));
+    return out;
   }
 
   Status ReadState(const std::string& ws,

@@ -106,6 +106,9 @@ struct EngineMetrics {
 
 inline constexpr char kDefaultWorkspace[] = "default";
 
+// A live customer's summary from the in-memory state (for the parts above the engine).
+CustomerSummary Summarize(const TenantState& state, uint32_t dense);
+
 class Engine {
  public:
   // Opens the store in options.data_dir (creating it), loads the snapshot when valid and
@@ -172,6 +175,9 @@ class Engine {
   // with every workspace's current state before this returns, then sees every applied event.
   virtual void AddObserver(StateObserver* observer) = 0;
   virtual void RemoveObserver(StateObserver* observer) = 0;
+  // Events by seq, in no particular order, including those applied but not yet committed.
+  // Takes no engine lock, so observers may call it.
+  virtual Result<std::vector<Event>> LoadEvents(std::span<const int64_t> seqs) = 0;
   // Runs `fn` with the workspace's state locked for reading. NotFound for an unknown workspace.
   virtual Status ReadState(const std::string& workspace_id,
                            const std::function<void(const TenantState&)>& fn) = 0;

@@ -1,0 +1,140 @@
+#include "pond/segment/compiled_rule.h"
+
+#include <charconv>
+
+#include "pond/base/money.h"
+#include "pond/engine/traits.h"
+#include "pond/segment/value_match.h"
+
+namespace pond {
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+
+Status Refuse(const RuleNode& n, const std::string& why) {
+  return Status::InvalidArgument(
+      "line " + std::to_string(n.line) + ", column " + std::to_string(n.column) + ": " + why,
+      "rule");
+}
+
+std::string FilterKey(const RuleNode& n) {
+  std::string key = n.name;
+  for (const PropertyFilter& f : n.where) {
+    key += " where property.";
+    key += f.property;
+    key += ' ';
+    key += RuleOpText(f.op);
+    key += ' ';
+    key += f.value.type == RuleValue::Type::kString ? "\"" + f.value.text + "\"" : f.value.text;
+  }
+  return key;
+}
+
+class Compiler {
+ public:
+  explicit Compiler(CompiledRule* out) : out_(out) {}
+
+  Status Compile(const RuleNode& n, CompiledNode* c) {
+    c->kind = n.kind;
+    c->op = n.op;
+    c->name = n.name;
+    c->values = n.values;
+    switch (n.kind) {
+      case RuleKind::kAnd:
+      case RuleKind::kOr:
+      case RuleKind::kNot:
+        for (const auto& child : n.children) {
+          RETURN_IF_ERROR(Compile(*child, &c->children.emplace_back()));
+        }
+        return Status::Ok();
+      case RuleKind::kHasTag:
+        out_->events.insert("tag_added");
+        out_->events.insert("tag_removed");
+        return Status::Ok();
+      case RuleKind::kInSegment:
+        out_->segments.insert(n.name);
+        return Status::Ok();
+      case RuleKind::kInGroup:
+        return Refuse(n, "in_group needs communities, which pond does not keep yet");
+      case RuleKind::kAttribute:
+        return Refuse(n, "the attribute \"" + n.name + "\" is not computed yet");
+      case RuleKind::kTrait:
+        out_->uses_traits = true;
+        if (n.op == RuleOp::kWithin || n.op == RuleOp::kOlderThan) {
+          out_->uses_time = true;
+          c->duration = n.duration_seconds * kMicrosPerSecond;
+        }
+        return Status::Ok();
+      case RuleKind::kCount:
+      case RuleKind::kSum:
+      case RuleKind::kLast:
+      case RuleKind::kFirst:
+        return CompileEvent(n, c);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status CompileEvent(const RuleNode& n, CompiledNode* c) {
+    if (IsDerivedEvent(n.name)) {
+      return Refuse(n, n.name + " is produced by segments themselves; a rule cannot count it");
+    }
+    out_->events.insert(n.name);
+    c->counted_only = n.name == "order_paid" || n.name == "order_refunded";
+    c->window = n.window_seconds * kMicrosPerSecond;
+    c->duration = n.duration_seconds * kMicrosPerSecond;
+    if (c->window > 0 || n.kind == RuleKind::kLast || n.kind == RuleKind::kFirst) {
+      out_->uses_time = true;
+    }
+    if (!n.where.empty()) {
+      c->filter_key = FilterKey(n);
+      bool known = false;
+      for (const EventFilter& f : out_->filters) known |= f.key == c->filter_key;
+      if (!known) out_->filters.push_back({c->filter_key, n.name, n.where});
+    }
+    if (n.kind == RuleKind::kCount) {
+      const std::string& text = n.values.empty() ? std::string() : n.values[0].text;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), c->threshold);
+      if (ec != std::errc() || p != text.data() + text.size() || c->threshold < 0) {
+        return Refuse(n, "count compares with a whole number of events, not \"" + text + "\"");
+      }
+    } else if (n.kind == RuleKind::kSum) {
+      if (n.field != "amount") {
+        return Refuse(n, "sum adds up amount (the money of orders and refunds), not \"" +
+                             n.field + "\"");
+      }
+      const std::string& text = n.values.empty() ? std::string() : n.values[0].text;
+      Result<Money> m = Money::ParseYuan(text);
+      if (!m.ok()) return Refuse(n, "sum compares with yuan like 300 or 99.90, not \"" + text + "\"");
+      c->threshold = m->fen();
+    }
+    return Status::Ok();
+  }
+
+  CompiledRule* out_;
+};
+
+}  // namespace
+
+bool IsDerivedEvent(std::string_view name) {
+  return name == "segment_entered" || name == "segment_left";
+}
+
+Result<CompiledRule> CompileRule(const RuleNode& rule) {
+  CompiledRule out;
+  Compiler compiler(&out);
+  RETURN_IF_ERROR(compiler.Compile(rule, &out.root));
+  out.text = ToText(rule);
+  return out;
+}
+
+bool MatchesFilters(std::string_view properties_json, const std::vector<PropertyFilter>& filters) {
+  Traits properties;  // a flat key -> raw JSON map is all a filter needs
+  if (!properties.MergeJson(properties_json).ok()) return false;
+  for (const PropertyFilter& f : filters) {
+    if (!MatchesValue(properties.Get(f.property), f.op, {&f.value, 1})) return false;
+  }
+  return true;
+}
+
+}  // namespace pond

@@ -1,0 +1,60 @@
+// A parsed rule checked and prepared for evaluation: thresholds converted (money to fen
+// exactly), conditions the engine cannot evaluate yet refused with a clear error, and what the
+// rule depends on collected, so an applied event re-evaluates only the rules it can change.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pond/base/status.h"
+#include "pond/segment/rule.h"
+
+namespace pond {
+
+struct CompiledNode {
+  RuleKind kind = RuleKind::kAnd;
+  RuleOp op = RuleOp::kEq;
+  std::vector<CompiledNode> children;
+  std::string name;  // tag, trait key, event name, segment id
+  std::vector<RuleValue> values;
+  int64_t threshold = 0;   // count: events; sum: fen
+  int64_t window = 0;      // count/sum: microseconds, 0 = all time
+  int64_t duration = 0;    // within / older_than: microseconds
+  std::string filter_key;  // count/sum/last/first with a where-filter: its EventFilter key
+  // order_paid / order_refunded: only the event that counted the order (or refund) once; a
+  // repeated order id is kept in the log but is not another order.
+  bool counted_only = false;
+};
+
+// The events a where-filter selects: `event` named, whose properties pass every filter.
+struct EventFilter {
+  std::string key;  // canonical: event name and filters as rule text
+  std::string event;
+  std::vector<PropertyFilter> filters;
+};
+
+struct CompiledRule {
+  CompiledNode root;
+  std::string text;                // canonical text form
+  std::set<std::string> events;    // event names whose arrival can change the result
+  bool uses_traits = false;        // identify calls (traits) can change it
+  bool uses_time = false;          // the passing of time can change it (windows, within…)
+  std::set<std::string> segments;  // in_segment references, as given
+  std::vector<EventFilter> filters;
+};
+
+// Events that segments themselves produce; a rule may not count them (a segment that reacts to
+// its own entries would never settle).
+bool IsDerivedEvent(std::string_view name);
+
+// Checks and prepares `rule`. Errors are InvalidArgument with field "rule" and say which
+// condition cannot be used and why.
+Result<CompiledRule> CompileRule(const RuleNode& rule);
+
+// True when the event's properties (a JSON object's text) pass every filter.
+bool MatchesFilters(std::string_view properties_json, const std::vector<PropertyFilter>& filters);
+
+}  // namespace pond

@@ -1,0 +1,374 @@
+#include "pond/segment/evaluator.h"
+
+#include <algorithm>
+
+#include "pond/base/time.h"
+#include "pond/segment/value_match.h"
+
+namespace pond {
+namespace {
+
+constexpr Micros kDay = 86'400'000'000LL;
+constexpr Micros kOldest = std::numeric_limits<Micros>::min();
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+int64_t LocalDay(Micros t, int offset_seconds) {
+  return FloorDiv(t + int64_t{offset_seconds} * 1'000'000, kDay);
+}
+
+Micros NextLocalMidnight(Micros now, int offset_seconds) {
+  return (LocalDay(now, offset_seconds) + 1) * kDay - int64_t{offset_seconds} * 1'000'000;
+}
+
+// Days from `today` to the next anniversary of `date` (0 when it is today). A 29 February
+// falls on 1 March in other years.
+int64_t DaysUntilAnniversary(int64_t date, int64_t today) {
+  int64_t y, ty;
+  unsigned m, d, tm, td;
+  CivilFromDays(date, &y, &m, &d);
+  CivilFromDays(today, &ty, &tm, &td);
+  int64_t next = DaysFromCivil(ty, m, d);
+  if (next < today) next = DaysFromCivil(ty + 1, m, d);
+  return next - today;
+}
+
+void Lower(Micros* next, Micros t, Micros now) {
+  if (t > now && t < *next) *next = t;
+}
+
+bool CompareInt(int64_t v, RuleOp op, int64_t t) {
+  switch (op) {
+    case RuleOp::kEq: return v == t;
+    case RuleOp::kNe: return v != t;
+    case RuleOp::kGt: return v > t;
+    case RuleOp::kGe: return v >= t;
+    case RuleOp::kLt: return v < t;
+    case RuleOp::kLe: return v <= t;
+    default: return false;
+  }
+}
+
+bool IsEventNode(RuleKind k) {
+  return k == RuleKind::kCount || k == RuleKind::kSum || k == RuleKind::kLast ||
+         k == RuleKind::kFirst;
+}
+
+// What a customer's selected events add up to.
+struct Aggregate {
+  int64_t count = 0;
+  int64_t sum = 0;
+  Micros first = kNever;
+  Micros last = kOldest;
+  Micros expiry = kNever;  // the earliest time a counted event leaves the window
+};
+
+// The answer of an event condition given the aggregate, and when it could change.
+bool Decide(const CompiledNode& n, const Aggregate& a, Micros now, Micros* next) {
+  switch (n.kind) {
+    case RuleKind::kCount:
+      if (next) Lower(next, a.expiry, now);
+      return CompareInt(a.count, n.op, n.threshold);
+    case RuleKind::kSum:
+      if (next) Lower(next, a.expiry, now);
+      return CompareInt(a.sum, n.op, n.threshold);
+    case RuleKind::kLast:
+    case RuleKind::kFirst: {
+      if (a.count == 0) return false;
+      Micros t = n.kind == RuleKind::kLast ? a.last : a.first;
+      if (next) Lower(next, t + n.duration + 1, now);
+      return n.op == RuleOp::kWithin ? t >= now - n.duration : t < now - n.duration;
+    }
+    default:
+      return false;
+  }
+}
+
+const Roaring* FilterOf(const CompiledNode& n, const EvalContext& ctx, bool* none_match) {
+  *none_match = false;
+  if (n.filter_key.empty()) return nullptr;
+  const Roaring* m = ctx.filter_matches ? ctx.filter_matches(n.filter_key) : nullptr;
+  *none_match = m == nullptr;
+  return m;
+}
+
+bool TraitHolds(const CompiledNode& n, const EvalContext& ctx, uint32_t c, Micros* next) {
+  std::string_view raw = ctx.state->customers().traits[c].Get(n.name);
+  if (n.op != RuleOp::kWithin && n.op != RuleOp::kOlderThan) {
+    return MatchesValue(raw, n.op, n.values);
+  }
+  std::optional<DateValue> date = ParseDateValue(raw, ctx.utc_offset_seconds);
+  if (!date) return false;
+  const Micros now = ctx.now;
+  if (date->date_only) {
+    if (next) Lower(next, NextLocalMidnight(now, ctx.utc_offset_seconds), now);
+    const int64_t today = LocalDay(now, ctx.utc_offset_seconds), days = n.duration / kDay;
+    if (n.op == RuleOp::kWithin) return DaysUntilAnniversary(date->days, today) <= days;
+    return today - date->days > days;
+  }
+  const Micros t = date->at;
+  if (n.op == RuleOp::kWithin) {
+    if (next) {
+      Lower(next, t - n.duration, now);
+      Lower(next, t + n.duration + 1, now);
+    }
+    return t >= now - n.duration && t <= now + n.duration;
+  }
+  if (next) Lower(next, t + n.duration + 1, now);
+  return t < now - n.duration;
+}
+
+// --- one customer ------------------------------------------------------------------------
+Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c) {
+  Aggregate a;
+  const TenantState& s = *ctx.state;
+  const uint32_t name = s.FindEventName(n.name);
+  bool none_match = false;
+  const Roaring* matches = FilterOf(n, ctx, &none_match);
+  if (name == kNoIndex || none_match) return a;
+  const Micros from = n.window > 0 ? ctx.now - n.window : kOldest;
+  const EventColumns& e = s.events();
+  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.next[i]) {
+    if (e.name[i] != name) continue;
+    if (n.counted_only && e.money[i] == 0) continue;
+    if (matches && !matches->contains(i)) continue;
+    const Micros ts = e.timestamp[i];
+    if (ts < from) continue;
+    ++a.count;
+    a.sum += e.amount_fen[i];
+    a.first = std::min(a.first, ts);
+    a.last = std::max(a.last, ts);
+    if (n.window > 0) a.expiry = std::min(a.expiry, ts + n.window + 1);
+  }
+  return a;
+}
+
+// --- all customers -----------------------------------------------------------------------
+// Scratch space reused across evaluations on one thread: one slot per customer.
+struct Scratch {
+  std::vector<int64_t> value;
+  std::vector<uint8_t> seen;
+  std::vector<uint64_t> in_universe;
+  std::vector<uint32_t> touched;
+  void Prepare(size_t customers) {
+    if (value.size() < customers) {
+      value.resize(customers);
+      seen.resize(customers);
+    }
+    in_universe.assign((customers + 63) / 64, 0);
+    touched.clear();
+  }
+};
+
+Roaring FromSorted(std::vector<uint32_t>& ids) {
+  Roaring r;
+  if (!ids.empty()) r.addMany(ids.size(), ids.data());
+  r.runOptimize();
+  return r;
+}
+
+Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
+  const TenantState& s = *ctx.state;
+  const uint32_t name = s.FindEventName(n.name);
+  bool none_match = false;
+  const Roaring* matches = FilterOf(n, ctx, &none_match);
+  thread_local Scratch scratch;
+  scratch.Prepare(s.customers().size());
+  for (uint32_t c : universe) scratch.in_universe[c >> 6] |= uint64_t{1} << (c & 63);
+
+  const bool keep_max = n.kind == RuleKind::kLast, keep_min = n.kind == RuleKind::kFirst;
+  if (name != kNoIndex && !none_match) {
+    const Micros from = n.window > 0 ? ctx.now - n.window : kOldest;
+    const EventColumns& e = s.events();
+    for (uint32_t i : s.EventsNamed(name)) {
+      const uint32_t c = e.customer[i];
+      if (!(scratch.in_universe[c >> 6] >> (c & 63) & 1)) continue;
+      const Micros ts = e.timestamp[i];
+      if (ts < from) continue;
+      if (n.counted_only && e.money[i] == 0) continue;
+      if (matches && !matches->contains(i)) continue;
+      int64_t& v = scratch.value[c];
+      if (!scratch.seen[c]) {
+        scratch.seen[c] = 1;
+        scratch.touched.push_back(c);
+        v = keep_max ? kOldest : (keep_min ? kNever : 0);
+      }
+      if (keep_max) {
+        v = std::max(v, ts);
+      } else if (keep_min) {
+        v = std::min(v, ts);
+      } else {
+        v += n.kind == RuleKind::kCount ? 1 : e.amount_fen[i];
+      }
+    }
+  }
+  auto decide = [&](bool seen, int64_t value) {
+    Aggregate a;
+    if (seen) {
+      a.count = n.kind == RuleKind::kCount ? value : 1;  // last/first need "at least one"
+      a.sum = value;
+      a.first = a.last = value;
+    }
+    return Decide(n, a, ctx.now, nullptr);
+  };
+  auto passes = [&](uint32_t c) { return decide(scratch.seen[c], scratch.value[c]); };
+  std::vector<uint32_t> out;
+  if (decide(false, 0)) {  // the empty aggregate passes (count < 2): walk the universe
+    for (uint32_t c : universe) {
+      if (passes(c)) out.push_back(c);
+    }
+  } else {
+    std::sort(scratch.touched.begin(), scratch.touched.end());
+    for (uint32_t c : scratch.touched) {
+      if (passes(c)) out.push_back(c);
+    }
+  }
+  for (uint32_t c : scratch.touched) scratch.seen[c] = 0;
+  return FromSorted(out);
+}
+
+// Cheaper conditions first, so later ones see fewer candidates.
+int Cost(const CompiledNode& n) {
+  switch (n.kind) {
+    case RuleKind::kHasTag:
+    case RuleKind::kInSegment:
+      return 0;
+    case RuleKind::kTrait:
+      return 1;
+    default:
+      return IsEventNode(n.kind) ? 2 : 3;
+  }
+}
+
+Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
+  const TenantState& s = *ctx.state;
+  switch (n.kind) {
+    case RuleKind::kAnd: {
+      std::vector<const CompiledNode*> order;
+      for (const CompiledNode& c : n.children) order.push_back(&c);
+      std::stable_sort(order.begin(), order.end(), [](const CompiledNode* a, const CompiledNode* b) {
+        return Cost(*a) < Cost(*b);
+      });
+      Roaring current = universe;
+      for (const CompiledNode* c : order) {
+        if (current.isEmpty()) break;
+        current = EvalAll(*c, ctx, current);
+      }
+      return current;
+    }
+    case RuleKind::kOr: {
+      Roaring result, remaining = universe;
+      for (const CompiledNode& c : n.children) {
+        if (remaining.isEmpty()) break;
+        Roaring r = EvalAll(c, ctx, remaining);
+        result |= r;
+        remaining -= r;
+      }
+      return result;
+    }
+    case RuleKind::kNot:
+      return universe - EvalAll(n.children[0], ctx, universe);
+    case RuleKind::kHasTag: {
+      uint32_t tag = s.FindTag(n.name);
+      return tag == kNoIndex ? Roaring() : s.tag_bitmaps()[tag] & universe;
+    }
+    case RuleKind::kInSegment: {
+      const Roaring* m = ctx.segment_members ? ctx.segment_members(n.name) : nullptr;
+      return m ? *m & universe : Roaring();
+    }
+    case RuleKind::kTrait: {
+      std::vector<uint32_t> out;
+      for (uint32_t c : universe) {
+        if (TraitHolds(n, ctx, c, nullptr)) out.push_back(c);
+      }
+      return FromSorted(out);
+    }
+    default:
+      if (IsEventNode(n.kind)) return EvalEventAll(n, ctx, universe);
+      return Roaring();
+  }
+}
+
+}  // namespace
+
+bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
+                      Micros* next_change) {
+  const TenantState& s = *ctx.state;
+  switch (n.kind) {
+    case RuleKind::kAnd:
+    case RuleKind::kOr: {
+      // The answer is decided by the first child that says false (and) or true (or); until that
+      // child changes, nothing else can change the answer, so only its timers matter. When no
+      // child decides, every child's timers matter.
+      const bool decisive = n.kind == RuleKind::kOr;
+      Micros all = kNever;
+      for (const CompiledNode& child : n.children) {
+        Micros mine = kNever;
+        if (EvaluateCustomer(child, ctx, c, &mine) == decisive) {
+          *next_change = std::min(*next_change, mine);
+          return decisive;
+        }
+        all = std::min(all, mine);
+      }
+      *next_change = std::min(*next_change, all);
+      return !decisive;
+    }
+    case RuleKind::kNot:
+      return !EvaluateCustomer(n.children[0], ctx, c, next_change);
+    case RuleKind::kHasTag: {
+      uint32_t tag = s.FindTag(n.name);
+      return tag != kNoIndex && s.tag_bitmaps()[tag].contains(c);
+    }
+    case RuleKind::kInSegment: {
+      const Roaring* m = ctx.segment_members ? ctx.segment_members(n.name) : nullptr;
+      return m && m->contains(c);
+    }
+    case RuleKind::kTrait:
+      return TraitHolds(n, ctx, c, next_change);
+    default:
+      if (IsEventNode(n.kind)) {
+        return Decide(n, AggregateCustomer(n, ctx, c), ctx.now, next_change);
+      }
+      return false;
+  }
+}
+
+Roaring EvaluateAll(const CompiledNode& rule, const EvalContext& ctx) {
+  return EvalAll(rule, ctx, LiveCustomers(*ctx.state));
+}
+
+void LowerNextChanges(const CompiledNode& n, const EvalContext& ctx, std::vector<Micros>* next) {
+  for (const CompiledNode& child : n.children) LowerNextChanges(child, ctx, next);
+  const TenantState& s = *ctx.state;
+  const Micros now = ctx.now;
+  if (n.kind == RuleKind::kTrait && (n.op == RuleOp::kWithin || n.op == RuleOp::kOlderThan)) {
+    const std::vector<uint32_t>& merged = s.customers().merged_into;
+    for (uint32_t c = 0; c < merged.size(); ++c) {
+      if (merged[c] == kNoIndex) TraitHolds(n, ctx, c, &(*next)[c]);
+    }
+    return;
+  }
+  if (!IsEventNode(n.kind)) return;
+  const bool windowed = n.kind == RuleKind::kCount || n.kind == RuleKind::kSum;
+  if (windowed && n.window == 0) return;  // all-time counts change only with events
+  const uint32_t name = s.FindEventName(n.name);
+  if (name == kNoIndex) return;
+  const EventColumns& e = s.events();
+  for (uint32_t i : s.EventsNamed(name)) {
+    // Every event of the name, filter or not: early timers are harmless.
+    const Micros flip = e.timestamp[i] + (windowed ? n.window : n.duration) + 1;
+    Lower(&(*next)[e.customer[i]], flip, now);
+  }
+}
+
+Roaring LiveCustomers(const TenantState& state) {
+  const std::vector<uint32_t>& merged = state.customers().merged_into;
+  std::vector<uint32_t> live;
+  live.reserve(merged.size());
+  for (uint32_t c = 0; c < merged.size(); ++c) {
+    if (merged[c] == kNoIndex) live.push_back(c);
+  }
+  return FromSorted(live);
+}
+
+}  // namespace pond

@@ -1,0 +1,667 @@
+#include "pond/segment/segment_service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <queue>
+#include <set>
+
+#include "pond/base/json_writer.h"
+#include "pond/engine/keys.h"
+#include "pond/engine/tenant_state.h"
+#include "pond/segment/compiled_rule.h"
+#include "pond/segment/evaluator.h"
+
+namespace pond {
+namespace {
+
+constexpr char kKind[] = "segment";
+constexpr size_t kMaxSegments = 1000;
+constexpr size_t kLoadChunk = 10'000;
+
+struct LiveSegment {
+  SegmentInfo info;
+  CompiledRule rule;
+  Roaring members;
+  std::vector<size_t> dependents;  // indexes of later segments whose rule names this one
+};
+
+// The events one where-filter selects, kept current as events arrive.
+struct FilterIndex {
+  EventFilter spec;
+  Roaring matches;
+};
+
+struct Timer {
+  Micros due;
+  uint32_t customer;
+  bool operator>(const Timer& o) const { return due > o.due; }
+};
+
+std::string ToBody(const SegmentInfo& s) {
+  nlohmann::json j = {{"id", s.id},
+                      {"name", s.name},
+                      {"description", s.description},
+                      {"rule", s.rule},
+                      {"created_at", s.created_at},
+                      {"updated_at", s.updated_at}};
+  return j.dump();
+}
+
+Result<SegmentInfo> FromBody(const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::Internal("stored segment is not JSON");
+  SegmentInfo s;
+  s.id = j.value("id", "");
+  s.name = j.value("name", "");
+  s.description = j.value("description", "");
+  s.rule = j.value("rule", "");
+  s.created_at = j.value("created_at", int64_t{0});
+  s.updated_at = j.value("updated_at", int64_t{0});
+  return s;
+}
+
+Status ValidateSpecText(const SegmentSpec& spec) {
+  if (spec.name.empty() || spec.name.size() > 128) return FieldError("name", "1 to 128 bytes");
+  if (spec.description.size() > 2000) return FieldError("description", "at most 2000 bytes");
+  if (!spec.rule) return FieldError("rule", "required");
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct SegmentService::Workspace {
+  std::string id;
+  int utc_offset_seconds = 8 * 3600;
+  // In dependency order: a segment comes after every segment its rule names.
+  std::vector<std::unique_ptr<LiveSegment>> segments;
+  std::unordered_map<std::string, std::vector<size_t>> by_event;
+  std::vector<size_t> by_traits;
+  std::vector<size_t> timed;
+  std::map<std::string, FilterIndex> filters;  // by EventFilter::key
+  std::unordered_map<std::string, std::vector<FilterIndex*>> filters_by_event;
+  std::vector<Micros> due;  // per customer: when its timer fires, kNever for none
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
+  std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
+
+  LiveSegment* Find(const std::string& id_or_name) {
+    for (auto& s : segments) {
+      if (s->info.id == id_or_name) return s.get();
+    }
+    for (auto& s : segments) {
+      if (s->info.name == id_or_name) return s.get();
+    }
+    return nullptr;
+  }
+
+  EvalContext Context(const TenantState& state, Micros now) {
+    EvalContext ctx;
+    ctx.state = &state;
+    ctx.now = now;
+    ctx.utc_offset_seconds = utc_offset_seconds;
+    ctx.filter_matches = [this](const std::string& key) -> const Roaring* {
+      auto it = filters.find(key);
+      return it == filters.end() ? nullptr : &it->second.matches;
+    };
+    ctx.segment_members = [this](const std::string& id) -> const Roaring* {
+      LiveSegment* s = Find(id);
+      return s ? &s->members : nullptr;
+    };
+    return ctx;
+  }
+
+  // Rebuilds the lookup tables after the set of segments changed.
+  void Reindex() {
+    by_event.clear();
+    by_traits.clear();
+    timed.clear();
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      LiveSegment& s = *segments[i];
+      index[s.info.id] = i;
+      s.dependents.clear();
+      for (const std::string& e : s.rule.events) by_event[e].push_back(i);
+      if (s.rule.uses_traits) by_traits.push_back(i);
+      if (s.rule.uses_time) timed.push_back(i);
+      for (const std::string& ref : s.rule.segments) segments[index.at(ref)]->dependents.push_back(i);
+    }
+    filters_by_event.clear();
+    std::set<std::string> used;
+    for (auto& s : segments) {
+      for (const EventFilter& f : s->rule.filters) used.insert(f.key);
+    }
+    std::erase_if(filters, [&](const auto& kv) { return !used.count(kv.first); });
+    for (auto& [key, f] : filters) filters_by_event[f.spec.event].push_back(&f);
+  }
+
+  void LowerDue(uint32_t c, Micros t) {
+    if (t == kNever) return;
+    if (due.size() <= c) due.resize(c + 1, kNever);
+    if (t < due[c]) {
+      due[c] = t;
+      timers.push({t, c});
+    }
+  }
+
+  void QueueChange(const LiveSegment& s, uint32_t c, bool entered, Micros now) {
+    Event e;
+    e.message_id = RandomId("sev_");
+    e.type = EventType::kTrack;
+    e.name = entered ? "segment_entered" : "segment_left";
+    e.identities.push_back({IdentityKind::kCustomerId, TenantState::CustomerId(c)});
+    e.properties = "{\"segment_id\":";
+    AppendJsonString(&e.properties, s.info.id);
+    e.properties += ",\"segment\":";
+    AppendJsonString(&e.properties, s.info.name);
+    e.properties += "}";
+    e.timestamp = now;
+    pending.push_back(std::move(e));
+  }
+
+  // Re-evaluates live customer `c` for the segments flagged in `affected` (indexes into
+  // `segments`), and for the segments that name one whose membership changed.
+  void Reevaluate(const TenantState& state, uint32_t c, std::vector<uint8_t>& affected, Micros now) {
+    EvalContext ctx = Context(state, now);
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (!affected[i]) continue;
+      LiveSegment& s = *segments[i];
+      Micros next = kNever;
+      bool in = EvaluateCustomer(s.rule.root, ctx, c, &next);
+      if (s.rule.uses_time) LowerDue(c, next);
+      if (in == s.members.contains(c)) continue;
+      if (in) {
+        s.members.add(c);
+      } else {
+        s.members.remove(c);
+      }
+      QueueChange(s, c, in, now);
+      for (size_t d : s.dependents) affected[d] = 1;
+    }
+  }
+
+  // Every customer's timer, lowered to the earliest time any time condition could flip.
+  // Conservative (a timer may fire early and find nothing changed), never late.
+  void ScheduleAll(const TenantState& state, const LiveSegment& s, Micros now) {
+    if (!s.rule.uses_time) return;
+    EvalContext ctx = Context(state, now);
+    std::vector<Micros> next(state.customers().size(), kNever);
+    LowerNextChanges(s.rule.root, ctx, &next);
+    for (uint32_t c = 0; c < next.size(); ++c) LowerDue(c, next[c]);
+  }
+
+  Status LoadFilter(Engine* engine, const TenantState& state, FilterIndex* f) {
+    f->matches = Roaring();
+    uint32_t name = state.FindEventName(f->spec.event);
+    if (name == kNoIndex) return Status::Ok();
+    const std::vector<uint32_t>& postings = state.EventsNamed(name);
+    std::unordered_map<int64_t, uint32_t> by_seq;
+    std::vector<int64_t> seqs;
+    for (size_t at = 0; at < postings.size(); at += kLoadChunk) {
+      size_t end = std::min(postings.size(), at + kLoadChunk);
+      by_seq.clear();
+      seqs.clear();
+      for (size_t k = at; k < end; ++k) {
+        seqs.push_back(state.events().seq[postings[k]]);
+        by_seq.emplace(seqs.back(), postings[k]);
+      }
+      ASSIGN_OR_RETURN(std::vector<Event> events, engine->LoadEvents(seqs));
+      for (const Event& e : events) {
+        if (MatchesFilters(e.properties, f->spec.filters)) f->matches.add(by_seq.at(e.seq));
+      }
+    }
+    f->matches.runOptimize();
+    return Status::Ok();
+  }
+
+  // Makes sure every filter `rule` uses is loaded.
+  Status EnsureFilters(Engine* engine, const TenantState& state, const CompiledRule& rule) {
+    for (const EventFilter& spec : rule.filters) {
+      if (filters.count(spec.key)) continue;
+      FilterIndex f{spec, {}};
+      RETURN_IF_ERROR(LoadFilter(engine, state, &f));
+      filters.emplace(spec.key, std::move(f));
+    }
+    return Status::Ok();
+  }
+
+  // Full evaluation of one segment, and its timers.
+  void Rebuild(const TenantState& state, LiveSegment& s, Micros now) {
+    s.members = EvaluateAll(s.rule.root, Context(state, now));
+    ScheduleAll(state, s, now);
+  }
+};
+
+// Puts segments in dependency order; refuses a cycle or a reference to a missing segment.
+static Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments) {
+  std::vector<std::unique_ptr<LiveSegment>> ordered;
+  std::set<std::string> placed;
+  while (!segments.empty()) {
+    bool progress = false;
+    for (auto it = segments.begin(); it != segments.end();) {
+      bool ready = true;
+      for (const std::string& ref : (*it)->rule.segments) ready &= placed.count(ref) > 0;
+      if (ready) {
+        placed.insert((*it)->info.id);
+        ordered.push_back(std::move(*it));
+        it = segments.erase(it);
+        progress = true;
+      } else {
+        ++it;
+      }
+    }
+    if (!progress) {
+      segments.insert(segments.end(), std::make_move_iterator(ordered.begin()),
+                      std::make_move_iterator(ordered.end()));
+      return FieldError("rule", "in_segment references form a cycle through \"" +
+                                    segments.front()->info.name + "\"");
+    }
+  }
+  segments = std::move(ordered);
+  return Status::Ok();
+}
+
+// Rewrites in_segment names to ids. REQUIRES: the referenced segments exist in `w`.
+static Status ResolveReferences(SegmentService::Workspace& w, CompiledNode& n,
+                                std::set<std::string>* ids) {
+  if (n.kind == RuleKind::kInSegment) {
+    LiveSegment* s = w.Find(n.name);
+    if (!s) return FieldError("rule", "in_segment(\"" + n.name + "\"): no such segment");
+    n.name = s->info.id;
+    ids->insert(n.name);
+  }
+  for (CompiledNode& c : n.children) RETURN_IF_ERROR(ResolveReferences(w, c, ids));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
+  std::unique_ptr<SegmentService> service(new SegmentService(engine));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> workspaces, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : workspaces) {
+    Workspace& w = service->WorkspaceFor(ws.id);
+    w.utc_offset_seconds = ws.utc_offset_seconds;
+    ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine->ListObjects(ws.id, kKind));
+    for (const StoredObject& o : stored) {
+      auto live = std::make_unique<LiveSegment>();
+      ASSIGN_OR_RETURN(live->info, FromBody(o.body));
+      ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> rule, ParseRule(live->info.rule));
+      ASSIGN_OR_RETURN(live->rule, CompileRule(*rule));
+      w.segments.push_back(std::move(live));
+    }
+    // References were stored as ids, so they resolve as they are.
+    for (auto& s : w.segments) {
+      std::set<std::string> ids;
+      RETURN_IF_ERROR(ResolveReferences(w, s->rule.root, &ids));
+    }
+    RETURN_IF_ERROR(OrderSegments(w.segments));
+    w.Reindex();
+  }
+  engine->AddObserver(service.get());  // OnReset evaluates them all
+  return service;
+}
+
+SegmentService::~SegmentService() { engine_->RemoveObserver(this); }
+
+SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) {
+    w = std::make_unique<Workspace>();
+    w->id = ws;
+  }
+  return *w;
+}
+
+void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  const Micros now = engine_->clock().NowMicros();
+  w.due.assign(state.customers().size(), kNever);
+  w.timers = {};
+  w.filters.clear();
+  for (auto& s : w.segments) {
+    // A filter that cannot be loaded leaves its conditions matching nothing until the next reset.
+    (void)w.EnsureFilters(engine_, state, s->rule);
+  }
+  w.Reindex();
+  for (auto& s : w.segments) w.Rebuild(state, *s, now);
+}
+
+void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
+                               const AppliedEvent& applied) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (w.segments.empty()) return;
+  const std::string& name = state.EventName(state.events().name[applied.index]);
+  if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
+    for (FilterIndex* f : it->second) {
+      if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);
+    }
+  }
+  thread_local std::vector<uint8_t> affected;
+  affected.assign(w.segments.size(), 0);
+  bool any = false;
+  auto mark = [&](size_t i) {
+    affected[i] = 1;
+    any = true;
+  };
+  if (auto it = w.by_event.find(name); it != w.by_event.end()) {
+    for (size_t i : it->second) mark(i);
+  }
+  if (applied.event.traits.size() > 2) {
+    for (size_t i : w.by_traits) mark(i);
+  }
+  if (!applied.merged.empty()) {
+    // The folded profiles are gone; the survivor has new events, tags and traits.
+    for (uint32_t m : applied.merged) {
+      for (auto& s : w.segments) s->members.remove(m);
+      if (m < w.due.size()) w.due[m] = kNever;
+    }
+    for (size_t i = 0; i < w.segments.size(); ++i) mark(i);
+  }
+  if (!any) return;
+  w.Reevaluate(state, applied.customer, affected, engine_->clock().NowMicros());
+}
+
+void SegmentService::Tick() {
+  const Micros now = engine_->clock().NowMicros();
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, w] : workspaces_) {
+      if (!w->timers.empty() && w->timers.top().due <= now) ids.push_back(id);
+    }
+  }
+  for (const std::string& ws : ids) {
+    (void)engine_->ReadState(ws, [&](const TenantState& state) {
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      thread_local std::vector<uint8_t> affected;
+      while (!w.timers.empty() && w.timers.top().due <= now) {
+        Timer t = w.timers.top();
+        w.timers.pop();
+        if (t.customer >= w.due.size() || w.due[t.customer] != t.due) continue;  // superseded
+        w.due[t.customer] = kNever;
+        if (state.customers().merged_into[t.customer] != kNoIndex) continue;
+        affected.assign(w.segments.size(), 0);
+        for (size_t i : w.timed) affected[i] = 1;
+        w.Reevaluate(state, t.customer, affected, now);
+      }
+    });
+  }
+}
+
+Status SegmentService::Flush() {
+  std::vector<std::pair<std::string, std::vector<Event>>> batches;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, w] : workspaces_) {
+      if (!w->pending.empty()) batches.emplace_back(id, std::move(w->pending));
+      w->pending.clear();
+    }
+  }
+  for (auto& [ws, events] : batches) {
+    for (size_t at = 0; at < events.size(); at += kMaxEventsPerSubmit) {
+      size_t end = std::min(events.size(), at + kMaxEventsPerSubmit);
+      std::vector<Event> part(std::make_move_iterator(events.begin() + static_cast<long>(at)),
+                              std::make_move_iterator(events.begin() + static_cast<long>(end)));
+      RETURN_IF_ERROR(engine_->Submit(ws, std::move(part)).status());
+    }
+  }
+  return Status::Ok();
+}
+
+Result<SegmentInfo> SegmentService::Create(const std::string& ws, SegmentSpec spec) {
+  return Update(ws, "", std::move(spec));
+}
+
+Result<SegmentInfo> SegmentService::Update(const std::string& ws, const std::string& id,
+                                           SegmentSpec spec) {
+  RETURN_IF_ERROR(ValidateSpecText(spec));
+  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(*spec.rule));
+  Result<SegmentInfo> result = Status::Internal("not evaluated");
+  Status read = engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    const Micros now = engine_->clock().NowMicros();
+    LiveSegment* existing = nullptr;
+    if (!id.empty()) {
+      for (auto& s : w.segments) {
+        if (s->info.id == id) existing = s.get();
+      }
+      if (!existing) {
+        result = Status::NotFound("segment \"" + id + "\" not found");
+        return;
+      }
+    } else if (w.segments.size() >= kMaxSegments) {
+      result = Status::ResourceExhausted("at most " + std::to_string(kMaxSegments) +
+                                         " segments per workspace");
+      return;
+    }
+    for (auto& s : w.segments) {
+      if (s->info.name == spec.name && s.get() != existing) {
+        result = Status::AlreadyExists("name: a segment named \"" + spec.name + "\" exists");
+        return;
+      }
+    }
+    std::set<std::string> refs;
+    if (Status s = ResolveReferences(w, rule.root, &refs); !s.ok()) {
+      result = s;
+      return;
+    }
+    rule.segments = refs;
+    rule.text = ToText(*spec.rule);
+    auto live = std::make_unique<LiveSegment>();
+    live->info.id = existing ? existing->info.id : RandomId("seg_");
+    live->info.name = spec.name;
+    live->info.description = spec.description;
+    live->info.created_at = existing ? existing->info.created_at : now;
+    live->info.updated_at = now;
+    live->rule = std::move(rule);
+    // Stored with references as ids, so renaming a segment does not break the rules naming it.
+    {
+      std::unique_ptr<RuleNode> stored_rule = std::move(spec.rule);
+      std::function<void(RuleNode&)> to_ids = [&](RuleNode& n) {
+        if (n.kind == RuleKind::kInSegment) n.name = w.Find(n.name)->info.id;
+        for (auto& c : n.children) to_ids(*c);
+      };
+      to_ids(*stored_rule);
+      live->info.rule = ToText(*stored_rule);
+    }
+    // Try the new set of segments in order before touching anything.
+    std::vector<std::unique_ptr<LiveSegment>> trial;
+    for (auto& s : w.segments) {
+      if (s.get() == existing) continue;
+      auto copy = std::make_unique<LiveSegment>();
+      copy->info = s->info;
+      copy->rule.segments = s->rule.segments;
+      trial.push_back(std::move(copy));
+    }
+    trial.push_back(std::make_unique<LiveSegment>());
+    trial.back()->info = live->info;
+    trial.back()->rule.segments = live->rule.segments;
+    if (Status s = OrderSegments(trial); !s.ok()) {
+      result = s;
+      return;
+    }
+    if (Status s = w.EnsureFilters(engine_, state, live->rule); !s.ok()) {
+      result = s;
+      return;
+    }
+    if (Status s = engine_->PutObject(ws, {kKind, live->info.id, ToBody(live->info), now});
+        !s.ok()) {
+      result = s;
+      return;
+    }
+    LiveSegment* installed = live.get();
+    if (existing) {
+      for (auto& s : w.segments) {
+        if (s.get() == existing) s = std::move(live);
+      }
+    } else {
+      w.segments.push_back(std::move(live));
+    }
+    (void)OrderSegments(w.segments);  // tried above
+    w.Reindex();
+    // This segment, and (in order) every segment that names one rebuilt before it.
+    std::set<std::string> rebuilt;
+    for (auto& s : w.segments) {
+      bool stale = s.get() == installed;
+      for (const std::string& ref : s->rule.segments) stale |= rebuilt.count(ref) > 0;
+      if (!stale) continue;
+      w.Rebuild(state, *s, now);
+      rebuilt.insert(s->info.id);
+    }
+    SegmentInfo info = installed->info;
+    info.customers = static_cast<int64_t>(installed->members.cardinality());
+    result = info;
+  });
+  if (!read.ok()) return read;
+  return result;
+}
+
+Status SegmentService::Delete(const std::string& ws, const std::string& id) {
+  Status result;
+  Status read = engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    LiveSegment* s = w.Find(id);
+    if (!s) {
+      result = Status::NotFound("segment \"" + id + "\" not found");
+      return;
+    }
+    for (auto& other : w.segments) {
+      if (other->rule.segments.count(s->info.id)) {
+        result = Status::FailedPrecondition("segment \"" + other->info.name +
+                                            "\" uses it in in_segment; change that rule first");
+        return;
+      }
+    }
+    Result<bool> deleted = engine_->DeleteObject(ws, kKind, s->info.id);
+    if (!deleted.ok()) {
+      result = deleted.status();
+      return;
+    }
+    std::erase_if(w.segments, [&](const auto& p) { return p.get() == s; });
+    w.Reindex();
+  });
+  return read.ok() ? result : read;
+}
+
+Result<std::vector<SegmentInfo>> SegmentService::List(const std::string& ws) {
+  std::vector<SegmentInfo> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    for (auto& s : WorkspaceFor(ws).segments) {
+      out.push_back(s->info);
+      out.back().customers = static_cast<int64_t>(s->members.cardinality());
+    }
+  }));
+  std::sort(out.begin(), out.end(),
+            [](const SegmentInfo& a, const SegmentInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+Result<SegmentInfo> SegmentService::Get(const std::string& ws, const std::string& key) {
+  Result<SegmentInfo> result = Status::NotFound("segment \"" + key + "\" not found");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    if (LiveSegment* s = WorkspaceFor(ws).Find(key)) {
+      SegmentInfo info = s->info;
+      info.customers = static_cast<int64_t>(s->members.cardinality());
+      result = info;
+    }
+  }));
+  return result;
+}
+
+Result<Roaring> SegmentService::MemberBitmap(const std::string& ws, const std::string& key) {
+  Result<Roaring> result = Status::NotFound("segment \"" + key + "\" not found");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    if (LiveSegment* s = WorkspaceFor(ws).Find(key)) result = s->members;
+  }));
+  return result;
+}
+
+static CustomerPage PageOf(const TenantState& state, const Roaring& members, size_t limit,
+                           uint32_t start) {
+  CustomerPage page;
+  page.total = static_cast<int64_t>(members.cardinality());
+  auto it = members.begin();
+  it.equalorlarger(start);
+  for (; it != members.end() && page.data.size() < limit; ++it) {
+    page.data.push_back(Summarize(state, *it));
+  }
+  if (it != members.end() && !page.data.empty()) page.next_cursor = page.data.back().id;
+  return page;
+}
+
+Result<CustomerPage> SegmentService::Members(const std::string& ws, const std::string& key,
+                                             size_t limit, const std::string& cursor) {
+  Result<CustomerPage> result = Status::NotFound("segment \"" + key + "\" not found");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    uint32_t start = 0;
+    if (!cursor.empty()) {
+      uint32_t c = state.ParseCustomerId(cursor);
+      if (c == kNoIndex) {
+        result = FieldError("cursor", "not a cursor from this list");
+        return;
+      }
+      start = c + 1;
+    }
+    std::lock_guard lock(mu_);
+    if (LiveSegment* s = WorkspaceFor(ws).Find(key)) {
+      result = PageOf(state, s->members, limit, start);
+    }
+  }));
+  return result;
+}
+
+Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const RuleNode& rule_node,
+                                               size_t limit) {
+  auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(rule_node));
+  Result<SegmentPreview> result = Status::Internal("not evaluated");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    std::set<std::string> refs;
+    if (Status s = ResolveReferences(w, rule.root, &refs); !s.ok()) {
+      result = s;
+      return;
+    }
+    // Filters a saved segment keeps are reused; others are loaded for this preview only.
+    std::map<std::string, FilterIndex> own;
+    for (const EventFilter& spec : rule.filters) {
+      if (w.filters.count(spec.key)) continue;
+      FilterIndex f{spec, {}};
+      if (Status s = w.LoadFilter(engine_, state, &f); !s.ok()) {
+        result = s;
+        return;
+      }
+      own.emplace(spec.key, std::move(f));
+    }
+    EvalContext ctx = w.Context(state, engine_->clock().NowMicros());
+    auto shared = ctx.filter_matches;
+    ctx.filter_matches = [&](const std::string& key) -> const Roaring* {
+      auto it = own.find(key);
+      return it != own.end() ? &it->second.matches : shared(key);
+    };
+    Roaring members = EvaluateAll(rule.root, ctx);
+    SegmentPreview p;
+    CustomerPage page = PageOf(state, members, limit, 0);
+    p.count = page.total;
+    p.customers = std::move(page.data);
+    p.rule = ToText(rule_node);
+    result = std::move(p);
+  }));
+  if (result.ok()) {
+    result->took_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+  }
+  return result;
+}
+
+}  // namespace pond

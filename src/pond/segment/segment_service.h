@@ -1,0 +1,94 @@
+// SegmentService: saved segments kept current on every event, plus ad-hoc previews.
+//
+// A segment is a named rule. Its members are a bitmap of the workspace's customers, computed
+// in full when the segment is saved (or the engine starts) and then kept current
+// incrementally: the service observes every applied event and re-evaluates only that customer,
+// only for the segments whose rule can be changed by that event (its event names, traits, tags,
+// the segments it refers to; every segment after a merge). Conditions on time (windows,
+// within / older_than) are kept current by one timer per customer, due when the earliest of its
+// time conditions could flip; Tick() fires the timers that are due.
+//
+// Entering and leaving a segment after it was saved emits segment_entered / segment_left
+// events (properties: segment_id, segment) through Engine::Submit, so journeys and the
+// timeline see them. They are queued while the engine's writer holds the state and submitted by
+// Flush(). The initial members of a new segment, and changes while pond was stopped, emit none.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <roaring/roaring.hh>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "pond/engine/engine.h"
+#include "pond/segment/rule.h"
+
+namespace pond {
+
+struct SegmentInfo {
+  std::string id;  // "seg_…"
+  std::string name;
+  std::string description;
+  std::string rule;  // canonical text form
+  Micros created_at = 0;
+  Micros updated_at = 0;
+  int64_t customers = 0;  // members now
+};
+
+// What a caller sends to create or replace a segment: the rule as text or as parsed JSON.
+struct SegmentSpec {
+  std::string name;
+  std::string description;
+  std::unique_ptr<RuleNode> rule;
+};
+
+struct SegmentPreview {
+  int64_t count = 0;
+  std::vector<CustomerSummary> customers;  // the first `limit`, by id
+  std::string rule;                        // canonical text
+  int64_t took_micros = 0;
+};
+
+class SegmentService final : public StateObserver {
+ public:
+  // Loads every workspace's segments and starts observing `engine` (not owned).
+  static Result<std::unique_ptr<SegmentService>> Start(Engine* engine);
+  ~SegmentService() override;
+
+  Result<SegmentInfo> Create(const std::string& ws, SegmentSpec spec);
+  Result<SegmentInfo> Update(const std::string& ws, const std::string& id, SegmentSpec spec);
+  Status Delete(const std::string& ws, const std::string& id);
+  Result<std::vector<SegmentInfo>> List(const std::string& ws);
+  // By id, or by name when no id matches.
+  Result<SegmentInfo> Get(const std::string& ws, const std::string& id_or_name);
+  // Members by customer id; the cursor is the last id of the previous page.
+  Result<CustomerPage> Members(const std::string& ws, const std::string& id_or_name,
+                               size_t limit, const std::string& cursor);
+  // Evaluates a rule over every customer now, without saving it.
+  Result<SegmentPreview> Preview(const std::string& ws, const RuleNode& rule, size_t limit);
+
+  // Fires the timers that are due at the engine clock's now.
+  void Tick();
+  // Submits the queued segment_entered / segment_left events.
+  Status Flush();
+
+  // Tests: the members as dense customer indexes.
+  Result<Roaring> MemberBitmap(const std::string& ws, const std::string& id_or_name);
+
+  void OnApplied(const std::string& ws, const TenantState& state,
+                 const AppliedEvent& applied) override;
+  void OnReset(const std::string& ws, const TenantState& state) override;
+
+  struct Workspace;  // per-workspace segments, filters and timers (segment_service.cc)
+
+ private:
+  explicit SegmentService(Engine* engine) : engine_(engine) {}
+  Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
+
+  Engine* engine_;
+  std::mutex mu_;  // after the engine's tenant lock when both are held
+  std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
+};
+
+}  // namespace pond
