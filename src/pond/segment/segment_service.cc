@@ -83,6 +83,7 @@ struct SegmentService::Workspace {
   std::map<std::string, FilterIndex> filters;  // by EventFilter::key
   std::unordered_map<std::string, std::vector<FilterIndex*>> filters_by_event;
   std::vector<Micros> due;  // per customer: when its timer fires, kNever for none
+  size_t customers_seen = 0;  // customers at or past this index are new to every segment
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
 
@@ -301,6 +302,8 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
   return service;
 }
 
+SegmentService::SegmentService(Engine* engine) : engine_(engine) {}
+
 SegmentService::~SegmentService() { engine_->RemoveObserver(this); }
 
 SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
@@ -317,6 +320,7 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   Workspace& w = WorkspaceFor(ws);
   const Micros now = engine_->clock().NowMicros();
   w.due.assign(state.customers().size(), kNever);
+  w.customers_seen = state.customers().size();
   w.timers = {};
   w.filters.clear();
   for (auto& s : w.segments) {
@@ -331,7 +335,10 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
                                const AppliedEvent& applied) {
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
-  if (w.segments.empty()) return;
+  if (w.segments.empty()) {
+    w.customers_seen = state.customers().size();
+    return;
+  }
   const std::string& name = state.EventName(state.events().name[applied.index]);
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
     for (FilterIndex* f : it->second) {
@@ -350,6 +357,11 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
   }
   if (applied.event.traits.size() > 2) {
     for (size_t i : w.by_traits) mark(i);
+  }
+  if (applied.customer >= w.customers_seen) {
+    // A new customer: a rule can hold with nothing at all ("not has_tag(…)").
+    w.customers_seen = applied.customer + 1;
+    for (size_t i = 0; i < w.segments.size(); ++i) mark(i);
   }
   if (!applied.merged.empty()) {
     // The folded profiles are gone; the survivor has new events, tags and traits.
@@ -618,49 +630,77 @@ Result<CustomerPage> SegmentService::Members(const std::string& ws, const std::s
   return result;
 }
 
-Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const RuleNode& rule_node,
+// Full evaluation of an unsaved rule; `done` gets the state and the members while the state is
+// still locked.
+static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Workspace& w,
+                              const std::string& ws, const RuleNode& rule_node,
+                              const std::function<void(const TenantState&, Roaring)>& done);
+
+Result<Roaring> SegmentService::Evaluate(const std::string& ws, const RuleNode& rule) {
+  Roaring out;
+  Workspace* w;
+  {
+    std::lock_guard lock(mu_);
+    w = &WorkspaceFor(ws);
+  }
+  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule,
+                                  [&](const TenantState&, Roaring r) { out = std::move(r); }));
+  return out;
+}
+
+Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const RuleNode& rule,
                                                size_t limit) {
   auto started = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(rule_node));
-  Result<SegmentPreview> result = Status::Internal("not evaluated");
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+  Workspace* w;
+  {
     std::lock_guard lock(mu_);
-    Workspace& w = WorkspaceFor(ws);
+    w = &WorkspaceFor(ws);
+  }
+  SegmentPreview p;
+  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule,
+                                  [&](const TenantState& state, Roaring members) {
+                                    CustomerPage page = PageOf(state, members, limit, 0);
+                                    p.count = page.total;
+                                    p.customers = std::move(page.data);
+                                  }));
+  p.rule = ToText(rule);
+  p.took_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  return p;
+}
+
+static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Workspace& w,
+                              const std::string& ws, const RuleNode& rule_node,
+                              const std::function<void(const TenantState&, Roaring)>& done) {
+  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(rule_node));
+  Status result;
+  RETURN_IF_ERROR(engine->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu);
     std::set<std::string> refs;
     if (Status s = ResolveReferences(w, rule.root, &refs); !s.ok()) {
       result = s;
       return;
     }
-    // Filters a saved segment keeps are reused; others are loaded for this preview only.
+    // Filters a saved segment keeps are reused; others are loaded for this evaluation only.
     std::map<std::string, FilterIndex> own;
     for (const EventFilter& spec : rule.filters) {
       if (w.filters.count(spec.key)) continue;
       FilterIndex f{spec, {}};
-      if (Status s = w.LoadFilter(engine_, state, &f); !s.ok()) {
+      if (Status s = w.LoadFilter(engine, state, &f); !s.ok()) {
         result = s;
         return;
       }
       own.emplace(spec.key, std::move(f));
     }
-    EvalContext ctx = w.Context(state, engine_->clock().NowMicros());
+    EvalContext ctx = w.Context(state, engine->clock().NowMicros());
     auto shared = ctx.filter_matches;
     ctx.filter_matches = [&](const std::string& key) -> const Roaring* {
       auto it = own.find(key);
       return it != own.end() ? &it->second.matches : shared(key);
     };
-    Roaring members = EvaluateAll(rule.root, ctx);
-    SegmentPreview p;
-    CustomerPage page = PageOf(state, members, limit, 0);
-    p.count = page.total;
-    p.customers = std::move(page.data);
-    p.rule = ToText(rule_node);
-    result = std::move(p);
+    done(state, EvaluateAll(rule.root, ctx));
   }));
-  if (result.ok()) {
-    result->took_micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - started)
-                              .count();
-  }
   return result;
 }
 

@@ -67,6 +67,8 @@ class SegmentService final : public StateObserver {
                                size_t limit, const std::string& cursor);
   // Evaluates a rule over every customer now, without saving it.
   Result<SegmentPreview> Preview(const std::string& ws, const RuleNode& rule, size_t limit);
+  // The same, as dense customer indexes (tests, benchmarks).
+  Result<Roaring> Evaluate(const std::string& ws, const RuleNode& rule);
 
   // Fires the timers that are due at the engine clock's now.
   void Tick();
@@ -83,7 +85,7 @@ class SegmentService final : public StateObserver {
   struct Workspace;  // per-workspace segments, filters and timers (segment_service.cc)
 
  private:
-  explicit SegmentService(Engine* engine) : engine_(engine) {}
+  explicit SegmentService(Engine* engine);
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
 
   Engine* engine_;

@@ -1,0 +1,172 @@
+// Saved segments through the real engine (SQLite in a temp dir, a fake clock): membership kept
+// on every event and timer, the events it emits, persistence, and the errors.
+#include "pond/segment/segment_service.h"
+
+#include <gtest/gtest.h>
+
+#include "pond/testing/temp_dir.h"
+
+namespace pond {
+namespace {
+
+constexpr Micros kDayMicros = 86'400'000'000LL;
+
+class SegmentServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    service_.reset();
+    engine_.reset();
+    EngineOptions o;
+    o.data_dir = dir_.path().string();
+    o.clock = &clock_;
+    engine_ = Engine::Open(o).value();
+    auto s = SegmentService::Start(engine_.get());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    service_ = std::move(*s);
+  }
+  void Track(const std::string& user, const std::string& name, const std::string& props = "{}") {
+    Event e;
+    e.message_id = "m" + std::to_string(++seq_);
+    e.user_id = user;
+    e.name = name;
+    e.properties = props;
+    ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  }
+  void Order(const std::string& user, int64_t fen) {
+    Event e;
+    e.message_id = "m" + std::to_string(++seq_);
+    e.user_id = user;
+    e.name = "order_paid";
+    e.order.emplace();
+    e.order->order_id = "o" + std::to_string(seq_);
+    e.order->total_fen = fen;
+    e.amount_fen = fen;
+    ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  }
+  Result<SegmentInfo> Save(const std::string& name, const std::string& rule,
+                           const std::string& id = "") {
+    SegmentSpec spec;
+    spec.name = name;
+    auto parsed = ParseRule(rule);
+    if (!parsed.ok()) return parsed.status();
+    spec.rule = std::move(*parsed);
+    return id.empty() ? service_->Create(kDefaultWorkspace, std::move(spec))
+                      : service_->Update(kDefaultWorkspace, id, std::move(spec));
+  }
+  int64_t Count(const std::string& segment) {
+    return service_->Get(kDefaultWorkspace, segment)->customers;
+  }
+  // The segment events in a customer's timeline, oldest first: "entered:name".
+  std::string SegmentEvents(const std::string& user) {
+    auto p = engine_->GetCustomer(kDefaultWorkspace, user);
+    std::string out;
+    for (auto it = p->timeline.rbegin(); it != p->timeline.rend(); ++it) {
+      if (!it->name.starts_with("segment_")) continue;
+      out += it->name.substr(8) + ":" + (it->properties.find("buyers") != std::string::npos
+                                             ? "buyers"
+                                             : "recent") + " ";
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<SegmentService> service_;
+  int seq_ = 0;
+};
+
+TEST_F(SegmentServiceTest, MembersFollowEventsAndTimeAndEmitEnteredAndLeft) {
+  Order("ann", 10000);
+  Track("bob", "friend_added");
+  ASSERT_TRUE(Save("buyers", "count(order_paid) >= 1").ok());
+  auto recent = Save("recent", "count(order_paid, 30d) >= 1");
+  ASSERT_TRUE(recent.ok()) << recent.status().ToString();
+  EXPECT_EQ(recent->customers, 1);
+  EXPECT_TRUE(recent->id.starts_with("seg_"));
+
+  clock_.Advance(10 * kDayMicros);
+  Order("bob", 5000);  // bob enters both
+  EXPECT_EQ(Count("buyers"), 2);
+  EXPECT_EQ(Count("recent"), 2);
+
+  clock_.Advance(25 * kDayMicros);  // ann's order is 35 days old, bob's 25
+  service_->Tick();
+  EXPECT_EQ(Count("recent"), 1);
+  clock_.Advance(6 * kDayMicros);
+  service_->Tick();
+  EXPECT_EQ(Count("recent"), 0);
+  EXPECT_EQ(Count("buyers"), 2);
+
+  ASSERT_TRUE(service_->Flush().ok());
+  // Initial members emit nothing; later changes do, through the engine.
+  EXPECT_EQ(SegmentEvents("ann"), "left:recent ");
+  EXPECT_EQ(SegmentEvents("bob"), "entered:buyers entered:recent left:recent ");
+  // Flushed events change no segment (no rule may count them).
+  EXPECT_EQ(Count("buyers"), 2);
+}
+
+TEST_F(SegmentServiceTest, SegmentsSurviveARestartAndRecomputeFromTheState) {
+  Order("ann", 10000);
+  Track("bob", "message_received", R"({"keyword":"price"})");
+  Track("cat", "message_received", R"({"keyword":"size"})");
+  ASSERT_TRUE(Save("buyers", "count(order_paid) >= 1").ok());
+  ASSERT_TRUE(
+      Save("asked price", R"(count(message_received where property.keyword == "price") >= 1)")
+          .ok());
+  ASSERT_TRUE(Save("both", R"(in_segment("buyers") or in_segment("asked price"))").ok());
+  EXPECT_EQ(Count("asked price"), 1);
+  EXPECT_EQ(Count("both"), 2);
+  Track("cat", "message_received", R"({"keyword":"price"})");  // the filter sees new events
+  EXPECT_EQ(Count("asked price"), 2);
+  EXPECT_EQ(Count("both"), 3);
+
+  Reopen();
+  auto list = service_->List(kDefaultWorkspace);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].name, "asked price");
+  EXPECT_EQ((*list)[0].customers, 2);
+  EXPECT_EQ((*list)[1].name, "both");  // by name
+  EXPECT_EQ((*list)[1].customers, 3);
+  // References are kept as ids, shown as such.
+  EXPECT_NE((*list)[1].rule.find("in_segment(\"seg_"), std::string::npos);
+
+  auto page = service_->Members(kDefaultWorkspace, "both", 2, "");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->data.size(), 2u);
+  ASSERT_TRUE(page->next_cursor.has_value());
+  auto rest = service_->Members(kDefaultWorkspace, "both", 2, *page->next_cursor);
+  ASSERT_EQ(rest->data.size(), 1u);
+  EXPECT_FALSE(rest->next_cursor.has_value());
+  EXPECT_GT(rest->data[0].id, page->data[1].id);
+}
+
+TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {
+  ASSERT_TRUE(Save("a", "count(order_paid) >= 1").ok());
+  auto b = Save("b", R"(in_segment("a"))");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(Save("", "count(order_paid) >= 1").status().field(), "name");
+  EXPECT_EQ(Save("a", "count(order_paid) >= 2").status().code(), StatusCode::kAlreadyExists);
+  auto unknown = Save("c", R"(in_segment("nope"))");
+  EXPECT_EQ(unknown.status().field(), "rule");
+  EXPECT_NE(unknown.status().message().find("no such segment"), std::string::npos);
+  // a naming b while b names a: a cycle.
+  auto a_id = service_->Get(kDefaultWorkspace, "a")->id;
+  auto cycle = Save("a", R"(in_segment("b"))", a_id);
+  EXPECT_NE(cycle.status().message().find("cycle"), std::string::npos);
+  EXPECT_EQ(service_->Get(kDefaultWorkspace, "a")->rule, "count(order_paid) >= 1");
+  // b uses a: a cannot go first.
+  EXPECT_EQ(service_->Delete(kDefaultWorkspace, a_id).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Delete(kDefaultWorkspace, "seg_missing").code(), StatusCode::kNotFound);
+  EXPECT_TRUE(service_->Delete(kDefaultWorkspace, b->id).ok());
+  EXPECT_TRUE(service_->Delete(kDefaultWorkspace, a_id).ok());
+  Reopen();
+  EXPECT_TRUE(service_->List(kDefaultWorkspace)->empty());
+  EXPECT_EQ(service_->List("nope").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace pond
