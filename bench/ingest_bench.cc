@@ -381,7 +381,8 @@ int main(int argc, char** argv) {
   std::string key = http_engine->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
   server::ServerOptions so;
   so.port = 0;
-  auto srv = server::HttpServer::Start(*http_engine, so);
+  auto http_segments = SegmentService::Start(http_engine.get()).value();
+  auto srv = server::HttpServer::Start(*http_engine, *http_segments, so);
   std::thread serve([&] { (*srv)->Run(); });
   const int64_t http_batch = 500;  // ~100 KB: well inside Segment's 500 KB limit
   std::vector<std::string> http_bodies = MakeBodies(a, a.http_events, 10'000'000, http_batch);

@@ -11,6 +11,7 @@
 #include "pond/channels/csv.h"
 #include "pond/channels/importer.h"
 #include "pond/engine/engine.h"
+#include "pond/segment/segment_service.h"
 #include "server/http_server.h"
 #include "server/views.h"
 
@@ -101,11 +102,16 @@ int RunServe(const Common& common, const ServeArgs& args) {
           admin->secret.c_str(), write->secret.c_str());
     }
   }
-  auto server = server::HttpServer::Start(e, *listen);
+  auto segments = SegmentService::Start(&e);
+  if (!segments.ok()) return Fail(segments.status());
+  (*segments)->RunInBackground(std::chrono::seconds(1));
+  auto server = server::HttpServer::Start(e, **segments, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::fflush(stdout);
   (*server)->Run();
+  Status flushed = (*segments)->Flush();
+  if (!flushed.ok()) std::fprintf(stderr, "pond: %s\n", flushed.message().c_str());
   Status snap = e.WriteSnapshot();
   if (!snap.ok()) std::fprintf(stderr, "pond: %s\n", snap.message().c_str());
   std::printf("pond stopped\n");
@@ -321,6 +327,123 @@ int RunTagList(const Common& common) {
   Table t({"tag", "customers"});
   for (const TagCount& c : *tags) t.Add({c.tag, WithCommas(c.customers)});
   t.Print();
+  return 0;
+}
+
+// --- segments ------------------------------------------------------------------------------
+
+namespace {
+
+Result<std::unique_ptr<RuleNode>> ReadRule(std::string text) {
+  if (text == "-") {
+    text.clear();
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) text.append(buf, n);
+  }
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') return ParseRuleJson(text);
+  return ParseRule(text);
+}
+
+// Engine and segment service, in the order they must be destroyed.
+struct SegmentSession {
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<SegmentService> segments;
+};
+
+Result<SegmentSession> OpenSegments(const Common& common) {
+  SegmentSession s;
+  ASSIGN_OR_RETURN(s.engine, OpenEngine(common));
+  ASSIGN_OR_RETURN(s.segments, SegmentService::Start(s.engine.get()));
+  return s;
+}
+
+void PrintCustomers(const std::vector<CustomerSummary>& customers) {
+  Table t({"customer", "orders", "spent", "last seen"});
+  for (const CustomerSummary& c : customers) {
+    t.Add({c.id, WithCommas(c.order_count), Money::FromFen(c.spent_fen).ToYuanString(),
+           FormatIso8601(c.last_seen, 8 * 3600)});
+  }
+  t.Print();
+}
+
+}  // namespace
+
+int RunSegmentPreview(const Common& common, const std::string& text, int limit) {
+  auto rule = ReadRule(text);
+  if (!rule.ok()) return Fail(rule.status());
+  auto s = OpenSegments(common);
+  if (!s.ok()) return Fail(s.status());
+  auto p = s->segments->Preview(common.workspace, **rule, static_cast<size_t>(limit));
+  if (!p.ok()) return Fail(p.status());
+  if (common.json) {
+    std::printf("%s\n", server::SegmentPreviewJsonText(*p).c_str());
+    return 0;
+  }
+  std::printf("%s customers match (%.1f ms): %s\n", WithCommas(p->count).c_str(),
+              static_cast<double>(p->took_micros) / 1000.0, p->rule.c_str());
+  PrintCustomers(p->customers);
+  return 0;
+}
+
+int RunSegmentList(const Common& common) {
+  auto s = OpenSegments(common);
+  if (!s.ok()) return Fail(s.status());
+  auto list = s->segments->List(common.workspace);
+  if (!list.ok()) return Fail(list.status());
+  if (common.json) {
+    std::printf("%s\n", server::SegmentListJsonText(*list).c_str());
+    return 0;
+  }
+  std::printf("%zu segments\n", list->size());
+  Table t({"id", "name", "customers", "rule"});
+  for (const SegmentInfo& i : *list) t.Add({i.id, i.name, WithCommas(i.customers), i.rule});
+  t.Print();
+  return 0;
+}
+
+int RunSegmentCreate(const Common& common, const std::string& name, const std::string& text,
+                     const std::string& description) {
+  SegmentSpec spec;
+  auto rule = ReadRule(text);
+  if (!rule.ok()) return Fail(rule.status());
+  spec.name = name;
+  spec.description = description;
+  spec.rule = std::move(*rule);
+  auto s = OpenSegments(common);
+  if (!s.ok()) return Fail(s.status());
+  auto made = s->segments->Create(common.workspace, std::move(spec));
+  if (!made.ok()) return Fail(made.status());
+  if (common.json) {
+    std::printf("%s\n", server::SegmentJsonText(*made).c_str());
+    return 0;
+  }
+  std::printf("%s customers in \"%s\"\n%s\n", WithCommas(made->customers).c_str(),
+              made->name.c_str(), made->id.c_str());
+  return 0;
+}
+
+int RunSegmentDelete(const Common& common, const std::string& id) {
+  auto s = OpenSegments(common);
+  if (!s.ok()) return Fail(s.status());
+  Status deleted = s->segments->Delete(common.workspace, id);
+  if (!deleted.ok()) return Fail(deleted);
+  std::printf("deleted %s\n", id.c_str());
+  return 0;
+}
+
+int RunSegmentCustomers(const Common& common, const std::string& id, int limit) {
+  auto s = OpenSegments(common);
+  if (!s.ok()) return Fail(s.status());
+  auto page = s->segments->Members(common.workspace, id, static_cast<size_t>(limit), "");
+  if (!page.ok()) return Fail(page.status());
+  if (common.json) {
+    std::printf("%s\n", server::CustomerPageJsonText(*page).c_str());
+    return 0;
+  }
+  std::printf("%s customers\n", WithCommas(page->total).c_str());
+  PrintCustomers(page->data);
   return 0;
 }
 

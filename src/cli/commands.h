@@ -43,4 +43,12 @@ int RunTagChange(const Common& common, const std::string& customer,
                  const std::vector<std::string>& tags, bool add);
 int RunTagList(const Common& common);
 
+// Segments. A rule given as "-" is read from standard input; text or JSON form.
+int RunSegmentPreview(const Common& common, const std::string& rule, int limit);
+int RunSegmentList(const Common& common);
+int RunSegmentCreate(const Common& common, const std::string& name, const std::string& rule,
+                     const std::string& description);
+int RunSegmentDelete(const Common& common, const std::string& id);
+int RunSegmentCustomers(const Common& common, const std::string& id, int limit);
+
 }  // namespace pond::cli

@@ -110,6 +110,34 @@ int main(int argc, char** argv) {
   add_common(tag_list);
   tag_list->add_flag("--json", common.json, "JSON");
 
+  auto* seg_cmd = app.add_subcommand("segment", "segments: rules over customers, kept current");
+  seg_cmd->require_subcommand(1);
+  std::string seg_rule, seg_name, seg_id, seg_description;
+  int seg_limit = 20;
+  const char* rule_help = "a rule (docs/rules.md), text or JSON; - reads standard input";
+  auto* seg_preview = seg_cmd->add_subcommand("preview", "count and first customers of a rule");
+  add_common(seg_preview);
+  seg_preview->add_option("rule", seg_rule, rule_help)->required();
+  seg_preview->add_option("--limit", seg_limit, "customers to show")->check(CLI::Range(0, 1000));
+  seg_preview->add_flag("--json", common.json, "print the API's JSON");
+  auto* seg_list = seg_cmd->add_subcommand("list", "saved segments with their member counts");
+  add_common(seg_list);
+  seg_list->add_flag("--json", common.json, "print the API's JSON");
+  auto* seg_create = seg_cmd->add_subcommand("create", "save a segment; prints its id last");
+  add_common(seg_create);
+  seg_create->add_option("name", seg_name, "its name")->required();
+  seg_create->add_option("rule", seg_rule, rule_help)->required();
+  seg_create->add_option("--description", seg_description, "what it is for");
+  seg_create->add_flag("--json", common.json, "print the API's JSON");
+  auto* seg_delete = seg_cmd->add_subcommand("delete", "delete a segment");
+  add_common(seg_delete);
+  seg_delete->add_option("id", seg_id, "seg_… id or name")->required();
+  auto* seg_customers = seg_cmd->add_subcommand("customers", "a segment's members");
+  add_common(seg_customers);
+  seg_customers->add_option("id", seg_id, "seg_… id or name")->required();
+  seg_customers->add_option("--limit", seg_limit, "rows")->check(CLI::Range(1, 1000));
+  seg_customers->add_flag("--json", common.json, "print the API's JSON");
+
   auto* snapshot = app.add_subcommand("snapshot", "write the in-memory state to snapshot.bin");
   add_common(snapshot, false);
   auto* version = app.add_subcommand("version", "print the version");
@@ -135,6 +163,11 @@ int main(int argc, char** argv) {
   if (*tag_add) return RunTagChange(common, tag_customer, tag_names, true);
   if (*tag_remove) return RunTagChange(common, tag_customer, tag_names, false);
   if (*tag_list) return RunTagList(common);
+  if (*seg_preview) return RunSegmentPreview(common, seg_rule, seg_limit);
+  if (*seg_list) return RunSegmentList(common);
+  if (*seg_create) return RunSegmentCreate(common, seg_name, seg_rule, seg_description);
+  if (*seg_delete) return RunSegmentDelete(common, seg_id);
+  if (*seg_customers) return RunSegmentCustomers(common, seg_id, seg_limit);
   if (*version) {
     std::printf("pond %s\n", POND_VERSION);
     return 0;

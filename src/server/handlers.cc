@@ -156,6 +156,90 @@ HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
   return TagsResponse(ctx, req.params.at("id"));
 }
 
+// --- segments ----------------------------------------------------------------------------
+
+Status ReadStringField(const json& j, const char* name, std::string* out);
+
+// "rule": the text form, or the JSON form the console's builder sends.
+Result<std::unique_ptr<RuleNode>> RuleField(const json& body) {
+  auto it = body.find("rule");
+  if (it == body.end() || it->is_null()) {
+    return FieldError("rule", "required: a rule as text, or as a JSON object");
+  }
+  if (it->is_string()) return ParseRule(it->get<std::string>());
+  if (it->is_object()) return ParseRuleJson(Dump(*it));
+  return FieldError("rule", "must be a string (the text form) or an object (the JSON form)");
+}
+
+Result<SegmentSpec> SegmentSpecOf(const HttpRequest& req) {
+  ASSIGN_OR_RETURN(json body, ParseJsonObject(req));
+  SegmentSpec spec;
+  RETURN_IF_ERROR(ReadStringField(body, "name", &spec.name));
+  RETURN_IF_ERROR(ReadStringField(body, "description", &spec.description));
+  ASSIGN_OR_RETURN(spec.rule, RuleField(body));
+  return spec;
+}
+
+HttpResponse ListSegments(ApiContext& ctx, const HttpRequest&) {
+  Result<std::vector<SegmentInfo>> list = ctx.segments.List(ctx.workspace);
+  if (!list.ok()) return ErrorResponse(list.status());
+  return JsonResponse(SegmentListJsonText(*list));
+}
+
+HttpResponse CreateSegment(ApiContext& ctx, const HttpRequest& req) {
+  Result<SegmentSpec> spec = SegmentSpecOf(req);
+  if (!spec.ok()) return ErrorResponse(spec.status());
+  Result<SegmentInfo> made = ctx.segments.Create(ctx.workspace, std::move(*spec));
+  if (!made.ok()) return ErrorResponse(made.status());
+  return JsonResponse(SegmentJsonText(*made), 201);
+}
+
+HttpResponse GetSegment(ApiContext& ctx, const HttpRequest& req) {
+  Result<SegmentInfo> s = ctx.segments.Get(ctx.workspace, req.params.at("id"));
+  if (!s.ok()) return ErrorResponse(s.status());
+  return JsonResponse(SegmentJsonText(*s));
+}
+
+HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req) {
+  Result<SegmentSpec> spec = SegmentSpecOf(req);
+  if (!spec.ok()) return ErrorResponse(spec.status());
+  Result<SegmentInfo> s = ctx.segments.Update(ctx.workspace, req.params.at("id"), std::move(*spec));
+  if (!s.ok()) return ErrorResponse(s.status());
+  return JsonResponse(SegmentJsonText(*s));
+}
+
+HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req) {
+  Status s = ctx.segments.Delete(ctx.workspace, req.params.at("id"));
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(Dump({{"deleted", req.params.at("id")}}));
+}
+
+HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  Result<CustomerPage> page = ctx.segments.Members(ctx.workspace, req.params.at("id"), *limit,
+                                                   QueryParam(req, "cursor"));
+  if (!page.ok()) return ErrorResponse(page.status());
+  return JsonResponse(CustomerPageJsonText(*page));
+}
+
+HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  Result<std::unique_ptr<RuleNode>> rule = RuleField(*body);
+  if (!rule.ok()) return ErrorResponse(rule.status());
+  size_t limit = 20;
+  if (auto it = body->find("limit"); it != body->end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > 1000) {
+      return ErrorResponse(FieldError("limit", "must be an integer from 0 to 1000"));
+    }
+    limit = it->get<size_t>();
+  }
+  Result<SegmentPreview> p = ctx.segments.Preview(ctx.workspace, **rule, limit);
+  if (!p.ok()) return ErrorResponse(p.status());
+  return JsonResponse(SegmentPreviewJsonText(*p));
+}
+
 // --- channels ----------------------------------------------------------------------------
 
 json ChannelJson(const Channel& c) {
@@ -288,6 +372,18 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/customers/{id}/tags", Auth::kAdmin, "A customer's tags", GetCustomerTags},
       {"POST", "/v1/customers/{id}/tags", Auth::kAdmin, "Add tags {tags: [...]}", AddCustomerTags},
       {"DELETE", "/v1/customers/{id}/tags/{tag}", Auth::kAdmin, "Remove a tag", RemoveCustomerTag},
+      {"GET", "/v1/segments", Auth::kAdmin, "Saved segments with their member counts",
+       ListSegments},
+      {"POST", "/v1/segments", Auth::kAdmin, "Save a segment {name, description, rule}",
+       CreateSegment},
+      {"POST", "/v1/segments/preview", Auth::kAdmin,
+       "Count and first customers of a rule, unsaved {rule, limit}", PreviewSegment},
+      {"GET", "/v1/segments/{id}", Auth::kAdmin, "A segment (by id or name)", GetSegment},
+      {"PUT", "/v1/segments/{id}", Auth::kAdmin, "Replace a segment's name, description, rule",
+       UpdateSegment},
+      {"DELETE", "/v1/segments/{id}", Auth::kAdmin, "Delete a segment", DeleteSegment},
+      {"GET", "/v1/segments/{id}/customers", Auth::kAdmin,
+       "A segment's members (?limit&cursor)", SegmentCustomers},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
       {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},

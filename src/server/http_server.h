@@ -8,6 +8,7 @@
 
 #include "pond/base/status.h"
 #include "pond/engine/engine.h"
+#include "pond/segment/segment_service.h"
 
 namespace pond::server {
 
@@ -21,7 +22,8 @@ struct ServerOptions {
 class HttpServer {
  public:
   // Binds and listens; requests are served once Run() is called.
-  static Result<std::unique_ptr<HttpServer>> Start(Engine& engine, const ServerOptions& options);
+  static Result<std::unique_ptr<HttpServer>> Start(Engine& engine, SegmentService& segments,
+                                                   const ServerOptions& options);
   virtual ~HttpServer() = default;
   virtual uint16_t port() const = 0;
   // Serves until Stop() (or a signal, when handle_signals). Blocks.

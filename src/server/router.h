@@ -8,6 +8,7 @@
 
 #include "pond/base/histogram.h"
 #include "pond/engine/engine.h"
+#include "pond/segment/segment_service.h"
 #include "server/http_types.h"
 
 namespace pond::server {
@@ -29,6 +30,7 @@ struct ServerMetrics {
 
 struct ApiContext {
   Engine& engine;
+  SegmentService& segments;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;
@@ -51,12 +53,14 @@ const std::vector<Route>& Routes();
 
 class Router {
  public:
-  Router(Engine& engine, ServerMetrics& metrics) : engine_(engine), metrics_(metrics) {}
+  Router(Engine& engine, SegmentService& segments, ServerMetrics& metrics)
+      : engine_(engine), segments_(segments), metrics_(metrics) {}
   // Thread-safe; called from every connection.
   HttpResponse Handle(HttpRequest& req);
 
  private:
   Engine& engine_;
+  SegmentService& segments_;
   ServerMetrics& metrics_;
 };
 

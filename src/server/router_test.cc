@@ -36,7 +36,8 @@ class RouterTest : public ::testing::Test {
     EngineOptions o;
     o.data_dir = dir_.path().string();
     engine_ = Engine::Open(o).value();
-    router_ = std::make_unique<Router>(*engine_, metrics_);
+    segments_ = SegmentService::Start(engine_.get()).value();
+    router_ = std::make_unique<Router>(*engine_, *segments_, metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -70,6 +71,7 @@ class RouterTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<SegmentService> segments_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

@@ -95,6 +95,42 @@ std::string ProfileJsonText(const CustomerProfile& p) {
   return Dump(j);
 }
 
+namespace {
+
+json SegmentJson(const SegmentInfo& s) {
+  json j = {{"id", s.id},
+            {"name", s.name},
+            {"description", s.description},
+            {"rule", s.rule},
+            {"customers", s.customers},
+            {"created_at", FormatIso8601(s.created_at)},
+            {"updated_at", FormatIso8601(s.updated_at)}};
+  // The same rule as the console's builder sends it.
+  if (auto parsed = ParseRule(s.rule); parsed.ok()) j["rule_json"] = Embed(ToJson(**parsed));
+  return j;
+}
+
+}  // namespace
+
+std::string SegmentJsonText(const SegmentInfo& segment) { return Dump(SegmentJson(segment)); }
+
+std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments) {
+  json data = json::array();
+  for (const SegmentInfo& s : segments) data.push_back(SegmentJson(s));
+  return Dump({{"data", data},
+               {"next_cursor", nullptr},
+               {"total", static_cast<int64_t>(segments.size())}});
+}
+
+std::string SegmentPreviewJsonText(const SegmentPreview& p) {
+  json data = json::array();
+  for (const CustomerSummary& s : p.customers) data.push_back(SummaryJson(s));
+  return Dump({{"count", p.count},
+               {"rule", p.rule},
+               {"took_ms", static_cast<double>(p.took_micros) / 1000.0},
+               {"data", data}});
+}
+
 std::string CustomerPageJsonText(const CustomerPage& page) {
   json data = json::array();
   for (const CustomerSummary& s : page.data) data.push_back(SummaryJson(s));

@@ -5,10 +5,14 @@
 #include <string>
 
 #include "pond/engine/engine.h"
+#include "pond/segment/segment_service.h"
 
 namespace pond::server {
 
 std::string ProfileJsonText(const CustomerProfile& profile);
 std::string CustomerPageJsonText(const CustomerPage& page);
+std::string SegmentJsonText(const SegmentInfo& segment);
+std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments);
+std::string SegmentPreviewJsonText(const SegmentPreview& preview);
 
 }  // namespace pond::server

@@ -304,7 +304,28 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
 
 SegmentService::SegmentService(Engine* engine) : engine_(engine) {}
 
-SegmentService::~SegmentService() { engine_->RemoveObserver(this); }
+SegmentService::~SegmentService() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+  engine_->RemoveObserver(this);
+}
+
+void SegmentService::RunInBackground(std::chrono::milliseconds every) {
+  background_ = std::thread([this, every] {
+    std::unique_lock lock(stop_mu_);
+    while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
+      lock.unlock();
+      Tick();
+      (void)Flush();  // what fails stays queued for the next round
+      lock.lock();
+    }
+  })
+  ;
+}
 
 SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
   auto& w = workspaces_[ws];
@@ -412,15 +433,26 @@ Status SegmentService::Flush() {
       w->pending.clear();
     }
   }
+  Status result;
   for (auto& [ws, events] : batches) {
-    for (size_t at = 0; at < events.size(); at += kMaxEventsPerSubmit) {
+    size_t at = 0;
+    for (; at < events.size() && result.ok(); at += kMaxEventsPerSubmit) {
       size_t end = std::min(events.size(), at + kMaxEventsPerSubmit);
-      std::vector<Event> part(std::make_move_iterator(events.begin() + static_cast<long>(at)),
-                              std::make_move_iterator(events.begin() + static_cast<long>(end)));
-      RETURN_IF_ERROR(engine_->Submit(ws, std::move(part)).status());
+      std::vector<Event> part(events.begin() + static_cast<long>(at),
+                              events.begin() + static_cast<long>(end));
+      result = engine_->Submit(ws, std::move(part)).status();
+      if (!result.ok()) break;
+    }
+    if (at < events.size()) {
+      // Not submitted: back to the front of the queue for the next Flush (messageIds make a
+      // part that was stored after all a duplicate, not a second event).
+      std::lock_guard lock(mu_);
+      std::vector<Event>& pending = WorkspaceFor(ws).pending;
+      pending.insert(pending.begin(), std::make_move_iterator(events.begin() + static_cast<long>(at)),
+                     std::make_move_iterator(events.end()));
     }
   }
-  return Status::Ok();
+  return result;
 }
 
 Result<SegmentInfo> SegmentService::Create(const std::string& ws, SegmentSpec spec) {
@@ -438,9 +470,7 @@ Result<SegmentInfo> SegmentService::Update(const std::string& ws, const std::str
     const Micros now = engine_->clock().NowMicros();
     LiveSegment* existing = nullptr;
     if (!id.empty()) {
-      for (auto& s : w.segments) {
-        if (s->info.id == id) existing = s.get();
-      }
+      existing = w.Find(id);
       if (!existing) {
         result = Status::NotFound("segment \"" + id + "\" not found");
         return;

@@ -14,8 +14,11 @@
 // Flush(). The initial members of a new segment, and changes while pond was stopped, emit none.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <roaring/roaring.hh>
 #include <string>
 #include <unordered_map>
@@ -74,6 +77,8 @@ class SegmentService final : public StateObserver {
   void Tick();
   // Submits the queued segment_entered / segment_left events.
   Status Flush();
+  // Ticks and flushes every `every` on a thread of its own until destruction (`pond serve`).
+  void RunInBackground(std::chrono::milliseconds every);
 
   // Tests: the members as dense customer indexes.
   Result<Roaring> MemberBitmap(const std::string& ws, const std::string& id_or_name);
@@ -89,6 +94,10 @@ class SegmentService final : public StateObserver {
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
 
   Engine* engine_;
+  std::thread background_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // GUARDED_BY(stop_mu_)
   std::mutex mu_;  // after the engine's tenant lock when both are held
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
 };
