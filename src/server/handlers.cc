@@ -5,6 +5,7 @@
 #include "pond/base/money.h"
 #include "pond/base/time.h"
 #include "pond/channels/segment.h"
+#include "pond/segment/lifecycle.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "server/views.h"
@@ -240,6 +241,23 @@ HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(SegmentPreviewJsonText(*p));
 }
 
+HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
+  auto stages = ctx.segments.Stages(ctx.workspace);
+  if (!stages.ok()) return ErrorResponse(stages.status());
+  json data = json::array();
+  std::string rule;
+  for (const auto& s : *stages) {
+    rule.clear();
+    for (const StageRule& r : DefaultStages()) {
+      if (r.stage == s.stage) rule = r.rule;
+    }
+    data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", rule}});
+  }
+  return JsonResponse(Dump({{"data", data},
+                            {"next_cursor", nullptr},
+                            {"total", static_cast<int64_t>(stages->size())}}));
+}
+
 // --- channels ----------------------------------------------------------------------------
 
 json ChannelJson(const Channel& c) {
@@ -384,6 +402,8 @@ const std::vector<Route>& Routes() {
       {"DELETE", "/v1/segments/{id}", Auth::kAdmin, "Delete a segment", DeleteSegment},
       {"GET", "/v1/segments/{id}/customers", Auth::kAdmin,
        "A segment's members (?limit&cursor)", SegmentCustomers},
+      {"GET", "/v1/stages", Auth::kAdmin, "Lifecycle stages with their rules and customer counts",
+       ListStages},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
       {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},

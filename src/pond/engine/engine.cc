@@ -60,6 +60,9 @@ Status ValidateTag(std::string_view tag) {
                                           tag.find(':', colon + 1) != std::string_view::npos)) {
     return Status::InvalidArgument("a tag is \"group:name\" or \"name\"");
   }
+  if (tag.starts_with("pond:")) {
+    return Status::InvalidArgument("the tag group \"pond\" is kept by pond itself");
+  }
   return Status::Ok();
 }
 
@@ -552,7 +555,10 @@ class EngineImpl final : public Engine {
     std::vector<TagCount> out;
     for (size_t t = 0; t < state.tag_names().size(); ++t) {
       auto n = static_cast<int64_t>(state.tag_bitmaps()[t].cardinality());
-      if (n > 0) out.push_back({state.tag_names()[t], n});
+      // pond's own tags (pond:friend) are read through stages, not listed as the brand's.
+      if (n > 0 && !state.tag_names()[t].starts_with("pond:")) {
+        out.push_back({state.tag_names()[t], n});
+      }
     }
     std::sort(out.begin(), out.end(),
               [](const TagCount& a, const TagCount& b) { return a.tag < b.tag; });

@@ -86,6 +86,7 @@ struct TagCount {
 };
 
 // Tags are "group:name" or "name": 1–64 characters, no control characters, at most one ':'.
+// The group "pond" is pond's own (pond:friend) and is neither set nor listed through tags.
 Status ValidateTag(std::string_view tag);
 
 struct NewApiKey {

@@ -273,9 +273,14 @@ std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limi
 }
 
 void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
-  const bool added = e.name == "tag_added";
-  if (!added && e.name != "tag_removed") return;
-  std::string tag = TagOfEvent(e);
+  bool added = e.name == "tag_added";
+  std::string tag;
+  if (e.name == "friend_added" || e.name == "friend_deleted") {
+    added = e.name == "friend_added";
+    tag = kFriendTag;
+  } else if (added || e.name == "tag_removed") {
+    tag = TagOfEvent(e);
+  }
   if (tag.empty()) return;
   uint32_t id = tags_.Intern(tag);
   if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
@@ -290,7 +295,9 @@ void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
 std::vector<std::string> TenantState::TagsOf(uint32_t customer) const {
   std::vector<std::string> out;
   for (size_t t = 0; t < tag_bitmaps_.size(); ++t) {
-    if (tag_bitmaps_[t].contains(customer)) out.push_back(tags_.names()[t]);
+    if (tag_bitmaps_[t].contains(customer) && !tags_.names()[t].starts_with("pond:")) {
+      out.push_back(tags_.names()[t]);
+    }
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -62,6 +62,10 @@ struct EventColumns {
   size_t size() const { return seq.size(); }
 };
 
+// The tag pond keeps on every customer who is a staff account's friend now: added by
+// friend_added, removed by friend_deleted. The group "pond" is pond's own.
+inline constexpr char kFriendTag[] = "pond:friend";
+
 // What an event counted as, for the money columns (a repeated order id counts once).
 inline constexpr uint8_t kCountedOrder = 1;
 inline constexpr uint8_t kCountedRefund = 2;

@@ -4,6 +4,7 @@
 
 #include "pond/base/money.h"
 #include "pond/engine/traits.h"
+#include "pond/segment/lifecycle.h"
 #include "pond/segment/value_match.h"
 
 namespace pond {
@@ -50,6 +51,10 @@ class Compiler {
       case RuleKind::kHasTag:
         out_->events.insert("tag_added");
         out_->events.insert("tag_removed");
+        if (n.name == kFriendTag) {
+          out_->events.insert("friend_added");
+          out_->events.insert("friend_deleted");
+        }
         return Status::Ok();
       case RuleKind::kInSegment:
         out_->segments.insert(n.name);
@@ -57,6 +62,7 @@ class Compiler {
       case RuleKind::kInGroup:
         return Refuse(n, "in_group needs communities, which pond does not keep yet");
       case RuleKind::kAttribute:
+        if (n.name == "stage") return CompileStage(n, c);
         return Refuse(n, "the attribute \"" + n.name + "\" is not computed yet");
       case RuleKind::kTrait:
         out_->uses_traits = true;
@@ -75,6 +81,30 @@ class Compiler {
   }
 
  private:
+  // stage == / != / in: expanded to the stages' rules (lifecycle.h), compiled like any rule.
+  Status CompileStage(const RuleNode& n, CompiledNode* c) {
+    if (n.op != RuleOp::kEq && n.op != RuleOp::kNe && n.op != RuleOp::kIn) {
+      return Refuse(n, "stage compares with ==, != or in");
+    }
+    auto any = std::make_unique<RuleNode>();
+    any->kind = RuleKind::kOr;
+    for (const RuleValue& v : n.values) {
+      if (v.type != RuleValue::Type::kString) return Refuse(n, "a stage is a string");
+      Result<std::unique_ptr<RuleNode>> rule = StageMembershipRule(DefaultStages(), v.text);
+      if (!rule.ok()) return Refuse(n, rule.status().message());
+      any->children.push_back(std::move(*rule));
+    }
+    std::unique_ptr<RuleNode> expanded = std::move(any);
+    if (expanded->children.size() == 1) expanded = std::move(expanded->children[0]);
+    if (n.op == RuleOp::kNe) {
+      auto negated = std::make_unique<RuleNode>();
+      negated->kind = RuleKind::kNot;
+      negated->children.push_back(std::move(expanded));
+      expanded = std::move(negated);
+    }
+    return Compile(*expanded, c);
+  }
+
   Status CompileEvent(const RuleNode& n, CompiledNode* c) {
     if (IsDerivedEvent(n.name)) {
       return Refuse(n, n.name + " is produced by segments themselves; a rule cannot count it");
@@ -117,7 +147,7 @@ class Compiler {
 }  // namespace
 
 bool IsDerivedEvent(std::string_view name) {
-  return name == "segment_entered" || name == "segment_left";
+  return name == "segment_entered" || name == "segment_left" || name == "stage_changed";
 }
 
 Result<CompiledRule> CompileRule(const RuleNode& rule) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pond/base/status.h"
+#include "pond/engine/tenant_state.h"
 #include "pond/segment/rule.h"
 
 namespace pond {

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "pond/base/time.h"
+#include "pond/segment/lifecycle.h"
 #include "pond/segment/segment_service.h"
 #include "pond/testing/temp_dir.h"
 
@@ -42,6 +43,9 @@ class RandomWorld {
         "first(friend_added) within 10d",
         R"(count(message_received where property.keyword == "price", 7d) >= 1)",
         R"(count(message_received where property.keyword != "price") >= 3)",
+        R"(stage == "customer")",
+        R"(stage in ["friend", "engaged"])",
+        R"(not stage == "dormant")",
     };
     const int kinds = segments_before > 0 ? 5 : 4;
     int pick = depth >= 2 ? 0 : Uniform(0, kinds);
@@ -69,7 +73,7 @@ class RandomWorld {
     }
     e.timestamp = Uniform(0, 9) == 0 ? now - Uniform(0, 40) * kDay : now;
     static const char* cities[] = {"上海", "北京", "广州", "成都"};
-    switch (Uniform(0, 11)) {
+    switch (Uniform(0, 12)) {
       case 0:
       case 1: {
         e.name = "order_paid";
@@ -93,7 +97,7 @@ class RandomWorld {
         e.properties = Uniform(0, 2) == 0 ? R"({"keyword":"price"})" : R"({"keyword":"size"})";
         break;
       case 5:
-        e.name = "friend_added";
+        e.name = Uniform(0, 3) == 0 ? "friend_deleted" : "friend_added";
         break;
       case 6:
         e.name = Uniform(0, 2) == 0 ? "tag_removed" : "tag_added";
@@ -110,6 +114,9 @@ class RandomWorld {
         if (!anonymous && Uniform(0, 3) == 0) e.anonymous_id = "v" + std::to_string(Uniform(0, 99));
         break;
       }
+      case 9:
+        e.name = Uniform(0, 1) ? "channel_scanned" : "moment_liked";
+        break;
       default:
         e.name = "page_viewed";
         break;
@@ -157,6 +164,16 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
     rules.push_back(std::move(*parsed));
   }
 
+  struct NamedStage {
+    std::string stage;
+    std::unique_ptr<RuleNode> rule;
+  };
+  std::vector<NamedStage> stage_names;
+  for (const StageRule& s : DefaultStages()) {
+    stage_names.push_back({s.stage, ParseRule("stage == \"" + s.stage + "\"").value()});
+  }
+  stage_names.push_back({kNoStage, ParseRule("stage == \"none\"").value()});
+
   const int kEvents = 25'000;
   int64_t changes_seen = 0;
   std::vector<uint64_t> last_counts(rules.size(), 0);
@@ -176,6 +193,13 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
                                 << ", full " << full.cardinality();
       changes_seen += kept.cardinality() != last_counts[r];
       last_counts[r] = kept.cardinality();
+    }
+    // Stages are kept by one pass over the stage rules; the full answer expands each stage.
+    for (const NamedStage& s : stage_names) {
+      Roaring kept = service->StageBitmap(kDefaultWorkspace, s.stage).value();
+      Roaring full = service->Evaluate(kDefaultWorkspace, *s.rule).value();
+      ASSERT_TRUE(kept == full) << "after event " << step << ", stage " << s.stage << ": kept "
+                                << kept.cardinality() << ", full " << full.cardinality();
     }
   }
   // The test means something only if memberships actually moved.

@@ -13,6 +13,7 @@
 #include "pond/engine/tenant_state.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/evaluator.h"
+#include "pond/segment/lifecycle.h"
 
 namespace pond {
 namespace {
@@ -23,6 +24,7 @@ constexpr size_t kLoadChunk = 10'000;
 
 struct LiveSegment {
   SegmentInfo info;
+  std::string stage;  // set for pond's own stage segments, which are not listed or named
   CompiledRule rule;
   Roaring members;
   std::vector<size_t> dependents;  // indexes of later segments whose rule names this one
@@ -86,15 +88,47 @@ struct SegmentService::Workspace {
   size_t customers_seen = 0;  // customers at or past this index are new to every segment
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
+  std::vector<CompiledRule> stage_rules;  // DefaultStages(), in order
 
+  // A saved segment (never a stage's).
   LiveSegment* Find(const std::string& id_or_name) {
     for (auto& s : segments) {
-      if (s->info.id == id_or_name) return s.get();
+      if (s->stage.empty() && s->info.id == id_or_name) return s.get();
     }
     for (auto& s : segments) {
-      if (s->info.name == id_or_name) return s.get();
+      if (s->stage.empty() && s->info.name == id_or_name) return s.get();
     }
     return nullptr;
+  }
+
+  size_t SavedCount() const {
+    size_t n = 0;
+    for (const auto& s : segments) n += s->stage.empty();
+    return n;
+  }
+
+  // One segment per lifecycle stage, "none" included, so every live customer is in exactly one.
+  void AddStageSegments() {
+    std::vector<std::string> names;
+    for (const StageRule& s : DefaultStages()) {
+      names.push_back(s.stage);
+      stage_rules.push_back(CompileRule(*ParseRule(s.rule).value()).value());
+    }
+    names.push_back(kNoStage);
+    for (size_t k = 0; k < names.size(); ++k) {
+      const std::string& stage = names[k];
+      auto live = std::make_unique<LiveSegment>();
+      live->stage = stage;
+      live->info.id = live->info.name = "stage:" + stage;
+      RuleNode node;
+      node.kind = RuleKind::kAttribute;
+      node.name = "stage";
+      node.op = RuleOp::kEq;
+      node.values.push_back({RuleValue::Type::kString, stage, 0, false});
+      live->rule = CompileRule(node).value();  // the default stages compile, or tests fail
+      live->info.rule = live->rule.text;
+      segments.insert(segments.begin() + static_cast<long>(k), std::move(live));
+    }
   }
 
   EvalContext Context(const TenantState& state, Micros now) {
@@ -146,16 +180,21 @@ struct SegmentService::Workspace {
     }
   }
 
-  void QueueChange(const LiveSegment& s, uint32_t c, bool entered, Micros now) {
+  void Queue(const char* name, uint32_t c, const char* k1, const std::string& v1, const char* k2,
+             const std::string& v2, Micros now) {
     Event e;
     e.message_id = RandomId("sev_");
     e.type = EventType::kTrack;
-    e.name = entered ? "segment_entered" : "segment_left";
+    e.name = name;
     e.identities.push_back({IdentityKind::kCustomerId, TenantState::CustomerId(c)});
-    e.properties = "{\"segment_id\":";
-    AppendJsonString(&e.properties, s.info.id);
-    e.properties += ",\"segment\":";
-    AppendJsonString(&e.properties, s.info.name);
+    e.properties = "{\"";
+    e.properties += k1;
+    e.properties += "\":";
+    AppendJsonString(&e.properties, v1);
+    e.properties += ",\"";
+    e.properties += k2;
+    e.properties += "\":";
+    AppendJsonString(&e.properties, v2);
     e.properties += "}";
     e.timestamp = now;
     pending.push_back(std::move(e));
@@ -165,6 +204,36 @@ struct SegmentService::Workspace {
   // `segments`), and for the segments that name one whose membership changed.
   void Reevaluate(const TenantState& state, uint32_t c, std::vector<uint8_t>& affected, Micros now) {
     EvalContext ctx = Context(state, now);
+    const std::string* stage_left = nullptr;
+    const std::string* stage_entered = nullptr;
+    // The stage segments answer together: the stage is the first stage rule that holds. One
+    // pass over the rules instead of one expanded rule per stage.
+    bool stages_affected = false;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      stages_affected |= affected[i] && !segments[i]->stage.empty();
+    }
+    if (stages_affected) {
+      const std::string* stage = nullptr;
+      Micros next = kNever;
+      for (size_t r = 0; r < stage_rules.size() && !stage; ++r) {
+        if (EvaluateCustomer(stage_rules[r].root, ctx, c, &next)) stage = &DefaultStages()[r].stage;
+      }
+      LowerDue(c, next);
+      const std::string none = kNoStage;
+      for (size_t i = 0; i < segments.size(); ++i) {
+        LiveSegment& s = *segments[i];
+        if (s.stage.empty()) continue;
+        affected[i] = 0;
+        const bool in = s.stage == (stage ? *stage : none);
+        if (in == s.members.contains(c)) continue;
+        if (in) {
+          s.members.add(c);
+        } else {
+          s.members.remove(c);
+        }
+        (in ? stage_entered : stage_left) = &s.stage;
+      }
+    }
     for (size_t i = 0; i < segments.size(); ++i) {
       if (!affected[i]) continue;
       LiveSegment& s = *segments[i];
@@ -177,8 +246,19 @@ struct SegmentService::Workspace {
       } else {
         s.members.remove(c);
       }
-      QueueChange(s, c, in, now);
+      if (!s.stage.empty()) {
+        (in ? stage_entered : stage_left) = &s.stage;
+      } else {
+        Queue(in ? "segment_entered" : "segment_left", c, "segment_id", s.info.id, "segment",
+              s.info.name, now);
+      }
       for (size_t d : s.dependents) affected[d] = 1;
+    }
+    if (stage_entered || stage_left) {
+      // Stages exclude each other: a customer leaves one as it enters another (a new customer
+      // only enters, a merged-away one only leaves).
+      Queue("stage_changed", c, "from", stage_left ? *stage_left : std::string(kNoStage), "to",
+            stage_entered ? *stage_entered : std::string(kNoStage), now);
     }
   }
 
@@ -332,6 +412,8 @@ SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
   if (!w) {
     w = std::make_unique<Workspace>();
     w->id = ws;
+    w->AddStageSegments();
+    w->Reindex();
   }
   return *w;
 }
@@ -475,7 +557,7 @@ Result<SegmentInfo> SegmentService::Update(const std::string& ws, const std::str
         result = Status::NotFound("segment \"" + id + "\" not found");
         return;
       }
-    } else if (w.segments.size() >= kMaxSegments) {
+    } else if (w.SavedCount() >= kMaxSegments) {
       result = Status::ResourceExhausted("at most " + std::to_string(kMaxSegments) +
                                          " segments per workspace");
       return;
@@ -595,6 +677,7 @@ Result<std::vector<SegmentInfo>> SegmentService::List(const std::string& ws) {
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
     std::lock_guard lock(mu_);
     for (auto& s : WorkspaceFor(ws).segments) {
+      if (!s->stage.empty()) continue;
       out.push_back(s->info);
       out.back().customers = static_cast<int64_t>(s->members.cardinality());
     }
@@ -612,6 +695,30 @@ Result<SegmentInfo> SegmentService::Get(const std::string& ws, const std::string
       SegmentInfo info = s->info;
       info.customers = static_cast<int64_t>(s->members.cardinality());
       result = info;
+    }
+  }));
+  return result;
+}
+
+Result<std::vector<SegmentService::StageCount>> SegmentService::Stages(const std::string& ws) {
+  std::vector<StageCount> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    for (auto& s : WorkspaceFor(ws).segments) {
+      if (!s->stage.empty()) {
+        out.push_back({s->stage, static_cast<int64_t>(s->members.cardinality())});
+      }
+    }
+  }));
+  return out;
+}
+
+Result<Roaring> SegmentService::StageBitmap(const std::string& ws, const std::string& stage) {
+  Result<Roaring> result = Status::NotFound("no stage \"" + stage + "\"");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    for (auto& s : WorkspaceFor(ws).segments) {
+      if (s->stage == stage) result = s->members;
     }
   }));
   return result;

@@ -80,6 +80,15 @@ class SegmentService final : public StateObserver {
   // Ticks and flushes every `every` on a thread of its own until destruction (`pond serve`).
   void RunInBackground(std::chrono::milliseconds every);
 
+  // Customers per lifecycle stage (lifecycle.h), in the stages' order, "none" last.
+  struct StageCount {
+    std::string stage;
+    int64_t customers = 0;
+  };
+  Result<std::vector<StageCount>> Stages(const std::string& ws);
+  // Tests: a stage's members as dense customer indexes.
+  Result<Roaring> StageBitmap(const std::string& ws, const std::string& stage);
+
   // Tests: the members as dense customer indexes.
   Result<Roaring> MemberBitmap(const std::string& ws, const std::string& id_or_name);
 

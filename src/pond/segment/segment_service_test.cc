@@ -144,6 +144,62 @@ TEST_F(SegmentServiceTest, SegmentsSurviveARestartAndRecomputeFromTheState) {
   EXPECT_GT(rest->data[0].id, page->data[1].id);
 }
 
+TEST_F(SegmentServiceTest, LifecycleStagesFollowTheFunnelAndTime) {
+  auto stage_of = [&](const std::string& user) {
+    auto p = engine_->GetCustomer(kDefaultWorkspace, user);
+    uint32_t dense = static_cast<uint32_t>(std::stoul(p->summary.id.substr(4)) - 1);
+    auto stages = service_->Stages(kDefaultWorkspace).value();
+    for (const auto& s : stages) {
+      if (service_->StageBitmap(kDefaultWorkspace, s.stage)->contains(dense)) return s.stage;
+    }
+    return std::string("?");
+  };
+  Track("ann", "channel_scanned");
+  EXPECT_EQ(stage_of("ann"), "lead");
+  Track("ann", "friend_added");
+  EXPECT_EQ(stage_of("ann"), "friend");
+  Track("ann", "message_received");
+  EXPECT_EQ(stage_of("ann"), "engaged");
+  clock_.Advance(15 * kDayMicros);  // no interaction in 14 days: a friend again
+  service_->Tick();
+  EXPECT_EQ(stage_of("ann"), "friend");
+  Order("ann", 9900);
+  EXPECT_EQ(stage_of("ann"), "customer");
+  Order("ann", 16900);
+  EXPECT_EQ(stage_of("ann"), "repeat");
+  clock_.Advance(61 * kDayMicros);  // 61 days since the last order, 76 since the last message
+  service_->Tick();
+  EXPECT_EQ(stage_of("ann"), "dormant");
+  Track("ann", "friend_deleted");
+  EXPECT_EQ(stage_of("ann"), "lost");
+  Track("bob", "page_viewed");
+  EXPECT_EQ(stage_of("bob"), "none");
+
+  auto stages = service_->Stages(kDefaultWorkspace);
+  ASSERT_TRUE(stages.ok());
+  EXPECT_EQ(stages->front().stage, "lost");
+  EXPECT_EQ(stages->front().customers, 1);
+  EXPECT_EQ(stages->back().stage, "none");
+  EXPECT_EQ(stages->back().customers, 1);
+
+  // Every move was an event, in order.
+  ASSERT_TRUE(service_->Flush().ok());
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "ann");
+  std::string moves;
+  for (auto it = p->timeline.rbegin(); it != p->timeline.rend(); ++it) {
+    if (it->name != "stage_changed") continue;
+    const std::string& props = it->properties;
+    size_t to = props.find("\"to\":\"");
+    ASSERT_NE(to, std::string::npos) << props;
+    moves += props.substr(to + 6, props.find('"', to + 6) - to - 6) + " ";
+  }
+  EXPECT_EQ(moves, "lead friend engaged friend customer repeat dormant lost ");
+  // A rule can ask for a stage; an unknown stage is an error that lists the stages.
+  EXPECT_EQ(service_->Preview(kDefaultWorkspace, **ParseRule(R"(stage == "lost")"), 10)->count, 1);
+  auto bad = service_->Preview(kDefaultWorkspace, **ParseRule(R"(stage == "vip")"), 10);
+  EXPECT_NE(bad.status().message().find("lost, dormant, advocate"), std::string::npos);
+}
+
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {
   ASSERT_TRUE(Save("a", "count(order_paid) >= 1").ok());
   auto b = Save("b", R"(in_segment("a"))");
