@@ -18,8 +18,9 @@ namespace pond {
 struct CompiledNode {
   RuleKind kind = RuleKind::kAnd;
   RuleOp op = RuleOp::kEq;
+  // and/or: 2+; not: 1; stage (kAttribute "stage"): 1, the stage rules it expands to
   std::vector<CompiledNode> children;
-  std::string name;  // tag, trait key, event name, segment id
+  std::string name;  // tag, trait key, event name, segment id, "stage"
   std::vector<RuleValue> values;
   int64_t threshold = 0;   // count: events; sum: fen
   int64_t window = 0;      // count/sum: microseconds, 0 = all time
@@ -43,6 +44,7 @@ struct CompiledRule {
   std::set<std::string> events;    // event names whose arrival can change the result
   bool uses_traits = false;        // identify calls (traits) can change it
   bool uses_time = false;          // the passing of time can change it (windows, within…)
+  bool uses_stage = false;         // a lifecycle stage change can change it
   std::set<std::string> segments;  // in_segment references, as given
   std::vector<EventFilter> filters;
 };

@@ -1,6 +1,7 @@
 #include "pond/segment/evaluator.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "pond/base/time.h"
 #include "pond/segment/value_match.h"
@@ -128,17 +129,23 @@ Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint3
   if (name == kNoIndex || none_match) return a;
   const Micros from = n.window > 0 ? ctx.now - n.window : kOldest;
   const EventColumns& e = s.events();
-  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.next[i]) {
-    if (e.name[i] != name) continue;
-    if (n.counted_only && e.money[i] == 0) continue;
-    if (matches && !matches->contains(i)) continue;
-    const Micros ts = e.timestamp[i];
-    if (ts < from) continue;
+  auto add = [&](uint32_t i, uint32_t event_name, Micros ts) {
+    if (event_name != name) return;
+    if (n.counted_only && e.money[i] == 0) return;
+    if (ts < from) return;
+    if (matches && !matches->contains(i)) return;
     ++a.count;
     a.sum += e.amount_fen[i];
     a.first = std::min(a.first, ts);
     a.last = std::max(a.last, ts);
     if (n.window > 0) a.expiry = std::min(a.expiry, ts + n.window + 1);
+  };
+  if (ctx.events && ctx.events->customer == c) {
+    for (const CustomerEvents::Item& it : ctx.events->items) add(it.index, it.name, it.timestamp);
+    return a;
+  }
+  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.next[i]) {
+    add(i, e.name[i], e.timestamp[i]);
   }
   return a;
 }
@@ -167,11 +174,32 @@ Roaring FromSorted(std::vector<uint32_t>& ids) {
   return r;
 }
 
+// Few candidates: walk each one's events. Cheaper than a postings scan when the candidates' events
+// are fewer than the event's postings.
+Roaring EvalEventByWalk(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
+  std::vector<uint32_t> out;
+  for (uint32_t c : universe) {
+    if (Decide(n, AggregateCustomer(n, ctx, c), ctx.now, nullptr)) out.push_back(c);
+  }
+  return FromSorted(out);
+}
+
 Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
   const TenantState& s = *ctx.state;
   const uint32_t name = s.FindEventName(n.name);
   bool none_match = false;
   const Roaring* matches = FilterOf(n, ctx, &none_match);
+  if (name != kNoIndex && !none_match && s.customers().size() > 0) {
+    const double per_customer =
+        static_cast<double>(s.events().size()) / static_cast<double>(s.customers().size());
+    // A walk visits scattered events (a cache miss each); a postings scan reads columns in
+    // order: count a walked event as ~16 scanned ones.
+    constexpr double kWalkCost = 16;
+    if (static_cast<double>(universe.cardinality()) * per_customer * kWalkCost <
+        static_cast<double>(s.EventsNamed(name).size())) {
+      return EvalEventByWalk(n, ctx, universe);
+    }
+  }
   thread_local Scratch scratch;
   scratch.Prepare(s.customers().size());
   for (uint32_t c : universe) scratch.in_universe[c >> 6] |= uint64_t{1} << (c & 63);
@@ -228,10 +256,38 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
 }
 
 // Cheaper conditions first, so later ones see fewer candidates.
+// The members of the stages a `stage` condition names, or nullopt when they are not kept.
+std::optional<Roaring> StageBitmap(const CompiledNode& n, const EvalContext& ctx,
+                                   const Roaring& universe) {
+  if (!ctx.stage_members) return std::nullopt;
+  Roaring in;
+  for (const RuleValue& v : n.values) {
+    const Roaring* m = ctx.stage_members(v.text);
+    if (!m) return std::nullopt;
+    in |= *m;
+  }
+  in &= universe;
+  return n.op == RuleOp::kNe ? universe - in : in;
+}
+
+bool InStage(const CompiledNode& n, const EvalContext& ctx, uint32_t c, bool* known) {
+  *known = false;
+  if (!ctx.stage_members) return false;
+  bool in = false;
+  for (const RuleValue& v : n.values) {
+    const Roaring* m = ctx.stage_members(v.text);
+    if (!m) return false;
+    in |= m->contains(c);
+  }
+  *known = true;
+  return n.op == RuleOp::kNe ? !in : in;
+}
+
 int Cost(const CompiledNode& n) {
   switch (n.kind) {
     case RuleKind::kHasTag:
     case RuleKind::kInSegment:
+    case RuleKind::kAttribute:  // stage: bitmaps when kept
       return 0;
     case RuleKind::kTrait:
       return 1;
@@ -268,6 +324,10 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
     }
     case RuleKind::kNot:
       return universe - EvalAll(n.children[0], ctx, universe);
+    case RuleKind::kAttribute: {
+      if (std::optional<Roaring> kept = StageBitmap(n, ctx, universe)) return std::move(*kept);
+      return EvalAll(n.children[0], ctx, universe);
+    }
     case RuleKind::kHasTag: {
       uint32_t tag = s.FindTag(n.name);
       return tag == kNoIndex ? Roaring() : s.tag_bitmaps()[tag] & universe;
@@ -290,6 +350,15 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
 }
 
 }  // namespace
+
+void CustomerEvents::Load(const TenantState& s, uint32_t c) {
+  customer = c;
+  items.clear();
+  const EventColumns& e = s.events();
+  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.next[i]) {
+    items.push_back({i, e.name[i], e.timestamp[i]});
+  }
+}
 
 bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
                       Micros* next_change) {
@@ -315,6 +384,12 @@ bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
     }
     case RuleKind::kNot:
       return !EvaluateCustomer(n.children[0], ctx, c, next_change);
+    case RuleKind::kAttribute: {
+      // A kept stage changes by its own upkeep, which re-evaluates the rules that ask for it.
+      bool known = false;
+      bool in = InStage(n, ctx, c, &known);
+      return known ? in : EvaluateCustomer(n.children[0], ctx, c, next_change);
+    }
     case RuleKind::kHasTag: {
       uint32_t tag = s.FindTag(n.name);
       return tag != kNoIndex && s.tag_bitmaps()[tag].contains(c);

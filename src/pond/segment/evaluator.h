@@ -5,7 +5,8 @@
 //  - EvaluateAll: every live customer at once, as a plan over bitmaps and column scans: cheap
 //    conditions (tags, segments) narrow the candidates first, traits are checked per
 //    candidate, and event conditions scan that event's postings once, accumulating per
-//    customer. Previews and full rebuilds use it.
+//    customer (or, when the candidates' events are fewer than the postings, walk each
+//    candidate's events). Previews and full rebuilds use it.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,20 @@ namespace pond {
 
 inline constexpr Micros kNever = std::numeric_limits<Micros>::max();
 
+// One customer's events gathered once, so that evaluating many conditions for that customer
+// (every affected segment, every stage rule) walks its scattered event list once, not once per
+// condition.
+struct CustomerEvents {
+  struct Item {  // what every condition reads; amounts are read only for matching events
+    uint32_t index;
+    uint32_t name;
+    Micros timestamp;
+  };
+  uint32_t customer = UINT32_MAX;
+  std::vector<Item> items;
+  void Load(const TenantState& state, uint32_t c);
+};
+
 struct EvalContext {
   const TenantState* state = nullptr;
   Micros now = 0;
@@ -30,6 +45,11 @@ struct EvalContext {
   std::function<const Roaring*(const std::string& filter_key)> filter_matches;
   // Members of a segment named by in_segment; null for an unknown segment.
   std::function<const Roaring*(const std::string& segment)> segment_members;
+  // Members of a lifecycle stage, kept current elsewhere; when null (or unknown), `stage`
+  // conditions are answered from the stage rules they expand to.
+  std::function<const Roaring*(const std::string& stage)> stage_members;
+  // When set and holding the evaluated customer, read instead of the customer's event list.
+  const CustomerEvents* events = nullptr;
 };
 
 // Whether live customer `c` satisfies `rule` now. `*next_change` is lowered to the earliest

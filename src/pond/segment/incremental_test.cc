@@ -197,7 +197,7 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
     // Stages are kept by one pass over the stage rules; the full answer expands each stage.
     for (const NamedStage& s : stage_names) {
       Roaring kept = service->StageBitmap(kDefaultWorkspace, s.stage).value();
-      Roaring full = service->Evaluate(kDefaultWorkspace, *s.rule).value();
+      Roaring full = service->Evaluate(kDefaultWorkspace, *s.rule, true).value();
       ASSERT_TRUE(kept == full) << "after event " << step << ", stage " << s.stage << ": kept "
                                 << kept.cardinality() << ", full " << full.cardinality();
     }

@@ -144,6 +144,12 @@ struct SegmentService::Workspace {
       LiveSegment* s = Find(id);
       return s ? &s->members : nullptr;
     };
+    ctx.stage_members = [this](const std::string& stage) -> const Roaring* {
+      for (auto& s : segments) {
+        if (s->stage == stage) return &s->members;
+      }
+      return nullptr;
+    };
     return ctx;
   }
 
@@ -161,6 +167,11 @@ struct SegmentService::Workspace {
       if (s.rule.uses_traits) by_traits.push_back(i);
       if (s.rule.uses_time) timed.push_back(i);
       for (const std::string& ref : s.rule.segments) segments[index.at(ref)]->dependents.push_back(i);
+      if (s.rule.uses_stage && s.stage.empty()) {
+        for (size_t k = 0; k < i; ++k) {
+          if (!segments[k]->stage.empty()) segments[k]->dependents.push_back(i);
+        }
+      }
     }
     filters_by_event.clear();
     std::set<std::string> used;
@@ -204,6 +215,9 @@ struct SegmentService::Workspace {
   // `segments`), and for the segments that name one whose membership changed.
   void Reevaluate(const TenantState& state, uint32_t c, std::vector<uint8_t>& affected, Micros now) {
     EvalContext ctx = Context(state, now);
+    thread_local CustomerEvents events;
+    events.Load(state, c);
+    ctx.events = &events;
     const std::string* stage_left = nullptr;
     const std::string* stage_entered = nullptr;
     // The stage segments answer together: the stage is the first stage rule that holds. One
@@ -232,6 +246,7 @@ struct SegmentService::Workspace {
           s.members.remove(c);
         }
         (in ? stage_entered : stage_left) = &s.stage;
+        for (size_t d : s.dependents) affected[d] = 1;
       }
     }
     for (size_t i = 0; i < segments.size(); ++i) {
@@ -307,9 +322,12 @@ struct SegmentService::Workspace {
     return Status::Ok();
   }
 
-  // Full evaluation of one segment, and its timers.
+  // Full evaluation of one segment, and its timers. A stage segment answers from its rules
+  // (the other stage segments may not be built yet).
   void Rebuild(const TenantState& state, LiveSegment& s, Micros now) {
-    s.members = EvaluateAll(s.rule.root, Context(state, now));
+    EvalContext ctx = Context(state, now);
+    if (!s.stage.empty()) ctx.stage_members = nullptr;
+    s.members = EvaluateAll(s.rule.root, ctx);
     ScheduleAll(state, s, now);
   }
 };
@@ -434,9 +452,25 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   for (auto& s : w.segments) w.Rebuild(state, *s, now);
 }
 
+SegmentService::UpkeepStats SegmentService::Upkeep() {
+  std::lock_guard lock(mu_);
+  return upkeep_;
+}
+
 void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
                                const AppliedEvent& applied) {
+  const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
+  ++upkeep_.events;
+  struct AddTime {
+    std::chrono::steady_clock::time_point started;
+    int64_t* nanos;
+    ~AddTime() {
+      *nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+    }
+  } add_time{started, &upkeep_.nanos};
   Workspace& w = WorkspaceFor(ws);
   if (w.segments.empty()) {
     w.customers_seen = state.customers().size();
@@ -771,16 +805,18 @@ Result<CustomerPage> SegmentService::Members(const std::string& ws, const std::s
 // still locked.
 static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Workspace& w,
                               const std::string& ws, const RuleNode& rule_node,
+                              bool from_stage_rules,
                               const std::function<void(const TenantState&, Roaring)>& done);
 
-Result<Roaring> SegmentService::Evaluate(const std::string& ws, const RuleNode& rule) {
+Result<Roaring> SegmentService::Evaluate(const std::string& ws, const RuleNode& rule,
+                                         bool from_stage_rules) {
   Roaring out;
   Workspace* w;
   {
     std::lock_guard lock(mu_);
     w = &WorkspaceFor(ws);
   }
-  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule,
+  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule, from_stage_rules,
                                   [&](const TenantState&, Roaring r) { out = std::move(r); }));
   return out;
 }
@@ -794,7 +830,7 @@ Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const Rule
     w = &WorkspaceFor(ws);
   }
   SegmentPreview p;
-  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule,
+  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule, false,
                                   [&](const TenantState& state, Roaring members) {
                                     CustomerPage page = PageOf(state, members, limit, 0);
                                     p.count = page.total;
@@ -809,6 +845,7 @@ Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const Rule
 
 static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Workspace& w,
                               const std::string& ws, const RuleNode& rule_node,
+                              bool from_stage_rules,
                               const std::function<void(const TenantState&, Roaring)>& done) {
   ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(rule_node));
   Status result;
@@ -831,6 +868,7 @@ static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Wo
       own.emplace(spec.key, std::move(f));
     }
     EvalContext ctx = w.Context(state, engine->clock().NowMicros());
+    if (from_stage_rules) ctx.stage_members = nullptr;
     auto shared = ctx.filter_matches;
     ctx.filter_matches = [&](const std::string& key) -> const Roaring* {
       auto it = own.find(key);

@@ -70,8 +70,10 @@ class SegmentService final : public StateObserver {
                                size_t limit, const std::string& cursor);
   // Evaluates a rule over every customer now, without saving it.
   Result<SegmentPreview> Preview(const std::string& ws, const RuleNode& rule, size_t limit);
-  // The same, as dense customer indexes (tests, benchmarks).
-  Result<Roaring> Evaluate(const std::string& ws, const RuleNode& rule);
+  // The same, as dense customer indexes (tests, benchmarks). `from_stage_rules`: answer
+  // `stage` conditions from the stage rules rather than the stages kept per event.
+  Result<Roaring> Evaluate(const std::string& ws, const RuleNode& rule,
+                           bool from_stage_rules = false);
 
   // Fires the timers that are due at the engine clock's now.
   void Tick();
@@ -86,6 +88,13 @@ class SegmentService final : public StateObserver {
     int64_t customers = 0;
   };
   Result<std::vector<StageCount>> Stages(const std::string& ws);
+  // Time spent keeping segments current as events are applied (bench/segments).
+  struct UpkeepStats {
+    int64_t events = 0;
+    int64_t nanos = 0;
+  };
+  UpkeepStats Upkeep();
+
   // Tests: a stage's members as dense customer indexes.
   Result<Roaring> StageBitmap(const std::string& ws, const std::string& stage);
 
@@ -109,6 +118,7 @@ class SegmentService final : public StateObserver {
   bool stopping_ = false;  // GUARDED_BY(stop_mu_)
   std::mutex mu_;  // after the engine's tenant lock when both are held
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  UpkeepStats upkeep_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace pond
