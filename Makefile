@@ -24,6 +24,7 @@ test: build
 
 bench: build
 	$(BUILD_DIR)/bench/ingest_bench
+	$(BUILD_DIR)/bench/segments_bench
 
 clean:
 	rm -rf $(BUILD_DIR)

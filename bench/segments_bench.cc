@@ -212,11 +212,11 @@ void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments, const Ar
     const EventColumns& e = state.events();
     for (uint32_t i = 0; i < e.size(); ++i) {
       // Only what counted: a repeated order id is not another order on either side.
-      const std::string& name = state.EventName(e.name[i]);
+      const std::string& name = state.EventName(e.link[i].name);
       if (name == "order_paid" && e.money[i] == 0) continue;
       sqlite3_bind_int64(ins_e, 1, e.customer[i]);
       sqlite3_bind_text(ins_e, 2, name.c_str(), -1, SQLITE_STATIC);
-      sqlite3_bind_int64(ins_e, 3, e.timestamp[i]);
+      sqlite3_bind_int64(ins_e, 3, e.link[i].timestamp);
       sqlite3_bind_int64(ins_e, 4, e.amount_fen[i]);
       sqlite3_step(ins_e);
       sqlite3_reset(ins_e);

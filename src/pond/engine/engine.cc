@@ -191,12 +191,16 @@ class EngineImpl final : public Engine {
     next_seq_ = last_seq + 1;
     committed_seq_.store(last_seq);
     committer_ = std::thread([this] { CommitLoop(); });
-    if (options_.snapshot_every_events > 0) snapshotter_ = std::thread([this] { SnapshotLoop(); });
+    if (options_.snapshot_every_events > 0) {
+      // Counted from here, not from whenever the thread first runs: on a loaded machine the
+      // first events may be accepted before it does.
+      const int64_t at_open = accepted_.load();
+      snapshotter_ = std::thread([this, at_open] { SnapshotLoop(at_open); });
+    }
     return Status::Ok();
   }
 
-  void SnapshotLoop() {
-    int64_t at_last = accepted_.load();
+  void SnapshotLoop(int64_t at_last) {
     auto last_time = std::chrono::steady_clock::now();
     std::unique_lock lock(snapshot_mu_);
     const auto interval = std::chrono::milliseconds(options_.snapshot_check_millis);

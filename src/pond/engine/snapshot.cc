@@ -14,7 +14,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 4;
+constexpr uint32_t kFormatVersion = 5;
 
 class Writer {
  public:
@@ -109,10 +109,8 @@ class SnapshotCodec {
     }
     const EventColumns& e = t.events_;
     w.Vec(e.seq);
-    w.Vec(e.timestamp);
-    w.Vec(e.name);
+    w.Vec(e.link);
     w.Vec(e.customer);
-    w.Vec(e.next);
     w.Vec(e.amount_fen);
     w.Vec(e.money);
     w.Pod<uint64_t>(t.identity_index_.size());
@@ -163,10 +161,8 @@ class SnapshotCodec {
     }
     EventColumns& e = t->events_;
     r.Vec(&e.seq);
-    r.Vec(&e.timestamp);
-    r.Vec(&e.name);
+    r.Vec(&e.link);
     r.Vec(&e.customer);
-    r.Vec(&e.next);
     r.Vec(&e.amount_fen);
     r.Vec(&e.money);
     uint64_t n = r.Size();
@@ -208,13 +204,16 @@ class SnapshotCodec {
         c.last_seen.size() == nc && c.merged_into.size() == nc && c.first_event.size() == nc &&
         c.last_event.size() == nc && c.event_count.size() == nc && c.order_count.size() == nc &&
         c.spent_fen.size() == nc && c.refunded_fen.size() == nc && c.user_id.size() == nc &&
-        e.timestamp.size() == ne && e.name.size() == ne && e.customer.size() == ne &&
-        e.next.size() == ne && e.amount_fen.size() == ne && e.money.size() == ne;
+        e.link.size() == ne && e.customer.size() == ne && e.amount_fen.size() == ne &&
+        e.money.size() == ne;
     if (!consistent) return nullptr;
+    for (uint32_t i = 0; i < nc; ++i) {
+      if (c.merged_into[i] == kNoIndex) t->live_.add(i);
+    }
     const size_t name_count = t->event_names_.names().size();
     for (uint32_t i = 0; i < ne; ++i) {
-      if (e.name[i] >= name_count) return nullptr;
-      t->IndexEventName(i, e.name[i]);
+      if (e.link[i].name >= name_count) return nullptr;
+      t->IndexEventName(i, e.link[i].name);
     }
     return t;
   }

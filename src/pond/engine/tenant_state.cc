@@ -47,6 +47,7 @@ uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
   customers_.user_id.emplace_back();
   customers_.traits.emplace_back();
   ++live_customers_;
+  live_.add(c);
   if (out) out->new_customers.push_back({CustomerId(c), created_at, ""});
   return c;
 }
@@ -97,14 +98,14 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
                             const Identity& reason, CommitBatch* out) {
   CustomerColumns& c = customers_;
   c.merged_into[from] = into;
-  for (uint32_t i = c.first_event[from]; i != kNoIndex; i = events_.next[i]) {
+  for (uint32_t i = c.first_event[from]; i != kNoIndex; i = events_.link[i].next) {
     events_.customer[i] = into;
   }
   if (c.first_event[from] != kNoIndex) {
     if (c.first_event[into] == kNoIndex) {
       c.first_event[into] = c.first_event[from];
     } else {
-      events_.next[c.last_event[into]] = c.first_event[from];
+      events_.link[c.last_event[into]].next = c.first_event[from];
     }
     c.last_event[into] = c.last_event[from];
   }
@@ -122,6 +123,7 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
   }
   c.traits[from] = Traits();
   --live_customers_;
+  live_.remove(from);
   merged_by_last_apply_.push_back(from);
   if (out) {
     out->merges.push_back(
@@ -228,18 +230,18 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
 
   auto idx = static_cast<uint32_t>(events_.size());
   events_.seq.push_back(e.seq);
-  events_.timestamp.push_back(e.timestamp);
+
   uint32_t name = event_names_.Intern(e.name.empty() ? EventTypeName(e.type) : e.name);
-  events_.name.push_back(name);
+
   IndexEventName(idx, name);
   events_.customer.push_back(target);
-  events_.next.push_back(kNoIndex);
+  events_.link.push_back({kNoIndex, name, e.timestamp});
   events_.amount_fen.push_back(amount);
   events_.money.push_back(money);
   if (cs.last_event[target] == kNoIndex) {
     cs.first_event[target] = idx;
   } else {
-    events_.next[cs.last_event[target]] = idx;
+    events_.link[cs.last_event[target]].next = idx;
   }
   cs.last_event[target] = idx;
   cs.event_count[target] += 1;
@@ -255,12 +257,12 @@ void TenantState::IndexEventName(uint32_t event, uint32_t name) {
 
 std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limit) const {
   std::vector<uint32_t> idx;
-  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.next[i]) {
+  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.link[i].next) {
     idx.push_back(i);
   }
   auto newer = [&](uint32_t a, uint32_t b) {
-    if (events_.timestamp[a] != events_.timestamp[b]) {
-      return events_.timestamp[a] > events_.timestamp[b];
+    if (events_.link[a].timestamp != events_.link[b].timestamp) {
+      return events_.link[a].timestamp > events_.link[b].timestamp;
     }
     return events_.seq[a] > events_.seq[b];
   };
@@ -312,12 +314,12 @@ std::string TagOfEvent(const Event& e) {
 
 std::vector<int64_t> TenantState::MoneyEventSeqs(uint32_t customer, uint8_t kind) const {
   std::vector<uint32_t> idx;
-  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.next[i]) {
+  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.link[i].next) {
     if (events_.money[i] == kind) idx.push_back(i);
   }
   std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
-    if (events_.timestamp[a] != events_.timestamp[b]) {
-      return events_.timestamp[a] < events_.timestamp[b];
+    if (events_.link[a].timestamp != events_.link[b].timestamp) {
+      return events_.link[a].timestamp < events_.link[b].timestamp;
     }
     return events_.seq[a] < events_.seq[b];
   });

@@ -51,12 +51,17 @@ struct CustomerColumns {
   size_t size() const { return created_at.size(); }
 };
 
+// What walking a customer's events reads, side by side: one cache miss per event, not three.
+struct EventLink {
+  uint32_t next;  // next event of the same customer, kNoIndex at the end
+  uint32_t name;  // interned event name
+  Micros timestamp;
+};
+
 struct EventColumns {
   std::vector<int64_t> seq;
-  std::vector<Micros> timestamp;
-  std::vector<uint32_t> name;      // interned event name
+  std::vector<EventLink> link;
   std::vector<uint32_t> customer;  // the live customer it belongs to now
-  std::vector<uint32_t> next;      // next event of the same customer, kNoIndex at the end
   std::vector<int64_t> amount_fen;
   std::vector<uint8_t> money;  // kCountedOrder / kCountedRefund / 0
   size_t size() const { return seq.size(); }
@@ -137,6 +142,8 @@ class TenantState {
   // Every event with this interned name, in the order applied.
   const std::vector<uint32_t>& EventsNamed(uint32_t name) const { return events_by_name_[name]; }
   int64_t live_customers() const { return live_customers_; }
+  // The live customers (not merged away) as a bitmap.
+  const Roaring& live() const { return live_; }
 
   // Tags: one bitmap of dense customer ids per tag, kept by tag_added / tag_removed events.
   std::vector<std::string> TagsOf(uint32_t customer) const;
@@ -169,9 +176,10 @@ class TenantState {
   std::unordered_set<std::string> order_ids_;
   std::unordered_set<std::string> refund_ids_;
   Interner event_names_;
-  std::vector<std::vector<uint32_t>> events_by_name_;  // derived from events_.name
+  std::vector<std::vector<uint32_t>> events_by_name_;  // derived from events_.link[].name
   std::vector<uint32_t> merged_by_last_apply_;
   int64_t live_customers_ = 0;
+  Roaring live_;  // derived from customers_.merged_into
   int64_t last_seq_ = 0;
   Interner tags_;
   std::vector<Roaring> tag_bitmaps_;  // indexed like tags_

@@ -144,8 +144,8 @@ Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint3
     for (const CustomerEvents::Item& it : ctx.events->items) add(it.index, it.name, it.timestamp);
     return a;
   }
-  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.next[i]) {
-    add(i, e.name[i], e.timestamp[i]);
+  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
+    add(i, e.link[i].name, e.link[i].timestamp);
   }
   return a;
 }
@@ -211,7 +211,7 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
     for (uint32_t i : s.EventsNamed(name)) {
       const uint32_t c = e.customer[i];
       if (!(scratch.in_universe[c >> 6] >> (c & 63) & 1)) continue;
-      const Micros ts = e.timestamp[i];
+      const Micros ts = e.link[i].timestamp;
       if (ts < from) continue;
       if (n.counted_only && e.money[i] == 0) continue;
       if (matches && !matches->contains(i)) continue;
@@ -255,7 +255,6 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
   return FromSorted(out);
 }
 
-// Cheaper conditions first, so later ones see fewer candidates.
 // The members of the stages a `stage` condition names, or nullopt when they are not kept.
 std::optional<Roaring> StageBitmap(const CompiledNode& n, const EvalContext& ctx,
                                    const Roaring& universe) {
@@ -283,16 +282,34 @@ bool InStage(const CompiledNode& n, const EvalContext& ctx, uint32_t c, bool* kn
   return n.op == RuleOp::kNe ? !in : in;
 }
 
-int Cost(const CompiledNode& n) {
+// Rough cost in nanoseconds of evaluating `n` over `u` candidates, measured on this design:
+// a bitmap operation is nearly free, a trait is read per candidate (~150 ns: its map is on the
+// heap), an event condition scans its postings (~3 ns each) or walks the candidates' events.
+double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
+  const TenantState& s = *ctx.state;
   switch (n.kind) {
     case RuleKind::kHasTag:
     case RuleKind::kInSegment:
-    case RuleKind::kAttribute:  // stage: bitmaps when kept
-      return 0;
+      return u * 0.01;
+    case RuleKind::kAttribute:
+      return ctx.stage_members ? u * 0.01 : EstimateNanos(n.children[0], ctx, u);
     case RuleKind::kTrait:
-      return 1;
-    default:
-      return IsEventNode(n.kind) ? 2 : 3;
+      return u * 150;
+    case RuleKind::kAnd:
+    case RuleKind::kOr:
+    case RuleKind::kNot: {
+      double sum = 0;
+      for (const CompiledNode& c : n.children) sum += EstimateNanos(c, ctx, u);
+      return sum;
+    }
+    default: {
+      const uint32_t name = s.FindEventName(n.name);
+      if (name == kNoIndex || s.customers().size() == 0) return 0;
+      const double per_customer =
+          static_cast<double>(s.events().size()) / static_cast<double>(s.customers().size());
+      return std::min(static_cast<double>(s.EventsNamed(name).size()) * 3,
+                      u * per_customer * 50);
+    }
   }
 }
 
@@ -300,15 +317,19 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
   const TenantState& s = *ctx.state;
   switch (n.kind) {
     case RuleKind::kAnd: {
-      std::vector<const CompiledNode*> order;
-      for (const CompiledNode& c : n.children) order.push_back(&c);
-      std::stable_sort(order.begin(), order.end(), [](const CompiledNode* a, const CompiledNode* b) {
-        return Cost(*a) < Cost(*b);
-      });
+      // Each step runs the condition cheapest for the candidates left, so costly ones (traits,
+      // walks) see the fewest.
+      std::vector<const CompiledNode*> left;
+      for (const CompiledNode& c : n.children) left.push_back(&c);
       Roaring current = universe;
-      for (const CompiledNode* c : order) {
-        if (current.isEmpty()) break;
-        current = EvalAll(*c, ctx, current);
+      while (!left.empty() && !current.isEmpty()) {
+        const double u = static_cast<double>(current.cardinality());
+        auto next = std::min_element(left.begin(), left.end(),
+                                     [&](const CompiledNode* a, const CompiledNode* b) {
+                                       return EstimateNanos(*a, ctx, u) < EstimateNanos(*b, ctx, u);
+                                     });
+        current = EvalAll(**next, ctx, current);
+        left.erase(next);
       }
       return current;
     }
@@ -355,8 +376,8 @@ void CustomerEvents::Load(const TenantState& s, uint32_t c) {
   customer = c;
   items.clear();
   const EventColumns& e = s.events();
-  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.next[i]) {
-    items.push_back({i, e.name[i], e.timestamp[i]});
+  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
+    items.push_back({i, e.link[i].name, e.link[i].timestamp});
   }
 }
 
@@ -431,19 +452,11 @@ void LowerNextChanges(const CompiledNode& n, const EvalContext& ctx, std::vector
   const EventColumns& e = s.events();
   for (uint32_t i : s.EventsNamed(name)) {
     // Every event of the name, filter or not: early timers are harmless.
-    const Micros flip = e.timestamp[i] + (windowed ? n.window : n.duration) + 1;
+    const Micros flip = e.link[i].timestamp + (windowed ? n.window : n.duration) + 1;
     Lower(&(*next)[e.customer[i]], flip, now);
   }
 }
 
-Roaring LiveCustomers(const TenantState& state) {
-  const std::vector<uint32_t>& merged = state.customers().merged_into;
-  std::vector<uint32_t> live;
-  live.reserve(merged.size());
-  for (uint32_t c = 0; c < merged.size(); ++c) {
-    if (merged[c] == kNoIndex) live.push_back(c);
-  }
-  return FromSorted(live);
-}
+Roaring LiveCustomers(const TenantState& state) { return state.live(); }
 
 }  // namespace pond

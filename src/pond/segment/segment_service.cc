@@ -476,7 +476,7 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
     w.customers_seen = state.customers().size();
     return;
   }
-  const std::string& name = state.EventName(state.events().name[applied.index]);
+  const std::string& name = state.EventName(state.events().link[applied.index].name);
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
     for (FilterIndex* f : it->second) {
       if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);
