@@ -12,6 +12,7 @@
 //       favours SQLite), median of 3 runs, and the ratio (c)/(a).
 //
 // Usage: segments_bench [--customers N] [--events N] [--segments N] [--upkeep-events N]
+//                       [--preview-runs N]
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -40,6 +41,7 @@ struct Args {
   int64_t events = 20'000'000;
   int segments = 50;
   int64_t upkeep_events = 1'000'000;
+  int preview_runs = 15;
 };
 
 double Millis(Steady::time_point since) {
@@ -267,13 +269,15 @@ int main(int argc, char** argv) {
     else if (k == "--events") a.events = v;
     else if (k == "--segments") a.segments = static_cast<int>(v);
     else if (k == "--upkeep-events") a.upkeep_events = v;
+    else if (k == "--preview-runs") a.preview_runs = static_cast<int>(std::max<int64_t>(1, v));
     else {
       std::fprintf(stderr, "usage: segments_bench [--customers N] [--events N] [--segments N] "
-                           "[--upkeep-events N]\n");
+                           "[--upkeep-events N] [--preview-runs N]\n");
       return 2;
     }
   }
   a.upkeep_events = std::min(a.upkeep_events, a.events - a.customers);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows as it happens, even in a pipe
   testing::TempDir dir;
   FakeClock clock(ParseIso8601("2025-01-01T00:00:00+08:00").value());
   EngineOptions o;
@@ -331,7 +335,7 @@ int main(int argc, char** argv) {
   auto rule = ParseRule(kRule).value();
   std::vector<double> runs;
   int64_t count = 0;
-  for (int i = 0; i < 15; ++i) {
+  for (int i = 0; i < a.preview_runs; ++i) {
     auto p = segments->Preview(kDefaultWorkspace, *rule, 20).value();
     runs.push_back(static_cast<double>(p.took_micros) / 1000.0);
     count = p.count;

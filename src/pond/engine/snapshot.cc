@@ -213,7 +213,7 @@ class SnapshotCodec {
     const size_t name_count = t->event_names_.names().size();
     for (uint32_t i = 0; i < ne; ++i) {
       if (e.link[i].name >= name_count) return nullptr;
-      t->IndexEventName(i, e.link[i].name);
+      t->IndexEventName(i);
     }
     return t;
   }

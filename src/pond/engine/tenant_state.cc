@@ -100,6 +100,11 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
   c.merged_into[from] = into;
   for (uint32_t i = c.first_event[from]; i != kNoIndex; i = events_.link[i].next) {
     events_.customer[i] = into;
+    // Postings are in event order: find this one by binary search (merges are rare).
+    std::vector<Posting>& postings = events_by_name_[events_.link[i].name];
+    auto p = std::lower_bound(postings.begin(), postings.end(), i,
+                              [](const Posting& a, uint32_t ev) { return a.event < ev; });
+    if (p != postings.end() && p->event == i) p->customer = into;
   }
   if (c.first_event[from] != kNoIndex) {
     if (c.first_event[into] == kNoIndex) {
@@ -233,9 +238,9 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
 
   uint32_t name = event_names_.Intern(e.name.empty() ? EventTypeName(e.type) : e.name);
 
-  IndexEventName(idx, name);
   events_.customer.push_back(target);
   events_.link.push_back({kNoIndex, name, e.timestamp});
+  IndexEventName(idx);
   events_.amount_fen.push_back(amount);
   events_.money.push_back(money);
   if (cs.last_event[target] == kNoIndex) {
@@ -250,9 +255,10 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   e.customer_id = CustomerId(target);
 }
 
-void TenantState::IndexEventName(uint32_t event, uint32_t name) {
+void TenantState::IndexEventName(uint32_t event) {
+  const uint32_t name = events_.link[event].name;
   if (name >= events_by_name_.size()) events_by_name_.resize(name + 1);
-  events_by_name_[name].push_back(event);
+  events_by_name_[name].push_back({event, events_.customer[event], events_.link[event].timestamp});
 }
 
 std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limit) const {
@@ -341,7 +347,8 @@ size_t TenantState::MemoryBytes() const {
                (v.capacity() > 15 ? v.capacity() : 0);
     }
   }
-  bytes += events_.size() * (sizeof(int64_t) * 3 + sizeof(uint32_t) * 4 + sizeof(uint8_t));
+  bytes += events_.size() * (sizeof(int64_t) * 2 + sizeof(EventLink) + sizeof(uint32_t) +
+                             sizeof(uint8_t) + sizeof(Posting));
   // Hash tables: nodes plus buckets, roughly.
   for (const auto& [k, v] : identity_index_) {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);

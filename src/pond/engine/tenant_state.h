@@ -58,6 +58,14 @@ struct EventLink {
   Micros timestamp;
 };
 
+// One entry of an event name's postings: the event, with the customer it belongs to now and its
+// time, so that a scan over one name reads one array in order.
+struct Posting {
+  uint32_t event;
+  uint32_t customer;
+  Micros timestamp;
+};
+
 struct EventColumns {
   std::vector<int64_t> seq;
   std::vector<EventLink> link;
@@ -140,7 +148,7 @@ class TenantState {
   const std::string& EventName(uint32_t id) const { return event_names_.names()[id]; }
   uint32_t FindEventName(std::string_view name) const { return event_names_.Find(name); }
   // Every event with this interned name, in the order applied.
-  const std::vector<uint32_t>& EventsNamed(uint32_t name) const { return events_by_name_[name]; }
+  const std::vector<Posting>& EventsNamed(uint32_t name) const { return events_by_name_[name]; }
   int64_t live_customers() const { return live_customers_; }
   // The live customers (not merged away) as a bitmap.
   const Roaring& live() const { return live_; }
@@ -166,7 +174,7 @@ class TenantState {
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
                  CommitBatch* out);
   void ApplyTagEvent(const Event& e, uint32_t customer);
-  void IndexEventName(uint32_t event, uint32_t name);
+  void IndexEventName(uint32_t event);  // REQUIRES: the event's columns are filled
 
   std::string workspace_id_;
   CustomerColumns customers_;
@@ -176,7 +184,7 @@ class TenantState {
   std::unordered_set<std::string> order_ids_;
   std::unordered_set<std::string> refund_ids_;
   Interner event_names_;
-  std::vector<std::vector<uint32_t>> events_by_name_;  // derived from events_.link[].name
+  std::vector<std::vector<Posting>> events_by_name_;  // derived from the event columns
   std::vector<uint32_t> merged_by_last_apply_;
   int64_t live_customers_ = 0;
   Roaring live_;  // derived from customers_.merged_into

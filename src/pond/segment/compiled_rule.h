@@ -29,6 +29,11 @@ struct CompiledNode {
   // order_paid / order_refunded: only the event that counted the order (or refund) once; a
   // repeated order id is kept in the log but is not another order.
   bool counted_only = false;
+  // The interned id of `name` (event or tag) in the state it was last evaluated against: ids
+  // never change once given, so a hit saves a hash lookup per evaluation. Only ids found are
+  // kept (a name not seen yet may appear later).
+  mutable const void* id_state = nullptr;
+  mutable uint32_t id = 0;
 };
 
 // The events a where-filter selects: `event` named, whose properties pass every filter.

@@ -34,6 +34,26 @@ int64_t DaysUntilAnniversary(int64_t date, int64_t today) {
   return next - today;
 }
 
+uint32_t EventNameId(const CompiledNode& n, const TenantState& s) {
+  if (n.id_state == &s) return n.id;
+  const uint32_t id = s.FindEventName(n.name);
+  if (id != kNoIndex) {
+    n.id_state = &s;
+    n.id = id;
+  }
+  return id;
+}
+
+uint32_t TagId(const CompiledNode& n, const TenantState& s) {
+  if (n.id_state == &s) return n.id;
+  const uint32_t id = s.FindTag(n.name);
+  if (id != kNoIndex) {
+    n.id_state = &s;
+    n.id = id;
+  }
+  return id;
+}
+
 void Lower(Micros* next, Micros t, Micros now) {
   if (t > now && t < *next) *next = t;
 }
@@ -123,7 +143,7 @@ bool TraitHolds(const CompiledNode& n, const EvalContext& ctx, uint32_t c, Micro
 Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c) {
   Aggregate a;
   const TenantState& s = *ctx.state;
-  const uint32_t name = s.FindEventName(n.name);
+  const uint32_t name = EventNameId(n, s);
   bool none_match = false;
   const Roaring* matches = FilterOf(n, ctx, &none_match);
   if (name == kNoIndex || none_match) return a;
@@ -186,7 +206,7 @@ Roaring EvalEventByWalk(const CompiledNode& n, const EvalContext& ctx, const Roa
 
 Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
   const TenantState& s = *ctx.state;
-  const uint32_t name = s.FindEventName(n.name);
+  const uint32_t name = EventNameId(n, s);
   bool none_match = false;
   const Roaring* matches = FilterOf(n, ctx, &none_match);
   if (name != kNoIndex && !none_match && s.customers().size() > 0) {
@@ -208,10 +228,10 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
   if (name != kNoIndex && !none_match) {
     const Micros from = n.window > 0 ? ctx.now - n.window : kOldest;
     const EventColumns& e = s.events();
-    for (uint32_t i : s.EventsNamed(name)) {
-      const uint32_t c = e.customer[i];
+    for (const Posting& p : s.EventsNamed(name)) {
+      const uint32_t c = p.customer, i = p.event;
       if (!(scratch.in_universe[c >> 6] >> (c & 63) & 1)) continue;
-      const Micros ts = e.link[i].timestamp;
+      const Micros ts = p.timestamp;
       if (ts < from) continue;
       if (n.counted_only && e.money[i] == 0) continue;
       if (matches && !matches->contains(i)) continue;
@@ -303,7 +323,7 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
       return sum;
     }
     default: {
-      const uint32_t name = s.FindEventName(n.name);
+      const uint32_t name = EventNameId(n, s);
       if (name == kNoIndex || s.customers().size() == 0) return 0;
       const double per_customer =
           static_cast<double>(s.events().size()) / static_cast<double>(s.customers().size());
@@ -350,7 +370,7 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
       return EvalAll(n.children[0], ctx, universe);
     }
     case RuleKind::kHasTag: {
-      uint32_t tag = s.FindTag(n.name);
+      uint32_t tag = TagId(n, s);
       return tag == kNoIndex ? Roaring() : s.tag_bitmaps()[tag] & universe;
     }
     case RuleKind::kInSegment: {
@@ -412,7 +432,7 @@ bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
       return known ? in : EvaluateCustomer(n.children[0], ctx, c, next_change);
     }
     case RuleKind::kHasTag: {
-      uint32_t tag = s.FindTag(n.name);
+      uint32_t tag = TagId(n, s);
       return tag != kNoIndex && s.tag_bitmaps()[tag].contains(c);
     }
     case RuleKind::kInSegment: {
@@ -447,13 +467,12 @@ void LowerNextChanges(const CompiledNode& n, const EvalContext& ctx, std::vector
   if (!IsEventNode(n.kind)) return;
   const bool windowed = n.kind == RuleKind::kCount || n.kind == RuleKind::kSum;
   if (windowed && n.window == 0) return;  // all-time counts change only with events
-  const uint32_t name = s.FindEventName(n.name);
+  const uint32_t name = EventNameId(n, s);
   if (name == kNoIndex) return;
-  const EventColumns& e = s.events();
-  for (uint32_t i : s.EventsNamed(name)) {
+  for (const Posting& p : s.EventsNamed(name)) {
     // Every event of the name, filter or not: early timers are harmless.
-    const Micros flip = e.link[i].timestamp + (windowed ? n.window : n.duration) + 1;
-    Lower(&(*next)[e.customer[i]], flip, now);
+    const Micros flip = p.timestamp + (windowed ? n.window : n.duration) + 1;
+    Lower(&(*next)[p.customer], flip, now);
   }
 }
 

@@ -291,7 +291,7 @@ struct SegmentService::Workspace {
     f->matches = Roaring();
     uint32_t name = state.FindEventName(f->spec.event);
     if (name == kNoIndex) return Status::Ok();
-    const std::vector<uint32_t>& postings = state.EventsNamed(name);
+    const std::vector<Posting>& postings = state.EventsNamed(name);
     std::unordered_map<int64_t, uint32_t> by_seq;
     std::vector<int64_t> seqs;
     for (size_t at = 0; at < postings.size(); at += kLoadChunk) {
@@ -299,8 +299,8 @@ struct SegmentService::Workspace {
       by_seq.clear();
       seqs.clear();
       for (size_t k = at; k < end; ++k) {
-        seqs.push_back(state.events().seq[postings[k]]);
-        by_seq.emplace(seqs.back(), postings[k]);
+        seqs.push_back(state.events().seq[postings[k].event]);
+        by_seq.emplace(seqs.back(), postings[k].event);
       }
       ASSIGN_OR_RETURN(std::vector<Event> events, engine->LoadEvents(seqs));
       for (const Event& e : events) {
