@@ -258,6 +258,25 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
                             {"total", static_cast<int64_t>(stages->size())}}));
 }
 
+HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req) {
+  const std::string refresh = QueryParam(req, "refresh");
+  if (refresh == "true" || refresh == "1") {
+    Status s = ctx.segments.RecomputeRfm(ctx.workspace);
+    if (!s.ok()) return ErrorResponse(s);
+  } else if (!refresh.empty() && refresh != "false" && refresh != "0") {
+    return ErrorResponse(FieldError("refresh", "true or false"));
+  }
+  auto rfm = ctx.segments.Rfm(ctx.workspace);
+  if (!rfm.ok()) return ErrorResponse(rfm.status());
+  json data = json::array();
+  for (const auto& c : rfm->cells) data.push_back({{"cell", c.cell}, {"customers", c.customers}});
+  return JsonResponse(Dump({{"computed_at", FormatIso8601(rfm->computed_at)},
+                            {"scored", rfm->scored},
+                            {"data", data},
+                            {"next_cursor", nullptr},
+                            {"total", static_cast<int64_t>(rfm->cells.size())}}));
+}
+
 // --- channels ----------------------------------------------------------------------------
 
 json ChannelJson(const Channel& c) {
@@ -404,6 +423,7 @@ const std::vector<Route>& Routes() {
        "A segment's members (?limit&cursor)", SegmentCustomers},
       {"GET", "/v1/stages", Auth::kAdmin, "Lifecycle stages with their rules and customer counts",
        ListStages},
+      {"GET", "/v1/rfm", Auth::kAdmin, "RFM cells with their customer counts", GetRfm},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
       {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},

@@ -5,6 +5,7 @@
 #include "pond/base/money.h"
 #include "pond/engine/traits.h"
 #include "pond/segment/lifecycle.h"
+#include "pond/segment/rfm.h"
 #include "pond/segment/value_match.h"
 
 namespace pond {
@@ -63,6 +64,7 @@ class Compiler {
         return Refuse(n, "in_group needs communities, which pond does not keep yet");
       case RuleKind::kAttribute:
         if (n.name == "stage") return CompileStage(n, c);
+        if (n.name == "rfm") return CompileRfm(n);
         return Refuse(n, "the attribute \"" + n.name + "\" is not computed yet");
       case RuleKind::kTrait:
         out_->uses_traits = true;
@@ -81,6 +83,21 @@ class Compiler {
   }
 
  private:
+  // rfm == / != / in: a named cell (rfm.h); answered from the cells last computed.
+  Status CompileRfm(const RuleNode& n) {
+    if (n.op != RuleOp::kEq && n.op != RuleOp::kNe && n.op != RuleOp::kIn) {
+      return Refuse(n, "rfm compares with ==, != or in");
+    }
+    for (const RuleValue& v : n.values) {
+      if (v.type == RuleValue::Type::kString && RfmCellFromName(v.text)) continue;
+      std::string cells;
+      for (const char* cell : kRfmCells) cells += std::string(cells.empty() ? "" : ", ") + cell;
+      return Refuse(n, "no RFM cell \"" + v.text + "\" (cells: " + cells + ")");
+    }
+    out_->uses_rfm = true;
+    return Status::Ok();
+  }
+
   // stage == / != / in: expanded to the stages' rules (lifecycle.h), compiled like any rule.
   Status CompileStage(const RuleNode& n, CompiledNode* c) {
     if (n.op != RuleOp::kEq && n.op != RuleOp::kNe && n.op != RuleOp::kIn) {

@@ -275,13 +275,16 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
   return FromSorted(out);
 }
 
-// The members of the stages a `stage` condition names, or nullopt when they are not kept.
+// The members of the stages (or RFM cells) a `stage` (`rfm`) condition names, or nullopt when
+// they are not kept.
 std::optional<Roaring> StageBitmap(const CompiledNode& n, const EvalContext& ctx,
                                    const Roaring& universe) {
-  if (!ctx.stage_members) return std::nullopt;
+  const auto& members = n.name == "rfm" ? ctx.rfm_members : ctx.stage_members;
+  if (!members) return n.name == "rfm" ? std::optional<Roaring>(Roaring()) : std::nullopt;
   Roaring in;
   for (const RuleValue& v : n.values) {
-    const Roaring* m = ctx.stage_members(v.text);
+    const Roaring* m = members(v.text);
+    if (!m && n.name == "rfm") continue;  // not computed yet: no members
     if (!m) return std::nullopt;
     in |= *m;
   }
@@ -290,11 +293,13 @@ std::optional<Roaring> StageBitmap(const CompiledNode& n, const EvalContext& ctx
 }
 
 bool InStage(const CompiledNode& n, const EvalContext& ctx, uint32_t c, bool* known) {
-  *known = false;
-  if (!ctx.stage_members) return false;
+  const auto& members = n.name == "rfm" ? ctx.rfm_members : ctx.stage_members;
+  *known = n.name == "rfm";  // an RFM cell not computed has no members
+  if (!members) return false;
   bool in = false;
   for (const RuleValue& v : n.values) {
-    const Roaring* m = ctx.stage_members(v.text);
+    const Roaring* m = members(v.text);
+    if (!m && n.name == "rfm") continue;
     if (!m) return false;
     in |= m->contains(c);
   }
@@ -312,7 +317,8 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
     case RuleKind::kInSegment:
       return u * 0.01;
     case RuleKind::kAttribute:
-      return ctx.stage_members ? u * 0.01 : EstimateNanos(n.children[0], ctx, u);
+      return ctx.stage_members || n.children.empty() ? u * 0.01
+                                                     : EstimateNanos(n.children[0], ctx, u);
     case RuleKind::kTrait:
       return u * 150;
     case RuleKind::kAnd:

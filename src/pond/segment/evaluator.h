@@ -48,6 +48,8 @@ struct EvalContext {
   // Members of a lifecycle stage, kept current elsewhere; when null (or unknown), `stage`
   // conditions are answered from the stage rules they expand to.
   std::function<const Roaring*(const std::string& stage)> stage_members;
+  // Members of an RFM cell as last computed; when null, `rfm` conditions match nobody.
+  std::function<const Roaring*(const std::string& cell)> rfm_members;
   // When set and holding the evaluated customer, read instead of the customer's event list.
   const CustomerEvents* events = nullptr;
 };

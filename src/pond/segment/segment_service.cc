@@ -14,6 +14,7 @@
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/evaluator.h"
 #include "pond/segment/lifecycle.h"
+#include "pond/segment/rfm.h"
 
 namespace pond {
 namespace {
@@ -21,6 +22,8 @@ namespace {
 constexpr char kKind[] = "segment";
 constexpr size_t kMaxSegments = 1000;
 constexpr size_t kLoadChunk = 10'000;
+constexpr Micros kRfmEvery = 3600LL * 1'000'000;  // RFM is recomputed hourly at least,
+constexpr Micros kRfmAfterOrders = 60LL * 1'000'000;  // and a minute after new orders
 
 struct LiveSegment {
   SegmentInfo info;
@@ -89,6 +92,8 @@ struct SegmentService::Workspace {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
   std::vector<CompiledRule> stage_rules;  // DefaultStages(), in order
+  RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
+  int64_t orders_since_rfm = 0;           // order and refund events applied since
 
   // A saved segment (never a stage's).
   LiveSegment* Find(const std::string& id_or_name) {
@@ -143,6 +148,10 @@ struct SegmentService::Workspace {
     ctx.segment_members = [this](const std::string& id) -> const Roaring* {
       LiveSegment* s = Find(id);
       return s ? &s->members : nullptr;
+    };
+    ctx.rfm_members = [this](const std::string& cell) -> const Roaring* {
+      std::optional<size_t> k = RfmCellFromName(cell);
+      return k && *k < rfm.members.size() ? &rfm.members[*k] : nullptr;
     };
     ctx.stage_members = [this](const std::string& stage) -> const Roaring* {
       for (auto& s : segments) {
@@ -322,6 +331,28 @@ struct SegmentService::Workspace {
     return Status::Ok();
   }
 
+  // Recomputes RFM; the segments that use it (and those naming them) are evaluated again, and
+  // their changes are events like any other.
+  void RecomputeRfm(const TenantState& state, Micros now) {
+    rfm = ComputeRfm(state, now);
+    orders_since_rfm = 0;
+    std::set<std::string> rebuilt;
+    for (auto& s : segments) {
+      bool stale = s->rule.uses_rfm;
+      for (const std::string& ref : s->rule.segments) stale |= rebuilt.count(ref) > 0;
+      if (!stale) continue;
+      Roaring before = s->members;
+      Rebuild(state, *s, now);
+      for (uint32_t c : s->members - before) {
+        Queue("segment_entered", c, "segment_id", s->info.id, "segment", s->info.name, now);
+      }
+      for (uint32_t c : before - s->members) {
+        Queue("segment_left", c, "segment_id", s->info.id, "segment", s->info.name, now);
+      }
+      rebuilt.insert(s->info.id);
+    }
+  }
+
   // Full evaluation of one segment, and its timers. A stage segment answers from its rules
   // (the other stage segments may not be built yet).
   void Rebuild(const TenantState& state, LiveSegment& s, Micros now) {
@@ -449,6 +480,8 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
     (void)w.EnsureFilters(engine_, state, s->rule);
   }
   w.Reindex();
+  w.rfm = ComputeRfm(state, now);
+  w.orders_since_rfm = 0;
   for (auto& s : w.segments) w.Rebuild(state, *s, now);
 }
 
@@ -477,6 +510,7 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
     return;
   }
   const std::string& name = state.EventName(state.events().link[applied.index].name);
+  if (state.events().money[applied.index] != 0) ++w.orders_since_rfm;
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
     for (FilterIndex* f : it->second) {
       if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);
@@ -515,12 +549,18 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
 void SegmentService::Tick() {
   const Micros now = engine_->clock().NowMicros();
   std::vector<std::string> ids;
+  std::vector<std::string> rfm_due;
   {
     std::lock_guard lock(mu_);
     for (auto& [id, w] : workspaces_) {
       if (!w->timers.empty() && w->timers.top().due <= now) ids.push_back(id);
+      const Micros age = now - w->rfm.computed_at;
+      if (age >= kRfmEvery || (w->orders_since_rfm > 0 && age >= kRfmAfterOrders)) {
+        rfm_due.push_back(id);
+      }
     }
   }
+  for (const std::string& ws : rfm_due) (void)RecomputeRfm(ws);
   for (const std::string& ws : ids) {
     (void)engine_->ReadState(ws, [&](const TenantState& state) {
       std::lock_guard lock(mu_);
@@ -732,6 +772,28 @@ Result<SegmentInfo> SegmentService::Get(const std::string& ws, const std::string
     }
   }));
   return result;
+}
+
+Status SegmentService::RecomputeRfm(const std::string& ws) {
+  return engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    WorkspaceFor(ws).RecomputeRfm(state, engine_->clock().NowMicros());
+  });
+}
+
+Result<SegmentService::RfmSummary> SegmentService::Rfm(const std::string& ws) {
+  RfmSummary out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    const RfmTable& t = WorkspaceFor(ws).rfm;
+    out.computed_at = t.computed_at;
+    out.scored = t.scored;
+    for (size_t k = 0; k < kRfmCellCount; ++k) {
+      out.cells.push_back(
+          {kRfmCells[k], k < t.members.size() ? static_cast<int64_t>(t.members[k].cardinality()) : 0});
+    }
+  }));
+  return out;
 }
 
 Result<std::vector<SegmentService::StageCount>> SegmentService::Stages(const std::string& ws) {

@@ -95,6 +95,20 @@ class SegmentService final : public StateObserver {
   };
   UpkeepStats Upkeep();
 
+  // RFM cells (rfm.h) as last computed: hourly by Tick, at start, and by RecomputeRfm, which
+  // also re-evaluates the segments that use `rfm` (their changes are events).
+  struct RfmCellCount {
+    std::string cell;
+    int64_t customers = 0;
+  };
+  struct RfmSummary {
+    Micros computed_at = 0;
+    int64_t scored = 0;                // customers with a paid order
+    std::vector<RfmCellCount> cells;   // every named cell, in rfm.h's order
+  };
+  Result<RfmSummary> Rfm(const std::string& ws);
+  Status RecomputeRfm(const std::string& ws);
+
   // Tests: a stage's members as dense customer indexes.
   Result<Roaring> StageBitmap(const std::string& ws, const std::string& stage);
 

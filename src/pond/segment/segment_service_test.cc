@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pond/segment/rfm.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -198,6 +199,32 @@ TEST_F(SegmentServiceTest, LifecycleStagesFollowTheFunnelAndTime) {
   EXPECT_EQ(service_->Preview(kDefaultWorkspace, **ParseRule(R"(stage == "lost")"), 10)->count, 1);
   auto bad = service_->Preview(kDefaultWorkspace, **ParseRule(R"(stage == "vip")"), 10);
   EXPECT_NE(bad.status().message().find("lost, dormant, advocate"), std::string::npos);
+}
+
+TEST_F(SegmentServiceTest, RfmIsRecomputedAMinuteAfterOrdersAndMovesSegments) {
+  // Five buyers, each better than the last in R, F and M: one per quintile.
+  for (int i = 1; i <= 5; ++i) {
+    for (int k = 0; k < i; ++k) Order("b" + std::to_string(i), 1000 * i);
+    clock_.Advance(kDayMicros);
+  }
+  ASSERT_TRUE(Save("champions", R"(rfm == "Champions")").ok());
+  EXPECT_EQ(Count("champions"), 0);  // computed at start, before these orders
+  clock_.Advance(61'000'000);  // a minute after the orders
+  service_->Tick();
+  EXPECT_EQ(Count("champions"), 1);  // b5: R 5, F 5, M 5
+  auto rfm = service_->Rfm(kDefaultWorkspace);
+  EXPECT_EQ(rfm->scored, 5);
+  EXPECT_EQ(rfm->cells[RfmCellFromName("Lost").value()].customers, 1);  // b1: R 1, FM 1
+  ASSERT_TRUE(service_->Flush().ok());
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "b5");
+  bool entered = false;
+  for (const Event& e : p->timeline) entered |= e.name == "segment_entered";
+  EXPECT_TRUE(entered);
+  // Nothing new: no recomputation before the hour.
+  auto before = service_->Rfm(kDefaultWorkspace)->computed_at;
+  clock_.Advance(120'000'000);
+  service_->Tick();
+  EXPECT_EQ(service_->Rfm(kDefaultWorkspace)->computed_at, before);
 }
 
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {

@@ -1,0 +1,217 @@
+// Segments and RFM on the real UCI Online Retail export, checked against SQL.
+//
+// The file is imported through ImportFile (as `pond import orders` does); independently, the
+// test loads its raw rows into an in-memory SQLite table and computes the expected figures with
+// SQL alone: invoices and their totals (a line is quantity × unit price rounded to the fen, half
+// away from zero; a "C" invoice is a refund of the sum of its lines' absolute amounts), then per
+// customer the paid orders, the money paid and refunded and the last order, then the RFM scores
+// with RANK() (1 + 5 × (customers strictly worse) / customers) and the cells by the documented
+// grid. pond's counts for the same rules and cells must be equal.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "pond/base/time.h"
+#include "pond/channels/importer.h"
+#include "pond/segment/rfm.h"
+#include "pond/segment/segment_service.h"
+#include "pond/testing/temp_dir.h"
+
+namespace pond {
+namespace {
+
+const std::string kFile = std::string(POND_SHARED_DATA) + "/online-retail/online_retail.csv";
+
+std::vector<std::string> Split(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+class Sql {
+ public:
+  Sql() { sqlite3_open(":memory:", &db_); }
+  ~Sql() { sqlite3_close(db_); }
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  }
+  int64_t Count(const std::string& sql) {
+    sqlite3_stmt* q = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &q, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
+    int64_t n = -1;
+    if (q && sqlite3_step(q) == SQLITE_ROW) n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+  }
+  sqlite3* db() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// raw rows → invoices → customers (with f, paid, refunded, m, last_ts) and rfm (with cell).
+void LoadAndDerive(Sql& sql) {
+  sql.Exec("CREATE TABLE raw (invoice TEXT, quantity INTEGER, at TEXT, price TEXT, customer TEXT)");
+  sql.Exec("BEGIN");
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_prepare_v2(sql.db(), "INSERT INTO raw VALUES (?,?,?,?,?)", -1, &ins, nullptr);
+  std::ifstream in(kFile);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> f = Split(line);
+    sqlite3_bind_text(ins, 1, f[0].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 2, std::stoll(f[3]));
+    sqlite3_bind_text(ins, 3, f[4].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 4, f[5].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 5, f[6].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  sql.Exec("COMMIT");
+  sql.Exec(R"sql(
+CREATE TABLE lines AS
+  SELECT rowid AS r, invoice, customer, at, substr(invoice, 1, 1) = 'C' AS refund,
+         CAST(ROUND(CAST(price AS REAL) * 1000000) AS INTEGER) * quantity AS micros
+  FROM raw WHERE customer != '';
+CREATE TABLE invoice_sums AS
+  SELECT invoice, customer, refund, MIN(r) AS first_row,
+         SUM(CASE WHEN micros >= 0 THEN (micros + 5000) / 10000
+                  ELSE -((-micros + 5000) / 10000) END) AS signed_fen,
+         SUM(ABS(CASE WHEN micros >= 0 THEN (micros + 5000) / 10000
+                      ELSE -((-micros + 5000) / 10000) END)) AS abs_fen
+  FROM lines GROUP BY invoice;
+-- An order's time is its first row's.
+CREATE TABLE invoices AS
+  SELECT s.*, CAST(strftime('%s', f.at) AS INTEGER) * 1000000 AS ts
+  FROM invoice_sums s JOIN lines f ON f.r = s.first_row;
+CREATE TABLE customers AS
+  SELECT customer,
+         SUM(NOT refund) AS f,
+         SUM(CASE WHEN NOT refund THEN signed_fen ELSE 0 END) AS paid,
+         SUM(CASE WHEN refund THEN abs_fen ELSE 0 END) AS refunded,
+         SUM(refund) AS refunds,
+         MAX(CASE WHEN NOT refund THEN ts END) AS last_ts
+  FROM invoices GROUP BY customer;
+CREATE TABLE scored AS
+  SELECT customer,
+         1 + 5 * (RANK() OVER (ORDER BY last_ts) - 1) / (SELECT COUNT(*) FROM customers WHERE f > 0) AS r,
+         1 + 5 * (RANK() OVER (ORDER BY f) - 1) / (SELECT COUNT(*) FROM customers WHERE f > 0) AS fs,
+         1 + 5 * (RANK() OVER (ORDER BY paid - refunded) - 1) / (SELECT COUNT(*) FROM customers WHERE f > 0) AS ms
+  FROM customers WHERE f > 0;
+CREATE TABLE rfm AS
+  SELECT customer, r, (fs + ms) / 2 AS fm FROM scored;
+)sql");
+}
+
+// The documented grid (rfm.h), as SQL.
+const char* kCellSql = R"sql(
+  CASE
+    WHEN r = 5 AND fm = 1 THEN 'New'
+    WHEN r = 5 AND fm IN (2, 3) THEN 'Potential Loyalist'
+    WHEN r = 5 THEN 'Champions'
+    WHEN r = 4 AND fm = 1 THEN 'Promising'
+    WHEN r = 4 AND fm IN (2, 3) THEN 'Potential Loyalist'
+    WHEN r = 4 AND fm = 4 THEN 'Loyal'
+    WHEN r = 4 THEN 'Champions'
+    WHEN r = 3 AND fm <= 2 THEN 'About to Sleep'
+    WHEN r = 3 AND fm = 3 THEN 'Need Attention'
+    WHEN r = 3 THEN 'Loyal'
+    WHEN fm = 5 THEN 'Can''t Lose Them'
+    WHEN fm >= 3 THEN 'At Risk'
+    WHEN r = 2 THEN 'Hibernating'
+    ELSE 'Lost'
+  END)sql";
+
+TEST(OnlineRetailSegmentsTest, RulesAndRfmCellsMatchSql) {
+  Sql sql;
+  LoadAndDerive(sql);
+  const Micros now = ParseIso8601("2011-12-10T00:00:00Z").value();
+  const int64_t day = 86'400'000'000LL;
+
+  testing::TempDir dir;
+  FakeClock clock(now);
+  EngineOptions eo;
+  eo.data_dir = dir.File("data");
+  eo.clock = &clock;
+  auto engine = Engine::Open(eo).value();
+  ImportOptions o;
+  o.utc_offset_seconds = 0;
+  ASSERT_TRUE(ImportFile(*engine, kDefaultWorkspace, kFile, o).ok());
+  auto segments = SegmentService::Start(engine.get()).value();
+  ASSERT_TRUE(segments->RecomputeRfm(kDefaultWorkspace).ok());
+
+  auto count = [&](const std::string& rule) {
+    auto parsed = ParseRule(rule);
+    EXPECT_TRUE(parsed.ok()) << rule;
+    auto p = segments->Preview(kDefaultWorkspace, **parsed, 0);
+    EXPECT_TRUE(p.ok()) << rule << ": " << p.status().ToString();
+    return p.ok() ? p->count : -1;
+  };
+  const std::string since30 = std::to_string(now - 30 * day);
+  const std::string since90 = std::to_string(now - 90 * day);
+  struct Case {
+    std::string rule, sql;
+  } cases[] = {
+      {"count(order_paid) >= 1", "SELECT COUNT(*) FROM customers WHERE f >= 1"},
+      {"count(order_paid) >= 5", "SELECT COUNT(*) FROM customers WHERE f >= 5"},
+      {"count(order_paid) == 1", "SELECT COUNT(*) FROM customers WHERE f = 1"},
+      {"sum(order_paid.amount) >= 1000", "SELECT COUNT(*) FROM customers WHERE paid >= 100000"},
+      {"sum(order_refunded.amount) > 100", "SELECT COUNT(*) FROM customers WHERE refunded > 10000"},
+      {"count(order_refunded) >= 1", "SELECT COUNT(*) FROM customers WHERE refunds >= 1"},
+      {"last(order_paid) older_than 90d",
+       "SELECT COUNT(*) FROM customers WHERE f >= 1 AND last_ts < " + since90},
+      {"count(order_paid, 30d) >= 1",
+       "SELECT COUNT(DISTINCT customer) FROM invoices WHERE NOT refund AND ts >= " + since30},
+      {"count(order_paid, 90d) >= 2 and not count(order_refunded) >= 1",
+       "SELECT COUNT(*) FROM customers c WHERE refunds = 0 AND (SELECT COUNT(*) FROM invoices i "
+       "WHERE i.customer = c.customer AND NOT refund AND ts >= " + since90 + ") >= 2"},
+      {"sum(order_paid.amount, 90d) >= 500 or count(order_paid) >= 10",
+       "SELECT COUNT(*) FROM customers c WHERE f >= 10 OR (SELECT COALESCE(SUM(signed_fen), 0) "
+       "FROM invoices i WHERE i.customer = c.customer AND NOT refund AND ts >= " + since90 +
+           ") >= 50000"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.rule);
+    int64_t want = sql.Count(c.sql);
+    EXPECT_GT(want, 0);
+    EXPECT_EQ(count(c.rule), want);
+  }
+
+  // RFM: every cell, and the same through a rule.
+  auto rfm = segments->Rfm(kDefaultWorkspace);
+  ASSERT_TRUE(rfm.ok());
+  EXPECT_EQ(rfm->scored, sql.Count("SELECT COUNT(*) FROM rfm"));
+  int64_t nonempty = 0;
+  for (const auto& cell : rfm->cells) {
+    SCOPED_TRACE(cell.cell);
+    std::string quoted = cell.cell;
+    for (size_t at = quoted.find('\''); at != std::string::npos; at = quoted.find('\'', at + 2)) {
+      quoted.insert(at, "'");
+    }
+    int64_t want =
+        sql.Count("SELECT COUNT(*) FROM rfm WHERE " + std::string(kCellSql) + " = '" + quoted + "'");
+    EXPECT_EQ(cell.customers, want);
+    EXPECT_EQ(count("rfm == \"" + cell.cell + "\""), want);
+    nonempty += want > 0;
+  }
+  EXPECT_GE(nonempty, 9);  // the data fills (nearly) every cell
+}
+
+}  // namespace
+}  // namespace pond
