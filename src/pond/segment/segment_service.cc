@@ -30,6 +30,29 @@ struct LiveSegment {
   std::string stage;  // set for pond's own stage segments, which are not listed or named
   CompiledRule rule;
   Roaring members;
+  // The same members as a plain bitset: the per-event check "was this customer in?" is one bit
+  // test instead of a search through the bitmap's containers.
+  std::vector<uint64_t> bits;
+
+  bool Has(uint32_t c) const { return c / 64 < bits.size() && (bits[c / 64] >> (c % 64) & 1); }
+  void Set(uint32_t c, bool in) {
+    if (c / 64 >= bits.size()) bits.resize(c / 64 + 1, 0);
+    if (in) {
+      members.add(c);
+      bits[c / 64] |= uint64_t{1} << (c % 64);
+    } else {
+      members.remove(c);
+      bits[c / 64] &= ~(uint64_t{1} << (c % 64));
+    }
+  }
+  void Assign(Roaring m) {
+    members = std::move(m);
+    std::fill(bits.begin(), bits.end(), 0);
+    for (uint32_t c : members) {
+      if (c / 64 >= bits.size()) bits.resize(c / 64 + 1, 0);
+      bits[c / 64] |= uint64_t{1} << (c % 64);
+    }
+  }
   std::vector<size_t> dependents;  // indexes of later segments whose rule names this one
 };
 
@@ -94,6 +117,8 @@ struct SegmentService::Workspace {
   std::vector<CompiledRule> stage_rules;  // DefaultStages(), in order
   RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
   int64_t orders_since_rfm = 0;           // order and refund events applied since
+  std::string id_prefix;                  // messageIds of the events segments emit
+  int64_t id_counter = 0;
 
   // A saved segment (never a stage's).
   LiveSegment* Find(const std::string& id_or_name) {
@@ -203,7 +228,9 @@ struct SegmentService::Workspace {
   void Queue(const char* name, uint32_t c, const char* k1, const std::string& v1, const char* k2,
              const std::string& v2, Micros now) {
     Event e;
-    e.message_id = RandomId("sev_");
+    // Unique without a random draw per event: a random prefix per workspace, then a counter.
+    if (id_prefix.empty()) id_prefix = RandomId("sev_") + "_";
+    e.message_id = id_prefix + std::to_string(++id_counter);
     e.type = EventType::kTrack;
     e.name = name;
     e.identities.push_back({IdentityKind::kCustomerId, TenantState::CustomerId(c)});
@@ -248,12 +275,8 @@ struct SegmentService::Workspace {
         if (s.stage.empty()) continue;
         affected[i] = 0;
         const bool in = s.stage == (stage ? *stage : none);
-        if (in == s.members.contains(c)) continue;
-        if (in) {
-          s.members.add(c);
-        } else {
-          s.members.remove(c);
-        }
+        if (in == s.Has(c)) continue;
+        s.Set(c, in);
         (in ? stage_entered : stage_left) = &s.stage;
         for (size_t d : s.dependents) affected[d] = 1;
       }
@@ -264,12 +287,8 @@ struct SegmentService::Workspace {
       Micros next = kNever;
       bool in = EvaluateCustomer(s.rule.root, ctx, c, &next);
       if (s.rule.uses_time) LowerDue(c, next);
-      if (in == s.members.contains(c)) continue;
-      if (in) {
-        s.members.add(c);
-      } else {
-        s.members.remove(c);
-      }
+      if (in == s.Has(c)) continue;
+      s.Set(c, in);
       if (!s.stage.empty()) {
         (in ? stage_entered : stage_left) = &s.stage;
       } else {
@@ -358,7 +377,7 @@ struct SegmentService::Workspace {
   void Rebuild(const TenantState& state, LiveSegment& s, Micros now) {
     EvalContext ctx = Context(state, now);
     if (!s.stage.empty()) ctx.stage_members = nullptr;
-    s.members = EvaluateAll(s.rule.root, ctx);
+    s.Assign(EvaluateAll(s.rule.root, ctx));
     ScheduleAll(state, s, now);
   }
 };
@@ -537,7 +556,7 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
   if (!applied.merged.empty()) {
     // The folded profiles are gone; the survivor has new events, tags and traits.
     for (uint32_t m : applied.merged) {
-      for (auto& s : w.segments) s->members.remove(m);
+      for (auto& s : w.segments) s->Set(m, false);
       if (m < w.due.size()) w.due[m] = kNever;
     }
     for (size_t i = 0; i < w.segments.size(); ++i) mark(i);
