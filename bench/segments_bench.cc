@@ -167,8 +167,7 @@ void Exec(sqlite3* db, const char* sql) {
 
 // Customers (traits and the stage pond computed), tags, and events (name, time, amount), with
 // the indexes the query needs.
-void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments, const Args& a,
-                 World& world) {
+void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments) {
   Exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;");
   Exec(db,
        "CREATE TABLE customers (id INTEGER PRIMARY KEY, age INTEGER, city TEXT, stage TEXT);"
@@ -231,8 +230,6 @@ void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments, const Ar
   Exec(db,
        "CREATE INDEX events_by_name ON events (name, customer, ts, amount_fen);"
        "CREATE INDEX customers_by_age ON customers (age); ANALYZE;");
-  (void)a;
-  (void)world;
 }
 
 int64_t SqlCount(sqlite3* db, Micros now) {
@@ -349,7 +346,7 @@ int main(int argc, char** argv) {
   sqlite3* db;
   sqlite3_open(dir.File("relational.db").c_str(), &db);
   t0 = Steady::now();
-  BuildSqlite(db, *engine, *segments, a, world);
+  BuildSqlite(db, *engine, *segments);
   std::printf("SQLite tables and indexes built in %.1f s\n", Millis(t0) / 1000);
   std::vector<double> sql_runs;
   int64_t sql_count = 0;
