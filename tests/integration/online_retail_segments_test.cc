@@ -18,27 +18,14 @@
 #include "pond/channels/importer.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/segment_service.h"
+#include "online_retail_csv.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
 namespace {
 
-const std::string kFile = std::string(POND_SHARED_DATA) + "/online-retail/online_retail.csv";
-
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
+const std::string& kFile = testing::kOnlineRetailFile;
+using testing::SplitRetailLine;
 
 class Sql {
  public:
@@ -73,7 +60,7 @@ void LoadAndDerive(Sql& sql) {
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
-    std::vector<std::string> f = Split(line);
+    std::vector<std::string> f = SplitRetailLine(line);
     sqlite3_bind_text(ins, 1, f[0].c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(ins, 2, std::stoll(f[3]));
     sqlite3_bind_text(ins, 3, f[4].c_str(), -1, SQLITE_TRANSIENT);

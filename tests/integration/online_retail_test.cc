@@ -16,27 +16,14 @@
 #include <vector>
 
 #include "pond/channels/importer.h"
+#include "online_retail_csv.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
 namespace {
 
-const std::string kFile = std::string(POND_SHARED_DATA) + "/online-retail/online_retail.csv";
-
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
+const std::string& kFile = testing::kOnlineRetailFile;
+using testing::SplitRetailLine;
 
 struct Expected {
   std::set<std::string> customers, orders, refunds;
@@ -50,7 +37,7 @@ Expected Derive() {
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
     ++e.rows;
-    std::vector<std::string> f = Split(line);
+    std::vector<std::string> f = SplitRetailLine(line);
     const std::string& invoice = f[0];
     const std::string& customer = f[6];
     if (customer.empty()) {

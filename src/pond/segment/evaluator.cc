@@ -34,24 +34,22 @@ int64_t DaysUntilAnniversary(int64_t date, int64_t today) {
   return next - today;
 }
 
-uint32_t EventNameId(const CompiledNode& n, const TenantState& s) {
+// The interned id of the node's name (an event or a tag), cached on the node per state.
+template <typename Find>
+uint32_t CachedId(const CompiledNode& n, const TenantState& s, Find find) {
   if (n.id_state == &s) return n.id;
-  const uint32_t id = s.FindEventName(n.name);
+  const uint32_t id = (s.*find)(n.name);
   if (id != kNoIndex) {
     n.id_state = &s;
     n.id = id;
   }
   return id;
 }
-
+uint32_t EventNameId(const CompiledNode& n, const TenantState& s) {
+  return CachedId(n, s, &TenantState::FindEventName);
+}
 uint32_t TagId(const CompiledNode& n, const TenantState& s) {
-  if (n.id_state == &s) return n.id;
-  const uint32_t id = s.FindTag(n.name);
-  if (id != kNoIndex) {
-    n.id_state = &s;
-    n.id = id;
-  }
-  return id;
+  return CachedId(n, s, &TenantState::FindTag);
 }
 
 void Lower(Micros* next, Micros t, Micros now) {
