@@ -370,6 +370,45 @@ void PrintCustomers(const std::vector<CustomerSummary>& customers) {
 
 }  // namespace
 
+int RunTagBulk(const Common& common, const std::vector<std::string>& add,
+               const std::vector<std::string>& remove, const std::string& customers_file,
+               const std::string& rule) {
+  SegmentService::BulkTagRequest req;
+  req.add = add;
+  req.remove = remove;
+  req.by = "cli";
+  if (!rule.empty()) {
+    auto parsed = ReadRule(rule);
+    if (!parsed.ok()) return Fail(parsed.status());
+    req.rule = std::move(*parsed);
+  }
+  if (!customers_file.empty()) {
+    FILE* in = customers_file == "-" ? stdin : std::fopen(customers_file.c_str(), "r");
+    if (!in) return Fail(Status::NotFound("cannot open " + customers_file));
+    char line[1024];
+    while (std::fgets(line, sizeof line, in)) {
+      std::string key(line);
+      while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
+        key.pop_back();
+      }
+      if (!key.empty()) req.customers.push_back(key);
+    }
+    if (in != stdin) std::fclose(in);
+  }
+  auto s = OpenSegments(common);
+  if (!s.ok()) return Fail(s.status());
+  auto r = s->segments->BulkTag(common.workspace, req);
+  if (!r.ok()) return Fail(r.status());
+  if (common.json) {
+    std::printf("{\"customers\":%lld,\"events\":%lld}\n", static_cast<long long>(r->customers),
+                static_cast<long long>(r->events));
+    return 0;
+  }
+  std::printf("%s customers, %s tag events\n", WithCommas(r->customers).c_str(),
+              WithCommas(r->events).c_str());
+  return 0;
+}
+
 int RunSegmentPreview(const Common& common, const std::string& text, int limit) {
   auto rule = ReadRule(text);
   if (!rule.ok()) return Fail(rule.status());

@@ -42,6 +42,11 @@ int RunSnapshot(const Common& common);
 int RunTagChange(const Common& common, const std::string& customer,
                  const std::vector<std::string>& tags, bool add);
 int RunTagList(const Common& common);
+// Tags many customers: those listed one per line in `customers_file` ("-": standard input), or
+// those `rule` selects.
+int RunTagBulk(const Common& common, const std::vector<std::string>& add,
+               const std::vector<std::string>& remove, const std::string& customers_file,
+               const std::string& rule);
 
 // Segments. A rule given as "-" is read from standard input; text or JSON form.
 int RunSegmentPreview(const Common& common, const std::string& rule, int limit);

@@ -106,6 +106,18 @@ int main(int argc, char** argv) {
     sub->add_option("customer", tag_customer, "cus_… id, kind:value, or userId")->required();
     sub->add_option("tags", tag_names, "group:name or name")->required();
   }
+  std::vector<std::string> bulk_add, bulk_remove;
+  std::string bulk_customers, bulk_rule;
+  auto* tag_bulk = tag_cmd->add_subcommand(
+      "bulk", "tag many customers: listed one per line (--customers FILE, - for stdin) or by --rule");
+  add_common(tag_bulk);
+  tag_bulk->add_option("--add", bulk_add, "tags to add");
+  tag_bulk->add_option("--remove", bulk_remove, "tags to remove");
+  auto* bulk_c = tag_bulk->add_option("--customers", bulk_customers,
+                                      "file of customer ids, kind:value or userIds; - reads stdin");
+  auto* bulk_r = tag_bulk->add_option("--rule", bulk_rule, "a rule (docs/rules.md)");
+  bulk_c->excludes(bulk_r);
+  tag_bulk->add_flag("--json", common.json, "JSON");
   auto* tag_list = tag_cmd->add_subcommand("list", "tags with their customer counts");
   add_common(tag_list);
   tag_list->add_flag("--json", common.json, "JSON");
@@ -163,6 +175,7 @@ int main(int argc, char** argv) {
   if (*tag_add) return RunTagChange(common, tag_customer, tag_names, true);
   if (*tag_remove) return RunTagChange(common, tag_customer, tag_names, false);
   if (*tag_list) return RunTagList(common);
+  if (*tag_bulk) return RunTagBulk(common, bulk_add, bulk_remove, bulk_customers, bulk_rule);
   if (*seg_preview) return RunSegmentPreview(common, seg_rule, seg_limit);
   if (*seg_list) return RunSegmentList(common);
   if (*seg_create) return RunSegmentCreate(common, seg_name, seg_rule, seg_description);

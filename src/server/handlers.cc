@@ -258,6 +258,42 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
                             {"total", static_cast<int64_t>(stages->size())}}));
 }
 
+Status ReadStringList(const json& body, const char* name, std::vector<std::string>* out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return Status::Ok();
+  if (!it->is_array()) return FieldError(name, "must be a list of strings");
+  if (it->size() > SegmentService::kMaxBulkCustomers) {
+    return FieldError(name, "at most " + std::to_string(SegmentService::kMaxBulkCustomers));
+  }
+  for (size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) {
+      return FieldError(std::string(name) + "[" + std::to_string(i) + "]", "must be a string");
+    }
+    out->push_back((*it)[i].get<std::string>());
+  }
+  return Status::Ok();
+}
+
+HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  SegmentService::BulkTagRequest bulk;
+  for (Status s : {ReadStringList(*body, "add", &bulk.add),
+                   ReadStringList(*body, "remove", &bulk.remove),
+                   ReadStringList(*body, "customers", &bulk.customers)}) {
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  if (body->contains("rule")) {
+    Result<std::unique_ptr<RuleNode>> rule = RuleField(*body);
+    if (!rule.ok()) return ErrorResponse(rule.status());
+    bulk.rule = std::move(*rule);
+  }
+  bulk.by = "api:bulk";
+  auto r = ctx.segments.BulkTag(ctx.workspace, bulk);
+  if (!r.ok()) return ErrorResponse(r.status());
+  return JsonResponse(Dump({{"customers", r->customers}, {"events", r->events}}));
+}
+
 HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req) {
   const std::string refresh = QueryParam(req, "refresh");
   if (refresh == "true" || refresh == "1") {
@@ -406,6 +442,8 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/customers/{id}", Auth::kAdmin,
        "A customer: traits, identities, merges, orders, refunds, timeline", GetCustomer},
       {"GET", "/v1/tags", Auth::kAdmin, "Tags with their customer counts", ListTags},
+      {"POST", "/v1/tags/bulk", Auth::kAdmin,
+       "Tag many customers {add, remove, customers | rule}", BulkTags},
       {"GET", "/v1/customers/{id}/tags", Auth::kAdmin, "A customer's tags", GetCustomerTags},
       {"POST", "/v1/customers/{id}/tags", Auth::kAdmin, "Add tags {tags: [...]}", AddCustomerTags},
       {"DELETE", "/v1/customers/{id}/tags/{tag}", Auth::kAdmin, "Remove a tag", RemoveCustomerTag},

@@ -79,6 +79,33 @@ Status ValidateText(const std::string& value, const char* field, size_t max_char
 
 }  // namespace
 
+uint32_t ResolveCustomerKey(const TenantState& state, const std::string& key) {
+  if (key.starts_with("cus_")) return state.ParseCustomerId(key);
+  size_t colon = key.find(':');
+  if (colon != std::string::npos) {
+    if (auto kind = IdentityKindFromName(key.substr(0, colon))) {
+      auto value = NormalizeIdentity(*kind, key.substr(colon + 1));
+      return value ? state.FindByIdentity(*kind, *value) : kNoIndex;
+    }
+  }
+  return state.FindByIdentity(IdentityKind::kUserId, key);
+}
+
+Event TagChangeEvent(const std::string& customer_id, const std::string& tag, bool add,
+                     const std::string& by) {
+  Event e;
+  e.message_id = RandomId("tag_");
+  e.type = EventType::kTrack;
+  e.name = add ? "tag_added" : "tag_removed";
+  e.identities.push_back({IdentityKind::kCustomerId, customer_id});
+  e.properties = "{\"tag\":";
+  AppendJsonString(&e.properties, tag);
+  e.properties += ",\"by\":";
+  AppendJsonString(&e.properties, by);
+  e.properties += "}";
+  return e;
+}
+
 CustomerSummary Summarize(const TenantState& state, uint32_t c) {
   const CustomerColumns& cs = state.customers();
   CustomerSummary s;
@@ -425,15 +452,7 @@ class EngineImpl final : public Engine {
 
   // --- reads ---------------------------------------------------------------------------
   static uint32_t ResolveKey(const TenantState& state, const std::string& key) {
-    if (key.starts_with("cus_")) return state.ParseCustomerId(key);
-    size_t colon = key.find(':');
-    if (colon != std::string::npos) {
-      if (auto kind = IdentityKindFromName(key.substr(0, colon))) {
-        auto value = NormalizeIdentity(*kind, key.substr(colon + 1));
-        return value ? state.FindByIdentity(*kind, *value) : kNoIndex;
-      }
-    }
-    return state.FindByIdentity(IdentityKind::kUserId, key);
+    return ResolveCustomerKey(state, key);
   }
 
   Result<CustomerProfile> GetCustomer(const std::string& ws, const std::string& key,
@@ -535,19 +554,7 @@ class EngineImpl final : public Engine {
       customer = TenantState::CustomerId(tenant->state->Live(c));
     }
     std::vector<Event> events;
-    for (const std::string& tag : tags) {
-      Event e;
-      e.message_id = RandomId("tag_");
-      e.type = EventType::kTrack;
-      e.name = add ? "tag_added" : "tag_removed";
-      e.identities.push_back({IdentityKind::kCustomerId, customer});
-      e.properties = "{\"tag\":";
-      AppendJsonString(&e.properties, tag);
-      e.properties += ",\"by\":";
-      AppendJsonString(&e.properties, by);
-      e.properties += "}";
-      events.push_back(std::move(e));
-    }
+    for (const std::string& tag : tags) events.push_back(TagChangeEvent(customer, tag, add, by));
     return Submit(ws, std::move(events));
   }
 

@@ -107,8 +107,14 @@ struct EngineMetrics {
 
 inline constexpr char kDefaultWorkspace[] = "default";
 
-// A live customer's summary from the in-memory state (for the parts above the engine).
+// For the parts above the engine:
+// A live customer's summary from the in-memory state.
 CustomerSummary Summarize(const TenantState& state, uint32_t dense);
+// The live customer a key names ("cus_…", "kind:value", or a bare userId), or kNoIndex.
+uint32_t ResolveCustomerKey(const TenantState& state, const std::string& key);
+// The tag_added / tag_removed event for one customer; `by` says who or what did it.
+Event TagChangeEvent(const std::string& customer_id, const std::string& tag, bool add,
+                     const std::string& by);
 
 class Engine {
  public:

@@ -793,6 +793,65 @@ Result<SegmentInfo> SegmentService::Get(const std::string& ws, const std::string
   return result;
 }
 
+Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string& ws,
+                                                              const BulkTagRequest& req) {
+  if (req.add.empty() && req.remove.empty()) return FieldError("add", "at least one tag to add or remove");
+  if (req.add.size() + req.remove.size() > 20) return FieldError("add", "at most 20 tags at once");
+  for (const auto* list : {&req.add, &req.remove}) {
+    const char* field = list == &req.add ? "add" : "remove";
+    for (size_t i = 0; i < list->size(); ++i) {
+      Status s = ValidateTag((*list)[i]);
+      if (!s.ok()) return FieldError(std::string(field) + "[" + std::to_string(i) + "]", s.message());
+    }
+  }
+  if (req.rule && !req.customers.empty()) {
+    return FieldError("customers", "give customers or a rule, not both");
+  }
+  if (!req.rule && req.customers.empty()) return FieldError("customers", "required (or a rule)");
+  if (req.customers.size() > kMaxBulkCustomers) {
+    return FieldError("customers", "at most " + std::to_string(kMaxBulkCustomers) +
+                                       " per call (use a rule for more)");
+  }
+  Roaring selected;
+  if (req.rule) {
+    ASSIGN_OR_RETURN(selected, Evaluate(ws, *req.rule));
+  }
+  BulkTagResult result;
+  std::vector<Event> events;
+  Status resolved;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    for (size_t i = 0; i < req.customers.size(); ++i) {
+      uint32_t c = ResolveCustomerKey(state, req.customers[i]);
+      if (c == kNoIndex) {
+        resolved = Status::NotFound("customers[" + std::to_string(i) + "]: no customer \"" +
+                                    req.customers[i] + "\"");
+        return;
+      }
+      selected.add(state.Live(c));
+    }
+    result.customers = static_cast<int64_t>(selected.cardinality());
+    for (bool add : {true, false}) {
+      for (const std::string& tag : add ? req.add : req.remove) {
+        const uint32_t id = state.FindTag(tag);
+        for (uint32_t c : selected) {
+          const bool has = id != kNoIndex && state.tag_bitmaps()[id].contains(c);
+          if (has == add) continue;  // already so: no event
+          events.push_back(TagChangeEvent(TenantState::CustomerId(c), tag, add, req.by));
+        }
+      }
+    }
+  }));
+  RETURN_IF_ERROR(resolved);
+  result.events = static_cast<int64_t>(events.size());
+  for (size_t at = 0; at < events.size(); at += kMaxEventsPerSubmit) {
+    size_t end = std::min(events.size(), at + kMaxEventsPerSubmit);
+    std::vector<Event> part(std::make_move_iterator(events.begin() + static_cast<long>(at)),
+                            std::make_move_iterator(events.begin() + static_cast<long>(end)));
+    RETURN_IF_ERROR(engine_->Submit(ws, std::move(part)).status());
+  }
+  return result;
+}
+
 Status SegmentService::RecomputeRfm(const std::string& ws) {
   return engine_->ReadState(ws, [&](const TenantState& state) {
     std::lock_guard lock(mu_);

@@ -95,6 +95,24 @@ class SegmentService final : public StateObserver {
   };
   UpkeepStats Upkeep();
 
+  // Tags many customers at once: those named in `customers` (ids, kind:value identities or
+  // userIds; at most kMaxBulkCustomers), or every customer a rule selects now. Customers that
+  // already have (or lack) a tag get no event for it, so a repeated call changes nothing.
+  // Bad input (an unknown customer, a bad tag) changes nothing. Events go in batches of
+  // kMaxEventsPerSubmit; if the store fails midway, calling again finishes the job.
+  struct BulkTagRequest {
+    std::vector<std::string> add, remove;
+    std::vector<std::string> customers;
+    std::unique_ptr<RuleNode> rule;  // instead of `customers`
+    std::string by;                  // recorded on each event ("api:bulk", "cli")
+  };
+  struct BulkTagResult {
+    int64_t customers = 0;  // customers the request named or selected
+    int64_t events = 0;     // tag events submitted
+  };
+  static constexpr size_t kMaxBulkCustomers = 10'000;
+  Result<BulkTagResult> BulkTag(const std::string& ws, const BulkTagRequest& request);
+
   // RFM cells (rfm.h) as last computed: hourly by Tick, at start, and by RecomputeRfm, which
   // also re-evaluates the segments that use `rfm` (their changes are events).
   struct RfmCellCount {
