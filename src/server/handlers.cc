@@ -294,6 +294,52 @@ HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(Dump({{"customers", r->customers}, {"events", r->events}}));
 }
 
+json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
+  json data = json::array();
+  for (const auto& r : rows) {
+    data.push_back({{"questionnaire", r.questionnaire},
+                    {"question", r.question},
+                    {"answer", r.answer},
+                    {"tag", r.tag}});
+  }
+  return {{"rows", data}};
+}
+
+HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
+  auto rows = ctx.segments.AnswerTags(ctx.workspace);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  return JsonResponse(Dump(AnswerTagsJson(*rows)));
+}
+
+HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("rows");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("rows", "required: a list of {questionnaire, question, answer, tag}"));
+  }
+  if (it->size() > SegmentService::kMaxAnswerTags) {
+    return ErrorResponse(FieldError("rows", "at most " + std::to_string(SegmentService::kMaxAnswerTags)));
+  }
+  std::vector<SegmentService::AnswerTag> rows;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& r = (*it)[i];
+    const std::string at = "rows[" + std::to_string(i) + "]";
+    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    SegmentService::AnswerTag row;
+    for (auto [name, out] : {std::pair{"questionnaire", &row.questionnaire},
+                             std::pair{"question", &row.question}, std::pair{"answer", &row.answer},
+                             std::pair{"tag", &row.tag}}) {
+      Status s = ReadStringField(r, name, out);
+      if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    rows.push_back(std::move(row));
+  }
+  Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(Dump(AnswerTagsJson(rows)));
+}
+
 HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req) {
   const std::string refresh = QueryParam(req, "refresh");
   if (refresh == "true" || refresh == "1") {
@@ -444,6 +490,11 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/tags", Auth::kAdmin, "Tags with their customer counts", ListTags},
       {"POST", "/v1/tags/bulk", Auth::kAdmin,
        "Tag many customers {add, remove, customers | rule}", BulkTags},
+      {"GET", "/v1/tags/answers", Auth::kAdmin, "Questionnaire answers that become tags",
+       GetAnswerTags},
+      {"PUT", "/v1/tags/answers", Auth::kAdmin,
+       "Replace the answers-to-tags table {rows: [{questionnaire, question, answer, tag}]}",
+       PutAnswerTags},
       {"GET", "/v1/customers/{id}/tags", Auth::kAdmin, "A customer's tags", GetCustomerTags},
       {"POST", "/v1/customers/{id}/tags", Auth::kAdmin, "Add tags {tags: [...]}", AddCustomerTags},
       {"DELETE", "/v1/customers/{id}/tags/{tag}", Auth::kAdmin, "Remove a tag", RemoveCustomerTag},

@@ -117,6 +117,7 @@ struct SegmentService::Workspace {
   std::vector<CompiledRule> stage_rules;  // DefaultStages(), in order
   RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
   int64_t orders_since_rfm = 0;           // order and refund events applied since
+  std::vector<SegmentService::AnswerTag> answer_tags;  // questionnaire answers → tags
   std::string id_prefix;                  // messageIds of the events segments emit
   int64_t id_counter = 0;
 
@@ -222,6 +223,42 @@ struct SegmentService::Workspace {
     if (t < due[c]) {
       due[c] = t;
       timers.push({t, c});
+    }
+  }
+
+  // questionnaire_submitted: the tags its answers map to, and the older tags they replace.
+  // The events are stamped when they are submitted (Flush).
+  void TagAnswers(const TenantState& state, const Event& e, uint32_t c) {
+    nlohmann::json props = nlohmann::json::parse(e.properties, nullptr, false);
+    if (!props.is_object() || !props.contains("answers") || !props["answers"].is_object()) return;
+    const std::string questionnaire =
+        props.contains("questionnaire") && props["questionnaire"].is_string()
+            ? props["questionnaire"].get<std::string>()
+            : std::string();
+    for (const auto& row : answer_tags) {
+      if (!row.questionnaire.empty() && row.questionnaire != questionnaire) continue;
+      auto a = props["answers"].find(row.question);
+      if (a == props["answers"].end()) continue;
+      bool matched = a->is_string() && a->get<std::string>() == row.answer;
+      if (a->is_array()) {
+        for (const auto& v : *a) matched |= v.is_string() && v.get<std::string>() == row.answer;
+      }
+      if (!matched) continue;
+      const std::string by = "questionnaire:" + questionnaire;
+      const std::string cid = TenantState::CustomerId(c);
+      const size_t colon = row.tag.find(':');
+      if (colon != std::string::npos) {
+        const std::string group = row.tag.substr(0, colon + 1);
+        for (const std::string& old : state.TagsOf(c)) {
+          if (old.starts_with(group) && old != row.tag) {
+            pending.push_back(TagChangeEvent(cid, old, false, by));
+          }
+        }
+      }
+      const uint32_t id = state.FindTag(row.tag);
+      if (id == kNoIndex || !state.tag_bitmaps()[id].contains(c)) {
+        pending.push_back(TagChangeEvent(cid, row.tag, true, by));
+      }
     }
   }
 
@@ -445,6 +482,15 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
     }
     RETURN_IF_ERROR(OrderSegments(w.segments));
     w.Reindex();
+    ASSIGN_OR_RETURN(std::vector<StoredObject> tables, engine->ListObjects(ws.id, "answer_tags"));
+    for (const StoredObject& o : tables) {
+      nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
+      if (!rows.is_array()) return Status::Internal("stored answer tags are not a JSON list");
+      for (const auto& r : rows) {
+        w.answer_tags.push_back({r.value("questionnaire", ""), r.value("question", ""),
+                                 r.value("answer", ""), r.value("tag", "")});
+      }
+    }
   }
   engine->AddObserver(service.get());  // OnReset evaluates them all
   return service;
@@ -530,6 +576,9 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
   }
   const std::string& name = state.EventName(state.events().link[applied.index].name);
   if (state.events().money[applied.index] != 0) ++w.orders_since_rfm;
+  if (name == "questionnaire_submitted" && !w.answer_tags.empty()) {
+    w.TagAnswers(state, applied.event, applied.customer);
+  }
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
     for (FilterIndex* f : it->second) {
       if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);
@@ -850,6 +899,42 @@ Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string&
     RETURN_IF_ERROR(engine_->Submit(ws, std::move(part)).status());
   }
   return result;
+}
+
+Status SegmentService::SetAnswerTags(const std::string& ws, std::vector<AnswerTag> rows) {
+  if (rows.size() > kMaxAnswerTags) {
+    return FieldError("rows", "at most " + std::to_string(kMaxAnswerTags));
+  }
+  nlohmann::json body = nlohmann::json::array();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string at = "rows[" + std::to_string(i) + "]";
+    if (rows[i].question.empty() || rows[i].question.size() > 256) {
+      return FieldError(at + ".question", "1 to 256 bytes");
+    }
+    if (rows[i].answer.empty() || rows[i].answer.size() > 256) {
+      return FieldError(at + ".answer", "1 to 256 bytes");
+    }
+    if (rows[i].questionnaire.size() > 256) return FieldError(at + ".questionnaire", "at most 256 bytes");
+    if (Status s = ValidateTag(rows[i].tag); !s.ok()) return FieldError(at + ".tag", s.message());
+    body.push_back({{"questionnaire", rows[i].questionnaire},
+                    {"question", rows[i].question},
+                    {"answer", rows[i].answer},
+                    {"tag", rows[i].tag}});
+  }
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {"answer_tags", "table", body.dump(), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).answer_tags = std::move(rows);
+  return Status::Ok();
+}
+
+Result<std::vector<SegmentService::AnswerTag>> SegmentService::AnswerTags(const std::string& ws) {
+  std::vector<AnswerTag> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    out = WorkspaceFor(ws).answer_tags;
+  }));
+  return out;
 }
 
 Status SegmentService::RecomputeRfm(const std::string& ws) {

@@ -113,6 +113,20 @@ class SegmentService final : public StateObserver {
   static constexpr size_t kMaxBulkCustomers = 10'000;
   Result<BulkTagResult> BulkTag(const std::string& ws, const BulkTagRequest& request);
 
+  // Questionnaire answers to tags: when a `questionnaire_submitted` event's
+  // properties.answers (question → answer, or a list of answers) match a row, the customer gets
+  // the row's tag (by "questionnaire:<name>"); a newer answer replaces the older tag of the same
+  // group ("skin:oily" → "skin:dry"). The whole table is replaced at once.
+  struct AnswerTag {
+    std::string questionnaire;  // empty: any questionnaire
+    std::string question;
+    std::string answer;
+    std::string tag;
+  };
+  static constexpr size_t kMaxAnswerTags = 1000;
+  Status SetAnswerTags(const std::string& ws, std::vector<AnswerTag> rows);
+  Result<std::vector<AnswerTag>> AnswerTags(const std::string& ws);
+
   // RFM cells (rfm.h) as last computed: hourly by Tick, at start, and by RecomputeRfm, which
   // also re-evaluates the segments that use `rfm` (their changes are events).
   struct RfmCellCount {

@@ -227,6 +227,34 @@ TEST_F(SegmentServiceTest, RfmIsRecomputedAMinuteAfterOrdersAndMovesSegments) {
   EXPECT_EQ(service_->Rfm(kDefaultWorkspace)->computed_at, before);
 }
 
+TEST_F(SegmentServiceTest, QuestionnaireAnswersBecomeTagsAndANewerAnswerReplacesTheGroup) {
+  ASSERT_TRUE(service_
+                  ->SetAnswerTags(kDefaultWorkspace,
+                                  {{"skin", "肤质", "油性", "skin:oily"},
+                                   {"skin", "肤质", "干性", "skin:dry"},
+                                   {"", "关心", "价格", "price:sensitive"}})
+                  .ok());
+  EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "", "x", "a"}}).field(),
+            "rows[0].question");
+  EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "q", "x", "pond:x"}}).field(),
+            "rows[0].tag");
+  auto tags = [&] { return engine_->GetCustomer(kDefaultWorkspace, "ann")->tags; };
+  Track("ann", "questionnaire_submitted",
+        R"({"questionnaire":"skin","answers":{"肤质":"油性","关心":["价格","成分"]}})");
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags(), (std::vector<std::string>{"price:sensitive", "skin:oily"}));
+  Track("ann", "questionnaire_submitted", R"({"questionnaire":"skin","answers":{"肤质":"干性"}})");
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags(), (std::vector<std::string>{"price:sensitive", "skin:dry"}));
+  // Another questionnaire's 肤质 does not count for rows bound to "skin".
+  Track("bob", "questionnaire_submitted", R"({"questionnaire":"intro","answers":{"肤质":"油性"}})");
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_TRUE(engine_->GetCustomer(kDefaultWorkspace, "bob")->tags.empty());
+  // The table survives a restart.
+  Reopen();
+  EXPECT_EQ(service_->AnswerTags(kDefaultWorkspace)->size(), 3u);
+}
+
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {
   ASSERT_TRUE(Save("a", "count(order_paid) >= 1").ok());
   auto b = Save("b", R"(in_segment("a"))");
