@@ -264,9 +264,16 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
       if (passes(c)) out.push_back(c);
     }
   } else {
-    std::sort(scratch.touched.begin(), scratch.touched.end());
+    // In id order without sorting: reuse the universe bitset for the passing customers, then
+    // read it word by word.
+    std::fill(scratch.in_universe.begin(), scratch.in_universe.end(), 0);
     for (uint32_t c : scratch.touched) {
-      if (passes(c)) out.push_back(c);
+      if (passes(c)) scratch.in_universe[c >> 6] |= uint64_t{1} << (c & 63);
+    }
+    for (size_t w = 0; w < scratch.in_universe.size(); ++w) {
+      for (uint64_t bits = scratch.in_universe[w]; bits != 0; bits &= bits - 1) {
+        out.push_back(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+      }
     }
   }
   for (uint32_t c : scratch.touched) scratch.seen[c] = 0;
