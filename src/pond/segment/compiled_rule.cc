@@ -5,6 +5,7 @@
 #include "pond/base/money.h"
 #include "pond/engine/traits.h"
 #include "pond/segment/lifecycle.h"
+#include "pond/segment/intent.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/value_match.h"
 
@@ -65,6 +66,7 @@ class Compiler {
       case RuleKind::kAttribute:
         if (n.name == "stage") return CompileStage(n, c);
         if (n.name == "rfm") return CompileRfm(n);
+        if (n.name == "intent") return CompileIntent(n, c);
         return Refuse(n, "the attribute \"" + n.name + "\" is not computed yet");
       case RuleKind::kTrait:
         out_->uses_traits = true;
@@ -83,6 +85,52 @@ class Compiler {
   }
 
  private:
+  // intent OP NUMBER, intent between A and B, intent ==/!= "strong" | "weak" | "none".
+  Status CompileIntent(const RuleNode& n, CompiledNode* c) {
+    constexpr int64_t kInf = INT64_MAX;
+    auto scaled = [&](const RuleValue& v, int64_t* out) {
+      if (v.type != RuleValue::Type::kNumber || v.number < 0 || v.number > 1e12) return false;
+      *out = static_cast<int64_t>(v.number * kIntentScale);
+      return true;
+    };
+    const std::string usage =
+        "intent compares with a number (>=, >, <=, <, between) or == / != \"strong\", \"weak\", "
+        "\"none\"";
+    if (n.values.empty()) return Refuse(n, usage);
+    int64_t x = 0, y = 0;
+    if ((n.op == RuleOp::kEq || n.op == RuleOp::kNe) &&
+        n.values[0].type == RuleValue::Type::kString) {
+      const std::string& band = n.values[0].text;
+      if (band == "strong") {
+        c->range_lo = kIntentStrong * kIntentScale, c->range_hi = kInf;
+      } else if (band == "weak") {
+        c->range_lo = kIntentWeak * kIntentScale, c->range_hi = kIntentStrong * kIntentScale;
+      } else if (band == "none") {
+        c->range_lo = 0, c->range_hi = kIntentWeak * kIntentScale;
+      } else {
+        return Refuse(n, usage);
+      }
+      c->negate = n.op == RuleOp::kNe;
+    } else if (n.op == RuleOp::kBetween && n.values.size() == 2 && scaled(n.values[0], &x) &&
+               scaled(n.values[1], &y)) {
+      c->range_lo = x, c->range_hi = y + 1;
+    } else if (scaled(n.values[0], &x) && n.op == RuleOp::kGe) {
+      c->range_lo = x, c->range_hi = kInf;
+    } else if (scaled(n.values[0], &x) && n.op == RuleOp::kGt) {
+      c->range_lo = x + 1, c->range_hi = kInf;
+    } else if (scaled(n.values[0], &x) && n.op == RuleOp::kLe) {
+      c->range_lo = 0, c->range_hi = x + 1;
+    } else if (scaled(n.values[0], &x) && n.op == RuleOp::kLt) {
+      c->range_lo = 0, c->range_hi = x;
+    } else {
+      return Refuse(n, usage);
+    }
+    for (const IntentPoints& p : DefaultIntentPoints()) out_->events.insert(std::string(p.event));
+    out_->events.insert("order_paid");  // a first order ends the score
+    out_->uses_time = true;
+    return Status::Ok();
+  }
+
   // rfm == / != / in: a named cell (rfm.h); answered from the cells last computed.
   Status CompileRfm(const RuleNode& n) {
     if (n.op != RuleOp::kEq && n.op != RuleOp::kNe && n.op != RuleOp::kIn) {

@@ -29,6 +29,10 @@ struct CompiledNode {
   // order_paid / order_refunded: only the event that counted the order (or refund) once; a
   // repeated order id is kept in the log but is not another order.
   bool counted_only = false;
+  // intent: holds when range_lo <= score < range_hi (1/1024ths of a point), or outside it.
+  int64_t range_lo = 0;
+  int64_t range_hi = 0;
+  bool negate = false;
   // The interned id of `name` (event or tag) in the state it was last evaluated against: ids
   // never change once given, so a hit saves a hash lookup per evaluation. Only ids found are
   // kept (a name not seen yet may appear later).

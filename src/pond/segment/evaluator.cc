@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "pond/base/time.h"
+#include "pond/segment/intent.h"
 #include "pond/segment/value_match.h"
 
 namespace pond {
@@ -280,6 +281,70 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
   return FromSorted(out);
 }
 
+// --- intent ------------------------------------------------------------------------------
+struct IntentTable {
+  std::vector<std::pair<uint32_t, int64_t>> points;  // event name id → points
+  explicit IntentTable(const TenantState& s) {
+    for (const IntentPoints& p : DefaultIntentPoints()) {
+      uint32_t id = s.FindEventName(p.event);
+      if (id != kNoIndex) points.emplace_back(id, p.points);
+    }
+  }
+  int64_t PointsOf(uint32_t name) const {
+    for (const auto& [id, pts] : points) {
+      if (id == name) return pts;
+    }
+    return 0;
+  }
+};
+
+bool IntentHolds(const CompiledNode& n, int64_t score) {
+  const bool in = score >= n.range_lo && score < n.range_hi;
+  return n.negate ? !in : in;
+}
+
+// A customer without a paid order's score, and when it next changes.
+bool IntentOfCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c, Micros* next) {
+  const TenantState& s = *ctx.state;
+  if (s.customers().order_count[c] > 0) return false;  // buyers have no intent score
+  const IntentTable table(s);
+  int64_t score = 0;
+  auto add = [&](uint32_t name, Micros ts) {
+    if (int64_t pts = table.PointsOf(name)) score += IntentContribution(pts, ts, ctx.now, next);
+  };
+  if (ctx.events && ctx.events->customer == c) {
+    for (const CustomerEvents::Item& it : ctx.events->items) add(it.name, it.timestamp);
+  } else {
+    const EventColumns& e = s.events();
+    for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
+      add(e.link[i].name, e.link[i].timestamp);
+    }
+  }
+  return IntentHolds(n, score);
+}
+
+Roaring IntentOfAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
+  const TenantState& s = *ctx.state;
+  const IntentTable table(s);
+  thread_local std::vector<int64_t> score;
+  thread_local std::vector<uint64_t> in_universe;
+  score.assign(s.customers().size(), 0);
+  in_universe.assign((s.customers().size() + 63) / 64, 0);
+  for (uint32_t c : universe) in_universe[c >> 6] |= uint64_t{1} << (c & 63);
+  for (const auto& [name, pts] : table.points) {
+    for (const Posting& p : s.EventsNamed(name)) {
+      if (in_universe[p.customer >> 6] >> (p.customer & 63) & 1) {
+        score[p.customer] += IntentContribution(pts, p.timestamp, ctx.now, nullptr);
+      }
+    }
+  }
+  std::vector<uint32_t> out;
+  for (uint32_t c : universe) {
+    if (s.customers().order_count[c] == 0 && IntentHolds(n, score[c])) out.push_back(c);
+  }
+  return FromSorted(out);
+}
+
 // The members of the stages (or RFM cells) a `stage` (`rfm`) condition names, or nullopt when
 // they are not kept.
 std::optional<Roaring> StageBitmap(const CompiledNode& n, const EvalContext& ctx,
@@ -321,9 +386,17 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
     case RuleKind::kHasTag:
     case RuleKind::kInSegment:
       return u * 0.01;
-    case RuleKind::kAttribute:
+    case RuleKind::kAttribute: {
+      if (n.name == "intent") {
+        double postings = 0;
+        for (const auto& [name, pts] : IntentTable(s).points) {
+          postings += static_cast<double>(s.EventsNamed(name).size());
+        }
+        return postings * 3;
+      }
       return ctx.stage_members || n.children.empty() ? u * 0.01
                                                      : EstimateNanos(n.children[0], ctx, u);
+    }
     case RuleKind::kTrait:
       return u * 150;
     case RuleKind::kAnd:
@@ -377,6 +450,7 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
     case RuleKind::kNot:
       return universe - EvalAll(n.children[0], ctx, universe);
     case RuleKind::kAttribute: {
+      if (n.name == "intent") return IntentOfAll(n, ctx, universe);
       if (std::optional<Roaring> kept = StageBitmap(n, ctx, universe)) return std::move(*kept);
       return EvalAll(n.children[0], ctx, universe);
     }
@@ -437,6 +511,7 @@ bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
     case RuleKind::kNot:
       return !EvaluateCustomer(n.children[0], ctx, c, next_change);
     case RuleKind::kAttribute: {
+      if (n.name == "intent") return IntentOfCustomer(n, ctx, c, next_change);
       // A kept stage changes by its own upkeep, which re-evaluates the rules that ask for it.
       bool known = false;
       bool in = InStage(n, ctx, c, &known);
@@ -472,6 +547,14 @@ void LowerNextChanges(const CompiledNode& n, const EvalContext& ctx, std::vector
     const std::vector<uint32_t>& merged = s.customers().merged_into;
     for (uint32_t c = 0; c < merged.size(); ++c) {
       if (merged[c] == kNoIndex) TraitHolds(n, ctx, c, &(*next)[c]);
+    }
+    return;
+  }
+  if (n.kind == RuleKind::kAttribute && n.name == "intent") {
+    for (const auto& [name, pts] : IntentTable(s).points) {
+      for (const Posting& p : s.EventsNamed(name)) {
+        IntentContribution(pts, p.timestamp, now, &(*next)[p.customer]);
+      }
     }
     return;
   }

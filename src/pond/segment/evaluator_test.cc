@@ -161,6 +161,14 @@ TEST(EvaluatorTest, EveryConditionKindAgreesOnBothPaths) {
       {R"(count(message_received where property.keyword == "price", 14d) >= 1)", "u1"},
       {R"(count(message_received where property.keyword == "price") >= 1)", "u1,u2"},
       {R"(count(message_received where property.keyword != "price", 14d) >= 1)", "u2"},
+      // Intent: buyers (u1, u2) have none; u3's friend_added (10 points) is 40 days old, two
+      // half-lives: 2.5; u4 scanned a code today: 5.
+      {"intent >= 5", "u4"},
+      {"intent < 3", "u3"},
+      {"intent between 2.5 and 2.5", "u3"},
+      {R"(intent == "none")", "u3,u4"},
+      {R"(intent != "none")", ""},
+      {"intent > 100", ""},
       {R"(in_segment("seg_vip"))", "u2"},
       {R"(in_segment("seg_none"))", ""},
       {R"((has_tag("skin:oily") or trait.city == "北京") and not count(order_paid, 90d) >= 2)",
@@ -200,6 +208,8 @@ TEST(EvaluatorTest, SaysWhenATimeConditionCouldNextFlip) {
   EXPECT_EQ(next_for("last(order_paid) older_than 30d", "u1"), w.now + 20 * kDayMicros + 1);
   // Birthdays move at the next local midnight: 2024-07-01 00:00 in Shanghai.
   EXPECT_EQ(next_for("trait.birthday within 7d", "u1"), At("2024-07-01T00:00:00+08:00"));
+  // u3's friend_added (40 days old) halves again at 42 days.
+  EXPECT_EQ(next_for("intent < 3", "u3"), w.now + 2 * kDayMicros);
   // Nothing about time: no timer.
   EXPECT_EQ(next_for(R"(has_tag("skin:oily"))", "u1"), kNever);
   EXPECT_EQ(next_for("count(order_paid) >= 1", "u1"), kNever);
@@ -217,6 +227,8 @@ TEST(EvaluatorTest, CompilingRefusesWhatCannotBeEvaluated) {
       {"sum(order_paid.amount) >= 1.234", "yuan"},
       {"count(segment_entered) >= 1", "produced by segments"},
       {R"(in_group("grp_1"))", "communities"},
+      {R"(intent == "hot")", "intent compares"},
+      {R"(intent in ["strong"])", "intent compares"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.rule);

@@ -46,6 +46,8 @@ class RandomWorld {
         R"(stage == "customer")",
         R"(stage in ["friend", "engaged"])",
         R"(not stage == "dormant")",
+        "intent >= 12",
+        R"(intent == "weak")",
     };
     const int kinds = segments_before > 0 ? 5 : 4;
     int pick = depth >= 2 ? 0 : Uniform(0, kinds);
@@ -183,7 +185,9 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
                                              : world.Uniform(0, 3 * kHour));
     service->Tick();
     ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {world.Next(clock.NowMicros())}).ok());
-    if (step % 1000 == 999) ASSERT_TRUE(service->Flush().ok());
+    if (step % 1000 == 999) {
+      ASSERT_TRUE(service->Flush().ok());
+    }
     for (size_t r = 0; r < rules.size(); ++r) {
       std::string name = "r" + std::to_string(r);
       Roaring kept = service->MemberBitmap(kDefaultWorkspace, name).value();
