@@ -1,0 +1,138 @@
+// Tags the segment service sets: in bulk (by list or by rule) and from questionnaire answers.
+#include <nlohmann/json.hpp>
+
+#include "pond/engine/keys.h"
+#include "pond/segment/segment_workspace.h"
+
+namespace pond {
+
+void SegmentService::Workspace::TagAnswers(const TenantState& state, const Event& e, uint32_t c) {
+  nlohmann::json props = nlohmann::json::parse(e.properties, nullptr, false);
+  if (!props.is_object() || !props.contains("answers") || !props["answers"].is_object()) return;
+  const std::string questionnaire =
+      props.contains("questionnaire") && props["questionnaire"].is_string()
+          ? props["questionnaire"].get<std::string>()
+          : std::string();
+  for (const auto& row : answer_tags) {
+    if (!row.questionnaire.empty() && row.questionnaire != questionnaire) continue;
+    auto a = props["answers"].find(row.question);
+    if (a == props["answers"].end()) continue;
+    bool matched = a->is_string() && a->get<std::string>() == row.answer;
+    if (a->is_array()) {
+      for (const auto& v : *a) matched |= v.is_string() && v.get<std::string>() == row.answer;
+    }
+    if (!matched) continue;
+    const std::string by = "questionnaire:" + questionnaire;
+    const std::string cid = TenantState::CustomerId(c);
+    const size_t colon = row.tag.find(':');
+    if (colon != std::string::npos) {
+      const std::string group = row.tag.substr(0, colon + 1);
+      for (const std::string& old : state.TagsOf(c)) {
+        if (old.starts_with(group) && old != row.tag) {
+          pending.push_back(TagChangeEvent(cid, old, false, by));
+        }
+      }
+    }
+    const uint32_t id = state.FindTag(row.tag);
+    if (id == kNoIndex || !state.tag_bitmaps()[id].contains(c)) {
+      pending.push_back(TagChangeEvent(cid, row.tag, true, by));
+    }
+  }
+}
+
+Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string& ws,
+                                                              const BulkTagRequest& req) {
+  if (req.add.empty() && req.remove.empty()) return FieldError("add", "at least one tag to add or remove");
+  if (req.add.size() + req.remove.size() > 20) return FieldError("add", "at most 20 tags at once");
+  for (const auto* list : {&req.add, &req.remove}) {
+    const char* field = list == &req.add ? "add" : "remove";
+    for (size_t i = 0; i < list->size(); ++i) {
+      Status s = ValidateTag((*list)[i]);
+      if (!s.ok()) return FieldError(std::string(field) + "[" + std::to_string(i) + "]", s.message());
+    }
+  }
+  if (req.rule && !req.customers.empty()) {
+    return FieldError("customers", "give customers or a rule, not both");
+  }
+  if (!req.rule && req.customers.empty()) return FieldError("customers", "required (or a rule)");
+  if (req.customers.size() > kMaxBulkCustomers) {
+    return FieldError("customers", "at most " + std::to_string(kMaxBulkCustomers) +
+                                       " per call (use a rule for more)");
+  }
+  Roaring selected;
+  if (req.rule) {
+    ASSIGN_OR_RETURN(selected, Evaluate(ws, *req.rule));
+  }
+  BulkTagResult result;
+  std::vector<Event> events;
+  Status resolved;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    for (size_t i = 0; i < req.customers.size(); ++i) {
+      uint32_t c = ResolveCustomerKey(state, req.customers[i]);
+      if (c == kNoIndex) {
+        resolved = Status::NotFound("customers[" + std::to_string(i) + "]: no customer \"" +
+                                    req.customers[i] + "\"");
+        return;
+      }
+      selected.add(state.Live(c));
+    }
+    result.customers = static_cast<int64_t>(selected.cardinality());
+    for (bool add : {true, false}) {
+      for (const std::string& tag : add ? req.add : req.remove) {
+        const uint32_t id = state.FindTag(tag);
+        for (uint32_t c : selected) {
+          const bool has = id != kNoIndex && state.tag_bitmaps()[id].contains(c);
+          if (has == add) continue;  // already so: no event
+          events.push_back(TagChangeEvent(TenantState::CustomerId(c), tag, add, req.by));
+        }
+      }
+    }
+  }));
+  RETURN_IF_ERROR(resolved);
+  result.events = static_cast<int64_t>(events.size());
+  for (size_t at = 0; at < events.size(); at += kMaxEventsPerSubmit) {
+    size_t end = std::min(events.size(), at + kMaxEventsPerSubmit);
+    std::vector<Event> part(std::make_move_iterator(events.begin() + static_cast<long>(at)),
+                            std::make_move_iterator(events.begin() + static_cast<long>(end)));
+    RETURN_IF_ERROR(engine_->Submit(ws, std::move(part)).status());
+  }
+  return result;
+}
+
+Status SegmentService::SetAnswerTags(const std::string& ws, std::vector<AnswerTag> rows) {
+  if (rows.size() > kMaxAnswerTags) {
+    return FieldError("rows", "at most " + std::to_string(kMaxAnswerTags));
+  }
+  nlohmann::json body = nlohmann::json::array();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string at = "rows[" + std::to_string(i) + "]";
+    if (rows[i].question.empty() || rows[i].question.size() > 256) {
+      return FieldError(at + ".question", "1 to 256 bytes");
+    }
+    if (rows[i].answer.empty() || rows[i].answer.size() > 256) {
+      return FieldError(at + ".answer", "1 to 256 bytes");
+    }
+    if (rows[i].questionnaire.size() > 256) return FieldError(at + ".questionnaire", "at most 256 bytes");
+    if (Status s = ValidateTag(rows[i].tag); !s.ok()) return FieldError(at + ".tag", s.message());
+    body.push_back({{"questionnaire", rows[i].questionnaire},
+                    {"question", rows[i].question},
+                    {"answer", rows[i].answer},
+                    {"tag", rows[i].tag}});
+  }
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {"answer_tags", "table", body.dump(), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).answer_tags = std::move(rows);
+  return Status::Ok();
+}
+
+Result<std::vector<SegmentService::AnswerTag>> SegmentService::AnswerTags(const std::string& ws) {
+  std::vector<AnswerTag> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    out = WorkspaceFor(ws).answer_tags;
+  }));
+  return out;
+}
+
+}  // namespace pond
