@@ -27,7 +27,9 @@ json SummaryJson(const CustomerSummary& s) {
           {"order_count", s.order_count},
           {"spent_fen", s.spent_fen},
           {"refunded_fen", s.refunded_fen},
-          {"traits", Embed(s.traits)}};
+          {"traits", Embed(s.traits)},
+          {"channel", s.channel.empty() ? json(nullptr) : json(s.channel)},
+          {"owner", s.owner.empty() ? json(nullptr) : json(s.owner)}};
 }
 
 json OrderJson(const Order& o) {

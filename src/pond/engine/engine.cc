@@ -117,6 +117,8 @@ CustomerSummary Summarize(const TenantState& state, uint32_t c) {
   s.spent_fen = cs.spent_fen[c];
   s.refunded_fen = cs.refunded_fen[c];
   s.traits = cs.traits[c].ToJson();
+  if (cs.channel[c] != kNoIndex) s.channel = state.channel_names()[cs.channel[c]];
+  if (uint32_t owner = state.OwnerOf(c); owner != kNoIndex) s.owner = state.staff_names()[owner];
   return s;
 }
 
@@ -186,6 +188,7 @@ class EngineImpl final : public Engine {
       for (const Workspace& w : workspaces) {
         auto t = std::make_unique<Tenant>();
         t->state = std::make_unique<TenantState>(w.id);
+        RETURN_IF_ERROR(RegisterChannels(*t->state));
         tenants_.emplace(w.id, std::move(t));
       }
       return Status::Ok();
@@ -211,6 +214,7 @@ class EngineImpl final : public Engine {
       return Status::Ok();
     }));
     for (auto& [id, state] : states) {
+      RETURN_IF_ERROR(RegisterChannels(*state));
       auto t = std::make_unique<Tenant>();
       t->state = std::move(state);
       tenants_.emplace(id, std::move(t));
@@ -417,6 +421,7 @@ class EngineImpl final : public Engine {
       if (it != fresh.end()) it->second->Apply(e, nullptr);
       return Status::Ok();
     }));
+    for (auto& [id, state] : fresh) RETURN_IF_ERROR(RegisterChannels(*state));
     for (auto& [id, tenant] : tenants_) {
       std::unique_lock lock(tenant->mu);
       tenant->state = std::move(fresh[id]);
@@ -654,7 +659,12 @@ class EngineImpl final : public Engine {
     if (channel.name.empty()) channel.name = channel.code;
     channel.id = RandomId("chn_");
     channel.created_at = clock_->NowMicros();
+    std::lock_guard write_lock(write_mu_);  // observers are called by one writer at a time
     RETURN_IF_ERROR(store_->PutChannel(ws, channel));
+    Tenant* tenant = FindTenant(ws);
+    std::unique_lock lock(tenant->mu);
+    tenant->state->RegisterChannel(channel.code, channel.kind);
+    for (StateObserver* o : observers_) o->OnChannelRegistered(ws, *tenant->state);
     return channel;
   }
 
@@ -755,6 +765,13 @@ class EngineImpl final : public Engine {
     AppliedEvent applied{e, index, state.events().customer[index], state.merged_by_last_apply()};
     for (StateObserver* o : observers_) o->OnApplied(ws, state, applied);
   }
+  // The store's channels, with their kinds, into a state just built.
+  Status RegisterChannels(TenantState& state) {
+    ASSIGN_OR_RETURN(std::vector<Channel> channels, store_->ListChannels(state.workspace_id()));
+    for (const Channel& c : channels) state.RegisterChannel(c.code, c.kind);
+    return Status::Ok();
+  }
+
   void NotifyReset(const std::string& ws, const TenantState& state) {
     for (StateObserver* o : observers_) o->OnReset(ws, state);
   }

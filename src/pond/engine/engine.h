@@ -62,6 +62,8 @@ struct CustomerSummary {
   int64_t spent_fen = 0;
   int64_t refunded_fen = 0;
   std::string traits = "{}";
+  std::string channel;  // acquisition channel code, "" when none
+  std::string owner;    // owner staff id, "" when nobody's friend now
 };
 
 struct CustomerProfile {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "pond/engine/tenant_state.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -61,7 +62,8 @@ class EngineTest : public ::testing::Test {
       for (const Event& e : p->timeline) timeline += e.message_id + ",";
       out.push_back(s.id + "|" + std::to_string(s.created_at) + "|" + std::to_string(s.last_seen) +
                     "|" + std::to_string(s.event_count) + "|" + std::to_string(s.order_count) +
-                    "|" + std::to_string(s.spent_fen) + "|" + s.traits + "|" +
+                    "|" + std::to_string(s.spent_fen) + "|" + s.traits + "|" + s.channel + "|" +
+                    s.owner + "|" +
                     std::to_string(p->identities.size()) + "|" + timeline);
     }
     return out;
@@ -181,6 +183,12 @@ std::vector<Event> History(int n) {
     id.traits = R"({"n":)" + k + "}";
     out.push_back(id);
     if (i % 3 == 0) out.push_back(Paid("d" + k, "user" + std::to_string(i % 7), "T" + k, 100 + i));
+    if (i % 4 == 1) {  // friendships and channels, merged along with their customers
+      Event f = Track("e" + k, "", "dev" + k, {}, i % 8 == 5 ? "friend_deleted" : "friend_added");
+      f.properties = R"({"staff_id":"stf_)" + std::to_string(i % 3) + R"(","channel":"ch)" +
+                     std::to_string(i % 5) + R"("})";
+      out.push_back(f);
+    }
   }
   return out;
 }
@@ -238,6 +246,84 @@ TEST_F(EngineTest, KeysAreStoredHashed) {
   EXPECT_EQ(engine_->Authenticate(k->secret + "x").status().code(), StatusCode::kUnauthenticated);
   Reopen();
   EXPECT_TRUE(engine_->Authenticate(k->secret).ok());
+}
+
+Event At(Event e, Micros t, std::string properties) {
+  e.timestamp = t;
+  e.properties = std::move(properties);
+  return e;
+}
+
+TEST_F(EngineTest, ChannelIsFirstTouchAndOwnerIsTheOldestStandingFriendship) {
+  const Micros t = 1'700'000'000'000'000;
+  const Micros h = 3'600'000'000;
+  Submit({At(Track("s1", "u1", "", {}, "channel_scanned"), t + 2 * h, R"({"channel":"card"})"),
+          // Earlier by its timestamp, though it arrives later: first touch wins.
+          At(Track("f1", "u1", "", {}, "friend_added"), t + h,
+             R"({"staff_id":"stf_a","state":"xhs-note"})"),
+          At(Track("f2", "u1", "", {}, "friend_added"), t + 3 * h, R"({"staff_id":"stf_b"})"),
+          At(Track("x1", "u2", "", {}, "message_received"), t, "{}")});
+  auto summary = [&](const std::string& user) { return engine_->GetCustomer(kDefaultWorkspace, user)->summary; };
+  auto friends = [&](const std::string& user) {
+    std::vector<std::string> tags;
+    (void)engine_->ReadState(kDefaultWorkspace, [&](const TenantState& s) {
+      const uint32_t c = s.ParseCustomerId(summary(user).id);
+      const uint32_t tag = s.FindTag(kFriendTag);
+      tags.push_back(tag != kNoIndex && s.tag_bitmaps()[tag].contains(c) ? "friend" : "-");
+    });
+    return tags[0];
+  };
+  EXPECT_EQ(summary("u1").channel, "xhs-note");
+  EXPECT_EQ(summary("u1").owner, "stf_a");
+  EXPECT_EQ(summary("u2").channel, "");
+  EXPECT_EQ(summary("u2").owner, "");
+  Submit({At(Track("d1", "u1", "", {}, "friend_deleted"), t + 4 * h, R"({"staff_id":"stf_a"})")});
+  EXPECT_EQ(summary("u1").owner, "stf_b");
+  EXPECT_EQ(friends("u1"), "friend");  // still stf_b's friend
+  Submit({At(Track("d2", "u1", "", {}, "friend_deleted"), t + 5 * h, R"({"staff_id":"stf_b"})")});
+  EXPECT_EQ(summary("u1").owner, "");
+  EXPECT_EQ(friends("u1"), "-");
+
+  // u3 is stf_c's friend through an older channel; u4 is stf_a's. One event names both: the
+  // survivor keeps the older channel and both friendships, the older one owning.
+  Submit({At(Track("f3", "", "dev3", {}, "friend_added"), t - 9 * h,
+             R"({"staff_id":"stf_c","channel":"store"})"),
+          At(Track("f4", "u4", "", {}, "friend_added"), t - 2 * h,
+             R"({"staff_id":"stf_a","channel":"ads"})")});
+  Submit({At(Track("m", "u4", "dev3"), t, "{}")});
+  EXPECT_EQ(summary("u4").channel, "store");
+  EXPECT_EQ(summary("u4").owner, "stf_c");
+  Submit({At(Track("d3", "u4", "", {}, "friend_deleted"), t, R"({"staff_id":"stf_c"})")});
+  EXPECT_EQ(summary("u4").owner, "stf_a");
+  EXPECT_EQ(friends("u4"), "friend");
+  // A deletion that names no staff account ends every friendship.
+  Submit({At(Track("d4", "u4", "", {}, "friend_deleted"), t, "{}")});
+  EXPECT_EQ(summary("u4").owner, "");
+  EXPECT_EQ(friends("u4"), "-");
+}
+
+TEST_F(EngineTest, RegisteredChannelsGiveTheirKindAfterRestart) {
+  Channel c;
+  c.code = "card";
+  c.kind = ChannelKind::kPackageCard;
+  ASSERT_TRUE(engine_->CreateChannel(kDefaultWorkspace, c).ok());
+  auto kind_of = [&](const std::string& code) {
+    std::string out;
+    (void)engine_->ReadState(kDefaultWorkspace, [&](const TenantState& s) {
+      const uint32_t id = s.FindChannel(code);
+      out = id == kNoIndex ? "unknown" : std::string(ChannelKindName(s.ChannelKindOf(id)));
+    });
+    return out;
+  };
+  Submit({At(Track("s1", "u1", "", {}, "channel_scanned"), 1, R"({"channel":"sms-1"})")});
+  EXPECT_EQ(kind_of("card"), "package_card");
+  EXPECT_EQ(kind_of("sms-1"), "other");
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  Reopen(true);
+  EXPECT_EQ(kind_of("card"), "package_card");
+  Reopen(false);
+  EXPECT_EQ(kind_of("card"), "package_card");
+  EXPECT_EQ(kind_of("sms-1"), "other");
 }
 
 TEST_F(EngineTest, ChannelsValidateAndList) {

@@ -14,7 +14,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 5;
+constexpr uint32_t kFormatVersion = 6;
 
 class Writer {
  public:
@@ -107,6 +107,11 @@ class SnapshotCodec {
         w.Str(v);
       }
     }
+    w.Vec(c.channel);
+    w.Vec(c.channel_at);
+    for (const std::vector<Friendship>& friends : c.friends) w.Vec(friends);
+    w.Vec(t.channels_.names());
+    w.Vec(t.staff_.names());
     const EventColumns& e = t.events_;
     w.Vec(e.seq);
     w.Vec(e.link);
@@ -159,6 +164,16 @@ class SnapshotCodec {
         tr.mutable_entries().emplace_back(std::move(k), std::move(v));
       }
     }
+    r.Vec(&c.channel);
+    r.Vec(&c.channel_at);
+    c.friends.resize(c.created_at.size());
+    for (std::vector<Friendship>& friends : c.friends) r.Vec(&friends);
+    std::vector<std::string> interned;
+    r.Vec(&interned);
+    t->channels_.Restore(std::move(interned));
+    interned.clear();
+    r.Vec(&interned);
+    t->staff_.Restore(std::move(interned));
     EventColumns& e = t->events_;
     r.Vec(&e.seq);
     r.Vec(&e.link);
@@ -205,8 +220,14 @@ class SnapshotCodec {
         c.last_event.size() == nc && c.event_count.size() == nc && c.order_count.size() == nc &&
         c.spent_fen.size() == nc && c.refunded_fen.size() == nc && c.user_id.size() == nc &&
         e.link.size() == ne && e.customer.size() == ne && e.amount_fen.size() == ne &&
-        e.money.size() == ne;
+        e.money.size() == ne && c.channel.size() == nc && c.channel_at.size() == nc;
     if (!consistent) return nullptr;
+    for (uint32_t i = 0; i < nc; ++i) {
+      if (c.channel[i] != kNoIndex && c.channel[i] >= t->channels_.names().size()) return nullptr;
+      for (const Friendship& f : c.friends[i]) {
+        if (f.staff >= t->staff_.names().size()) return nullptr;
+      }
+    }
     for (uint32_t i = 0; i < nc; ++i) {
       if (c.merged_into[i] == kNoIndex) t->live_.add(i);
     }
@@ -253,7 +274,8 @@ Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
   auto count = r.Pod<uint32_t>();
   Status status;
   if (!r.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
-    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format 4");
+    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format " +
+                                        std::to_string(kFormatVersion));
   }
   TenantMap loaded;
   for (uint32_t i = 0; status.ok() && i < count; ++i) {

@@ -30,6 +30,9 @@ class StateObserver {
   // The workspace's state was (re)built from scratch: when the observer is added, when a
   // workspace is created, and after a refused commit is undone. Same locking as OnApplied.
   virtual void OnReset(const std::string& workspace_id, const TenantState& state) = 0;
+  // A channel was registered (its kind is now in the state). Same locking as OnApplied.
+  virtual void OnChannelRegistered(const std::string& /*workspace_id*/,
+                                   const TenantState& /*state*/) {}
 };
 
 }  // namespace pond

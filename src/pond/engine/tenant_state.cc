@@ -46,6 +46,9 @@ uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
   customers_.refunded_fen.push_back(0);
   customers_.user_id.emplace_back();
   customers_.traits.emplace_back();
+  customers_.channel.push_back(kNoIndex);
+  customers_.channel_at.push_back(0);
+  customers_.friends.emplace_back();
   ++live_customers_;
   live_.add(c);
   if (out) out->new_customers.push_back({CustomerId(c), created_at, ""});
@@ -126,6 +129,7 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
   for (Roaring& tagged : tag_bitmaps_) {
     if (tagged.removeChecked(from)) tagged.add(into);
   }
+  MergeContact(from, into);
   c.traits[from] = Traits();
   --live_customers_;
   live_.remove(from);
@@ -208,6 +212,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   if (!e.user_id.empty() && cs.user_id[target].empty()) cs.user_id[target] = e.user_id;
   if (e.traits.size() > 2) (void)cs.traits[target].MergeJson(e.traits);
   ApplyTagEvent(e, target);
+  ApplyContactEvent(e, target);
 
   // Orders and refunds count once per natural key, however many events repeat them.
   int64_t amount = 0;
@@ -281,14 +286,9 @@ std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limi
 }
 
 void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
-  bool added = e.name == "tag_added";
-  std::string tag;
-  if (e.name == "friend_added" || e.name == "friend_deleted") {
-    added = e.name == "friend_added";
-    tag = kFriendTag;
-  } else if (added || e.name == "tag_removed") {
-    tag = TagOfEvent(e);
-  }
+  const bool added = e.name == "tag_added";
+  if (!added && e.name != "tag_removed") return;
+  const std::string tag = TagOfEvent(e);
   if (tag.empty()) return;
   uint32_t id = tags_.Intern(tag);
   if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
@@ -298,6 +298,92 @@ void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
   } else {
     tagged.remove(customer);
   }
+}
+
+void TenantState::ApplyContactEvent(const Event& e, uint32_t customer) {
+  const bool scanned = e.name == "channel_scanned";
+  const bool added = e.name == "friend_added";
+  const bool deleted = e.name == "friend_deleted";
+  if (!scanned && !added && !deleted) return;
+  Traits properties;  // flat key -> raw JSON value
+  (void)properties.MergeJson(e.properties);
+  CustomerColumns& cs = customers_;
+  if (scanned || added) {
+    std::string code = properties.GetString("channel");
+    if (code.empty()) code = properties.GetString("state");
+    if (!code.empty() &&
+        (cs.channel[customer] == kNoIndex || e.timestamp < cs.channel_at[customer])) {
+      cs.channel[customer] = channels_.Intern(code);
+      cs.channel_at[customer] = e.timestamp;
+    }
+  }
+  if (scanned) return;
+  std::vector<Friendship>& friends = cs.friends[customer];
+  const std::string staff_id = properties.GetString("staff_id");
+  if (added) {
+    const uint32_t staff = staff_.Intern(staff_id);
+    bool known = false;
+    for (const Friendship& f : friends) known |= f.staff == staff;
+    if (!known) friends.push_back({staff, e.timestamp});
+  } else if (staff_id.empty()) {
+    friends.clear();  // a deletion that names no staff account ends every friendship
+  } else {
+    const uint32_t staff = staff_.Find(staff_id);
+    std::erase_if(friends, [&](const Friendship& f) { return f.staff == staff; });
+  }
+  SetFriendTag(customer);
+}
+
+void TenantState::MergeContact(uint32_t from, uint32_t into) {
+  CustomerColumns& cs = customers_;
+  if (cs.channel[from] != kNoIndex &&
+      (cs.channel[into] == kNoIndex || cs.channel_at[from] < cs.channel_at[into])) {
+    cs.channel[into] = cs.channel[from];
+    cs.channel_at[into] = cs.channel_at[from];
+  }
+  std::vector<Friendship>& friends = cs.friends[into];
+  for (const Friendship& f : cs.friends[from]) {
+    auto same = std::find_if(friends.begin(), friends.end(),
+                             [&](const Friendship& g) { return g.staff == f.staff; });
+    if (same == friends.end()) {
+      friends.push_back(f);
+    } else {
+      same->since = std::min(same->since, f.since);
+    }
+  }
+  std::stable_sort(friends.begin(), friends.end(),
+                   [](const Friendship& a, const Friendship& b) { return a.since < b.since; });
+  cs.friends[from].clear();
+  cs.channel[from] = kNoIndex;
+  SetFriendTag(from);
+  SetFriendTag(into);
+}
+
+// pond:friend holds exactly while the customer has a friendship.
+void TenantState::SetFriendTag(uint32_t customer) {
+  uint32_t id = tags_.Intern(kFriendTag);
+  if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
+  if (customers_.friends[customer].empty()) {
+    tag_bitmaps_[id].remove(customer);
+  } else {
+    tag_bitmaps_[id].add(customer);
+  }
+}
+
+void TenantState::RegisterChannel(std::string_view code, ChannelKind kind) {
+  const uint32_t id = channels_.Intern(code);
+  if (id >= channel_kinds_.size()) channel_kinds_.resize(id + 1, 0);
+  channel_kinds_[id] = static_cast<uint8_t>(kind);
+}
+
+uint32_t TenantState::OwnerOf(uint32_t customer) const {
+  const std::vector<Friendship>& friends = customers_.friends[customer];
+  uint32_t owner = kNoIndex;
+  Micros since = 0;
+  for (const Friendship& f : friends) {
+    if (owner == kNoIndex || f.since < since) owner = f.staff, since = f.since;
+  }
+  return owner;
 }
 
 std::vector<std::string> TenantState::TagsOf(uint32_t customer) const {
@@ -338,10 +424,11 @@ std::vector<int64_t> TenantState::MoneyEventSeqs(uint32_t customer, uint8_t kind
 size_t TenantState::MemoryBytes() const {
   size_t bytes = 0;
   const CustomerColumns& c = customers_;
-  bytes += c.size() * (sizeof(Micros) * 2 + sizeof(uint32_t) * 5 + sizeof(int64_t) * 2 +
-                       sizeof(std::string) + sizeof(Traits));
+  bytes += c.size() * (sizeof(Micros) * 3 + sizeof(uint32_t) * 6 + sizeof(int64_t) * 2 +
+                       sizeof(std::string) + sizeof(Traits) + sizeof(std::vector<Friendship>));
   for (size_t i = 0; i < c.size(); ++i) {
     if (c.user_id[i].capacity() > 15) bytes += c.user_id[i].capacity();
+    bytes += c.friends[i].capacity() * sizeof(Friendship);
     for (const auto& [k, v] : c.traits[i].entries()) {
       bytes += sizeof(k) * 2 + (k.capacity() > 15 ? k.capacity() : 0) +
                (v.capacity() > 15 ? v.capacity() : 0);

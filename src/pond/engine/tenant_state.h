@@ -30,11 +30,18 @@
 #include "pond/engine/message_index.h"
 #include "pond/engine/traits.h"
 #include "pond/model/event.h"
+#include "pond/model/workspace.h"
 #include "pond/store/store.h"
 
 namespace pond {
 
 inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+// A staff account the customer is a friend of now, and since when.
+struct Friendship {
+  uint32_t staff;  // interned staff id ("" when the event named none)
+  Micros since;
+};
 
 struct CustomerColumns {
   std::vector<Micros> created_at;
@@ -48,6 +55,12 @@ struct CustomerColumns {
   std::vector<int64_t> refunded_fen;
   std::vector<std::string> user_id;  // the first userId seen; empty for anonymous customers
   std::vector<Traits> traits;
+  // Acquisition: the interned channel of the customer's earliest channel_scanned or
+  // friend_added that names one (kNoIndex: none), and that event's time.
+  std::vector<uint32_t> channel;
+  std::vector<Micros> channel_at;
+  // Staff accounts the customer is a friend of now, in the order the friendships began.
+  std::vector<std::vector<Friendship>> friends;
   size_t size() const { return created_at.size(); }
 };
 
@@ -158,6 +171,26 @@ class TenantState {
   const std::vector<std::string>& tag_names() const { return tags_.names(); }
   const std::vector<Roaring>& tag_bitmaps() const { return tag_bitmaps_; }
   uint32_t FindTag(std::string_view tag) const { return tags_.Find(tag); }
+
+  // Acquisition channel and owner. The channel is first touch: properties.channel (else
+  // properties.state, WeCom's live-code state) of the earliest channel_scanned or friend_added
+  // that names one. The owner is the staff account (properties.staff_id) of the oldest
+  // friendship still standing: friend_added begins one, friend_deleted of that staff ends it.
+  const std::vector<std::string>& channel_names() const { return channels_.names(); }
+  uint32_t FindChannel(std::string_view code) const { return channels_.Find(code); }
+  const std::vector<std::string>& staff_names() const { return staff_.names(); }
+  uint32_t FindStaff(std::string_view staff_id) const { return staff_.Find(staff_id); }
+  // The owner's interned staff id, or kNoIndex when the customer is nobody's friend now.
+  uint32_t OwnerOf(uint32_t customer) const;
+  // The kinds of registered channels (Engine::CreateChannel), by interned code; a code that is
+  // not registered is kOther. Configuration, not events: the engine registers the store's
+  // channels whenever it builds a state.
+  void RegisterChannel(std::string_view code, ChannelKind kind);
+  ChannelKind ChannelKindOf(uint32_t channel) const {
+    return channel < channel_kinds_.size() && channel_kinds_[channel] != 0
+               ? static_cast<ChannelKind>(channel_kinds_[channel])
+               : ChannelKind::kOther;
+  }
   int64_t last_seq() const { return last_seq_; }
 
   // Approximate heap bytes held, for the bytes/customer figure.
@@ -174,6 +207,9 @@ class TenantState {
   void MergeInto(uint32_t from, uint32_t into, const Event& event, const Identity& reason,
                  CommitBatch* out);
   void ApplyTagEvent(const Event& e, uint32_t customer);
+  void ApplyContactEvent(const Event& e, uint32_t customer);
+  void MergeContact(uint32_t from, uint32_t into);
+  void SetFriendTag(uint32_t customer);
   void IndexEventName(uint32_t event);  // REQUIRES: the event's columns are filled
 
   std::string workspace_id_;
@@ -191,6 +227,9 @@ class TenantState {
   int64_t last_seq_ = 0;
   Interner tags_;
   std::vector<Roaring> tag_bitmaps_;  // indexed like tags_
+  Interner channels_;
+  std::vector<uint8_t> channel_kinds_;  // indexed like channels_; 0: not registered
+  Interner staff_;
 };
 
 // The tag an event adds or removes: properties.tag of tag_added / tag_removed, else "".

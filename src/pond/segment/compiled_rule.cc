@@ -67,7 +67,7 @@ class Compiler {
         if (n.name == "stage") return CompileStage(n, c);
         if (n.name == "rfm") return CompileRfm(n);
         if (n.name == "intent") return CompileIntent(n, c);
-        return Refuse(n, "the attribute \"" + n.name + "\" is not computed yet");
+        return CompileContact(n);
       case RuleKind::kTrait:
         out_->uses_traits = true;
         if (n.op == RuleOp::kWithin || n.op == RuleOp::kOlderThan) {
@@ -128,6 +128,30 @@ class Compiler {
     for (const IntentPoints& p : DefaultIntentPoints()) out_->events.insert(std::string(p.event));
     out_->events.insert("order_paid");  // a first order ends the score
     out_->uses_time = true;
+    return Status::Ok();
+  }
+
+  // channel / channel_kind / owner == / != / in: codes, kinds or staff ids, "none" for none.
+  Status CompileContact(const RuleNode& n) {
+    if (n.op != RuleOp::kEq && n.op != RuleOp::kNe && n.op != RuleOp::kIn) {
+      return Refuse(n, n.name + " compares with ==, != or in");
+    }
+    for (const RuleValue& v : n.values) {
+      if (v.type != RuleValue::Type::kString) return Refuse(n, n.name + " compares with strings");
+      if (n.name == "channel_kind" && v.text != "none" && !ChannelKindFromName(v.text)) {
+        return Refuse(n, "no channel kind \"" + v.text +
+                             "\" (kinds: package_card, sms, offline_store, xiaohongshu, douyin, "
+                             "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)");
+      }
+    }
+    if (n.name == "owner") {
+      out_->events.insert("friend_added");
+      out_->events.insert("friend_deleted");
+    } else {
+      out_->events.insert("channel_scanned");
+      out_->events.insert("friend_added");
+      out_->uses_channel_kinds |= n.name == "channel_kind";
+    }
     return Status::Ok();
   }
 

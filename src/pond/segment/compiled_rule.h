@@ -55,6 +55,7 @@ struct CompiledRule {
   bool uses_time = false;          // the passing of time can change it (windows, within…)
   bool uses_stage = false;         // a lifecycle stage change can change it
   bool uses_rfm = false;           // recomputing RFM can change it
+  bool uses_channel_kinds = false;  // registering channels (their kinds) can change it
   std::set<std::string> segments;  // in_segment references, as given
   std::vector<EventFilter> filters;
 };

@@ -345,6 +345,64 @@ Roaring IntentOfAll(const CompiledNode& n, const EvalContext& ctx, const Roaring
   return FromSorted(out);
 }
 
+// --- channel, channel_kind, owner --------------------------------------------------------
+// Which interned channels (or staff accounts) the condition's values name, and whether "none"
+// (no channel, no owner) is among them; built once per evaluation.
+class ContactMatch {
+ public:
+  ContactMatch(const CompiledNode& n, const EvalContext& ctx)
+      : owner_(n.name == "owner"), negate_(n.op == RuleOp::kNe) {
+    const TenantState& s = *ctx.state;
+    const std::vector<std::string>& names = owner_ ? s.staff_names() : s.channel_names();
+    named_.assign(names.size(), 0);
+    for (const RuleValue& v : n.values) {
+      if (v.text == "none") none_ = true;
+    }
+    for (size_t id = 0; id < names.size(); ++id) {
+      std::string_view key = names[id];
+      if (n.name == "channel_kind") key = ChannelKindName(s.ChannelKindOf(static_cast<uint32_t>(id)));
+      for (const RuleValue& v : n.values) named_[id] |= v.text == key;
+    }
+  }
+
+  bool Holds(const TenantState& s, uint32_t c) const {
+    const uint32_t id = owner_ ? s.OwnerOf(c) : s.customers().channel[c];
+    const bool in = id == kNoIndex ? none_ : named_[id] != 0;
+    return negate_ ? !in : in;
+  }
+
+ private:
+  bool owner_, negate_, none_ = false;
+  std::vector<uint8_t> named_;
+};
+
+bool ContactOfCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c) {
+  const TenantState& s = *ctx.state;
+  const bool owner = n.name == "owner";
+  const uint32_t id = owner ? s.OwnerOf(c) : s.customers().channel[c];
+  std::string_view key = "none";  // no value names a channel or staff id "none"
+  if (id != kNoIndex) {
+    key = owner ? s.staff_names()[id] : s.channel_names()[id];
+    if (n.name == "channel_kind") key = ChannelKindName(s.ChannelKindOf(id));
+  }
+  bool in = false;
+  for (const RuleValue& v : n.values) in |= v.text == key;
+  return n.op == RuleOp::kNe ? !in : in;
+}
+
+Roaring ContactOfAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
+  const ContactMatch match(n, ctx);
+  std::vector<uint32_t> out;
+  for (uint32_t c : universe) {
+    if (match.Holds(*ctx.state, c)) out.push_back(c);
+  }
+  return FromSorted(out);
+}
+
+bool IsContactAttribute(const CompiledNode& n) {
+  return n.name == "channel" || n.name == "channel_kind" || n.name == "owner";
+}
+
 // The members of the stages (or RFM cells) a `stage` (`rfm`) condition names, or nullopt when
 // they are not kept.
 std::optional<Roaring> StageBitmap(const CompiledNode& n, const EvalContext& ctx,
@@ -387,6 +445,7 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
     case RuleKind::kInSegment:
       return u * 0.01;
     case RuleKind::kAttribute: {
+      if (IsContactAttribute(n)) return u * (n.name == "owner" ? 20 : 3);
       if (n.name == "intent") {
         double postings = 0;
         for (const auto& [name, pts] : IntentTable(s).points) {
@@ -451,6 +510,7 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
       return universe - EvalAll(n.children[0], ctx, universe);
     case RuleKind::kAttribute: {
       if (n.name == "intent") return IntentOfAll(n, ctx, universe);
+      if (IsContactAttribute(n)) return ContactOfAll(n, ctx, universe);
       if (std::optional<Roaring> kept = StageBitmap(n, ctx, universe)) return std::move(*kept);
       return EvalAll(n.children[0], ctx, universe);
     }
@@ -512,6 +572,7 @@ bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
       return !EvaluateCustomer(n.children[0], ctx, c, next_change);
     case RuleKind::kAttribute: {
       if (n.name == "intent") return IntentOfCustomer(n, ctx, c, next_change);
+      if (IsContactAttribute(n)) return ContactOfCustomer(n, ctx, c);
       // A kept stage changes by its own upkeep, which re-evaluates the rules that ask for it.
       bool known = false;
       bool in = InStage(n, ctx, c, &known);

@@ -25,7 +25,8 @@ class SmallWorld {
     Identify("u1", R"({"city":"上海","age":30,"birthday":"1990-07-03"})");
     Identify("u2", R"({"city":"北京","age":"24","signup":"2024-05-01T10:00:00+08:00"})");
     Identify("u3", R"({"city":"上海","age":36,"birthday":"1988-06-29"})");
-    Track("u4", "channel_scanned", 0);
+    Track("u4", "channel_scanned", 0, R"({"channel":"card-01"})");
+    state.RegisterChannel("card-01", ChannelKind::kPackageCard);
     Track("u1", "tag_added", 1, R"({"tag":"skin:oily"})");
     Track("u3", "tag_added", 1, R"({"tag":"skin:dry"})");
     Track("u3", "tag_added", 1, R"({"tag":"skin:oily"})");
@@ -34,8 +35,8 @@ class SmallWorld {
     Order("u1", "A2", 25000, 10);
     Order("u1", "A2", 25000, 9);  // the same order again: counts once, adds nothing
     Order("u2", "B1", 50000, 200);
-    Track("u1", "friend_added", 3);
-    Track("u3", "friend_added", 40);
+    Track("u1", "friend_added", 3, R"({"staff_id":"stf_1","channel":"xhs"})");
+    Track("u3", "friend_added", 40, R"({"staff_id":"stf_2"})");
     Track("u1", "message_received", 5, R"({"keyword":"price"})");
     Track("u2", "message_received", 2, R"({"keyword":"shipping"})");
     Track("u2", "message_received", 20, R"({"keyword":"price"})");
@@ -169,6 +170,18 @@ TEST(EvaluatorTest, EveryConditionKindAgreesOnBothPaths) {
       {R"(intent == "none")", "u3,u4"},
       {R"(intent != "none")", ""},
       {"intent > 100", ""},
+      // Channels: u4 scanned a registered package card, u1 came from an unregistered code.
+      {R"(channel == "card-01")", "u4"},
+      {R"(channel == "xhs")", "u1"},
+      {R"(channel == "none")", "u2,u3"},
+      {R"(channel != "xhs")", "u2,u3,u4"},
+      {R"(channel in ["xhs", "card-01"])", "u1,u4"},
+      {R"(channel_kind == "package_card")", "u4"},
+      {R"(channel_kind == "other")", "u1"},
+      {R"(channel_kind in ["none", "other"])", "u1,u2,u3"},
+      {R"(owner == "stf_2")", "u3"},
+      {R"(owner == "none")", "u2,u4"},
+      {R"(owner != "stf_1")", "u2,u3,u4"},
       {R"(in_segment("seg_vip"))", "u2"},
       {R"(in_segment("seg_none"))", ""},
       {R"((has_tag("skin:oily") or trait.city == "北京") and not count(order_paid, 90d) >= 2)",
@@ -228,6 +241,9 @@ TEST(EvaluatorTest, CompilingRefusesWhatCannotBeEvaluated) {
       {"count(segment_entered) >= 1", "produced by segments"},
       {R"(in_group("grp_1"))", "communities"},
       {R"(intent == "hot")", "intent compares"},
+      {R"(channel_kind == "tiktok")", "no channel kind \"tiktok\""},
+      {R"(owner > "a")", "owner compares with ==, != or in"},
+      {R"(channel == 3)", "channel compares with strings"},
       {R"(intent in ["strong"])", "intent compares"},
   };
   for (const Case& c : cases) {

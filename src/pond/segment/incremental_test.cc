@@ -48,6 +48,10 @@ class RandomWorld {
         R"(not stage == "dormant")",
         "intent >= 12",
         R"(intent == "weak")",
+        R"(channel == "ch1")",
+        R"(channel_kind == "package_card")",
+        R"(owner == "stf_1")",
+        R"(owner in ["none", "stf_2"])",
     };
     const int kinds = segments_before > 0 ? 5 : 4;
     int pick = depth >= 2 ? 0 : Uniform(0, kinds);
@@ -100,6 +104,8 @@ class RandomWorld {
         break;
       case 5:
         e.name = Uniform(0, 3) == 0 ? "friend_deleted" : "friend_added";
+        e.properties = R"({"staff_id":"stf_)" + std::to_string(Uniform(0, 2)) + R"(","channel":"ch)" +
+                       std::to_string(Uniform(0, 3)) + R"("})";
         break;
       case 6:
         e.name = Uniform(0, 2) == 0 ? "tag_removed" : "tag_added";
@@ -118,6 +124,9 @@ class RandomWorld {
       }
       case 9:
         e.name = Uniform(0, 1) ? "channel_scanned" : "moment_liked";
+        if (e.name == "channel_scanned") {
+          e.properties = R"({"channel":"ch)" + std::to_string(Uniform(0, 3)) + R"("})";
+        }
         break;
       default:
         e.name = "page_viewed";
@@ -147,6 +156,14 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
   auto engine = Engine::Open(o).value();
   auto service = SegmentService::Start(engine.get()).value();
   RandomWorld world(GetParam());
+  // ch1 is a registered package card from the start, ch2 becomes one halfway through.
+  auto register_card = [&](const char* code) {
+    Channel card;
+    card.code = code;
+    card.kind = ChannelKind::kPackageCard;
+    ASSERT_TRUE(engine->CreateChannel(kDefaultWorkspace, card).ok());
+  };
+  register_card("ch1");
 
   // A little history first, so the rules start from a non-empty state.
   for (int i = 0; i < 500; ++i) {
@@ -184,6 +201,7 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
     clock.Advance(world.Uniform(0, 9) == 0 ? world.Uniform(1, 3) * kDay
                                              : world.Uniform(0, 3 * kHour));
     service->Tick();
+    if (step == kEvents / 2) register_card("ch2");
     ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {world.Next(clock.NowMicros())}).ok());
     if (step % 1000 == 999) {
       ASSERT_TRUE(service->Flush().ok());

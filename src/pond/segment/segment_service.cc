@@ -138,6 +138,12 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   for (auto& s : w.segments) w.Rebuild(state, *s, now);
 }
 
+void SegmentService::OnChannelRegistered(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).RebuildAndAnnounce(state, engine_->clock().NowMicros(),
+                                      [](const CompiledRule& r) { return r.uses_channel_kinds; });
+}
+
 SegmentService::UpkeepStats SegmentService::Upkeep() {
   std::lock_guard lock(mu_);
   return upkeep_;

@@ -150,6 +150,8 @@ class SegmentService final : public StateObserver {
   void OnApplied(const std::string& ws, const TenantState& state,
                  const AppliedEvent& applied) override;
   void OnReset(const std::string& ws, const TenantState& state) override;
+  // Segments using channel_kind are evaluated again; their changes are events.
+  void OnChannelRegistered(const std::string& ws, const TenantState& state) override;
 
   struct Workspace;  // per-workspace segments, filters and timers (segment_service.cc)
 

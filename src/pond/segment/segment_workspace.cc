@@ -235,9 +235,14 @@ Status SegmentService::Workspace::EnsureFilters(Engine* engine, const TenantStat
 void SegmentService::Workspace::RecomputeRfm(const TenantState& state, Micros now) {
   rfm = ComputeRfm(state, now);
   orders_since_rfm = 0;
+  RebuildAndAnnounce(state, now, [](const CompiledRule& r) { return r.uses_rfm; });
+}
+
+void SegmentService::Workspace::RebuildAndAnnounce(
+    const TenantState& state, Micros now, const std::function<bool(const CompiledRule&)>& stale_rule) {
   std::set<std::string> rebuilt;
   for (auto& s : segments) {
-    bool stale = s->rule.uses_rfm;
+    bool stale = stale_rule(s->rule);
     for (const std::string& ref : s->rule.segments) stale |= rebuilt.count(ref) > 0;
     if (!stale) continue;
     Roaring before = s->members;

@@ -125,11 +125,18 @@ struct SegmentService::Workspace {
   // Recomputes RFM; the segments that use it (and those naming them) are evaluated again, and
   // their changes are events like any other.
   void RecomputeRfm(const TenantState& state, Micros now);
+  // Rebuilds the segments whose rule is stale by `stale_rule` (and, in order, those naming a
+  // rebuilt one), queueing segment_entered / segment_left for every change.
+  void RebuildAndAnnounce(const TenantState& state, Micros now,
+                          const std::function<bool(const CompiledRule&)>& stale_rule);
 
   // Full evaluation of one segment, and its timers. A stage segment answers from its rules
   // (the other stage segments may not be built yet).
   void Rebuild(const TenantState& state, LiveSegment& s, Micros now);
 };
+
+// Reads the workspace's channel registry from the store (segment_channels.cc).
+Status LoadChannels(Engine* engine, SegmentService::Workspace& w);
 
 // Puts segments in dependency order; refuses a cycle or a reference to a missing segment.
 Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments);
