@@ -144,6 +144,7 @@ HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
     }
     tags.push_back((*it)[i].get<std::string>());
   }
+  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, tags); !s.ok()) return ErrorResponse(s);
   Result<SubmitResult> r =
       ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"), tags, true, "api");
   if (!r.ok()) return ErrorResponse(r.status());
@@ -151,6 +152,9 @@ HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
 }
 
 HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
+  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, {req.params.at("tag")}); !s.ok()) {
+    return ErrorResponse(s);
+  }
   Result<SubmitResult> r = ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"),
                                                  {req.params.at("tag")}, false, "api");
   if (!r.ok()) return ErrorResponse(r.status());
@@ -340,6 +344,51 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(Dump(AnswerTagsJson(rows)));
 }
 
+json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
+  json data = json::array();
+  for (const auto& r : rows) {
+    data.push_back({{"tag", r.tag}, {"rule", r.rule}, {"customers", r.customers}});
+  }
+  return {{"rules", data}};
+}
+
+HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest&) {
+  auto rows = ctx.segments.TagRules(ctx.workspace);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  return JsonResponse(Dump(TagRulesJson(*rows)));
+}
+
+HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("rules");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("rules", "required: a list of {tag, rule}"));
+  }
+  if (it->size() > SegmentService::kMaxTagRules) {
+    return ErrorResponse(FieldError("rules", "at most " + std::to_string(SegmentService::kMaxTagRules)));
+  }
+  std::vector<SegmentService::TagRuleSpec> rows;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& r = (*it)[i];
+    const std::string at = "rules[" + std::to_string(i) + "]";
+    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    SegmentService::TagRuleSpec row;
+    if (Status s = ReadStringField(r, "tag", &row.tag); !s.ok()) {
+      return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
+    if (!rule.ok()) return ErrorResponse(rule.status().WithFieldPrefix(at));
+    row.rule = std::move(*rule);
+    rows.push_back(std::move(row));
+  }
+  Status s = ctx.segments.SetTagRules(ctx.workspace, std::move(rows));
+  if (!s.ok()) return ErrorResponse(s);
+  auto saved = ctx.segments.TagRules(ctx.workspace);
+  if (!saved.ok()) return ErrorResponse(saved.status());
+  return JsonResponse(Dump(TagRulesJson(*saved)));
+}
+
 HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req) {
   const std::string refresh = QueryParam(req, "refresh");
   if (refresh == "true" || refresh == "1") {
@@ -495,6 +544,9 @@ const std::vector<Route>& Routes() {
       {"PUT", "/v1/tags/answers", Auth::kAdmin,
        "Replace the answers-to-tags table {rows: [{questionnaire, question, answer, tag}]}",
        PutAnswerTags},
+      {"GET", "/v1/tags/rules", Auth::kAdmin, "Automatic tags and their rules", GetTagRules},
+      {"PUT", "/v1/tags/rules", Auth::kAdmin, "Replace the automatic tags {rules: [{tag, rule}]}",
+       PutTagRules},
       {"GET", "/v1/customers/{id}/tags", Auth::kAdmin, "A customer's tags", GetCustomerTags},
       {"POST", "/v1/customers/{id}/tags", Auth::kAdmin, "Add tags {tags: [...]}", AddCustomerTags},
       {"DELETE", "/v1/customers/{id}/tags/{tag}", Auth::kAdmin, "Remove a tag", RemoveCustomerTag},

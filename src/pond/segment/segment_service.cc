@@ -70,15 +70,7 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
     }
     RETURN_IF_ERROR(OrderSegments(w.segments));
     w.Reindex();
-    ASSIGN_OR_RETURN(std::vector<StoredObject> tables, engine->ListObjects(ws.id, "answer_tags"));
-    for (const StoredObject& o : tables) {
-      nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
-      if (!rows.is_array()) return Status::Internal("stored answer tags are not a JSON list");
-      for (const auto& r : rows) {
-        w.answer_tags.push_back({r.value("questionnaire", ""), r.value("question", ""),
-                                 r.value("answer", ""), r.value("tag", "")});
-      }
-    }
+    RETURN_IF_ERROR(LoadTagTables(engine, w));
   }
   engine->AddObserver(service.get());  // OnReset evaluates them all
   return service;
@@ -136,6 +128,10 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   w.rfm = ComputeRfm(state, now);
   w.orders_since_rfm = 0;
   for (auto& s : w.segments) w.Rebuild(state, *s, now);
+  // Automatic tags catch up with what changed while pond was stopped.
+  for (auto& s : w.segments) {
+    if (!s->auto_tag.empty()) w.SyncAutoTag(state, *s);
+  }
 }
 
 void SegmentService::OnChannelRegistered(const std::string& ws, const TenantState& state) {
@@ -413,7 +409,7 @@ Result<std::vector<SegmentInfo>> SegmentService::List(const std::string& ws) {
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
     std::lock_guard lock(mu_);
     for (auto& s : WorkspaceFor(ws).segments) {
-      if (!s->stage.empty()) continue;
+      if (!s->saved()) continue;
       out.push_back(s->info);
       out.back().customers = static_cast<int64_t>(s->members.cardinality());
     }

@@ -127,6 +127,25 @@ class SegmentService final : public StateObserver {
   Status SetAnswerTags(const std::string& ws, std::vector<AnswerTag> rows);
   Result<std::vector<AnswerTag>> AnswerTags(const std::string& ws);
 
+  // Automatic tags: while a row's rule holds for a customer, the customer carries its tag;
+  // entering the rule adds the tag and leaving removes it (events with by "rule:<rule>"), kept
+  // current like segments. The tag belongs to its rule: setting it by hand or in bulk is
+  // refused. A rule may not use has_tag of an automatic tag, nor in_segment (tags change
+  // through events that follow, so rules reading each other's tags could flip each other
+  // forever). The whole table is replaced at once; a tag no longer in it stays where it is.
+  struct TagRule {
+    std::string tag;
+    std::string rule;       // canonical text
+    int64_t customers = 0;  // members now (answers)
+  };
+  struct TagRuleSpec {
+    std::string tag;
+    std::unique_ptr<RuleNode> rule;
+  };
+  static constexpr size_t kMaxTagRules = 100;
+  Status SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows);
+  Result<std::vector<TagRule>> TagRules(const std::string& ws);
+
   // RFM cells (rfm.h) as last computed: hourly by Tick, at start, and by RecomputeRfm, which
   // also re-evaluates the segments that use `rfm` (their changes are events).
   struct RfmCellCount {
@@ -168,5 +187,10 @@ class SegmentService final : public StateObserver {
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
   UpkeepStats upkeep_;  // GUARDED_BY(mu_)
 };
+
+// Refuses tags that belong to an automatic tag's rule, for the paths that set tags by hand (it
+// reads the stored table, so the CLI needs no running service). Errors name `field`[i].
+Status CheckManualTags(Engine& engine, const std::string& ws, const std::vector<std::string>& tags,
+                       const std::string& field = "tags");
 
 }  // namespace pond

@@ -255,6 +255,91 @@ TEST_F(SegmentServiceTest, QuestionnaireAnswersBecomeTagsAndANewerAnswerReplaces
   EXPECT_EQ(service_->AnswerTags(kDefaultWorkspace)->size(), 3u);
 }
 
+TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
+  auto tags = [&](const std::string& user) {
+    return engine_->GetCustomer(kDefaultWorkspace, user)->tags;
+  };
+  using Tags = std::vector<std::string>;
+  auto rule_row = [](const std::string& tag, const std::string& rule) {
+    return SegmentService::TagRuleSpec{tag, ParseRule(rule).value()};
+  };
+  auto set = [&](std::vector<SegmentService::TagRuleSpec> rows) {
+    return service_->SetTagRules(kDefaultWorkspace, std::move(rows));
+  };
+  Order("amy", 10000);
+  Order("amy", 20000);
+  Order("ben", 5000);
+  // Set by hand before a rule owned it: ben loses it once the rule says otherwise.
+  ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "ben", {"value:repeat"}, true, "api").ok());
+  std::vector<SegmentService::TagRuleSpec> rows;
+  rows.push_back(rule_row("value:repeat", "count(order_paid, 30d) >= 2"));
+  rows.push_back(rule_row("intent:strong", R"(intent == "strong")"));
+  ASSERT_TRUE(set(std::move(rows)).ok());
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("amy"), Tags{"value:repeat"});
+  EXPECT_EQ(tags("ben"), Tags{});
+  auto timeline = engine_->GetCustomer(kDefaultWorkspace, "amy")->timeline;
+  ASSERT_FALSE(timeline.empty());
+  EXPECT_EQ(timeline.front().name, "tag_added");
+  EXPECT_NE(timeline.front().properties.find("rule:count(order_paid, 30d) >= 2"), std::string::npos);
+  EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->front().customers, 1);
+
+  // Events move the tag; so does time.
+  clock_.Advance(kDayMicros);
+  Order("ben", 7000);
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("ben"), Tags{"value:repeat"});
+  clock_.Advance(30 * kDayMicros);
+  service_->Tick();
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("amy"), Tags{});
+  EXPECT_EQ(tags("ben"), Tags{});  // only one of his orders is within 30 days now
+  Order("ben", 3000);
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("ben"), Tags{"value:repeat"});
+
+  // The tag is the rule's: not by hand, not in bulk, not from answers.
+  EXPECT_EQ(CheckManualTags(*engine_, kDefaultWorkspace, {"vip", "value:repeat"}).field(), "tags[1]");
+  SegmentService::BulkTagRequest bulk;
+  bulk.add = {"value:repeat"};
+  bulk.customers = {"amy"};
+  EXPECT_EQ(service_->BulkTag(kDefaultWorkspace, bulk).status().field(), "add[0]");
+  EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "q", "a", "intent:strong"}}).field(),
+            "rows[0]");
+
+  // Refused tables change nothing.
+  auto refused = [&](std::vector<SegmentService::TagRuleSpec> bad) {
+    Status s = set(std::move(bad));
+    EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->size(), 2u);
+    return s;
+  };
+  ASSERT_TRUE(Save("buyers", "count(order_paid) >= 1").ok());
+  rows.clear();
+  rows.push_back(rule_row("vip", R"(in_segment("buyers"))"));
+  EXPECT_EQ(refused(std::move(rows)).field(), "rules[0].rule");
+  rows.clear();
+  rows.push_back(rule_row("a", R"(has_tag("b"))"));
+  rows.push_back(rule_row("b", R"(not has_tag("a"))"));
+  Status loop = refused(std::move(rows));
+  EXPECT_EQ(loop.field(), "rules[0].rule");
+  EXPECT_NE(loop.message().find("automatic tag"), std::string::npos);
+  rows.clear();
+  rows.push_back(rule_row("a", "count(order_paid) >= 1"));
+  rows.push_back(rule_row("a", "count(order_paid) >= 2"));
+  EXPECT_EQ(refused(std::move(rows)).field(), "rules[1].tag");
+  rows.clear();
+  rows.push_back(rule_row("pond:x", "count(order_paid) >= 1"));
+  EXPECT_EQ(refused(std::move(rows)).field(), "rules[0].tag");
+
+  // While pond is stopped ben's orders age out; at start the tag catches up.
+  service_.reset();
+  clock_.Advance(2 * kDayMicros);
+  Reopen();
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("ben"), Tags{});
+  EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->size(), 2u);
+}
+
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {
   ASSERT_TRUE(Save("a", "count(order_paid) >= 1").ok());
   auto b = Save("b", R"(in_segment("a"))");

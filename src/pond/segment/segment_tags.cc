@@ -1,10 +1,147 @@
-// Tags the segment service sets: in bulk (by list or by rule) and from questionnaire answers.
+// Tags the segment service sets: in bulk (by list or by rule), from questionnaire answers, and
+// automatically from rules.
 #include <nlohmann/json.hpp>
 
 #include "pond/engine/keys.h"
 #include "pond/segment/segment_workspace.h"
 
 namespace pond {
+namespace {
+
+constexpr char kAnswerTagsKind[] = "answer_tags";
+constexpr char kTagRulesKind[] = "tag_rules";
+
+// The tags a compiled rule reads with has_tag.
+void TagsRead(const CompiledNode& n, std::set<std::string>* out) {
+  if (n.kind == RuleKind::kHasTag) out->insert(n.name);
+  for (const CompiledNode& c : n.children) TagsRead(c, out);
+}
+
+std::unique_ptr<LiveSegment> AutoTagSegment(const std::string& tag, CompiledRule rule) {
+  auto live = std::make_unique<LiveSegment>();
+  live->auto_tag = tag;
+  live->info.id = live->info.name = "tag:" + tag;
+  live->info.rule = rule.text;
+  live->rule = std::move(rule);
+  return live;
+}
+
+}  // namespace
+
+Status LoadTagTables(Engine* engine, SegmentService::Workspace& w) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> answers, engine->ListObjects(w.id, kAnswerTagsKind));
+  for (const StoredObject& o : answers) {
+    nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
+    if (!rows.is_array()) return Status::Internal("stored answer tags are not a JSON list");
+    for (const auto& r : rows) {
+      w.answer_tags.push_back({r.value("questionnaire", ""), r.value("question", ""),
+                               r.value("answer", ""), r.value("tag", "")});
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredObject> rules, engine->ListObjects(w.id, kTagRulesKind));
+  for (const StoredObject& o : rules) {
+    nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
+    if (!rows.is_array()) return Status::Internal("stored tag rules are not a JSON list");
+    for (const auto& r : rows) {
+      ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> rule, ParseRule(r.value("rule", "")));
+      ASSIGN_OR_RETURN(CompiledRule compiled, CompileRule(*rule));
+      w.segments.push_back(AutoTagSegment(r.value("tag", ""), std::move(compiled)));
+    }
+  }
+  w.Reindex();
+  return Status::Ok();
+}
+
+Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows) {
+  if (rows.size() > kMaxTagRules) return FieldError("rules", "at most " + std::to_string(kMaxTagRules));
+  std::set<std::string> tags;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string at = "rules[" + std::to_string(i) + "]";
+    if (Status s = ValidateTag(rows[i].tag); !s.ok()) return FieldError(at + ".tag", s.message());
+    if (!tags.insert(rows[i].tag).second) {
+      return FieldError(at + ".tag", "\"" + rows[i].tag + "\" has two rules");
+    }
+    if (!rows[i].rule) return FieldError(at + ".rule", "required");
+  }
+  std::vector<CompiledRule> compiled;
+  nlohmann::json body = nlohmann::json::array();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string at = "rules[" + std::to_string(i) + "]";
+    Result<CompiledRule> rule = CompileRule(*rows[i].rule);
+    if (!rule.ok()) return rule.status().WithFieldPrefix(at);
+    if (!rule->segments.empty()) {
+      return FieldError(at + ".rule", "an automatic tag's rule cannot use in_segment");
+    }
+    std::set<std::string> read;
+    TagsRead(rule->root, &read);
+    for (const std::string& tag : read) {
+      if (tags.count(tag)) {
+        return FieldError(at + ".rule", "has_tag(\"" + tag +
+                                            "\") reads an automatic tag; rules of automatic tags "
+                                            "cannot read each other's tags");
+      }
+    }
+    body.push_back({{"tag", rows[i].tag}, {"rule", rule->text}});
+    compiled.push_back(std::move(*rule));
+  }
+  Status result;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    const Micros now = engine_->clock().NowMicros();
+    for (const CompiledRule& rule : compiled) {
+      if (Status s = w.EnsureFilters(engine_, state, rule); !s.ok()) {
+        result = s;
+        return;
+      }
+    }
+    result = engine_->PutObject(ws, {kTagRulesKind, "table", body.dump(), now});
+    if (!result.ok()) return;
+    std::erase_if(w.segments, [](const auto& s) { return !s->auto_tag.empty(); });
+    for (size_t i = 0; i < rows.size(); ++i) {
+      w.segments.push_back(AutoTagSegment(rows[i].tag, std::move(compiled[i])));
+    }
+    w.Reindex();
+    // From now on the tag is the rule's: customers the rule does not select lose it, even if it
+    // was set by hand before.
+    for (auto& s : w.segments) {
+      if (s->auto_tag.empty()) continue;
+      w.Rebuild(state, *s, now);
+      w.SyncAutoTag(state, *s);
+    }
+  }));
+  return result;
+}
+
+Result<std::vector<SegmentService::TagRule>> SegmentService::TagRules(const std::string& ws) {
+  std::vector<TagRule> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    for (const auto& s : WorkspaceFor(ws).segments) {
+      if (s->auto_tag.empty()) continue;
+      out.push_back({s->auto_tag, s->rule.text, static_cast<int64_t>(s->members.cardinality())});
+    }
+  }));
+  return out;
+}
+
+Status CheckManualTags(Engine& engine, const std::string& ws, const std::vector<std::string>& tags,
+                       const std::string& field) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> tables, engine.ListObjects(ws, kTagRulesKind));
+  for (const StoredObject& o : tables) {
+    nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
+    if (!rows.is_array()) return Status::Internal("stored tag rules are not a JSON list");
+    for (const auto& r : rows) {
+      for (size_t i = 0; i < tags.size(); ++i) {
+        if (r.value("tag", "") != tags[i]) continue;
+        return FieldError(field + "[" + std::to_string(i) + "]",
+                          "\"" + tags[i] + "\" is set automatically by the rule " +
+                              r.value("rule", ""));
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 void SegmentService::Workspace::TagAnswers(const TenantState& state, const Event& e, uint32_t c) {
   nlohmann::json props = nlohmann::json::parse(e.properties, nullptr, false);
@@ -51,6 +188,8 @@ Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string&
       if (!s.ok()) return FieldError(std::string(field) + "[" + std::to_string(i) + "]", s.message());
     }
   }
+  RETURN_IF_ERROR(CheckManualTags(*engine_, ws, req.add, "add"));
+  RETURN_IF_ERROR(CheckManualTags(*engine_, ws, req.remove, "remove"));
   if (req.rule && !req.customers.empty()) {
     return FieldError("customers", "give customers or a rule, not both");
   }
@@ -119,8 +258,11 @@ Status SegmentService::SetAnswerTags(const std::string& ws, std::vector<AnswerTa
                     {"answer", rows[i].answer},
                     {"tag", rows[i].tag}});
   }
+  std::vector<std::string> tags;
+  for (const AnswerTag& row : rows) tags.push_back(row.tag);
+  RETURN_IF_ERROR(CheckManualTags(*engine_, ws, tags, "rows"));
   RETURN_IF_ERROR(engine_->PutObject(
-      ws, {"answer_tags", "table", body.dump(), engine_->clock().NowMicros()}));
+      ws, {kAnswerTagsKind, "table", body.dump(), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   WorkspaceFor(ws).answer_tags = std::move(rows);
   return Status::Ok();

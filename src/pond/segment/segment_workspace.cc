@@ -12,17 +12,17 @@ namespace pond {
 
 LiveSegment* SegmentService::Workspace::Find(const std::string& id_or_name) {
   for (auto& s : segments) {
-    if (s->stage.empty() && s->info.id == id_or_name) return s.get();
+    if (s->saved() && s->info.id == id_or_name) return s.get();
   }
   for (auto& s : segments) {
-    if (s->stage.empty() && s->info.name == id_or_name) return s.get();
+    if (s->saved() && s->info.name == id_or_name) return s.get();
   }
   return nullptr;
 }
 
 size_t SegmentService::Workspace::SavedCount() const {
   size_t n = 0;
-  for (const auto& s : segments) n += s->stage.empty();
+  for (const auto& s : segments) n += s->saved();
   return n;
 }
 
@@ -177,8 +177,7 @@ void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
     if (!s.stage.empty()) {
       (in ? stage_entered : stage_left) = &s.stage;
     } else {
-      Queue(in ? "segment_entered" : "segment_left", c, "segment_id", s.info.id, "segment",
-            s.info.name, now);
+      Announce(s, c, in, now);
     }
     for (size_t d : s.dependents) affected[d] = 1;
   }
@@ -247,14 +246,26 @@ void SegmentService::Workspace::RebuildAndAnnounce(
     if (!stale) continue;
     Roaring before = s->members;
     Rebuild(state, *s, now);
-    for (uint32_t c : s->members - before) {
-      Queue("segment_entered", c, "segment_id", s->info.id, "segment", s->info.name, now);
-    }
-    for (uint32_t c : before - s->members) {
-      Queue("segment_left", c, "segment_id", s->info.id, "segment", s->info.name, now);
-    }
+    for (uint32_t c : s->members - before) Announce(*s, c, true, now);
+    for (uint32_t c : before - s->members) Announce(*s, c, false, now);
     rebuilt.insert(s->info.id);
   }
+}
+
+void SegmentService::Workspace::Announce(const LiveSegment& s, uint32_t c, bool in, Micros now) {
+  if (!s.auto_tag.empty()) {
+    pending.push_back(TagChangeEvent(TenantState::CustomerId(c), s.auto_tag, in, "rule:" + s.rule.text));
+  } else {
+    Queue(in ? "segment_entered" : "segment_left", c, "segment_id", s.info.id, "segment",
+          s.info.name, now);
+  }
+}
+
+void SegmentService::Workspace::SyncAutoTag(const TenantState& state, const LiveSegment& s) {
+  const uint32_t id = state.FindTag(s.auto_tag);
+  const Roaring tagged = id == kNoIndex ? Roaring() : state.tag_bitmaps()[id] & state.live();
+  for (uint32_t c : s.members - tagged) Announce(s, c, true, 0);
+  for (uint32_t c : tagged - s.members) Announce(s, c, false, 0);
 }
 
 void SegmentService::Workspace::Rebuild(const TenantState& state, LiveSegment& s, Micros now) {

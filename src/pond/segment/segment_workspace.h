@@ -25,6 +25,7 @@ inline constexpr size_t kLoadChunk = 10'000;  // events read from the store at o
 struct LiveSegment {
   SegmentInfo info;
   std::string stage;  // set for pond's own stage segments, which are not listed or named
+  std::string auto_tag;  // set for an automatic tag's rule: its members carry the tag
   CompiledRule rule;
   Roaring members;
   // The same members as a plain bitset: the per-event check "was this customer in?" is one bit
@@ -51,6 +52,9 @@ struct LiveSegment {
     }
   }
   std::vector<size_t> dependents;  // indexes of later segments whose rule names this one
+
+  // A segment the brand saved (listed, named by in_segment), not a stage or an automatic tag.
+  bool saved() const { return stage.empty() && auto_tag.empty(); }
 };
 
 // The events one where-filter selects, kept current as events arrive.
@@ -122,6 +126,12 @@ struct SegmentService::Workspace {
   // Makes sure every filter `rule` uses is loaded.
   Status EnsureFilters(Engine* engine, const TenantState& state, const CompiledRule& rule);
 
+  // Queues what a membership change means: segment_entered / segment_left, or for an
+  // automatic tag's rule, tag_added / tag_removed.
+  void Announce(const LiveSegment& s, uint32_t c, bool in, Micros now);
+  // Makes an automatic tag agree with its rule's members (after it is built from scratch).
+  void SyncAutoTag(const TenantState& state, const LiveSegment& s);
+
   // Recomputes RFM; the segments that use it (and those naming them) are evaluated again, and
   // their changes are events like any other.
   void RecomputeRfm(const TenantState& state, Micros now);
@@ -137,6 +147,9 @@ struct SegmentService::Workspace {
 
 // Reads the workspace's channel registry from the store (segment_channels.cc).
 Status LoadChannels(Engine* engine, SegmentService::Workspace& w);
+
+// Reads the workspace's answers-to-tags table and automatic tags' rules (segment_tags.cc).
+Status LoadTagTables(Engine* engine, SegmentService::Workspace& w);
 
 // Puts segments in dependency order; refuses a cycle or a reference to a missing segment.
 Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments);
