@@ -303,7 +303,9 @@ int RunTagChange(const Common& common, const std::string& customer,
                  const std::vector<std::string>& tags, bool add) {
   auto engine = OpenEngine(common);
   if (!engine.ok()) return Fail(engine.status());
-  if (Status s = CheckManualTags(**engine, common.workspace, tags); !s.ok()) return Fail(s);
+  if (Status s = CheckManualTags(**engine, common.workspace, tags, "tags", add); !s.ok()) {
+    return Fail(s);
+  }
   auto r = (*engine)->ChangeTags(common.workspace, customer, tags, add, "cli");
   if (!r.ok()) return Fail(r.status());
   auto p = (*engine)->GetCustomer(common.workspace, customer, 0);

@@ -152,7 +152,8 @@ HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
 }
 
 HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
-  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, {req.params.at("tag")}); !s.ok()) {
+  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, {req.params.at("tag")}, "tags", false);
+      !s.ok()) {
     return ErrorResponse(s);
   }
   Result<SubmitResult> r = ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"),
@@ -342,6 +343,54 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(Dump(AnswerTagsJson(rows)));
+}
+
+HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
+  auto groups = ctx.segments.TagGroups(ctx.workspace);
+  if (!groups.ok()) return ErrorResponse(groups.status());
+  json data = json::array();
+  for (const auto& v : *groups) {
+    json tags = json::array();
+    for (const auto& t : v.tags) tags.push_back({{"tag", t.tag}, {"customers", t.customers}});
+    data.push_back({{"name", v.group.name},
+                    {"label", v.group.label},
+                    {"exclusive", v.group.exclusive},
+                    {"values", v.group.values},
+                    {"declared", v.declared},
+                    {"tags", tags}});
+  }
+  return JsonResponse(Dump({{"groups", data}}));
+}
+
+HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("groups");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("groups", "required: a list of {name, label, exclusive, values}"));
+  }
+  if (it->size() > SegmentService::kMaxTagGroups) {
+    return ErrorResponse(FieldError("groups", "at most " + std::to_string(SegmentService::kMaxTagGroups)));
+  }
+  std::vector<SegmentService::TagGroup> groups;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& g = (*it)[i];
+    const std::string at = "groups[" + std::to_string(i) + "]";
+    if (!g.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    SegmentService::TagGroup group;
+    for (Status s : {ReadStringField(g, "name", &group.name), ReadStringField(g, "label", &group.label),
+                     ReadStringList(g, "values", &group.values)}) {
+      if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    if (auto e = g.find("exclusive"); e != g.end()) {
+      if (!e->is_boolean()) return ErrorResponse(FieldError(at + ".exclusive", "must be true or false"));
+      group.exclusive = e->get<bool>();
+    }
+    groups.push_back(std::move(group));
+  }
+  Status s = ctx.segments.SetTagGroups(ctx.workspace, std::move(groups));
+  if (!s.ok()) return ErrorResponse(s);
+  return GetTagGroups(ctx, req);
 }
 
 json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
@@ -544,6 +593,10 @@ const std::vector<Route>& Routes() {
       {"PUT", "/v1/tags/answers", Auth::kAdmin,
        "Replace the answers-to-tags table {rows: [{questionnaire, question, answer, tag}]}",
        PutAnswerTags},
+      {"GET", "/v1/tags/groups", Auth::kAdmin, "Tag groups with their tags and counts",
+       GetTagGroups},
+      {"PUT", "/v1/tags/groups", Auth::kAdmin,
+       "Replace the tag groups {groups: [{name, label, exclusive, values}]}", PutTagGroups},
       {"GET", "/v1/tags/rules", Auth::kAdmin, "Automatic tags and their rules", GetTagRules},
       {"PUT", "/v1/tags/rules", Auth::kAdmin, "Replace the automatic tags {rules: [{tag, rule}]}",
        PutTagRules},

@@ -169,6 +169,9 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
   if (name == "questionnaire_submitted" && !w.answer_tags.empty()) {
     w.TagAnswers(state, applied.event, applied.customer);
   }
+  if (name == "tag_added" && !w.tag_groups.empty()) {
+    w.KeepGroupExclusive(state, applied.event, applied.customer);
+  }
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
     for (FilterIndex* f : it->second) {
       if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);

@@ -146,6 +146,31 @@ class SegmentService final : public StateObserver {
   Status SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows);
   Result<std::vector<TagRule>> TagRules(const std::string& ws);
 
+  // Tag groups: the part of "skin:oily" before the colon, declared with a label for the console,
+  // optionally a closed list of values ("skin": oily, dry, combination, sensitive) and whether it
+  // is exclusive (a customer carries at most one tag of it: a tag_added of the group removes
+  // the customer's other tags of the group, with tag_removed events by "group:<name>"). The
+  // whole list is replaced at once. Groups only seen in tags are listed too, undeclared.
+  struct TagGroup {
+    std::string name;
+    std::string label;
+    bool exclusive = false;
+    std::vector<std::string> values;  // empty: any value
+  };
+  struct TagCount {
+    std::string tag;
+    int64_t customers = 0;
+  };
+  struct TagGroupView {
+    TagGroup group;
+    bool declared = false;
+    std::vector<TagCount> tags;  // tags of the group that customers carry, by tag
+  };
+  static constexpr size_t kMaxTagGroups = 200;
+  static constexpr size_t kMaxTagGroupValues = 100;
+  Status SetTagGroups(const std::string& ws, std::vector<TagGroup> groups);
+  Result<std::vector<TagGroupView>> TagGroups(const std::string& ws);
+
   // RFM cells (rfm.h) as last computed: hourly by Tick, at start, and by RecomputeRfm, which
   // also re-evaluates the segments that use `rfm` (their changes are events).
   struct RfmCellCount {
@@ -188,9 +213,10 @@ class SegmentService final : public StateObserver {
   UpkeepStats upkeep_;  // GUARDED_BY(mu_)
 };
 
-// Refuses tags that belong to an automatic tag's rule, for the paths that set tags by hand (it
-// reads the stored table, so the CLI needs no running service). Errors name `field`[i].
+// Refuses tags that belong to an automatic tag's rule, and (when adding) values a declared tag
+// group does not list, for the paths that set tags by hand (it reads the stored tables, so the
+// CLI needs no running service). Errors name `field`[i].
 Status CheckManualTags(Engine& engine, const std::string& ws, const std::vector<std::string>& tags,
-                       const std::string& field = "tags");
+                       const std::string& field = "tags", bool adding = true);
 
 }  // namespace pond

@@ -340,6 +340,62 @@ TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
   EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->size(), 2u);
 }
 
+TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOtherValues) {
+  using Tags = std::vector<std::string>;
+  auto tags = [&](const std::string& user) {
+    return engine_->GetCustomer(kDefaultWorkspace, user)->tags;
+  };
+  ASSERT_TRUE(service_
+                  ->SetTagGroups(kDefaultWorkspace,
+                                 {{"skin", "肤质", true, {"oily", "dry", "combination"}},
+                                  {"interest", "兴趣", false, {}}})
+                  .ok());
+  Track("cat", "tag_added", R"({"tag":"skin:oily"})");
+  Track("cat", "tag_added", R"({"tag":"interest:mask"})");
+  Track("cat", "tag_added", R"({"tag":"interest:serum"})");  // not exclusive: both stay
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("cat"), (Tags{"interest:mask", "interest:serum", "skin:oily"}));
+  Track("cat", "tag_added", R"({"tag":"skin:dry"})");
+  ASSERT_TRUE(service_->Flush().ok());
+  EXPECT_EQ(tags("cat"), (Tags{"interest:mask", "interest:serum", "skin:dry"}));
+  auto timeline = engine_->GetCustomer(kDefaultWorkspace, "cat")->timeline;
+  EXPECT_EQ(timeline.front().name, "tag_removed");
+  EXPECT_NE(timeline.front().properties.find("group:skin"), std::string::npos);
+
+  // Values outside a closed group are refused where tags are set by hand; removing one is fine.
+  EXPECT_EQ(CheckManualTags(*engine_, kDefaultWorkspace, {"skin:dry", "skin:greasy"}).field(),
+            "tags[1]");
+  EXPECT_TRUE(CheckManualTags(*engine_, kDefaultWorkspace, {"skin:greasy"}, "tags", false).ok());
+  EXPECT_TRUE(CheckManualTags(*engine_, kDefaultWorkspace, {"interest:anything", "vip"}).ok());
+  std::vector<SegmentService::TagRuleSpec> rules;
+  rules.push_back({"skin:unknown", ParseRule("count(order_paid) >= 1").value()});
+  EXPECT_EQ(service_->SetTagRules(kDefaultWorkspace, std::move(rules)).field(), "rules[0]");
+
+  // The listing: declared groups in order with their tags, then groups only seen in tags.
+  Track("dan", "tag_added", R"({"tag":"city:sh"})");
+  auto groups = service_->TagGroups(kDefaultWorkspace).value();
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0].group.label, "肤质");
+  ASSERT_EQ(groups[0].tags.size(), 1u);
+  EXPECT_EQ(groups[0].tags[0].tag, "skin:dry");
+  EXPECT_EQ(groups[1].tags.size(), 2u);
+  EXPECT_FALSE(groups[2].declared);
+  EXPECT_EQ(groups[2].group.name, "city");
+
+  // Bad definitions change nothing.
+  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"a:b", "", false, {}}}).field(),
+            "groups[0].name");
+  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"pond", "", false, {}}}).field(),
+            "groups[0].name");
+  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"x", "", false, {"a", "a"}}}).field(),
+            "groups[0].values[1]");
+  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"x", "", false, {}}, {"x", "", false, {}}})
+                .field(),
+            "groups[1].name");
+  Reopen();
+  EXPECT_EQ(service_->TagGroups(kDefaultWorkspace)->front().group.values.size(), 3u);
+}
+
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {
   ASSERT_TRUE(Save("a", "count(order_paid) >= 1").ok());
   auto b = Save("b", R"(in_segment("a"))");

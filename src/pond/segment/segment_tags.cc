@@ -49,7 +49,7 @@ Status LoadTagTables(Engine* engine, SegmentService::Workspace& w) {
     }
   }
   w.Reindex();
-  return Status::Ok();
+  return LoadTagGroups(engine, w);
 }
 
 Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows) {
@@ -63,6 +63,9 @@ Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpe
     }
     if (!rows[i].rule) return FieldError(at + ".rule", "required");
   }
+  std::vector<std::string> in_order;
+  for (const TagRuleSpec& row : rows) in_order.push_back(row.tag);
+  RETURN_IF_ERROR(CheckTagGroupValues(*engine_, ws, in_order, "rules"));
   std::vector<CompiledRule> compiled;
   nlohmann::json body = nlohmann::json::array();
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -126,7 +129,8 @@ Result<std::vector<SegmentService::TagRule>> SegmentService::TagRules(const std:
 }
 
 Status CheckManualTags(Engine& engine, const std::string& ws, const std::vector<std::string>& tags,
-                       const std::string& field) {
+                       const std::string& field, bool adding) {
+  if (adding) RETURN_IF_ERROR(CheckTagGroupValues(engine, ws, tags, field));
   ASSIGN_OR_RETURN(std::vector<StoredObject> tables, engine.ListObjects(ws, kTagRulesKind));
   for (const StoredObject& o : tables) {
     nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
@@ -189,7 +193,7 @@ Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string&
     }
   }
   RETURN_IF_ERROR(CheckManualTags(*engine_, ws, req.add, "add"));
-  RETURN_IF_ERROR(CheckManualTags(*engine_, ws, req.remove, "remove"));
+  RETURN_IF_ERROR(CheckManualTags(*engine_, ws, req.remove, "remove", false));
   if (req.rule && !req.customers.empty()) {
     return FieldError("customers", "give customers or a rule, not both");
   }

@@ -87,6 +87,7 @@ struct SegmentService::Workspace {
   RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
   int64_t orders_since_rfm = 0;           // order and refund events applied since
   std::vector<SegmentService::AnswerTag> answer_tags;  // questionnaire answers → tags
+  std::vector<SegmentService::TagGroup> tag_groups;
   std::string id_prefix;                  // messageIds of the events segments emit
   int64_t id_counter = 0;
 
@@ -108,6 +109,8 @@ struct SegmentService::Workspace {
   // questionnaire_submitted: the tags its answers map to, and the older tags they replace.
   // The events are stamped when they are submitted (Flush).
   void TagAnswers(const TenantState& state, const Event& e, uint32_t c);
+  // tag_added of an exclusive group: the customer's other tags of the group go.
+  void KeepGroupExclusive(const TenantState& state, const Event& e, uint32_t c);
 
   // Queues a segment event (segment_entered, segment_left, stage_changed) with two properties.
   void Queue(const char* name, uint32_t c, const char* k1, const std::string& v1, const char* k2,
@@ -145,11 +148,13 @@ struct SegmentService::Workspace {
   void Rebuild(const TenantState& state, LiveSegment& s, Micros now);
 };
 
-// Reads the workspace's channel registry from the store (segment_channels.cc).
-Status LoadChannels(Engine* engine, SegmentService::Workspace& w);
-
-// Reads the workspace's answers-to-tags table and automatic tags' rules (segment_tags.cc).
+// Reads the workspace's answers-to-tags table, automatic tags' rules and tag groups
+// (segment_tags.cc, tag_groups.cc).
 Status LoadTagTables(Engine* engine, SegmentService::Workspace& w);
+Status LoadTagGroups(Engine* engine, SegmentService::Workspace& w);
+// The values check of CheckManualTags.
+Status CheckTagGroupValues(Engine& engine, const std::string& ws,
+                           const std::vector<std::string>& tags, const std::string& field);
 
 // Puts segments in dependency order; refuses a cycle or a reference to a missing segment.
 Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments);
