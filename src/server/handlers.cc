@@ -250,13 +250,8 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
   auto stages = ctx.segments.Stages(ctx.workspace);
   if (!stages.ok()) return ErrorResponse(stages.status());
   json data = json::array();
-  std::string rule;
   for (const auto& s : *stages) {
-    rule.clear();
-    for (const StageRule& r : DefaultStages()) {
-      if (r.stage == s.stage) rule = r.rule;
-    }
-    data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", rule}});
+    data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", s.rule}});
   }
   return JsonResponse(Dump({{"data", data},
                             {"next_cursor", nullptr},
@@ -343,6 +338,91 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(Dump(AnswerTagsJson(rows)));
+}
+
+HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("stages");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("stages", "required: a list of {stage, rule} ([] restores the default)"));
+  }
+  if (it->size() > SegmentService::kMaxStages) {
+    return ErrorResponse(FieldError("stages", "at most " + std::to_string(SegmentService::kMaxStages)));
+  }
+  std::vector<StageRule> stages;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& r = (*it)[i];
+    const std::string at = "stages[" + std::to_string(i) + "]";
+    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    StageRule stage;
+    if (Status s = ReadStringField(r, "stage", &stage.stage); !s.ok()) {
+      return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
+    if (!rule.ok()) return ErrorResponse(rule.status().WithFieldPrefix(at));
+    stage.rule = ToText(**rule);
+    stages.push_back(std::move(stage));
+  }
+  Status s = ctx.segments.SetStages(ctx.workspace, std::move(stages));
+  if (!s.ok()) return ErrorResponse(s);
+  return ListStages(ctx, req);
+}
+
+json IntentJson(const IntentSettings& intent) {
+  json rows = json::array();
+  for (const IntentRow& r : intent.rows) {
+    rows.push_back({{"event", r.where.empty() ? r.event : r.filter_key}, {"points", r.points}});
+  }
+  return {{"half_life_days", intent.half_life_days},
+          {"strong", intent.strong},
+          {"weak", intent.weak},
+          {"points", rows}};
+}
+
+HttpResponse GetIntent(ApiContext& ctx, const HttpRequest&) {
+  Result<IntentSettings> intent = ctx.segments.Intent(ctx.workspace);
+  if (!intent.ok()) return ErrorResponse(intent.status());
+  return JsonResponse(Dump(IntentJson(*intent)));
+}
+
+HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  IntentSettings intent;
+  for (auto [name, out] : {std::pair{"half_life_days", &intent.half_life_days},
+                           std::pair{"strong", &intent.strong}, std::pair{"weak", &intent.weak}}) {
+    auto it = body->find(name);
+    if (it == body->end()) continue;
+    if (!it->is_number_integer()) return ErrorResponse(FieldError(name, "must be a whole number"));
+    *out = it->get<int64_t>();
+  }
+  auto points = body->find("points");
+  if (points != body->end()) {
+    if (!points->is_array()) return ErrorResponse(FieldError("points", "must be a list of {event, points}"));
+    if (points->size() > kMaxIntentRows) {
+      return ErrorResponse(FieldError("points", "at most " + std::to_string(kMaxIntentRows)));
+    }
+    for (size_t i = 0; i < points->size(); ++i) {
+      const json& r = (*points)[i];
+      const std::string at = "points[" + std::to_string(i) + "]";
+      if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+      std::string event;
+      if (Status s = ReadStringField(r, "event", &event); !s.ok()) {
+        return ErrorResponse(s.WithFieldPrefix(at));
+      }
+      auto p = r.find("points");
+      if (p == r.end() || !p->is_number_integer()) {
+        return ErrorResponse(FieldError(at + ".points", "required: a whole number"));
+      }
+      Result<IntentRow> row = ParseIntentRow(event, p->get<int64_t>(), at);
+      if (!row.ok()) return ErrorResponse(row.status());
+      intent.rows.push_back(std::move(*row));
+    }
+  }
+  Status s = ctx.segments.SetIntent(ctx.workspace, std::move(intent));
+  if (!s.ok()) return ErrorResponse(s);
+  return GetIntent(ctx, req);
 }
 
 HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
@@ -617,6 +697,12 @@ const std::vector<Route>& Routes() {
        "A segment's members (?limit&cursor)", SegmentCustomers},
       {"GET", "/v1/stages", Auth::kAdmin, "Lifecycle stages with their rules and customer counts",
        ListStages},
+      {"PUT", "/v1/stages", Auth::kAdmin, "Replace the lifecycle stages {stages: [{stage, rule}]}",
+       PutStages},
+      {"GET", "/v1/intent", Auth::kAdmin, "The intent table and thresholds", GetIntent},
+      {"PUT", "/v1/intent", Auth::kAdmin,
+       "Replace the intent table {half_life_days, strong, weak, points: [{event, points}]}",
+       PutIntent},
       {"GET", "/v1/rfm", Auth::kAdmin, "RFM cells with their customer counts", GetRfm},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
       {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},

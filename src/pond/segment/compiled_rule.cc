@@ -20,10 +20,12 @@ Status Refuse(const RuleNode& n, const std::string& why) {
       "rule");
 }
 
-std::string FilterKey(const RuleNode& n) {
-  std::string key = n.name;
-  for (const PropertyFilter& f : n.where) {
-    key += " where property.";
+}  // namespace
+
+std::string EventFilterKey(std::string_view event, const std::vector<PropertyFilter>& filters) {
+  std::string key(event);
+  for (const PropertyFilter& f : filters) {
+    key += &f == &filters.front() ? " where property." : " and property.";
     key += f.property;
     key += ' ';
     key += RuleOpText(f.op);
@@ -33,9 +35,11 @@ std::string FilterKey(const RuleNode& n) {
   return key;
 }
 
+namespace {
+
 class Compiler {
  public:
-  explicit Compiler(CompiledRule* out) : out_(out) {}
+  Compiler(CompiledRule* out, const RuleSettings& settings) : out_(out), settings_(settings) {}
 
   Status Compile(const RuleNode& n, CompiledNode* c) {
     c->kind = n.kind;
@@ -87,7 +91,8 @@ class Compiler {
  private:
   // intent OP NUMBER, intent between A and B, intent ==/!= "strong" | "weak" | "none".
   Status CompileIntent(const RuleNode& n, CompiledNode* c) {
-    constexpr int64_t kInf = INT64_MAX;
+    constexpr int64_t kInf = INT64_MAX, kMinusInf = INT64_MIN;
+    const IntentSettings& intent = settings_.intent;
     auto scaled = [&](const RuleValue& v, int64_t* out) {
       if (v.type != RuleValue::Type::kNumber || v.number < 0 || v.number > 1e12) return false;
       *out = static_cast<int64_t>(v.number * kIntentScale);
@@ -102,11 +107,11 @@ class Compiler {
         n.values[0].type == RuleValue::Type::kString) {
       const std::string& band = n.values[0].text;
       if (band == "strong") {
-        c->range_lo = kIntentStrong * kIntentScale, c->range_hi = kInf;
+        c->range_lo = intent.strong * kIntentScale, c->range_hi = kInf;
       } else if (band == "weak") {
-        c->range_lo = kIntentWeak * kIntentScale, c->range_hi = kIntentStrong * kIntentScale;
+        c->range_lo = intent.weak * kIntentScale, c->range_hi = intent.strong * kIntentScale;
       } else if (band == "none") {
-        c->range_lo = 0, c->range_hi = kIntentWeak * kIntentScale;
+        c->range_lo = kMinusInf, c->range_hi = intent.weak * kIntentScale;
       } else {
         return Refuse(n, usage);
       }
@@ -119,15 +124,19 @@ class Compiler {
     } else if (scaled(n.values[0], &x) && n.op == RuleOp::kGt) {
       c->range_lo = x + 1, c->range_hi = kInf;
     } else if (scaled(n.values[0], &x) && n.op == RuleOp::kLe) {
-      c->range_lo = 0, c->range_hi = x + 1;
+      c->range_lo = kMinusInf, c->range_hi = x + 1;
     } else if (scaled(n.values[0], &x) && n.op == RuleOp::kLt) {
-      c->range_lo = 0, c->range_hi = x;
+      c->range_lo = kMinusInf, c->range_hi = x;
     } else {
       return Refuse(n, usage);
     }
-    for (const IntentPoints& p : DefaultIntentPoints()) out_->events.insert(std::string(p.event));
+    for (const IntentRow& row : intent.rows) {
+      out_->events.insert(row.event);
+      if (!row.where.empty()) AddFilter(row.filter_key, row.event, row.where);
+    }
     out_->events.insert("order_paid");  // a first order ends the score
     out_->uses_time = true;
+    out_->uses_intent = true;
     return Status::Ok();
   }
 
@@ -179,7 +188,7 @@ class Compiler {
     any->kind = RuleKind::kOr;
     for (const RuleValue& v : n.values) {
       if (v.type != RuleValue::Type::kString) return Refuse(n, "a stage is a string");
-      Result<std::unique_ptr<RuleNode>> rule = StageMembershipRule(DefaultStages(), v.text);
+      Result<std::unique_ptr<RuleNode>> rule = StageMembershipRule(settings_.stages, v.text);
       if (!rule.ok()) return Refuse(n, rule.status().message());
       any->children.push_back(std::move(*rule));
     }
@@ -209,10 +218,8 @@ class Compiler {
       out_->uses_time = true;
     }
     if (!n.where.empty()) {
-      c->filter_key = FilterKey(n);
-      bool known = false;
-      for (const EventFilter& f : out_->filters) known |= f.key == c->filter_key;
-      if (!known) out_->filters.push_back({c->filter_key, n.name, n.where});
+      c->filter_key = EventFilterKey(n.name, n.where);
+      AddFilter(c->filter_key, n.name, n.where);
     }
     if (n.kind == RuleKind::kCount) {
       const std::string& text = n.values.empty() ? std::string() : n.values[0].text;
@@ -233,7 +240,16 @@ class Compiler {
     return Status::Ok();
   }
 
+  void AddFilter(const std::string& key, const std::string& event,
+                 const std::vector<PropertyFilter>& where) {
+    for (const EventFilter& f : out_->filters) {
+      if (f.key == key) return;
+    }
+    out_->filters.push_back({key, event, where});
+  }
+
   CompiledRule* out_;
+  const RuleSettings& settings_;
 };
 
 }  // namespace
@@ -242,9 +258,14 @@ bool IsDerivedEvent(std::string_view name) {
   return name == "segment_entered" || name == "segment_left" || name == "stage_changed";
 }
 
-Result<CompiledRule> CompileRule(const RuleNode& rule) {
+const RuleSettings& DefaultRuleSettings() {
+  static const RuleSettings settings{DefaultStages(), DefaultIntentSettings()};
+  return settings;
+}
+
+Result<CompiledRule> CompileRule(const RuleNode& rule, const RuleSettings& settings) {
   CompiledRule out;
-  Compiler compiler(&out);
+  Compiler compiler(&out, settings);
   RETURN_IF_ERROR(compiler.Compile(rule, &out.root));
   out.text = ToText(rule);
   return out;

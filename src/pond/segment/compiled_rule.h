@@ -11,6 +11,8 @@
 
 #include "pond/base/status.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/segment/intent.h"
+#include "pond/segment/lifecycle.h"
 #include "pond/segment/rule.h"
 
 namespace pond {
@@ -55,6 +57,7 @@ struct CompiledRule {
   bool uses_time = false;          // the passing of time can change it (windows, within…)
   bool uses_stage = false;         // a lifecycle stage change can change it
   bool uses_rfm = false;           // recomputing RFM can change it
+  bool uses_intent = false;        // the intent table can change it
   bool uses_channel_kinds = false;  // registering channels (their kinds) can change it
   std::set<std::string> segments;  // in_segment references, as given
   std::vector<EventFilter> filters;
@@ -64,9 +67,22 @@ struct CompiledRule {
 // its own entries would never settle).
 bool IsDerivedEvent(std::string_view name);
 
+// What a workspace may configure that rules read: its lifecycle stages (what `stage == "x"`
+// expands to) and its intent table.
+struct RuleSettings {
+  std::vector<StageRule> stages;
+  IntentSettings intent;
+};
+const RuleSettings& DefaultRuleSettings();
+
 // Checks and prepares `rule`. Errors are InvalidArgument with field "rule" and say which
 // condition cannot be used and why.
-Result<CompiledRule> CompileRule(const RuleNode& rule);
+Result<CompiledRule> CompileRule(const RuleNode& rule,
+                                 const RuleSettings& settings = DefaultRuleSettings());
+
+// The key of the events `event` where `filters` selects: the rule text of that selection
+// ("message_received where property.keyword == \"price\"").
+std::string EventFilterKey(std::string_view event, const std::vector<PropertyFilter>& filters);
 
 // True when the event's properties (a JSON object's text) pass every filter.
 bool MatchesFilters(std::string_view properties_json, const std::vector<PropertyFilter>& filters);

@@ -282,19 +282,37 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
 }
 
 // --- intent ------------------------------------------------------------------------------
+// The workspace's intent rows resolved against the state: interned names and filter matches.
 struct IntentTable {
-  std::vector<std::pair<uint32_t, int64_t>> points;  // event name id → points
-  explicit IntentTable(const TenantState& s) {
-    for (const IntentPoints& p : DefaultIntentPoints()) {
-      uint32_t id = s.FindEventName(p.event);
-      if (id != kNoIndex) points.emplace_back(id, p.points);
+  struct Row {
+    uint32_t name;
+    int64_t points;
+    const Roaring* matches;  // null: every event of the name
+  };
+  std::vector<Row> rows;
+  Micros half_life;
+  IntentTable(const TenantState& s, const EvalContext& ctx) {
+    const IntentSettings& settings = ctx.intent ? *ctx.intent : DefaultIntentSettings();
+    half_life = settings.half_life_days * kDay;
+    for (const IntentRow& r : settings.rows) {
+      const uint32_t id = s.FindEventName(r.event);
+      if (id == kNoIndex) continue;
+      const Roaring* matches = nullptr;
+      if (!r.filter_key.empty()) {
+        matches = ctx.filter_matches ? ctx.filter_matches(r.filter_key) : nullptr;
+        if (!matches) continue;  // filter not loaded: the row matches nothing
+      }
+      rows.push_back({id, r.points, matches});
     }
   }
-  int64_t PointsOf(uint32_t name) const {
-    for (const auto& [id, pts] : points) {
-      if (id == name) return pts;
+  // Every row's points the event earns, decayed to `now`.
+  int64_t Score(uint32_t name, uint32_t event, Micros ts, Micros now, Micros* next) const {
+    int64_t score = 0;
+    for (const Row& r : rows) {
+      if (r.name != name || (r.matches && !r.matches->contains(event))) continue;
+      score += IntentContribution(r.points, ts, now, half_life, next);
     }
-    return 0;
+    return score;
   }
 };
 
@@ -307,17 +325,16 @@ bool IntentHolds(const CompiledNode& n, int64_t score) {
 bool IntentOfCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c, Micros* next) {
   const TenantState& s = *ctx.state;
   if (s.customers().order_count[c] > 0) return false;  // buyers have no intent score
-  const IntentTable table(s);
+  const IntentTable table(s, ctx);
   int64_t score = 0;
-  auto add = [&](uint32_t name, Micros ts) {
-    if (int64_t pts = table.PointsOf(name)) score += IntentContribution(pts, ts, ctx.now, next);
-  };
   if (ctx.events && ctx.events->customer == c) {
-    for (const CustomerEvents::Item& it : ctx.events->items) add(it.name, it.timestamp);
+    for (const CustomerEvents::Item& it : ctx.events->items) {
+      score += table.Score(it.name, it.index, it.timestamp, ctx.now, next);
+    }
   } else {
     const EventColumns& e = s.events();
     for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
-      add(e.link[i].name, e.link[i].timestamp);
+      score += table.Score(e.link[i].name, i, e.link[i].timestamp, ctx.now, next);
     }
   }
   return IntentHolds(n, score);
@@ -325,17 +342,17 @@ bool IntentOfCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
 
 Roaring IntentOfAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
   const TenantState& s = *ctx.state;
-  const IntentTable table(s);
+  const IntentTable table(s, ctx);
   thread_local std::vector<int64_t> score;
   thread_local std::vector<uint64_t> in_universe;
   score.assign(s.customers().size(), 0);
   in_universe.assign((s.customers().size() + 63) / 64, 0);
   for (uint32_t c : universe) in_universe[c >> 6] |= uint64_t{1} << (c & 63);
-  for (const auto& [name, pts] : table.points) {
-    for (const Posting& p : s.EventsNamed(name)) {
-      if (in_universe[p.customer >> 6] >> (p.customer & 63) & 1) {
-        score[p.customer] += IntentContribution(pts, p.timestamp, ctx.now, nullptr);
-      }
+  for (const IntentTable::Row& r : table.rows) {
+    for (const Posting& p : s.EventsNamed(r.name)) {
+      if (!(in_universe[p.customer >> 6] >> (p.customer & 63) & 1)) continue;
+      if (r.matches && !r.matches->contains(p.event)) continue;
+      score[p.customer] += IntentContribution(r.points, p.timestamp, ctx.now, table.half_life, nullptr);
     }
   }
   std::vector<uint32_t> out;
@@ -448,8 +465,8 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
       if (IsContactAttribute(n)) return u * (n.name == "owner" ? 20 : 3);
       if (n.name == "intent") {
         double postings = 0;
-        for (const auto& [name, pts] : IntentTable(s).points) {
-          postings += static_cast<double>(s.EventsNamed(name).size());
+        for (const IntentTable::Row& r : IntentTable(s, ctx).rows) {
+          postings += static_cast<double>(s.EventsNamed(r.name).size());
         }
         return postings * 3;
       }
@@ -612,9 +629,10 @@ void LowerNextChanges(const CompiledNode& n, const EvalContext& ctx, std::vector
     return;
   }
   if (n.kind == RuleKind::kAttribute && n.name == "intent") {
-    for (const auto& [name, pts] : IntentTable(s).points) {
-      for (const Posting& p : s.EventsNamed(name)) {
-        IntentContribution(pts, p.timestamp, now, &(*next)[p.customer]);
+    const IntentTable table(s, ctx);
+    for (const IntentTable::Row& r : table.rows) {
+      for (const Posting& p : s.EventsNamed(r.name)) {
+        IntentContribution(r.points, p.timestamp, now, table.half_life, &(*next)[p.customer]);
       }
     }
     return;

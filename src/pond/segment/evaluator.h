@@ -50,6 +50,8 @@ struct EvalContext {
   std::function<const Roaring*(const std::string& stage)> stage_members;
   // Members of an RFM cell as last computed; when null, `rfm` conditions match nobody.
   std::function<const Roaring*(const std::string& cell)> rfm_members;
+  // The workspace's intent table; null: DefaultIntentSettings().
+  const IntentSettings* intent = nullptr;
   // When set and holding the evaluated customer, read instead of the customer's event list.
   const CustomerEvents* events = nullptr;
 };

@@ -55,12 +55,13 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
   for (const pond::Workspace& ws : workspaces) {
     Workspace& w = service->WorkspaceFor(ws.id);
     w.utc_offset_seconds = ws.utc_offset_seconds;
+    RETURN_IF_ERROR(LoadRuleSettings(engine, w));
     ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine->ListObjects(ws.id, kKind));
     for (const StoredObject& o : stored) {
       auto live = std::make_unique<LiveSegment>();
       ASSIGN_OR_RETURN(live->info, FromBody(o.body));
       ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> rule, ParseRule(live->info.rule));
-      ASSIGN_OR_RETURN(live->rule, CompileRule(*rule));
+      ASSIGN_OR_RETURN(live->rule, CompileRule(*rule, *w.settings));
       w.segments.push_back(std::move(live));
     }
     // References were stored as ids, so they resolve as they are.
@@ -101,12 +102,17 @@ void SegmentService::RunInBackground(std::chrono::milliseconds every) {
   ;
 }
 
+std::shared_ptr<const RuleSettings> SegmentService::SettingsFor(const std::string& ws) {
+  std::lock_guard lock(mu_);
+  return WorkspaceFor(ws).settings;
+}
+
 SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
   auto& w = workspaces_[ws];
   if (!w) {
     w = std::make_unique<Workspace>();
     w->id = ws;
-    w->AddStageSegments();
+    (void)w->BuildStageSegments();  // the default stages compile, or every test fails
     w->Reindex();
   }
   return *w;
@@ -279,7 +285,7 @@ Result<SegmentInfo> SegmentService::Create(const std::string& ws, SegmentSpec sp
 Result<SegmentInfo> SegmentService::Update(const std::string& ws, const std::string& id,
                                            SegmentSpec spec) {
   RETURN_IF_ERROR(ValidateSpecText(spec));
-  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(*spec.rule));
+  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(*spec.rule, *SettingsFor(ws)));
   Result<SegmentInfo> result = Status::Internal("not evaluated");
   Status read = engine_->ReadState(ws, [&](const TenantState& state) {
     std::lock_guard lock(mu_);
@@ -462,9 +468,12 @@ Result<std::vector<SegmentService::StageCount>> SegmentService::Stages(const std
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
     std::lock_guard lock(mu_);
     for (auto& s : WorkspaceFor(ws).segments) {
-      if (!s->stage.empty()) {
-        out.push_back({s->stage, static_cast<int64_t>(s->members.cardinality())});
+      if (s->stage.empty()) continue;
+      std::string rule;
+      for (const StageRule& r : WorkspaceFor(ws).settings->stages) {
+        if (r.stage == s->stage) rule = r.rule;
       }
+      out.push_back({s->stage, static_cast<int64_t>(s->members.cardinality()), rule});
     }
   }));
   return out;
@@ -570,7 +579,12 @@ static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Wo
                               const std::string& ws, const RuleNode& rule_node,
                               bool from_stage_rules,
                               const std::function<void(const TenantState&, Roaring)>& done) {
-  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(rule_node));
+  std::shared_ptr<const RuleSettings> settings;
+  {
+    std::lock_guard lock(mu);
+    settings = w.settings;
+  }
+  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(rule_node, *settings));
   Status result;
   RETURN_IF_ERROR(engine->ReadState(ws, [&](const TenantState& state) {
     std::lock_guard lock(mu);

@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "pond/engine/engine.h"
+#include "pond/segment/intent.h"
+#include "pond/segment/lifecycle.h"
 #include "pond/segment/rule.h"
 
 namespace pond {
@@ -52,6 +54,8 @@ struct SegmentPreview {
   std::string rule;                        // canonical text
   int64_t took_micros = 0;
 };
+
+struct RuleSettings;
 
 class SegmentService final : public StateObserver {
  public:
@@ -86,7 +90,19 @@ class SegmentService final : public StateObserver {
   struct StageCount {
     std::string stage;
     int64_t customers = 0;
+    std::string rule;  // "" for "none"
   };
+  // Replaces the workspace's lifecycle stages (ordered; at most 20; names of a-z, 0-9, _).
+  // Every rule is evaluated again; members move without stage_changed events (the definitions
+  // changed, not the customers), saved segments that use `stage` emit their changes. Refused,
+  // changing nothing, when a saved rule names a stage that would be gone. An empty list
+  // restores the default.
+  static constexpr size_t kMaxStages = 20;
+  Status SetStages(const std::string& ws, std::vector<StageRule> stages);
+  // Replaces the intent table and thresholds (intent.h); rules using intent are evaluated
+  // again and emit their changes. `settings.rows` empty: the default table.
+  Status SetIntent(const std::string& ws, IntentSettings settings);
+  Result<IntentSettings> Intent(const std::string& ws);
   Result<std::vector<StageCount>> Stages(const std::string& ws);
   // Time spent keeping segments current as events are applied (bench/segments).
   struct UpkeepStats {
@@ -202,6 +218,10 @@ class SegmentService final : public StateObserver {
  private:
   explicit SegmentService(Engine* engine);
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
+  std::shared_ptr<const RuleSettings> SettingsFor(const std::string& ws);
+  // Installs new settings and rebuilds what they change. REQUIRES: the state read-locked.
+  Status Reconfigure(const std::string& ws, const TenantState& state,
+                     std::shared_ptr<const RuleSettings> settings, bool stages_changed);
 
   Engine* engine_;
   std::thread background_;

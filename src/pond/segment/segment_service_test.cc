@@ -396,6 +396,106 @@ TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOthe
   EXPECT_EQ(service_->TagGroups(kDefaultWorkspace)->front().group.values.size(), 3u);
 }
 
+TEST_F(SegmentServiceTest, AWorkspaceIntentTableScoresByEventAndPropertyAndDecays) {
+  IntentSettings intent;
+  intent.half_life_days = 7;
+  intent.weak = 10;
+  intent.strong = 30;
+  intent.rows.push_back(ParseIntentRow("message_received", 5, "points[0]").value());
+  intent.rows.push_back(
+      ParseIntentRow(R"(message_received where property.keyword == "price")", 30, "points[1]")
+          .value());
+  ASSERT_TRUE(service_->SetIntent(kDefaultWorkspace, intent).ok());
+  ASSERT_TRUE(Save("hot", R"(intent == "strong")").ok());
+  ASSERT_TRUE(Save("warm", R"(intent == "weak")").ok());
+  Track("lea", "message_received", R"({"keyword":"price"})");  // 5 + 30
+  Track("max", "message_received", R"({"keyword":"size"})");   // 5
+  Track("max", "message_received", "{}");                      // 10 in all
+  EXPECT_EQ(Count("hot"), 1);
+  EXPECT_EQ(Count("warm"), 1);
+  // A week later lea's 35 is 17.5: weak.
+  clock_.Advance(7 * kDayMicros);
+  service_->Tick();
+  EXPECT_EQ(Count("hot"), 0);
+  EXPECT_EQ(Count("warm"), 1);
+  EXPECT_EQ(service_->Preview(kDefaultWorkspace, *ParseRule("intent between 17 and 18").value(), 5)
+                ->count,
+            1);
+
+  // The table survives a restart, with the property filter as written.
+  Reopen();
+  auto saved = service_->Intent(kDefaultWorkspace).value();
+  ASSERT_EQ(saved.rows.size(), 2u);
+  EXPECT_EQ(saved.rows[1].filter_key, R"(message_received where property.keyword == "price")");
+  EXPECT_EQ(Count("warm"), 1);
+
+  // Bad tables are refused with the field.
+  IntentSettings bad = intent;
+  bad.strong = 5;
+  EXPECT_EQ(service_->SetIntent(kDefaultWorkspace, bad).field(), "strong");
+  bad = intent;
+  bad.half_life_days = 0;
+  EXPECT_EQ(service_->SetIntent(kDefaultWorkspace, bad).field(), "half_life_days");
+  EXPECT_EQ(ParseIntentRow("message_received where", 5, "points[3]").status().field(),
+            "points[3].event");
+  EXPECT_EQ(ParseIntentRow("segment_entered", 5, "points[0]").status().field(), "points[0].event");
+  EXPECT_EQ(ParseIntentRow("page_viewed", 0, "points[0]").status().field(), "points[0].points");
+  EXPECT_EQ(service_->Intent(kDefaultWorkspace)->strong, 30);
+}
+
+TEST_F(SegmentServiceTest, AWorkspaceCanReplaceItsLifecycleStages) {
+  auto stage_of = [&](const std::string& user) {
+    auto p = engine_->GetCustomer(kDefaultWorkspace, user);
+    const auto stages = service_->Stages(kDefaultWorkspace).value();
+    for (const auto& s : stages) {
+      const uint32_t dense = static_cast<uint32_t>(std::stoul(p->summary.id.substr(4)) - 1);
+      if (service_->StageBitmap(kDefaultWorkspace, s.stage)->contains(dense)) return s.stage;
+    }
+    return std::string("?");
+  };
+  Order("vic", 50000);
+  ASSERT_TRUE(Save("repeaters", R"(stage == "repeat")").ok());
+  std::vector<StageRule> stages = {{"vip", "sum(order_paid.amount) >= 1000"},
+                                   {"buyer", "count(order_paid) >= 1"}};
+  // A saved segment names a stage that would be gone: refused, nothing changes.
+  Status refused = service_->SetStages(kDefaultWorkspace, stages);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("repeaters"), std::string::npos);
+  EXPECT_EQ(stage_of("vic"), "customer");
+  ASSERT_TRUE(service_->Delete(kDefaultWorkspace, service_->Get(kDefaultWorkspace, "repeaters")->id).ok());
+
+  ASSERT_TRUE(Save("vips", R"(stage == "vip")").ok() == false);  // not a stage yet
+  ASSERT_TRUE(service_->SetStages(kDefaultWorkspace, stages).ok());
+  EXPECT_EQ(stage_of("vic"), "buyer");
+  ASSERT_TRUE(Save("vips", R"(stage == "vip")").ok());
+  Order("vic", 60000);
+  EXPECT_EQ(stage_of("vic"), "vip");
+  EXPECT_EQ(Count("vips"), 1);
+  ASSERT_TRUE(service_->Flush().ok());
+  auto timeline = engine_->GetCustomer(kDefaultWorkspace, "vic")->timeline;
+  bool moved = false;
+  for (const Event& e : timeline) {
+    moved |= e.name == "stage_changed" && e.properties.find(R"("to":"vip")") != std::string::npos;
+  }
+  EXPECT_TRUE(moved);
+  auto listed = service_->Stages(kDefaultWorkspace).value();
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed[0].rule, "sum(order_paid.amount) >= 1000");
+  EXPECT_EQ(listed[2].stage, "none");
+
+  Reopen();
+  EXPECT_EQ(stage_of("vic"), "vip");
+  EXPECT_EQ(Count("vips"), 1);
+
+  EXPECT_EQ(service_->SetStages(kDefaultWorkspace, {{"none", "count(order_paid) >= 1"}}).field(),
+            "stages[0].stage");
+  EXPECT_EQ(service_->SetStages(kDefaultWorkspace, {{"a", R"(stage == "vip")"}}).field(),
+            "stages[0].rule");
+  EXPECT_EQ(service_->SetStages(kDefaultWorkspace, {{"a", "count(order_paid >= 1"}}).field(),
+            "stages[0].rule");
+  EXPECT_EQ(service_->Stages(kDefaultWorkspace)->size(), 3u);
+}
+
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {
   ASSERT_TRUE(Save("a", "count(order_paid) >= 1").ok());
   auto b = Save("b", R"(in_segment("a"))");

@@ -26,15 +26,18 @@ size_t SegmentService::Workspace::SavedCount() const {
   return n;
 }
 
-void SegmentService::Workspace::AddStageSegments() {
-  std::vector<std::string> names;
-  for (const StageRule& s : DefaultStages()) {
-    names.push_back(s.stage);
-    stage_rules.push_back(CompileRule(*ParseRule(s.rule).value()).value());
+Status SegmentService::Workspace::BuildStageSegments() {
+  std::vector<CompiledRule> rules;
+  std::vector<std::unique_ptr<LiveSegment>> built;
+  for (const StageRule& s : settings->stages) {
+    ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> node, ParseRule(s.rule));
+    ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(*node, *settings));
+    rules.push_back(std::move(rule));
   }
+  std::vector<std::string> names;
+  for (const StageRule& s : settings->stages) names.push_back(s.stage);
   names.push_back(kNoStage);
-  for (size_t k = 0; k < names.size(); ++k) {
-    const std::string& stage = names[k];
+  for (const std::string& stage : names) {
     auto live = std::make_unique<LiveSegment>();
     live->stage = stage;
     live->info.id = live->info.name = "stage:" + stage;
@@ -43,10 +46,49 @@ void SegmentService::Workspace::AddStageSegments() {
     node.name = "stage";
     node.op = RuleOp::kEq;
     node.values.push_back({RuleValue::Type::kString, stage, 0, false});
-    live->rule = CompileRule(node).value();  // the default stages compile, or tests fail
+    ASSIGN_OR_RETURN(live->rule, CompileRule(node, *settings));
     live->info.rule = live->rule.text;
-    segments.insert(segments.begin() + static_cast<long>(k), std::move(live));
+    built.push_back(std::move(live));
   }
+  stage_rules = std::move(rules);
+  std::erase_if(segments, [](const auto& s) { return !s->stage.empty(); });
+  segments.insert(segments.begin(), std::make_move_iterator(built.begin()),
+                  std::make_move_iterator(built.end()));
+  return Status::Ok();
+}
+
+Status SegmentService::Workspace::InstallSettings(std::shared_ptr<const RuleSettings> next) {
+  // Compile everything against the new settings first: a rule that no longer compiles (a
+  // stage that is gone) refuses the change and leaves everything as it was.
+  std::vector<CompiledRule> compiled;
+  for (const auto& s : segments) {
+    if (!s->stage.empty()) continue;
+    Result<std::unique_ptr<RuleNode>> node = ParseRule(s->info.rule);
+    Result<CompiledRule> rule = node.ok() ? CompileRule(**node, *next) : node.status();
+    if (rule.ok()) {
+      std::set<std::string> ids;
+      Status resolved = ResolveReferences(*this, rule->root, &ids);
+      if (!resolved.ok()) rule = resolved;
+    }
+    if (!rule.ok()) {
+      const std::string what = s->saved() ? "segment \"" + s->info.name + "\""
+                                          : "the rule of the automatic tag \"" + s->auto_tag + "\"";
+      return Status::FailedPrecondition(what + " would no longer compile: " +
+                                        rule.status().message());
+    }
+    compiled.push_back(std::move(*rule));
+  }
+  std::shared_ptr<const RuleSettings> previous = std::exchange(settings, std::move(next));
+  if (Status built = BuildStageSegments(); !built.ok()) {
+    settings = std::move(previous);
+    return built;
+  }
+  size_t k = 0;
+  for (auto& s : segments) {
+    if (s->stage.empty()) s->rule = std::move(compiled[k++]);
+  }
+  Reindex();
+  return Status::Ok();
 }
 
 EvalContext SegmentService::Workspace::Context(const TenantState& state, Micros now) {
@@ -54,6 +96,7 @@ EvalContext SegmentService::Workspace::Context(const TenantState& state, Micros 
   ctx.state = &state;
   ctx.now = now;
   ctx.utc_offset_seconds = utc_offset_seconds;
+  ctx.intent = &settings->intent;
   ctx.filter_matches = [this](const std::string& key) -> const Roaring* {
     auto it = filters.find(key);
     return it == filters.end() ? nullptr : &it->second.matches;
@@ -151,7 +194,7 @@ void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
     const std::string* stage = nullptr;
     Micros next = kNever;
     for (size_t r = 0; r < stage_rules.size() && !stage; ++r) {
-      if (EvaluateCustomer(stage_rules[r].root, ctx, c, &next)) stage = &DefaultStages()[r].stage;
+      if (EvaluateCustomer(stage_rules[r].root, ctx, c, &next)) stage = &settings->stages[r].stage;
     }
     LowerDue(c, next);
     const std::string none = kNoStage;
@@ -246,6 +289,7 @@ void SegmentService::Workspace::RebuildAndAnnounce(
     if (!stale) continue;
     Roaring before = s->members;
     Rebuild(state, *s, now);
+    if (!s->stage.empty()) continue;  // stages move silently when their definitions change
     for (uint32_t c : s->members - before) Announce(*s, c, true, now);
     for (uint32_t c : before - s->members) Announce(*s, c, false, now);
     rebuilt.insert(s->info.id);

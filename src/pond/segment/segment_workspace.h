@@ -83,7 +83,8 @@ struct SegmentService::Workspace {
   size_t customers_seen = 0;  // customers at or past this index are new to every segment
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
-  std::vector<CompiledRule> stage_rules;  // DefaultStages(), in order
+  std::shared_ptr<const RuleSettings> settings = std::make_shared<RuleSettings>(DefaultRuleSettings());
+  std::vector<CompiledRule> stage_rules;  // settings->stages compiled, in order
   RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
   int64_t orders_since_rfm = 0;           // order and refund events applied since
   std::vector<SegmentService::AnswerTag> answer_tags;  // questionnaire answers → tags
@@ -95,8 +96,13 @@ struct SegmentService::Workspace {
   LiveSegment* Find(const std::string& id_or_name);
   size_t SavedCount() const;
 
-  // One segment per lifecycle stage, "none" included, so every live customer is in exactly one.
-  void AddStageSegments();
+  // One segment per lifecycle stage of `settings`, "none" included, so every live customer is in
+  // exactly one; replaces the stage segments there were.
+  Status BuildStageSegments();
+  // Recompiles every rule against new settings (stages, intent) and rebuilds the stage
+  // segments; refuses, changing nothing, when a rule would no longer compile. The caller
+  // rebuilds members.
+  Status InstallSettings(std::shared_ptr<const RuleSettings> next);
 
   // What evaluation reads besides the state: filters, segments, stages, RFM cells, channels.
   EvalContext Context(const TenantState& state, Micros now);
@@ -151,6 +157,8 @@ struct SegmentService::Workspace {
 // Reads the workspace's answers-to-tags table, automatic tags' rules and tag groups
 // (segment_tags.cc, tag_groups.cc).
 Status LoadTagTables(Engine* engine, SegmentService::Workspace& w);
+// Reads the workspace's stages and intent table (segment_settings.cc) and installs them.
+Status LoadRuleSettings(Engine* engine, SegmentService::Workspace& w);
 Status LoadTagGroups(Engine* engine, SegmentService::Workspace& w);
 // The values check of CheckManualTags.
 Status CheckTagGroupValues(Engine& engine, const std::string& ws,
