@@ -211,16 +211,18 @@ void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments) {
       }
     }
     const EventColumns& e = state.events();
-    for (uint32_t i = 0; i < e.size(); ++i) {
-      // Only what counted: a repeated order id is not another order on either side.
-      const std::string& name = state.EventName(e.link[i].name);
-      if (name == "order_paid" && e.money[i] == 0) continue;
-      sqlite3_bind_int64(ins_e, 1, e.customer[i]);
-      sqlite3_bind_text(ins_e, 2, name.c_str(), -1, SQLITE_STATIC);
-      sqlite3_bind_int64(ins_e, 3, e.link[i].timestamp);
-      sqlite3_bind_int64(ins_e, 4, e.amount_fen[i]);
-      sqlite3_step(ins_e);
-      sqlite3_reset(ins_e);
+    for (uint32_t n = 0; n < state.event_names().size(); ++n) {
+      const std::string& name = state.EventName(n);
+      for (const Posting& p : state.EventsNamed(n)) {
+        // Only what counted: a repeated order id is not another order on either side.
+        if (name == "order_paid" && e.money[p.event] == 0) continue;
+        sqlite3_bind_int64(ins_e, 1, p.customer);
+        sqlite3_bind_text(ins_e, 2, name.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins_e, 3, p.timestamp);
+        sqlite3_bind_int64(ins_e, 4, e.amount_fen[p.event]);
+        sqlite3_step(ins_e);
+        sqlite3_reset(ins_e);
+      }
     }
   });
   sqlite3_finalize(ins_c);

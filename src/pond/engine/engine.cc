@@ -762,7 +762,10 @@ class EngineImpl final : public Engine {
   void NotifyApplied(const std::string& ws, const TenantState& state, const Event& e) {
     if (observers_.empty()) return;
     auto index = static_cast<uint32_t>(state.events().size() - 1);
-    AppliedEvent applied{e, index, state.events().customer[index], state.merged_by_last_apply()};
+    const uint32_t customer = state.events().customer[index];
+    // The event just applied is the last of its customer's history.
+    AppliedEvent applied{e, index, state.customers().history[customer].back().name, customer,
+                         state.merged_by_last_apply()};
     for (StateObserver* o : observers_) o->OnApplied(ws, state, applied);
   }
   // The store's channels, with their kinds, into a state just built.

@@ -14,7 +14,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 6;
+constexpr uint32_t kFormatVersion = 7;
 
 class Writer {
  public:
@@ -93,8 +93,6 @@ class SnapshotCodec {
     w.Vec(c.created_at);
     w.Vec(c.last_seen);
     w.Vec(c.merged_into);
-    w.Vec(c.first_event);
-    w.Vec(c.last_event);
     w.Vec(c.event_count);
     w.Vec(c.order_count);
     w.Vec(c.spent_fen);
@@ -110,11 +108,11 @@ class SnapshotCodec {
     w.Vec(c.channel);
     w.Vec(c.channel_at);
     for (const std::vector<Friendship>& friends : c.friends) w.Vec(friends);
+    for (const std::vector<HistoryEntry>& history : c.history) w.Vec(history);
     w.Vec(t.channels_.names());
     w.Vec(t.staff_.names());
     const EventColumns& e = t.events_;
     w.Vec(e.seq);
-    w.Vec(e.link);
     w.Vec(e.customer);
     w.Vec(e.amount_fen);
     w.Vec(e.money);
@@ -147,8 +145,6 @@ class SnapshotCodec {
     r.Vec(&c.created_at);
     r.Vec(&c.last_seen);
     r.Vec(&c.merged_into);
-    r.Vec(&c.first_event);
-    r.Vec(&c.last_event);
     r.Vec(&c.event_count);
     r.Vec(&c.order_count);
     r.Vec(&c.spent_fen);
@@ -168,6 +164,8 @@ class SnapshotCodec {
     r.Vec(&c.channel_at);
     c.friends.resize(c.created_at.size());
     for (std::vector<Friendship>& friends : c.friends) r.Vec(&friends);
+    c.history.resize(c.created_at.size());
+    for (std::vector<HistoryEntry>& history : c.history) r.Vec(&history);
     std::vector<std::string> interned;
     r.Vec(&interned);
     t->channels_.Restore(std::move(interned));
@@ -176,7 +174,6 @@ class SnapshotCodec {
     t->staff_.Restore(std::move(interned));
     EventColumns& e = t->events_;
     r.Vec(&e.seq);
-    r.Vec(&e.link);
     r.Vec(&e.customer);
     r.Vec(&e.amount_fen);
     r.Vec(&e.money);
@@ -216,10 +213,9 @@ class SnapshotCodec {
     // Column lengths must agree, or the file is not ours.
     size_t nc = c.created_at.size(), ne = e.seq.size();
     bool consistent =
-        c.last_seen.size() == nc && c.merged_into.size() == nc && c.first_event.size() == nc &&
-        c.last_event.size() == nc && c.event_count.size() == nc && c.order_count.size() == nc &&
-        c.spent_fen.size() == nc && c.refunded_fen.size() == nc && c.user_id.size() == nc &&
-        e.link.size() == ne && e.customer.size() == ne && e.amount_fen.size() == ne &&
+        c.last_seen.size() == nc && c.merged_into.size() == nc && c.event_count.size() == nc &&
+        c.order_count.size() == nc && c.spent_fen.size() == nc && c.refunded_fen.size() == nc &&
+        c.user_id.size() == nc && e.customer.size() == ne && e.amount_fen.size() == ne &&
         e.money.size() == ne && c.channel.size() == nc && c.channel_at.size() == nc;
     if (!consistent) return nullptr;
     for (uint32_t i = 0; i < nc; ++i) {
@@ -231,10 +227,23 @@ class SnapshotCodec {
     for (uint32_t i = 0; i < nc; ++i) {
       if (c.merged_into[i] == kNoIndex) t->live_.add(i);
     }
+    // Postings are derived: every event once, by name, in event order.
     const size_t name_count = t->event_names_.names().size();
+    std::vector<uint32_t> name_of(ne, kNoIndex);
+    std::vector<Micros> time_of(ne);
+    for (uint32_t i = 0; i < nc; ++i) {
+      for (const HistoryEntry& h : c.history[i]) {
+        if (h.event >= ne || h.name >= name_count || name_of[h.event] != kNoIndex ||
+            e.customer[h.event] != i) {
+          return nullptr;
+        }
+        name_of[h.event] = h.name;
+        time_of[h.event] = h.timestamp;
+      }
+    }
     for (uint32_t i = 0; i < ne; ++i) {
-      if (e.link[i].name >= name_count) return nullptr;
-      t->IndexEventName(i);
+      if (name_of[i] == kNoIndex) return nullptr;
+      t->IndexEventName(i, name_of[i], time_of[i]);
     }
     return t;
   }

@@ -16,6 +16,7 @@ class TenantState;
 struct AppliedEvent {
   const Event& event;                // with its properties, seq and customer_id
   uint32_t index;                    // its dense index in TenantState::events()
+  uint32_t name;                     // its interned name (TenantState::EventName)
   uint32_t customer;                 // the live customer it now belongs to
   std::span<const uint32_t> merged;  // customers it folded into `customer`
 };

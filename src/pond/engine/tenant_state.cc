@@ -38,8 +38,7 @@ uint32_t TenantState::NewCustomer(Micros created_at, CommitBatch* out) {
   customers_.created_at.push_back(created_at);
   customers_.last_seen.push_back(created_at);
   customers_.merged_into.push_back(kNoIndex);
-  customers_.first_event.push_back(kNoIndex);
-  customers_.last_event.push_back(kNoIndex);
+  customers_.history.emplace_back();
   customers_.event_count.push_back(0);
   customers_.order_count.push_back(0);
   customers_.spent_fen.push_back(0);
@@ -101,23 +100,17 @@ void TenantState::MergeInto(uint32_t from, uint32_t into, const Event& event,
                             const Identity& reason, CommitBatch* out) {
   CustomerColumns& c = customers_;
   c.merged_into[from] = into;
-  for (uint32_t i = c.first_event[from]; i != kNoIndex; i = events_.link[i].next) {
-    events_.customer[i] = into;
+  for (const HistoryEntry& h : c.history[from]) {
+    events_.customer[h.event] = into;
     // Postings are in event order: find this one by binary search (merges are rare).
-    std::vector<Posting>& postings = events_by_name_[events_.link[i].name];
-    auto p = std::lower_bound(postings.begin(), postings.end(), i,
+    std::vector<Posting>& postings = events_by_name_[h.name];
+    auto p = std::lower_bound(postings.begin(), postings.end(), h.event,
                               [](const Posting& a, uint32_t ev) { return a.event < ev; });
-    if (p != postings.end() && p->event == i) p->customer = into;
+    if (p != postings.end() && p->event == h.event) p->customer = into;
   }
-  if (c.first_event[from] != kNoIndex) {
-    if (c.first_event[into] == kNoIndex) {
-      c.first_event[into] = c.first_event[from];
-    } else {
-      events_.link[c.last_event[into]].next = c.first_event[from];
-    }
-    c.last_event[into] = c.last_event[from];
-  }
-  c.first_event[from] = c.last_event[from] = kNoIndex;
+  std::vector<HistoryEntry>& into_history = c.history[into];
+  into_history.insert(into_history.end(), c.history[from].begin(), c.history[from].end());
+  std::vector<HistoryEntry>().swap(c.history[from]);
   c.event_count[into] += c.event_count[from];
   c.order_count[into] += c.order_count[from];
   c.spent_fen[into] += c.spent_fen[from];
@@ -244,44 +237,32 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   uint32_t name = event_names_.Intern(e.name.empty() ? EventTypeName(e.type) : e.name);
 
   events_.customer.push_back(target);
-  events_.link.push_back({kNoIndex, name, e.timestamp});
-  IndexEventName(idx);
+  IndexEventName(idx, name, e.timestamp);
   events_.amount_fen.push_back(amount);
   events_.money.push_back(money);
-  if (cs.last_event[target] == kNoIndex) {
-    cs.first_event[target] = idx;
-  } else {
-    events_.link[cs.last_event[target]].next = idx;
-  }
-  cs.last_event[target] = idx;
+  cs.history[target].push_back({idx, name, e.timestamp});
   cs.event_count[target] += 1;
   cs.last_seen[target] = std::max(cs.last_seen[target], e.timestamp);
 
   e.customer_id = CustomerId(target);
 }
 
-void TenantState::IndexEventName(uint32_t event) {
-  const uint32_t name = events_.link[event].name;
+void TenantState::IndexEventName(uint32_t event, uint32_t name, Micros timestamp) {
   if (name >= events_by_name_.size()) events_by_name_.resize(name + 1);
-  events_by_name_[name].push_back({event, events_.customer[event], events_.link[event].timestamp});
+  events_by_name_[name].push_back({event, events_.customer[event], timestamp});
 }
 
 std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limit) const {
-  std::vector<uint32_t> idx;
-  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.link[i].next) {
-    idx.push_back(i);
-  }
-  auto newer = [&](uint32_t a, uint32_t b) {
-    if (events_.link[a].timestamp != events_.link[b].timestamp) {
-      return events_.link[a].timestamp > events_.link[b].timestamp;
-    }
-    return events_.seq[a] > events_.seq[b];
+  std::vector<HistoryEntry> idx = customers_.history[customer];
+  auto newer = [&](const HistoryEntry& a, const HistoryEntry& b) {
+    if (a.timestamp != b.timestamp) return a.timestamp > b.timestamp;
+    return events_.seq[a.event] > events_.seq[b.event];
   };
   size_t n = std::min(limit, idx.size());
-  std::partial_sort(idx.begin(), idx.begin() + n, idx.end(), newer);
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<long>(n), idx.end(), newer);
   std::vector<int64_t> seqs;
   seqs.reserve(n);
-  for (size_t i = 0; i < n; ++i) seqs.push_back(events_.seq[idx[i]]);
+  for (size_t i = 0; i < n; ++i) seqs.push_back(events_.seq[idx[i].event]);
   return seqs;
 }
 
@@ -405,37 +386,37 @@ std::string TagOfEvent(const Event& e) {
 }
 
 std::vector<int64_t> TenantState::MoneyEventSeqs(uint32_t customer, uint8_t kind) const {
-  std::vector<uint32_t> idx;
-  for (uint32_t i = customers_.first_event[customer]; i != kNoIndex; i = events_.link[i].next) {
-    if (events_.money[i] == kind) idx.push_back(i);
+  std::vector<HistoryEntry> idx;
+  for (const HistoryEntry& h : customers_.history[customer]) {
+    if (events_.money[h.event] == kind) idx.push_back(h);
   }
-  std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
-    if (events_.link[a].timestamp != events_.link[b].timestamp) {
-      return events_.link[a].timestamp < events_.link[b].timestamp;
-    }
-    return events_.seq[a] < events_.seq[b];
+  std::sort(idx.begin(), idx.end(), [&](const HistoryEntry& a, const HistoryEntry& b) {
+    if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+    return events_.seq[a.event] < events_.seq[b.event];
   });
   std::vector<int64_t> seqs;
   seqs.reserve(idx.size());
-  for (uint32_t i : idx) seqs.push_back(events_.seq[i]);
+  for (const HistoryEntry& h : idx) seqs.push_back(events_.seq[h.event]);
   return seqs;
 }
 
 size_t TenantState::MemoryBytes() const {
   size_t bytes = 0;
   const CustomerColumns& c = customers_;
-  bytes += c.size() * (sizeof(Micros) * 3 + sizeof(uint32_t) * 6 + sizeof(int64_t) * 2 +
-                       sizeof(std::string) + sizeof(Traits) + sizeof(std::vector<Friendship>));
+  bytes += c.size() * (sizeof(Micros) * 3 + sizeof(uint32_t) * 4 + sizeof(int64_t) * 2 +
+                       sizeof(std::string) + sizeof(Traits) + sizeof(std::vector<Friendship>) +
+                       sizeof(std::vector<HistoryEntry>));
   for (size_t i = 0; i < c.size(); ++i) {
     if (c.user_id[i].capacity() > 15) bytes += c.user_id[i].capacity();
     bytes += c.friends[i].capacity() * sizeof(Friendship);
+    bytes += c.history[i].capacity() * sizeof(HistoryEntry);
     for (const auto& [k, v] : c.traits[i].entries()) {
       bytes += sizeof(k) * 2 + (k.capacity() > 15 ? k.capacity() : 0) +
                (v.capacity() > 15 ? v.capacity() : 0);
     }
   }
-  bytes += events_.size() * (sizeof(int64_t) * 2 + sizeof(EventLink) + sizeof(uint32_t) +
-                             sizeof(uint8_t) + sizeof(Posting));
+  bytes += events_.size() * (sizeof(int64_t) * 2 + sizeof(uint32_t) + sizeof(uint8_t) +
+                             sizeof(Posting));
   // Hash tables: nodes plus buckets, roughly.
   for (const auto& [k, v] : identity_index_) {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);

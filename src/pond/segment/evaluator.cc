@@ -1,6 +1,7 @@
 #include "pond/segment/evaluator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "pond/base/time.h"
@@ -138,6 +139,27 @@ bool TraitHolds(const CompiledNode& n, const EvalContext& ctx, uint32_t c, Micro
   return t < now - n.duration;
 }
 
+// The number column of a numeric comparison (>, >=, <, <=, between with numbers), if kept.
+const std::vector<double>* NumericTraitColumn(const CompiledNode& n, const EvalContext& ctx) {
+  if (!ctx.trait_numbers || n.values.empty()) return nullptr;
+  switch (n.op) {
+    case RuleOp::kGt:
+    case RuleOp::kGe:
+    case RuleOp::kLt:
+    case RuleOp::kLe:
+      break;
+    case RuleOp::kBetween:
+      if (n.values.size() != 2) return nullptr;
+      break;
+    default:
+      return nullptr;
+  }
+  for (const RuleValue& v : n.values) {
+    if (v.type != RuleValue::Type::kNumber) return nullptr;
+  }
+  return ctx.trait_numbers(n.name);
+}
+
 // --- one customer ------------------------------------------------------------------------
 Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c) {
   Aggregate a;
@@ -159,13 +181,7 @@ Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint3
     a.last = std::max(a.last, ts);
     if (n.window > 0) a.expiry = std::min(a.expiry, ts + n.window + 1);
   };
-  if (ctx.events && ctx.events->customer == c) {
-    for (const CustomerEvents::Item& it : ctx.events->items) add(it.index, it.name, it.timestamp);
-    return a;
-  }
-  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
-    add(i, e.link[i].name, e.link[i].timestamp);
-  }
+  for (const HistoryEntry& h : s.customers().history[c]) add(h.event, h.name, h.timestamp);
   return a;
 }
 
@@ -193,8 +209,20 @@ Roaring FromSorted(std::vector<uint32_t>& ids) {
   return r;
 }
 
-// Few candidates: walk each one's events. Cheaper than a postings scan when the candidates' events
-// are fewer than the event's postings.
+// Rough costs, measured on this design: a postings scan reads its array in order (~3 ns a
+// posting); a walk reads each candidate's history, contiguous (a cache miss to reach it, then
+// ~2 ns an event).
+double ScanNanos(const TenantState& s, uint32_t name) {
+  return static_cast<double>(s.EventsNamed(name).size()) * 3;
+}
+double WalkNanos(const TenantState& s, double candidates) {
+  if (s.customers().size() == 0) return 0;
+  const double per_customer =
+      static_cast<double>(s.events().size()) / static_cast<double>(s.customers().size());
+  return candidates * (80 + per_customer * 2);
+}
+
+// Few candidates: walk each one's history (cheaper than the scan by the estimates above).
 Roaring EvalEventByWalk(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
   std::vector<uint32_t> out;
   for (uint32_t c : universe) {
@@ -208,16 +236,9 @@ Roaring EvalEventAll(const CompiledNode& n, const EvalContext& ctx, const Roarin
   const uint32_t name = EventNameId(n, s);
   bool none_match = false;
   const Roaring* matches = FilterOf(n, ctx, &none_match);
-  if (name != kNoIndex && !none_match && s.customers().size() > 0) {
-    const double per_customer =
-        static_cast<double>(s.events().size()) / static_cast<double>(s.customers().size());
-    // A walk visits scattered events (a cache miss each); a postings scan reads columns in
-    // order: count a walked event as ~16 scanned ones.
-    constexpr double kWalkCost = 16;
-    if (static_cast<double>(universe.cardinality()) * per_customer * kWalkCost <
-        static_cast<double>(s.EventsNamed(name).size())) {
-      return EvalEventByWalk(n, ctx, universe);
-    }
+  if (name != kNoIndex && !none_match &&
+      WalkNanos(s, static_cast<double>(universe.cardinality())) < ScanNanos(s, name)) {
+    return EvalEventByWalk(n, ctx, universe);
   }
   thread_local Scratch scratch;
   scratch.Prepare(s.customers().size());
@@ -327,15 +348,8 @@ bool IntentOfCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
   if (s.customers().order_count[c] > 0) return false;  // buyers have no intent score
   const IntentTable table(s, ctx);
   int64_t score = 0;
-  if (ctx.events && ctx.events->customer == c) {
-    for (const CustomerEvents::Item& it : ctx.events->items) {
-      score += table.Score(it.name, it.index, it.timestamp, ctx.now, next);
-    }
-  } else {
-    const EventColumns& e = s.events();
-    for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
-      score += table.Score(e.link[i].name, i, e.link[i].timestamp, ctx.now, next);
-    }
+  for (const HistoryEntry& h : s.customers().history[c]) {
+    score += table.Score(h.name, h.event, h.timestamp, ctx.now, next);
   }
   return IntentHolds(n, score);
 }
@@ -474,7 +488,7 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
                                                      : EstimateNanos(n.children[0], ctx, u);
     }
     case RuleKind::kTrait:
-      return u * 150;
+      return NumericTraitColumn(n, ctx) ? u * 2 : u * 150;
     case RuleKind::kAnd:
     case RuleKind::kOr:
     case RuleKind::kNot: {
@@ -484,11 +498,8 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
     }
     default: {
       const uint32_t name = EventNameId(n, s);
-      if (name == kNoIndex || s.customers().size() == 0) return 0;
-      const double per_customer =
-          static_cast<double>(s.events().size()) / static_cast<double>(s.customers().size());
-      return std::min(static_cast<double>(s.EventsNamed(name).size()) * 3,
-                      u * per_customer * 50);
+      if (name == kNoIndex) return 0;
+      return std::min(ScanNanos(s, name), WalkNanos(s, u));
     }
   }
 }
@@ -541,6 +552,23 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
     }
     case RuleKind::kTrait: {
       std::vector<uint32_t> out;
+      if (const std::vector<double>* numbers = NumericTraitColumn(n, ctx)) {
+        const double lo = n.values[0].number;
+        const double hi = n.values.back().number;
+        for (uint32_t c : universe) {
+          const double v = c < numbers->size() ? (*numbers)[c] : std::nan("");
+          bool holds = false;  // NaN (no number) compares false, as MatchesValue's nullopt
+          switch (n.op) {
+            case RuleOp::kGt: holds = v > lo; break;
+            case RuleOp::kGe: holds = v >= lo; break;
+            case RuleOp::kLt: holds = v < lo; break;
+            case RuleOp::kLe: holds = v <= lo; break;
+            default: holds = v >= lo && v <= hi; break;  // between
+          }
+          if (holds) out.push_back(c);
+        }
+        return FromSorted(out);
+      }
       for (uint32_t c : universe) {
         if (TraitHolds(n, ctx, c, nullptr)) out.push_back(c);
       }
@@ -553,15 +581,6 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
 }
 
 }  // namespace
-
-void CustomerEvents::Load(const TenantState& s, uint32_t c) {
-  customer = c;
-  items.clear();
-  const EventColumns& e = s.events();
-  for (uint32_t i = s.customers().first_event[c]; i != kNoIndex; i = e.link[i].next) {
-    items.push_back({i, e.link[i].name, e.link[i].timestamp});
-  }
-}
 
 bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
                       Micros* next_change) {

@@ -23,20 +23,6 @@ namespace pond {
 
 inline constexpr Micros kNever = std::numeric_limits<Micros>::max();
 
-// One customer's events gathered once, so that evaluating many conditions for that customer
-// (every affected segment, every stage rule) walks its scattered event list once, not once per
-// condition.
-struct CustomerEvents {
-  struct Item {  // what every condition reads; amounts are read only for matching events
-    uint32_t index;
-    uint32_t name;
-    Micros timestamp;
-  };
-  uint32_t customer = UINT32_MAX;
-  std::vector<Item> items;
-  void Load(const TenantState& state, uint32_t c);
-};
-
 struct EvalContext {
   const TenantState* state = nullptr;
   Micros now = 0;
@@ -50,10 +36,12 @@ struct EvalContext {
   std::function<const Roaring*(const std::string& stage)> stage_members;
   // Members of an RFM cell as last computed; when null, `rfm` conditions match nobody.
   std::function<const Roaring*(const std::string& cell)> rfm_members;
+  // A trait as a number per customer (NumberOf its raw value; NaN when missing or not a
+  // number), kept by the caller; null: read each customer's traits. Lets numeric comparisons
+  // over many candidates read one array.
+  std::function<const std::vector<double>*(const std::string& key)> trait_numbers;
   // The workspace's intent table; null: DefaultIntentSettings().
   const IntentSettings* intent = nullptr;
-  // When set and holding the evaluated customer, read instead of the customer's event list.
-  const CustomerEvents* events = nullptr;
 };
 
 // Whether live customer `c` satisfies `rule` now. `*next_change` is lowered to the earliest

@@ -126,6 +126,7 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   w.customers_seen = state.customers().size();
   w.timers = {};
   w.filters.clear();
+  w.trait_numbers.clear();
   for (auto& s : w.segments) {
     // A filter that cannot be loaded leaves its conditions matching nothing until the next reset.
     (void)w.EnsureFilters(engine_, state, s->rule);
@@ -166,11 +167,15 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
     }
   } add_time{started, &upkeep_.nanos};
   Workspace& w = WorkspaceFor(ws);
+  if (!w.trait_numbers.empty() && (applied.event.traits.size() > 2 || !applied.merged.empty() ||
+                                   applied.customer >= w.customers_seen)) {
+    w.UpdateTraitNumbers(state, applied.customer);
+  }
   if (w.segments.empty()) {
     w.customers_seen = state.customers().size();
     return;
   }
-  const std::string& name = state.EventName(state.events().link[applied.index].name);
+  const std::string& name = state.EventName(applied.name);
   if (state.events().money[applied.index] != 0) ++w.orders_since_rfm;
   if (name == "questionnaire_submitted" && !w.answer_tags.empty()) {
     w.TagAnswers(state, applied.event, applied.customer);

@@ -1,12 +1,14 @@
 #include "pond/segment/segment_workspace.h"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "pond/base/json_writer.h"
 #include "pond/engine/keys.h"
 #include "pond/segment/lifecycle.h"
+#include "pond/segment/value_match.h"
 
 namespace pond {
 
@@ -91,12 +93,33 @@ Status SegmentService::Workspace::InstallSettings(std::shared_ptr<const RuleSett
   return Status::Ok();
 }
 
+const std::vector<double>& SegmentService::Workspace::TraitNumbers(const TenantState& state,
+                                                                   const std::string& key) {
+  auto it = trait_numbers.find(key);
+  if (it != trait_numbers.end()) return it->second;
+  const CustomerColumns& cs = state.customers();
+  std::vector<double> column(cs.size(), std::nan(""));
+  for (uint32_t c : state.live()) {
+    if (std::optional<double> v = NumberOf(cs.traits[c].Get(key))) column[c] = *v;
+  }
+  return trait_numbers.emplace(key, std::move(column)).first->second;
+}
+
+void SegmentService::Workspace::UpdateTraitNumbers(const TenantState& state, uint32_t c) {
+  for (auto& [key, column] : trait_numbers) {
+    if (column.size() <= c) column.resize(state.customers().size(), std::nan(""));
+    std::optional<double> v = NumberOf(state.customers().traits[c].Get(key));
+    column[c] = v ? *v : std::nan("");
+  }
+}
+
 EvalContext SegmentService::Workspace::Context(const TenantState& state, Micros now) {
   EvalContext ctx;
   ctx.state = &state;
   ctx.now = now;
   ctx.utc_offset_seconds = utc_offset_seconds;
   ctx.intent = &settings->intent;
+  ctx.trait_numbers = [this, &state](const std::string& key) { return &TraitNumbers(state, key); };
   ctx.filter_matches = [this](const std::string& key) -> const Roaring* {
     auto it = filters.find(key);
     return it == filters.end() ? nullptr : &it->second.matches;
@@ -179,9 +202,6 @@ void SegmentService::Workspace::Queue(const char* name, uint32_t c, const char* 
 
 void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c, std::vector<uint8_t>& affected, Micros now) {
   EvalContext ctx = Context(state, now);
-  thread_local CustomerEvents events;
-  events.Load(state, c);
-  ctx.events = &events;
   const std::string* stage_left = nullptr;
   const std::string* stage_entered = nullptr;
   // The stage segments answer together: the stage is the first stage rule that holds. One

@@ -89,6 +89,9 @@ struct SegmentService::Workspace {
   int64_t orders_since_rfm = 0;           // order and refund events applied since
   std::vector<SegmentService::AnswerTag> answer_tags;  // questionnaire answers → tags
   std::vector<SegmentService::TagGroup> tag_groups;
+  // Traits as numbers per customer (EvalContext::trait_numbers), built on first use by a
+  // numeric comparison and kept current as traits change; dropped on reset.
+  std::map<std::string, std::vector<double>, std::less<>> trait_numbers;
   std::string id_prefix;                  // messageIds of the events segments emit
   int64_t id_counter = 0;
 
@@ -109,6 +112,10 @@ struct SegmentService::Workspace {
   // Rebuilds the lookup tables after the set of segments changed.
   void Reindex();
 
+  // The number column of a trait, built now if it is not kept yet.
+  const std::vector<double>& TraitNumbers(const TenantState& state, const std::string& key);
+  // Customer c's traits changed (identify, merge) or c is new: its kept numbers follow.
+  void UpdateTraitNumbers(const TenantState& state, uint32_t c);
   // Moves customer c's timer earlier to t (kNever: no change).
   void LowerDue(uint32_t c, Micros t);
 

@@ -1,12 +1,12 @@
 #include "pond/segment/value_match.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "pond/base/simdjson_util.h"
 #include "pond/base/time.h"
 
 namespace pond {
-namespace {
 
 std::optional<double> NumberOf(std::string_view raw) {
   if (raw.empty()) return std::nullopt;
@@ -19,9 +19,11 @@ std::optional<double> NumberOf(std::string_view raw) {
   }
   double v = 0;
   auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
-  if (ec != std::errc() || p != raw.data() + raw.size()) return std::nullopt;
+  if (ec != std::errc() || p != raw.data() + raw.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
+
+namespace {
 
 // <0, 0, >0 like strcmp, or nullopt when the two cannot be compared.
 std::optional<int> Compare(std::string_view raw, const RuleValue& v) {

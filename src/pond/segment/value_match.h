@@ -23,6 +23,10 @@ namespace pond {
 // `op` is one of ==, !=, >, >=, <, <=, between, in, exists.
 bool MatchesValue(std::string_view raw_json, RuleOp op, std::span<const RuleValue> values);
 
+// The number a raw JSON value holds for numeric comparisons (a number, or a string holding
+// one; finite), or nullopt. MatchesValue compares with exactly this.
+std::optional<double> NumberOf(std::string_view raw_json);
+
 // The text of a JSON string value (escapes undone), or nullopt when `raw_json` is not a string.
 std::optional<std::string> JsonStringText(std::string_view raw_json);
 
