@@ -1,0 +1,70 @@
+#include "server/handler_util.h"
+
+#include <cstdlib>
+
+#include "pond/segment/segment_service.h"
+
+namespace pond::server {
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Result<size_t> LimitParam(const HttpRequest& req) {
+  auto it = req.query.find("limit");
+  if (it == req.query.end()) return size_t{50};
+  char* end = nullptr;
+  long v = std::strtol(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || v < 1 || v > 1000) {
+    return FieldError("limit", "must be an integer from 1 to 1000");
+  }
+  return static_cast<size_t>(v);
+}
+
+std::string QueryParam(const HttpRequest& req, const char* name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+Result<json> ParseJsonObject(const HttpRequest& req) {
+  json j = json::parse(req.Body(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidArgument("body: not a JSON object");
+  }
+  return j;
+}
+
+Status ReadStringField(const json& j, const char* name, std::string* out) {
+  auto it = j.find(name);
+  if (it == j.end() || it->is_null()) return Status::Ok();
+  if (!it->is_string()) return FieldError(name, "must be a string");
+  *out = it->get<std::string>();
+  return Status::Ok();
+}
+
+Status ReadStringList(const json& body, const char* name, std::vector<std::string>* out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return Status::Ok();
+  if (!it->is_array()) return FieldError(name, "must be a list of strings");
+  if (it->size() > SegmentService::kMaxBulkCustomers) {
+    return FieldError(name, "at most " + std::to_string(SegmentService::kMaxBulkCustomers));
+  }
+  for (size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) {
+      return FieldError(std::string(name) + "[" + std::to_string(i) + "]", "must be a string");
+    }
+    out->push_back((*it)[i].get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// "rule": the text form, or the JSON form the console's builder sends.
+Result<std::unique_ptr<RuleNode>> RuleField(const json& body) {
+  auto it = body.find("rule");
+  if (it == body.end() || it->is_null()) {
+    return FieldError("rule", "required: a rule as text, or as a JSON object");
+  }
+  if (it->is_string()) return ParseRule(it->get<std::string>());
+  if (it->is_object()) return ParseRuleJson(Dump(*it));
+  return FieldError("rule", "must be a string (the text form) or an object (the JSON form)");
+}
+
+}  // namespace pond::server

@@ -1,0 +1,59 @@
+// What every API handler shares: reading JSON bodies and query parameters, writing JSON, and
+// the handlers that live outside handlers.cc (tags, segments), for the route table.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pond/base/status.h"
+#include "pond/segment/rule.h"
+#include "server/router.h"
+
+namespace pond::server {
+
+using nlohmann::json;
+
+// JSON text; invalid UTF-8 is replaced rather than thrown.
+std::string Dump(const json& j);
+// ?limit= (1 to 1000, default 50).
+Result<size_t> LimitParam(const HttpRequest& req);
+std::string QueryParam(const HttpRequest& req, const char* name);
+// The body as a JSON object, or a 400.
+Result<json> ParseJsonObject(const HttpRequest& req);
+// An optional string member (absent or null leaves *out alone); errors name it.
+Status ReadStringField(const json& j, const char* name, std::string* out);
+// An optional list of strings; errors name the member or its element.
+Status ReadStringList(const json& body, const char* name, std::vector<std::string>* out);
+// "rule": the text form, or the JSON form the console's builder sends.
+Result<std::unique_ptr<RuleNode>> RuleField(const json& body);
+
+// handlers_tags.cc
+HttpResponse ListTags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetCustomerTags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req);
+HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req);
+
+// handlers_segments.cc
+HttpResponse ListSegments(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CreateSegment(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetSegment(ApiContext& ctx, const HttpRequest& req);
+HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ListStages(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetIntent(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req);
+
+}  // namespace pond::server

@@ -1,0 +1,223 @@
+// Tags: a customer's, in bulk, from questionnaire answers, groups and automatic tags.
+#include "pond/segment/segment_service.h"
+#include "server/handler_util.h"
+#include "server/views.h"
+
+namespace pond::server {
+
+static HttpResponse TagsResponse(ApiContext& ctx, const std::string& customer) {
+  Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, customer, 0);
+  if (!p.ok()) return ErrorResponse(p.status());
+  return JsonResponse(Dump({{"customer", p->summary.id}, {"data", p->tags}}));
+}
+
+HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
+  Result<std::vector<TagCount>> tags = ctx.engine.ListTags(ctx.workspace);
+  if (!tags.ok()) return ErrorResponse(tags.status());
+  json data = json::array();
+  for (const TagCount& t : *tags) {
+    size_t colon = t.tag.find(':');
+    data.push_back({{"tag", t.tag},
+                    {"group", colon == std::string::npos ? "" : t.tag.substr(0, colon)},
+                    {"customers", t.customers}});
+  }
+  return JsonResponse(Dump(
+      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(tags->size())}}));
+}
+
+HttpResponse GetCustomerTags(ApiContext& ctx, const HttpRequest& req) {
+  return TagsResponse(ctx, req.params.at("id"));
+}
+
+HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("tags");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("tags", "required: a list of tags like [\"skin:oily\"]"));
+  }
+  std::vector<std::string> tags;
+  for (size_t i = 0; i < it->size(); ++i) {
+    if (!(*it)[i].is_string()) {
+      return ErrorResponse(FieldError("tags[" + std::to_string(i) + "]", "must be a string"));
+    }
+    tags.push_back((*it)[i].get<std::string>());
+  }
+  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, tags); !s.ok()) return ErrorResponse(s);
+  Result<SubmitResult> r =
+      ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"), tags, true, "api");
+  if (!r.ok()) return ErrorResponse(r.status());
+  return TagsResponse(ctx, req.params.at("id"));
+}
+
+HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
+  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, {req.params.at("tag")}, "tags", false);
+      !s.ok()) {
+    return ErrorResponse(s);
+  }
+  Result<SubmitResult> r = ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"),
+                                                 {req.params.at("tag")}, false, "api");
+  if (!r.ok()) return ErrorResponse(r.status());
+  return TagsResponse(ctx, req.params.at("id"));
+}
+
+HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  SegmentService::BulkTagRequest bulk;
+  for (Status s : {ReadStringList(*body, "add", &bulk.add),
+                   ReadStringList(*body, "remove", &bulk.remove),
+                   ReadStringList(*body, "customers", &bulk.customers)}) {
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  if (body->contains("rule")) {
+    Result<std::unique_ptr<RuleNode>> rule = RuleField(*body);
+    if (!rule.ok()) return ErrorResponse(rule.status());
+    bulk.rule = std::move(*rule);
+  }
+  bulk.by = "api:bulk";
+  auto r = ctx.segments.BulkTag(ctx.workspace, bulk);
+  if (!r.ok()) return ErrorResponse(r.status());
+  return JsonResponse(Dump({{"customers", r->customers}, {"events", r->events}}));
+}
+
+static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
+  json data = json::array();
+  for (const auto& r : rows) {
+    data.push_back({{"questionnaire", r.questionnaire},
+                    {"question", r.question},
+                    {"answer", r.answer},
+                    {"tag", r.tag}});
+  }
+  return {{"rows", data}};
+}
+
+HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
+  auto rows = ctx.segments.AnswerTags(ctx.workspace);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  return JsonResponse(Dump(AnswerTagsJson(*rows)));
+}
+
+HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("rows");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("rows", "required: a list of {questionnaire, question, answer, tag}"));
+  }
+  if (it->size() > SegmentService::kMaxAnswerTags) {
+    return ErrorResponse(FieldError("rows", "at most " + std::to_string(SegmentService::kMaxAnswerTags)));
+  }
+  std::vector<SegmentService::AnswerTag> rows;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& r = (*it)[i];
+    const std::string at = "rows[" + std::to_string(i) + "]";
+    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    SegmentService::AnswerTag row;
+    for (auto [name, out] : {std::pair{"questionnaire", &row.questionnaire},
+                             std::pair{"question", &row.question}, std::pair{"answer", &row.answer},
+                             std::pair{"tag", &row.tag}}) {
+      Status s = ReadStringField(r, name, out);
+      if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    rows.push_back(std::move(row));
+  }
+  Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(Dump(AnswerTagsJson(rows)));
+}
+
+HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
+  auto groups = ctx.segments.TagGroups(ctx.workspace);
+  if (!groups.ok()) return ErrorResponse(groups.status());
+  json data = json::array();
+  for (const auto& v : *groups) {
+    json tags = json::array();
+    for (const auto& t : v.tags) tags.push_back({{"tag", t.tag}, {"customers", t.customers}});
+    data.push_back({{"name", v.group.name},
+                    {"label", v.group.label},
+                    {"exclusive", v.group.exclusive},
+                    {"values", v.group.values},
+                    {"declared", v.declared},
+                    {"tags", tags}});
+  }
+  return JsonResponse(Dump({{"groups", data}}));
+}
+
+HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("groups");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("groups", "required: a list of {name, label, exclusive, values}"));
+  }
+  if (it->size() > SegmentService::kMaxTagGroups) {
+    return ErrorResponse(FieldError("groups", "at most " + std::to_string(SegmentService::kMaxTagGroups)));
+  }
+  std::vector<SegmentService::TagGroup> groups;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& g = (*it)[i];
+    const std::string at = "groups[" + std::to_string(i) + "]";
+    if (!g.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    SegmentService::TagGroup group;
+    for (Status s : {ReadStringField(g, "name", &group.name), ReadStringField(g, "label", &group.label),
+                     ReadStringList(g, "values", &group.values)}) {
+      if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    if (auto e = g.find("exclusive"); e != g.end()) {
+      if (!e->is_boolean()) return ErrorResponse(FieldError(at + ".exclusive", "must be true or false"));
+      group.exclusive = e->get<bool>();
+    }
+    groups.push_back(std::move(group));
+  }
+  Status s = ctx.segments.SetTagGroups(ctx.workspace, std::move(groups));
+  if (!s.ok()) return ErrorResponse(s);
+  return GetTagGroups(ctx, req);
+}
+
+static json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
+  json data = json::array();
+  for (const auto& r : rows) {
+    data.push_back({{"tag", r.tag}, {"rule", r.rule}, {"customers", r.customers}});
+  }
+  return {{"rules", data}};
+}
+
+HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest&) {
+  auto rows = ctx.segments.TagRules(ctx.workspace);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  return JsonResponse(Dump(TagRulesJson(*rows)));
+}
+
+HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto it = body->find("rules");
+  if (it == body->end() || !it->is_array()) {
+    return ErrorResponse(FieldError("rules", "required: a list of {tag, rule}"));
+  }
+  if (it->size() > SegmentService::kMaxTagRules) {
+    return ErrorResponse(FieldError("rules", "at most " + std::to_string(SegmentService::kMaxTagRules)));
+  }
+  std::vector<SegmentService::TagRuleSpec> rows;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& r = (*it)[i];
+    const std::string at = "rules[" + std::to_string(i) + "]";
+    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
+    SegmentService::TagRuleSpec row;
+    if (Status s = ReadStringField(r, "tag", &row.tag); !s.ok()) {
+      return ErrorResponse(s.WithFieldPrefix(at));
+    }
+    Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
+    if (!rule.ok()) return ErrorResponse(rule.status().WithFieldPrefix(at));
+    row.rule = std::move(*rule);
+    rows.push_back(std::move(row));
+  }
+  Status s = ctx.segments.SetTagRules(ctx.workspace, std::move(rows));
+  if (!s.ok()) return ErrorResponse(s);
+  auto saved = ctx.segments.TagRules(ctx.workspace);
+  if (!saved.ok()) return ErrorResponse(saved.status());
+  return JsonResponse(Dump(TagRulesJson(*saved)));
+}
+
+}  // namespace pond::server
