@@ -1,5 +1,9 @@
 #include "cli/commands.h"
 
+#include <chrono>
+
+#include "pond/sim/demo_world.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -495,6 +499,55 @@ int RunSnapshot(const Common& common) {
   Status s = (*engine)->WriteSnapshot();
   if (!s.ok()) return Fail(s);
   std::printf("snapshot written to %s/snapshot.bin\n", common.data_dir.c_str());
+  return 0;
+}
+
+int RunDemo(const Common& common, const DemoArgs& args) {
+  sim::DemoParams params = sim::DefaultDemoParams();
+  params.customers = args.customers;
+  params.days = args.days;
+  params.seed = args.seed;
+  if (args.until_now) params.end_micros = Clock::System().NowMicros();
+  const Micros day = 86'400'000'000LL;
+  // The engine lives on the simulation's clock while the world is generated.
+  FakeClock clock(params.end_micros - static_cast<Micros>(params.days + 1) * day);
+  EngineOptions o;
+  o.data_dir = common.data_dir;
+  o.clock = &clock;
+  auto engine = Engine::Open(o);
+  if (!engine.ok()) return Fail(engine.status());
+  auto before = (*engine)->Stats(kDefaultWorkspace);
+  if (!before.ok()) return Fail(before.status());
+  if (before->events > 0) {
+    return Fail(Status::FailedPrecondition(
+        "data directory " + common.data_dir + " already holds " + WithCommas(before->events) +
+        " events; the demo world goes into an empty one"));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  auto stats = sim::RunDemo(params, **engine, clock, [&](int d, const sim::DemoStats& s) {
+    if ((d + 1) % 10 == 0 || d + 1 == params.days) {
+      std::fprintf(stderr, "\rday %d/%d: %s people, %s friends, %s orders, %s events (%.0f s)",
+                   d + 1, params.days, WithCommas(s.people).c_str(), WithCommas(s.friends).c_str(),
+                   WithCommas(s.orders).c_str(), WithCommas(s.events).c_str(), seconds());
+    }
+  });
+  std::fprintf(stderr, "\n");
+  if (!stats.ok()) return Fail(stats.status());
+  if (Status s = (*engine)->WriteSnapshot(); !s.ok()) return Fail(s);
+  auto after = (*engine)->Stats(kDefaultWorkspace);
+  if (!after.ok()) return Fail(after.status());
+  std::printf("demo world: %d days, seed %llu, %.1f s\n", params.days,
+              static_cast<unsigned long long>(params.seed), seconds());
+  std::printf("customers %s (after %s merges), events %s, orders %s, refunds %s, GMV ¥%s\n",
+              WithCommas(after->customers).c_str(), WithCommas(after->merges).c_str(),
+              WithCommas(after->events).c_str(), WithCommas(after->orders).c_str(),
+              WithCommas(after->refunds).c_str(), WithCommas(stats->gmv_fen / 100).c_str());
+  std::printf("friends %s, churned %s, buyers %s, repeat buyers %s\n",
+              WithCommas(stats->friends).c_str(), WithCommas(stats->churned).c_str(),
+              WithCommas(stats->buyers).c_str(), WithCommas(stats->repeat_buyers).c_str());
   return 0;
 }
 

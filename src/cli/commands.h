@@ -39,6 +39,15 @@ int RunKeyCreate(const Common& common, bool admin);
 int RunKeyList(const Common& common);
 int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name);
 int RunSnapshot(const Common& common);
+
+struct DemoArgs {
+  int64_t customers = 100'000;
+  int days = 180;
+  uint64_t seed = 1;
+  bool until_now = false;
+};
+// Generates the demo world into an empty data directory (src/pond/sim, docs/demo-world.md).
+int RunDemo(const Common& common, const DemoArgs& args);
 int RunTagChange(const Common& common, const std::string& customer,
                  const std::vector<std::string>& tags, bool add);
 int RunTagList(const Common& common);

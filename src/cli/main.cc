@@ -151,6 +151,21 @@ int main(int argc, char** argv) {
   seg_customers->add_flag("--json", common.json, "print the API's JSON");
 
   auto* snapshot = app.add_subcommand("snapshot", "write the in-memory state to snapshot.bin");
+
+  DemoArgs demo;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "generate the demo world (a beauty brand's private domain) into an empty --data");
+  add_common(demo_cmd, false);
+  demo_cmd->add_option("--customers", demo.customers, "people reached")
+      ->check(CLI::Range(int64_t{1}, int64_t{50'000'000}))
+      ->capture_default_str();
+  demo_cmd->add_option("--days", demo.days, "days simulated")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  demo_cmd->add_option("--seed", demo.seed, "the same seed gives the same store")
+      ->capture_default_str();
+  demo_cmd->add_flag("--until-now", demo.until_now,
+                     "end the simulation now instead of 2026-11-20 (not reproducible)");
   add_common(snapshot, false);
   auto* version = app.add_subcommand("version", "print the version");
 
@@ -172,6 +187,7 @@ int main(int argc, char** argv) {
   if (*keys_list) return RunKeyList(common);
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
   if (*snapshot) return RunSnapshot(common);
+  if (*demo_cmd) return RunDemo(common, demo);
   if (*tag_add) return RunTagChange(common, tag_customer, tag_names, true);
   if (*tag_remove) return RunTagChange(common, tag_customer, tag_names, false);
   if (*tag_list) return RunTagList(common);

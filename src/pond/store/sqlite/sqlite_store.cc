@@ -70,6 +70,11 @@ CREATE TABLE objects (
   workspace_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
   updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, kind, id)) WITHOUT ROWID;
 )sql",
+    // 3: a merge repoints profiles merged into the one folded away; without this index that
+    // update read every customer (the demo world's merges made it the whole ingest cost).
+    R"sql(
+CREATE INDEX customers_by_merged_into ON customers (workspace_id, merged_into);
+)sql",
 };
 
 // The order or refund an event carries, so replay can count it once: "o:<order_id>",

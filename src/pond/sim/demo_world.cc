@@ -1,0 +1,461 @@
+#include "pond/sim/demo_world.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "pond/base/json_writer.h"
+#include "pond/base/time.h"
+#include "pond/channels/segment.h"
+
+namespace pond::sim {
+namespace {
+
+constexpr Micros kMinute = 60'000'000LL;
+constexpr Micros kHour = 60 * kMinute;
+constexpr Micros kDay = 24 * kHour;
+constexpr int kShanghai = 8 * 3600;
+
+// One simulated person. Identities are derived from the index, so nothing random is stored.
+struct Person {
+  int channel = 0;
+  bool buyer_before = false;  // a package-card lead: bought on Taobao first
+  bool is_friend = false;
+  bool churned = false;
+  bool in_group = false;
+  int staff = -1;
+  Micros friend_at = 0;
+  int orders = 0;
+  int next_order_day = -1;    // the day the next repurchase cycle comes round
+  int sent_recent = 0;        // messages the brand sent in the last 7 days
+  int sent_window_day = 0;
+};
+
+// A Segment call waiting for its day's submission, ordered by time.
+struct Call {
+  Micros at;
+  int64_t order;  // creation order: a stable tie-break
+  std::string json;
+};
+
+class Simulation {
+ public:
+  Simulation(const DemoParams& p, Engine& engine, FakeClock& clock)
+      : p_(p), engine_(engine), clock_(clock), rng_(p.seed) {
+    stats_.channels.resize(p.channels.size());
+    staff_friends_.assign(p.staff.size(), 0);
+  }
+
+  Result<DemoStats> Run(const DemoProgress& progress) {
+    RETURN_IF_ERROR(RegisterChannels());
+    const std::vector<int64_t> leads = LeadsPerDay();
+    for (int day = 0; day < p_.days; ++day) {
+      day_start_ = p_.end_micros - static_cast<Micros>(p_.days - day) * kDay;
+      added_today_.assign(p_.staff.size(), 0);
+      std::vector<int64_t> channel_leads(p_.channels.size(), 0);
+      for (int64_t i = 0; i < leads[day]; ++i) Arrive(day, &channel_leads);
+      for (uint32_t id = 0; id < people_.size(); ++id) Live(day, id);
+      for (const auto& [due_day, refund] : refunds_) {
+        if (due_day == day) calls_.push_back(refund);
+      }
+      std::erase_if(refunds_, [&](const auto& r) { return r.first <= day; });
+      RETURN_IF_ERROR(Submit());
+      RETURN_IF_ERROR(RecordSpend(day, channel_leads));
+      if (progress) progress(day, stats_);
+    }
+    return stats_;
+  }
+
+ private:
+  double Uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
+  int64_t Between(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
+  bool Chance(double p) { return Uniform() < p; }
+
+  static std::string Unionid(uint32_t id) { return "oDEMO" + std::to_string(100000000 + id); }
+  static std::string Phone(uint32_t id) { return std::to_string(13900000000LL + id); }
+  static std::string TaobaoNick(uint32_t id) { return "tb_buyer_" + std::to_string(id); }
+  static std::string ExternalUserid(uint32_t id) { return "wmDEMO" + std::to_string(id); }
+
+  // Local calendar facts of a day.
+  void Civil(int day, int64_t* y, unsigned* m, unsigned* d, int* weekday) const {
+    const int64_t days = (day_start_of(day) + int64_t{kShanghai} * 1'000'000) / kDay;
+    CivilFromDays(days, y, m, d);
+    *weekday = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday (4)
+  }
+  Micros day_start_of(int day) const {
+    return p_.end_micros - static_cast<Micros>(p_.days - day) * kDay;
+  }
+  double Weekend(int day) const {
+    int64_t y;
+    unsigned m, d;
+    int wd;
+    Civil(day, &y, &m, &d, &wd);
+    return wd == 0 || wd == 6 ? p_.weekend_factor : 1.0;
+  }
+  double OrderPeak(int day) const {
+    int64_t y;
+    unsigned m, d;
+    int wd;
+    Civil(day, &y, &m, &d, &wd);
+    if (m == 6 && d >= 10 && d <= 18) return p_.peak_618;
+    if (m == 11 && d <= 11) return p_.peak_double11;
+    return 1.0;
+  }
+
+  // A time in the day shaped like a consumer's day: quiet at night, a peak at 20:00–22:00.
+  Micros TimeOfDay() {
+    static const double weights[24] = {2, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 4, 4, 4,
+                                       5, 4, 4, 4, 4, 4, 5, 6, 8, 9, 7, 4};
+    std::discrete_distribution<int> hour(std::begin(weights), std::end(weights));
+    return day_start_ + hour(rng_) * kHour + Between(0, kHour - 1);
+  }
+
+  // Leads per day: the whole population spread by weekday shape and the two shopping peaks
+  // (leads rise half as much as orders), summing exactly to p_.customers.
+  std::vector<int64_t> LeadsPerDay() const {
+    std::vector<double> weight(p_.days);
+    double total = 0;
+    for (int d = 0; d < p_.days; ++d) {
+      weight[d] = Weekend(d) * (1 + (OrderPeak(d) - 1) / 2);
+      total += weight[d];
+    }
+    std::vector<int64_t> out(p_.days);
+    double cumulative = 0;
+    int64_t given = 0;
+    for (int d = 0; d < p_.days; ++d) {
+      cumulative += weight[d];
+      const auto upto = static_cast<int64_t>(std::floor(p_.customers * cumulative / total + 1e-9));
+      out[d] = upto - given;
+      given = upto;
+    }
+    return out;
+  }
+
+  Status RegisterChannels() {
+    ASSIGN_OR_RETURN(std::vector<Channel> existing, engine_.ListChannels(kDefaultWorkspace));
+    for (const ChannelParams& c : p_.channels) {
+      std::string id;
+      for (const Channel& e : existing) {
+        if (e.code == c.code) id = e.id;
+      }
+      if (id.empty()) {
+        ASSIGN_OR_RETURN(Channel made, engine_.CreateChannel(kDefaultWorkspace,
+                                                             {"", c.code, c.name, c.kind, 0}));
+        id = made.id;
+      }
+      channel_ids_.push_back(id);
+    }
+    return Status::Ok();
+  }
+
+  Status RecordSpend(int day, const std::vector<int64_t>& leads) {
+    const std::string date = FormatIso8601(day_start_of(day), kShanghai).substr(0, 10);
+    for (size_t c = 0; c < p_.channels.size(); ++c) {
+      const int64_t spend = leads[c] * p_.channels[c].cost_per_lead_fen;
+      if (spend == 0) continue;
+      stats_.channels[c].spend_fen += spend;
+      RETURN_IF_ERROR(engine_.AddChannelSpend(kDefaultWorkspace, {channel_ids_[c], date, spend}));
+    }
+    return Status::Ok();
+  }
+
+  int PickChannel() {
+    std::vector<double> shares;
+    for (const ChannelParams& c : p_.channels) shares.push_back(c.lead_share);
+    std::discrete_distribution<int> pick(shares.begin(), shares.end());
+    return pick(rng_);
+  }
+
+  // The staff account with the most room that can still add friends today, or -1.
+  int AssignStaff() {
+    int best = -1;
+    for (size_t s = 0; s < p_.staff.size(); ++s) {
+      if (added_today_[s] >= p_.staff[s].daily_add_limit) continue;
+      const int64_t room = p_.staff[s].capacity - staff_friends_[s];
+      if (room <= 0) continue;
+      if (best < 0 || room > p_.staff[best].capacity - staff_friends_[best]) best = static_cast<int>(s);
+    }
+    return best;
+  }
+
+  // A Segment call: type, identity, event name, properties/traits, time, messageId.
+  void Emit(Micros at, const std::string& type, const std::string& identity_key,
+            const std::string& identity, const std::string& event, const std::string& body_key,
+            const std::string& body) {
+    at = std::min(at, day_start_ + kDay - 1);  // within its day: nothing arrives from the future
+    std::string j = "{\"type\":\"" + type + "\",\"" + identity_key + "\":";
+    AppendJsonString(&j, identity);
+    if (!event.empty()) {
+      j += ",\"event\":";
+      AppendJsonString(&j, event);
+    }
+    if (!body_key.empty()) j += ",\"" + body_key + "\":" + body;
+    j += ",\"timestamp\":\"" + FormatIso8601(at, kShanghai) + "\"";
+    j += ",\"messageId\":\"demo-" + std::to_string(p_.seed) + "-" + std::to_string(++calls_made_) +
+         "\"}";
+    calls_.push_back({at, calls_made_, std::move(j)});
+  }
+  void Track(Micros at, uint32_t id, const std::string& event, const std::string& properties) {
+    Emit(at, "track", "anonymousId", Unionid(id), event, "properties", properties);
+  }
+
+  std::string Props(std::initializer_list<std::pair<const char*, std::string>> kv) {
+    std::string j = "{";
+    for (const auto& [k, v] : kv) {
+      if (j.size() > 1) j += ',';
+      j += '"';
+      j += k;
+      j += "\":";
+      AppendJsonString(&j, v);
+    }
+    return j + "}";
+  }
+
+  void Arrive(int day, std::vector<int64_t>* channel_leads) {
+    const Micros at = TimeOfDay();
+    const int channel = PickChannel();
+    ++(*channel_leads)[channel];
+    const ChannelParams& ch = p_.channels[channel];
+    if (!people_.empty() && Chance(p_.second_arrival)) {
+      // Someone known scans again on another device (an H5 page, a mini program): a second
+      // profile, until the identify that links the device to their WeChat merges the two.
+      const auto id = static_cast<uint32_t>(Between(0, static_cast<int64_t>(people_.size()) - 1));
+      const std::string device = "dev-" + std::to_string(p_.seed) + "-" + std::to_string(calls_made_);
+      Emit(at, "track", "anonymousId", device, "channel_scanned", "properties",
+           Props({{"channel", ch.code}}));
+      Emit(at + Between(1, 30) * kMinute, "identify", "anonymousId", device, "", "traits",
+           Props({{"unionid", Unionid(id)}}));
+      ++stats_.second_arrivals;
+      return;
+    }
+    const auto id = static_cast<uint32_t>(people_.size());
+    Person& person = people_.emplace_back();
+    person.channel = channel;
+    ++stats_.people;
+    ++stats_.channels[channel].leads;
+    if (ch.kind == ChannelKind::kPackageCard) {
+      // The card came in a parcel: a Taobao order a few days earlier, known by nick and phone.
+      person.buyer_before = true;
+      Order(at - Between(2, 6) * kDay, id, day, true);
+    }
+    // The live code knows the scanner's WeChat: the unionid is an identity from the first scan.
+    Track(at, id, "channel_scanned", Props({{"channel", ch.code}, {"unionid", Unionid(id)}}));
+    if (!Chance(ch.pass_rate)) return;
+    const int staff = AssignStaff();
+    if (staff < 0) return;  // every account is full or at today's limit: the lead stays a lead
+    ++added_today_[staff];
+    ++staff_friends_[staff];
+    person.is_friend = true;
+    person.staff = staff;
+    person.friend_at = at + Between(1, 60) * kMinute;
+    ++stats_.friends;
+    ++stats_.channels[channel].friends;
+    Track(person.friend_at, id, "friend_added",
+          Props({{"staff_id", p_.staff[staff].id}, {"state", ch.code},
+                 {"external_userid", ExternalUserid(id)}}));
+    // The first greeting asks for the phone number (and the Taobao name): the merge key.
+    std::string traits = Traits(id);
+    if (person.buyer_before || Chance(p_.phone_given)) {
+      traits.back() = ',';
+      traits += "\"phone\":\"" + Phone(id) + "\"}";
+    }
+    Emit(person.friend_at + Between(5, 120) * kMinute, "identify", "anonymousId", Unionid(id), "",
+         "traits", traits);
+    if (Chance(p_.questionnaire)) {
+      static const char* skins[] = {"油性", "干性", "混合", "敏感"};
+      static const char* cares[] = {"价格", "成分", "效果"};
+      std::string answers = "{\"questionnaire\":\"skin\",\"answers\":{\"肤质\":\"" +
+                            std::string(skins[Between(0, 3)]) + "\",\"关心\":\"" +
+                            cares[Between(0, 2)] + "\"}}";
+      Track(person.friend_at + Between(10, 240) * kMinute, id, "questionnaire_submitted", answers);
+    }
+    if (Chance(p_.group_join)) {
+      person.in_group = true;
+      Track(person.friend_at + Between(30, 600) * kMinute, id, "group_joined",
+            Props({{"group_id", "grp_vip_1"}, {"via", "invite"}}));
+    }
+  }
+
+  std::string Traits(uint32_t id) {
+    static const char* tiers[] = {"1", "2", "3", "4"};
+    static const char* skins[] = {"oily", "dry", "combination", "sensitive"};
+    static const char* price[] = {"high", "medium", "low"};
+    const int64_t age = Between(18, 45);
+    const int64_t year = 2026 - age;
+    char birthday[16];
+    std::snprintf(birthday, sizeof birthday, "%04d-%02d-%02d", static_cast<int>(year),
+                  static_cast<int>(Between(1, 12)), static_cast<int>(Between(1, 28)));
+    return "{\"gender\":\"" + std::string(Chance(0.88) ? "female" : "male") +
+           "\",\"age\":" + std::to_string(age) + ",\"city_tier\":\"" + tiers[Between(0, 3)] +
+           "\",\"skin\":\"" + skins[Between(0, 3)] + "\",\"price_sensitivity\":\"" +
+           price[Between(0, 2)] + "\",\"birthday\":\"" + birthday +
+           "\",\"unionid\":\"" + Unionid(id) + "\"}";
+  }
+
+  // An order of 1–3 catalogue items; some are refunded 1–7 days later. A Taobao order knows
+  // the buyer by nick and phone only; a mini-program order by their WeChat.
+  void Order(Micros at, uint32_t id, int day, bool taobao) {
+    const std::string order_id = "D" + std::to_string(p_.seed) + "-" + std::to_string(++orders_made_);
+    const std::string anonymous = taobao ? "tb-" + TaobaoNick(id) : Unionid(id);
+    std::string items = "[";
+    int64_t total = 0;
+    const int64_t lines = Between(1, 3);
+    for (int64_t k = 0; k < lines; ++k) {
+      const Product& product =
+          p_.catalogue[static_cast<size_t>(Between(0, static_cast<int64_t>(p_.catalogue.size()) - 1))];
+      const int64_t quantity = Between(1, 2);
+      total += product.price_fen * quantity;
+      if (k > 0) items += ',';
+      items += "{\"sku\":\"" + product.sku + "\",\"name\":";
+      AppendJsonString(&items, product.name);
+      items += ",\"category\":\"" + product.category + "\",\"quantity\":" +
+               std::to_string(quantity) + ",\"price_fen\":" + std::to_string(product.price_fen) + "}";
+    }
+    items += "]";
+    std::string properties = "{\"order_id\":\"" + order_id + "\",\"amount_fen\":" +
+                             std::to_string(total) + ",\"source\":\"" +
+                             (taobao ? "taobao" : "mini_program") + "\",\"products\":" + items;
+    if (taobao) properties += ",\"taobao_nick\":\"" + TaobaoNick(id) + "\",\"phone\":\"" + Phone(id) + "\"";
+    properties += "}";
+    Emit(at, "track", "anonymousId", anonymous, "order_paid", "properties", properties);
+    ++stats_.orders;
+    stats_.gmv_fen += total;
+    if (!Chance(p_.refund)) return;
+    ++stats_.refunds;
+    const Micros refund_at = at + Between(1, 7) * kDay;
+    const Micros first_day = p_.end_micros - static_cast<Micros>(p_.days) * kDay;
+    const int due = std::max(day, static_cast<int>((refund_at - first_day) / kDay));
+    std::string j = "{\"type\":\"track\",\"anonymousId\":";
+    AppendJsonString(&j, anonymous);
+    j += ",\"event\":\"order_refunded\",\"properties\":{\"order_id\":\"" + order_id +
+         "\",\"amount_fen\":" + std::to_string(total) + ",\"reason\":\"不想要了\"}";
+    j += ",\"timestamp\":\"" + FormatIso8601(refund_at, kShanghai) + "\"";
+    j += ",\"messageId\":\"demo-" + std::to_string(p_.seed) + "-refund-" + order_id + "\"}";
+    refunds_.push_back({due, {refund_at, ++calls_made_, std::move(j)}});
+  }
+
+  // A friend's day: interest fading with time, messages both ways, Moments, orders on their
+  // cycle, leaving groups, and deleting the staff account (more likely after many messages).
+  void Live(int day, uint32_t id) {
+    Person& person = people_[id];
+    if (!person.is_friend || person.churned || person.friend_at >= day_start_) return;
+    const double age_days = static_cast<double>(day_start_ - person.friend_at) / kDay;
+    const double interest = std::exp2(-age_days / p_.activity_half_life_days);
+    if (day - person.sent_window_day >= 7) {
+      person.sent_recent = 0;
+      person.sent_window_day = day;
+    }
+    if (Chance(p_.message_in * interest)) {
+      Track(TimeOfDay(), id, "message_received",
+            Props({{"staff_id", p_.staff[person.staff].id},
+                   {"kind", "text"},
+                   {"keyword", Chance(0.3) ? "price" : (Chance(0.5) ? "usage" : "shipping")}}));
+    }
+    if (Chance(p_.message_out)) {
+      ++person.sent_recent;
+      Track(TimeOfDay(), id, "message_sent",
+            Props({{"staff_id", p_.staff[person.staff].id}, {"template", "care"}}));
+    }
+    if (Chance(p_.moment_view * interest)) {
+      Track(TimeOfDay(), id, "moment_viewed",
+            Props({{"moment_id", "mo_" + std::to_string(day)},
+                   {"staff_id", p_.staff[person.staff].id}}));
+      if (Chance(p_.moment_like / p_.moment_view)) {
+        Track(TimeOfDay(), id, "moment_liked",
+              Props({{"moment_id", "mo_" + std::to_string(day)},
+                     {"staff_id", p_.staff[person.staff].id}}));
+      }
+    }
+    const double season = Weekend(day) * OrderPeak(day);
+    bool buys = false;
+    if (person.orders == 0) {
+      buys = Chance(p_.first_order * season * (0.5 + interest));
+    } else if (person.next_order_day == day) {
+      buys = Chance(p_.repurchase * std::pow(p_.repurchase_decay, person.orders - 1));
+      if (!buys) person.next_order_day = -1;  // the cycle is broken: no more repurchases
+    }
+    if (buys) {
+      Order(TimeOfDay(), id, day, false);
+      if (person.orders == 0) ++stats_.buyers;
+      if (person.orders == 1) ++stats_.repeat_buyers;
+      ++person.orders;
+      person.next_order_day =
+          day + static_cast<int>(Between(p_.repurchase_min_days, p_.repurchase_max_days));
+    }
+    if (person.in_group && Chance(p_.group_leave)) {
+      person.in_group = false;
+      Track(TimeOfDay(), id, "group_left", Props({{"group_id", "grp_vip_1"}, {"reason", "quit"}}));
+    }
+    if (Chance(p_.churn + p_.churn_per_message * person.sent_recent)) {
+      person.churned = true;
+      --staff_friends_[person.staff];
+      ++stats_.churned;
+      Track(TimeOfDay(), id, "friend_deleted",
+            Props({{"staff_id", p_.staff[person.staff].id}, {"by", "customer"}}));
+    }
+  }
+
+  // The day's calls in time order, parsed as POST /v1/batch would, submitted in batches.
+  Status Submit() {
+    std::stable_sort(calls_.begin(), calls_.end(), [](const Call& a, const Call& b) {
+      return a.at != b.at ? a.at < b.at : a.order < b.order;
+    });
+    clock_.Set(day_start_ + kDay - 1);
+    std::vector<Event> batch;
+    std::string padded;
+    for (Call& call : calls_) {
+      padded = call.json;
+      padded.append(JsonPadding(), ' ');
+      Result<Event> e = ParseSegmentCall(std::string_view(padded.data(), call.json.size()),
+                                         clock_.NowMicros());
+      if (!e.ok()) return Status::Internal("demo call refused: " + e.status().ToString() + ": " + call.json);
+      batch.push_back(std::move(*e));
+      if (batch.size() == kMaxEventsPerSubmit) RETURN_IF_ERROR(Flush(&batch));
+    }
+    RETURN_IF_ERROR(Flush(&batch));
+    stats_.events += static_cast<int64_t>(calls_.size());
+    calls_.clear();
+    return Status::Ok();
+  }
+  Status Flush(std::vector<Event>* batch) {
+    if (batch->empty()) return Status::Ok();
+    RETURN_IF_ERROR(engine_.Submit(kDefaultWorkspace, std::move(*batch)).status());
+    batch->clear();
+    return Status::Ok();
+  }
+
+  const DemoParams& p_;
+  Engine& engine_;
+  FakeClock& clock_;
+  std::mt19937_64 rng_;
+  DemoStats stats_;
+  std::vector<Person> people_;
+  std::vector<std::string> channel_ids_;
+  std::vector<int64_t> staff_friends_;
+  std::vector<int64_t> added_today_;
+  std::vector<Call> calls_;
+  std::vector<std::pair<int, Call>> refunds_;  // due day, call
+  Micros day_start_ = 0;
+  int64_t calls_made_ = 0;
+  int64_t orders_made_ = 0;
+};
+
+}  // namespace
+
+Result<DemoStats> RunDemo(const DemoParams& params, Engine& engine, FakeClock& clock,
+                          const DemoProgress& progress) {
+  if (params.customers < 1 || params.customers > 50'000'000) {
+    return FieldError("customers", "1 to 50,000,000");
+  }
+  if (params.days < 1 || params.days > 3650) return FieldError("days", "1 to 3650");
+  if (params.channels.empty() || params.staff.empty() || params.catalogue.empty()) {
+    return FieldError("params", "needs channels, staff and a catalogue");
+  }
+  Simulation sim(params, engine, clock);
+  return sim.Run(progress);
+}
+
+}  // namespace pond::sim
