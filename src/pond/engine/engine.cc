@@ -657,7 +657,11 @@ class EngineImpl final : public Engine {
     RETURN_IF_ERROR(ValidateText(channel.code, "code", 128, true));
     RETURN_IF_ERROR(ValidateText(channel.name, "name", 128, false));
     if (channel.name.empty()) channel.name = channel.code;
-    channel.id = RandomId("chn_");
+    if (channel.id.empty()) {
+      channel.id = RandomId("chn_");
+    } else if (!channel.id.starts_with("chn_") || channel.id.size() > 64) {
+      return FieldError("id", "\"chn_\" and at most 60 more characters (or none: pond picks one)");
+    }
     channel.created_at = clock_->NowMicros();
     std::lock_guard write_lock(write_mu_);  // observers are called by one writer at a time
     RETURN_IF_ERROR(store_->PutChannel(ws, channel));

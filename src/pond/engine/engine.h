@@ -166,6 +166,7 @@ class Engine {
   // The key a secret belongs to, or Unauthenticated.
   virtual Result<ApiKey> Authenticate(const std::string& secret) = 0;
   virtual Result<std::vector<ApiKey>> ListApiKeys(const std::string& workspace_id) = 0;
+  // `channel.id` empty: pond picks "chn_<random>"; given, it must start with "chn_".
   virtual Result<Channel> CreateChannel(const std::string& workspace_id, Channel channel) = 0;
   virtual Result<std::vector<Channel>> ListChannels(const std::string& workspace_id) = 0;
   virtual Status AddChannelSpend(const std::string& workspace_id, const ChannelSpend& spend) = 0;

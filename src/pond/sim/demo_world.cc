@@ -53,6 +53,7 @@ class Simulation {
     for (int day = 0; day < p_.days; ++day) {
       day_start_ = p_.end_micros - static_cast<Micros>(p_.days - day) * kDay;
       added_today_.assign(p_.staff.size(), 0);
+      known_before_today_ = static_cast<int64_t>(people_.size());
       std::vector<int64_t> channel_leads(p_.channels.size(), 0);
       for (int64_t i = 0; i < leads[day]; ++i) Arrive(day, &channel_leads);
       for (uint32_t id = 0; id < people_.size(); ++id) Live(day, id);
@@ -142,8 +143,9 @@ class Simulation {
         if (e.code == c.code) id = e.id;
       }
       if (id.empty()) {
-        ASSIGN_OR_RETURN(Channel made, engine_.CreateChannel(kDefaultWorkspace,
-                                                             {"", c.code, c.name, c.kind, 0}));
+        // Ids from the codes, not random: the same seed must give the same store.
+        ASSIGN_OR_RETURN(Channel made, engine_.CreateChannel(
+                                           kDefaultWorkspace, {"chn_" + c.code, c.code, c.name, c.kind, 0}));
         id = made.id;
       }
       channel_ids_.push_back(id);
@@ -219,10 +221,11 @@ class Simulation {
     const int channel = PickChannel();
     ++(*channel_leads)[channel];
     const ChannelParams& ch = p_.channels[channel];
-    if (!people_.empty() && Chance(p_.second_arrival)) {
+    if (known_before_today_ > 0 && Chance(p_.second_arrival)) {
       // Someone known scans again on another device (an H5 page, a mini program): a second
       // profile, until the identify that links the device to their WeChat merges the two.
-      const auto id = static_cast<uint32_t>(Between(0, static_cast<int64_t>(people_.size()) - 1));
+      // Someone from an earlier day: their own first events are already in.
+      const auto id = static_cast<uint32_t>(Between(0, known_before_today_ - 1));
       const std::string device = "dev-" + std::to_string(p_.seed) + "-" + std::to_string(calls_made_);
       Emit(at, "track", "anonymousId", device, "channel_scanned", "properties",
            Props({{"channel", ch.code}}));
@@ -439,6 +442,7 @@ class Simulation {
   std::vector<Call> calls_;
   std::vector<std::pair<int, Call>> refunds_;  // due day, call
   Micros day_start_ = 0;
+  int64_t known_before_today_ = 0;
   int64_t calls_made_ = 0;
   int64_t orders_made_ = 0;
 };

@@ -1,25 +1,220 @@
+// The demo world against the real engine: the same seed gives the same store, and the world's
+// headline ratios, measured from what the engine holds, land where the parameters put them.
 #include "pond/sim/demo_world.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "pond/engine/tenant_state.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond::sim {
 namespace {
 
-TEST(DemoWorldTest, Runs) {
-  testing::TempDir dir;
+constexpr Micros kDay = 86'400'000'000LL;
+
+DemoParams SmallWorld(uint64_t seed) {
   DemoParams p = DefaultDemoParams();
-  p.customers = 2000;
-  p.days = 30;
-  FakeClock clock(p.end_micros - 31LL * 86'400'000'000LL);
+  p.customers = 20'000;
+  p.days = 120;
+  p.seed = seed;
+  return p;
+}
+
+struct Ran {
+  std::unique_ptr<Engine> engine;
+  DemoStats stats;
+};
+
+Ran RunInto(const std::filesystem::path& dir, const DemoParams& p, FakeClock& clock) {
+  clock.Set(p.end_micros - static_cast<Micros>(p.days + 1) * kDay);
+  EngineOptions o;
+  o.data_dir = dir.string();
+  o.clock = &clock;
+  Ran r;
+  r.engine = Engine::Open(o).value();
+  auto stats = RunDemo(p, *r.engine, clock);
+  EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+  if (stats.ok()) r.stats = *stats;
+  return r;
+}
+
+std::string FileBytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Every event as stored, in seq order: the store's content, independent of page layout.
+std::string LogDump(Engine& engine) {
+  std::vector<int64_t> seqs;
+  (void)engine.ReadState(kDefaultWorkspace, [&](const TenantState& s) { seqs = s.events().seq; });
+  std::string out;
+  const std::vector<Event> events = engine.LoadEvents(seqs).value();
+  for (const Event& e : events) {
+    out += std::to_string(e.seq) + e.message_id + e.name + e.customer_id +
+           std::to_string(e.timestamp) + std::to_string(e.received_at) + e.properties + e.traits +
+           "\n";
+  }
+  return out;
+}
+
+TEST(DemoWorldTest, TheSameSeedGivesTheSameStoreAndAnotherSeedDoesNot) {
+  testing::TempDir a, b, c;
+  FakeClock clock;
+  DemoParams small = SmallWorld(7);
+  small.customers = 3000;
+  small.days = 40;
+  std::string dump_a, dump_b, dump_c;
+  {
+    Ran r = RunInto(a.path(), small, clock);
+    dump_a = LogDump(*r.engine);
+  }
+  {
+    Ran r = RunInto(b.path(), small, clock);
+    dump_b = LogDump(*r.engine);
+  }
+  DemoParams other = small;
+  other.seed = 8;
+  {
+    Ran r = RunInto(c.path(), other, clock);
+    dump_c = LogDump(*r.engine);
+  }
+  ASSERT_FALSE(dump_a.empty());
+  EXPECT_TRUE(dump_a == dump_b);
+  EXPECT_FALSE(dump_a == dump_c);
+  // Closed, the two stores are the same file, byte for byte (compared, not printed).
+  const std::string bytes_a = FileBytes(a.path() / "pond.db");
+  EXPECT_GT(bytes_a.size(), 100'000u);
+  EXPECT_TRUE(bytes_a == FileBytes(b.path() / "pond.db"));
+  EXPECT_FALSE(bytes_a == FileBytes(c.path() / "pond.db"));
+}
+
+// Within `sigmas` binomial standard deviations of p for n trials.
+void ExpectRate(const std::string& what, int64_t hits, int64_t n, double p, double sigmas = 4) {
+  ASSERT_GT(n, 0) << what;
+  const double measured = static_cast<double>(hits) / static_cast<double>(n);
+  const double tolerance = sigmas * std::sqrt(p * (1 - p) / static_cast<double>(n)) + 0.002;
+  EXPECT_NEAR(measured, p, tolerance) << what << ": " << hits << " of " << n;
+}
+
+TEST(DemoWorldTest, HeadlineRatiosLandOnTheParameters) {
+  testing::TempDir dir;
+  FakeClock clock;
+  const DemoParams p = SmallWorld(3);
+  Ran r = RunInto(dir.path(), p, clock);
+  const Micros first_day = p.end_micros - static_cast<Micros>(p.days) * kDay;
+
+  struct Measured {
+    std::map<std::string, std::pair<int64_t, int64_t>> leads_friends;  // by channel code
+    int64_t friends = 0, deleted = 0;
+    double friend_days = 0;
+    int64_t cycle_due = 0, cycle_bought = 0;  // first mini-program order 45+ days before the end
+  } m;
+  (void)r.engine->ReadState(kDefaultWorkspace, [&](const TenantState& s) {
+    for (uint32_t c : s.live()) {
+      const uint32_t channel = s.customers().channel[c];
+      Micros friend_at = -1, deleted_at = -1;
+      std::vector<Micros> shop_orders;
+      for (const HistoryEntry& h : s.customers().history[c]) {
+        const std::string& name = s.EventName(h.name);
+        if (name == "friend_added") friend_at = h.timestamp;
+        if (name == "friend_deleted") deleted_at = h.timestamp;
+        if (name == "order_paid" && s.events().money[h.event] == kCountedOrder) {
+          shop_orders.push_back(h.timestamp);
+        }
+      }
+      if (channel != kNoIndex) {
+        auto& lf = m.leads_friends[s.channel_names()[channel]];
+        ++lf.first;
+        lf.second += friend_at >= 0;
+      }
+      if (friend_at < 0) continue;
+      ++m.friends;
+      m.deleted += deleted_at >= 0;
+      m.friend_days += static_cast<double>((deleted_at >= 0 ? deleted_at : p.end_micros) - friend_at) / kDay;
+      // Orders after befriending are the mini program's (a package card's Taobao order comes before).
+      std::erase_if(shop_orders, [&](Micros t) { return t < friend_at; });
+      std::sort(shop_orders.begin(), shop_orders.end());
+      if (!shop_orders.empty() && shop_orders[0] < p.end_micros - 46 * kDay &&
+          (deleted_at < 0 || deleted_at > shop_orders[0] + 45 * kDay)) {
+        ++m.cycle_due;
+        m.cycle_bought += shop_orders.size() >= 2 && shop_orders[1] <= shop_orders[0] + 46 * kDay;
+      }
+    }
+  });
+  ASSERT_GT(first_day, 0);
+
+  // Scan → friend per channel, as configured (nobody hits a staff limit at this size).
+  for (const ChannelParams& c : p.channels) {
+    const auto& [leads, friends] = m.leads_friends[c.code];
+    ExpectRate("pass rate of " + c.code, friends, leads, c.pass_rate);
+  }
+  // Refunds: a share of orders.
+  StoreStats stats = r.engine->Stats(kDefaultWorkspace).value();
+  ExpectRate("refund rate", stats.refunds, stats.orders, p.refund);
+  // The first repurchase cycle: bought again when it came round, among friends still there.
+  ExpectRate("first repurchase", m.cycle_bought, m.cycle_due, p.repurchase, 5);
+  // Churn per friend-day: the base hazard plus the messages of the last week (about 3.5 days
+  // of message_out on average), within a third.
+  const double hazard = p.churn + p.churn_per_message * p.message_out * 3.5;
+  const double measured = static_cast<double>(m.deleted) / m.friend_days;
+  EXPECT_NEAR(measured, hazard, hazard / 3) << m.deleted << " deletions over " << m.friend_days
+                                            << " friend-days";
+  // Identity merges happened: package-card buyers' Taobao profiles joined their WeChat ones,
+  // and devices seen twice joined their owners.
+  EXPECT_GT(stats.merges, r.stats.second_arrivals / 2);
+  EXPECT_EQ(stats.customers + stats.merges, r.stats.people + r.stats.second_arrivals +
+                                                 r.stats.channels[0].leads);
+}
+
+TEST(DemoWorldTest, MergedProfilesHoldEveryIdentityOfTheirPerson) {
+  testing::TempDir dir;
+  FakeClock clock;
+  DemoParams p = SmallWorld(5);
+  p.customers = 5000;
+  p.days = 60;
+  Ran r = RunInto(dir.path(), p, clock);
+  int64_t checked = 0;
+  (void)r.engine->ReadState(kDefaultWorkspace, [&](const TenantState& s) {
+    for (uint32_t id = 0; id < 6000; ++id) {
+      const uint32_t taobao = s.FindByIdentity(IdentityKind::kTaobaoNick, "tb_buyer_" + std::to_string(id));
+      const uint32_t wecom =
+          s.FindByIdentity(IdentityKind::kExternalUserId, "wmDEMO" + std::to_string(id));
+      if (taobao == kNoIndex || wecom == kNoIndex) continue;
+      // A package-card buyer who became a friend gave the phone: one profile, with the
+      // Taobao nick, the phone, the unionid and the WeCom id.
+      EXPECT_EQ(taobao, wecom) << "person " << id;
+      EXPECT_EQ(s.FindByIdentity(IdentityKind::kPhone, std::to_string(13900000000LL + id)), wecom);
+      EXPECT_EQ(s.FindByIdentity(IdentityKind::kUnionId, "oDEMO" + std::to_string(100000000 + id)),
+                wecom);
+      EXPECT_EQ(s.customers().merged_into[wecom], kNoIndex);
+      ++checked;
+    }
+  });
+  EXPECT_GT(checked, 50);
+}
+
+TEST(DemoWorldTest, RefusesParametersOutOfRange) {
+  testing::TempDir dir;
+  FakeClock clock;
   EngineOptions o;
   o.data_dir = dir.path().string();
   o.clock = &clock;
   auto engine = Engine::Open(o).value();
-  auto stats = RunDemo(p, *engine, clock);
-  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
-  EXPECT_EQ(stats->people, 2000 - stats->second_arrivals);
+  DemoParams p = DefaultDemoParams();
+  p.customers = 0;
+  EXPECT_EQ(RunDemo(p, *engine, clock).status().field(), "customers");
+  p = DefaultDemoParams();
+  p.days = 0;
+  EXPECT_EQ(RunDemo(p, *engine, clock).status().field(), "days");
+  EXPECT_EQ(engine->Stats(kDefaultWorkspace)->events, 0);
 }
 
 }  // namespace
