@@ -15,8 +15,10 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# First start with an empty data directory: generate the demo world (docs/demo-world.md).
 run: build
 	@mkdir -p $(DATA_DIR)
+	@test -f $(DATA_DIR)/pond.db || $(BUILD_DIR)/src/cli/pond demo --data $(DATA_DIR)
 	$(BUILD_DIR)/src/cli/pond serve --data $(DATA_DIR) --listen $(LISTEN)
 
 test: build

@@ -96,6 +96,7 @@ int RunServe(const Common& common, const ServeArgs& args) {
   Engine& e = **engine;
   // First start: a fresh data dir gets keys, so `make run` is usable at once.
   auto keys = e.ListApiKeys(kDefaultWorkspace);
+  std::string admin_token = "$ADMIN";  // shown only on first start; later the operator has it
   if (keys.ok() && keys->empty()) {
     auto admin = e.CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin);
     auto write = e.CreateApiKey(kDefaultWorkspace, KeyKind::kWrite);
@@ -104,6 +105,7 @@ int RunServe(const Common& common, const ServeArgs& args) {
           "First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
           "  admin token: %s\n  write key:   %s\n",
           admin->secret.c_str(), write->secret.c_str());
+      admin_token = admin->secret;
     }
   }
   auto segments = SegmentService::Start(&e);
@@ -112,6 +114,9 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto server = server::HttpServer::Start(e, **segments, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
+  std::printf("try: curl -s -H 'Authorization: Bearer %s' http://%s:%u/v1/stages  "
+              "(the lifecycle funnel; docs/api.md lists the rest)\n",
+              admin_token.c_str(), listen->host.c_str(), (*server)->port());
   std::fflush(stdout);
   (*server)->Run();
   Status flushed = (*segments)->Flush();

@@ -1,0 +1,38 @@
+// What `make run` does on a fresh data dir: generate the demo world, then serve it. The token
+// printed at first start authenticates, and the world is there to read.
+import { spawnSync } from 'node:child_process';
+import { tempDir, startPond, stopPond, getJson, check, finish } from './lib.mjs';
+
+const [pondBin] = process.argv.slice(2);
+const data = tempDir('pond-demo-');
+
+const gen = spawnSync(pondBin, ['demo', '--data', data, '--customers', '3000', '--days', '40'],
+                      { encoding: 'utf8' });
+check(gen.status === 0, `pond demo exits 0 (${gen.stderr.slice(-200)})`);
+check(/customers [\d,]+ \(after [\d,]+ merges\), events [\d,]+, orders [\d,]+/.test(gen.stdout),
+      'pond demo reports customers, merges, events and orders');
+
+const again = spawnSync(pondBin, ['demo', '--data', data, '--customers', '10', '--days', '1'],
+                        { encoding: 'utf8' });
+check(again.status !== 0 && /already holds/.test(again.stderr),
+      'a second demo into the same data dir is refused');
+
+const pond = await startPond(pondBin, data);
+try {
+  check(typeof pond.keys.admin === 'string', 'first start prints an admin token');
+  check(pond.output().includes(`Bearer ${pond.keys.admin}`), 'the "try" line carries the token');
+  const customers = await getJson(`${pond.url}/v1/customers?limit=5`, pond.keys.admin);
+  check(customers.status === 200 && customers.body.data.length === 5,
+        'the printed token reads the demo customers');
+  const channels = await getJson(`${pond.url}/v1/channels`, pond.keys.admin);
+  check(channels.status === 200 && channels.body.total === 9, 'the nine demo channels are registered');
+  const stages = await getJson(`${pond.url}/v1/stages`, pond.keys.admin);
+  const count = (name) => stages.body.data.find((s) => s.stage === name)?.customers ?? 0;
+  check(count('customer') + count('repeat') > 0 && count('lead') > 0,
+        'the funnel has leads and buyers');
+  const wrong = await getJson(`${pond.url}/v1/customers`, 'pond_admin_wrong');
+  check(wrong.status === 401, 'a wrong token is refused');
+} finally {
+  await stopPond(pond);
+}
+finish(9);
