@@ -129,7 +129,8 @@ std::vector<std::string> LiveRules(int n) {
   for (int i = 0; i < n; ++i) {
     std::string r = shapes[i % std::size(shapes)];
     // Vary the thresholds so the segments are distinct.
-    if (i >= static_cast<int>(std::size(shapes))) r += " and trait.age >= " + std::to_string(18 + i % 20);
+    if (i >= static_cast<int>(std::size(shapes)))
+      r += " and trait.age >= " + std::to_string(18 + i % 20);
     out.push_back(r);
   }
   return out;
@@ -264,14 +265,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     int64_t v = std::atoll(argv[i + 1]);
-    if (k == "--customers") a.customers = v;
-    else if (k == "--events") a.events = v;
-    else if (k == "--segments") a.segments = static_cast<int>(v);
-    else if (k == "--upkeep-events") a.upkeep_events = v;
-    else if (k == "--preview-runs") a.preview_runs = static_cast<int>(std::max<int64_t>(1, v));
+    if (k == "--customers")
+      a.customers = v;
+    else if (k == "--events")
+      a.events = v;
+    else if (k == "--segments")
+      a.segments = static_cast<int>(v);
+    else if (k == "--upkeep-events")
+      a.upkeep_events = v;
+    else if (k == "--preview-runs")
+      a.preview_runs = static_cast<int>(std::max<int64_t>(1, v));
     else {
-      std::fprintf(stderr, "usage: segments_bench [--customers N] [--events N] [--segments N] "
-                           "[--upkeep-events N] [--preview-runs N]\n");
+      std::fprintf(stderr,
+                   "usage: segments_bench [--customers N] [--events N] [--segments N] "
+                   "[--upkeep-events N] [--preview-runs N]\n");
       return 2;
     }
   }
@@ -319,11 +326,12 @@ int main(int argc, char** argv) {
   auto after = segments->Upkeep();
   const double per_event = static_cast<double>(after.nanos - before.nanos) / 1000.0 /
                            static_cast<double>(after.events - before.events);
-  std::printf("(b) upkeep with %d live segments + stages: %.2f us/event over %lld events "
-              "(ingest %.0f events/s; without segments %.0f events/s)\n",
-              a.segments, per_event, static_cast<long long>(after.events - before.events),
-              static_cast<double>(a.upkeep_events) / upkeep_ms * 1000,
-              static_cast<double>(bulk) / bulk_ms * 1000);
+  std::printf(
+      "(b) upkeep with %d live segments + stages: %.2f us/event over %lld events "
+      "(ingest %.0f events/s; without segments %.0f events/s)\n",
+      a.segments, per_event, static_cast<long long>(after.events - before.events),
+      static_cast<double>(a.upkeep_events) / upkeep_ms * 1000,
+      static_cast<double>(bulk) / bulk_ms * 1000);
   (void)segments->Flush();
   clock.Advance(kDay);  // timers: a day passes
   t0 = Steady::now();
@@ -341,7 +349,8 @@ int main(int argc, char** argv) {
   }
   const double preview_ms = Median(runs);
   std::printf("(a) preview of %s\n    %lld customers, median %.1f ms (min %.1f, max %.1f)\n", kRule,
-              static_cast<long long>(count), preview_ms, *std::min_element(runs.begin(), runs.end()),
+              static_cast<long long>(count), preview_ms,
+              *std::min_element(runs.begin(), runs.end()),
               *std::max_element(runs.begin(), runs.end()));
 
   // (c) SQLite.

@@ -1,11 +1,8 @@
 #include "cli/commands.h"
 
-#include <chrono>
-
-#include "pond/sim/demo_world.h"
-
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +13,7 @@
 #include "pond/channels/importer.h"
 #include "pond/engine/engine.h"
 #include "pond/segment/segment_service.h"
+#include "pond/sim/demo_world.h"
 #include "server/http_server.h"
 #include "server/views.h"
 
@@ -114,9 +112,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto server = server::HttpServer::Start(e, **segments, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
-  std::printf("try: curl -s -H 'Authorization: Bearer %s' http://%s:%u/v1/stages  "
-              "(the lifecycle funnel; docs/api.md lists the rest)\n",
-              admin_token.c_str(), listen->host.c_str(), (*server)->port());
+  std::printf(
+      "try: curl -s -H 'Authorization: Bearer %s' http://%s:%u/v1/stages  "
+      "(the lifecycle funnel; docs/api.md lists the rest)\n",
+      admin_token.c_str(), listen->host.c_str(), (*server)->port());
   std::fflush(stdout);
   (*server)->Run();
   Status flushed = (*segments)->Flush();
@@ -524,9 +523,9 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   auto before = (*engine)->Stats(kDefaultWorkspace);
   if (!before.ok()) return Fail(before.status());
   if (before->events > 0) {
-    return Fail(Status::FailedPrecondition(
-        "data directory " + common.data_dir + " already holds " + WithCommas(before->events) +
-        " events; the demo world goes into an empty one"));
+    return Fail(Status::FailedPrecondition("data directory " + common.data_dir + " already holds " +
+                                           WithCommas(before->events) +
+                                           " events; the demo world goes into an empty one"));
   }
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] {

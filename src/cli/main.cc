@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> bulk_add, bulk_remove;
   std::string bulk_customers, bulk_rule;
   auto* tag_bulk = tag_cmd->add_subcommand(
-      "bulk", "tag many customers: listed one per line (--customers FILE, - for stdin) or by --rule");
+      "bulk",
+      "tag many customers: listed one per line (--customers FILE, - for stdin) or by --rule");
   add_common(tag_bulk);
   tag_bulk->add_option("--add", bulk_add, "tags to add");
   tag_bulk->add_option("--remove", bulk_remove, "tags to remove");

@@ -75,9 +75,6 @@ HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(ProfileJsonText(*p));
 }
 
-
-
-
 // --- channels ----------------------------------------------------------------------------
 
 json ChannelJson(const Channel& c) {
@@ -199,8 +196,8 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/customers/{id}", Auth::kAdmin,
        "A customer: traits, identities, merges, orders, refunds, timeline", GetCustomer},
       {"GET", "/v1/tags", Auth::kAdmin, "Tags with their customer counts", ListTags},
-      {"POST", "/v1/tags/bulk", Auth::kAdmin,
-       "Tag many customers {add, remove, customers | rule}", BulkTags},
+      {"POST", "/v1/tags/bulk", Auth::kAdmin, "Tag many customers {add, remove, customers | rule}",
+       BulkTags},
       {"GET", "/v1/tags/answers", Auth::kAdmin, "Questionnaire answers that become tags",
        GetAnswerTags},
       {"PUT", "/v1/tags/answers", Auth::kAdmin,
@@ -226,8 +223,8 @@ const std::vector<Route>& Routes() {
       {"PUT", "/v1/segments/{id}", Auth::kAdmin, "Replace a segment's name, description, rule",
        UpdateSegment},
       {"DELETE", "/v1/segments/{id}", Auth::kAdmin, "Delete a segment", DeleteSegment},
-      {"GET", "/v1/segments/{id}/customers", Auth::kAdmin,
-       "A segment's members (?limit&cursor)", SegmentCustomers},
+      {"GET", "/v1/segments/{id}/customers", Auth::kAdmin, "A segment's members (?limit&cursor)",
+       SegmentCustomers},
       {"GET", "/v1/stages", Auth::kAdmin, "Lifecycle stages with their rules and customer counts",
        ListStages},
       {"PUT", "/v1/stages", Auth::kAdmin, "Replace the lifecycle stages {stages: [{stage, rule}]}",

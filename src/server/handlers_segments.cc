@@ -52,8 +52,8 @@ HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
   if (!limit.ok()) return ErrorResponse(limit.status());
-  Result<CustomerPage> page = ctx.segments.Members(ctx.workspace, req.params.at("id"), *limit,
-                                                   QueryParam(req, "cursor"));
+  Result<CustomerPage> page =
+      ctx.segments.Members(ctx.workspace, req.params.at("id"), *limit, QueryParam(req, "cursor"));
   if (!page.ok()) return ErrorResponse(page.status());
   return JsonResponse(CustomerPageJsonText(*page));
 }
@@ -82,9 +82,8 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
   for (const auto& s : *stages) {
     data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", s.rule}});
   }
-  return JsonResponse(Dump({{"data", data},
-                            {"next_cursor", nullptr},
-                            {"total", static_cast<int64_t>(stages->size())}}));
+  return JsonResponse(Dump(
+      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(stages->size())}}));
 }
 
 HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {
@@ -92,10 +91,12 @@ HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {
   if (!body.ok()) return ErrorResponse(body.status());
   auto it = body->find("stages");
   if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(FieldError("stages", "required: a list of {stage, rule} ([] restores the default)"));
+    return ErrorResponse(
+        FieldError("stages", "required: a list of {stage, rule} ([] restores the default)"));
   }
   if (it->size() > SegmentService::kMaxStages) {
-    return ErrorResponse(FieldError("stages", "at most " + std::to_string(SegmentService::kMaxStages)));
+    return ErrorResponse(
+        FieldError("stages", "at most " + std::to_string(SegmentService::kMaxStages)));
   }
   std::vector<StageRule> stages;
   for (size_t i = 0; i < it->size(); ++i) {
@@ -146,7 +147,8 @@ HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req) {
   }
   auto points = body->find("points");
   if (points != body->end()) {
-    if (!points->is_array()) return ErrorResponse(FieldError("points", "must be a list of {event, points}"));
+    if (!points->is_array())
+      return ErrorResponse(FieldError("points", "must be a list of {event, points}"));
     if (points->size() > kMaxIntentRows) {
       return ErrorResponse(FieldError("points", "at most " + std::to_string(kMaxIntentRows)));
     }

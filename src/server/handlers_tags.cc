@@ -65,9 +65,9 @@ HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
   SegmentService::BulkTagRequest bulk;
-  for (Status s : {ReadStringList(*body, "add", &bulk.add),
-                   ReadStringList(*body, "remove", &bulk.remove),
-                   ReadStringList(*body, "customers", &bulk.customers)}) {
+  for (Status s :
+       {ReadStringList(*body, "add", &bulk.add), ReadStringList(*body, "remove", &bulk.remove),
+        ReadStringList(*body, "customers", &bulk.customers)}) {
     if (!s.ok()) return ErrorResponse(s);
   }
   if (body->contains("rule")) {
@@ -103,10 +103,12 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   if (!body.ok()) return ErrorResponse(body.status());
   auto it = body->find("rows");
   if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(FieldError("rows", "required: a list of {questionnaire, question, answer, tag}"));
+    return ErrorResponse(
+        FieldError("rows", "required: a list of {questionnaire, question, answer, tag}"));
   }
   if (it->size() > SegmentService::kMaxAnswerTags) {
-    return ErrorResponse(FieldError("rows", "at most " + std::to_string(SegmentService::kMaxAnswerTags)));
+    return ErrorResponse(
+        FieldError("rows", "at most " + std::to_string(SegmentService::kMaxAnswerTags)));
   }
   std::vector<SegmentService::AnswerTag> rows;
   for (size_t i = 0; i < it->size(); ++i) {
@@ -114,9 +116,9 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
     const std::string at = "rows[" + std::to_string(i) + "]";
     if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
     SegmentService::AnswerTag row;
-    for (auto [name, out] : {std::pair{"questionnaire", &row.questionnaire},
-                             std::pair{"question", &row.question}, std::pair{"answer", &row.answer},
-                             std::pair{"tag", &row.tag}}) {
+    for (auto [name, out] :
+         {std::pair{"questionnaire", &row.questionnaire}, std::pair{"question", &row.question},
+          std::pair{"answer", &row.answer}, std::pair{"tag", &row.tag}}) {
       Status s = ReadStringField(r, name, out);
       if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
     }
@@ -149,10 +151,12 @@ HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
   if (!body.ok()) return ErrorResponse(body.status());
   auto it = body->find("groups");
   if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(FieldError("groups", "required: a list of {name, label, exclusive, values}"));
+    return ErrorResponse(
+        FieldError("groups", "required: a list of {name, label, exclusive, values}"));
   }
   if (it->size() > SegmentService::kMaxTagGroups) {
-    return ErrorResponse(FieldError("groups", "at most " + std::to_string(SegmentService::kMaxTagGroups)));
+    return ErrorResponse(
+        FieldError("groups", "at most " + std::to_string(SegmentService::kMaxTagGroups)));
   }
   std::vector<SegmentService::TagGroup> groups;
   for (size_t i = 0; i < it->size(); ++i) {
@@ -160,12 +164,14 @@ HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
     const std::string at = "groups[" + std::to_string(i) + "]";
     if (!g.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
     SegmentService::TagGroup group;
-    for (Status s : {ReadStringField(g, "name", &group.name), ReadStringField(g, "label", &group.label),
-                     ReadStringList(g, "values", &group.values)}) {
+    for (Status s :
+         {ReadStringField(g, "name", &group.name), ReadStringField(g, "label", &group.label),
+          ReadStringList(g, "values", &group.values)}) {
       if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
     }
     if (auto e = g.find("exclusive"); e != g.end()) {
-      if (!e->is_boolean()) return ErrorResponse(FieldError(at + ".exclusive", "must be true or false"));
+      if (!e->is_boolean())
+        return ErrorResponse(FieldError(at + ".exclusive", "must be true or false"));
       group.exclusive = e->get<bool>();
     }
     groups.push_back(std::move(group));
@@ -197,7 +203,8 @@ HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
     return ErrorResponse(FieldError("rules", "required: a list of {tag, rule}"));
   }
   if (it->size() > SegmentService::kMaxTagRules) {
-    return ErrorResponse(FieldError("rules", "at most " + std::to_string(SegmentService::kMaxTagRules)));
+    return ErrorResponse(
+        FieldError("rules", "at most " + std::to_string(SegmentService::kMaxTagRules)));
   }
   std::vector<SegmentService::TagRuleSpec> rows;
   for (size_t i = 0; i < it->size(); ++i) {

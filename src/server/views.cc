@@ -119,9 +119,8 @@ std::string SegmentJsonText(const SegmentInfo& segment) { return Dump(SegmentJso
 std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments) {
   json data = json::array();
   for (const SegmentInfo& s : segments) data.push_back(SegmentJson(s));
-  return Dump({{"data", data},
-               {"next_cursor", nullptr},
-               {"total", static_cast<int64_t>(segments.size())}});
+  return Dump(
+      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(segments.size())}});
 }
 
 std::string SegmentPreviewJsonText(const SegmentPreview& p) {

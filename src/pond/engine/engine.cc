@@ -806,9 +806,9 @@ class EngineImpl final : public Engine {
   };
   static constexpr size_t kMaxBatchesPerGroup = 64;
 
-  std::mutex write_mu_;   // the single writer: Submit, snapshots, workspace creation
+  std::mutex write_mu_;  // the single writer: Submit, snapshots, workspace creation
   std::vector<StateObserver*> observers_;  // GUARDED_BY(write_mu_)
-  int64_t next_seq_ = 1;  // GUARDED_BY(write_mu_)
+  int64_t next_seq_ = 1;                   // GUARDED_BY(write_mu_)
 
   std::mutex queue_mu_;  // after write_mu_ when both are held
   std::condition_variable queue_cv_;

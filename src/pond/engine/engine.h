@@ -17,11 +17,11 @@
 #include "pond/base/clock.h"
 #include "pond/base/histogram.h"
 #include "pond/base/status.h"
+#include "pond/engine/state_observer.h"
 #include "pond/model/customer.h"
 #include "pond/model/event.h"
 #include "pond/model/order.h"
 #include "pond/model/workspace.h"
-#include "pond/engine/state_observer.h"
 #include "pond/store/store.h"
 
 namespace pond {

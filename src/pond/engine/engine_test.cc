@@ -63,8 +63,7 @@ class EngineTest : public ::testing::Test {
       out.push_back(s.id + "|" + std::to_string(s.created_at) + "|" + std::to_string(s.last_seen) +
                     "|" + std::to_string(s.event_count) + "|" + std::to_string(s.order_count) +
                     "|" + std::to_string(s.spent_fen) + "|" + s.traits + "|" + s.channel + "|" +
-                    s.owner + "|" +
-                    std::to_string(p->identities.size()) + "|" + timeline);
+                    s.owner + "|" + std::to_string(p->identities.size()) + "|" + timeline);
     }
     return out;
   }
@@ -263,7 +262,9 @@ TEST_F(EngineTest, ChannelIsFirstTouchAndOwnerIsTheOldestStandingFriendship) {
              R"({"staff_id":"stf_a","state":"xhs-note"})"),
           At(Track("f2", "u1", "", {}, "friend_added"), t + 3 * h, R"({"staff_id":"stf_b"})"),
           At(Track("x1", "u2", "", {}, "message_received"), t, "{}")});
-  auto summary = [&](const std::string& user) { return engine_->GetCustomer(kDefaultWorkspace, user)->summary; };
+  auto summary = [&](const std::string& user) {
+    return engine_->GetCustomer(kDefaultWorkspace, user)->summary;
+  };
   auto friends = [&](const std::string& user) {
     std::vector<std::string> tags;
     (void)engine_->ReadState(kDefaultWorkspace, [&](const TenantState& s) {

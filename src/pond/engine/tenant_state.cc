@@ -403,9 +403,9 @@ std::vector<int64_t> TenantState::MoneyEventSeqs(uint32_t customer, uint8_t kind
 size_t TenantState::MemoryBytes() const {
   size_t bytes = 0;
   const CustomerColumns& c = customers_;
-  bytes += c.size() * (sizeof(Micros) * 3 + sizeof(uint32_t) * 4 + sizeof(int64_t) * 2 +
-                       sizeof(std::string) + sizeof(Traits) + sizeof(std::vector<Friendship>) +
-                       sizeof(std::vector<HistoryEntry>));
+  bytes += c.size() *
+           (sizeof(Micros) * 3 + sizeof(uint32_t) * 4 + sizeof(int64_t) * 2 + sizeof(std::string) +
+            sizeof(Traits) + sizeof(std::vector<Friendship>) + sizeof(std::vector<HistoryEntry>));
   for (size_t i = 0; i < c.size(); ++i) {
     if (c.user_id[i].capacity() > 15) bytes += c.user_id[i].capacity();
     bytes += c.friends[i].capacity() * sizeof(Friendship);
@@ -415,8 +415,8 @@ size_t TenantState::MemoryBytes() const {
                (v.capacity() > 15 ? v.capacity() : 0);
     }
   }
-  bytes += events_.size() * (sizeof(int64_t) * 2 + sizeof(uint32_t) + sizeof(uint8_t) +
-                             sizeof(Posting));
+  bytes +=
+      events_.size() * (sizeof(int64_t) * 2 + sizeof(uint32_t) + sizeof(uint8_t) + sizeof(Posting));
   // Hash tables: nodes plus buckets, roughly.
   for (const auto& [k, v] : identity_index_) {
     bytes += 48 + (k.capacity() > 15 ? k.capacity() : 0);

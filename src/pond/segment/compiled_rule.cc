@@ -4,8 +4,8 @@
 
 #include "pond/base/money.h"
 #include "pond/engine/traits.h"
-#include "pond/segment/lifecycle.h"
 #include "pond/segment/intent.h"
+#include "pond/segment/lifecycle.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/value_match.h"
 
@@ -229,12 +229,13 @@ class Compiler {
       }
     } else if (n.kind == RuleKind::kSum) {
       if (n.field != "amount") {
-        return Refuse(n, "sum adds up amount (the money of orders and refunds), not \"" +
-                             n.field + "\"");
+        return Refuse(
+            n, "sum adds up amount (the money of orders and refunds), not \"" + n.field + "\"");
       }
       const std::string& text = n.values.empty() ? std::string() : n.values[0].text;
       Result<Money> m = Money::ParseYuan(text);
-      if (!m.ok()) return Refuse(n, "sum compares with yuan like 300 or 99.90, not \"" + text + "\"");
+      if (!m.ok())
+        return Refuse(n, "sum compares with yuan like 300 or 99.90, not \"" + text + "\"");
       c->threshold = m->fen();
     }
     return Status::Ok();

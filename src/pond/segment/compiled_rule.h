@@ -51,15 +51,15 @@ struct EventFilter {
 
 struct CompiledRule {
   CompiledNode root;
-  std::string text;                // canonical text form
-  std::set<std::string> events;    // event names whose arrival can change the result
-  bool uses_traits = false;        // identify calls (traits) can change it
-  bool uses_time = false;          // the passing of time can change it (windows, within…)
-  bool uses_stage = false;         // a lifecycle stage change can change it
-  bool uses_rfm = false;           // recomputing RFM can change it
-  bool uses_intent = false;        // the intent table can change it
+  std::string text;                 // canonical text form
+  std::set<std::string> events;     // event names whose arrival can change the result
+  bool uses_traits = false;         // identify calls (traits) can change it
+  bool uses_time = false;           // the passing of time can change it (windows, within…)
+  bool uses_stage = false;          // a lifecycle stage change can change it
+  bool uses_rfm = false;            // recomputing RFM can change it
+  bool uses_intent = false;         // the intent table can change it
   bool uses_channel_kinds = false;  // registering channels (their kinds) can change it
-  std::set<std::string> segments;  // in_segment references, as given
+  std::set<std::string> segments;   // in_segment references, as given
   std::vector<EventFilter> filters;
 };
 

@@ -60,13 +60,20 @@ void Lower(Micros* next, Micros t, Micros now) {
 
 bool CompareInt(int64_t v, RuleOp op, int64_t t) {
   switch (op) {
-    case RuleOp::kEq: return v == t;
-    case RuleOp::kNe: return v != t;
-    case RuleOp::kGt: return v > t;
-    case RuleOp::kGe: return v >= t;
-    case RuleOp::kLt: return v < t;
-    case RuleOp::kLe: return v <= t;
-    default: return false;
+    case RuleOp::kEq:
+      return v == t;
+    case RuleOp::kNe:
+      return v != t;
+    case RuleOp::kGt:
+      return v > t;
+    case RuleOp::kGe:
+      return v >= t;
+    case RuleOp::kLt:
+      return v < t;
+    case RuleOp::kLe:
+      return v <= t;
+    default:
+      return false;
   }
 }
 
@@ -366,7 +373,8 @@ Roaring IntentOfAll(const CompiledNode& n, const EvalContext& ctx, const Roaring
     for (const Posting& p : s.EventsNamed(r.name)) {
       if (!(in_universe[p.customer >> 6] >> (p.customer & 63) & 1)) continue;
       if (r.matches && !r.matches->contains(p.event)) continue;
-      score[p.customer] += IntentContribution(r.points, p.timestamp, ctx.now, table.half_life, nullptr);
+      score[p.customer] +=
+          IntentContribution(r.points, p.timestamp, ctx.now, table.half_life, nullptr);
     }
   }
   std::vector<uint32_t> out;
@@ -391,7 +399,8 @@ class ContactMatch {
     }
     for (size_t id = 0; id < names.size(); ++id) {
       std::string_view key = names[id];
-      if (n.name == "channel_kind") key = ChannelKindName(s.ChannelKindOf(static_cast<uint32_t>(id)));
+      if (n.name == "channel_kind")
+        key = ChannelKindName(s.ChannelKindOf(static_cast<uint32_t>(id)));
       for (const RuleValue& v : n.values) named_[id] |= v.text == key;
     }
   }
@@ -559,11 +568,21 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
           const double v = c < numbers->size() ? (*numbers)[c] : std::nan("");
           bool holds = false;  // NaN (no number) compares false, as MatchesValue's nullopt
           switch (n.op) {
-            case RuleOp::kGt: holds = v > lo; break;
-            case RuleOp::kGe: holds = v >= lo; break;
-            case RuleOp::kLt: holds = v < lo; break;
-            case RuleOp::kLe: holds = v <= lo; break;
-            default: holds = v >= lo && v <= hi; break;  // between
+            case RuleOp::kGt:
+              holds = v > lo;
+              break;
+            case RuleOp::kGe:
+              holds = v >= lo;
+              break;
+            case RuleOp::kLt:
+              holds = v < lo;
+              break;
+            case RuleOp::kLe:
+              holds = v <= lo;
+              break;
+            default:
+              holds = v >= lo && v <= hi;
+              break;  // between
           }
           if (holds) out.push_back(c);
         }

@@ -147,7 +147,7 @@ TEST(EvaluatorTest, EveryConditionKindAgreesOnBothPaths) {
       {"count(order_paid, 90d) >= 2", "u1"},
       {"count(order_paid) >= 1", "u1,u2"},
       {"count(order_paid) == 1", "u2"},
-      {"count(order_paid) == 2", "u1"},  // A2 sent twice is one order
+      {"count(order_paid) == 2", "u1"},            // A2 sent twice is one order
       {"count(order_paid, 90d) < 1", "u2,u3,u4"},  // no events at all counts as zero
       {"sum(order_paid.amount, 365d) >= 300", "u1,u2"},
       {"sum(order_paid.amount, 90d) >= 350.00", "u1"},

@@ -104,8 +104,8 @@ class RandomWorld {
         break;
       case 5:
         e.name = Uniform(0, 3) == 0 ? "friend_deleted" : "friend_added";
-        e.properties = R"({"staff_id":"stf_)" + std::to_string(Uniform(0, 2)) + R"(","channel":"ch)" +
-                       std::to_string(Uniform(0, 3)) + R"("})";
+        e.properties = R"({"staff_id":"stf_)" + std::to_string(Uniform(0, 2)) +
+                       R"(","channel":"ch)" + std::to_string(Uniform(0, 3)) + R"("})";
         break;
       case 6:
         e.name = Uniform(0, 2) == 0 ? "tag_removed" : "tag_added";
@@ -117,8 +117,8 @@ class RandomWorld {
         e.name.clear();
         e.traits = std::string("{\"city\":\"") + cities[Uniform(0, 3)] +
                    "\",\"age\":" + std::to_string(Uniform(18, 50)) + ",\"birthday\":\"1990-" +
-                   Two(Uniform(1, 12)) + "-" + Two(Uniform(1, 28)) + "\",\"joined\":\"" +
-                   "2024-0" + std::to_string(Uniform(1, 6)) + "-15T10:00:00+08:00\"}";
+                   Two(Uniform(1, 12)) + "-" + Two(Uniform(1, 28)) + "\",\"joined\":\"" + "2024-0" +
+                   std::to_string(Uniform(1, 6)) + "-15T10:00:00+08:00\"}";
         if (!anonymous && Uniform(0, 3) == 0) e.anonymous_id = "v" + std::to_string(Uniform(0, 99));
         break;
       }
@@ -199,7 +199,7 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
   for (int step = 0; step < kEvents; ++step) {
     // Mostly minutes to hours; sometimes days, so windows and birthdays slide past.
     clock.Advance(world.Uniform(0, 9) == 0 ? world.Uniform(1, 3) * kDay
-                                             : world.Uniform(0, 3 * kHour));
+                                           : world.Uniform(0, 3 * kHour));
     service->Tick();
     if (step == kEvents / 2) register_card("ch2");
     ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {world.Next(clock.NowMicros())}).ok());
@@ -211,8 +211,8 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
       Roaring kept = service->MemberBitmap(kDefaultWorkspace, name).value();
       Roaring full = service->Evaluate(kDefaultWorkspace, *rules[r]).value();
       ASSERT_TRUE(kept == full) << "after event " << step << ", rule " << name << " "
-                                << ToText(*rules[r]) << ": kept " << kept.cardinality()
-                                << ", full " << full.cardinality();
+                                << ToText(*rules[r]) << ": kept " << kept.cardinality() << ", full "
+                                << full.cardinality();
       changes_seen += kept.cardinality() != last_counts[r];
       last_counts[r] = kept.cardinality();
     }

@@ -8,10 +8,11 @@ const IntentSettings& DefaultIntentSettings() {
   static const IntentSettings settings = [] {
     IntentSettings s;
     const std::pair<const char*, int64_t> rows[] = {
-        {"message_received", 5}, {"questionnaire_submitted", 15}, {"friend_added", 10},
-        {"channel_scanned", 5},  {"moment_liked", 3},             {"content_viewed", 2},
-        {"moment_viewed", 1},    {"page_viewed", 1},              {"invite_sent", 5},
-        {"coupon_redeemed", 10},
+        {"message_received", 5}, {"questionnaire_submitted", 15},
+        {"friend_added", 10},    {"channel_scanned", 5},
+        {"moment_liked", 3},     {"content_viewed", 2},
+        {"moment_viewed", 1},    {"page_viewed", 1},
+        {"invite_sent", 5},      {"coupon_redeemed", 10},
     };
     for (const auto& [event, points] : rows) s.rows.push_back({event, {}, "", points});
     return s;
@@ -19,7 +20,8 @@ const IntentSettings& DefaultIntentSettings() {
   return settings;
 }
 
-Result<IntentRow> ParseIntentRow(const std::string& event, int64_t points, const std::string& field) {
+Result<IntentRow> ParseIntentRow(const std::string& event, int64_t points,
+                                 const std::string& field) {
   if (points < -1000 || points > 1000 || points == 0) {
     return FieldError(field + ".points", "a whole number from -1000 to 1000, not 0");
   }

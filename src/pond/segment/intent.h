@@ -43,7 +43,8 @@ const IntentSettings& DefaultIntentSettings();
 
 // Builds a row from the event as count() takes it ("message_received where property.keyword ==
 // \"price\""). Errors name `field`.
-Result<IntentRow> ParseIntentRow(const std::string& event, int64_t points, const std::string& field);
+Result<IntentRow> ParseIntentRow(const std::string& event, int64_t points,
+                                 const std::string& field);
 // Checks thresholds, half-life and the rows' count. Errors name the field.
 Status ValidateIntentSettings(const IntentSettings& settings);
 

@@ -14,7 +14,7 @@ namespace {
 
 constexpr char kKind[] = "segment";
 constexpr size_t kMaxSegments = 1000;
-constexpr Micros kRfmEvery = 3600LL * 1'000'000;  // RFM is recomputed hourly at least,
+constexpr Micros kRfmEvery = 3600LL * 1'000'000;      // RFM is recomputed hourly at least,
 constexpr Micros kRfmAfterOrders = 60LL * 1'000'000;  // and a minute after new orders
 
 std::string ToBody(const SegmentInfo& s) {
@@ -98,8 +98,7 @@ void SegmentService::RunInBackground(std::chrono::milliseconds every) {
       (void)Flush();  // what fails stays queued for the next round
       lock.lock();
     }
-  })
-  ;
+  });
 }
 
 std::shared_ptr<const RuleSettings> SegmentService::SettingsFor(const std::string& ws) {
@@ -276,7 +275,8 @@ Status SegmentService::Flush() {
       // part that was stored after all a duplicate, not a second event).
       std::lock_guard lock(mu_);
       std::vector<Event>& pending = WorkspaceFor(ws).pending;
-      pending.insert(pending.begin(), std::make_move_iterator(events.begin() + static_cast<long>(at)),
+      pending.insert(pending.begin(),
+                     std::make_move_iterator(events.begin() + static_cast<long>(at)),
                      std::make_move_iterator(events.end()));
     }
   }
@@ -461,8 +461,9 @@ Result<SegmentService::RfmSummary> SegmentService::Rfm(const std::string& ws) {
     out.computed_at = t.computed_at;
     out.scored = t.scored;
     for (size_t k = 0; k < kRfmCellCount; ++k) {
-      out.cells.push_back(
-          {kRfmCells[k], k < t.members.size() ? static_cast<int64_t>(t.members[k].cardinality()) : 0});
+      out.cells.push_back({kRfmCells[k], k < t.members.size()
+                                             ? static_cast<int64_t>(t.members[k].cardinality())
+                                             : 0});
     }
   }));
   return out;

@@ -18,9 +18,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <roaring/roaring.hh>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -70,8 +70,8 @@ class SegmentService final : public StateObserver {
   // By id, or by name when no id matches.
   Result<SegmentInfo> Get(const std::string& ws, const std::string& id_or_name);
   // Members by customer id; the cursor is the last id of the previous page.
-  Result<CustomerPage> Members(const std::string& ws, const std::string& id_or_name,
-                               size_t limit, const std::string& cursor);
+  Result<CustomerPage> Members(const std::string& ws, const std::string& id_or_name, size_t limit,
+                               const std::string& cursor);
   // Evaluates a rule over every customer now, without saving it.
   Result<SegmentPreview> Preview(const std::string& ws, const RuleNode& rule, size_t limit);
   // The same, as dense customer indexes (tests, benchmarks). `from_stage_rules`: answer
@@ -195,8 +195,8 @@ class SegmentService final : public StateObserver {
   };
   struct RfmSummary {
     Micros computed_at = 0;
-    int64_t scored = 0;                // customers with a paid order
-    std::vector<RfmCellCount> cells;   // every named cell, in rfm.h's order
+    int64_t scored = 0;               // customers with a paid order
+    std::vector<RfmCellCount> cells;  // every named cell, in rfm.h's order
   };
   Result<RfmSummary> Rfm(const std::string& ws);
   Status RecomputeRfm(const std::string& ws);
@@ -228,7 +228,7 @@ class SegmentService final : public StateObserver {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // GUARDED_BY(stop_mu_)
-  std::mutex mu_;  // after the engine's tenant lock when both are held
+  std::mutex mu_;          // after the engine's tenant lock when both are held
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
   UpkeepStats upkeep_;  // GUARDED_BY(mu_)
 };

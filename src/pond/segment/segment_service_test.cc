@@ -64,9 +64,8 @@ class SegmentServiceTest : public ::testing::Test {
     std::string out;
     for (auto it = p->timeline.rbegin(); it != p->timeline.rend(); ++it) {
       if (!it->name.starts_with("segment_")) continue;
-      out += it->name.substr(8) + ":" + (it->properties.find("buyers") != std::string::npos
-                                             ? "buyers"
-                                             : "recent") + " ";
+      out += it->name.substr(8) + ":" +
+             (it->properties.find("buyers") != std::string::npos ? "buyers" : "recent") + " ";
     }
     return out;
   }
@@ -209,7 +208,7 @@ TEST_F(SegmentServiceTest, RfmIsRecomputedAMinuteAfterOrdersAndMovesSegments) {
   }
   ASSERT_TRUE(Save("champions", R"(rfm == "Champions")").ok());
   EXPECT_EQ(Count("champions"), 0);  // computed at start, before these orders
-  clock_.Advance(61'000'000);  // a minute after the orders
+  clock_.Advance(61'000'000);        // a minute after the orders
   service_->Tick();
   EXPECT_EQ(Count("champions"), 1);  // b5: R 5, F 5, M 5
   auto rfm = service_->Rfm(kDefaultWorkspace);
@@ -229,10 +228,9 @@ TEST_F(SegmentServiceTest, RfmIsRecomputedAMinuteAfterOrdersAndMovesSegments) {
 
 TEST_F(SegmentServiceTest, QuestionnaireAnswersBecomeTagsAndANewerAnswerReplacesTheGroup) {
   ASSERT_TRUE(service_
-                  ->SetAnswerTags(kDefaultWorkspace,
-                                  {{"skin", "肤质", "油性", "skin:oily"},
-                                   {"skin", "肤质", "干性", "skin:dry"},
-                                   {"", "关心", "价格", "price:sensitive"}})
+                  ->SetAnswerTags(kDefaultWorkspace, {{"skin", "肤质", "油性", "skin:oily"},
+                                                      {"skin", "肤质", "干性", "skin:dry"},
+                                                      {"", "关心", "价格", "price:sensitive"}})
                   .ok());
   EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "", "x", "a"}}).field(),
             "rows[0].question");
@@ -281,7 +279,8 @@ TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
   auto timeline = engine_->GetCustomer(kDefaultWorkspace, "amy")->timeline;
   ASSERT_FALSE(timeline.empty());
   EXPECT_EQ(timeline.front().name, "tag_added");
-  EXPECT_NE(timeline.front().properties.find("rule:count(order_paid, 30d) >= 2"), std::string::npos);
+  EXPECT_NE(timeline.front().properties.find("rule:count(order_paid, 30d) >= 2"),
+            std::string::npos);
   EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->front().customers, 1);
 
   // Events move the tag; so does time.
@@ -299,7 +298,8 @@ TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
   EXPECT_EQ(tags("ben"), Tags{"value:repeat"});
 
   // The tag is the rule's: not by hand, not in bulk, not from answers.
-  EXPECT_EQ(CheckManualTags(*engine_, kDefaultWorkspace, {"vip", "value:repeat"}).field(), "tags[1]");
+  EXPECT_EQ(CheckManualTags(*engine_, kDefaultWorkspace, {"vip", "value:repeat"}).field(),
+            "tags[1]");
   SegmentService::BulkTagRequest bulk;
   bulk.add = {"value:repeat"};
   bulk.customers = {"amy"};
@@ -345,11 +345,11 @@ TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOthe
   auto tags = [&](const std::string& user) {
     return engine_->GetCustomer(kDefaultWorkspace, user)->tags;
   };
-  ASSERT_TRUE(service_
-                  ->SetTagGroups(kDefaultWorkspace,
-                                 {{"skin", "肤质", true, {"oily", "dry", "combination"}},
-                                  {"interest", "兴趣", false, {}}})
-                  .ok());
+  ASSERT_TRUE(
+      service_
+          ->SetTagGroups(kDefaultWorkspace, {{"skin", "肤质", true, {"oily", "dry", "combination"}},
+                                             {"interest", "兴趣", false, {}}})
+          .ok());
   Track("cat", "tag_added", R"({"tag":"skin:oily"})");
   Track("cat", "tag_added", R"({"tag":"interest:mask"})");
   Track("cat", "tag_added", R"({"tag":"interest:serum"})");  // not exclusive: both stay
@@ -462,7 +462,8 @@ TEST_F(SegmentServiceTest, AWorkspaceCanReplaceItsLifecycleStages) {
   EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.message().find("repeaters"), std::string::npos);
   EXPECT_EQ(stage_of("vic"), "customer");
-  ASSERT_TRUE(service_->Delete(kDefaultWorkspace, service_->Get(kDefaultWorkspace, "repeaters")->id).ok());
+  ASSERT_TRUE(
+      service_->Delete(kDefaultWorkspace, service_->Get(kDefaultWorkspace, "repeaters")->id).ok());
 
   ASSERT_TRUE(Save("vips", R"(stage == "vip")").ok() == false);  // not a stage yet
   ASSERT_TRUE(service_->SetStages(kDefaultWorkspace, stages).ok());

@@ -71,7 +71,8 @@ Status LoadRuleSettings(Engine* engine, SegmentService::Workspace& w) {
     if (body.is_discarded()) return Status::Internal("stored " + o.id + " settings are not JSON");
     if (o.id == "stages" && body.is_array()) {
       settings->stages.clear();
-      for (const auto& s : body) settings->stages.push_back({s.value("stage", ""), s.value("rule", "")});
+      for (const auto& s : body)
+        settings->stages.push_back({s.value("stage", ""), s.value("rule", "")});
     } else if (o.id == "intent" && body.is_object()) {
       IntentSettings intent;
       intent.half_life_days = body.value("half_life_days", int64_t{14});
@@ -95,11 +96,12 @@ Status SegmentService::Reconfigure(const std::string& ws, const TenantState& sta
   Workspace& w = WorkspaceFor(ws);
   std::shared_ptr<const RuleSettings> previous = w.settings;
   RETURN_IF_ERROR(w.InstallSettings(settings));
-  Status stored = stages_changed
-                      ? engine_->PutObject(ws, {kSettingsKind, "stages", StagesBody(settings->stages),
-                                                engine_->clock().NowMicros()})
-                      : engine_->PutObject(ws, {kSettingsKind, "intent", IntentBody(settings->intent),
-                                                engine_->clock().NowMicros()});
+  Status stored =
+      stages_changed
+          ? engine_->PutObject(ws, {kSettingsKind, "stages", StagesBody(settings->stages),
+                                    engine_->clock().NowMicros()})
+          : engine_->PutObject(ws, {kSettingsKind, "intent", IntentBody(settings->intent),
+                                    engine_->clock().NowMicros()});
   if (!stored.ok()) {
     (void)w.InstallSettings(previous);  // compiled before, so it compiles again
     return stored;

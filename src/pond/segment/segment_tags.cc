@@ -53,7 +53,8 @@ Status LoadTagTables(Engine* engine, SegmentService::Workspace& w) {
 }
 
 Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows) {
-  if (rows.size() > kMaxTagRules) return FieldError("rules", "at most " + std::to_string(kMaxTagRules));
+  if (rows.size() > kMaxTagRules)
+    return FieldError("rules", "at most " + std::to_string(kMaxTagRules));
   std::set<std::string> tags;
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::string at = "rules[" + std::to_string(i) + "]";
@@ -138,9 +139,9 @@ Status CheckManualTags(Engine& engine, const std::string& ws, const std::vector<
     for (const auto& r : rows) {
       for (size_t i = 0; i < tags.size(); ++i) {
         if (r.value("tag", "") != tags[i]) continue;
-        return FieldError(field + "[" + std::to_string(i) + "]",
-                          "\"" + tags[i] + "\" is set automatically by the rule " +
-                              r.value("rule", ""));
+        return FieldError(
+            field + "[" + std::to_string(i) + "]",
+            "\"" + tags[i] + "\" is set automatically by the rule " + r.value("rule", ""));
       }
     }
   }
@@ -183,13 +184,15 @@ void SegmentService::Workspace::TagAnswers(const TenantState& state, const Event
 
 Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string& ws,
                                                               const BulkTagRequest& req) {
-  if (req.add.empty() && req.remove.empty()) return FieldError("add", "at least one tag to add or remove");
+  if (req.add.empty() && req.remove.empty())
+    return FieldError("add", "at least one tag to add or remove");
   if (req.add.size() + req.remove.size() > 20) return FieldError("add", "at most 20 tags at once");
   for (const auto* list : {&req.add, &req.remove}) {
     const char* field = list == &req.add ? "add" : "remove";
     for (size_t i = 0; i < list->size(); ++i) {
       Status s = ValidateTag((*list)[i]);
-      if (!s.ok()) return FieldError(std::string(field) + "[" + std::to_string(i) + "]", s.message());
+      if (!s.ok())
+        return FieldError(std::string(field) + "[" + std::to_string(i) + "]", s.message());
     }
   }
   RETURN_IF_ERROR(CheckManualTags(*engine_, ws, req.add, "add"));
@@ -255,7 +258,8 @@ Status SegmentService::SetAnswerTags(const std::string& ws, std::vector<AnswerTa
     if (rows[i].answer.empty() || rows[i].answer.size() > 256) {
       return FieldError(at + ".answer", "1 to 256 bytes");
     }
-    if (rows[i].questionnaire.size() > 256) return FieldError(at + ".questionnaire", "at most 256 bytes");
+    if (rows[i].questionnaire.size() > 256)
+      return FieldError(at + ".questionnaire", "at most 256 bytes");
     if (Status s = ValidateTag(rows[i].tag); !s.ok()) return FieldError(at + ".tag", s.message());
     body.push_back({{"questionnaire", rows[i].questionnaire},
                     {"question", rows[i].question},

@@ -75,8 +75,8 @@ Status SegmentService::Workspace::InstallSettings(std::shared_ptr<const RuleSett
     if (!rule.ok()) {
       const std::string what = s->saved() ? "segment \"" + s->info.name + "\""
                                           : "the rule of the automatic tag \"" + s->auto_tag + "\"";
-      return Status::FailedPrecondition(what + " would no longer compile: " +
-                                        rule.status().message());
+      return Status::FailedPrecondition(what +
+                                        " would no longer compile: " + rule.status().message());
     }
     compiled.push_back(std::move(*rule));
   }
@@ -178,8 +178,9 @@ void SegmentService::Workspace::LowerDue(uint32_t c, Micros t) {
   }
 }
 
-void SegmentService::Workspace::Queue(const char* name, uint32_t c, const char* k1, const std::string& v1, const char* k2,
-           const std::string& v2, Micros now) {
+void SegmentService::Workspace::Queue(const char* name, uint32_t c, const char* k1,
+                                      const std::string& v1, const char* k2, const std::string& v2,
+                                      Micros now) {
   Event e;
   // Unique without a random draw per event: a random prefix per workspace, then a counter.
   if (id_prefix.empty()) id_prefix = RandomId("sev_") + "_";
@@ -200,7 +201,8 @@ void SegmentService::Workspace::Queue(const char* name, uint32_t c, const char* 
   pending.push_back(std::move(e));
 }
 
-void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c, std::vector<uint8_t>& affected, Micros now) {
+void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
+                                           std::vector<uint8_t>& affected, Micros now) {
   EvalContext ctx = Context(state, now);
   const std::string* stage_left = nullptr;
   const std::string* stage_entered = nullptr;
@@ -252,7 +254,8 @@ void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
   }
 }
 
-void SegmentService::Workspace::ScheduleAll(const TenantState& state, const LiveSegment& s, Micros now) {
+void SegmentService::Workspace::ScheduleAll(const TenantState& state, const LiveSegment& s,
+                                            Micros now) {
   if (!s.rule.uses_time) return;
   EvalContext ctx = Context(state, now);
   std::vector<Micros> next(state.customers().size(), kNever);
@@ -260,7 +263,8 @@ void SegmentService::Workspace::ScheduleAll(const TenantState& state, const Live
   for (uint32_t c = 0; c < next.size(); ++c) LowerDue(c, next[c]);
 }
 
-Status SegmentService::Workspace::LoadFilter(Engine* engine, const TenantState& state, FilterIndex* f) {
+Status SegmentService::Workspace::LoadFilter(Engine* engine, const TenantState& state,
+                                             FilterIndex* f) {
   f->matches = Roaring();
   uint32_t name = state.FindEventName(f->spec.event);
   if (name == kNoIndex) return Status::Ok();
@@ -284,7 +288,8 @@ Status SegmentService::Workspace::LoadFilter(Engine* engine, const TenantState& 
   return Status::Ok();
 }
 
-Status SegmentService::Workspace::EnsureFilters(Engine* engine, const TenantState& state, const CompiledRule& rule) {
+Status SegmentService::Workspace::EnsureFilters(Engine* engine, const TenantState& state,
+                                                const CompiledRule& rule) {
   for (const EventFilter& spec : rule.filters) {
     if (filters.count(spec.key)) continue;
     FilterIndex f{spec, {}};
@@ -301,7 +306,8 @@ void SegmentService::Workspace::RecomputeRfm(const TenantState& state, Micros no
 }
 
 void SegmentService::Workspace::RebuildAndAnnounce(
-    const TenantState& state, Micros now, const std::function<bool(const CompiledRule&)>& stale_rule) {
+    const TenantState& state, Micros now,
+    const std::function<bool(const CompiledRule&)>& stale_rule) {
   std::set<std::string> rebuilt;
   for (auto& s : segments) {
     bool stale = stale_rule(s->rule);
@@ -318,7 +324,8 @@ void SegmentService::Workspace::RebuildAndAnnounce(
 
 void SegmentService::Workspace::Announce(const LiveSegment& s, uint32_t c, bool in, Micros now) {
   if (!s.auto_tag.empty()) {
-    pending.push_back(TagChangeEvent(TenantState::CustomerId(c), s.auto_tag, in, "rule:" + s.rule.text));
+    pending.push_back(
+        TagChangeEvent(TenantState::CustomerId(c), s.auto_tag, in, "rule:" + s.rule.text));
   } else {
     Queue(in ? "segment_entered" : "segment_left", c, "segment_id", s.info.id, "segment",
           s.info.name, now);
@@ -368,7 +375,7 @@ Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments) {
 }
 
 Status ResolveReferences(SegmentService::Workspace& w, CompiledNode& n,
-                                std::set<std::string>* ids) {
+                         std::set<std::string>* ids) {
   if (n.kind == RuleKind::kInSegment) {
     LiveSegment* s = w.Find(n.name);
     if (!s) return FieldError("rule", "in_segment(\"" + n.name + "\"): no such segment");
@@ -378,6 +385,5 @@ Status ResolveReferences(SegmentService::Workspace& w, CompiledNode& n,
   for (CompiledNode& c : n.children) RETURN_IF_ERROR(ResolveReferences(w, c, ids));
   return Status::Ok();
 }
-
 
 }  // namespace pond

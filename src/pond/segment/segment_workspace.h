@@ -24,7 +24,7 @@ inline constexpr size_t kLoadChunk = 10'000;  // events read from the store at o
 
 struct LiveSegment {
   SegmentInfo info;
-  std::string stage;  // set for pond's own stage segments, which are not listed or named
+  std::string stage;     // set for pond's own stage segments, which are not listed or named
   std::string auto_tag;  // set for an automatic tag's rule: its members carry the tag
   CompiledRule rule;
   Roaring members;
@@ -79,11 +79,12 @@ struct SegmentService::Workspace {
   std::vector<size_t> timed;
   std::map<std::string, FilterIndex> filters;  // by EventFilter::key
   std::unordered_map<std::string, std::vector<FilterIndex*>> filters_by_event;
-  std::vector<Micros> due;  // per customer: when its timer fires, kNever for none
+  std::vector<Micros> due;    // per customer: when its timer fires, kNever for none
   size_t customers_seen = 0;  // customers at or past this index are new to every segment
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
-  std::shared_ptr<const RuleSettings> settings = std::make_shared<RuleSettings>(DefaultRuleSettings());
+  std::shared_ptr<const RuleSettings> settings =
+      std::make_shared<RuleSettings>(DefaultRuleSettings());
   std::vector<CompiledRule> stage_rules;  // settings->stages compiled, in order
   RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
   int64_t orders_since_rfm = 0;           // order and refund events applied since
@@ -92,7 +93,7 @@ struct SegmentService::Workspace {
   // Traits as numbers per customer (EvalContext::trait_numbers), built on first use by a
   // numeric comparison and kept current as traits change; dropped on reset.
   std::map<std::string, std::vector<double>, std::less<>> trait_numbers;
-  std::string id_prefix;                  // messageIds of the events segments emit
+  std::string id_prefix;  // messageIds of the events segments emit
   int64_t id_counter = 0;
 
   // A saved segment (never a stage's).

@@ -63,7 +63,8 @@ void SegmentService::Workspace::KeepGroupExclusive(const TenantState& state, con
     if (g.name != group || !g.exclusive) continue;
     for (const std::string& other : state.TagsOf(c)) {
       if (other != tag && GroupOf(other) == group) {
-        pending.push_back(TagChangeEvent(TenantState::CustomerId(c), other, false, "group:" + group));
+        pending.push_back(
+            TagChangeEvent(TenantState::CustomerId(c), other, false, "group:" + group));
       }
     }
   }
@@ -82,7 +83,8 @@ Status SegmentService::SetTagGroups(const std::string& ws, std::vector<TagGroup>
     if (g.name.find(':') != std::string::npos || !ValidateTag(g.name + ":x").ok()) {
       return FieldError(at + ".name", "1 to 62 characters, no colon, not \"pond\"");
     }
-    if (!names.insert(g.name).second) return FieldError(at + ".name", "\"" + g.name + "\" is listed twice");
+    if (!names.insert(g.name).second)
+      return FieldError(at + ".name", "\"" + g.name + "\" is listed twice");
     if (g.label.size() > 128) return FieldError(at + ".label", "at most 128 bytes");
     if (g.values.size() > kMaxTagGroupValues) {
       return FieldError(at + ".values", "at most " + std::to_string(kMaxTagGroupValues));
@@ -98,8 +100,8 @@ Status SegmentService::SetTagGroups(const std::string& ws, std::vector<TagGroup>
     body.push_back(
         {{"name", g.name}, {"label", g.label}, {"exclusive", g.exclusive}, {"values", g.values}});
   }
-  RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kTagGroupsKind, "table", body.dump(), engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kTagGroupsKind, "table", body.dump(), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   WorkspaceFor(ws).tag_groups = std::move(groups);
   return Status::Ok();

@@ -14,8 +14,8 @@ struct ChannelParams {
   std::string code;  // what the live code's state / the card's QR carries
   std::string name;
   ChannelKind kind = ChannelKind::kOther;
-  double lead_share = 0;      // of all leads (scans); shares are normalised
-  double pass_rate = 0;       // scan → friend_added
+  double lead_share = 0;          // of all leads (scans); shares are normalised
+  double pass_rate = 0;           // scan → friend_added
   int64_t cost_per_lead_fen = 0;  // spend = leads × this, recorded per day
 };
 
@@ -31,7 +31,7 @@ struct StaffParams {
   std::string id;
   std::string name;
   std::string persona;
-  int64_t capacity = 5000;        // WeCom's starting friend limit
+  int64_t capacity = 5000;  // WeCom's starting friend limit
   int64_t daily_add_limit = 200;
 };
 
@@ -46,20 +46,20 @@ struct DemoParams {
   std::vector<StaffParams> staff;
   std::vector<Product> catalogue;
 
-  double second_arrival = 0.05;      // a lead who is someone known, arriving through another channel
-  double phone_given = 0.6;          // a friend tells the phone number (the merge key)
-  double questionnaire = 0.5;        // a friend answers the skin questionnaire
-  double group_join = 0.25;          // a friend joins the customer group
-  double group_leave = 0.002;        // a member leaves, per day
-  double message_in = 0.03;          // the customer writes, per day
-  double message_out = 0.04;         // staff or a journey writes, per day
-  double moment_view = 0.12;         // views a Moments post, per day
-  double moment_like = 0.02;         // likes or comments, per day
+  double second_arrival = 0.05;  // a lead who is someone known, arriving through another channel
+  double phone_given = 0.6;      // a friend tells the phone number (the merge key)
+  double questionnaire = 0.5;    // a friend answers the skin questionnaire
+  double group_join = 0.25;      // a friend joins the customer group
+  double group_leave = 0.002;    // a member leaves, per day
+  double message_in = 0.03;      // the customer writes, per day
+  double message_out = 0.04;     // staff or a journey writes, per day
+  double moment_view = 0.12;     // views a Moments post, per day
+  double moment_like = 0.02;     // likes or comments, per day
   double activity_half_life_days = 60;  // interest fades
-  double first_order = 0.004;        // a friend's first order, per day
-  double repurchase = 0.55;          // buying again when the cycle comes round
-  double repurchase_decay = 0.85;    // each later cycle is less likely
-  int repurchase_min_days = 30;      // consumables: a 30–45 day cycle
+  double first_order = 0.004;           // a friend's first order, per day
+  double repurchase = 0.55;             // buying again when the cycle comes round
+  double repurchase_decay = 0.85;       // each later cycle is less likely
+  int repurchase_min_days = 30;         // consumables: a 30–45 day cycle
   int repurchase_max_days = 45;
   double refund = 0.045;             // of orders, 1–7 days later
   double churn = 0.0004;             // deleting the staff account, per day

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <random>
 
 #include "pond/base/json_writer.h"
@@ -27,8 +26,8 @@ struct Person {
   int staff = -1;
   Micros friend_at = 0;
   int orders = 0;
-  int next_order_day = -1;    // the day the next repurchase cycle comes round
-  int sent_recent = 0;        // messages the brand sent in the last 7 days
+  int next_order_day = -1;  // the day the next repurchase cycle comes round
+  int sent_recent = 0;      // messages the brand sent in the last 7 days
   int sent_window_day = 0;
 };
 
@@ -109,7 +108,7 @@ class Simulation {
   // A time in the day shaped like a consumer's day: quiet at night, a peak at 20:00–22:00.
   Micros TimeOfDay() {
     static const double weights[24] = {2, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 4, 4, 4,
-                                       5, 4, 4, 4, 4, 4, 5, 6, 8, 9, 7, 4};
+                                       5, 4, 4,   4,   4,   4,   5, 6, 8, 9, 7, 4};
     std::discrete_distribution<int> hour(std::begin(weights), std::end(weights));
     return day_start_ + hour(rng_) * kHour + Between(0, kHour - 1);
   }
@@ -144,8 +143,9 @@ class Simulation {
       }
       if (id.empty()) {
         // Ids from the codes, not random: the same seed must give the same store.
-        ASSIGN_OR_RETURN(Channel made, engine_.CreateChannel(
-                                           kDefaultWorkspace, {"chn_" + c.code, c.code, c.name, c.kind, 0}));
+        ASSIGN_OR_RETURN(
+            Channel made,
+            engine_.CreateChannel(kDefaultWorkspace, {"chn_" + c.code, c.code, c.name, c.kind, 0}));
         id = made.id;
       }
       channel_ids_.push_back(id);
@@ -178,18 +178,19 @@ class Simulation {
       if (added_today_[s] >= p_.staff[s].daily_add_limit) continue;
       const int64_t room = p_.staff[s].capacity - staff_friends_[s];
       if (room <= 0) continue;
-      if (best < 0 || room > p_.staff[best].capacity - staff_friends_[best]) best = static_cast<int>(s);
+      if (best < 0 || room > p_.staff[best].capacity - staff_friends_[best])
+        best = static_cast<int>(s);
     }
     return best;
   }
 
-  // A Segment call: type, identity, event name, properties/traits, time, messageId.
-  void Emit(Micros at, const std::string& type, const std::string& identity_key,
-            const std::string& identity, const std::string& event, const std::string& body_key,
-            const std::string& body) {
+  // A Segment call: type, anonymousId (a device, a WeChat unionid, a Taobao buyer), event
+  // name, properties or traits, time, messageId.
+  void Emit(Micros at, const std::string& type, const std::string& anonymous_id,
+            const std::string& event, const std::string& body_key, const std::string& body) {
     at = std::min(at, day_start_ + kDay - 1);  // within its day: nothing arrives from the future
-    std::string j = "{\"type\":\"" + type + "\",\"" + identity_key + "\":";
-    AppendJsonString(&j, identity);
+    std::string j = "{\"type\":\"" + type + "\",\"anonymousId\":";
+    AppendJsonString(&j, anonymous_id);
     if (!event.empty()) {
       j += ",\"event\":";
       AppendJsonString(&j, event);
@@ -201,10 +202,10 @@ class Simulation {
     calls_.push_back({at, calls_made_, std::move(j)});
   }
   void Track(Micros at, uint32_t id, const std::string& event, const std::string& properties) {
-    Emit(at, "track", "anonymousId", Unionid(id), event, "properties", properties);
+    Emit(at, "track", Unionid(id), event, "properties", properties);
   }
 
-  std::string Props(std::initializer_list<std::pair<const char*, std::string>> kv) {
+  static std::string Props(std::initializer_list<std::pair<const char*, std::string>> kv) {
     std::string j = "{";
     for (const auto& [k, v] : kv) {
       if (j.size() > 1) j += ',';
@@ -226,10 +227,10 @@ class Simulation {
       // profile, until the identify that links the device to their WeChat merges the two.
       // Someone from an earlier day: their own first events are already in.
       const auto id = static_cast<uint32_t>(Between(0, known_before_today_ - 1));
-      const std::string device = "dev-" + std::to_string(p_.seed) + "-" + std::to_string(calls_made_);
-      Emit(at, "track", "anonymousId", device, "channel_scanned", "properties",
-           Props({{"channel", ch.code}}));
-      Emit(at + Between(1, 30) * kMinute, "identify", "anonymousId", device, "", "traits",
+      const std::string device =
+          "dev-" + std::to_string(p_.seed) + "-" + std::to_string(calls_made_);
+      Emit(at, "track", device, "channel_scanned", "properties", Props({{"channel", ch.code}}));
+      Emit(at + Between(1, 30) * kMinute, "identify", device, "", "traits",
            Props({{"unionid", Unionid(id)}}));
       ++stats_.second_arrivals;
       return;
@@ -257,7 +258,8 @@ class Simulation {
     ++stats_.friends;
     ++stats_.channels[channel].friends;
     Track(person.friend_at, id, "friend_added",
-          Props({{"staff_id", p_.staff[staff].id}, {"state", ch.code},
+          Props({{"staff_id", p_.staff[staff].id},
+                 {"state", ch.code},
                  {"external_userid", ExternalUserid(id)}}));
     // The first greeting asks for the phone number (and the Taobao name): the merge key.
     std::string traits = Traits(id);
@@ -265,8 +267,8 @@ class Simulation {
       traits.back() = ',';
       traits += "\"phone\":\"" + Phone(id) + "\"}";
     }
-    Emit(person.friend_at + Between(5, 120) * kMinute, "identify", "anonymousId", Unionid(id), "",
-         "traits", traits);
+    Emit(person.friend_at + Between(5, 120) * kMinute, "identify", Unionid(id), "", "traits",
+         traits);
     if (Chance(p_.questionnaire)) {
       static const char* skins[] = {"油性", "干性", "混合", "敏感"};
       static const char* cares[] = {"价格", "成分", "效果"};
@@ -294,36 +296,39 @@ class Simulation {
     return "{\"gender\":\"" + std::string(Chance(0.88) ? "female" : "male") +
            "\",\"age\":" + std::to_string(age) + ",\"city_tier\":\"" + tiers[Between(0, 3)] +
            "\",\"skin\":\"" + skins[Between(0, 3)] + "\",\"price_sensitivity\":\"" +
-           price[Between(0, 2)] + "\",\"birthday\":\"" + birthday +
-           "\",\"unionid\":\"" + Unionid(id) + "\"}";
+           price[Between(0, 2)] + "\",\"birthday\":\"" + birthday + "\",\"unionid\":\"" +
+           Unionid(id) + "\"}";
   }
 
   // An order of 1–3 catalogue items; some are refunded 1–7 days later. A Taobao order knows
   // the buyer by nick and phone only; a mini-program order by their WeChat.
   void Order(Micros at, uint32_t id, int day, bool taobao) {
-    const std::string order_id = "D" + std::to_string(p_.seed) + "-" + std::to_string(++orders_made_);
+    const std::string order_id =
+        "D" + std::to_string(p_.seed) + "-" + std::to_string(++orders_made_);
     const std::string anonymous = taobao ? "tb-" + TaobaoNick(id) : Unionid(id);
     std::string items = "[";
     int64_t total = 0;
     const int64_t lines = Between(1, 3);
     for (int64_t k = 0; k < lines; ++k) {
-      const Product& product =
-          p_.catalogue[static_cast<size_t>(Between(0, static_cast<int64_t>(p_.catalogue.size()) - 1))];
+      const Product& product = p_.catalogue[static_cast<size_t>(
+          Between(0, static_cast<int64_t>(p_.catalogue.size()) - 1))];
       const int64_t quantity = Between(1, 2);
       total += product.price_fen * quantity;
       if (k > 0) items += ',';
       items += "{\"sku\":\"" + product.sku + "\",\"name\":";
       AppendJsonString(&items, product.name);
-      items += ",\"category\":\"" + product.category + "\",\"quantity\":" +
-               std::to_string(quantity) + ",\"price_fen\":" + std::to_string(product.price_fen) + "}";
+      items += ",\"category\":\"" + product.category +
+               "\",\"quantity\":" + std::to_string(quantity) +
+               ",\"price_fen\":" + std::to_string(product.price_fen) + "}";
     }
     items += "]";
-    std::string properties = "{\"order_id\":\"" + order_id + "\",\"amount_fen\":" +
-                             std::to_string(total) + ",\"source\":\"" +
+    std::string properties = "{\"order_id\":\"" + order_id +
+                             "\",\"amount_fen\":" + std::to_string(total) + ",\"source\":\"" +
                              (taobao ? "taobao" : "mini_program") + "\",\"products\":" + items;
-    if (taobao) properties += ",\"taobao_nick\":\"" + TaobaoNick(id) + "\",\"phone\":\"" + Phone(id) + "\"";
+    if (taobao)
+      properties += ",\"taobao_nick\":\"" + TaobaoNick(id) + "\",\"phone\":\"" + Phone(id) + "\"";
     properties += "}";
-    Emit(at, "track", "anonymousId", anonymous, "order_paid", "properties", properties);
+    Emit(at, "track", anonymous, "order_paid", "properties", properties);
     ++stats_.orders;
     stats_.gmv_fen += total;
     if (!Chance(p_.refund)) return;
@@ -412,9 +417,10 @@ class Simulation {
     for (Call& call : calls_) {
       padded = call.json;
       padded.append(JsonPadding(), ' ');
-      Result<Event> e = ParseSegmentCall(std::string_view(padded.data(), call.json.size()),
-                                         clock_.NowMicros());
-      if (!e.ok()) return Status::Internal("demo call refused: " + e.status().ToString() + ": " + call.json);
+      Result<Event> e =
+          ParseSegmentCall(std::string_view(padded.data(), call.json.size()), clock_.NowMicros());
+      if (!e.ok())
+        return Status::Internal("demo call refused: " + e.status().ToString() + ": " + call.json);
       batch.push_back(std::move(*e));
       if (batch.size() == kMaxEventsPerSubmit) RETURN_IF_ERROR(Flush(&batch));
     }

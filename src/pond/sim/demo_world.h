@@ -21,20 +21,20 @@ namespace pond::sim {
 // engine counts differently, e.g. merged profiles).
 struct DemoStats {
   struct PerChannel {
-    int64_t leads = 0;      // first arrivals through the channel
-    int64_t friends = 0;    // of them, became a staff account's friend
+    int64_t leads = 0;    // first arrivals through the channel
+    int64_t friends = 0;  // of them, became a staff account's friend
     int64_t spend_fen = 0;
   };
   std::vector<PerChannel> channels;  // as DemoParams::channels
   int64_t people = 0;
   int64_t second_arrivals = 0;  // known people arriving again through another channel
   int64_t friends = 0;
-  int64_t churned = 0;          // friends who deleted the staff account
+  int64_t churned = 0;  // friends who deleted the staff account
   int64_t orders = 0;
   int64_t refunds = 0;
-  int64_t gmv_fen = 0;          // paid, before refunds
+  int64_t gmv_fen = 0;  // paid, before refunds
   int64_t buyers = 0;
-  int64_t repeat_buyers = 0;    // two or more orders
+  int64_t repeat_buyers = 0;  // two or more orders
   int64_t events = 0;
 };
 

@@ -140,8 +140,10 @@ TEST(DemoWorldTest, HeadlineRatiosLandOnTheParameters) {
       if (friend_at < 0) continue;
       ++m.friends;
       m.deleted += deleted_at >= 0;
-      m.friend_days += static_cast<double>((deleted_at >= 0 ? deleted_at : p.end_micros) - friend_at) / kDay;
-      // Orders after befriending are the mini program's (a package card's Taobao order comes before).
+      m.friend_days +=
+          static_cast<double>((deleted_at >= 0 ? deleted_at : p.end_micros) - friend_at) / kDay;
+      // Orders after befriending are the mini program's (a package card's Taobao order comes
+      // before).
       std::erase_if(shop_orders, [&](Micros t) { return t < friend_at; });
       std::sort(shop_orders.begin(), shop_orders.end());
       if (!shop_orders.empty() && shop_orders[0] < p.end_micros - 46 * kDay &&
@@ -172,8 +174,8 @@ TEST(DemoWorldTest, HeadlineRatiosLandOnTheParameters) {
   // Identity merges happened: package-card buyers' Taobao profiles joined their WeChat ones,
   // and devices seen twice joined their owners.
   EXPECT_GT(stats.merges, r.stats.second_arrivals / 2);
-  EXPECT_EQ(stats.customers + stats.merges, r.stats.people + r.stats.second_arrivals +
-                                                 r.stats.channels[0].leads);
+  EXPECT_EQ(stats.customers + stats.merges,
+            r.stats.people + r.stats.second_arrivals + r.stats.channels[0].leads);
 }
 
 TEST(DemoWorldTest, MergedProfilesHoldEveryIdentityOfTheirPerson) {
@@ -186,7 +188,8 @@ TEST(DemoWorldTest, MergedProfilesHoldEveryIdentityOfTheirPerson) {
   int64_t checked = 0;
   (void)r.engine->ReadState(kDefaultWorkspace, [&](const TenantState& s) {
     for (uint32_t id = 0; id < 6000; ++id) {
-      const uint32_t taobao = s.FindByIdentity(IdentityKind::kTaobaoNick, "tb_buyer_" + std::to_string(id));
+      const uint32_t taobao =
+          s.FindByIdentity(IdentityKind::kTaobaoNick, "tb_buyer_" + std::to_string(id));
       const uint32_t wecom =
           s.FindByIdentity(IdentityKind::kExternalUserId, "wmDEMO" + std::to_string(id));
       if (taobao == kNoIndex || wecom == kNoIndex) continue;
