@@ -12,6 +12,7 @@
 #include "pond/channels/csv.h"
 #include "pond/channels/importer.h"
 #include "pond/engine/engine.h"
+#include "pond/journey/journey.h"
 #include "pond/segment/segment_service.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
@@ -503,6 +504,27 @@ int RunSnapshot(const Common& common) {
   Status s = (*engine)->WriteSnapshot();
   if (!s.ok()) return Fail(s);
   std::printf("snapshot written to %s/snapshot.bin\n", common.data_dir.c_str());
+  return 0;
+}
+
+int RunJourneyValidate(const std::vector<std::string>& files) {
+  for (const std::string& file : files) {
+    std::string text;
+    FILE* in = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+    if (!in) return Fail(Status::NotFound("cannot read " + file));
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, in)) > 0 && text.size() <= 1 << 20)
+      text.append(buf, n);
+    if (in != stdin) std::fclose(in);
+    Result<JourneyDef> d = ParseJourney(text);
+    if (!d.ok()) {
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), d.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("%s: journey \"%s\" is valid: %zu steps\n", file.c_str(), d->id.c_str(),
+                d->steps.size());
+  }
   return 0;
 }
 

@@ -40,6 +40,10 @@ int RunKeyList(const Common& common);
 int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name);
 int RunSnapshot(const Common& common);
 
+// Checks journey definitions (docs/journeys.md); FILE "-" reads standard input. Exit 1 on the
+// first invalid one, naming the file and the JSON path.
+int RunJourneyValidate(const std::vector<std::string>& files);
+
 struct DemoArgs {
   int64_t customers = 100'000;
   int days = 180;

@@ -153,6 +153,14 @@ int main(int argc, char** argv) {
 
   auto* snapshot = app.add_subcommand("snapshot", "write the in-memory state to snapshot.bin");
 
+  auto* journey_cmd = app.add_subcommand("journey", "SOP journeys (docs/journeys.md)");
+  journey_cmd->require_subcommand(1);
+  std::vector<std::string> journey_files;
+  auto* journey_validate =
+      journey_cmd->add_subcommand("validate", "check journey definitions without a data dir");
+  journey_validate->add_option("files", journey_files, "JSON files; - reads standard input")
+      ->required();
+
   DemoArgs demo;
   auto* demo_cmd = app.add_subcommand(
       "demo", "generate the demo world (a beauty brand's private domain) into an empty --data");
@@ -189,6 +197,7 @@ int main(int argc, char** argv) {
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
+  if (*journey_validate) return RunJourneyValidate(journey_files);
   if (*tag_add) return RunTagChange(common, tag_customer, tag_names, true);
   if (*tag_remove) return RunTagChange(common, tag_customer, tag_names, false);
   if (*tag_list) return RunTagList(common);

@@ -272,6 +272,17 @@ Result<CompiledRule> CompileRule(const RuleNode& rule, const RuleSettings& setti
   return out;
 }
 
+Status ParseEventSelector(std::string_view text, std::string* event,
+                          std::vector<PropertyFilter>* where) {
+  // Parsed where count() parses it, so the two can never disagree.
+  Result<std::unique_ptr<RuleNode>> parsed = ParseRule("count(" + std::string(text) + ") >= 0");
+  if (!parsed.ok()) return Status::InvalidArgument(parsed.status().message());
+  if ((*parsed)->kind != RuleKind::kCount) return Status::InvalidArgument("not one event");
+  *event = (*parsed)->name;
+  *where = std::move((*parsed)->where);
+  return Status::Ok();
+}
+
 bool MatchesFilters(std::string_view properties_json, const std::vector<PropertyFilter>& filters) {
   Traits properties;  // a flat key -> raw JSON map is all a filter needs
   if (!properties.MergeJson(properties_json).ok()) return false;

@@ -80,6 +80,11 @@ const RuleSettings& DefaultRuleSettings();
 Result<CompiledRule> CompileRule(const RuleNode& rule,
                                  const RuleSettings& settings = DefaultRuleSettings());
 
+// An event as count() takes it ("message_received where property.keyword == \"price\""): its
+// name and filters. InvalidArgument with the parser's message when it is not one event.
+Status ParseEventSelector(std::string_view text, std::string* event,
+                          std::vector<PropertyFilter>* where);
+
 // The key of the events `event` where `filters` selects: the rule text of that selection
 // ("message_received where property.keyword == \"price\"").
 std::string EventFilterKey(std::string_view event, const std::vector<PropertyFilter>& filters);

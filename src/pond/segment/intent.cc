@@ -25,17 +25,16 @@ Result<IntentRow> ParseIntentRow(const std::string& event, int64_t points,
   if (points < -1000 || points > 1000 || points == 0) {
     return FieldError(field + ".points", "a whole number from -1000 to 1000, not 0");
   }
-  // The event is written as count() takes it; parse it there.
-  Result<std::unique_ptr<RuleNode>> parsed = ParseRule("count(" + event + ") >= 0");
-  if (!parsed.ok() || (*parsed)->kind != RuleKind::kCount) {
-    return FieldError(field + ".event",
-                      "an event name, optionally with where-filters as in count(…): " +
-                          (parsed.ok() ? std::string("not one event") : parsed.status().message()));
+  IntentRow row;
+  if (Status s = ParseEventSelector(event, &row.event, &row.where); !s.ok()) {
+    return FieldError(
+        field + ".event",
+        "an event name, optionally with where-filters as in count(…): " + s.message());
   }
-  if (IsDerivedEvent((*parsed)->name)) {
-    return FieldError(field + ".event", (*parsed)->name + " is produced by segments themselves");
+  if (IsDerivedEvent(row.event)) {
+    return FieldError(field + ".event", row.event + " is produced by segments themselves");
   }
-  IntentRow row{(*parsed)->name, std::move((*parsed)->where), "", points};
+  row.points = points;
   if (!row.where.empty()) row.filter_key = EventFilterKey(row.event, row.where);
   return row;
 }
