@@ -56,4 +56,13 @@ HttpResponse GetIntent(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_journeys.cc
+HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CreateJourney(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetJourney(ApiContext& ctx, const HttpRequest& req);
+HttpResponse UpdateJourney(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DeleteJourney(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ActivateJourney(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req);
+
 }  // namespace pond::server
