@@ -57,6 +57,21 @@ Status ReadStringList(const json& body, const char* name, std::vector<std::strin
 }
 
 // "rule": the text form, or the JSON form the console's builder sends.
+Status ForEachObject(const json& body, const char* name, size_t max, bool required,
+                     const std::string& usage,
+                     const std::function<Status(const json& item, const std::string& at)>& each) {
+  auto it = body.find(name);
+  if (it == body.end()) return required ? FieldError(name, usage) : Status::Ok();
+  if (!it->is_array()) return FieldError(name, usage);
+  if (it->size() > max) return FieldError(name, "at most " + std::to_string(max));
+  for (size_t i = 0; i < it->size(); ++i) {
+    const std::string at = std::string(name) + "[" + std::to_string(i) + "]";
+    if (!(*it)[i].is_object()) return FieldError(at, "must be an object");
+    RETURN_IF_ERROR(each((*it)[i], at));
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<RuleNode>> RuleField(const json& body) {
   auto it = body.find("rule");
   if (it == body.end() || it->is_null()) {

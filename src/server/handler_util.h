@@ -2,6 +2,7 @@
 // the handlers that live outside handlers.cc (tags, segments), for the route table.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -26,6 +27,12 @@ Result<json> ParseJsonObject(const HttpRequest& req);
 Status ReadStringField(const json& j, const char* name, std::string* out);
 // An optional list of strings; errors name the member or its element.
 Status ReadStringList(const json& body, const char* name, std::vector<std::string>* out);
+// A list of objects under `name`, at most `max`, each handed to `each` with its path
+// ("rows[2]"). Absent: an error saying `usage` when `required`, else nothing to do. Errors name
+// the list or the element; `each` names fields inside its element.
+Status ForEachObject(const json& body, const char* name, size_t max, bool required,
+                     const std::string& usage,
+                     const std::function<Status(const json& item, const std::string& at)>& each);
 // "rule": the text form, or the JSON form the console's builder sends.
 Result<std::unique_ptr<RuleNode>> RuleField(const json& body);
 

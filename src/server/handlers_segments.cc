@@ -89,29 +89,20 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
 HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto it = body->find("stages");
-  if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(
-        FieldError("stages", "required: a list of {stage, rule} ([] restores the default)"));
-  }
-  if (it->size() > SegmentService::kMaxStages) {
-    return ErrorResponse(
-        FieldError("stages", "at most " + std::to_string(SegmentService::kMaxStages)));
-  }
   std::vector<StageRule> stages;
-  for (size_t i = 0; i < it->size(); ++i) {
-    const json& r = (*it)[i];
-    const std::string at = "stages[" + std::to_string(i) + "]";
-    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
-    StageRule stage;
-    if (Status s = ReadStringField(r, "stage", &stage.stage); !s.ok()) {
-      return ErrorResponse(s.WithFieldPrefix(at));
-    }
-    Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
-    if (!rule.ok()) return ErrorResponse(rule.status().WithFieldPrefix(at));
-    stage.rule = ToText(**rule);
-    stages.push_back(std::move(stage));
-  }
+  Status read = ForEachObject(
+      *body, "stages", SegmentService::kMaxStages, true,
+      "required: a list of {stage, rule} ([] restores the default)",
+      [&](const json& r, const std::string& at) {
+        StageRule stage;
+        RETURN_IF_ERROR(ReadStringField(r, "stage", &stage.stage).WithFieldPrefix(at));
+        Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
+        if (!rule.ok()) return rule.status().WithFieldPrefix(at);
+        stage.rule = ToText(**rule);
+        stages.push_back(std::move(stage));
+        return Status::Ok();
+      });
+  if (!read.ok()) return ErrorResponse(read);
   Status s = ctx.segments.SetStages(ctx.workspace, std::move(stages));
   if (!s.ok()) return ErrorResponse(s);
   return ListStages(ctx, req);
@@ -145,30 +136,20 @@ HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req) {
     if (!it->is_number_integer()) return ErrorResponse(FieldError(name, "must be a whole number"));
     *out = it->get<int64_t>();
   }
-  auto points = body->find("points");
-  if (points != body->end()) {
-    if (!points->is_array())
-      return ErrorResponse(FieldError("points", "must be a list of {event, points}"));
-    if (points->size() > kMaxIntentRows) {
-      return ErrorResponse(FieldError("points", "at most " + std::to_string(kMaxIntentRows)));
-    }
-    for (size_t i = 0; i < points->size(); ++i) {
-      const json& r = (*points)[i];
-      const std::string at = "points[" + std::to_string(i) + "]";
-      if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
-      std::string event;
-      if (Status s = ReadStringField(r, "event", &event); !s.ok()) {
-        return ErrorResponse(s.WithFieldPrefix(at));
-      }
-      auto p = r.find("points");
-      if (p == r.end() || !p->is_number_integer()) {
-        return ErrorResponse(FieldError(at + ".points", "required: a whole number"));
-      }
-      Result<IntentRow> row = ParseIntentRow(event, p->get<int64_t>(), at);
-      if (!row.ok()) return ErrorResponse(row.status());
-      intent.rows.push_back(std::move(*row));
-    }
-  }
+  Status read =
+      ForEachObject(*body, "points", kMaxIntentRows, false, "must be a list of {event, points}",
+                    [&](const json& r, const std::string& at) {
+                      std::string event;
+                      RETURN_IF_ERROR(ReadStringField(r, "event", &event).WithFieldPrefix(at));
+                      auto p = r.find("points");
+                      if (p == r.end() || !p->is_number_integer()) {
+                        return FieldError(at + ".points", "required: a whole number");
+                      }
+                      ASSIGN_OR_RETURN(IntentRow row, ParseIntentRow(event, p->get<int64_t>(), at));
+                      intent.rows.push_back(std::move(row));
+                      return Status::Ok();
+                    });
+  if (!read.ok()) return ErrorResponse(read);
   Status s = ctx.segments.SetIntent(ctx.workspace, std::move(intent));
   if (!s.ok()) return ErrorResponse(s);
   return GetIntent(ctx, req);

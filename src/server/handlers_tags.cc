@@ -101,29 +101,21 @@ HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
 HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto it = body->find("rows");
-  if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(
-        FieldError("rows", "required: a list of {questionnaire, question, answer, tag}"));
-  }
-  if (it->size() > SegmentService::kMaxAnswerTags) {
-    return ErrorResponse(
-        FieldError("rows", "at most " + std::to_string(SegmentService::kMaxAnswerTags)));
-  }
   std::vector<SegmentService::AnswerTag> rows;
-  for (size_t i = 0; i < it->size(); ++i) {
-    const json& r = (*it)[i];
-    const std::string at = "rows[" + std::to_string(i) + "]";
-    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
-    SegmentService::AnswerTag row;
-    for (auto [name, out] :
-         {std::pair{"questionnaire", &row.questionnaire}, std::pair{"question", &row.question},
-          std::pair{"answer", &row.answer}, std::pair{"tag", &row.tag}}) {
-      Status s = ReadStringField(r, name, out);
-      if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
-    }
-    rows.push_back(std::move(row));
-  }
+  Status read = ForEachObject(
+      *body, "rows", SegmentService::kMaxAnswerTags, true,
+      "required: a list of {questionnaire, question, answer, tag}",
+      [&](const json& r, const std::string& at) {
+        SegmentService::AnswerTag row;
+        for (auto [name, out] :
+             {std::pair{"questionnaire", &row.questionnaire}, std::pair{"question", &row.question},
+              std::pair{"answer", &row.answer}, std::pair{"tag", &row.tag}}) {
+          RETURN_IF_ERROR(ReadStringField(r, name, out).WithFieldPrefix(at));
+        }
+        rows.push_back(std::move(row));
+        return Status::Ok();
+      });
+  if (!read.ok()) return ErrorResponse(read);
   Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(Dump(AnswerTagsJson(rows)));
@@ -149,33 +141,25 @@ HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
 HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto it = body->find("groups");
-  if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(
-        FieldError("groups", "required: a list of {name, label, exclusive, values}"));
-  }
-  if (it->size() > SegmentService::kMaxTagGroups) {
-    return ErrorResponse(
-        FieldError("groups", "at most " + std::to_string(SegmentService::kMaxTagGroups)));
-  }
   std::vector<SegmentService::TagGroup> groups;
-  for (size_t i = 0; i < it->size(); ++i) {
-    const json& g = (*it)[i];
-    const std::string at = "groups[" + std::to_string(i) + "]";
-    if (!g.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
-    SegmentService::TagGroup group;
-    for (Status s :
-         {ReadStringField(g, "name", &group.name), ReadStringField(g, "label", &group.label),
-          ReadStringList(g, "values", &group.values)}) {
-      if (!s.ok()) return ErrorResponse(s.WithFieldPrefix(at));
-    }
-    if (auto e = g.find("exclusive"); e != g.end()) {
-      if (!e->is_boolean())
-        return ErrorResponse(FieldError(at + ".exclusive", "must be true or false"));
-      group.exclusive = e->get<bool>();
-    }
-    groups.push_back(std::move(group));
-  }
+  Status read = ForEachObject(*body, "groups", SegmentService::kMaxTagGroups, true,
+                              "required: a list of {name, label, exclusive, values}",
+                              [&](const json& g, const std::string& at) {
+                                SegmentService::TagGroup group;
+                                for (Status s : {ReadStringField(g, "name", &group.name),
+                                                 ReadStringField(g, "label", &group.label),
+                                                 ReadStringList(g, "values", &group.values)}) {
+                                  RETURN_IF_ERROR(s.WithFieldPrefix(at));
+                                }
+                                if (auto e = g.find("exclusive"); e != g.end()) {
+                                  if (!e->is_boolean())
+                                    return FieldError(at + ".exclusive", "must be true or false");
+                                  group.exclusive = e->get<bool>();
+                                }
+                                groups.push_back(std::move(group));
+                                return Status::Ok();
+                              });
+  if (!read.ok()) return ErrorResponse(read);
   Status s = ctx.segments.SetTagGroups(ctx.workspace, std::move(groups));
   if (!s.ok()) return ErrorResponse(s);
   return GetTagGroups(ctx, req);
@@ -198,28 +182,19 @@ HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest&) {
 HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto it = body->find("rules");
-  if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(FieldError("rules", "required: a list of {tag, rule}"));
-  }
-  if (it->size() > SegmentService::kMaxTagRules) {
-    return ErrorResponse(
-        FieldError("rules", "at most " + std::to_string(SegmentService::kMaxTagRules)));
-  }
   std::vector<SegmentService::TagRuleSpec> rows;
-  for (size_t i = 0; i < it->size(); ++i) {
-    const json& r = (*it)[i];
-    const std::string at = "rules[" + std::to_string(i) + "]";
-    if (!r.is_object()) return ErrorResponse(FieldError(at, "must be an object"));
-    SegmentService::TagRuleSpec row;
-    if (Status s = ReadStringField(r, "tag", &row.tag); !s.ok()) {
-      return ErrorResponse(s.WithFieldPrefix(at));
-    }
-    Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
-    if (!rule.ok()) return ErrorResponse(rule.status().WithFieldPrefix(at));
-    row.rule = std::move(*rule);
-    rows.push_back(std::move(row));
-  }
+  Status read =
+      ForEachObject(*body, "rules", SegmentService::kMaxTagRules, true,
+                    "required: a list of {tag, rule}", [&](const json& r, const std::string& at) {
+                      SegmentService::TagRuleSpec row;
+                      RETURN_IF_ERROR(ReadStringField(r, "tag", &row.tag).WithFieldPrefix(at));
+                      Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
+                      if (!rule.ok()) return rule.status().WithFieldPrefix(at);
+                      row.rule = std::move(*rule);
+                      rows.push_back(std::move(row));
+                      return Status::Ok();
+                    });
+  if (!read.ok()) return ErrorResponse(read);
   Status s = ctx.segments.SetTagRules(ctx.workspace, std::move(rows));
   if (!s.ok()) return ErrorResponse(s);
   auto saved = ctx.segments.TagRules(ctx.workspace);
