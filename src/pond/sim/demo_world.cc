@@ -41,16 +41,24 @@ struct Call {
 class Simulation {
  public:
   Simulation(const DemoParams& p, Engine& engine, FakeClock& clock)
-      : p_(p), engine_(engine), clock_(clock), rng_(p.seed) {
+      : p_(p),
+        engine_(engine),
+        clock_(clock),
+        rng_(p.seed),
+        hour_of_day_(std::begin(kHourWeights), std::end(kHourWeights)) {
     stats_.channels.resize(p.channels.size());
     staff_friends_.assign(p.staff.size(), 0);
+    std::vector<double> shares;
+    for (const ChannelParams& c : p.channels) shares.push_back(c.lead_share);
+    channel_pick_ = std::discrete_distribution<int>(shares.begin(), shares.end());
+    for (int day = 0; day < p.days; ++day) SeasonOf(day);
   }
 
   Result<DemoStats> Run(const DemoProgress& progress) {
     RETURN_IF_ERROR(RegisterChannels());
     const std::vector<int64_t> leads = LeadsPerDay();
     for (int day = 0; day < p_.days; ++day) {
-      day_start_ = p_.end_micros - static_cast<Micros>(p_.days - day) * kDay;
+      day_start_ = day_start_of(day);
       added_today_.assign(p_.staff.size(), 0);
       known_before_today_ = static_cast<int64_t>(people_.size());
       std::vector<int64_t> channel_leads(p_.channels.size(), 0);
@@ -79,39 +87,30 @@ class Simulation {
   static std::string TaobaoNick(uint32_t id) { return "tb_buyer_" + std::to_string(id); }
   static std::string ExternalUserid(uint32_t id) { return "wmDEMO" + std::to_string(id); }
 
-  // Local calendar facts of a day.
-  void Civil(int day, int64_t* y, unsigned* m, unsigned* d, int* weekday) const {
-    const int64_t days = (day_start_of(day) + int64_t{kShanghai} * 1'000'000) / kDay;
-    CivilFromDays(days, y, m, d);
-    *weekday = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday (4)
-  }
   Micros day_start_of(int day) const {
     return p_.end_micros - static_cast<Micros>(p_.days - day) * kDay;
   }
-  double Weekend(int day) const {
+  // The day's weekend factor and shopping peak, from its local date.
+  void SeasonOf(int day) {
     int64_t y;
     unsigned m, d;
-    int wd;
-    Civil(day, &y, &m, &d, &wd);
-    return wd == 0 || wd == 6 ? p_.weekend_factor : 1.0;
-  }
-  double OrderPeak(int day) const {
-    int64_t y;
-    unsigned m, d;
-    int wd;
-    Civil(day, &y, &m, &d, &wd);
-    if (m == 6 && d >= 10 && d <= 18) return p_.peak_618;
-    if (m == 11 && d <= 11) return p_.peak_double11;
-    return 1.0;
+    const int64_t days = (day_start_of(day) + int64_t{kShanghai} * 1'000'000) / kDay;
+    CivilFromDays(days, &y, &m, &d);
+    const int weekday = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
+    weekend_.push_back(weekday == 0 || weekday == 6 ? p_.weekend_factor : 1.0);
+    if (m == 6 && d >= 10 && d <= 18) {
+      order_peak_.push_back(p_.peak_618);
+    } else if (m == 11 && d <= 11) {
+      order_peak_.push_back(p_.peak_double11);
+    } else {
+      order_peak_.push_back(1.0);
+    }
   }
 
   // A time in the day shaped like a consumer's day: quiet at night, a peak at 20:00–22:00.
-  Micros TimeOfDay() {
-    static const double weights[24] = {2, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 4, 4, 4,
-                                       5, 4, 4,   4,   4,   4,   5, 6, 8, 9, 7, 4};
-    std::discrete_distribution<int> hour(std::begin(weights), std::end(weights));
-    return day_start_ + hour(rng_) * kHour + Between(0, kHour - 1);
-  }
+  static constexpr double kHourWeights[24] = {2, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 4, 4, 4,
+                                              5, 4, 4,   4,   4,   4,   5, 6, 8, 9, 7, 4};
+  Micros TimeOfDay() { return day_start_ + hour_of_day_(rng_) * kHour + Between(0, kHour - 1); }
 
   // Leads per day: the whole population spread by weekday shape and the two shopping peaks
   // (leads rise half as much as orders), summing exactly to p_.customers.
@@ -119,7 +118,7 @@ class Simulation {
     std::vector<double> weight(p_.days);
     double total = 0;
     for (int d = 0; d < p_.days; ++d) {
-      weight[d] = Weekend(d) * (1 + (OrderPeak(d) - 1) / 2);
+      weight[d] = weekend_[d] * (1 + (order_peak_[d] - 1) / 2);
       total += weight[d];
     }
     std::vector<int64_t> out(p_.days);
@@ -164,13 +163,6 @@ class Simulation {
     return Status::Ok();
   }
 
-  int PickChannel() {
-    std::vector<double> shares;
-    for (const ChannelParams& c : p_.channels) shares.push_back(c.lead_share);
-    std::discrete_distribution<int> pick(shares.begin(), shares.end());
-    return pick(rng_);
-  }
-
   // The staff account with the most room that can still add friends today, or -1.
   int AssignStaff() {
     int best = -1;
@@ -186,9 +178,8 @@ class Simulation {
 
   // A Segment call: type, anonymousId (a device, a WeChat unionid, a Taobao buyer), event
   // name, properties or traits, time, messageId.
-  void Emit(Micros at, const std::string& type, const std::string& anonymous_id,
-            const std::string& event, const std::string& body_key, const std::string& body) {
-    at = std::min(at, day_start_ + kDay - 1);  // within its day: nothing arrives from the future
+  Call MakeCall(Micros at, const std::string& type, const std::string& anonymous_id,
+                const std::string& event, const std::string& body_key, const std::string& body) {
     std::string j = "{\"type\":\"" + type + "\",\"anonymousId\":";
     AppendJsonString(&j, anonymous_id);
     if (!event.empty()) {
@@ -199,7 +190,13 @@ class Simulation {
     j += ",\"timestamp\":\"" + FormatIso8601(at, kShanghai) + "\"";
     j += ",\"messageId\":\"demo-" + std::to_string(p_.seed) + "-" + std::to_string(++calls_made_) +
          "\"}";
-    calls_.push_back({at, calls_made_, std::move(j)});
+    return {at, calls_made_, std::move(j)};
+  }
+  // A call of today's, within the day: nothing arrives from the future.
+  void Emit(Micros at, const std::string& type, const std::string& anonymous_id,
+            const std::string& event, const std::string& body_key, const std::string& body) {
+    calls_.push_back(
+        MakeCall(std::min(at, day_start_ + kDay - 1), type, anonymous_id, event, body_key, body));
   }
   void Track(Micros at, uint32_t id, const std::string& event, const std::string& properties) {
     Emit(at, "track", Unionid(id), event, "properties", properties);
@@ -219,7 +216,7 @@ class Simulation {
 
   void Arrive(int day, std::vector<int64_t>* channel_leads) {
     const Micros at = TimeOfDay();
-    const int channel = PickChannel();
+    const int channel = channel_pick_(rng_);
     ++(*channel_leads)[channel];
     const ChannelParams& ch = p_.channels[channel];
     if (known_before_today_ > 0 && Chance(p_.second_arrival)) {
@@ -334,15 +331,11 @@ class Simulation {
     if (!Chance(p_.refund)) return;
     ++stats_.refunds;
     const Micros refund_at = at + Between(1, 7) * kDay;
-    const Micros first_day = p_.end_micros - static_cast<Micros>(p_.days) * kDay;
-    const int due = std::max(day, static_cast<int>((refund_at - first_day) / kDay));
-    std::string j = "{\"type\":\"track\",\"anonymousId\":";
-    AppendJsonString(&j, anonymous);
-    j += ",\"event\":\"order_refunded\",\"properties\":{\"order_id\":\"" + order_id +
-         "\",\"amount_fen\":" + std::to_string(total) + ",\"reason\":\"不想要了\"}";
-    j += ",\"timestamp\":\"" + FormatIso8601(refund_at, kShanghai) + "\"";
-    j += ",\"messageId\":\"demo-" + std::to_string(p_.seed) + "-refund-" + order_id + "\"}";
-    refunds_.push_back({due, {refund_at, ++calls_made_, std::move(j)}});
+    // Submitted on the day it happens, with that day's calls.
+    const int due = std::max(day, static_cast<int>((refund_at - day_start_of(0)) / kDay));
+    refunds_.push_back({due, MakeCall(refund_at, "track", anonymous, "order_refunded", "properties",
+                                      "{\"order_id\":\"" + order_id + "\",\"amount_fen\":" +
+                                          std::to_string(total) + ",\"reason\":\"不想要了\"}")});
   }
 
   // A friend's day: interest fading with time, messages both ways, Moments, orders on their
@@ -377,7 +370,7 @@ class Simulation {
                      {"staff_id", p_.staff[person.staff].id}}));
       }
     }
-    const double season = Weekend(day) * OrderPeak(day);
+    const double season = weekend_[day] * order_peak_[day];
     bool buys = false;
     if (person.orders == 0) {
       buys = Chance(p_.first_order * season * (0.5 + interest));
@@ -440,6 +433,10 @@ class Simulation {
   Engine& engine_;
   FakeClock& clock_;
   std::mt19937_64 rng_;
+  std::discrete_distribution<int> hour_of_day_;
+  std::discrete_distribution<int> channel_pick_;
+  std::vector<double> weekend_;     // per day: the weekend factor
+  std::vector<double> order_peak_;  // per day: 618 / Double-11 order multiplier
   DemoStats stats_;
   std::vector<Person> people_;
   std::vector<std::string> channel_ids_;
