@@ -166,15 +166,7 @@ void SegmentService::Workspace::TagAnswers(const TenantState& state, const Event
     if (!matched) continue;
     const std::string by = "questionnaire:" + questionnaire;
     const std::string cid = TenantState::CustomerId(c);
-    const size_t colon = row.tag.find(':');
-    if (colon != std::string::npos) {
-      const std::string group = row.tag.substr(0, colon + 1);
-      for (const std::string& old : state.TagsOf(c)) {
-        if (old.starts_with(group) && old != row.tag) {
-          pending.push_back(TagChangeEvent(cid, old, false, by));
-        }
-      }
-    }
+    RemoveOthersOfGroup(state, c, row.tag, by);
     const uint32_t id = state.FindTag(row.tag);
     if (id == kNoIndex || !state.tag_bitmaps()[id].contains(c)) {
       pending.push_back(TagChangeEvent(cid, row.tag, true, by));

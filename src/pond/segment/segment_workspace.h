@@ -123,6 +123,9 @@ struct SegmentService::Workspace {
   // questionnaire_submitted: the tags its answers map to, and the older tags they replace.
   // The events are stamped when they are submitted (Flush).
   void TagAnswers(const TenantState& state, const Event& e, uint32_t c);
+  // Queues tag_removed (by `by`) for customer c's other tags of `tag`'s group, if it has one.
+  void RemoveOthersOfGroup(const TenantState& state, uint32_t c, const std::string& tag,
+                           const std::string& by);
   // tag_added of an exclusive group: the customer's other tags of the group go.
   void KeepGroupExclusive(const TenantState& state, const Event& e, uint32_t c);
 

@@ -54,18 +54,24 @@ Status CheckTagGroupValues(Engine& engine, const std::string& ws,
   return Status::Ok();
 }
 
+void SegmentService::Workspace::RemoveOthersOfGroup(const TenantState& state, uint32_t c,
+                                                    const std::string& tag, const std::string& by) {
+  const std::string group = GroupOf(tag);
+  if (group.empty()) return;
+  for (const std::string& other : state.TagsOf(c)) {
+    if (other != tag && GroupOf(other) == group) {
+      pending.push_back(TagChangeEvent(TenantState::CustomerId(c), other, false, by));
+    }
+  }
+}
+
 void SegmentService::Workspace::KeepGroupExclusive(const TenantState& state, const Event& e,
                                                    uint32_t c) {
   const std::string tag = TagOfEvent(e);
   const std::string group = GroupOf(tag);
-  if (group.empty()) return;
   for (const SegmentService::TagGroup& g : tag_groups) {
-    if (g.name != group || !g.exclusive) continue;
-    for (const std::string& other : state.TagsOf(c)) {
-      if (other != tag && GroupOf(other) == group) {
-        pending.push_back(
-            TagChangeEvent(TenantState::CustomerId(c), other, false, "group:" + group));
-      }
+    if (!group.empty() && g.name == group && g.exclusive) {
+      RemoveOthersOfGroup(state, c, tag, "group:" + group);
     }
   }
 }
