@@ -59,6 +59,9 @@ struct JourneyStep {
   std::string channel;
   std::string template_id;
   std::vector<std::pair<std::string, std::string>> variables;  // name → "trait.x" / "property.y"
+  // Marketing messages obey the frequency caps and quiet hours; service messages (a reply to
+  // a new friend, a questionnaire they asked for) only consent and staff limits.
+  bool marketing = true;
   // wait: a duration, or until a local time of day (optionally on given weekdays)
   Micros duration = 0;
   int until_minute_of_day = -1;

@@ -201,6 +201,10 @@ Status ParseStep(const json& s, const std::string& path, JourneyStep* step) {
     for (const char* c : kSendChannels) known |= step->channel == c;
     if (!known) return Bad(at + ".channel", "one of outbox, wecom, sms, smtp, webhook");
     if (!a.contains("template")) return Bad(at + ".template", "required");
+    if (a.contains("marketing")) {
+      if (!a["marketing"].is_boolean()) return Bad(at + ".marketing", "true or false");
+      step->marketing = a["marketing"].get<bool>();
+    }
     ASSIGN_OR_RETURN(step->template_id, String(a["template"], at + ".template", 128));
     if (a.contains("variables")) {
       const json& v = a["variables"];

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "pond/engine/keys.h"
 #include "pond/segment/segment_workspace.h"
@@ -620,6 +622,50 @@ static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Wo
     done(state, EvaluateAll(rule.root, ctx));
   }));
   return result;
+}
+
+Result<CompiledRule> SegmentService::CompileFor(const std::string& ws, const RuleNode& rule) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  ASSIGN_OR_RETURN(CompiledRule compiled, CompileRule(rule, *w.settings));
+  std::set<std::string> refs;
+  RETURN_IF_ERROR(ResolveReferences(w, compiled.root, &refs));
+  return compiled;
+}
+
+bool SegmentService::Holds(const std::string& ws, const TenantState& state,
+                           const CompiledRule& rule, uint32_t c) {
+  // The customer's own events of a filter's name that match it, for filters not kept.
+  std::map<std::string, Roaring> own;
+  for (const EventFilter& spec : rule.filters) {
+    const uint32_t name = state.FindEventName(spec.event);
+    Roaring& matches = own[spec.key];
+    if (name == kNoIndex) continue;
+    std::vector<int64_t> seqs;
+    for (const HistoryEntry& h : state.customers().history[c]) {
+      if (h.name == name) seqs.push_back(state.events().seq[h.event]);
+    }
+    if (seqs.empty()) continue;
+    Result<std::vector<Event>> events = engine_->LoadEvents(seqs);
+    if (!events.ok()) continue;  // matches nothing, as an unloadable filter does elsewhere
+    std::unordered_map<int64_t, uint32_t> index_of;
+    for (const HistoryEntry& h : state.customers().history[c]) {
+      if (h.name == name) index_of[state.events().seq[h.event]] = h.event;
+    }
+    for (const Event& e : *events) {
+      if (MatchesFilters(e.properties, spec.filters)) matches.add(index_of[e.seq]);
+    }
+  }
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  EvalContext ctx = w.Context(state, engine_->clock().NowMicros());
+  ctx.trait_numbers = nullptr;  // one customer: read its traits rather than build a column
+  ctx.filter_matches = [&](const std::string& key) -> const Roaring* {
+    auto it = own.find(key);
+    return it != own.end() ? &it->second : nullptr;
+  };
+  Micros next = kNever;
+  return EvaluateCustomer(rule.root, ctx, c, &next);
 }
 
 }  // namespace pond

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "pond/engine/engine.h"
+#include "pond/segment/compiled_rule.h"
 #include "pond/segment/intent.h"
 #include "pond/segment/lifecycle.h"
 #include "pond/segment/rule.h"
@@ -78,6 +79,13 @@ class SegmentService final : public StateObserver {
   // `stage` conditions from the stage rules rather than the stages kept per event.
   Result<Roaring> Evaluate(const std::string& ws, const RuleNode& rule,
                            bool from_stage_rules = false);
+
+  // For journeys' branch steps: a rule compiled against the workspace's settings, with its
+  // in_segment references resolved; and whether live customer `c` satisfies it now.
+  // Holds REQUIRES the workspace's state read-locked by the caller (Engine::ReadState). Event
+  // filters no saved segment keeps are matched over the customer's own events only.
+  Result<CompiledRule> CompileFor(const std::string& ws, const RuleNode& rule);
+  bool Holds(const std::string& ws, const TenantState& state, const CompiledRule& rule, uint32_t c);
 
   // Fires the timers that are due at the engine clock's now.
   void Tick();

@@ -1,0 +1,466 @@
+#include "pond/journey/journey_runtime.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "pond/journey/journey_advance.h"
+#include "pond/journey/journey_workspace.h"
+
+namespace pond {
+namespace {
+
+constexpr char kSettingsKind[] = "journey_settings";
+constexpr char kPolitenessId[] = "politeness";
+// Work items planned per round: each round plans under the read lock, then submits.
+constexpr size_t kRoundItems = 8000;
+// A schedule slot missed while pond was stopped still fires if it is at most this old.
+constexpr Micros kScheduleGrace = kMicrosPerHour;
+
+// The event names the runtime writes, whose events rebuild the instances at start.
+constexpr const char* kOwnEventNames[] = {
+    kJourneyEntered,    kJourneyStep, kJourneyExited, kJourneyConverted, kMessageSent,
+    kMessageSuppressed, kTaskCreated, "tag_added",    "tag_removed",     "group_invited"};
+
+// A saved journey compiled, ready to merge into a workspace.
+struct Loaded {
+  std::string id;
+  bool active = false;
+  int current = 0;
+  std::map<int, std::unique_ptr<CompiledVersion>> versions;
+  std::string trigger_segment_id;
+};
+
+Result<std::vector<Loaded>> LoadJourneys(JourneyStore& store, SegmentService* segments,
+                                         const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<SavedJourney> saved, store.List(ws));
+  std::vector<Loaded> out;
+  for (const SavedJourney& s : saved) {
+    Loaded l;
+    l.id = s.id;
+    l.active = s.status == JourneyStatus::kActive;
+    l.current = s.current().version;
+    for (const JourneyVersion& jv : s.versions) {
+      auto v = std::make_unique<CompiledVersion>();
+      v->version = jv.version;
+      ASSIGN_OR_RETURN(v->def, ParseJourney(jv.definition));
+      v->rules.resize(v->def.steps.size());
+      for (size_t i = 0; i < v->def.steps.size(); ++i) {
+        v->step_index[v->def.steps[i].id] = static_cast<uint16_t>(i);
+        if (v->def.steps[i].rule) {
+          // A branch naming a segment that is gone answers "else" rather than stopping all.
+          Result<CompiledRule> rule = segments->CompileFor(ws, *v->def.steps[i].rule);
+          if (rule.ok()) v->rules[i] = std::move(*rule);
+        }
+      }
+      l.versions[jv.version] = std::move(v);
+    }
+    const JourneyTrigger& t = l.versions[l.current]->def.trigger;
+    if (t.kind != TriggerKind::kEvent) {
+      Result<SegmentInfo> seg = segments->Get(ws, t.segment);
+      if (seg.ok()) l.trigger_segment_id = seg->id;
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<JourneyRuntime>> JourneyRuntime::Start(Engine* engine,
+                                                              SegmentService* segments) {
+  std::unique_ptr<JourneyRuntime> runtime(new JourneyRuntime(engine, segments));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> workspaces, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : workspaces) {
+    {
+      std::lock_guard lock(runtime->mu_);
+      runtime->WorkspaceFor(ws.id).utc_offset_seconds = ws.utc_offset_seconds;
+    }
+    RETURN_IF_ERROR(runtime->Reload(ws.id));
+  }
+  engine->AddObserver(runtime.get());  // OnReset rebuilds the instances from the log
+  return runtime;
+}
+
+JourneyRuntime::JourneyRuntime(Engine* engine, SegmentService* segments)
+    : engine_(engine), segments_(segments), store_(engine) {}
+
+JourneyRuntime::~JourneyRuntime() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+  engine_->RemoveObserver(this);
+}
+
+JourneyRuntime::Workspace& JourneyRuntime::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) {
+    w = std::make_unique<Workspace>();
+    w->id = ws;
+  }
+  return *w;
+}
+
+Status JourneyRuntime::Reload(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<Loaded> loaded, LoadJourneys(store_, segments_, ws));
+  PolitenessSettings politeness;
+  ASSIGN_OR_RETURN(std::vector<StoredObject> settings, engine_->ListObjects(ws, kSettingsKind));
+  for (const StoredObject& o : settings) {
+    if (o.id == kPolitenessId) {
+      ASSIGN_OR_RETURN(politeness, ParsePolitenessSettings(o.body));
+    }
+  }
+  const Micros now = engine_->clock().NowMicros();
+  return engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    w.politeness = politeness;
+    std::unordered_set<std::string> present;
+    for (Loaded& l : loaded) {
+      present.insert(l.id);
+      auto [it, added] = w.journey_index.try_emplace(l.id, w.journeys.size());
+      if (added) w.journeys.push_back(std::make_unique<LiveJourney>());
+      LiveJourney& j = *w.journeys[it->second];
+      const bool resumed = l.active && (!j.active || j.deleted);
+      j.id = l.id;
+      j.active = l.active;
+      j.deleted = false;
+      j.current = l.current;
+      j.versions = std::move(l.versions);
+      j.trigger_segment_id = l.trigger_segment_id;
+      const JourneyTrigger& t = j.def().trigger;
+      if (t.kind == TriggerKind::kSchedule && j.last_slot == 0) {
+        j.last_slot = LatestLocalTime(now - kScheduleGrace, t.minute_of_day, t.weekdays,
+                                      w.utc_offset_seconds);
+      }
+      if (resumed) {  // timers were dropped while it was paused
+        for (uint32_t i = 0; i < w.instances.size(); ++i) {
+          if (w.instances[i].key != 0 && w.instances[i].journey == it->second) w.PushTimer(i);
+        }
+      }
+    }
+    for (uint32_t ji = 0; ji < w.journeys.size(); ++ji) {
+      LiveJourney& j = *w.journeys[ji];
+      if (present.count(j.id) || j.deleted) continue;
+      j.deleted = true;
+      j.active = false;
+      for (uint32_t i = 0; i < w.instances.size(); ++i) {
+        if (w.instances[i].key != 0 && w.instances[i].journey == ji) w.FreeInstance(i);
+      }
+    }
+    w.Reindex();
+  });
+}
+
+void JourneyRuntime::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.ClearRuntimeState();
+  if (w.journeys.empty()) return;
+  struct Ref {
+    int64_t seq;
+    uint32_t customer;
+  };
+  std::vector<Ref> refs;
+  for (const char* name : kOwnEventNames) {
+    const uint32_t id = state.FindEventName(name);
+    if (id == kNoIndex) continue;
+    for (const Posting& p : state.EventsNamed(id)) {
+      refs.push_back({state.events().seq[p.event], p.customer});
+    }
+  }
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.seq < b.seq; });
+  constexpr size_t kChunk = 10'000;
+  for (size_t at = 0; at < refs.size(); at += kChunk) {
+    const size_t end = std::min(refs.size(), at + kChunk);
+    std::vector<int64_t> seqs;
+    for (size_t i = at; i < end; ++i) seqs.push_back(refs[i].seq);
+    Result<std::vector<Event>> events = engine_->LoadEvents(seqs);
+    if (!events.ok()) continue;  // those instances stay where the events before left them
+    std::sort(events->begin(), events->end(),
+              [](const Event& a, const Event& b) { return a.seq < b.seq; });
+    size_t r = at;
+    for (const Event& e : *events) {
+      while (r < end && refs[r].seq < e.seq) ++r;
+      if (r == end) break;
+      JourneyEventInfo info;
+      if (!ReadJourneyEvent(e, &info)) continue;
+      w.ApplyJourneyEvent(state, info, e.name, e.seq, state.Live(refs[r].customer), e.timestamp);
+    }
+  }
+}
+
+void JourneyRuntime::OnApplied(const std::string& ws, const TenantState& state,
+                               const AppliedEvent& applied) {
+  std::lock_guard lock(mu_);
+  auto found = workspaces_.find(ws);
+  if (found == workspaces_.end() || found->second->journeys.empty()) return;
+  Workspace& w = *found->second;
+  const uint32_t c = applied.customer;
+  for (uint32_t from : applied.merged) w.MergeCustomers(from, c);
+  const Event& e = applied.event;
+  const std::string& name = state.EventName(applied.name);
+  JourneyEventInfo info;
+  const bool own = ReadJourneyEvent(e, &info);
+  if (own) w.ApplyJourneyEvent(state, info, name, e.seq, c, e.timestamp);
+
+  auto enter = [&](uint32_t j) { w.work.push_back({WorkKind::kEnter, j, c, 0, e.seq, -1}); };
+  if (auto it = w.triggers_by_event.find(name); it != w.triggers_by_event.end()) {
+    for (uint32_t j : it->second) {
+      const LiveJourney& live = *w.journeys[j];
+      if (live.active && MatchesFilters(e.properties, live.def().trigger.where)) enter(j);
+    }
+  }
+  if (!w.segment_triggers.empty() && name == "segment_entered") {
+    nlohmann::json p = nlohmann::json::parse(e.properties, nullptr, false);
+    const std::string segment =
+        p.is_object() && p.contains("segment_id") && p["segment_id"].is_string()
+            ? p["segment_id"].get<std::string>()
+            : "";
+    for (uint32_t j : w.segment_triggers) {
+      const LiveJourney& live = *w.journeys[j];
+      if (live.active && !segment.empty() && live.trigger_segment_id == segment) enter(j);
+    }
+  }
+  auto listeners = w.listeners_by_event.find(name);
+  if (listeners == w.listeners_by_event.end()) return;
+  for (uint32_t j : listeners->second) {
+    const LiveJourney& live = *w.journeys[j];
+    const uint32_t index = live.InstanceOf(c);
+    if (index == kNoIndex) continue;
+    const Instance& inst = w.instances[index];
+    if (own && info.instance == inst.key) continue;  // an instance does not answer itself
+    const CompiledVersion* v = live.Version(inst.version);
+    if (!v) continue;
+    if (v->def.goal_event == name && MatchesFilters(e.properties, v->def.goal_where)) {
+      w.work.push_back({WorkKind::kConvert, j, index, inst.generation, e.seq, -1});
+      continue;
+    }
+    if (inst.step < v->def.steps.size()) {
+      const JourneyStep& s = v->def.steps[inst.step];
+      if (s.kind == StepKind::kWaitFor && s.event == name &&
+          MatchesFilters(e.properties, s.where)) {
+        w.work.push_back({WorkKind::kEvent, j, index, inst.generation, e.seq, -1});
+      }
+    }
+  }
+}
+
+Result<int64_t> JourneyRuntime::RunDue() {
+  std::lock_guard run(run_mu_);
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+  }
+  int64_t steps = 0;
+  for (const std::string& ws : ids) {
+    // Schedules: members of the segment enter in the slot's name.
+    struct Due {
+      uint32_t journey;
+      std::string segment;
+      int64_t slot_minute;
+    };
+    std::vector<Due> due;
+    {
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      const Micros now = engine_->clock().NowMicros();
+      for (uint32_t j = 0; j < w.journeys.size(); ++j) {
+        LiveJourney& live = *w.journeys[j];
+        if (!live.active || live.deleted) continue;
+        const JourneyTrigger& t = live.def().trigger;
+        if (t.kind != TriggerKind::kSchedule) continue;
+        const Micros slot = LatestLocalTime(now, t.minute_of_day, t.weekdays, w.utc_offset_seconds);
+        if (slot <= live.last_slot) continue;
+        live.last_slot = slot;
+        if (!live.trigger_segment_id.empty()) {
+          due.push_back({j, live.trigger_segment_id, slot / kMicrosPerMinute});
+        }
+      }
+    }
+    for (const Due& d : due) {
+      Result<Roaring> members = segments_->MemberBitmap(ws, d.segment);
+      if (!members.ok()) continue;
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      for (uint32_t c : *members) {
+        w.work.push_back({WorkKind::kEnter, d.journey, c, 0, 0, d.slot_minute});
+      }
+    }
+    bool more = true;
+    while (more) {
+      ASSIGN_OR_RETURN(int64_t n, Round(ws, &more));
+      steps += n;
+    }
+  }
+  return steps;
+}
+
+Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more) {
+  std::vector<Event> events;
+  std::vector<size_t> group_ends;  // events of one item are submitted together
+  std::vector<Work> planned;
+  int64_t steps = 0;
+  *more = false;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    RoundContext ctx{w, state, segments_, engine_, engine_->clock().NowMicros(), {}, {}, 0};
+    // Timers due first: what was due earlier happens first.
+    std::vector<Work> fired;
+    while (!w.timers.empty() && w.timers.top().due <= ctx.now && fired.size() < kRoundItems) {
+      const Timer t = w.timers.top();
+      w.timers.pop();
+      if (t.instance < w.instances.size() && w.instances[t.instance].generation == t.generation) {
+        fired.push_back(
+            {WorkKind::kTimer, w.instances[t.instance].journey, t.instance, t.generation, 0, -1});
+      }
+    }
+    w.work.insert(w.work.begin(), fired.begin(), fired.end());
+    // One item per instance, and per journey and customer, in a round: the next waits until
+    // this one's events are applied (an entry waits for the instance before it to end).
+    auto pair_key = [](uint32_t journey, uint32_t customer) {
+      return (uint64_t{1} << 63) | (uint64_t{journey} << 32) | customer;
+    };
+    std::unordered_set<uint64_t> busy;  // instance indexes and pair keys planned this round
+    std::deque<Work> later;
+    while (!w.work.empty() && planned.size() < kRoundItems) {
+      Work item = w.work.front();
+      w.work.pop_front();
+      uint64_t key = item.target, pair = 0;
+      if (item.kind == WorkKind::kEnter) {
+        key = pair_key(item.journey, item.target);
+      } else if (item.target < w.instances.size() && w.instances[item.target].key != 0) {
+        pair = pair_key(w.instances[item.target].journey, w.instances[item.target].customer);
+      }
+      if (!busy.insert(key).second) {
+        later.push_back(item);
+        continue;
+      }
+      if (pair != 0) busy.insert(pair);
+      std::vector<Event> group = PlanWork(ctx, item);
+      if (group.empty()) continue;
+      for (Event& e : group) events.push_back(std::move(e));
+      group_ends.push_back(events.size());
+      planned.push_back(item);
+    }
+    w.work.insert(w.work.begin(), later.begin(), later.end());
+    steps = ctx.steps;
+    *more =
+        !w.work.empty() || !planned.empty() || (!w.timers.empty() && w.timers.top().due <= ctx.now);
+  }));
+  size_t begin = 0, group = 0;
+  while (begin < events.size()) {
+    size_t end = group_ends[group++];
+    while (group < group_ends.size() && group_ends[group] - begin <= kMaxEventsPerSubmit) {
+      end = group_ends[group++];
+    }
+    std::vector<Event> batch(std::make_move_iterator(events.begin() + begin),
+                             std::make_move_iterator(events.begin() + end));
+    Result<SubmitResult> submitted = engine_->Submit(ws, std::move(batch));
+    if (!submitted.ok()) {
+      // Nothing of this batch or after it was applied: plan it again next time.
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      for (const Work& item : planned) {
+        if (item.kind == WorkKind::kEnter) {
+          w.work.push_back(item);
+        } else if (item.target < w.instances.size()) {
+          w.PushTimer(item.target);
+        }
+      }
+      return submitted.status();
+    }
+    begin = end;
+  }
+  return steps;
+}
+
+void JourneyRuntime::RunInBackground(std::chrono::milliseconds every) {
+  background_ = std::thread([this, every] {
+    std::unique_lock lock(stop_mu_);
+    while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
+      lock.unlock();
+      (void)RunDue();  // what fails is planned again on the next round
+      lock.lock();
+    }
+  });
+}
+
+Result<JourneyStats> JourneyRuntime::Stats(const std::string& ws, const std::string& journey) {
+  Result<JourneyStats> result = Status::NotFound("journey \"" + journey + "\" not found");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    auto it = w.journey_index.find(journey);
+    if (it == w.journey_index.end() || w.journeys[it->second]->deleted) return;
+    const LiveJourney& j = *w.journeys[it->second];
+    JourneyStats s;
+    s.journey = j.id;
+    s.entered = j.entered;
+    s.converted = j.converted;
+    s.exited = j.exited;
+    s.messages = j.messages;
+    s.tasks = j.tasks;
+    s.suppressed = j.suppressed;
+    s.deferred = j.deferred;
+    std::map<std::string, int64_t> at_step;
+    for (const JourneyStep& step : j.def().steps) at_step[step.id] = 0;
+    for (const Instance& inst : w.instances) {
+      if (inst.key == 0 || inst.journey != it->second) continue;
+      ++s.live;
+      ++at_step[j.Version(inst.version)->IdOf(inst.step)];
+    }
+    for (const JourneyStep& step : j.def().steps) s.at_step.emplace_back(step.id, at_step[step.id]);
+    for (const auto& [step, n] : at_step) {  // steps only older versions have
+      if (!j.def().steps.empty() && std::none_of(s.at_step.begin(), s.at_step.end(),
+                                                 [&](const auto& p) { return p.first == step; })) {
+        s.at_step.emplace_back(step, n);
+      }
+    }
+    result = std::move(s);
+  }));
+  return result;
+}
+
+Result<std::vector<InstanceView>> JourneyRuntime::Instances(const std::string& ws,
+                                                            const std::string& journey,
+                                                            size_t limit) {
+  std::vector<InstanceView> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (const Instance& inst : w.instances) {
+      if (out.size() >= limit) break;
+      if (inst.key == 0) continue;
+      const LiveJourney& j = *w.journeys[inst.journey];
+      if (!journey.empty() && j.id != journey) continue;
+      out.push_back({j.id, inst.version, TenantState::CustomerId(inst.customer),
+                     j.Version(inst.version)->IdOf(inst.step), inst.since, inst.key});
+    }
+  }));
+  std::sort(out.begin(), out.end(),
+            [](const InstanceView& a, const InstanceView& b) { return a.instance < b.instance; });
+  return out;
+}
+
+Status JourneyRuntime::SetPoliteness(const std::string& ws, const PolitenessSettings& settings) {
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kSettingsKind, kPolitenessId, PolitenessSettingsJson(settings),
+                              engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).politeness = settings;
+  return Status::Ok();
+}
+
+Result<PolitenessSettings> JourneyRuntime::Politeness(const std::string& ws) {
+  RETURN_IF_ERROR(engine_->ReadState(ws, [](const TenantState&) {}));  // the workspace exists
+  std::lock_guard lock(mu_);
+  return WorkspaceFor(ws).politeness;
+}
+
+}  // namespace pond

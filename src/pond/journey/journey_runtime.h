@@ -1,0 +1,104 @@
+// JourneyRuntime: runs the active journeys (docs/journeys.md, "How journeys run").
+//
+// An instance is one customer walking one journey: at most one per (journey, customer) at a
+// time. Its state is where its last event says it is (journey_events.h), so the runtime
+// observes every applied event: its own events move instances, other events trigger entries,
+// answer wait_for steps and reach goals. Observers may not call the engine, so that work is
+// queued and done by RunDue(), which also fires the timers that are due (waits, wait_for
+// timeouts, deferred sends) and the schedules, and submits what it decided as events through
+// Engine::Submit. Only RunDue proposes events, one advance per instance per round, so two
+// decisions about one instance never race; the messageIds make a decision retried after a crash
+// a duplicate.
+//
+// The timer queue is in memory and rebuilt from the instances on every start; the instances
+// are rebuilt from the event log. A timer due while pond was stopped fires once at start.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "pond/engine/engine.h"
+#include "pond/journey/journey_store.h"
+#include "pond/journey/politeness.h"
+#include "pond/segment/segment_service.h"
+
+namespace pond {
+
+struct JourneyStats {
+  std::string journey;
+  int64_t entered = 0;
+  int64_t live = 0;  // instances running now
+  int64_t converted = 0;
+  int64_t exited = 0;    // by an exit step, or by running past the last step
+  int64_t messages = 0;  // message_sent
+  int64_t tasks = 0;     // task_created
+  std::vector<std::pair<std::string, int64_t>> at_step;  // live instances per step id
+  std::map<std::string, int64_t> suppressed;             // messages not sent, by reason
+  std::map<std::string, int64_t> deferred;  // sends put off, by reason (since this start)
+};
+
+// One running instance, for tests and the API.
+struct InstanceView {
+  std::string journey;
+  int version = 0;
+  std::string customer;  // "cus_…"
+  std::string step;      // the step it is at
+  Micros since = 0;      // when it got there
+  int64_t instance = 0;  // seq of its journey_entered
+};
+
+class JourneyRuntime final : public StateObserver {
+ public:
+  // Loads every workspace's journeys and starts observing `engine`. Neither is owned.
+  static Result<std::unique_ptr<JourneyRuntime>> Start(Engine* engine, SegmentService* segments);
+  ~JourneyRuntime() override;
+
+  // Journeys saved, activated, paused or deleted: reload the workspace's definitions.
+  Status Reload(const std::string& ws);
+
+  // Does everything due at the engine clock's now, round after round until nothing is:
+  // schedules, entries, goals, wait_for answers, timers. Returns the steps performed.
+  Result<int64_t> RunDue();
+  // Runs RunDue every `every` on a thread of its own until destruction (`pond serve`).
+  void RunInBackground(std::chrono::milliseconds every);
+
+  Result<JourneyStats> Stats(const std::string& ws, const std::string& journey);
+  Result<std::vector<InstanceView>> Instances(const std::string& ws, const std::string& journey,
+                                              size_t limit);
+
+  // Quiet hours, caps and staff limits (politeness.h), stored per workspace.
+  Status SetPoliteness(const std::string& ws, const PolitenessSettings& settings);
+  Result<PolitenessSettings> Politeness(const std::string& ws);
+
+  void OnApplied(const std::string& ws, const TenantState& state,
+                 const AppliedEvent& applied) override;
+  void OnReset(const std::string& ws, const TenantState& state) override;
+
+  struct Workspace;  // journey_workspace.h
+
+ private:
+  JourneyRuntime(Engine* engine, SegmentService* segments);
+  Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
+  // One round for one workspace: plans under the state's read lock, then submits.
+  Result<int64_t> Round(const std::string& ws, bool* more);
+
+  Engine* engine_;
+  SegmentService* segments_;
+  JourneyStore store_;
+  std::thread background_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // GUARDED_BY(stop_mu_)
+  std::mutex run_mu_;      // one RunDue at a time
+  std::mutex mu_;          // after the engine's tenant lock when both are held
+  std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
+};
+
+}  // namespace pond

@@ -1,0 +1,471 @@
+// Journeys running through the real engine (SQLite in a temp dir) on a fake clock: each step
+// kind, goals, entry policies, versions, restarts, and politeness (caps, quiet hours, consent,
+// staff limits), each checked by the events the journey wrote.
+#include "pond/journey/journey_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "pond/base/time.h"
+#include "pond/testing/temp_dir.h"
+
+namespace pond {
+namespace {
+
+// 10:00 in the workspace's zone (+08:00): outside the default quiet hours.
+Micros At(const char* local) { return ParseIso8601(local, 8 * 3600).value(); }
+
+class JourneyRuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    clock_.Set(At("2024-03-01 10:00:00"));
+    Reopen();
+  }
+  void Reopen() {
+    runtime_.reset();
+    segments_.reset();
+    engine_.reset();
+    EngineOptions o;
+    o.data_dir = dir_.path().string();
+    o.clock = &clock_;
+    engine_ = Engine::Open(o).value();
+    segments_ = SegmentService::Start(engine_.get()).value();
+    auto r = JourneyRuntime::Start(engine_.get(), segments_.get());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    runtime_ = std::move(*r);
+  }
+  void Activate(const std::string& json) {
+    JourneyStore store(engine_.get());
+    auto made = store.Create(kDefaultWorkspace, json);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    ASSERT_TRUE(store.SetStatus(kDefaultWorkspace, made->id, JourneyStatus::kActive).ok());
+    ASSERT_TRUE(runtime_->Reload(kDefaultWorkspace).ok());
+  }
+  void Track(const std::string& user, const std::string& name, const std::string& props = "{}") {
+    Event e;
+    e.message_id = "m" + std::to_string(++seq_);
+    e.user_id = user;
+    e.name = name;
+    e.properties = props;
+    auto r = engine_->Submit(kDefaultWorkspace, {e});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  void Friend(const std::string& user, const std::string& staff = "staff_a") {
+    Track(user, "friend_added", R"({"staff_id":")" + staff + R"("})");
+  }
+  int64_t Run() {
+    auto n = runtime_->RunDue();
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : -1;
+  }
+  // The customer's journey events, oldest first: "message_sent:hello" (by step), with the
+  // template for sends and the reason for suppressions.
+  std::string Journal(const std::string& user) {
+    auto p = engine_->GetCustomer(kDefaultWorkspace, user, 1000);
+    if (!p.ok()) return p.status().ToString();
+    std::string out;
+    for (auto it = p->timeline.rbegin(); it != p->timeline.rend(); ++it) {
+      if (!it->message_id.starts_with("jrn:")) continue;
+      auto props = nlohmann::json::parse(it->properties);
+      if (!out.empty()) out += " ";
+      out += it->name + ":" + props.value("step", "");
+      if (props.contains("reason")) out += "(" + props["reason"].get<std::string>() + ")";
+      if (props.contains("outcome")) out += "(" + props["outcome"].get<std::string>() + ")";
+      if (props.contains("arm")) out += "(arm" + props["arm"].dump() + ")";
+    }
+    return out;
+  }
+  std::string StepOf(const std::string& journey, const std::string& customer_key) {
+    auto p = engine_->GetCustomer(kDefaultWorkspace, customer_key);
+    auto instances = runtime_->Instances(kDefaultWorkspace, journey, 1000);
+    for (const InstanceView& v : instances.value()) {
+      if (v.customer == p->summary.id) return v.step;
+    }
+    return "(none)";
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<SegmentService> segments_;
+  std::unique_ptr<JourneyRuntime> runtime_;
+  int seq_ = 0;
+};
+
+constexpr char kWelcome[] = R"({
+  "id": "welcome", "name": "welcome", "trigger": {"event": "friend_added"},
+  "goal": {"event": "order_paid"},
+  "steps": [
+    {"id": "hello", "send": {"channel": "wecom", "template": "hi", "marketing": false,
+                             "variables": {"name": "trait.name", "staff": "property.staff_id"}}},
+    {"id": "answered", "wait_for": {"event": "questionnaire_submitted", "timeout": "2d",
+                                    "on_timeout": "remind"}},
+    {"id": "thanks", "send": {"channel": "outbox", "template": "thanks", "marketing": false},
+     "next": "done"},
+    {"id": "remind", "send": {"channel": "outbox", "template": "remind", "marketing": false}},
+    {"id": "done", "exit": true}
+  ]})";
+
+TEST_F(JourneyRuntimeTest, SendsWaitsForAnAnswerOrTimesOutAndExits) {
+  Activate(kWelcome);
+  Friend("ann");
+  Friend("bob");
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:hello");
+  EXPECT_EQ(StepOf("welcome", "ann"), "answered");
+
+  clock_.Advance(kMicrosPerHour);
+  Track("ann", "questionnaire_submitted");
+  Run();
+  EXPECT_EQ(Journal("ann"),
+            "journey_entered: message_sent:hello journey_step:answered(event) "
+            "message_sent:thanks journey_exited:done(exit)");
+  EXPECT_EQ(StepOf("welcome", "ann"), "(none)");
+
+  // bob does not answer: the timeout goes to remind, exactly at two days.
+  clock_.Advance(2 * kMicrosPerDay - 2 * kMicrosPerHour);
+  Run();
+  EXPECT_EQ(StepOf("welcome", "bob"), "answered");
+  clock_.Advance(kMicrosPerHour);
+  Run();
+  EXPECT_EQ(Journal("bob"),
+            "journey_entered: message_sent:hello journey_step:answered(timeout) "
+            "message_sent:remind journey_exited:done(exit)");
+
+  auto stats = runtime_->Stats(kDefaultWorkspace, "welcome");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->entered, 2);
+  EXPECT_EQ(stats->exited, 2);
+  EXPECT_EQ(stats->messages, 4);
+  EXPECT_EQ(stats->live, 0);
+}
+
+TEST_F(JourneyRuntimeTest, SendVariablesComeFromTraitsAndTheTriggerEvent) {
+  Activate(kWelcome);
+  Event e;
+  e.message_id = "ident";
+  e.type = EventType::kIdentify;
+  e.user_id = "ann";
+  e.traits = R"({"name":"安"})";
+  ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  Friend("ann", "staff_7");
+  Run();
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "ann");
+  bool found = false;
+  for (const Event& t : p->timeline) {
+    if (t.name != "message_sent") continue;
+    auto props = nlohmann::json::parse(t.properties);
+    EXPECT_EQ(props["variables"]["name"], "安");
+    EXPECT_EQ(props["variables"]["staff"], "staff_7");
+    EXPECT_EQ(props["staff"], "staff_7");  // wecom goes out through the owner
+    EXPECT_EQ(props["marketing"], false);
+    found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(JourneyRuntimeTest, GoalEndsTheJourneyAsAConversion) {
+  Activate(kWelcome);
+  Friend("ann");
+  Run();
+  Track("ann", "order_paid");
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:hello journey_converted:answered");
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "welcome")->converted, 1);
+  clock_.Advance(3 * kMicrosPerDay);
+  Run();  // the timeout of a converted instance never fires
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:hello journey_converted:answered");
+}
+
+TEST_F(JourneyRuntimeTest, WaitsForADurationAndForALocalTimeAcrossMidnight) {
+  Activate(R"({"id": "care", "name": "care", "trigger": {"event": "order_paid"},
+    "steps": [{"id": "three_days", "wait": "3d"},
+              {"id": "morning", "wait": {"until": "10:00"}},
+              {"id": "tip", "send": {"channel": "outbox", "template": "tip"}}]})");
+  clock_.Set(At("2024-03-01 23:30:00"));  // 15:30 UTC: the local day is already the 1st
+  Track("ann", "order_paid");
+  Run();
+  EXPECT_EQ(StepOf("care", "ann"), "three_days");
+  clock_.Set(At("2024-03-04 23:29:59"));
+  Run();
+  EXPECT_EQ(StepOf("care", "ann"), "three_days");
+  clock_.Set(At("2024-03-04 23:30:00"));
+  Run();
+  EXPECT_EQ(StepOf("care", "ann"), "morning");
+  EXPECT_EQ(Journal("ann"), "journey_entered: journey_step:three_days");
+  clock_.Set(At("2024-03-05 09:59:59"));
+  Run();
+  EXPECT_EQ(StepOf("care", "ann"), "morning");
+  clock_.Set(At("2024-03-05 10:00:00"));
+  Run();
+  EXPECT_EQ(Journal("ann"),
+            "journey_entered: journey_step:three_days message_sent:tip "
+            "journey_exited:(completed)");
+}
+
+TEST_F(JourneyRuntimeTest, BranchSplitTagTaskWebhookAndInviteEachWriteTheirEvent) {
+  Activate(R"J({"id": "all", "name": "all", "trigger": {"event": "signed_up"},
+    "steps": [{"id": "vip", "branch": {"if": "has_tag(\"vip\")", "then": "gift", "else": "ab"}},
+              {"id": "gift", "tag": "gift:sent", "next": "done"},
+              {"id": "ab", "split": [{"weight": 1, "next": "a"}, {"weight": 1, "next": "b"}]},
+              {"id": "a", "task": {"title": "call", "due": "24h"}, "next": "hook"},
+              {"id": "b", "invite_to_group": "grp_1", "next": "hook"},
+              {"id": "hook", "webhook": "http://127.0.0.1:9/hook"},
+              {"id": "drop", "untag": "new"},
+              {"id": "done", "exit": true}]})J");
+  Track("ann", "visited");
+  ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "ann", {"vip"}, true, "test").ok());
+  Track("ann", "signed_up");
+  for (int i = 0; i < 20; ++i) {
+    Track("u" + std::to_string(i), "visited");
+    ASSERT_TRUE(
+        engine_->ChangeTags(kDefaultWorkspace, "u" + std::to_string(i), {"new"}, true, "test")
+            .ok());
+    Track("u" + std::to_string(i), "signed_up");
+  }
+  Run();
+  EXPECT_EQ(Journal("ann"),
+            "journey_entered: journey_step:vip(then) tag_added:gift journey_exited:done(exit)");
+  auto ann = engine_->GetCustomer(kDefaultWorkspace, "ann");
+  EXPECT_NE(std::find(ann->tags.begin(), ann->tags.end(), "gift:sent"), ann->tags.end());
+  int arms[2] = {0, 0};
+  for (int i = 0; i < 20; ++i) {
+    const std::string u = "u" + std::to_string(i);
+    std::string j = Journal(u);
+    const bool a = j.find("(arm0)") != std::string::npos;
+    ++arms[a ? 0 : 1];
+    EXPECT_EQ(j, std::string("journey_entered: journey_step:vip(else) journey_step:ab(arm") +
+                     (a ? "0) task_created:a" : "1) group_invited:b") +
+                     " journey_step:hook tag_removed:drop journey_exited:done(exit)");
+    EXPECT_TRUE(engine_->GetCustomer(kDefaultWorkspace, u)->tags.empty()) << u;
+  }
+  EXPECT_GT(arms[0], 0);  // 20 draws of a fair split: both arms taken
+  EXPECT_GT(arms[1], 0);
+}
+
+TEST_F(JourneyRuntimeTest, EntryPoliciesOnceOncePerDaysAndEveryTime) {
+  auto journey = [](const char* id, const char* entry) {
+    return std::string(R"({"id": ")") + id + R"(", "name": "x", "trigger": {"event": "ping"},
+      "entry": )" +
+           entry + R"(, "steps": [{"id": "w", "wait": "1h"}]})";
+  };
+  Activate(journey("once", "\"once\""));
+  Activate(journey("weekly", "{\"once_per_days\": 7}"));
+  Activate(journey("always", "\"every_time\""));
+  Track("ann", "ping");
+  Track("ann", "ping");  // already in all three: one instance per journey and customer
+  Run();
+  clock_.Advance(2 * kMicrosPerHour);
+  Run();  // all ended
+  Track("ann", "ping");
+  Run();
+  clock_.Advance(7 * kMicrosPerDay);
+  Run();  // the third round ended
+  Track("ann", "ping");
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "once")->entered, 1);
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "weekly")->entered, 2);
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "always")->entered, 3);
+}
+
+TEST_F(JourneyRuntimeTest, RunningInstancesFinishOnTheVersionTheyStarted) {
+  Activate(R"({"id": "v", "name": "v", "trigger": {"event": "ping"}, "entry": "every_time",
+    "steps": [{"id": "w", "wait": "1d"}, {"id": "old", "send": {"channel": "outbox",
+              "template": "one"}}]})");
+  Track("ann", "ping");
+  Run();
+  JourneyStore store(engine_.get());
+  ASSERT_TRUE(store
+                  .Update(kDefaultWorkspace, "v",
+                          R"({"id": "v", "name": "v", "trigger": {"event": "ping"},
+    "steps": [{"id": "w", "wait": "1d"}, {"id": "new", "send": {"channel": "outbox",
+              "template": "two"}}]})")
+                  .ok());
+  ASSERT_TRUE(runtime_->Reload(kDefaultWorkspace).ok());
+  Track("bob", "ping");
+  Run();
+  clock_.Advance(kMicrosPerDay);
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:old journey_exited:(completed)");
+  EXPECT_EQ(Journal("bob"), "journey_entered: message_sent:new journey_exited:(completed)");
+}
+
+TEST_F(JourneyRuntimeTest, ATimerDueAcrossARestartFiresExactlyOnce) {
+  Activate(R"({"id": "r", "name": "r", "trigger": {"event": "ping"},
+    "steps": [{"id": "w", "wait": "1d"}, {"id": "s", "send": {"channel": "outbox",
+              "template": "t"}}, {"id": "w2", "wait": "1d"}]})");
+  Track("ann", "ping");
+  Run();
+  Reopen();  // the instance is rebuilt from the log, its timer from the instance
+  EXPECT_EQ(StepOf("r", "ann"), "w");
+  clock_.Advance(kMicrosPerDay);
+  Run();
+  Reopen();
+  Run();  // due again only if the first firing were lost
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:s");
+  EXPECT_EQ(StepOf("r", "ann"), "w2");
+  // Two runtimes deciding the same firing (a crash between submit and apply looks like this
+  // to the store): the messageIds make the second a duplicate.
+  clock_.Advance(kMicrosPerDay);
+  auto second = JourneyRuntime::Start(engine_.get(), segments_.get());
+  ASSERT_TRUE(second.ok());
+  // Both see the same due timer; the first submits, the second's events are duplicates.
+  Run();
+  ASSERT_TRUE((*second)->RunDue().ok());
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:s journey_exited:(completed)");
+}
+
+TEST_F(JourneyRuntimeTest, QuietHoursDeferMarketingToTheirEndInTheWorkspaceZone) {
+  Activate(R"({"id": "promo", "name": "p", "trigger": {"event": "ping"},
+    "steps": [{"id": "offer", "send": {"channel": "outbox", "template": "offer"}}]})");
+  // 22:30 local is 14:30 UTC: quiet in the workspace's zone although daytime in UTC.
+  clock_.Set(At("2024-03-01 22:30:00"));
+  Track("ann", "ping");
+  Run();
+  EXPECT_EQ(StepOf("promo", "ann"), "offer");
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "promo")->deferred.at("quiet_hours"), 1);
+  clock_.Set(At("2024-03-02 07:59:59"));
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered:");
+  clock_.Set(At("2024-03-02 08:00:00"));
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:offer journey_exited:(completed)");
+}
+
+TEST_F(JourneyRuntimeTest, CapsSuppressMarketingBeyondTheDailyAndWeeklyLimits) {
+  auto promo = [](const std::string& id) {
+    return R"({"id": ")" + id + R"(", "name": "p", "trigger": {"event": "ping"},
+      "entry": "every_time",
+      "steps": [{"id": "offer", "send": {"channel": "outbox", "template": "offer"}}]})";
+  };
+  Activate(promo("p1"));
+  Activate(promo("p2"));
+  Track("ann", "ping");  // both journeys send at once: one passes the daily cap of 1
+  Run();
+  auto p1 = runtime_->Stats(kDefaultWorkspace, "p1").value();
+  auto p2 = runtime_->Stats(kDefaultWorkspace, "p2").value();
+  EXPECT_EQ(p1.messages + p2.messages, 1);
+  EXPECT_EQ(p1.suppressed["cap_day"] + p2.suppressed["cap_day"], 1);
+  // Days 2 and 3 send one each (3 in the week), day 4 hits the weekly cap.
+  for (int day = 1; day <= 3; ++day) {
+    clock_.Advance(kMicrosPerDay);
+    Track("ann", "ping");
+    Run();
+  }
+  p1 = runtime_->Stats(kDefaultWorkspace, "p1").value();
+  p2 = runtime_->Stats(kDefaultWorkspace, "p2").value();
+  EXPECT_EQ(p1.messages + p2.messages, 3);
+  EXPECT_EQ(p1.suppressed["cap_week"] + p2.suppressed["cap_week"], 2);
+  // Service messages are not capped.
+  Activate(R"({"id": "svc", "name": "s", "trigger": {"event": "ping"},
+    "steps": [{"id": "note", "send": {"channel": "outbox", "template": "n", "marketing": false}}]})");
+  Track("ann", "ping");
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "svc")->messages, 1);
+}
+
+TEST_F(JourneyRuntimeTest, ConsentUnsubscribedAndDeletedFriendsGetNothing) {
+  Activate(R"({"id": "c", "name": "c", "trigger": {"event": "ping"},
+    "steps": [{"id": "hi", "send": {"channel": "wecom", "template": "t", "marketing": false}},
+              {"id": "mail", "send": {"channel": "smtp", "template": "t", "marketing": false}}]})");
+  Friend("ann");
+  Track("ann", "unsubscribed");
+  Friend("bob");
+  Track("bob", "friend_deleted", R"({"staff_id":"staff_a"})");
+  Friend("cat");
+  Track("ann", "ping");
+  Track("bob", "ping");
+  Track("cat", "ping");
+  Run();
+  EXPECT_EQ(Journal("ann"),
+            "journey_entered: message_suppressed:hi(unsubscribed) "
+            "message_suppressed:mail(unsubscribed) journey_exited:(completed)");
+  EXPECT_EQ(Journal("bob"),
+            "journey_entered: message_suppressed:hi(not_friend) message_sent:mail "
+            "journey_exited:(completed)");
+  EXPECT_EQ(Journal("cat"),
+            "journey_entered: message_sent:hi message_sent:mail journey_exited:(completed)");
+  auto stats = runtime_->Stats(kDefaultWorkspace, "c").value();
+  EXPECT_EQ(stats.suppressed["unsubscribed"], 2);
+  EXPECT_EQ(stats.suppressed["not_friend"], 1);
+}
+
+TEST_F(JourneyRuntimeTest, StaffLimitsQueueTheOverflowForTheNextMinuteAndDay) {
+  PolitenessSettings p;
+  p.staff.messages_per_minute = 2;
+  p.staff.messages_per_day = 3;
+  ASSERT_TRUE(runtime_->SetPoliteness(kDefaultWorkspace, p).ok());
+  Activate(R"({"id": "s", "name": "s", "trigger": {"event": "ping"},
+    "steps": [{"id": "hi", "send": {"channel": "wecom", "template": "t", "marketing": false}}]})");
+  for (int i = 0; i < 4; ++i) {
+    Friend("u" + std::to_string(i));
+    Track("u" + std::to_string(i), "ping");
+  }
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "s")->messages, 2);
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "s")->deferred.at("staff_minute"), 2);
+  clock_.Advance(kMicrosPerMinute);
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "s")->messages, 3);  // the day's limit
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "s")->deferred.at("staff_day"), 1);
+  clock_.Set(At("2024-03-02 00:00:00"));
+  Run();
+  auto stats = runtime_->Stats(kDefaultWorkspace, "s").value();
+  EXPECT_EQ(stats.messages, 4);  // deferred, never dropped
+  EXPECT_TRUE(stats.suppressed.empty());
+  // The settings are stored.
+  Reopen();
+  EXPECT_EQ(runtime_->Politeness(kDefaultWorkspace)->staff.messages_per_minute, 2);
+}
+
+TEST_F(JourneyRuntimeTest, ScheduleAndSegmentTriggersEnterMembers) {
+  SegmentSpec spec;
+  spec.name = "members";
+  spec.rule = ParseRule("count(joined_club) >= 1").value();
+  ASSERT_TRUE(segments_->Create(kDefaultWorkspace, std::move(spec)).ok());
+  Track("ann", "joined_club");
+  Track("bob", "ping");
+  ASSERT_TRUE(segments_->Flush().ok());  // ann's segment_entered, before any journey
+  Activate(R"({"id": "daily", "name": "d", "trigger": {"schedule": {"at": "11:00",
+    "segment": "members"}}, "entry": "every_time", "steps": [{"id": "w", "wait": "1h"}]})");
+  Activate(R"({"id": "joined", "name": "j", "trigger": {"segment_entered": "members"},
+    "steps": [{"id": "w", "wait": "1h"}]})");
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "daily")->entered, 0);  // 10:00: not yet
+  Track("bob", "joined_club");                                         // bob enters the segment
+  ASSERT_TRUE(segments_->Flush().ok());
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "joined")->entered, 1);
+  clock_.Set(At("2024-03-01 11:00:00"));
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "daily")->entered, 2);
+  Run();  // the slot fires once
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "daily")->entered, 2);
+  clock_.Set(At("2024-03-02 11:00:00"));
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "daily")->entered, 4);
+}
+
+TEST_F(JourneyRuntimeTest, PausingStopsStepsAndResumingCatchesUp) {
+  Activate(R"({"id": "p", "name": "p", "trigger": {"event": "ping"},
+    "steps": [{"id": "w", "wait": "1h"}, {"id": "s", "send": {"channel": "outbox",
+              "template": "t", "marketing": false}}]})");
+  Track("ann", "ping");
+  Run();
+  JourneyStore store(engine_.get());
+  ASSERT_TRUE(store.SetStatus(kDefaultWorkspace, "p", JourneyStatus::kPaused).ok());
+  ASSERT_TRUE(runtime_->Reload(kDefaultWorkspace).ok());
+  clock_.Advance(2 * kMicrosPerHour);
+  Track("bob", "ping");
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered:");
+  EXPECT_EQ(Journal("bob"), "");
+  ASSERT_TRUE(store.SetStatus(kDefaultWorkspace, "p", JourneyStatus::kActive).ok());
+  ASSERT_TRUE(runtime_->Reload(kDefaultWorkspace).ok());
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:s journey_exited:(completed)");
+}
+
+}  // namespace
+}  // namespace pond
