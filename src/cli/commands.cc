@@ -13,6 +13,7 @@
 #include "pond/channels/importer.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey.h"
+#include "pond/journey/journey_runtime.h"
 #include "pond/segment/segment_service.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
@@ -110,7 +111,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto segments = SegmentService::Start(&e);
   if (!segments.ok()) return Fail(segments.status());
   (*segments)->RunInBackground(std::chrono::seconds(1));
-  auto server = server::HttpServer::Start(e, **segments, *listen);
+  auto journeys = JourneyRuntime::Start(&e, segments->get());
+  if (!journeys.ok()) return Fail(journeys.status());
+  (*journeys)->RunInBackground(std::chrono::seconds(1));
+  auto server = server::HttpServer::Start({e, **segments, **journeys}, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

@@ -71,5 +71,9 @@ HttpResponse UpdateJourney(ApiContext& ctx, const HttpRequest& req);
 HttpResponse DeleteJourney(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ActivateJourney(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req);
+HttpResponse JourneyStatsHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutMessagingSettings(ApiContext& ctx, const HttpRequest& req);
 
 }  // namespace pond::server

@@ -1,4 +1,5 @@
-// Journeys: saved definitions with versions and a status (the runtime is to come).
+// Journeys: saved definitions with versions and a status, what the runtime is doing with
+// them, and the messaging settings (quiet hours, caps, staff limits) every send obeys.
 #include "pond/base/time.h"
 #include "pond/journey/journey_store.h"
 #include "server/handler_util.h"
@@ -23,8 +24,13 @@ static json JourneyJson(const SavedJourney& j, bool with_versions) {
   return out;
 }
 
-static HttpResponse JourneyResponse(const Result<SavedJourney>& j, int status = 200) {
+// A write changed what runs: the runtime reloads the workspace's journeys before answering,
+// so a journey activated by this call runs from the next tick.
+static HttpResponse JourneyResponse(ApiContext& ctx, const Result<SavedJourney>& j,
+                                    int status = 200) {
   if (!j.ok()) return ErrorResponse(j.status());
+  Status reloaded = ctx.journeys.Reload(ctx.workspace);
+  if (!reloaded.ok()) return ErrorResponse(reloaded);
   return JsonResponse(Dump(JourneyJson(*j, true)), status);
 }
 
@@ -38,35 +44,86 @@ HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest&) {
 }
 
 HttpResponse CreateJourney(ApiContext& ctx, const HttpRequest& req) {
-  return JourneyResponse(JourneyStore(&ctx.engine).Create(ctx.workspace, std::string(req.Body())),
-                         201);
+  return JourneyResponse(
+      ctx, JourneyStore(&ctx.engine).Create(ctx.workspace, std::string(req.Body())), 201);
 }
 
 HttpResponse GetJourney(ApiContext& ctx, const HttpRequest& req) {
-  return JourneyResponse(JourneyStore(&ctx.engine).Get(ctx.workspace, req.params.at("id")));
+  auto j = JourneyStore(&ctx.engine).Get(ctx.workspace, req.params.at("id"));
+  if (!j.ok()) return ErrorResponse(j.status());
+  return JsonResponse(Dump(JourneyJson(*j, true)));
 }
 
 HttpResponse UpdateJourney(ApiContext& ctx, const HttpRequest& req) {
-  return JourneyResponse(JourneyStore(&ctx.engine)
+  return JourneyResponse(ctx,
+                         JourneyStore(&ctx.engine)
                              .Update(ctx.workspace, req.params.at("id"), std::string(req.Body())));
 }
 
 HttpResponse DeleteJourney(ApiContext& ctx, const HttpRequest& req) {
   Status s = JourneyStore(&ctx.engine).Delete(ctx.workspace, req.params.at("id"));
+  if (s.ok()) s = ctx.journeys.Reload(ctx.workspace);
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(Dump({{"deleted", req.params.at("id")}}));
 }
 
 HttpResponse ActivateJourney(ApiContext& ctx, const HttpRequest& req) {
   return JourneyResponse(
-      JourneyStore(&ctx.engine)
-          .SetStatus(ctx.workspace, req.params.at("id"), JourneyStatus::kActive));
+      ctx, JourneyStore(&ctx.engine)
+               .SetStatus(ctx.workspace, req.params.at("id"), JourneyStatus::kActive));
 }
 
 HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req) {
   return JourneyResponse(
-      JourneyStore(&ctx.engine)
-          .SetStatus(ctx.workspace, req.params.at("id"), JourneyStatus::kPaused));
+      ctx, JourneyStore(&ctx.engine)
+               .SetStatus(ctx.workspace, req.params.at("id"), JourneyStatus::kPaused));
+}
+
+HttpResponse JourneyStatsHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto stats = ctx.journeys.Stats(ctx.workspace, req.params.at("id"));
+  if (!stats.ok()) return ErrorResponse(stats.status());
+  json at_step = json::object();
+  for (const auto& [step, n] : stats->at_step) at_step[step] = n;
+  return JsonResponse(Dump({{"journey", stats->journey},
+                            {"entered", stats->entered},
+                            {"live", stats->live},
+                            {"converted", stats->converted},
+                            {"exited", stats->exited},
+                            {"messages_sent", stats->messages},
+                            {"tasks_created", stats->tasks},
+                            {"at_step", at_step},
+                            {"suppressed", stats->suppressed},
+                            {"deferred", stats->deferred}}));
+}
+
+HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto list = ctx.journeys.Instances(ctx.workspace, req.params.at("id"), *limit);
+  if (!list.ok()) return ErrorResponse(list.status());
+  json data = json::array();
+  for (const InstanceView& i : *list) {
+    data.push_back({{"instance", i.instance},
+                    {"customer_id", i.customer},
+                    {"version", i.version},
+                    {"step", i.step},
+                    {"since", FormatIso8601(i.since)}});
+  }
+  return JsonResponse(Dump({{"data", data}}));
+}
+
+HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest&) {
+  auto settings = ctx.journeys.Politeness(ctx.workspace);
+  if (!settings.ok()) return ErrorResponse(settings.status());
+  return JsonResponse(PolitenessSettingsJson(*settings));
+}
+
+HttpResponse PutMessagingSettings(ApiContext& ctx, const HttpRequest& req) {
+  auto settings = ParsePolitenessSettings(req.Body());
+  if (!settings.ok()) return ErrorResponse(settings.status());
+  Status saved = ctx.journeys.SetPoliteness(ctx.workspace, *settings);
+  if (!saved.ok()) return ErrorResponse(saved);
+  return JsonResponse(PolitenessSettingsJson(*settings));
 }
 
 }  // namespace pond::server

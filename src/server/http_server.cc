@@ -151,12 +151,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class ServerImpl final : public HttpServer {
  public:
-  ServerImpl(Engine& engine, SegmentService& segments, const ServerOptions& options)
+  ServerImpl(const Services& services, const ServerOptions& options)
       : options_(options),
         ioc_(options.threads),
         acceptor_(net::make_strand(ioc_)),
         signals_(ioc_),
-        router_(engine, segments, metrics_) {}
+        router_(services, metrics_) {}
 
   Status Listen() {
     beast::error_code ec;
@@ -214,9 +214,9 @@ class ServerImpl final : public HttpServer {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(Engine& engine, SegmentService& segments,
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const Services& services,
                                                       const ServerOptions& options) {
-  auto server = std::make_unique<ServerImpl>(engine, segments, options);
+  auto server = std::make_unique<ServerImpl>(services, options);
   RETURN_IF_ERROR(server->Listen());
   return std::unique_ptr<HttpServer>(std::move(server));
 }

@@ -7,8 +7,7 @@
 #include <string>
 
 #include "pond/base/status.h"
-#include "pond/engine/engine.h"
-#include "pond/segment/segment_service.h"
+#include "server/router.h"
 
 namespace pond::server {
 
@@ -22,7 +21,7 @@ struct ServerOptions {
 class HttpServer {
  public:
   // Binds and listens; requests are served once Run() is called.
-  static Result<std::unique_ptr<HttpServer>> Start(Engine& engine, SegmentService& segments,
+  static Result<std::unique_ptr<HttpServer>> Start(const Services& services,
                                                    const ServerOptions& options);
   virtual ~HttpServer() = default;
   virtual uint16_t port() const = 0;

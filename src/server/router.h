@@ -8,6 +8,7 @@
 
 #include "pond/base/histogram.h"
 #include "pond/engine/engine.h"
+#include "pond/journey/journey_runtime.h"
 #include "pond/segment/segment_service.h"
 #include "server/http_types.h"
 
@@ -28,9 +29,17 @@ struct ServerMetrics {
   LatencyHistogram ingest_latency;        // whole HTTP handling of ingest calls
 };
 
+// The long-lived parts a request may use; owned by whoever runs the server.
+struct Services {
+  Engine& engine;
+  SegmentService& segments;
+  JourneyRuntime& journeys;
+};
+
 struct ApiContext {
   Engine& engine;
   SegmentService& segments;
+  JourneyRuntime& journeys;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;
@@ -53,14 +62,14 @@ const std::vector<Route>& Routes();
 
 class Router {
  public:
-  Router(Engine& engine, SegmentService& segments, ServerMetrics& metrics)
-      : engine_(engine), segments_(segments), metrics_(metrics) {}
+  Router(const Services& services, ServerMetrics& metrics)
+      : services_(services), engine_(services.engine), metrics_(metrics) {}
   // Thread-safe; called from every connection.
   HttpResponse Handle(HttpRequest& req);
 
  private:
+  Services services_;
   Engine& engine_;
-  SegmentService& segments_;
   ServerMetrics& metrics_;
 };
 

@@ -37,7 +37,8 @@ class RouterTest : public ::testing::Test {
     o.data_dir = dir_.path().string();
     engine_ = Engine::Open(o).value();
     segments_ = SegmentService::Start(engine_.get()).value();
-    router_ = std::make_unique<Router>(*engine_, *segments_, metrics_);
+    journeys_ = JourneyRuntime::Start(engine_.get(), segments_.get()).value();
+    router_ = std::make_unique<Router>(Services{*engine_, *segments_, *journeys_}, metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -72,6 +73,7 @@ class RouterTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<SegmentService> segments_;
+  std::unique_ptr<JourneyRuntime> journeys_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

@@ -11,6 +11,8 @@
 //   expect: 400                     the status
 //   expect-json: error.field = "userId"     a JSON path and the JSON value it must equal
 //   expect-json: total >= 1                 (=, >=, contains for strings)
+//   eventually: 10                  repeat the request (every 100 ms, up to 10 s) until the
+//                                   expectations hold: for work pond does in the background
 // Cases run in file order and share one server, so later cases see what earlier ones stored.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +45,7 @@ function parse(text, file) {
     else if (line.startsWith('body:')) inBody = true;
     else if (line.startsWith('expect: ')) cur.status = Number(line.slice(8));
     else if (line.startsWith('expect-json: ')) cur.expects.push(line.slice(13));
+    else if (line.startsWith('eventually: ')) cur.eventually = Number(line.slice(12));
   }
   return cases;
 }
@@ -77,15 +80,22 @@ for (const file of files) {
     if (c.auth === 'bad') headers.authorization = basic('pond_write_0000');
     let body = c.body.replaceAll('{{write_key}}', pond.keys.write);
     if (c.gzip) body = zlib.gzipSync(body);
-    const res = await fetch(pond.url + c.path, {
-      method: c.method, headers, body: c.method === 'GET' ? undefined : body,
-    });
-    const text = await res.text();
-    let json = null;
-    try { json = JSON.parse(text); } catch { /* not JSON */ }
-    const failed = [];
-    if (res.status !== c.status) failed.push(`status ${res.status}, want ${c.status}`);
-    for (const e of c.expects) if (!json || !holds(json, e)) failed.push(`not: ${e}`);
+    const deadline = Date.now() + (c.eventually ?? 0) * 1000;
+    let text;
+    let failed;
+    for (;;) {
+      const res = await fetch(pond.url + c.path, {
+        method: c.method, headers, body: c.method === 'GET' ? undefined : body,
+      });
+      text = await res.text();
+      let json = null;
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+      failed = [];
+      if (res.status !== c.status) failed.push(`status ${res.status}, want ${c.status}`);
+      for (const e of c.expects) if (!json || !holds(json, e)) failed.push(`not: ${e}`);
+      if (failed.length === 0 || Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     check(failed.length === 0, `${c.name}${failed.length ? ` (${failed.join('; ')}) body: ${text.slice(0, 300)}` : ''}`);
     count++;
   }

@@ -431,20 +431,33 @@ Result<std::vector<InstanceView>> JourneyRuntime::Instances(const std::string& w
                                                             const std::string& journey,
                                                             size_t limit) {
   std::vector<InstanceView> out;
+  bool known = journey.empty();
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
+    auto it = w.journey_index.find(journey);
+    if (it != w.journey_index.end() && !w.journeys[it->second]->deleted) known = true;
+    if (!known) return;
+    // The oldest `limit` by instance (the seq of their journey_entered); slots are reused, so
+    // the slot order says nothing about age.
+    std::vector<const Instance*> matching;
     for (const Instance& inst : w.instances) {
-      if (out.size() >= limit) break;
       if (inst.key == 0) continue;
+      if (!journey.empty() && inst.journey != it->second) continue;
+      matching.push_back(&inst);
+    }
+    size_t n = std::min(limit, matching.size());
+    std::partial_sort(matching.begin(), matching.begin() + static_cast<ptrdiff_t>(n),
+                      matching.end(),
+                      [](const Instance* a, const Instance* b) { return a->key < b->key; });
+    for (size_t i = 0; i < n; ++i) {
+      const Instance& inst = *matching[i];
       const LiveJourney& j = *w.journeys[inst.journey];
-      if (!journey.empty() && j.id != journey) continue;
       out.push_back({j.id, inst.version, TenantState::CustomerId(inst.customer),
                      j.Version(inst.version)->IdOf(inst.step), inst.since, inst.key});
     }
   }));
-  std::sort(out.begin(), out.end(),
-            [](const InstanceView& a, const InstanceView& b) { return a.instance < b.instance; });
+  if (!known) return Status::NotFound("journey \"" + journey + "\" not found");
   return out;
 }
 
