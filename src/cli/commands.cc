@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_util.h"
 #include "cli/table.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
@@ -21,29 +22,6 @@
 
 namespace pond::cli {
 namespace {
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "pond: %s\n", s.message().c_str());
-  return 1;
-}
-
-Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state = true,
-                                           Durability durability = Durability::kProcessCrash,
-                                           int64_t snapshot_every = 0) {
-  EngineOptions o;
-  o.data_dir = common.data_dir;
-  o.load_state = load_state;
-  o.durability = durability;
-  o.snapshot_every_events = snapshot_every;
-  o.snapshot_min_interval_millis = 10 * 60 * 1000;
-  return Engine::Open(o);
-}
-
-std::string WithCommas(int64_t n) {
-  std::string s = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(i, ",");
-  return n < 0 ? "-" + s : s;
-}
 
 // "+08:00" / "-05:30" / "Z" → seconds east of UTC.
 Result<int> ParseOffset(const std::string& text) {
@@ -508,27 +486,6 @@ int RunSnapshot(const Common& common) {
   Status s = (*engine)->WriteSnapshot();
   if (!s.ok()) return Fail(s);
   std::printf("snapshot written to %s/snapshot.bin\n", common.data_dir.c_str());
-  return 0;
-}
-
-int RunJourneyValidate(const std::vector<std::string>& files) {
-  for (const std::string& file : files) {
-    std::string text;
-    FILE* in = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
-    if (!in) return Fail(Status::NotFound("cannot read " + file));
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, in)) > 0 && text.size() <= 1 << 20)
-      text.append(buf, n);
-    if (in != stdin) std::fclose(in);
-    Result<JourneyDef> d = ParseJourney(text);
-    if (!d.ok()) {
-      std::fprintf(stderr, "%s: %s\n", file.c_str(), d.status().ToString().c_str());
-      return 1;
-    }
-    std::printf("%s: journey \"%s\" is valid: %zu steps\n", file.c_str(), d->id.c_str(),
-                d->steps.size());
-  }
   return 0;
 }
 

@@ -43,6 +43,15 @@ int RunSnapshot(const Common& common);
 // Checks journey definitions (docs/journeys.md); FILE "-" reads standard input. Exit 1 on the
 // first invalid one, naming the file and the JSON path.
 int RunJourneyValidate(const std::vector<std::string>& files);
+// Saves each file: a new journey (paused) or a new version of a known one.
+int RunJourneySave(const Common& common, const std::vector<std::string>& files);
+int RunJourneySetStatus(const Common& common, const std::string& id, bool active);
+int RunJourneyDelete(const Common& common, const std::string& id);
+int RunJourneyList(const Common& common);
+int RunJourneyStats(const Common& common, const std::string& id);
+// Runs everything due at `at` (ISO 8601; empty: now) once, then exits: the same work `pond
+// serve` does every second.
+int RunJourneyRun(const Common& common, const std::string& at);
 
 struct DemoArgs {
   int64_t customers = 100'000;

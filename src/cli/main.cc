@@ -160,6 +160,31 @@ int main(int argc, char** argv) {
       journey_cmd->add_subcommand("validate", "check journey definitions without a data dir");
   journey_validate->add_option("files", journey_files, "JSON files; - reads standard input")
       ->required();
+  auto* journey_save = journey_cmd->add_subcommand(
+      "save", "save journeys: new ones paused, known ids as a new version");
+  add_common(journey_save);
+  journey_save->add_option("files", journey_files, "JSON files; - reads standard input")
+      ->required();
+  std::string journey_id, journey_at;
+  auto* journey_activate = journey_cmd->add_subcommand("activate", "start running a journey");
+  auto* journey_pause = journey_cmd->add_subcommand("pause", "stop entries and timers");
+  auto* journey_delete = journey_cmd->add_subcommand("delete", "delete a paused journey");
+  auto* journey_stats =
+      journey_cmd->add_subcommand("stats", "entered, live, converted, per step, suppressed");
+  for (auto* sub : {journey_activate, journey_pause, journey_delete, journey_stats}) {
+    add_common(sub);
+    sub->add_option("id", journey_id, "the journey's id")->required();
+  }
+  journey_stats->add_flag("--json", common.json, "print the API's JSON");
+  auto* journey_list = journey_cmd->add_subcommand("list", "journeys with status and counts");
+  add_common(journey_list);
+  journey_list->add_flag("--json", common.json, "JSON");
+  auto* journey_run = journey_cmd->add_subcommand(
+      "run",
+      "do what is due (entries, timers, schedules) once and exit; serve does it each second");
+  add_common(journey_run);
+  journey_run->add_option("--at", journey_at, "the time to run at (ISO 8601; default now)");
+  journey_run->add_flag("--json", common.json, "JSON");
 
   DemoArgs demo;
   auto* demo_cmd = app.add_subcommand(
@@ -198,6 +223,13 @@ int main(int argc, char** argv) {
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
   if (*journey_validate) return RunJourneyValidate(journey_files);
+  if (*journey_save) return RunJourneySave(common, journey_files);
+  if (*journey_activate) return RunJourneySetStatus(common, journey_id, true);
+  if (*journey_pause) return RunJourneySetStatus(common, journey_id, false);
+  if (*journey_delete) return RunJourneyDelete(common, journey_id);
+  if (*journey_list) return RunJourneyList(common);
+  if (*journey_stats) return RunJourneyStats(common, journey_id);
+  if (*journey_run) return RunJourneyRun(common, journey_at);
   if (*tag_add) return RunTagChange(common, tag_customer, tag_names, true);
   if (*tag_remove) return RunTagChange(common, tag_customer, tag_names, false);
   if (*tag_list) return RunTagList(common);

@@ -66,6 +66,6 @@ for (let b = 0; b < BATCHES; b++) {
   if (res.status !== 200) throw new Error(`retry ${b}: ${res.status}`);
 }
 check(await metric(pond.url, 'pond_events_in_memory') === BATCHES * EVENTS_PER_BATCH,
-      `after retrying all ${BATCHES} batches exactly ${BATCHES * EVENTS_PER_BATCH} events are stored`);
+      `after retrying all ${BATCHES} batches exactly ${BATCHES * EVENTS_PER_BATCH} events are stored (${await metric(pond.url, "pond_events_in_memory")})`);
 await stopPond(pond);
 finish(4);

@@ -1,6 +1,7 @@
 #include "pond/journey/journey_runtime.h"
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -16,6 +17,11 @@ constexpr char kPolitenessId[] = "politeness";
 constexpr size_t kRoundItems = 8000;
 // A schedule slot missed while pond was stopped still fires if it is at most this old.
 constexpr Micros kScheduleGrace = kMicrosPerHour;
+// Where the trigger watermark is stored (journey_workspace.h, Workspace::watermark).
+constexpr char kWatermarkId[] = "trigger_watermark";
+// An event older than this when the runtime sees it (an import of history, a long outage)
+// enters no journey: a welcome two days late is worse than none.
+constexpr Micros kTriggerMaxAge = kMicrosPerDay;
 
 // The event names the runtime writes, whose events rebuild the instances at start.
 constexpr const char* kOwnEventNames[] = {
@@ -29,6 +35,7 @@ struct Loaded {
   int current = 0;
   std::map<int, std::unique_ptr<CompiledVersion>> versions;
   std::string trigger_segment_id;
+  Micros active_since = 0;
 };
 
 Result<std::vector<Loaded>> LoadJourneys(JourneyStore& store, SegmentService* segments,
@@ -39,6 +46,7 @@ Result<std::vector<Loaded>> LoadJourneys(JourneyStore& store, SegmentService* se
     Loaded l;
     l.id = s.id;
     l.active = s.status == JourneyStatus::kActive;
+    l.active_since = s.activated_at;
     l.current = s.current().version;
     for (const JourneyVersion& jv : s.versions) {
       auto v = std::make_unique<CompiledVersion>();
@@ -79,6 +87,7 @@ Result<std::unique_ptr<JourneyRuntime>> JourneyRuntime::Start(Engine* engine,
     RETURN_IF_ERROR(runtime->Reload(ws.id));
   }
   engine->AddObserver(runtime.get());  // OnReset rebuilds the instances from the log
+  for (const pond::Workspace& ws : workspaces) RETURN_IF_ERROR(runtime->CatchUp(ws.id));
   return runtime;
 }
 
@@ -131,6 +140,7 @@ Status JourneyRuntime::Reload(const std::string& ws) {
       j.current = l.current;
       j.versions = std::move(l.versions);
       j.trigger_segment_id = l.trigger_segment_id;
+      j.active_since = l.active_since;
       const JourneyTrigger& t = j.def().trigger;
       if (t.kind == TriggerKind::kSchedule && j.last_slot == 0) {
         j.last_slot = LatestLocalTime(now - kScheduleGrace, t.minute_of_day, t.weekdays,
@@ -155,66 +165,92 @@ Status JourneyRuntime::Reload(const std::string& ws) {
   });
 }
 
-void JourneyRuntime::OnReset(const std::string& ws, const TenantState& state) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  w.ClearRuntimeState();
-  if (w.journeys.empty()) return;
-  struct Ref {
-    int64_t seq;
-    uint32_t customer;
-  };
-  std::vector<Ref> refs;
-  for (const char* name : kOwnEventNames) {
+namespace {
+
+struct EventRef {
+  int64_t seq;
+  uint32_t customer;  // dense, as posted (may have been merged since)
+};
+
+// The events named `names` with seq after `after`, in seq order. REQUIRES: the state locked.
+std::vector<EventRef> EventRefs(const TenantState& state, const std::vector<std::string>& names,
+                                int64_t after) {
+  std::vector<EventRef> refs;
+  for (const std::string& name : names) {
     const uint32_t id = state.FindEventName(name);
     if (id == kNoIndex) continue;
     for (const Posting& p : state.EventsNamed(id)) {
-      refs.push_back({state.events().seq[p.event], p.customer});
+      const int64_t seq = state.events().seq[p.event];
+      if (seq > after) refs.push_back({seq, p.customer});
     }
   }
-  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.seq < b.seq; });
+  std::sort(refs.begin(), refs.end(),
+            [](const EventRef& a, const EventRef& b) { return a.seq < b.seq; });
+  return refs;
+}
+
+// Loads the events of `refs` from the store, 10,000 at a time, and hands each chunk to `each`
+// in seq order with the customer each was posted to.
+Status ForEachLoadedChunk(
+    Engine* engine, const std::vector<EventRef>& refs,
+    const std::function<void(const std::vector<std::pair<Event, uint32_t>>&)>& each) {
   constexpr size_t kChunk = 10'000;
   for (size_t at = 0; at < refs.size(); at += kChunk) {
     const size_t end = std::min(refs.size(), at + kChunk);
     std::vector<int64_t> seqs;
     for (size_t i = at; i < end; ++i) seqs.push_back(refs[i].seq);
-    Result<std::vector<Event>> events = engine_->LoadEvents(seqs);
-    if (!events.ok()) continue;  // those instances stay where the events before left them
-    std::sort(events->begin(), events->end(),
+    ASSIGN_OR_RETURN(std::vector<Event> events, engine->LoadEvents(seqs));
+    std::sort(events.begin(), events.end(),
               [](const Event& a, const Event& b) { return a.seq < b.seq; });
+    std::vector<std::pair<Event, uint32_t>> chunk;
     size_t r = at;
-    for (const Event& e : *events) {
+    for (Event& e : events) {
       while (r < end && refs[r].seq < e.seq) ++r;
       if (r == end) break;
-      JourneyEventInfo info;
-      if (!ReadJourneyEvent(e, &info)) continue;
-      w.ApplyJourneyEvent(state, info, e.name, e.seq, state.Live(refs[r].customer), e.timestamp);
+      if (refs[r].seq == e.seq) chunk.emplace_back(std::move(e), refs[r].customer);
     }
+    each(chunk);
   }
+  return Status::Ok();
 }
 
-void JourneyRuntime::OnApplied(const std::string& ws, const TenantState& state,
-                               const AppliedEvent& applied) {
-  std::lock_guard lock(mu_);
-  auto found = workspaces_.find(ws);
-  if (found == workspaces_.end() || found->second->journeys.empty()) return;
-  Workspace& w = *found->second;
-  const uint32_t c = applied.customer;
-  for (uint32_t from : applied.merged) w.MergeCustomers(from, c);
-  const Event& e = applied.event;
-  const std::string& name = state.EventName(applied.name);
-  JourneyEventInfo info;
-  const bool own = ReadJourneyEvent(e, &info);
-  if (own) w.ApplyJourneyEvent(state, info, name, e.seq, c, e.timestamp);
+}  // namespace
 
-  auto enter = [&](uint32_t j) { w.work.push_back({WorkKind::kEnter, j, c, 0, e.seq, -1}); };
-  if (auto it = w.triggers_by_event.find(name); it != w.triggers_by_event.end()) {
+void JourneyRuntime::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.ClearRuntimeState();
+  if (w.journeys.empty()) return;
+  const std::vector<std::string> names(std::begin(kOwnEventNames), std::end(kOwnEventNames));
+  // A chunk that cannot be read leaves its instances where the events before it left them.
+  (void)ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) {
+      JourneyEventInfo info;
+      if (!ReadJourneyEvent(e, &info)) continue;
+      w.ApplyJourneyEvent(state, info, e.name, e.seq, state.Live(customer), e.timestamp);
+    }
+  });
+}
+
+namespace {
+
+// What event `e` (named `name`, of dense customer `c`) starts: entries into journeys it
+// triggers, answers to wait_for steps and goals of the customer's instances.
+void QueueWork(JourneyRuntime::Workspace& w, const Event& e, const std::string& name, uint32_t c,
+               const JourneyEventInfo* own, Micros now) {
+  auto enter = [&](uint32_t j) {
+    if (e.received_at >= w.journeys[j]->active_since) {
+      w.work.push_back({WorkKind::kEnter, j, c, 0, e.seq, -1});
+    }
+  };
+  const bool fresh = now - e.timestamp <= kTriggerMaxAge;
+  if (auto it = w.triggers_by_event.find(name); fresh && it != w.triggers_by_event.end()) {
     for (uint32_t j : it->second) {
       const LiveJourney& live = *w.journeys[j];
       if (live.active && MatchesFilters(e.properties, live.def().trigger.where)) enter(j);
     }
   }
-  if (!w.segment_triggers.empty() && name == "segment_entered") {
+  if (fresh && !w.segment_triggers.empty() && name == "segment_entered") {
     nlohmann::json p = nlohmann::json::parse(e.properties, nullptr, false);
     const std::string segment =
         p.is_object() && p.contains("segment_id") && p["segment_id"].is_string()
@@ -232,7 +268,8 @@ void JourneyRuntime::OnApplied(const std::string& ws, const TenantState& state,
     const uint32_t index = live.InstanceOf(c);
     if (index == kNoIndex) continue;
     const Instance& inst = w.instances[index];
-    if (own && info.instance == inst.key) continue;  // an instance does not answer itself
+    if (own && own->instance == inst.key) continue;  // an instance does not answer itself
+    if (e.seq < inst.last_seq) continue;             // catching up: it moved on after this event
     const CompiledVersion* v = live.Version(inst.version);
     if (!v) continue;
     if (v->def.goal_event == name && MatchesFilters(e.properties, v->def.goal_where)) {
@@ -247,6 +284,80 @@ void JourneyRuntime::OnApplied(const std::string& ws, const TenantState& state,
       }
     }
   }
+}
+
+}  // namespace
+
+void JourneyRuntime::OnApplied(const std::string& ws, const TenantState& state,
+                               const AppliedEvent& applied) {
+  std::lock_guard lock(mu_);
+  auto found = workspaces_.find(ws);
+  if (found == workspaces_.end()) return;
+  Workspace& w = *found->second;
+  w.observed = applied.event.seq;
+  if (w.journeys.empty()) return;
+  const uint32_t c = applied.customer;
+  for (uint32_t from : applied.merged) w.MergeCustomers(from, c);
+  const Event& e = applied.event;
+  const std::string& name = state.EventName(applied.name);
+  JourneyEventInfo info;
+  const bool own = ReadJourneyEvent(e, &info);
+  if (own) w.ApplyJourneyEvent(state, info, name, e.seq, c, e.timestamp);
+  QueueWork(w, e, name, c, own ? &info : nullptr, engine_->clock().NowMicros());
+}
+
+Status JourneyRuntime::CatchUp(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> settings, engine_->ListObjects(ws, kSettingsKind));
+  int64_t stored = -1;
+  for (const StoredObject& o : settings) {
+    if (o.id != kWatermarkId) continue;
+    nlohmann::json j = nlohmann::json::parse(o.body, nullptr, false);
+    if (j.is_object() && j.contains("seq") && j["seq"].is_number_integer()) stored = j["seq"];
+  }
+  // The events after the watermark that could start something, found under the read lock
+  // and loaded from the store outside it.
+  std::vector<EventRef> refs;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    w.observed = std::max(w.observed, state.last_seq());
+    // First start with journeys: history starts nothing.
+    w.watermark = stored >= 0 ? stored : state.last_seq();
+    if (w.journeys.empty() || w.watermark >= state.last_seq()) return;
+    std::vector<std::string> names;
+    for (const auto& [name, _] : w.triggers_by_event) names.push_back(name);
+    for (const auto& [name, _] : w.listeners_by_event) names.push_back(name);
+    if (!w.segment_triggers.empty()) names.push_back("segment_entered");
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    refs = EventRefs(state, names, w.watermark);
+  }));
+  if (stored < 0) return SaveWatermark(ws);
+  Status status = Status::Ok();
+  RETURN_IF_ERROR(ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
+    Status read = engine_->ReadState(ws, [&](const TenantState& state) {
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      const Micros now = engine_->clock().NowMicros();
+      for (const auto& [e, customer] : chunk) {
+        JourneyEventInfo info;
+        const bool own = ReadJourneyEvent(e, &info);
+        QueueWork(w, e, e.name, state.Live(customer), own ? &info : nullptr, now);
+      }
+    });
+    if (status.ok()) status = read;
+  }));
+  return status;
+}
+
+Status JourneyRuntime::SaveWatermark(const std::string& ws) {
+  int64_t seq;
+  {
+    std::lock_guard lock(mu_);
+    seq = WorkspaceFor(ws).watermark;
+  }
+  return engine_->PutObject(ws, {kSettingsKind, kWatermarkId, nlohmann::json({{"seq", seq}}).dump(),
+                                 engine_->clock().NowMicros()});
 }
 
 Result<int64_t> JourneyRuntime::RunDue() {
@@ -296,6 +407,17 @@ Result<int64_t> JourneyRuntime::RunDue() {
       ASSIGN_OR_RETURN(int64_t n, Round(ws, &more));
       steps += n;
     }
+    // Nothing queued: every event seen so far has had its work submitted.
+    bool advanced = false;
+    {
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      if (w.work.empty() && w.observed > w.watermark) {
+        w.watermark = w.observed;
+        advanced = true;
+      }
+    }
+    if (advanced) RETURN_IF_ERROR(SaveWatermark(ws));
   }
   return steps;
 }

@@ -12,6 +12,8 @@
 //
 // The timer queue is in memory and rebuilt from the instances on every start; the instances
 // are rebuilt from the event log. A timer due while pond was stopped fires once at start.
+// Events stored while no runtime ran (an import, a crash before their work was submitted) are
+// caught up at start from a stored watermark, the seq up to which all work was submitted.
 #pragma once
 
 #include <chrono>
@@ -88,6 +90,11 @@ class JourneyRuntime final : public StateObserver {
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
   // One round for one workspace: plans under the state's read lock, then submits.
   Result<int64_t> Round(const std::string& ws, bool* more);
+  // At start: queues what the events after the stored watermark start (they were stored
+  // while no runtime ran, or just before a crash). The first start stores a watermark at the
+  // log's end instead: history enters no journey.
+  Status CatchUp(const std::string& ws);
+  Status SaveWatermark(const std::string& ws);
 
   Engine* engine_;
   SegmentService* segments_;

@@ -316,6 +316,65 @@ TEST_F(JourneyRuntimeTest, ATimerDueAcrossARestartFiresExactlyOnce) {
   EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:s journey_exited:(completed)");
 }
 
+TEST_F(JourneyRuntimeTest, EventsStoredWithoutARunningRuntimeAreCaughtUpOnce) {
+  constexpr char kPing[] = R"({"id": "p", "name": "p", "trigger": {"event": "ping"},
+    "goal": {"event": "order_paid"},
+    "steps": [{"id": "s", "send": {"channel": "outbox", "template": "t", "marketing": false}},
+              {"id": "w", "wait_for": {"event": "answer", "timeout": "3d"}},
+              {"id": "s2", "send": {"channel": "outbox", "template": "t2", "marketing": false}}]})";
+  Activate(kPing);
+  Track("ann", "ping");
+  // The runtime stops (or crashes) before it submits what the event started ...
+  Reopen();
+  // ... and events arrive while none runs (an import, another process).
+  runtime_.reset();
+  Track("bob", "ping");
+  runtime_ = JourneyRuntime::Start(engine_.get(), segments_.get()).value();
+  Run();
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:s");
+  EXPECT_EQ(Journal("bob"), "journey_entered: message_sent:s");
+  // An answer stored while stopped moves its instance once, after the restart.
+  runtime_.reset();
+  clock_.Advance(kMicrosPerHour);
+  Track("ann", "answer");
+  Reopen();
+  Run();
+  Reopen();
+  Run();
+  EXPECT_EQ(Journal("ann"),
+            "journey_entered: message_sent:s journey_step:w(event) message_sent:s2 "
+            "journey_exited:(completed)");
+  EXPECT_EQ(StepOf("p", "bob"), "w");
+  // An answer from before the instance reached its wait does not count when caught up.
+  Track("cy", "answer");
+  Track("cy", "ping");
+  Reopen();
+  Run();
+  EXPECT_EQ(StepOf("p", "cy"), "w");
+}
+
+TEST_F(JourneyRuntimeTest, HistoryAndStaleEventsEnterNothing) {
+  Track("ann", "ping");  // stored before the journey was activated
+  clock_.Advance(kMicrosPerMinute);
+  Activate(R"({"id": "p", "name": "p", "trigger": {"event": "ping"},
+    "steps": [{"id": "s", "send": {"channel": "outbox", "template": "t"}}]})");
+  Reopen();
+  Run();
+  EXPECT_EQ(Journal("ann"), "");
+  // An event two days old when it arrives (an import of history) enters nothing either.
+  Event old;
+  old.message_id = "old-ping";
+  old.user_id = "bob";
+  old.name = "ping";
+  old.properties = "{}";
+  old.timestamp = clock_.NowMicros() - 2 * kMicrosPerDay;
+  ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {old}).ok());
+  Track("cy", "ping");
+  Run();
+  EXPECT_EQ(Journal("bob"), "");
+  EXPECT_EQ(Journal("cy"), "journey_entered: message_sent:s journey_exited:(completed)");
+}
+
 TEST_F(JourneyRuntimeTest, QuietHoursDeferMarketingToTheirEndInTheWorkspaceZone) {
   Activate(R"({"id": "promo", "name": "p", "trigger": {"event": "ping"},
     "steps": [{"id": "offer", "send": {"channel": "outbox", "template": "offer"}}]})");

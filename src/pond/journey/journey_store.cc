@@ -19,6 +19,7 @@ std::string ToBody(const SavedJourney& j) {
                         {"status", JourneyStatusName(j.status)},
                         {"created_at", j.created_at},
                         {"updated_at", j.updated_at},
+                        {"activated_at", j.activated_at},
                         {"versions", versions}}
       .dump();
 }
@@ -35,6 +36,7 @@ Result<SavedJourney> FromBody(const std::string& body) {
   j.status = b.value("status", "") == "active" ? JourneyStatus::kActive : JourneyStatus::kPaused;
   j.created_at = b.value("created_at", int64_t{0});
   j.updated_at = b.value("updated_at", int64_t{0});
+  j.activated_at = b.value("activated_at", int64_t{0});
   for (const auto& v : b["versions"]) {
     j.versions.push_back(
         {v.value("version", 0), v.value("definition", ""), v.value("saved_at", int64_t{0})});
@@ -112,6 +114,7 @@ Result<SavedJourney> JourneyStore::SetStatus(const std::string& ws, const std::s
   if (j.status == status) return j;
   j.status = status;
   j.updated_at = engine_->clock().NowMicros();
+  if (status == JourneyStatus::kActive) j.activated_at = j.updated_at;
   RETURN_IF_ERROR(Put(ws, j));
   return j;
 }

@@ -30,6 +30,7 @@ struct SavedJourney {
   std::vector<JourneyVersion> versions;  // oldest first; the last is current
   Micros created_at = 0;
   Micros updated_at = 0;
+  Micros activated_at = 0;  // last set active: events received before it enter nothing
   const JourneyVersion& current() const { return versions.back(); }
 };
 

@@ -144,7 +144,8 @@ void JourneyRuntime::Workspace::ApplyJourneyEvent(const TenantState& state,
     }
     Instance& inst = instances[index];
     const uint32_t generation = inst.generation + 1;
-    inst = Instance{seq, ji, customer, info.version, v->IndexOf(info.at), generation, 0, at, 0};
+    inst =
+        Instance{seq, ji, customer, info.version, v->IndexOf(info.at), generation, 0, at, 0, seq};
     j.instance_of[customer] = index;
     j.last_entered[customer] = at;
     ++j.entered;
@@ -159,6 +160,7 @@ void JourneyRuntime::Workspace::ApplyJourneyEvent(const TenantState& state,
   if (index == kNoIndex || instances[index].key != info.instance) return;
   Instance& inst = instances[index];
   inst.n = info.n + 1;
+  inst.last_seq = seq;
   if (name == kMessageSent) {
     ++j.messages;
     ledger.Record(customer, SendChannelIndex(info.channel), info.marketing,

@@ -41,6 +41,7 @@ struct LiveJourney {
   std::map<int, std::unique_ptr<CompiledVersion>> versions;
   std::string trigger_segment_id;  // segment_entered / schedule triggers, resolved
   Micros last_slot = 0;            // the schedule slot fired last
+  Micros active_since = 0;         // events received before it enter nothing
   // By dense customer: the live instance (kNoIndex: none), and when they last entered (0: never).
   std::vector<uint32_t> instance_of;
   std::vector<Micros> last_entered;
@@ -66,6 +67,7 @@ struct Instance {
   int64_t n = 0;            // events it has written
   Micros since = 0;         // when it reached `step`
   Micros defer_until = 0;   // a send step put off (quiet hours, staff limits); in memory only
+  int64_t last_seq = 0;     // seq of its latest event: older events cannot answer or convert it
 };
 
 struct Timer {
@@ -102,6 +104,10 @@ struct JourneyRuntime::Workspace {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::deque<Work> work;
   SendLedger ledger;
+  // Every event up to `watermark` has had its triggers, answers and goals planned and
+  // submitted (stored, so a restart catches up from there); `observed` is the latest seen.
+  int64_t watermark = 0;
+  int64_t observed = 0;
 
   void Reindex();
   Micros DueOf(const Instance& inst) const;

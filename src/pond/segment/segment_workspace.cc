@@ -248,9 +248,11 @@ void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
   }
   if (stage_entered || stage_left) {
     // Stages exclude each other: a customer leaves one as it enters another (a new customer
-    // only enters, a merged-away one only leaves).
-    Queue("stage_changed", c, "from", stage_left ? *stage_left : std::string(kNoStage), "to",
-          stage_entered ? *stage_entered : std::string(kNoStage), now);
+    // only enters, a merged-away one only leaves). A new customer who enters no stage but
+    // "none" has not changed stage.
+    std::string from = stage_left ? *stage_left : std::string(kNoStage);
+    std::string to = stage_entered ? *stage_entered : std::string(kNoStage);
+    if (from != to) Queue("stage_changed", c, "from", std::move(from), "to", std::move(to), now);
   }
 }
 
