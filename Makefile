@@ -27,6 +27,7 @@ test: build
 bench: build
 	$(BUILD_DIR)/bench/ingest_bench
 	$(BUILD_DIR)/bench/segments_bench
+	$(BUILD_DIR)/bench/journeys_bench
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -398,7 +398,12 @@ Result<int64_t> JourneyRuntime::RunDue() {
       if (!members.ok()) continue;
       std::lock_guard lock(mu_);
       Workspace& w = WorkspaceFor(ws);
+      const LiveJourney& live = *w.journeys[d.journey];
+      const bool once = live.def().entry == EntryPolicy::kOnce;
       for (uint32_t c : *members) {
+        // Those who entered a once-only journey are not queued (PlanEntry would refuse them):
+        // a daily schedule over a large segment would otherwise plan every member every day.
+        if (once && live.LastEntered(c) != 0) continue;
         w.work.push_back({WorkKind::kEnter, d.journey, c, 0, 0, d.slot_minute});
       }
     }
@@ -449,6 +454,7 @@ Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more) {
       return (uint64_t{1} << 63) | (uint64_t{journey} << 32) | customer;
     };
     std::unordered_set<uint64_t> busy;  // instance indexes and pair keys planned this round
+    busy.reserve(2 * kRoundItems);
     std::deque<Work> later;
     while (!w.work.empty() && planned.size() < kRoundItems) {
       Work item = w.work.front();
