@@ -1,0 +1,336 @@
+#include "pond/channels/outbound/delivery_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include "pond/engine/event_replay.h"
+#include "pond/engine/tenant_state.h"
+
+namespace pond::outbound {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kSettingsKind[] = "channel_settings";
+constexpr char kSettingsId[] = "outbound";
+// Attempts per RunDue: the rest wait for the next tick.
+constexpr size_t kAttemptsPerRun = 200;
+// A Submit of an outcome that failed: deliver again this much later (at least once).
+constexpr Micros kResubmitDelay = 30 * kMicrosPerSecond;
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+uint64_t Hash(const std::string& s) { return std::hash<std::string>{}(s); }
+
+Event OutcomeEvent(const char* name, std::string message_id, const std::string& customer_id,
+                   Micros now, json properties) {
+  Event e;
+  e.message_id = std::move(message_id);
+  e.type = EventType::kTrack;
+  e.name = name;
+  e.timestamp = now;
+  e.identities.push_back({IdentityKind::kCustomerId, customer_id});
+  e.properties = properties.dump(-1, ' ', false, json::error_handler_t::replace);
+  return e;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DeliveryService>> DeliveryService::Start(Engine* engine) {
+  std::unique_ptr<DeliveryService> service(new DeliveryService(engine));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> workspaces, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : workspaces) {
+    ASSIGN_OR_RETURN(ChannelSettings settings, service->Settings(ws.id));
+    std::lock_guard lock(service->mu_);
+    Workspace& w = service->WorkspaceFor(ws.id);
+    w.settings = settings;
+    service->BuildChannels(w);
+  }
+  engine->AddObserver(service.get());  // OnReset rebuilds the queue from the log
+  return service;
+}
+
+DeliveryService::~DeliveryService() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+  engine_->RemoveObserver(this);
+}
+
+DeliveryService::Workspace& DeliveryService::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) w = std::make_unique<Workspace>();
+  return *w;
+}
+
+void DeliveryService::BuildChannels(Workspace& w) {
+  w.channels.clear();
+  w.channels["webhook"] = MakeWebhookChannel(w.settings);
+  w.channels["sms"] = MakeSmsChannel(w.settings);
+  w.channels["smtp"] = MakeSmtpChannel(w.settings);
+  w.channels["wecom"] = MakeWecomChannel(w.settings, &engine_->clock());
+}
+
+void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& name) {
+  const bool decision = name == "message_sent" || name == "journey_step";
+  const bool outcome =
+      name == kMessageDelivered || name == kMessageFailed || name == kMessageRetried;
+  if (!decision && !outcome) return;
+  // Most decisions are outbox sends or steps of other kinds: skip them without parsing.
+  if (name == "message_sent" && e.properties.find(R"("channel":"outbox")") != std::string::npos) {
+    return;
+  }
+  if (name == "journey_step" && e.properties.find(R"("kind":"webhook")") == std::string::npos) {
+    return;
+  }
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object()) return;
+  if (decision) {
+    Item item;
+    OutboundMessage& m = item.message;
+    m.id = e.message_id;
+    m.channel = name == "journey_step" ? "webhook" : Str(p, "channel");
+    if (m.channel.empty() || m.channel == "outbox") return;
+    for (const Identity& i : e.identities) {
+      if (i.kind == IdentityKind::kCustomerId) m.customer_id = i.value;
+    }
+    m.template_id = Str(p, "template");
+    if (p.contains("variables") && p["variables"].is_object()) m.variables = p["variables"].dump();
+    m.staff = Str(p, "staff");
+    m.url = Str(p, "url");
+    m.journey = Str(p, "journey");
+    m.step = Str(p, "step");
+    m.decided_at = e.timestamp;
+    item.seq = e.seq;
+    item.next_at = e.timestamp;
+    if (w.pending.count(m.id) || w.failed.count(m.id)) return;
+    w.due.emplace(item.next_at, m.id);
+    w.pending.emplace(m.id, std::move(item));
+    return;
+  }
+  const std::string source = Str(p, "source");
+  if (name == kMessageRetried) {
+    auto it = w.failed.find(source);
+    if (it == w.failed.end()) return;
+    Item item = std::move(it->second);
+    w.failed.erase(it);
+    item.attempts = 0;
+    ++item.retries;
+    item.next_at = e.timestamp;
+    item.in_flight = false;
+    w.due.emplace(item.next_at, source);
+    w.pending.emplace(source, std::move(item));
+    return;
+  }
+  auto it = w.pending.find(source);
+  if (it == w.pending.end()) return;
+  Item item = std::move(it->second);
+  w.pending.erase(it);
+  w.due.erase({item.next_at, source});
+  if (name == kMessageFailed) {
+    item.attempts = p.value("attempts", item.attempts);
+    item.detail = Str(p, "detail");
+    item.in_flight = false;
+    w.failed.emplace(source, std::move(item));
+  }
+}
+
+void DeliveryService::OnApplied(const std::string& ws, const TenantState& state,
+                                const AppliedEvent& applied) {
+  const std::string& name = state.EventName(applied.name);
+  std::lock_guard lock(mu_);
+  Apply(WorkspaceFor(ws), applied.event, name);
+}
+
+void DeliveryService::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.pending.clear();
+  w.failed.clear();
+  w.due.clear();
+  const std::vector<std::string> names = {"message_sent", "journey_step", kMessageDelivered,
+                                          kMessageFailed, kMessageRetried};
+  (void)ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) Apply(w, e, e.name);
+  });
+}
+
+std::optional<Event> DeliveryService::Attempt(const std::string& ws, OutboundChannel* channel,
+                                              Item& item, const ChannelSettings& settings) {
+  OutboundMessage& m = item.message;
+  const Micros now = engine_->clock().NowMicros();
+  DeliveryResult result;
+  auto profile = engine_->GetCustomer(ws, m.customer_id, 0);
+  if (profile.ok()) m.identities = profile->identities;
+  auto tmpl = settings.templates.find(m.template_id);
+  if (!channel) {
+    result = {Outcome::kFailed, "no such channel: " + m.channel};
+  } else if (tmpl == settings.templates.end() && m.channel != "webhook") {
+    result = {Outcome::kFailed, "template \"" + m.template_id +
+                                    "\" is not defined in the channel settings' templates"};
+  } else {
+    Result<std::string> text = tmpl == settings.templates.end()
+                                   ? Result<std::string>(std::string())
+                                   : RenderTemplate(tmpl->second, m.variables);
+    if (!text.ok()) {
+      result = {Outcome::kFailed, text.status().message()};
+    } else {
+      m.text = *text;
+      result = channel->Deliver(m);
+    }
+  }
+  ++item.attempts;
+  item.detail = result.detail;
+  if (result.outcome == Outcome::kRetry && item.attempts < settings.retry.attempts) {
+    item.next_at = now + settings.retry.DelayAfter(item.attempts, Hash(m.id));
+    return std::nullopt;
+  }
+  const bool delivered = result.outcome == Outcome::kDelivered;
+  if (!delivered && result.outcome == Outcome::kRetry) {
+    item.detail = "gave up after " + std::to_string(item.attempts) + " attempts: " + result.detail;
+  }
+  std::string id = "dlv:" + m.id;
+  if (item.retries > 0) id += ":" + std::to_string(item.retries);
+  return OutcomeEvent(delivered ? kMessageDelivered : kMessageFailed, std::move(id),
+                      m.customer_id, now,
+                      {{"source", m.id},
+                       {"channel", m.channel},
+                       {"attempts", item.attempts},
+                       {"detail", item.detail}});
+}
+
+Result<int64_t> DeliveryService::RunDue() {
+  std::lock_guard run(run_mu_);
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+  }
+  int64_t attempts = 0;
+  for (const std::string& ws : ids) {
+    // Take the due items out of the queue (in flight), attempt them unlocked, then put back
+    // the ones to retry; the others leave when their outcome event is applied.
+    struct Taken {
+      Item item;
+      std::shared_ptr<OutboundChannel> channel;
+    };
+    std::vector<Taken> taken;
+    ChannelSettings settings;
+    {
+      std::lock_guard lock(mu_);
+      Workspace& w = WorkspaceFor(ws);
+      settings = w.settings;
+      const Micros now = engine_->clock().NowMicros();
+      while (!w.due.empty() && w.due.begin()->first <= now && taken.size() < kAttemptsPerRun) {
+        const std::string id = w.due.begin()->second;
+        w.due.erase(w.due.begin());
+        auto it = w.pending.find(id);
+        if (it == w.pending.end()) continue;
+        it->second.in_flight = true;
+        auto channel = w.channels.find(it->second.message.channel);
+        taken.push_back({it->second, channel == w.channels.end() ? nullptr : channel->second});
+      }
+    }
+    std::vector<Event> outcomes;
+    for (Taken& t : taken) {
+      if (auto e = Attempt(ws, t.channel.get(), t.item, settings)) outcomes.push_back(*e);
+      ++attempts;
+    }
+    Status stored = outcomes.empty() ? Status::Ok() : engine_->Submit(ws, outcomes).status();
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    const Micros now = engine_->clock().NowMicros();
+    for (Taken& t : taken) {
+      auto it = w.pending.find(t.item.message.id);
+      if (it == w.pending.end()) continue;  // its outcome was applied
+      Item& item = it->second;
+      item.attempts = t.item.attempts;
+      item.detail = t.item.detail;
+      item.in_flight = false;
+      item.next_at = stored.ok() ? t.item.next_at : now + kResubmitDelay;
+      w.due.emplace(item.next_at, item.message.id);
+    }
+    RETURN_IF_ERROR(stored);
+  }
+  return attempts;
+}
+
+void DeliveryService::RunInBackground(std::chrono::milliseconds every) {
+  background_ = std::thread([this, every] {
+    std::unique_lock lock(stop_mu_);
+    while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
+      lock.unlock();
+      (void)RunDue();  // what fails stays queued
+      lock.lock();
+    }
+  });
+}
+
+Status DeliveryService::SetSettings(const std::string& ws, const ChannelSettings& settings) {
+  RETURN_IF_ERROR(engine_->PutObject(ws, {kSettingsKind, kSettingsId,
+                                          ChannelSettingsJson(settings, true),
+                                          engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.settings = settings;
+  BuildChannels(w);
+  return Status::Ok();
+}
+
+Result<ChannelSettings> DeliveryService::Settings(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kSettingsKind));
+  for (const StoredObject& o : objects) {
+    if (o.id == kSettingsId) return ParseChannelSettings(o.body);
+  }
+  return ChannelSettings{};
+}
+
+Result<std::vector<DeliveryView>> DeliveryService::List(const std::string& ws,
+                                                        const std::string& status,
+                                                        size_t limit) {
+  if (status != "pending" && status != "failed") {
+    return FieldError("status", "\"pending\" or \"failed\"");
+  }
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  const auto& items = status == "pending" ? w.pending : w.failed;
+  std::vector<const Item*> sorted;
+  for (const auto& [id, item] : items) sorted.push_back(&item);
+  const size_t n = std::min(limit, sorted.size());
+  std::partial_sort(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(n), sorted.end(),
+                    [](const Item* a, const Item* b) { return a->seq < b->seq; });
+  std::vector<DeliveryView> out;
+  for (size_t i = 0; i < n; ++i) {
+    const Item& item = *sorted[i];
+    out.push_back({item.message.id, item.message.channel, item.message.customer_id,
+                   item.message.template_id, status, item.attempts, item.detail, item.next_at});
+  }
+  return out;
+}
+
+Status DeliveryService::Retry(const std::string& ws, const std::string& id) {
+  std::string customer;
+  int retries = 0;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    auto it = w.failed.find(id);
+    if (it == w.failed.end()) {
+      return Status::NotFound("no dead-lettered message \"" + id + "\"");
+    }
+    customer = it->second.message.customer_id;
+    retries = it->second.retries;
+  }
+  return engine_
+      ->Submit(ws, {OutcomeEvent(kMessageRetried,
+                                 "dlv:" + id + ":retry" + std::to_string(retries + 1), customer,
+                                 engine_->clock().NowMicros(), {{"source", id}})})
+      .status();
+}
+
+}  // namespace pond::outbound
