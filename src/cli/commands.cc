@@ -92,7 +92,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto journeys = JourneyRuntime::Start(&e, segments->get());
   if (!journeys.ok()) return Fail(journeys.status());
   (*journeys)->RunInBackground(std::chrono::seconds(1));
-  auto server = server::HttpServer::Start({e, **segments, **journeys}, *listen);
+  auto deliveries = outbound::DeliveryService::Start(&e);
+  if (!deliveries.ok()) return Fail(deliveries.status());
+  (*deliveries)->RunInBackground(std::chrono::seconds(1));
+  auto server = server::HttpServer::Start({e, **segments, **journeys, **deliveries}, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

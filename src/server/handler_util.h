@@ -76,4 +76,10 @@ HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PutMessagingSettings(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_deliveries.cc
+HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutChannelSettings(ApiContext& ctx, const HttpRequest& req);
+
 }  // namespace pond::server

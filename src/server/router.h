@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pond/base/histogram.h"
+#include "pond/channels/outbound/delivery_service.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/segment/segment_service.h"
@@ -34,12 +35,14 @@ struct Services {
   Engine& engine;
   SegmentService& segments;
   JourneyRuntime& journeys;
+  outbound::DeliveryService& deliveries;
 };
 
 struct ApiContext {
   Engine& engine;
   SegmentService& segments;
   JourneyRuntime& journeys;
+  outbound::DeliveryService& deliveries;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;

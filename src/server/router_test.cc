@@ -38,7 +38,9 @@ class RouterTest : public ::testing::Test {
     engine_ = Engine::Open(o).value();
     segments_ = SegmentService::Start(engine_.get()).value();
     journeys_ = JourneyRuntime::Start(engine_.get(), segments_.get()).value();
-    router_ = std::make_unique<Router>(Services{*engine_, *segments_, *journeys_}, metrics_);
+    deliveries_ = outbound::DeliveryService::Start(engine_.get()).value();
+    router_ = std::make_unique<Router>(Services{*engine_, *segments_, *journeys_, *deliveries_},
+                                       metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -74,6 +76,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<JourneyRuntime> journeys_;
+  std::unique_ptr<outbound::DeliveryService> deliveries_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

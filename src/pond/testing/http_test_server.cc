@@ -98,8 +98,9 @@ void HttpTestServer::Serve() {
       handler = handler_;
     }
     CannedResponse r = handler(req);
-    std::string out = "HTTP/1.1 " + std::to_string(r.status) + " X\r\nContent-Type: " +
-                      r.content_type + "\r\nContent-Length: " + std::to_string(r.body.size()) +
+    std::string out = "HTTP/1.1 " + std::to_string(r.status) +
+                      " X\r\nContent-Type: " + r.content_type +
+                      "\r\nContent-Length: " + std::to_string(r.body.size()) +
                       "\r\nConnection: close\r\n\r\n" + r.body;
     ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
     ::close(fd);

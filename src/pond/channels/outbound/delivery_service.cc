@@ -196,8 +196,8 @@ std::optional<Event> DeliveryService::Attempt(const std::string& ws, OutboundCha
   }
   std::string id = "dlv:" + m.id;
   if (item.retries > 0) id += ":" + std::to_string(item.retries);
-  return OutcomeEvent(delivered ? kMessageDelivered : kMessageFailed, std::move(id),
-                      m.customer_id, now,
+  return OutcomeEvent(delivered ? kMessageDelivered : kMessageFailed, std::move(id), m.customer_id,
+                      now,
                       {{"source", m.id},
                        {"channel", m.channel},
                        {"attempts", item.attempts},
@@ -272,9 +272,9 @@ void DeliveryService::RunInBackground(std::chrono::milliseconds every) {
 }
 
 Status DeliveryService::SetSettings(const std::string& ws, const ChannelSettings& settings) {
-  RETURN_IF_ERROR(engine_->PutObject(ws, {kSettingsKind, kSettingsId,
-                                          ChannelSettingsJson(settings, true),
-                                          engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kSettingsKind, kSettingsId, ChannelSettingsJson(settings, true),
+                              engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.settings = settings;
@@ -291,8 +291,7 @@ Result<ChannelSettings> DeliveryService::Settings(const std::string& ws) {
 }
 
 Result<std::vector<DeliveryView>> DeliveryService::List(const std::string& ws,
-                                                        const std::string& status,
-                                                        size_t limit) {
+                                                        const std::string& status, size_t limit) {
   if (status != "pending" && status != "failed") {
     return FieldError("status", "\"pending\" or \"failed\"");
   }
@@ -327,9 +326,9 @@ Status DeliveryService::Retry(const std::string& ws, const std::string& id) {
     retries = it->second.retries;
   }
   return engine_
-      ->Submit(ws, {OutcomeEvent(kMessageRetried,
-                                 "dlv:" + id + ":retry" + std::to_string(retries + 1), customer,
-                                 engine_->clock().NowMicros(), {{"source", id}})})
+      ->Submit(ws,
+               {OutcomeEvent(kMessageRetried, "dlv:" + id + ":retry" + std::to_string(retries + 1),
+                             customer, engine_->clock().NowMicros(), {{"source", id}})})
       .status();
 }
 

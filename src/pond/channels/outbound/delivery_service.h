@@ -87,9 +87,9 @@ class DeliveryService final : public StateObserver {
   };
 
   explicit DeliveryService(Engine* engine) : engine_(engine) {}
-  Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
+  Workspace& WorkspaceFor(const std::string& ws);                     // REQUIRES: mu_
   void Apply(Workspace& w, const Event& e, const std::string& name);  // REQUIRES: mu_
-  void BuildChannels(Workspace& w);                                  // REQUIRES: mu_
+  void BuildChannels(Workspace& w);                                   // REQUIRES: mu_
   // One attempt, outside every lock; returns the outcome event to store, if any.
   std::optional<Event> Attempt(const std::string& ws, OutboundChannel* channel, Item& item,
                                const ChannelSettings& settings);

@@ -2,8 +2,6 @@
 // by the receiver (with the openssl command, not pond's code), retries against a server that
 // fails and then recovers, dead letters after the retry budget and their retry, an SMS
 // gateway, WeCom's token and add_msg_template shapes, and email to Debian's aiosmtpd.
-#include "pond/channels/outbound/delivery_service.h"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "pond/channels/outbound/delivery_service.h"
 #include "pond/engine/engine.h"
 #include "pond/testing/http_test_server.h"
 #include "pond/testing/temp_dir.h"
@@ -244,8 +243,9 @@ TEST_F(DeliveryTest, WecomFetchesACachedTokenAndSendsTheDocumentedShape) {
     EXPECT_EQ(body["text"]["content"], "你好 安");
     return CannedResponse{200, R"({"errcode":0,"errmsg":"ok","fail_list":[],"msgid":"msgX"})"};
   });
-  Configure(R"({"wecom": {"base_url": ")" + server.url() +
-            R"(", "corp_id": "ww123", "secret": "sec/ret"}, "templates": {"hi": "你好 {{name}}"}})");
+  Configure(
+      R"({"wecom": {"base_url": ")" + server.url() +
+      R"(", "corp_id": "ww123", "secret": "sec/ret"}, "templates": {"hi": "你好 {{name}}"}})");
   Decide("m8", "wecom", "hi", "staff_li");
   Decide("m9", "wecom", "hi", "staff_li");
   EXPECT_EQ(Run(), 2);
@@ -303,7 +303,8 @@ TEST(ChannelSettingsTest, BadSettingsNameTheFieldAndSecretsAreMasked) {
   EXPECT_EQ(ParseChannelSettings(R"({"fax": {}})").status().field(), "fax");
   EXPECT_EQ(ParseChannelSettings("[1]").status().field(), "channels");
   EXPECT_EQ(ParseChannelSettings(R"({"templates": {"t": 3}})").status().field(), "templates.t");
-  auto s = ParseChannelSettings(R"({"webhook": {"url": "https://a.example/h", "secret": "abcdefgh"}})");
+  auto s =
+      ParseChannelSettings(R"({"webhook": {"url": "https://a.example/h", "secret": "abcdefgh"}})");
   ASSERT_TRUE(s.ok());
   json masked = json::parse(ChannelSettingsJson(*s, false));
   EXPECT_EQ(masked["webhook"]["secret"], "••••efgh");

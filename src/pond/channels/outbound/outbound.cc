@@ -57,9 +57,9 @@ Result<int64_t> Int(const json& j, const std::string& path, int64_t lo, int64_t 
 }
 
 // Runs `each(key, value, path)` over an object's members; unknown keys are the callee's error.
-Status Members(const json& obj, const std::string& path,
-               const std::function<Status(const std::string&, const json&, const std::string&)>&
-                   each) {
+Status Members(
+    const json& obj, const std::string& path,
+    const std::function<Status(const std::string&, const json&, const std::string&)>& each) {
   if (!obj.is_object()) return Bad(path, "an object");
   for (const auto& [key, value] : obj.items()) RETURN_IF_ERROR(each(key, value, path + "." + key));
   return Status::Ok();
@@ -80,74 +80,74 @@ Result<ChannelSettings> ParseChannelSettings(std::string_view text) {
     return Bad(path, std::string("unknown; expected ") + known);
   };
   return [&]() -> Result<ChannelSettings> {
-    RETURN_IF_ERROR(Members(root, "channels", [&](const std::string& key, const json& v,
-                                                  const std::string&) -> Status {
-      if (key == "webhook") {
-        return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
-          if (k == "url") return Into(Url(f, p, ",http,https,"), &s.webhook_url);
-          if (k == "secret") return Into(Text(f, p, 256), &s.webhook_secret);
-          return unknown(p, "url, secret");
-        });
-      }
-      if (key == "sms") {
-        return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
-          if (k == "url") return Into(Url(f, p, ",http,https,"), &s.sms_url);
-          if (k == "body") return Into(Text(f, p, 8192), &s.sms_body);
-          if (k == "content_type") return Into(Text(f, p, 128), &s.sms_content_type);
-          return unknown(p, "url, body, content_type");
-        });
-      }
-      if (key == "smtp") {
-        return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
-          if (k == "url") return Into(Url(f, p, ",smtp,smtps,"), &s.smtp_url);
-          if (k == "from") return Into(Text(f, p, 320), &s.smtp_from);
-          return unknown(p, "url, from");
-        });
-      }
-      if (key == "wecom") {
-        return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
-          if (k == "base_url") return Into(Url(f, p, ",http,https,"), &s.wecom_base_url);
-          if (k == "corp_id") return Into(Text(f, p, 64), &s.wecom_corp_id);
-          if (k == "secret") return Into(Text(f, p, 256), &s.wecom_secret);
-          return unknown(p, "base_url, corp_id, secret");
-        });
-      }
-      if (key == "templates") {
-        if (v.size() > 1000) return Bad(key, "at most 1000 templates");
-        return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
-          if (k.empty() || k.size() > 128) return Bad(p, "a template id of 1 to 128 bytes");
-          return Into(Text(f, p, 4096), &s.templates[k]);
-        });
-      }
-      if (key == "retry") {
-        return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
-          int64_t n = 0;
-          if (k == "attempts") {
-            RETURN_IF_ERROR(Into(Int(f, p, 1, 50), &n));
-            s.retry.attempts = static_cast<int>(n);
+    RETURN_IF_ERROR(Members(
+        root, "channels", [&](const std::string& key, const json& v, const std::string&) -> Status {
+          if (key == "webhook") {
+            return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
+              if (k == "url") return Into(Url(f, p, ",http,https,"), &s.webhook_url);
+              if (k == "secret") return Into(Text(f, p, 256), &s.webhook_secret);
+              return unknown(p, "url, secret");
+            });
+          }
+          if (key == "sms") {
+            return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
+              if (k == "url") return Into(Url(f, p, ",http,https,"), &s.sms_url);
+              if (k == "body") return Into(Text(f, p, 8192), &s.sms_body);
+              if (k == "content_type") return Into(Text(f, p, 128), &s.sms_content_type);
+              return unknown(p, "url, body, content_type");
+            });
+          }
+          if (key == "smtp") {
+            return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
+              if (k == "url") return Into(Url(f, p, ",smtp,smtps,"), &s.smtp_url);
+              if (k == "from") return Into(Text(f, p, 320), &s.smtp_from);
+              return unknown(p, "url, from");
+            });
+          }
+          if (key == "wecom") {
+            return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
+              if (k == "base_url") return Into(Url(f, p, ",http,https,"), &s.wecom_base_url);
+              if (k == "corp_id") return Into(Text(f, p, 64), &s.wecom_corp_id);
+              if (k == "secret") return Into(Text(f, p, 256), &s.wecom_secret);
+              return unknown(p, "base_url, corp_id, secret");
+            });
+          }
+          if (key == "templates") {
+            if (v.size() > 1000) return Bad(key, "at most 1000 templates");
+            return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
+              if (k.empty() || k.size() > 128) return Bad(p, "a template id of 1 to 128 bytes");
+              return Into(Text(f, p, 4096), &s.templates[k]);
+            });
+          }
+          if (key == "retry") {
+            return Members(v, key, [&](const std::string& k, const json& f, const std::string& p) {
+              int64_t n = 0;
+              if (k == "attempts") {
+                RETURN_IF_ERROR(Into(Int(f, p, 1, 50), &n));
+                s.retry.attempts = static_cast<int>(n);
+                return Status::Ok();
+              }
+              if (k == "first_delay_seconds") {
+                RETURN_IF_ERROR(Into(Int(f, p, 1, 86'400), &n));
+                s.retry.first_delay = n * kMicrosPerSecond;
+                return Status::Ok();
+              }
+              if (k == "max_delay_seconds") {
+                RETURN_IF_ERROR(Into(Int(f, p, 1, 7 * 86'400), &n));
+                s.retry.max_delay = n * kMicrosPerSecond;
+                return Status::Ok();
+              }
+              return unknown(p, "attempts, first_delay_seconds, max_delay_seconds");
+            });
+          }
+          if (key == "timeout_ms") {
+            int64_t n = 0;
+            RETURN_IF_ERROR(Into(Int(v, key, 100, 60'000), &n));
+            s.timeout = std::chrono::milliseconds(n);
             return Status::Ok();
           }
-          if (k == "first_delay_seconds") {
-            RETURN_IF_ERROR(Into(Int(f, p, 1, 86'400), &n));
-            s.retry.first_delay = n * kMicrosPerSecond;
-            return Status::Ok();
-          }
-          if (k == "max_delay_seconds") {
-            RETURN_IF_ERROR(Into(Int(f, p, 1, 7 * 86'400), &n));
-            s.retry.max_delay = n * kMicrosPerSecond;
-            return Status::Ok();
-          }
-          return unknown(p, "attempts, first_delay_seconds, max_delay_seconds");
-        });
-      }
-      if (key == "timeout_ms") {
-        int64_t n = 0;
-        RETURN_IF_ERROR(Into(Int(v, key, 100, 60'000), &n));
-        s.timeout = std::chrono::milliseconds(n);
-        return Status::Ok();
-      }
-      return unknown(key, "webhook, sms, smtp, wecom, templates, retry, timeout_ms");
-    }));
+          return unknown(key, "webhook, sms, smtp, wecom, templates, retry, timeout_ms");
+        }));
     if (s.retry.max_delay < s.retry.first_delay) {
       return Bad("retry.max_delay_seconds", "at least first_delay_seconds");
     }
@@ -161,9 +161,7 @@ std::string ChannelSettingsJson(const ChannelSettings& s, bool with_secrets) {
   for (const auto& [id, text] : s.templates) templates[id] = text;
   return json({{"webhook", {{"url", s.webhook_url}, {"secret", secret(s.webhook_secret)}}},
                {"sms",
-                {{"url", s.sms_url},
-                 {"body", s.sms_body},
-                 {"content_type", s.sms_content_type}}},
+                {{"url", s.sms_url}, {"body", s.sms_body}, {"content_type", s.sms_content_type}}},
                {"smtp", {{"url", s.smtp_url}, {"from", s.smtp_from}}},
                {"wecom",
                 {{"base_url", s.wecom_base_url},

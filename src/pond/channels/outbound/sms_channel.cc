@@ -20,8 +20,8 @@ class SmsChannel final : public OutboundChannel {
     const bool is_json = s_.sms_content_type.find("json") != std::string::npos;
     auto escape = [&](const std::string& v) {
       if (!is_json) return UrlEncode(v);
-      std::string quoted = nlohmann::json(v).dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace);
+      std::string quoted =
+          nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       return quoted.substr(1, quoted.size() - 2);
     };
     std::string body = s_.sms_body.empty()
@@ -38,9 +38,9 @@ class SmsChannel final : public OutboundChannel {
         at += v.size();
       }
     }
-    HttpReply r = HttpPost(s_.sms_url,
-                           {{"Content-Type", s_.sms_content_type}, {"Idempotency-Key", m.id}},
-                           body, s_.timeout);
+    HttpReply r =
+        HttpPost(s_.sms_url, {{"Content-Type", s_.sms_content_type}, {"Idempotency-Key", m.id}},
+                 body, s_.timeout);
     return {OutcomeOfHttp(r.status), r.status ? "HTTP " + std::to_string(r.status) : r.error};
   }
 

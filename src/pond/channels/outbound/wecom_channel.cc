@@ -42,10 +42,10 @@ class WecomChannel final : public OutboundChannel {
       if (DeliveryResult problem = Token(attempt > 0, &token); !problem.detail.empty()) {
         return problem;
       }
-      HttpReply r = HttpPost(
-          s_.wecom_base_url + "/cgi-bin/externalcontact/add_msg_template?access_token=" +
-              UrlEncode(token),
-          {{"Content-Type", "application/json"}}, body, s_.timeout);
+      HttpReply r =
+          HttpPost(s_.wecom_base_url +
+                       "/cgi-bin/externalcontact/add_msg_template?access_token=" + UrlEncode(token),
+                   {{"Content-Type", "application/json"}}, body, s_.timeout);
       if (r.status != 200) {
         return {OutcomeOfHttp(r.status) == Outcome::kDelivered ? Outcome::kRetry
                                                                : OutcomeOfHttp(r.status),
@@ -64,8 +64,8 @@ class WecomChannel final : public OutboundChannel {
       }
       if (answer.contains("fail_list") && answer["fail_list"].is_array() &&
           !answer["fail_list"].empty()) {
-        return {Outcome::kFailed, "wecom: the customer is in fail_list (not a friend of " +
-                                      m.staff + " any more?)"};
+        return {Outcome::kFailed,
+                "wecom: the customer is in fail_list (not a friend of " + m.staff + " any more?)"};
       }
       return {Outcome::kDelivered, "wecom msgid " + answer.value("msgid", "")};
     }
@@ -81,13 +81,13 @@ class WecomChannel final : public OutboundChannel {
       *token = token_;
       return {Outcome::kDelivered, ""};
     }
-    HttpReply r = HttpGet(s_.wecom_base_url + "/cgi-bin/gettoken?corpid=" +
-                              UrlEncode(s_.wecom_corp_id) +
-                              "&corpsecret=" + UrlEncode(s_.wecom_secret),
-                          s_.timeout);
+    HttpReply r =
+        HttpGet(s_.wecom_base_url + "/cgi-bin/gettoken?corpid=" + UrlEncode(s_.wecom_corp_id) +
+                    "&corpsecret=" + UrlEncode(s_.wecom_secret),
+                s_.timeout);
     if (r.status != 200) {
-      return {Outcome::kRetry, "wecom gettoken: " + (r.status ? "HTTP " + std::to_string(r.status)
-                                                              : r.error)};
+      return {Outcome::kRetry,
+              "wecom gettoken: " + (r.status ? "HTTP " + std::to_string(r.status) : r.error)};
     }
     json answer = json::parse(r.body, nullptr, false);
     const int64_t errcode = answer.is_object() ? answer.value("errcode", int64_t{-1}) : -1;
