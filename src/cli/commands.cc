@@ -95,7 +95,11 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto deliveries = outbound::DeliveryService::Start(&e);
   if (!deliveries.ok()) return Fail(deliveries.status());
   (*deliveries)->RunInBackground(std::chrono::seconds(1));
-  auto server = server::HttpServer::Start({e, **segments, **journeys, **deliveries}, *listen);
+  auto tasks = TaskService::Start(&e);
+  if (!tasks.ok()) return Fail(tasks.status());
+  (*tasks)->RunInBackground(std::chrono::seconds(1));
+  auto server =
+      server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks}, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

@@ -82,4 +82,9 @@ HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PutChannelSettings(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_tasks.cc
+HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CompleteTask(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SnoozeTask(ApiContext& ctx, const HttpRequest& req);
+
 }  // namespace pond::server

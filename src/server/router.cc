@@ -75,8 +75,14 @@ HttpResponse Router::Handle(HttpRequest& req) {
     }
   }
   HttpResponse resp;
-  ApiContext ctx{
-      engine_, services_.segments, services_.journeys, services_.deliveries, metrics_, {}, false};
+  ApiContext ctx{engine_,
+                 services_.segments,
+                 services_.journeys,
+                 services_.deliveries,
+                 services_.tasks,
+                 metrics_,
+                 {},
+                 false};
   if (!route) {
     resp = path_known ? ErrorResponse(Status(StatusCode::kInvalidArgument,
                                              "method " + req.method + " not allowed here"))

@@ -10,6 +10,7 @@
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey_runtime.h"
+#include "pond/journey/task_service.h"
 #include "pond/segment/segment_service.h"
 #include "server/http_types.h"
 
@@ -36,6 +37,7 @@ struct Services {
   SegmentService& segments;
   JourneyRuntime& journeys;
   outbound::DeliveryService& deliveries;
+  TaskService& tasks;
 };
 
 struct ApiContext {
@@ -43,6 +45,7 @@ struct ApiContext {
   SegmentService& segments;
   JourneyRuntime& journeys;
   outbound::DeliveryService& deliveries;
+  TaskService& tasks;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;

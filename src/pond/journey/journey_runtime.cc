@@ -96,12 +96,7 @@ JourneyRuntime::JourneyRuntime(Engine* engine, SegmentService* segments)
     : engine_(engine), segments_(segments), store_(engine) {}
 
 JourneyRuntime::~JourneyRuntime() {
-  {
-    std::lock_guard lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (background_.joinable()) background_.join();
+  background_.Stop();  // before what it calls goes away
   engine_->RemoveObserver(this);
 }
 
@@ -459,13 +454,8 @@ Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more) {
 }
 
 void JourneyRuntime::RunInBackground(std::chrono::milliseconds every) {
-  background_ = std::thread([this, every] {
-    std::unique_lock lock(stop_mu_);
-    while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
-      lock.unlock();
-      (void)RunDue();  // what fails is planned again on the next round
-      lock.lock();
-    }
+  background_.Start(every, [this] {
+    (void)RunDue();  // what fails is planned again on the next round
   });
 }
 

@@ -17,15 +17,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey_store.h"
 #include "pond/journey/politeness.h"
@@ -99,12 +98,9 @@ class JourneyRuntime final : public StateObserver {
   Engine* engine_;
   SegmentService* segments_;
   JourneyStore store_;
-  std::thread background_;
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;  // GUARDED_BY(stop_mu_)
-  std::mutex run_mu_;      // one RunDue at a time
-  std::mutex mu_;          // after the engine's tenant lock when both are held
+  PeriodicThread background_;
+  std::mutex run_mu_;  // one RunDue at a time
+  std::mutex mu_;      // after the engine's tenant lock when both are held
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
 };
 

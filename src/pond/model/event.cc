@@ -28,4 +28,16 @@ std::optional<EventType> EventTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+Event ServiceEvent(std::string name, std::string message_id, const std::string& customer_id,
+                   Micros at, std::string properties) {
+  Event e;
+  e.message_id = std::move(message_id);
+  e.type = EventType::kTrack;
+  e.name = std::move(name);
+  e.timestamp = at;
+  e.identities.push_back({IdentityKind::kCustomerId, customer_id});
+  e.properties = std::move(properties);
+  return e;
+}
+
 }  // namespace pond

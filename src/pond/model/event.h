@@ -42,4 +42,9 @@ struct Event {
   std::string customer_id;
 };
 
+// A track event pond's own services write about a customer they know by id ("cus_…"):
+// outcomes of deliveries, tasks, and the like. `properties` is a JSON object's text.
+Event ServiceEvent(std::string name, std::string message_id, const std::string& customer_id,
+                   Micros at, std::string properties);
+
 }  // namespace pond

@@ -82,24 +82,14 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
 SegmentService::SegmentService(Engine* engine) : engine_(engine) {}
 
 SegmentService::~SegmentService() {
-  {
-    std::lock_guard lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (background_.joinable()) background_.join();
+  background_.Stop();  // before what it calls goes away
   engine_->RemoveObserver(this);
 }
 
 void SegmentService::RunInBackground(std::chrono::milliseconds every) {
-  background_ = std::thread([this, every] {
-    std::unique_lock lock(stop_mu_);
-    while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
-      lock.unlock();
-      Tick();
-      (void)Flush();  // what fails stays queued for the next round
-      lock.lock();
-    }
+  background_.Start(every, [this] {
+    Tick();
+    (void)Flush();  // what fails stays queued for the next round
   });
 }
 

@@ -15,15 +15,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <roaring/roaring.hh>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/intent.h"
@@ -232,11 +231,8 @@ class SegmentService final : public StateObserver {
                      std::shared_ptr<const RuleSettings> settings, bool stages_changed);
 
   Engine* engine_;
-  std::thread background_;
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;  // GUARDED_BY(stop_mu_)
-  std::mutex mu_;          // after the engine's tenant lock when both are held
+  PeriodicThread background_;
+  std::mutex mu_;  // after the engine's tenant lock when both are held
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
   UpkeepStats upkeep_;  // GUARDED_BY(mu_)
 };

@@ -25,15 +25,9 @@ std::string Str(const json& j, const char* key) {
 uint64_t Hash(const std::string& s) { return std::hash<std::string>{}(s); }
 
 Event OutcomeEvent(const char* name, std::string message_id, const std::string& customer_id,
-                   Micros now, json properties) {
-  Event e;
-  e.message_id = std::move(message_id);
-  e.type = EventType::kTrack;
-  e.name = name;
-  e.timestamp = now;
-  e.identities.push_back({IdentityKind::kCustomerId, customer_id});
-  e.properties = properties.dump(-1, ' ', false, json::error_handler_t::replace);
-  return e;
+                   Micros now, const json& properties) {
+  return ServiceEvent(name, std::move(message_id), customer_id, now,
+                      properties.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace
@@ -53,12 +47,7 @@ Result<std::unique_ptr<DeliveryService>> DeliveryService::Start(Engine* engine) 
 }
 
 DeliveryService::~DeliveryService() {
-  {
-    std::lock_guard lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (background_.joinable()) background_.join();
+  background_.Stop();  // before what it calls goes away
   engine_->RemoveObserver(this);
 }
 
@@ -261,13 +250,8 @@ Result<int64_t> DeliveryService::RunDue() {
 }
 
 void DeliveryService::RunInBackground(std::chrono::milliseconds every) {
-  background_ = std::thread([this, every] {
-    std::unique_lock lock(stop_mu_);
-    while (!stop_cv_.wait_for(lock, every, [this] { return stopping_; })) {
-      lock.unlock();
-      (void)RunDue();  // what fails stays queued
-      lock.lock();
-    }
+  background_.Start(every, [this] {
+    (void)RunDue();  // what fails stays queued
   });
 }
 

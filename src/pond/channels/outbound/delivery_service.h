@@ -17,17 +17,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "pond/base/periodic.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/engine/engine.h"
 
@@ -95,10 +94,7 @@ class DeliveryService final : public StateObserver {
                                const ChannelSettings& settings);
 
   Engine* engine_;
-  std::thread background_;
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
+  PeriodicThread background_;
   std::mutex run_mu_;  // one RunDue at a time
   std::mutex mu_;
   std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;

@@ -1,0 +1,78 @@
+// Staff tasks: a queue per staff account, complete and snooze (docs/journeys.md, "Staff tasks").
+#include "pond/base/time.h"
+#include "server/handler_util.h"
+
+namespace pond::server {
+
+static json TaskJson(const StaffTask& t, Micros now) {
+  json j = {{"id", t.id},
+            {"customer_id", t.customer_id},
+            {"assignee", t.assignee},
+            {"title", t.title},
+            {"kind", t.kind},
+            {"created_at", FormatIso8601(t.created_at)},
+            {"due", FormatIso8601(t.due)},
+            {"status", t.completed_at == 0 ? "open" : "done"},
+            {"overdue", t.completed_at == 0 && t.due < now}};
+  if (!t.journey.empty()) j["journey"] = {{"id", t.journey}, {"step", t.step}};
+  if (t.completed_at != 0) {
+    j["completed_at"] = FormatIso8601(t.completed_at);
+    j["completed_by"] = t.completed_by;
+  }
+  return j;
+}
+
+HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  TaskQuery q;
+  q.assignee = QueryParam(req, "assignee");
+  q.status = QueryParam(req, "status").empty() ? "open" : QueryParam(req, "status");
+  const std::string overdue = QueryParam(req, "overdue");
+  if (!overdue.empty() && overdue != "true" && overdue != "false") {
+    return ErrorResponse(FieldError("overdue", "true or false"));
+  }
+  q.overdue_only = overdue == "true";
+  q.limit = *limit;
+  auto list = ctx.tasks.List(ctx.workspace, q);
+  if (!list.ok()) return ErrorResponse(list.status());
+  const Micros now = ctx.engine.clock().NowMicros();
+  json data = json::array();
+  for (const StaffTask& t : *list) data.push_back(TaskJson(t, now));
+  return JsonResponse(Dump({{"data", data}}));
+}
+
+static HttpResponse TaskAnswer(ApiContext& ctx, const std::string& id) {
+  auto t = ctx.tasks.Get(ctx.workspace, id);
+  if (!t.ok()) return ErrorResponse(t.status());
+  return JsonResponse(Dump(TaskJson(*t, ctx.engine.clock().NowMicros())));
+}
+
+HttpResponse CompleteTask(ApiContext& ctx, const HttpRequest& req) {
+  std::string by;
+  if (req.body_size > 0) {
+    auto body = ParseJsonObject(req);
+    if (!body.ok()) return ErrorResponse(body.status());
+    Status s = ReadStringField(*body, "by", &by);
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  Status s = ctx.tasks.Complete(ctx.workspace, req.params.at("id"), by);
+  if (!s.ok()) return ErrorResponse(s);
+  return TaskAnswer(ctx, req.params.at("id"));
+}
+
+HttpResponse SnoozeTask(ApiContext& ctx, const HttpRequest& req) {
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  std::string until;
+  Status s = ReadStringField(*body, "until", &until);
+  if (!s.ok()) return ErrorResponse(s);
+  if (until.empty()) return ErrorResponse(FieldError("until", "required: an ISO 8601 time"));
+  Result<Micros> at = ParseIso8601(until, 8 * 3600);  // without an offset: Beijing time
+  if (!at.ok()) return ErrorResponse(FieldError("until", "an ISO 8601 time"));
+  s = ctx.tasks.Snooze(ctx.workspace, req.params.at("id"), *at);
+  if (!s.ok()) return ErrorResponse(s);
+  return TaskAnswer(ctx, req.params.at("id"));
+}
+
+}  // namespace pond::server
