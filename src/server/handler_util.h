@@ -82,6 +82,11 @@ HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PutChannelSettings(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_broadcasts.cc
+HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ListBroadcasts(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_tasks.cc
 HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CompleteTask(ApiContext& ctx, const HttpRequest& req);

@@ -15,15 +15,17 @@
 
 namespace pond {
 
-enum class TriggerKind { kEvent, kSegmentEntered, kSchedule };
+// kOnce: a broadcast, the segment's members at one moment.
+enum class TriggerKind { kEvent, kSegmentEntered, kSchedule, kOnce };
 
 struct JourneyTrigger {
   TriggerKind kind = TriggerKind::kEvent;
   std::string event;                  // kEvent: the event name
   std::vector<PropertyFilter> where;  // kEvent: optional property filters
-  std::string segment;                // kSegmentEntered, kSchedule: segment id or name
+  std::string segment;                // kSegmentEntered, kSchedule, kOnce: segment id or name
   int minute_of_day = 0;              // kSchedule: local time, 0–1439
   std::vector<int> weekdays;          // kSchedule: 0 = Sunday; empty = every day
+  Micros once_at = 0;                 // kOnce: when
 };
 
 enum class EntryPolicy { kOnce, kOncePerDays, kEveryTime };

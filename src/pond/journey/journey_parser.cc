@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "pond/base/time.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey.h"
 #include "pond/segment/compiled_rule.h"
@@ -112,7 +113,8 @@ Status EventSelector(const json& j, const std::string& path, std::string* event,
 Status ParseTrigger(const json& j, JourneyTrigger* t) {
   if (!j.is_object()) {
     return Bad("trigger",
-               "required: {\"event\": …}, {\"segment_entered\": …} or {\"schedule\": …}");
+               "required: {\"event\": …}, {\"segment_entered\": …}, {\"schedule\": …} or "
+               "{\"once\": …}");
   }
   if (j.contains("event")) {
     t->kind = TriggerKind::kEvent;
@@ -136,7 +138,23 @@ Status ParseTrigger(const json& j, JourneyTrigger* t) {
     }
     return Status::Ok();
   }
-  return Bad("trigger", "one of event, segment_entered, schedule");
+  if (j.contains("once")) {
+    const json& s = j["once"];
+    if (!s.is_object()) {
+      return Bad("trigger.once", "{\"at\": \"2026-11-25T20:00:00+08:00\", \"segment\": …}");
+    }
+    t->kind = TriggerKind::kOnce;
+    if (!s.contains("at") || !s["at"].is_string()) {
+      return Bad("trigger.once.at", "required: an ISO 8601 time");
+    }
+    Result<Micros> at = ParseIso8601(s["at"].get<std::string>(), 8 * 3600);
+    if (!at.ok()) return Bad("trigger.once.at", "an ISO 8601 time like 2026-11-25T20:00:00+08:00");
+    t->once_at = *at;
+    if (!s.contains("segment")) return Bad("trigger.once.segment", "required");
+    ASSIGN_OR_RETURN(t->segment, String(s["segment"], "trigger.once.segment", 128));
+    return Status::Ok();
+  }
+  return Bad("trigger", "one of event, segment_entered, schedule, once");
 }
 
 Status ParseEntry(const json& root, JourneyDef* d) {

@@ -329,6 +329,19 @@ Result<int64_t> JourneyRuntime::RunDue() {
         LiveJourney& live = *w.journeys[j];
         if (!live.active || live.deleted) continue;
         const JourneyTrigger& t = live.def().trigger;
+        if (t.kind == TriggerKind::kOnce) {
+          // A broadcast fires once: not before its time, not if anyone entered already (a
+          // restart), and not more than the schedule grace late.
+          if (now < t.once_at || live.last_slot != 0 || live.entered > 0 ||
+              now - t.once_at > kScheduleGrace) {
+            continue;
+          }
+          live.last_slot = t.once_at;
+          if (!live.trigger_segment_id.empty()) {
+            due.push_back({j, live.trigger_segment_id, t.once_at / kMicrosPerMinute});
+          }
+          continue;
+        }
         if (t.kind != TriggerKind::kSchedule) continue;
         const Micros slot = LatestLocalTime(now, t.minute_of_day, t.weekdays, w.utc_offset_seconds);
         if (slot <= live.last_slot) continue;

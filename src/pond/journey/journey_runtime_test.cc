@@ -35,6 +35,12 @@ class JourneyRuntimeTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     runtime_ = std::move(*r);
   }
+  void CreateSegment(const std::string& name, const std::string& rule) {
+    SegmentSpec spec;
+    spec.name = name;
+    spec.rule = ParseRule(rule).value();
+    ASSERT_TRUE(segments_->Create(kDefaultWorkspace, std::move(spec)).ok());
+  }
   void Activate(const std::string& json) {
     JourneyStore store(engine_.get());
     auto made = store.Create(kDefaultWorkspace, json);
@@ -479,10 +485,7 @@ TEST_F(JourneyRuntimeTest, StaffLimitsQueueTheOverflowForTheNextMinuteAndDay) {
 }
 
 TEST_F(JourneyRuntimeTest, ScheduleAndSegmentTriggersEnterMembers) {
-  SegmentSpec spec;
-  spec.name = "members";
-  spec.rule = ParseRule("count(joined_club) >= 1").value();
-  ASSERT_TRUE(segments_->Create(kDefaultWorkspace, std::move(spec)).ok());
+  CreateSegment("members", "count(joined_club) >= 1");
   Track("ann", "joined_club");
   Track("bob", "ping");
   ASSERT_TRUE(segments_->Flush().ok());  // ann's segment_entered, before any journey
@@ -504,6 +507,53 @@ TEST_F(JourneyRuntimeTest, ScheduleAndSegmentTriggersEnterMembers) {
   clock_.Set(At("2024-03-02 11:00:00"));
   Run();
   EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "daily")->entered, 4);
+}
+
+TEST_F(JourneyRuntimeTest, ABroadcastSendsOnceAtItsTimeObeyingQuietHoursAndCaps) {
+  CreateSegment("club", "count(joined_club) >= 1");
+  Track("ann", "joined_club");
+  Track("bob", "joined_club");
+  Track("cy", "joined_club");
+  ASSERT_TRUE(segments_->Flush().ok());
+  // cy already had today's marketing message: the broadcast is suppressed for her.
+  Activate(R"({"id": "earlier", "name": "e", "trigger": {"event": "ping"},
+    "steps": [{"id": "s", "send": {"channel": "outbox", "template": "t"}}]})");
+  Track("cy", "ping");
+  Run();
+  // At 23:00, inside the quiet hours: the sends wait for 08:00.
+  Activate(R"({"id": "bc", "name": "双十二预告", "trigger": {"once": {
+    "at": "2024-03-01T23:00:00+08:00", "segment": "club"}},
+    "steps": [{"id": "promo", "send": {"channel": "outbox", "template": "d12"}}]})");
+  clock_.Set(At("2024-03-01 22:59:00"));
+  Run();
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "bc")->entered, 0);  // not before its time
+  clock_.Set(At("2024-03-01 23:00:00"));
+  Run();
+  auto stats = runtime_->Stats(kDefaultWorkspace, "bc").value();
+  EXPECT_EQ(stats.entered, 3);
+  EXPECT_EQ(stats.messages, 0);
+  EXPECT_EQ(stats.deferred.at("quiet_hours"), 3);
+  Reopen();  // fires once: a restart does not enter anyone again
+  clock_.Set(At("2024-03-02 08:00:00"));
+  Run();
+  stats = runtime_->Stats(kDefaultWorkspace, "bc").value();
+  EXPECT_EQ(stats.entered, 3);
+  EXPECT_EQ(stats.messages, 2);  // ann and bob at 08:00
+  // cy had a marketing message 22 hours before: the daily cap (any 24 hours) holds this one.
+  EXPECT_EQ(stats.suppressed.at("cap_day"), 1);
+  EXPECT_EQ(stats.live, 0);
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:promo journey_exited:(completed)");
+}
+
+TEST_F(JourneyRuntimeTest, ABroadcastMoreThanAnHourLateIsNotSent) {
+  CreateSegment("club", "count(joined_club) >= 1");
+  Track("ann", "joined_club");
+  ASSERT_TRUE(segments_->Flush().ok());
+  Activate(R"({"id": "bc", "name": "b", "trigger": {"once": {
+    "at": "2024-03-01T08:30:00+08:00", "segment": "club"}},
+    "steps": [{"id": "promo", "send": {"channel": "outbox", "template": "d12"}}]})");
+  Run();  // 10:00: 90 minutes late (pond was down)
+  EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "bc")->entered, 0);
 }
 
 TEST_F(JourneyRuntimeTest, PausingStopsStepsAndResumingCatchesUp) {
