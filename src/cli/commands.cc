@@ -15,6 +15,7 @@
 #include "pond/engine/engine.h"
 #include "pond/journey/journey.h"
 #include "pond/journey/journey_runtime.h"
+#include "pond/journey/sop_library.h"
 #include "pond/segment/segment_service.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
@@ -530,6 +531,14 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   });
   std::fprintf(stderr, "\n");
   if (!stats.ok()) return Fail(stats.status());
+  // The SOP library, on: new friends, buyers and the dormant meet it once `pond serve` runs.
+  // On the outbox, so the demo sends nothing real.
+  auto segments = SegmentService::Start(engine->get());
+  if (!segments.ok()) return Fail(segments.status());
+  auto sop = TurnOnSopLibrary(engine->get(), segments->get(), kDefaultWorkspace, true);
+  if (!sop.ok()) return Fail(sop.status());
+  if (Status s = (*segments)->Flush(); !s.ok()) return Fail(s);
+  segments->reset();
   if (Status s = (*engine)->WriteSnapshot(); !s.ok()) return Fail(s);
   auto after = (*engine)->Stats(kDefaultWorkspace);
   if (!after.ok()) return Fail(after.status());
@@ -542,6 +551,8 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   std::printf("friends %s, churned %s, buyers %s, repeat buyers %s\n",
               WithCommas(stats->friends).c_str(), WithCommas(stats->churned).c_str(),
               WithCommas(stats->buyers).c_str(), WithCommas(stats->repeat_buyers).c_str());
+  std::printf("SOP journeys: %d active on the outbox (docs/sop), %d segments made for them\n",
+              sop->journeys, sop->segments_created);
   return 0;
 }
 

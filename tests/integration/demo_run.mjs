@@ -11,6 +11,7 @@ const gen = spawnSync(pondBin, ['demo', '--data', data, '--customers', '3000', '
 check(gen.status === 0, `pond demo exits 0 (${gen.stderr.slice(-200)})`);
 check(/customers [\d,]+ \(after [\d,]+ merges\), events [\d,]+, orders [\d,]+/.test(gen.stdout),
       'pond demo reports customers, merges, events and orders');
+check(/SOP journeys: 7 active on the outbox/.test(gen.stdout), 'pond demo turns the SOP library on');
 
 const again = spawnSync(pondBin, ['demo', '--data', data, '--customers', '10', '--days', '1'],
                         { encoding: 'utf8' });
@@ -30,9 +31,16 @@ try {
   const count = (name) => stages.body.data.find((s) => s.stage === name)?.customers ?? 0;
   check(count('customer') + count('repeat') > 0 && count('lead') > 0,
         'the funnel has leads and buyers');
+  const journeys = await getJson(`${pond.url}/v1/journeys`, pond.keys.admin);
+  check(journeys.status === 200 && journeys.body.total === 7 &&
+        journeys.body.data.every((j) => j.status === 'active'),
+        'the seven SOP journeys are active');
+  const welcome = await getJson(`${pond.url}/v1/journeys/welcome`, pond.keys.admin);
+  check(welcome.body.definition.steps.filter((s) => s.send).every((s) => s.send.channel === 'outbox'),
+        'on the outbox: the demo sends nothing real');
   const wrong = await getJson(`${pond.url}/v1/customers`, 'pond_admin_wrong');
   check(wrong.status === 401, 'a wrong token is refused');
 } finally {
   await stopPond(pond);
 }
-finish(9);
+finish(12);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/base/time.h"
+#include "pond/journey/sop_library.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -554,6 +555,33 @@ TEST_F(JourneyRuntimeTest, ABroadcastMoreThanAnHourLateIsNotSent) {
     "steps": [{"id": "promo", "send": {"channel": "outbox", "template": "d12"}}]})");
   Run();  // 10:00: 90 minutes late (pond was down)
   EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "bc")->entered, 0);
+}
+
+TEST_F(JourneyRuntimeTest, TheBuiltInSopLibraryTurnsOnAndRunsOnTheOutbox) {
+  EXPECT_EQ(SopLibrary().size(), 7u);  // the same files as docs/sop (TheShippedSopLibraryIsValid)
+  auto on = TurnOnSopLibrary(engine_.get(), segments_.get(), kDefaultWorkspace, true);
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  EXPECT_EQ(on->journeys, 7);
+  EXPECT_EQ(on->segments_created, 3);
+  ASSERT_TRUE(runtime_->Reload(kDefaultWorkspace).ok());
+  auto again = TurnOnSopLibrary(engine_.get(), segments_.get(), kDefaultWorkspace, true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->segments_created, 0);  // made once
+  // A new friend walks the welcome SOP, on the outbox.
+  clock_.Advance(kMicrosPerMinute);
+  Friend("ann");
+  Run();
+  clock_.Advance(10 * kMicrosPerMinute);
+  Run();
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "ann", 100);
+  int outbox_sends = 0;
+  for (const Event& e : p->timeline) {
+    if (e.name != "message_sent") continue;
+    EXPECT_NE(e.properties.find(R"("channel":"outbox")"), std::string::npos) << e.properties;
+    ++outbox_sends;
+  }
+  EXPECT_EQ(outbox_sends, 2);  // hello and the questionnaire
+  EXPECT_EQ(StepOf("welcome", "ann"), "answered");
 }
 
 TEST_F(JourneyRuntimeTest, PausingStopsStepsAndResumingCatchesUp) {
