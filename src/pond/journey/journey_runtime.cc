@@ -1,8 +1,10 @@
 #include "pond/journey/journey_runtime.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <unordered_set>
 
 #include "pond/engine/event_replay.h"
@@ -15,7 +17,9 @@ namespace {
 constexpr char kSettingsKind[] = "journey_settings";
 constexpr char kPolitenessId[] = "politeness";
 // Work items planned per round: each round plans under the read lock, then submits.
-constexpr size_t kRoundItems = 8000;
+constexpr size_t kRoundItems = 8'000;
+// Events per Engine::Submit: big enough to amortise a commit, small enough to pipeline.
+constexpr size_t kEventsPerBatch = 5'000;
 // A schedule slot missed while pond was stopped still fires if it is at most this old.
 constexpr Micros kScheduleGrace = kMicrosPerHour;
 // Where the trigger watermark is stored (journey_workspace.h, Workspace::watermark).
@@ -439,29 +443,45 @@ Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more) {
     *more =
         !w.work.empty() || !planned.empty() || (!w.timers.empty() && w.timers.top().due <= ctx.now);
   }));
-  size_t begin = 0, group = 0;
-  while (begin < events.size()) {
+  // Batches of whole items, submitted by two callers at once: one batch is applied while the
+  // other commits (the items of a round are independent: one per instance and customer).
+  std::vector<std::vector<Event>> batches;
+  for (size_t begin = 0, group = 0; begin < events.size();) {
     size_t end = group_ends[group++];
-    while (group < group_ends.size() && group_ends[group] - begin <= kMaxEventsPerSubmit) {
+    while (group < group_ends.size() && group_ends[group] - begin <= kEventsPerBatch) {
       end = group_ends[group++];
     }
-    std::vector<Event> batch(std::make_move_iterator(events.begin() + begin),
-                             std::make_move_iterator(events.begin() + end));
-    Result<SubmitResult> submitted = engine_->Submit(ws, std::move(batch));
-    if (!submitted.ok()) {
-      // Nothing of this batch or after it was applied: plan it again next time.
-      std::lock_guard lock(mu_);
-      Workspace& w = WorkspaceFor(ws);
-      for (const Work& item : planned) {
-        if (item.kind == WorkKind::kEnter) {
-          w.work.push_back(item);
-        } else if (item.target < w.instances.size()) {
-          w.PushTimer(item.target);
-        }
-      }
-      return submitted.status();
-    }
+    batches.emplace_back(std::make_move_iterator(events.begin() + begin),
+                         std::make_move_iterator(events.begin() + end));
     begin = end;
+  }
+  std::atomic<size_t> next{0};
+  std::mutex failed_mu;
+  Status failed;
+  auto submit = [&] {
+    for (size_t b; (b = next.fetch_add(1)) < batches.size();) {
+      Result<SubmitResult> r = engine_->Submit(ws, std::move(batches[b]));
+      std::lock_guard lock(failed_mu);
+      if (!r.ok() && failed.ok()) failed = r.status();
+    }
+  };
+  std::thread helper;
+  if (batches.size() > 1) helper = std::thread(submit);
+  submit();
+  if (helper.joinable()) helper.join();
+  if (!failed.ok()) {
+    // Plan them all again: what was applied has moved on and is skipped (generations), an
+    // entry that happened is refused, and the rest is proposed again with the same ids.
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (const Work& item : planned) {
+      if (item.kind == WorkKind::kEnter) {
+        w.work.push_back(item);
+      } else if (item.target < w.instances.size()) {
+        w.PushTimer(item.target);
+      }
+    }
+    return failed;
   }
   return steps;
 }
