@@ -207,6 +207,7 @@ Result<int64_t> DeliveryService::RunDue() {
     struct Taken {
       Item item;
       std::shared_ptr<OutboundChannel> channel;
+      bool decided = false;  // an outcome event was proposed
     };
     std::vector<Taken> taken;
     ChannelSettings settings;
@@ -227,7 +228,10 @@ Result<int64_t> DeliveryService::RunDue() {
     }
     std::vector<Event> outcomes;
     for (Taken& t : taken) {
-      if (auto e = Attempt(ws, t.channel.get(), t.item, settings)) outcomes.push_back(*e);
+      if (auto e = Attempt(ws, t.channel.get(), t.item, settings)) {
+        outcomes.push_back(std::move(*e));
+        t.decided = true;
+      }
       ++attempts;
     }
     Status stored = outcomes.empty() ? Status::Ok() : engine_->Submit(ws, outcomes).status();
@@ -237,6 +241,12 @@ Result<int64_t> DeliveryService::RunDue() {
     for (Taken& t : taken) {
       auto it = w.pending.find(t.item.message.id);
       if (it == w.pending.end()) continue;  // its outcome was applied
+      if (stored.ok() && t.decided) {
+        // Stored, yet not applied here: another process stored the same outcome first (a
+        // duplicate messageId). It is decided either way.
+        w.pending.erase(it);
+        continue;
+      }
       Item& item = it->second;
       item.attempts = t.item.attempts;
       item.detail = t.item.detail;
