@@ -121,9 +121,29 @@ Result<Micros> ParseIso8601(std::string_view text, int default_offset_seconds) {
   return seconds * kMicrosPerSecond + fraction;
 }
 
+int64_t LocalDay(Micros t, int offset_seconds) {
+  const Micros local = t + static_cast<Micros>(offset_seconds) * kMicrosPerSecond;
+  return local >= 0 ? local / kMicrosPerDay : (local - kMicrosPerDay + 1) / kMicrosPerDay;
+}
+
+std::optional<int> ParseTimeOfDay(std::string_view s) {
+  auto digit = [&](size_t i) { return s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1; };
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  if (digit(0) < 0 || digit(1) < 0 || digit(3) < 0 || digit(4) < 0) return std::nullopt;
+  const int h = digit(0) * 10 + digit(1), m = digit(3) * 10 + digit(4);
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+std::string FormatTimeOfDay(int minute_of_day) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
+  return buf;
+}
+
 std::string FormatIso8601(Micros t, int offset_seconds) {
   Micros local = t + static_cast<Micros>(offset_seconds) * kMicrosPerSecond;
-  int64_t days = local >= 0 ? local / kMicrosPerDay : (local - kMicrosPerDay + 1) / kMicrosPerDay;
+  int64_t days = LocalDay(t, offset_seconds);
   Micros in_day = local - days * kMicrosPerDay;
   int64_t y;
   unsigned m, d;

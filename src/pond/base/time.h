@@ -1,6 +1,7 @@
 // ISO-8601 timestamps at the edges; UTC microseconds inside.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,15 @@ Result<Micros> ParseIso8601(std::string_view text, int default_offset_seconds = 
 // Formats as "2024-03-01T08:30:00Z" / "...:00.123Z" / "...:00.123456Z", or with "+08:00" when
 // offset_seconds is not 0 (the wall time shown is then local to that offset).
 std::string FormatIso8601(Micros t, int offset_seconds = 0);
+
+// The local calendar day of `t` at `offset_seconds` east of UTC, as days since 1970-01-01
+// (floored, so times before 1970 fall on the right day).
+int64_t LocalDay(Micros t, int offset_seconds);
+
+// "HH:MM" (00:00 to 23:59, two digits each) → minutes after midnight; nullopt otherwise.
+std::optional<int> ParseTimeOfDay(std::string_view text);
+// 600 → "10:00".
+std::string FormatTimeOfDay(int minute_of_day);
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back (H. Hinnant's algorithms).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);

@@ -75,5 +75,25 @@ TEST(TimeTest, FormatsAndRoundTrips) {
   }
 }
 
+TEST(TimeTest, LocalDayFloorsAtTheOffset) {
+  EXPECT_EQ(LocalDay(ParseIso8601("2024-03-01T23:59:59+08:00").value(), 8 * 3600),
+            DaysFromCivil(2024, 3, 1));
+  EXPECT_EQ(LocalDay(ParseIso8601("2024-03-01T23:59:59+08:00").value(), 0),
+            DaysFromCivil(2024, 3, 1));
+  EXPECT_EQ(LocalDay(ParseIso8601("2024-03-02T00:00:00+08:00").value(), 8 * 3600),
+            DaysFromCivil(2024, 3, 2));
+  EXPECT_EQ(LocalDay(-1, 0), -1);  // 1969-12-31
+}
+
+TEST(TimeTest, TimeOfDayIsTwoDigitsEach) {
+  EXPECT_EQ(ParseTimeOfDay("00:00"), 0);
+  EXPECT_EQ(ParseTimeOfDay("22:30"), 22 * 60 + 30);
+  EXPECT_EQ(ParseTimeOfDay("23:59"), 23 * 60 + 59);
+  for (const char* bad : {"24:00", "12:60", "1a:30", "12:3b", "9:30", "09:5", "0930", "", "+9:30"}) {
+    EXPECT_FALSE(ParseTimeOfDay(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(FormatTimeOfDay(8 * 60 + 5), "08:05");
+}
+
 }  // namespace
 }  // namespace pond

@@ -1,4 +1,3 @@
-#include <cctype>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -70,18 +69,10 @@ Result<Micros> Duration(const json& j, const std::string& path) {
 
 // "HH:MM" in the workspace's zone.
 Result<int> TimeOfDay(const json& j, const std::string& path) {
-  const std::string usage = "a local time \"HH:MM\" (00:00 to 23:59)";
-  if (!j.is_string()) return Bad(path, usage);
-  const std::string s = j.get<std::string>();
-  if (s.size() != 5 || s[2] != ':') return Bad(path, usage);
-  int h = 0, m = 0;
-  if (std::from_chars(s.data(), s.data() + 2, h).ec != std::errc() ||
-      std::from_chars(s.data() + 3, s.data() + 5, m).ec != std::errc() || h > 23 || m > 59 ||
-      !std::isdigit(static_cast<unsigned char>(s[0])) ||
-      !std::isdigit(static_cast<unsigned char>(s[3]))) {
-    return Bad(path, usage);
-  }
-  return h * 60 + m;
+  std::optional<int> minute;
+  if (j.is_string()) minute = ParseTimeOfDay(j.get<std::string>());
+  if (!minute) return Bad(path, "a local time \"HH:MM\" (00:00 to 23:59)");
+  return *minute;
 }
 
 Result<std::vector<int>> Weekdays(const json& j, const std::string& path) {

@@ -1,9 +1,9 @@
 #include "pond/journey/journey_workspace.h"
 
+#include "pond/base/time.h"
+
 namespace pond {
 namespace {
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
 
 // 1970-01-01 was a Thursday; 0 = Sunday as in journey.h.
 int WeekdayOfDay(int64_t day) { return static_cast<int>(((day % 7) + 7 + 4) % 7); }
@@ -21,7 +21,7 @@ bool Allowed(const std::vector<int>& weekdays, int64_t day) {
 Micros NextLocalTime(Micros after, int minute_of_day, const std::vector<int>& weekdays,
                      int offset) {
   const Micros shift = offset * kMicrosPerSecond;
-  int64_t day = FloorDiv(after + shift, kMicrosPerDay);
+  int64_t day = LocalDay(after, offset);
   for (int i = 0; i < 9; ++i, ++day) {
     Micros t = day * kMicrosPerDay - shift + minute_of_day * kMicrosPerMinute;
     if (t > after && Allowed(weekdays, day)) return t;
@@ -32,7 +32,7 @@ Micros NextLocalTime(Micros after, int minute_of_day, const std::vector<int>& we
 Micros LatestLocalTime(Micros now, int minute_of_day, const std::vector<int>& weekdays,
                        int offset) {
   const Micros shift = offset * kMicrosPerSecond;
-  int64_t day = FloorDiv(now + shift, kMicrosPerDay);
+  int64_t day = LocalDay(now, offset);
   for (int i = 0; i < 9; ++i, --day) {
     Micros t = day * kMicrosPerDay - shift + minute_of_day * kMicrosPerMinute;
     if (t <= now && Allowed(weekdays, day)) return t;

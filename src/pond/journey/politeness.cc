@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/time.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/journey/journey.h"
 
@@ -9,11 +10,6 @@ namespace pond {
 namespace {
 
 using nlohmann::json;
-
-int64_t LocalDay(Micros t, int offset) {
-  Micros local = t + offset * kMicrosPerSecond;
-  return local >= 0 ? local / kMicrosPerDay : (local - kMicrosPerDay + 1) / kMicrosPerDay;
-}
 
 Result<int> Count(const json& j, const std::string& path, int max) {
   if (!j.is_number_integer() || j.get<int64_t>() < 0 || j.get<int64_t>() > max) {
@@ -23,22 +19,10 @@ Result<int> Count(const json& j, const std::string& path, int max) {
 }
 
 Result<int> Minute(const json& j, const std::string& path) {
-  const std::string usage = "a local time \"HH:MM\"";
-  if (!j.is_string()) return FieldError(path, usage);
-  std::string s = j.get<std::string>();
-  if (s.size() != 5 || s[2] != ':' || !isdigit(s[0]) || !isdigit(s[1]) || !isdigit(s[3]) ||
-      !isdigit(s[4])) {
-    return FieldError(path, usage);
-  }
-  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (h > 23 || m > 59) return FieldError(path, usage);
-  return h * 60 + m;
-}
-
-std::string FormatMinute(int m) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
-  return buf;
+  std::optional<int> minute;
+  if (j.is_string()) minute = ParseTimeOfDay(j.get<std::string>());
+  if (!minute) return FieldError(path, "a local time \"HH:MM\"");
+  return *minute;
 }
 
 Result<FrequencyCap> ParseCap(const json& j, const std::string& path) {
@@ -122,15 +106,15 @@ Result<PolitenessSettings> ParsePolitenessSettings(std::string_view text) {
 std::string PolitenessSettingsJson(const PolitenessSettings& s) {
   json caps = {{"default", CapJson(s.default_cap)}};
   for (const auto& [channel, cap] : s.caps) caps[channel] = CapJson(cap);
-  json j = {
-      {"quiet_hours",
-       {{"start", FormatMinute(s.quiet_start_minute)}, {"end", FormatMinute(s.quiet_end_minute)}}},
-      {"caps", caps},
-      {"staff",
-       {{"messages_per_minute", s.staff.messages_per_minute},
-        {"messages_per_day", s.staff.messages_per_day},
-        {"adds_per_day", s.staff.adds_per_day},
-        {"transfers_per_day", s.staff.transfers_per_day}}}};
+  json j = {{"quiet_hours",
+             {{"start", FormatTimeOfDay(s.quiet_start_minute)},
+              {"end", FormatTimeOfDay(s.quiet_end_minute)}}},
+            {"caps", caps},
+            {"staff",
+             {{"messages_per_minute", s.staff.messages_per_minute},
+              {"messages_per_day", s.staff.messages_per_day},
+              {"adds_per_day", s.staff.adds_per_day},
+              {"transfers_per_day", s.staff.transfers_per_day}}}};
   return j.dump();
 }
 

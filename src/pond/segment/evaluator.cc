@@ -14,12 +14,6 @@ namespace {
 constexpr Micros kDay = 86'400'000'000LL;
 constexpr Micros kOldest = std::numeric_limits<Micros>::min();
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
-int64_t LocalDay(Micros t, int offset_seconds) {
-  return FloorDiv(t + int64_t{offset_seconds} * 1'000'000, kDay);
-}
-
 Micros NextLocalMidnight(Micros now, int offset_seconds) {
   return (LocalDay(now, offset_seconds) + 1) * kDay - int64_t{offset_seconds} * 1'000'000;
 }
