@@ -1,6 +1,7 @@
 #include "pond/journey/journey_advance.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "pond/base/json_writer.h"
 #include "pond/base/time.h"
@@ -39,8 +40,7 @@ std::string TriggerProperties(Engine* engine, int64_t instance) {
 // The send's variables as a JSON object of strings and raw JSON values.
 std::string Variables(RoundContext& ctx, const JourneyStep& step, const Instance& inst) {
   std::string out = "{";
-  std::string trigger_properties;
-  bool loaded = false;
+  std::optional<nlohmann::json> trigger;  // loaded at the first property.* variable
   for (const auto& [name, from] : step.variables) {
     if (out.size() > 1) out += ',';
     AppendJsonString(&out, name);
@@ -50,16 +50,15 @@ std::string Variables(RoundContext& ctx, const JourneyStep& step, const Instance
       continue;
     }
     std::string_view raw;
-    nlohmann::json props;
     if (from.starts_with("trait.")) {
       raw = ctx.state.customers().traits[inst.customer].Get(from.substr(6));
     } else {
-      if (!loaded) trigger_properties = TriggerProperties(ctx.engine, inst.key);
-      loaded = true;
-      props = nlohmann::json::parse(trigger_properties, nullptr, false);
+      if (!trigger) {
+        trigger = nlohmann::json::parse(TriggerProperties(ctx.engine, inst.key), nullptr, false);
+      }
       const std::string key = from.substr(9);
-      if (props.is_object() && props.contains(key)) {
-        out += props[key].dump();
+      if (trigger->is_object() && trigger->contains(key)) {
+        out += (*trigger)[key].dump();
         continue;
       }
     }
@@ -144,7 +143,7 @@ class Advance {
         return to;
       }
       case StepKind::kSend:
-        return Send(step, s, fallthrough, first);
+        return Send(step, fallthrough, first);
       case StepKind::kBranch: {
         const bool holds = v_.rules[s] && ctx_.segments->Holds(ctx_.w.id, ctx_.state, *v_.rules[s],
                                                                inst_.customer);
@@ -209,8 +208,7 @@ class Advance {
   }
 
   // Sends, suppresses (moving on) or defers (waiting here) by politeness.h's rules.
-  std::optional<uint16_t> Send(const JourneyStep& step, uint16_t s, uint16_t fallthrough,
-                               bool first) {
+  std::optional<uint16_t> Send(const JourneyStep& step, uint16_t fallthrough, bool first) {
     const PolitenessSettings& p = ctx_.w.politeness;
     const uint32_t c = inst_.customer;
     const int offset = ctx_.w.utc_offset_seconds;
@@ -233,7 +231,6 @@ class Advance {
         ++live.generation;
         ctx_.w.PushTimer(index_);
       }
-      (void)s;
       return std::nullopt;
     };
     if (std::string_view why = ConsentProblem(ctx_.state, c, step.channel); !why.empty()) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/hash.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
 
@@ -22,7 +23,13 @@ std::string Str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-uint64_t Hash(const std::string& s) { return std::hash<std::string>{}(s); }
+// The events that queue a message (decisions) and that settle one (outcomes).
+bool IsDecision(const std::string& name) {
+  return name == "message_sent" || name == "journey_step";
+}
+bool IsOutcome(const std::string& name) {
+  return name == kMessageDelivered || name == kMessageFailed || name == kMessageRetried;
+}
 
 Event OutcomeEvent(const char* name, std::string message_id, const std::string& customer_id,
                    Micros now, const json& properties) {
@@ -66,10 +73,8 @@ void DeliveryService::BuildChannels(Workspace& w) {
 }
 
 void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& name) {
-  const bool decision = name == "message_sent" || name == "journey_step";
-  const bool outcome =
-      name == kMessageDelivered || name == kMessageFailed || name == kMessageRetried;
-  if (!decision && !outcome) return;
+  const bool decision = IsDecision(name);
+  if (!decision && !IsOutcome(name)) return;
   // Most decisions are outbox sends or steps of other kinds: skip them without parsing.
   if (name == "message_sent" && e.properties.find(R"("channel":"outbox")") != std::string::npos) {
     return;
@@ -111,7 +116,6 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
     item.attempts = 0;
     ++item.retries;
     item.next_at = e.timestamp;
-    item.in_flight = false;
     w.due.emplace(item.next_at, source);
     w.pending.emplace(source, std::move(item));
     return;
@@ -124,7 +128,6 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
   if (name == kMessageFailed) {
     item.attempts = p.value("attempts", item.attempts);
     item.detail = Str(p, "detail");
-    item.in_flight = false;
     w.failed.emplace(source, std::move(item));
   }
 }
@@ -132,6 +135,7 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
 void DeliveryService::OnApplied(const std::string& ws, const TenantState& state,
                                 const AppliedEvent& applied) {
   const std::string& name = state.EventName(applied.name);
+  if (!IsDecision(name) && !IsOutcome(name)) return;  // every applied event passes here
   std::lock_guard lock(mu_);
   Apply(WorkspaceFor(ws), applied.event, name);
 }
@@ -176,7 +180,7 @@ std::optional<Event> DeliveryService::Attempt(const std::string& ws, OutboundCha
   ++item.attempts;
   item.detail = result.detail;
   if (result.outcome == Outcome::kRetry && item.attempts < settings.retry.attempts) {
-    item.next_at = now + settings.retry.DelayAfter(item.attempts, Hash(m.id));
+    item.next_at = now + settings.retry.DelayAfter(item.attempts, Fnv1a64(m.id));
     return std::nullopt;
   }
   const bool delivered = result.outcome == Outcome::kDelivered;
@@ -221,7 +225,6 @@ Result<int64_t> DeliveryService::RunDue() {
         w.due.erase(w.due.begin());
         auto it = w.pending.find(id);
         if (it == w.pending.end()) continue;
-        it->second.in_flight = true;
         auto channel = w.channels.find(it->second.message.channel);
         taken.push_back({it->second, channel == w.channels.end() ? nullptr : channel->second});
       }
@@ -250,7 +253,6 @@ Result<int64_t> DeliveryService::RunDue() {
       Item& item = it->second;
       item.attempts = t.item.attempts;
       item.detail = t.item.detail;
-      item.in_flight = false;
       item.next_at = stored.ok() ? t.item.next_at : now + kResubmitDelay;
       w.due.emplace(item.next_at, item.message.id);
     }

@@ -76,7 +76,6 @@ class DeliveryService final : public StateObserver {
     int retries = 0;  // message_retried seen
     Micros next_at = 0;
     std::string detail;
-    bool in_flight = false;
   };
   struct Workspace {
     ChannelSettings settings;
