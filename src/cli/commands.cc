@@ -338,10 +338,7 @@ namespace {
 
 Result<std::unique_ptr<RuleNode>> ReadRule(std::string text) {
   if (text == "-") {
-    text.clear();
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) text.append(buf, n);
+    ASSIGN_OR_RETURN(text, ReadInput("-", 1 << 20));
   }
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '{') return ParseRuleJson(text);

@@ -11,6 +11,7 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/journey_store.h"
 #include "pond/segment/segment_service.h"
+#include "server/views.h"
 
 namespace pond::cli {
 namespace {
@@ -32,13 +33,9 @@ Result<JourneySession> OpenJourneys(const Common& common, Clock* clock = nullptr
   return s;
 }
 
+// The API's stats JSON (server/views.h), as an object to nest.
 nlohmann::json StatsJson(const JourneyStats& s) {
-  nlohmann::json at_step = nlohmann::json::object();
-  for (const auto& [step, n] : s.at_step) at_step[step] = n;
-  return {{"journey", s.journey},     {"entered", s.entered}, {"live", s.live},
-          {"converted", s.converted}, {"exited", s.exited},   {"messages_sent", s.messages},
-          {"tasks_created", s.tasks}, {"at_step", at_step},   {"suppressed", s.suppressed},
-          {"deferred", s.deferred}};
+  return nlohmann::json::parse(server::JourneyStatsJsonText(s));
 }
 
 // A definition file ("-": standard input), parsed; errors name the file and are printed.
@@ -134,7 +131,7 @@ int RunJourneyStats(const Common& common, const std::string& id) {
   auto stats = s->journeys->Stats(common.workspace, id);
   if (!stats.ok()) return Fail(stats.status());
   if (common.json) {
-    std::printf("%s\n", StatsJson(*stats).dump(2).c_str());
+    std::printf("%s\n", server::JourneyStatsJsonText(*stats).c_str());
     return 0;
   }
   Table totals({"entered", "live", "converted", "exited", "messages sent", "tasks created"});

@@ -3,6 +3,7 @@
 #include "pond/base/time.h"
 #include "pond/journey/journey_store.h"
 #include "server/handler_util.h"
+#include "server/views.h"
 
 namespace pond::server {
 
@@ -82,18 +83,7 @@ HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse JourneyStatsHandler(ApiContext& ctx, const HttpRequest& req) {
   auto stats = ctx.journeys.Stats(ctx.workspace, req.params.at("id"));
   if (!stats.ok()) return ErrorResponse(stats.status());
-  json at_step = json::object();
-  for (const auto& [step, n] : stats->at_step) at_step[step] = n;
-  return JsonResponse(Dump({{"journey", stats->journey},
-                            {"entered", stats->entered},
-                            {"live", stats->live},
-                            {"converted", stats->converted},
-                            {"exited", stats->exited},
-                            {"messages_sent", stats->messages},
-                            {"tasks_created", stats->tasks},
-                            {"at_step", at_step},
-                            {"suppressed", stats->suppressed},
-                            {"deferred", stats->deferred}}));
+  return JsonResponse(JourneyStatsJsonText(*stats));
 }
 
 HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {

@@ -140,4 +140,19 @@ std::string CustomerPageJsonText(const CustomerPage& page) {
   return Dump(body);
 }
 
+std::string JourneyStatsJsonText(const JourneyStats& s) {
+  json at_step = json::object();
+  for (const auto& [step, n] : s.at_step) at_step[step] = n;
+  return Dump({{"journey", s.journey},
+               {"entered", s.entered},
+               {"live", s.live},
+               {"converted", s.converted},
+               {"exited", s.exited},
+               {"messages_sent", s.messages},
+               {"tasks_created", s.tasks},
+               {"at_step", at_step},
+               {"suppressed", s.suppressed},
+               {"deferred", s.deferred}});
+}
+
 }  // namespace pond::server

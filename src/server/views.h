@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pond/engine/engine.h"
+#include "pond/journey/journey_runtime.h"
 #include "pond/segment/segment_service.h"
 
 namespace pond::server {
@@ -14,5 +15,6 @@ std::string CustomerPageJsonText(const CustomerPage& page);
 std::string SegmentJsonText(const SegmentInfo& segment);
 std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments);
 std::string SegmentPreviewJsonText(const SegmentPreview& preview);
+std::string JourneyStatsJsonText(const JourneyStats& stats);
 
 }  // namespace pond::server
