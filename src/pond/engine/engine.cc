@@ -26,6 +26,10 @@
 #include "pond/engine/tenant_state.h"
 
 namespace pond {
+struct PendingSubmit::Verdict {
+  std::future<Status> done;
+};
+
 namespace {
 
 constexpr char kStoreFile[] = "pond.db";
@@ -266,6 +270,18 @@ class EngineImpl final : public Engine {
   //    against the queue for seqs not yet committed, and against the store for the rest.
   Result<SubmitResult> Submit(const std::string& ws, std::vector<Event> batch) override {
     auto started = std::chrono::steady_clock::now();
+    ASSIGN_OR_RETURN(PendingSubmit pending, SubmitNoWait(ws, std::move(batch), 0));
+    Result<SubmitResult> result = pending.Wait();
+    if (result.ok()) {
+      latency_.Record(std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count());
+    }
+    return result;
+  }
+
+  Result<PendingSubmit> SubmitNoWait(const std::string& ws, std::vector<Event> batch,
+                                     uint64_t planned_on_epoch) override {
     if (!options_.load_state) {
       return Status::FailedPrecondition("engine opened for configuration only");
     }
@@ -282,53 +298,51 @@ class EngineImpl final : public Engine {
     Tenant* tenant = FindTenant(ws);
     if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
 
-    SubmitResult result;
+    SubmitResult counts;
     auto pending = std::make_unique<PendingCommit>();
-    std::future<Status> verdict = pending->done.get_future();
-    {
-      std::lock_guard write_lock(write_mu_);
-      RETURN_IF_ERROR(RebuildIfNeeded());
-      TenantState& state = *tenant->state;
-      std::unordered_set<std::string_view> in_batch;
-      in_batch.reserve(batch.size());
-      std::vector<Event*> fresh;
-      fresh.reserve(batch.size());
-      for (Event& e : batch) {
-        ASSIGN_OR_RETURN(bool duplicate, IsDuplicate(state, in_batch, e));
-        if (duplicate) {
-          ++result.duplicates;
-        } else {
-          fresh.push_back(&e);
-        }
-      }
-      batches_.fetch_add(1, std::memory_order_relaxed);
-      duplicates_.fetch_add(result.duplicates, std::memory_order_relaxed);
-      if (fresh.empty()) return result;
-      {
-        std::unique_lock lock(tenant->mu);
-        CommitBatch& commit = pending->batch;
-        commit.workspace_id = ws;
-        commit.events.reserve(fresh.size());
-        for (Event* e : fresh) {
-          e->seq = next_seq_++;
-          state.Apply(*e, &commit);
-          NotifyApplied(ws, state, *e);
-          commit.events.push_back(std::move(*e));
-        }
-      }
-      pending->last_seq = next_seq_ - 1;
-      std::lock_guard queue_lock(queue_mu_);
-      queue_.push_back(std::move(pending));
-      queue_cv_.notify_all();
+    auto verdict = std::make_shared<PendingSubmit::Verdict>();
+    verdict->done = pending->done.get_future();
+    std::lock_guard write_lock(write_mu_);
+    RETURN_IF_ERROR(RebuildIfNeeded());
+    TenantState& state = *tenant->state;
+    if (planned_on_epoch != 0 && planned_on_epoch != state.epoch()) {
+      return Status::Unavailable(
+          "the workspace's state was rebuilt after a refused commit; plan "
+          "the batch again");
     }
-    Status s = verdict.get();
-    if (!s.ok()) return s;
-    result.accepted = static_cast<int64_t>(batch.size()) - result.duplicates;
-    accepted_.fetch_add(result.accepted, std::memory_order_relaxed);
-    latency_.Record(std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count());
-    return result;
+    std::unordered_set<std::string_view> in_batch;
+    in_batch.reserve(batch.size());
+    std::vector<Event*> fresh;
+    fresh.reserve(batch.size());
+    for (Event& e : batch) {
+      ASSIGN_OR_RETURN(bool duplicate, IsDuplicate(state, in_batch, e));
+      if (duplicate) {
+        ++counts.duplicates;
+      } else {
+        fresh.push_back(&e);
+      }
+    }
+    counts.accepted = static_cast<int64_t>(fresh.size());
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    duplicates_.fetch_add(counts.duplicates, std::memory_order_relaxed);
+    if (fresh.empty()) return PendingSubmit(counts, nullptr);
+    {
+      std::unique_lock lock(tenant->mu);
+      CommitBatch& commit = pending->batch;
+      commit.workspace_id = ws;
+      commit.events.reserve(fresh.size());
+      for (Event* e : fresh) {
+        e->seq = next_seq_++;
+        state.Apply(*e, &commit);
+        NotifyApplied(ws, state, *e);
+        commit.events.push_back(std::move(*e));
+      }
+    }
+    pending->last_seq = next_seq_ - 1;
+    std::lock_guard queue_lock(queue_mu_);
+    queue_.push_back(std::move(pending));
+    queue_cv_.notify_all();
+    return PendingSubmit(counts, std::move(verdict));
   }
 
   // REQUIRES: write_mu_.
@@ -374,6 +388,8 @@ class EngineImpl final : public Engine {
           std::lock_guard queue_lock(queue_mu_);
           committed_seq_.store(queue_[count - 1]->last_seq, std::memory_order_release);
           for (size_t i = 0; i < count; ++i) {
+            accepted_.fetch_add(static_cast<int64_t>(queue_.front()->batch.events.size()),
+                                std::memory_order_relaxed);
             done.push_back(std::move(queue_.front()));
             queue_.pop_front();
           }
@@ -415,7 +431,11 @@ class EngineImpl final : public Engine {
   Status RebuildAll() {
     std::shared_lock tenants_lock(tenants_mu_);
     TenantMap fresh;
-    for (auto& [id, tenant] : tenants_) fresh.emplace(id, std::make_unique<TenantState>(id));
+    for (auto& [id, tenant] : tenants_) {
+      auto state = std::make_unique<TenantState>(id);
+      state->set_epoch(tenant->state->epoch() + 1);
+      fresh.emplace(id, std::move(state));
+    }
     RETURN_IF_ERROR(store_->ScanEvents(0, [&](const std::string& w, Event&& e) {
       auto it = fresh.find(w);
       if (it != fresh.end()) it->second->Apply(e, nullptr);
@@ -837,6 +857,21 @@ class EngineImpl final : public Engine {
 };
 
 }  // namespace
+
+PendingSubmit::PendingSubmit(SubmitResult counts, std::shared_ptr<Verdict> verdict)
+    : counts_(counts), verdict_(std::move(verdict)) {}
+PendingSubmit::PendingSubmit(PendingSubmit&&) noexcept = default;
+PendingSubmit& PendingSubmit::operator=(PendingSubmit&&) noexcept = default;
+PendingSubmit::~PendingSubmit() = default;
+
+Result<SubmitResult> PendingSubmit::Wait() {
+  if (verdict_) {
+    Status s = verdict_->done.get();
+    verdict_.reset();
+    if (!s.ok()) return s;
+  }
+  return counts_;
+}
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   auto engine = std::make_unique<EngineImpl>(options);

@@ -53,6 +53,25 @@ struct SubmitResult {
   int64_t duplicates = 0;  // events whose messageId was already stored (or repeated in the batch)
 };
 
+// A batch that Engine::SubmitNoWait applied to the in-memory state, its commit perhaps still in
+// flight. Movable; Wait at most once.
+class PendingSubmit {
+ public:
+  struct Verdict;  // engine.cc: the committer's answer
+  PendingSubmit(SubmitResult counts, std::shared_ptr<Verdict> verdict);
+  PendingSubmit(PendingSubmit&&) noexcept;
+  PendingSubmit& operator=(PendingSubmit&&) noexcept;
+  ~PendingSubmit();
+
+  // Blocks until the batch is durable. An error means the store refused it: the engine then
+  // rebuilt the state without it (and without every batch applied after it).
+  Result<SubmitResult> Wait();
+
+ private:
+  SubmitResult counts_;
+  std::shared_ptr<Verdict> verdict_;  // null: nothing to commit (all duplicates)
+};
+
 struct CustomerSummary {
   std::string id;
   Micros created_at = 0;
@@ -130,6 +149,15 @@ class Engine {
   // `identities`). All or nothing: an invalid batch stores nothing.
   virtual Result<SubmitResult> Submit(const std::string& workspace_id,
                                       std::vector<Event> batch) = 0;
+  // Submit without waiting for the disk: when this returns the batch is deduplicated and applied
+  // (readers and observers see it) and queued for the group commit; Wait() gives the verdict.
+  // A writer that plans its next batch from the state while the last one commits keeps both
+  // cores busy. `planned_on_epoch` (TenantState::epoch() of the state the batch was planned
+  // from; 0: not checked) refuses, with Unavailable and nothing applied, a batch planned before
+  // a refused commit was undone: its plan may rest on events that are gone.
+  virtual Result<PendingSubmit> SubmitNoWait(const std::string& workspace_id,
+                                             std::vector<Event> batch,
+                                             uint64_t planned_on_epoch = 0) = 0;
 
   // Writes the in-memory state to snapshot.bin so the next start replays only newer events.
   virtual Status WriteSnapshot() = 0;

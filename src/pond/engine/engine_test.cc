@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "pond/engine/tenant_state.h"
+#include "pond/testing/failing_store.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -378,93 +379,21 @@ TEST(EngineLockTest, OneProcessOwnsADataDir) {
 namespace pond {
 namespace {
 
-// A store that refuses commits while `fail` is set, as a full disk would.
-class FailingStore final : public Store {
- public:
-  explicit FailingStore(std::unique_ptr<Store> real) : real_(std::move(real)) {}
-  std::atomic<bool> fail{false};
-  using Store::Commit;
-  Status Commit(std::span<const CommitBatch* const> b) override {
-    if (fail) return Status::Internal("disk I/O error");
-    return real_->Commit(b);
+// An engine over a store that refuses commits while `store.fail` is set, as a full disk would.
+class EngineFailureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions o;
+    o.data_dir = dir.path().string();
+    o.store = &store;
+    engine = Engine::Open(o).value();
   }
-  Result<int64_t> LastEventSeq() override { return real_->LastEventSeq(); }
-  Status ScanEvents(int64_t after, const EventVisitor& fn) override {
-    return real_->ScanEvents(after, fn);
-  }
-  Result<std::vector<Event>> EventsBySeq(std::span<const int64_t> s) override {
-    return real_->EventsBySeq(s);
-  }
-  Result<std::optional<Customer>> GetCustomer(const std::string& w, const std::string& c) override {
-    return real_->GetCustomer(w, c);
-  }
-  Result<std::vector<Identity>> IdentitiesOf(const std::string& w, const std::string& c) override {
-    return real_->IdentitiesOf(w, c);
-  }
-  Result<std::vector<Merge>> MergesInto(const std::string& w, const std::string& c) override {
-    return real_->MergesInto(w, c);
-  }
-  Result<std::vector<Order>> OrdersBySeq(const std::string& w,
-                                         std::span<const int64_t> s) override {
-    return real_->OrdersBySeq(w, s);
-  }
-  Result<std::vector<Refund>> RefundsBySeq(const std::string& w,
-                                           std::span<const int64_t> s) override {
-    return real_->RefundsBySeq(w, s);
-  }
-  Result<StoreStats> Stats(const std::string& w) override { return real_->Stats(w); }
-  int64_t BytesOnDisk() override { return real_->BytesOnDisk(); }
-  Status PutWorkspace(const Workspace& w) override { return real_->PutWorkspace(w); }
-  Result<std::vector<Workspace>> ListWorkspaces() override { return real_->ListWorkspaces(); }
-  Status PutApiKey(const ApiKey& k) override { return real_->PutApiKey(k); }
-  Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& h) override {
-    return real_->FindApiKeyByHash(h);
-  }
-  Result<std::vector<ApiKey>> ListApiKeys(const std::string& w) override {
-    return real_->ListApiKeys(w);
-  }
-  Status PutChannel(const std::string& w, const Channel& c) override {
-    return real_->PutChannel(w, c);
-  }
-  Result<std::vector<Channel>> ListChannels(const std::string& w) override {
-    return real_->ListChannels(w);
-  }
-  Status PutChannelSpend(const std::string& w, const ChannelSpend& s) override {
-    return real_->PutChannelSpend(w, s);
-  }
-  Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& w,
-                                                     const std::string& c) override {
-    return real_->ListChannelSpend(w, c);
-  }
-  Status PutStaffAccount(const std::string& w, const StaffAccount& s) override {
-    return real_->PutStaffAccount(w, s);
-  }
-  Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& w) override {
-    return real_->ListStaffAccounts(w);
-  }
-  Status PutObject(const std::string& w, const StoredObject& o) override {
-    return real_->PutObject(w, o);
-  }
-  Result<bool> DeleteObject(const std::string& w, const std::string& k,
-                            const std::string& id) override {
-    return real_->DeleteObject(w, k, id);
-  }
-  Result<std::vector<StoredObject>> ListObjects(const std::string& w,
-                                                const std::string& k) override {
-    return real_->ListObjects(w, k);
-  }
-
- private:
-  std::unique_ptr<Store> real_;
+  testing::TempDir dir;
+  testing::FailingStore store{OpenSqliteStore(dir.File("pond.db")).value()};
+  std::unique_ptr<Engine> engine;
 };
 
-TEST(EngineFailureTest, ARefusedCommitIsNotAcknowledgedAndLeavesNoTrace) {
-  testing::TempDir dir;
-  FailingStore store(OpenSqliteStore(dir.File("pond.db")).value());
-  EngineOptions o;
-  o.data_dir = dir.path().string();
-  o.store = &store;
-  auto engine = Engine::Open(o).value();
+TEST_F(EngineFailureTest, ARefusedCommitIsNotAcknowledgedAndLeavesNoTrace) {
   ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {Track("m1", "u1", "")}).ok());
 
   store.fail = true;
@@ -481,6 +410,49 @@ TEST(EngineFailureTest, ARefusedCommitIsNotAcknowledgedAndLeavesNoTrace) {
   EXPECT_EQ(retried->accepted, 2);
   EXPECT_EQ(engine->GetCustomer(kDefaultWorkspace, "u1")->summary.event_count, 2);
   EXPECT_EQ(engine->Stats(kDefaultWorkspace)->events, 3);
+}
+
+uint64_t EpochOf(Engine& engine) {
+  uint64_t epoch = 0;
+  EXPECT_TRUE(
+      engine.ReadState(kDefaultWorkspace, [&](const TenantState& state) { epoch = state.epoch(); })
+          .ok());
+  return epoch;
+}
+
+TEST_F(EngineFailureTest, SubmitNoWaitAppliesFirstAndRefusesPlansFromARebuiltState) {
+  // Applied (and readable) when the call returns; durable once Wait answers.
+  const uint64_t epoch = EpochOf(*engine);
+  auto first = engine->SubmitNoWait(kDefaultWorkspace, {Track("m1", "u1", "")}, epoch);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(engine->GetCustomer(kDefaultWorkspace, "u1")->summary.event_count, 1);
+  auto stored = first->Wait();
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->accepted, 1);
+  auto repeat = engine->SubmitNoWait(kDefaultWorkspace, {Track("m1", "u1", "")}, epoch);
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_EQ(repeat->Wait()->duplicates, 1);
+
+  // A refused commit: its waiter and every batch applied after it are told so, and the state
+  // is rebuilt without them under a new epoch.
+  store.fail = true;
+  auto refused = engine->SubmitNoWait(kDefaultWorkspace, {Track("m2", "u2", "")}, epoch);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->Wait().status().code(), StatusCode::kUnavailable);
+  store.fail = false;
+  EXPECT_FALSE(engine->GetCustomer(kDefaultWorkspace, "u2").ok());
+
+  // A batch planned from the old state changes nothing; planned again, it is stored.
+  auto stale = engine->SubmitNoWait(kDefaultWorkspace, {Track("m3", "u3", "")}, epoch);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(engine->GetCustomer(kDefaultWorkspace, "u3").ok());
+  EXPECT_EQ(EpochOf(*engine), epoch + 1);
+  auto replanned =
+      engine->SubmitNoWait(kDefaultWorkspace, {Track("m3", "u3", "")}, EpochOf(*engine));
+  ASSERT_TRUE(replanned.ok());
+  EXPECT_TRUE(replanned->Wait().ok());
+  EXPECT_EQ(engine->Stats(kDefaultWorkspace)->events, 2);
 }
 
 TEST(EngineConcurrencyTest, ConcurrentSubmittersAndRetriesStoreEachEventOnce) {

@@ -121,6 +121,10 @@ class TenantState {
   explicit TenantState(std::string workspace_id) : workspace_id_(std::move(workspace_id)) {}
 
   const std::string& workspace_id() const { return workspace_id_; }
+  // Which build of the workspace's state this is: 1 when loaded, one more each time a refused
+  // commit made the engine rebuild it from the store (Engine::SubmitNoWait checks it).
+  uint64_t epoch() const { return epoch_; }
+  void set_epoch(uint64_t epoch) { epoch_ = epoch; }
 
   // Dedupe (see message_index.h): the in-memory index of an event whose messageId has the same
   // hash, or kNoIndex; the caller confirms the id against the stored event.
@@ -215,6 +219,7 @@ class TenantState {
   void IndexEventName(uint32_t event, uint32_t name, Micros timestamp);
 
   std::string workspace_id_;
+  uint64_t epoch_ = 1;
   CustomerColumns customers_;
   EventColumns events_;
   StringMap identity_index_;

@@ -159,7 +159,9 @@ TEST(JourneyParserTest, TheShippedSopLibraryIsValid) {
     text << in.rdbuf();
     Result<JourneyDef> d = ParseJourney(text.str());
     EXPECT_TRUE(d.ok()) << entry.path() << ": " << d.status().ToString();
-    if (d.ok()) EXPECT_EQ(d->id + ".json", entry.path().filename().string());
+    if (d.ok()) {
+      EXPECT_EQ(d->id + ".json", entry.path().filename().string());
+    }
     ++files;
   }
   EXPECT_EQ(files, 7);  // welcome, follow-up, care, repurchase, recall, birthday, refund save

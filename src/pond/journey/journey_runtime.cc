@@ -4,7 +4,6 @@
 #include <atomic>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <unordered_set>
 
 #include "pond/engine/event_replay.h"
@@ -18,8 +17,10 @@ constexpr char kSettingsKind[] = "journey_settings";
 constexpr char kPolitenessId[] = "politeness";
 // Work items planned per round: each round plans under the read lock, then submits.
 constexpr size_t kRoundItems = 8'000;
-// Events per Engine::Submit: big enough to amortise a commit, small enough to pipeline.
+// Events per Engine::SubmitNoWait: big enough to amortise a commit, small enough to pipeline.
 constexpr size_t kEventsPerBatch = 5'000;
+// Batches applied but perhaps not yet durable while the next round is planned.
+constexpr size_t kBatchesInFlight = 4;
 // A schedule slot missed while pond was stopped still fires if it is at most this old.
 constexpr Micros kScheduleGrace = kMicrosPerHour;
 // Where the trigger watermark is stored (journey_workspace.h, Workspace::watermark).
@@ -369,11 +370,22 @@ Result<int64_t> JourneyRuntime::RunDue() {
         w.work.push_back({WorkKind::kEnter, d.journey, c, 0, 0, d.slot_minute});
       }
     }
+    // Rounds are planned while earlier ones commit; at most kRoundsInFlight batches wait.
+    std::deque<InFlight> in_flight;
     bool more = true;
-    while (more) {
-      ASSIGN_OR_RETURN(int64_t n, Round(ws, &more));
-      steps += n;
+    Status failed;
+    while (more && failed.ok()) {
+      Result<int64_t> n = Round(ws, &more, &in_flight);
+      if (!n.ok()) {
+        failed = n.status();
+        break;
+      }
+      steps += *n;
+      failed = Settle(ws, &in_flight, kBatchesInFlight);
     }
+    Status settled = Settle(ws, &in_flight, 0);
+    RETURN_IF_ERROR(failed);
+    RETURN_IF_ERROR(settled);
     // Nothing queued: every event seen so far has had its work submitted.
     bool advanced = false;
     {
@@ -389,15 +401,23 @@ Result<int64_t> JourneyRuntime::RunDue() {
   return steps;
 }
 
-Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more) {
+struct JourneyRuntime::InFlight {
+  PendingSubmit pending;
+  std::vector<Work> items;
+};
+
+Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more,
+                                      std::deque<InFlight>* in_flight) {
   std::vector<Event> events;
   std::vector<size_t> group_ends;  // events of one item are submitted together
   std::vector<Work> planned;
   int64_t steps = 0;
+  uint64_t epoch = 0;
   *more = false;
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
+    epoch = state.epoch();
     RoundContext ctx{w, state, segments_, engine_, engine_->clock().NowMicros(), {}, {}, 0};
     // Timers due first: what was due earlier happens first.
     std::vector<Work> fired;
@@ -443,47 +463,54 @@ Result<int64_t> JourneyRuntime::Round(const std::string& ws, bool* more) {
     *more =
         !w.work.empty() || !planned.empty() || (!w.timers.empty() && w.timers.top().due <= ctx.now);
   }));
-  // Batches of whole items, submitted by two callers at once: one batch is applied while the
-  // other commits (the items of a round are independent: one per instance and customer).
-  std::vector<std::vector<Event>> batches;
-  for (size_t begin = 0, group = 0; begin < events.size();) {
-    size_t end = group_ends[group++];
-    while (group < group_ends.size() && group_ends[group] - begin <= kEventsPerBatch) {
-      end = group_ends[group++];
+  // Batches of whole items. Each is applied before SubmitNoWait returns, so the next round
+  // plans from a state that has it, while the committer writes it to disk.
+  for (size_t begin = 0, item = 0; begin < events.size();) {
+    const size_t first_item = item;
+    size_t end = group_ends[item++];
+    while (item < group_ends.size() && group_ends[item] - begin <= kEventsPerBatch) {
+      end = group_ends[item++];
     }
-    batches.emplace_back(std::make_move_iterator(events.begin() + begin),
-                         std::make_move_iterator(events.begin() + end));
+    std::vector<Event> batch(std::make_move_iterator(events.begin() + begin),
+                             std::make_move_iterator(events.begin() + end));
+    std::vector<Work> items(planned.begin() + first_item, planned.begin() + item);
+    Result<PendingSubmit> pending = engine_->SubmitNoWait(ws, std::move(batch), epoch);
+    if (!pending.ok()) {
+      // Refused before anything was applied (the state was rebuilt, or the disk failed):
+      // this batch and the rest of the round are planned again.
+      Replan(ws, std::vector<Work>(planned.begin() + first_item, planned.end()));
+      return pending.status();
+    }
+    in_flight->push_back({std::move(*pending), std::move(items)});
     begin = end;
   }
-  std::atomic<size_t> next{0};
-  std::mutex failed_mu;
-  Status failed;
-  auto submit = [&] {
-    for (size_t b; (b = next.fetch_add(1)) < batches.size();) {
-      Result<SubmitResult> r = engine_->Submit(ws, std::move(batches[b]));
-      std::lock_guard lock(failed_mu);
-      if (!r.ok() && failed.ok()) failed = r.status();
-    }
-  };
-  std::thread helper;
-  if (batches.size() > 1) helper = std::thread(submit);
-  submit();
-  if (helper.joinable()) helper.join();
-  if (!failed.ok()) {
-    // Plan them all again: what was applied has moved on and is skipped (generations), an
-    // entry that happened is refused, and the rest is proposed again with the same ids.
-    std::lock_guard lock(mu_);
-    Workspace& w = WorkspaceFor(ws);
-    for (const Work& item : planned) {
-      if (item.kind == WorkKind::kEnter) {
-        w.work.push_back(item);
-      } else if (item.target < w.instances.size()) {
-        w.PushTimer(item.target);
-      }
-    }
-    return failed;
-  }
   return steps;
+}
+
+Status JourneyRuntime::Settle(const std::string& ws, std::deque<InFlight>* in_flight, size_t keep) {
+  Status first;
+  while (in_flight->size() > keep) {
+    InFlight oldest = std::move(in_flight->front());
+    in_flight->pop_front();
+    Result<SubmitResult> r = oldest.pending.Wait();
+    if (r.ok()) continue;
+    Replan(ws, oldest.items);
+    if (first.ok()) first = r.status();
+    keep = 0;  // every later batch was applied on top of the refused one: wait for them all
+  }
+  return first;
+}
+
+void JourneyRuntime::Replan(const std::string& ws, const std::vector<Work>& items) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  for (const Work& item : items) {
+    if (item.kind == WorkKind::kEnter) {
+      w.work.push_back(item);
+    } else if (item.target < w.instances.size()) {
+      w.PushTimer(item.target);
+    }
+  }
 }
 
 void JourneyRuntime::RunInBackground(std::chrono::milliseconds every) {

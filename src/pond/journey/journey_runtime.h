@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,8 @@ struct InstanceView {
   int64_t instance = 0;  // seq of its journey_entered
 };
 
+struct Work;  // journey_workspace.h
+
 class JourneyRuntime final : public StateObserver {
  public:
   // Loads every workspace's journeys and starts observing `engine`. Neither is owned.
@@ -87,8 +90,17 @@ class JourneyRuntime final : public StateObserver {
  private:
   JourneyRuntime(Engine* engine, SegmentService* segments);
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
-  // One round for one workspace: plans under the state's read lock, then submits.
-  Result<int64_t> Round(const std::string& ws, bool* more);
+  struct InFlight;  // a submitted batch and the work it carries (journey_runtime.cc)
+  // One round for one workspace: plans under the state's read lock, then submits without
+  // waiting for the disk, so the next round is planned while this one commits.
+  Result<int64_t> Round(const std::string& ws, bool* more, std::deque<InFlight>* in_flight);
+  // Waits for the oldest batches until at most `keep` are in flight; the work of a refused
+  // batch is planned again. The first refusal is returned once all are waited for.
+  Status Settle(const std::string& ws, std::deque<InFlight>* in_flight, size_t keep);
+  // Queues `items` again: after a refused batch, what was applied has moved on and is skipped
+  // (generations), an entry that happened is refused, the rest is proposed again with the
+  // same ids.
+  void Replan(const std::string& ws, const std::vector<Work>& items);
   // At start: queues what the events after the stored watermark start (they were stored
   // while no runtime ran, or just before a crash). The first start stores a watermark at the
   // log's end instead: history enters no journey.

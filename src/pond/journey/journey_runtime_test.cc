@@ -9,6 +9,8 @@
 
 #include "pond/base/time.h"
 #include "pond/journey/sop_library.h"
+#include "pond/store/sqlite/sqlite_store.h"
+#include "pond/testing/failing_store.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -30,6 +32,7 @@ class JourneyRuntimeTest : public ::testing::Test {
     EngineOptions o;
     o.data_dir = dir_.path().string();
     o.clock = &clock_;
+    o.store = store_.get();
     engine_ = Engine::Open(o).value();
     segments_ = SegmentService::Start(engine_.get()).value();
     auto r = JourneyRuntime::Start(engine_.get(), segments_.get());
@@ -94,6 +97,7 @@ class JourneyRuntimeTest : public ::testing::Test {
 
   testing::TempDir dir_;
   FakeClock clock_;
+  std::unique_ptr<testing::FailingStore> store_;  // null: the engine's own SQLite store
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<JourneyRuntime> runtime_;
@@ -113,6 +117,30 @@ constexpr char kWelcome[] = R"({
     {"id": "remind", "send": {"channel": "outbox", "template": "remind", "marketing": false}},
     {"id": "done", "exit": true}
   ]})";
+
+TEST_F(JourneyRuntimeTest, ARefusedCommitIsPlannedAgainAndSendsExactlyOnce) {
+  store_ =
+      std::make_unique<testing::FailingStore>(OpenSqliteStore(dir_.File("failing.db")).value());
+  Reopen();
+  Activate(kWelcome);
+  Friend("ann");
+  Friend("bob");
+
+  store_->fail = true;  // the disk refuses the round's commit: nothing of it is kept
+  auto refused = runtime_->RunDue();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(Journal("ann"), "");
+  store_->fail = false;
+
+  EXPECT_EQ(Run(), 2);  // both enter again and each hello is sent: two steps
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:hello");
+  EXPECT_EQ(Journal("bob"), "journey_entered: message_sent:hello");
+  EXPECT_EQ(Run(), 0);
+  Reopen();  // and the store holds what memory held
+  EXPECT_EQ(Run(), 0);
+  EXPECT_EQ(Journal("ann"), "journey_entered: message_sent:hello");
+}
 
 TEST_F(JourneyRuntimeTest, SendsWaitsForAnAnswerOrTimesOutAndExits) {
   Activate(kWelcome);

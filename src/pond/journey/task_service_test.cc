@@ -39,7 +39,10 @@ class TaskServiceTest : public ::testing::Test {
   }
   std::vector<std::string> Ids(const TaskQuery& q) {
     std::vector<std::string> out;
-    for (const StaffTask& t : tasks_->List(kDefaultWorkspace, q).value()) {
+    Result<std::vector<StaffTask>> listed = tasks_->List(kDefaultWorkspace, q);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    if (!listed.ok()) return out;
+    for (const StaffTask& t : *listed) {
       out.push_back(t.title + "@" + t.assignee);
     }
     return out;
