@@ -28,6 +28,7 @@ bench: build
 	$(BUILD_DIR)/bench/ingest_bench
 	$(BUILD_DIR)/bench/segments_bench
 	$(BUILD_DIR)/bench/journeys_bench
+	$(BUILD_DIR)/bench/ledger_bench
 
 clean:
 	rm -rf $(BUILD_DIR)
