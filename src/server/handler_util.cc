@@ -6,8 +6,6 @@
 
 namespace pond::server {
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 Result<size_t> LimitParam(const HttpRequest& req) {
   auto it = req.query.find("limit");
   if (it == req.query.end()) return size_t{50};
@@ -78,7 +76,7 @@ Result<std::unique_ptr<RuleNode>> RuleField(const json& body) {
     return FieldError("rule", "required: a rule as text, or as a JSON object");
   }
   if (it->is_string()) return ParseRule(it->get<std::string>());
-  if (it->is_object()) return ParseRuleJson(Dump(*it));
+  if (it->is_object()) return ParseRuleJson(DumpJson(*it));
   return FieldError("rule", "must be a string (the text form) or an object (the JSON form)");
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pond/base/json_text.h"
 #include "pond/base/status.h"
 #include "pond/segment/rule.h"
 #include "server/router.h"
@@ -16,8 +17,6 @@ namespace pond::server {
 
 using nlohmann::json;
 
-// JSON text; invalid UTF-8 is replaced rather than thrown.
-std::string Dump(const json& j);
 // ?limit= (1 to 1000, default 50).
 Result<size_t> LimitParam(const HttpRequest& req);
 std::string QueryParam(const HttpRequest& req, const char* name);

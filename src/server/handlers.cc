@@ -55,7 +55,7 @@ HttpResponse PostOrders(ApiContext& ctx, const HttpRequest& req) {
   Result<SubmitResult> r = ctx.engine.Submit(ctx.workspace, std::move(*events));
   if (!r.ok()) return ErrorResponse(r.status());
   return JsonResponse(
-      Dump({{"accepted", r->accepted}, {"duplicates", r->duplicates}, {"order_ids", ids}}));
+      DumpJson({{"accepted", r->accepted}, {"duplicates", r->duplicates}, {"order_ids", ids}}));
 }
 
 // --- customers ---------------------------------------------------------------------------
@@ -90,9 +90,9 @@ HttpResponse ListChannels(ApiContext& ctx, const HttpRequest&) {
   if (!channels.ok()) return ErrorResponse(channels.status());
   json data = json::array();
   for (const Channel& c : *channels) data.push_back(ChannelJson(c));
-  return JsonResponse(Dump({{"data", data},
-                            {"next_cursor", nullptr},
-                            {"total", static_cast<int64_t>(channels->size())}}));
+  return JsonResponse(DumpJson({{"data", data},
+                                {"next_cursor", nullptr},
+                                {"total", static_cast<int64_t>(channels->size())}}));
 }
 
 HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
@@ -114,7 +114,7 @@ HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
   c.kind = *parsed_kind;
   Result<Channel> made = ctx.engine.CreateChannel(ctx.workspace, c);
   if (!made.ok()) return ErrorResponse(made.status());
-  return JsonResponse(Dump(ChannelJson(*made)), 201);
+  return JsonResponse(DumpJson(ChannelJson(*made)), 201);
 }
 
 HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
@@ -139,7 +139,7 @@ HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
   }
   Status s = ctx.engine.AddChannelSpend(ctx.workspace, spend);
   if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(Dump(
+  return JsonResponse(DumpJson(
       {{"channel_id", spend.channel_id}, {"day", spend.day}, {"amount_fen", spend.amount_fen}}));
 }
 
@@ -151,7 +151,7 @@ HttpResponse ListSpend(ApiContext& ctx, const HttpRequest& req) {
   for (const ChannelSpend& s : *spend) {
     data.push_back({{"day", s.day}, {"amount_fen", s.amount_fen}});
   }
-  return JsonResponse(Dump(
+  return JsonResponse(DumpJson(
       {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(spend->size())}}));
 }
 
@@ -173,7 +173,7 @@ HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
     data.push_back(
         {{"method", r.method}, {"path", r.pattern}, {"auth", auth}, {"summary", r.summary}});
   }
-  return JsonResponse(Dump({{"data", data}}));
+  return JsonResponse(DumpJson({{"data", data}}));
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req) {
               {"steps", json::array({{{"id", "send"}, {"send", send}}})}};
   JourneyStore store(&ctx.engine);
   // The definition is validated as any journey's: its errors name the broadcast's fields.
-  auto made = store.Create(ctx.workspace, Dump(def));
+  auto made = store.Create(ctx.workspace, DumpJson(def));
   if (!made.ok()) {
     Status s = made.status();
     std::string field = s.field();
@@ -113,7 +113,7 @@ HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req) {
   if (!b.ok()) return ErrorResponse(b.status());
   auto report = Report(ctx, b->first, b->second);
   if (!report.ok()) return ErrorResponse(report.status());
-  return JsonResponse(Dump(*report), 201);
+  return JsonResponse(DumpJson(*report), 201);
 }
 
 HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req) {
@@ -121,7 +121,7 @@ HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req) {
   if (!b.ok()) return ErrorResponse(b.status());
   auto report = Report(ctx, b->first, b->second);
   if (!report.ok()) return ErrorResponse(report.status());
-  return JsonResponse(Dump(*report));
+  return JsonResponse(DumpJson(*report));
 }
 
 HttpResponse ListBroadcasts(ApiContext& ctx, const HttpRequest&) {
@@ -134,7 +134,7 @@ HttpResponse ListBroadcasts(ApiContext& ctx, const HttpRequest&) {
     auto report = Report(ctx, j, *def);
     if (report.ok()) data.push_back(*report);
   }
-  return JsonResponse(Dump({{"data", data}}));
+  return JsonResponse(DumpJson({{"data", data}}));
 }
 
 }  // namespace pond::server

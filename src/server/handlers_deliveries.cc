@@ -26,13 +26,13 @@ HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req) {
     if (d.status == "pending") row["next_attempt"] = FormatIso8601(d.next_attempt);
     data.push_back(std::move(row));
   }
-  return JsonResponse(Dump({{"data", data}}));
+  return JsonResponse(DumpJson({{"data", data}}));
 }
 
 HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.deliveries.Retry(ctx.workspace, req.params.at("id"));
   if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(Dump({{"id", req.params.at("id")}, {"status", "pending"}}), 202);
+  return JsonResponse(DumpJson({{"id", req.params.at("id")}, {"status", "pending"}}), 202);
 }
 
 HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest&) {

@@ -32,7 +32,7 @@ static HttpResponse JourneyResponse(ApiContext& ctx, const Result<SavedJourney>&
   if (!j.ok()) return ErrorResponse(j.status());
   Status reloaded = ctx.journeys.Reload(ctx.workspace);
   if (!reloaded.ok()) return ErrorResponse(reloaded);
-  return JsonResponse(Dump(JourneyJson(*j, true)), status);
+  return JsonResponse(DumpJson(JourneyJson(*j, true)), status);
 }
 
 HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest&) {
@@ -40,7 +40,7 @@ HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest&) {
   if (!all.ok()) return ErrorResponse(all.status());
   json data = json::array();
   for (const SavedJourney& j : *all) data.push_back(JourneyJson(j, false));
-  return JsonResponse(Dump(
+  return JsonResponse(DumpJson(
       {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(all->size())}}));
 }
 
@@ -52,7 +52,7 @@ HttpResponse CreateJourney(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse GetJourney(ApiContext& ctx, const HttpRequest& req) {
   auto j = JourneyStore(&ctx.engine).Get(ctx.workspace, req.params.at("id"));
   if (!j.ok()) return ErrorResponse(j.status());
-  return JsonResponse(Dump(JourneyJson(*j, true)));
+  return JsonResponse(DumpJson(JourneyJson(*j, true)));
 }
 
 HttpResponse UpdateJourney(ApiContext& ctx, const HttpRequest& req) {
@@ -65,7 +65,7 @@ HttpResponse DeleteJourney(ApiContext& ctx, const HttpRequest& req) {
   Status s = JourneyStore(&ctx.engine).Delete(ctx.workspace, req.params.at("id"));
   if (s.ok()) s = ctx.journeys.Reload(ctx.workspace);
   if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(Dump({{"deleted", req.params.at("id")}}));
+  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
 }
 
 HttpResponse ActivateJourney(ApiContext& ctx, const HttpRequest& req) {
@@ -99,7 +99,7 @@ HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
                     {"step", i.step},
                     {"since", FormatIso8601(i.since)}});
   }
-  return JsonResponse(Dump({{"data", data}}));
+  return JsonResponse(DumpJson({{"data", data}}));
 }
 
 HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest&) {

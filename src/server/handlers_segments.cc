@@ -46,7 +46,7 @@ HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.segments.Delete(ctx.workspace, req.params.at("id"));
   if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(Dump({{"deleted", req.params.at("id")}}));
+  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
 }
 
 HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req) {
@@ -82,7 +82,7 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
   for (const auto& s : *stages) {
     data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", s.rule}});
   }
-  return JsonResponse(Dump(
+  return JsonResponse(DumpJson(
       {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(stages->size())}}));
 }
 
@@ -122,7 +122,7 @@ static json IntentJson(const IntentSettings& intent) {
 HttpResponse GetIntent(ApiContext& ctx, const HttpRequest&) {
   Result<IntentSettings> intent = ctx.segments.Intent(ctx.workspace);
   if (!intent.ok()) return ErrorResponse(intent.status());
-  return JsonResponse(Dump(IntentJson(*intent)));
+  return JsonResponse(DumpJson(IntentJson(*intent)));
 }
 
 HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req) {
@@ -167,11 +167,11 @@ HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req) {
   if (!rfm.ok()) return ErrorResponse(rfm.status());
   json data = json::array();
   for (const auto& c : rfm->cells) data.push_back({{"cell", c.cell}, {"customers", c.customers}});
-  return JsonResponse(Dump({{"computed_at", FormatIso8601(rfm->computed_at)},
-                            {"scored", rfm->scored},
-                            {"data", data},
-                            {"next_cursor", nullptr},
-                            {"total", static_cast<int64_t>(rfm->cells.size())}}));
+  return JsonResponse(DumpJson({{"computed_at", FormatIso8601(rfm->computed_at)},
+                                {"scored", rfm->scored},
+                                {"data", data},
+                                {"next_cursor", nullptr},
+                                {"total", static_cast<int64_t>(rfm->cells.size())}}));
 }
 
 }  // namespace pond::server

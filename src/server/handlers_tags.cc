@@ -8,7 +8,7 @@ namespace pond::server {
 static HttpResponse TagsResponse(ApiContext& ctx, const std::string& customer) {
   Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, customer, 0);
   if (!p.ok()) return ErrorResponse(p.status());
-  return JsonResponse(Dump({{"customer", p->summary.id}, {"data", p->tags}}));
+  return JsonResponse(DumpJson({{"customer", p->summary.id}, {"data", p->tags}}));
 }
 
 HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
@@ -21,7 +21,7 @@ HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
                     {"group", colon == std::string::npos ? "" : t.tag.substr(0, colon)},
                     {"customers", t.customers}});
   }
-  return JsonResponse(Dump(
+  return JsonResponse(DumpJson(
       {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(tags->size())}}));
 }
 
@@ -78,7 +78,7 @@ HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req) {
   bulk.by = "api:bulk";
   auto r = ctx.segments.BulkTag(ctx.workspace, bulk);
   if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(Dump({{"customers", r->customers}, {"events", r->events}}));
+  return JsonResponse(DumpJson({{"customers", r->customers}, {"events", r->events}}));
 }
 
 static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
@@ -95,7 +95,7 @@ static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
 HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
   auto rows = ctx.segments.AnswerTags(ctx.workspace);
   if (!rows.ok()) return ErrorResponse(rows.status());
-  return JsonResponse(Dump(AnswerTagsJson(*rows)));
+  return JsonResponse(DumpJson(AnswerTagsJson(*rows)));
 }
 
 HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
@@ -118,7 +118,7 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   if (!read.ok()) return ErrorResponse(read);
   Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
   if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(Dump(AnswerTagsJson(rows)));
+  return JsonResponse(DumpJson(AnswerTagsJson(rows)));
 }
 
 HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
@@ -135,7 +135,7 @@ HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
                     {"declared", v.declared},
                     {"tags", tags}});
   }
-  return JsonResponse(Dump({{"groups", data}}));
+  return JsonResponse(DumpJson({{"groups", data}}));
 }
 
 HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
@@ -176,7 +176,7 @@ static json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
 HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest&) {
   auto rows = ctx.segments.TagRules(ctx.workspace);
   if (!rows.ok()) return ErrorResponse(rows.status());
-  return JsonResponse(Dump(TagRulesJson(*rows)));
+  return JsonResponse(DumpJson(TagRulesJson(*rows)));
 }
 
 HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
@@ -199,7 +199,7 @@ HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
   if (!s.ok()) return ErrorResponse(s);
   auto saved = ctx.segments.TagRules(ctx.workspace);
   if (!saved.ok()) return ErrorResponse(saved.status());
-  return JsonResponse(Dump(TagRulesJson(*saved)));
+  return JsonResponse(DumpJson(TagRulesJson(*saved)));
 }
 
 }  // namespace pond::server

@@ -39,13 +39,13 @@ HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req) {
   const Micros now = ctx.engine.clock().NowMicros();
   json data = json::array();
   for (const StaffTask& t : *list) data.push_back(TaskJson(t, now));
-  return JsonResponse(Dump({{"data", data}}));
+  return JsonResponse(DumpJson({{"data", data}}));
 }
 
 static HttpResponse TaskAnswer(ApiContext& ctx, const std::string& id) {
   auto t = ctx.tasks.Get(ctx.workspace, id);
   if (!t.ok()) return ErrorResponse(t.status());
-  return JsonResponse(Dump(TaskJson(*t, ctx.engine.clock().NowMicros())));
+  return JsonResponse(DumpJson(TaskJson(*t, ctx.engine.clock().NowMicros())));
 }
 
 HttpResponse CompleteTask(ApiContext& ctx, const HttpRequest& req) {

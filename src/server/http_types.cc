@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
+
 namespace pond::server {
 
 int HttpStatusFor(StatusCode code) {
@@ -41,8 +43,7 @@ HttpResponse ErrorResponse(const Status& status) {
   HttpResponse r;
   r.status = HttpStatusFor(status.code());
   // Messages may quote user input: never let a bad byte break the JSON we send back.
-  r.body = nlohmann::json{{"error", error}}.dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace);
+  r.body = DumpJson(nlohmann::json{{"error", error}});
   if (r.status == 401) r.headers["WWW-Authenticate"] = "Basic realm=\"pond\"";
   return r;
 }

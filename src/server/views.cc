@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
 #include "pond/base/time.h"
 
 namespace pond::server {
@@ -64,8 +65,6 @@ json EventJson(const Event& e) {
   return j;
 }
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 }  // namespace
 
 std::string ProfileJsonText(const CustomerProfile& p) {
@@ -94,7 +93,7 @@ std::string ProfileJsonText(const CustomerProfile& p) {
   j["orders"] = orders;
   j["refunds"] = refunds;
   j["timeline"] = timeline;
-  return Dump(j);
+  return DumpJson(j);
 }
 
 namespace {
@@ -114,22 +113,22 @@ json SegmentJson(const SegmentInfo& s) {
 
 }  // namespace
 
-std::string SegmentJsonText(const SegmentInfo& segment) { return Dump(SegmentJson(segment)); }
+std::string SegmentJsonText(const SegmentInfo& segment) { return DumpJson(SegmentJson(segment)); }
 
 std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments) {
   json data = json::array();
   for (const SegmentInfo& s : segments) data.push_back(SegmentJson(s));
-  return Dump(
+  return DumpJson(
       {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(segments.size())}});
 }
 
 std::string SegmentPreviewJsonText(const SegmentPreview& p) {
   json data = json::array();
   for (const CustomerSummary& s : p.customers) data.push_back(SummaryJson(s));
-  return Dump({{"count", p.count},
-               {"rule", p.rule},
-               {"took_ms", static_cast<double>(p.took_micros) / 1000.0},
-               {"data", data}});
+  return DumpJson({{"count", p.count},
+                   {"rule", p.rule},
+                   {"took_ms", static_cast<double>(p.took_micros) / 1000.0},
+                   {"data", data}});
 }
 
 std::string CustomerPageJsonText(const CustomerPage& page) {
@@ -137,22 +136,22 @@ std::string CustomerPageJsonText(const CustomerPage& page) {
   for (const CustomerSummary& s : page.data) data.push_back(SummaryJson(s));
   json body = {{"data", data}, {"total", page.total}, {"next_cursor", nullptr}};
   if (page.next_cursor) body["next_cursor"] = *page.next_cursor;
-  return Dump(body);
+  return DumpJson(body);
 }
 
 std::string JourneyStatsJsonText(const JourneyStats& s) {
   json at_step = json::object();
   for (const auto& [step, n] : s.at_step) at_step[step] = n;
-  return Dump({{"journey", s.journey},
-               {"entered", s.entered},
-               {"live", s.live},
-               {"converted", s.converted},
-               {"exited", s.exited},
-               {"messages_sent", s.messages},
-               {"tasks_created", s.tasks},
-               {"at_step", at_step},
-               {"suppressed", s.suppressed},
-               {"deferred", s.deferred}});
+  return DumpJson({{"journey", s.journey},
+                   {"entered", s.entered},
+                   {"live", s.live},
+                   {"converted", s.converted},
+                   {"exited", s.exited},
+                   {"messages_sent", s.messages},
+                   {"tasks_created", s.tasks},
+                   {"at_step", at_step},
+                   {"suppressed", s.suppressed},
+                   {"deferred", s.deferred}});
 }
 
 }  // namespace pond::server

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
@@ -25,8 +26,7 @@ std::string Str(const json& j, const char* key) {
 
 Event TaskEvent(const char* name, std::string message_id, const std::string& customer_id,
                 Micros now, const json& properties) {
-  return ServiceEvent(name, std::move(message_id), customer_id, now,
-                      properties.dump(-1, ' ', false, json::error_handler_t::replace));
+  return ServiceEvent(name, std::move(message_id), customer_id, now, DumpJson(properties));
 }
 
 }  // namespace

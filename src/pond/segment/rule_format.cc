@@ -1,6 +1,7 @@
 // Printing rules as canonical text and JSON, and reading the JSON form.
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
 #include "pond/base/json_writer.h"
 #include "pond/segment/rule.h"
 
@@ -371,9 +372,7 @@ std::string_view RuleOpText(RuleOp op) {
 
 std::string ToText(const RuleNode& rule) { return Text(rule, false); }
 
-std::string ToJson(const RuleNode& rule) {
-  return Json(rule).dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string ToJson(const RuleNode& rule) { return DumpJson(Json(rule)); }
 
 Result<std::unique_ptr<RuleNode>> ParseRuleJson(std::string_view text) {
   if (text.size() > 64 * 1024) return FieldError("rule", "longer than 64 KB");

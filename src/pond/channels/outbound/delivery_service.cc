@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/base/hash.h"
+#include "pond/base/json_text.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
 
@@ -33,8 +34,7 @@ bool IsOutcome(const std::string& name) {
 
 Event OutcomeEvent(const char* name, std::string message_id, const std::string& customer_id,
                    Micros now, const json& properties) {
-  return ServiceEvent(name, std::move(message_id), customer_id, now,
-                      properties.dump(-1, ' ', false, json::error_handler_t::replace));
+  return ServiceEvent(name, std::move(message_id), customer_id, now, DumpJson(properties));
 }
 
 }  // namespace

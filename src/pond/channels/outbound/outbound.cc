@@ -4,6 +4,8 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
+
 namespace pond::outbound {
 
 using nlohmann::json;
@@ -159,21 +161,20 @@ std::string ChannelSettingsJson(const ChannelSettings& s, bool with_secrets) {
   auto secret = [&](const std::string& v) { return with_secrets ? v : Mask(v); };
   json templates = json::object();
   for (const auto& [id, text] : s.templates) templates[id] = text;
-  return json({{"webhook", {{"url", s.webhook_url}, {"secret", secret(s.webhook_secret)}}},
-               {"sms",
-                {{"url", s.sms_url}, {"body", s.sms_body}, {"content_type", s.sms_content_type}}},
-               {"smtp", {{"url", s.smtp_url}, {"from", s.smtp_from}}},
-               {"wecom",
-                {{"base_url", s.wecom_base_url},
-                 {"corp_id", s.wecom_corp_id},
-                 {"secret", secret(s.wecom_secret)}}},
-               {"templates", templates},
-               {"retry",
-                {{"attempts", s.retry.attempts},
-                 {"first_delay_seconds", s.retry.first_delay / kMicrosPerSecond},
-                 {"max_delay_seconds", s.retry.max_delay / kMicrosPerSecond}}},
-               {"timeout_ms", s.timeout.count()}})
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(
+      {{"webhook", {{"url", s.webhook_url}, {"secret", secret(s.webhook_secret)}}},
+       {"sms", {{"url", s.sms_url}, {"body", s.sms_body}, {"content_type", s.sms_content_type}}},
+       {"smtp", {{"url", s.smtp_url}, {"from", s.smtp_from}}},
+       {"wecom",
+        {{"base_url", s.wecom_base_url},
+         {"corp_id", s.wecom_corp_id},
+         {"secret", secret(s.wecom_secret)}}},
+       {"templates", templates},
+       {"retry",
+        {{"attempts", s.retry.attempts},
+         {"first_delay_seconds", s.retry.first_delay / kMicrosPerSecond},
+         {"max_delay_seconds", s.retry.max_delay / kMicrosPerSecond}}},
+       {"timeout_ms", s.timeout.count()}});
 }
 
 Result<std::string> RenderTemplate(const std::string& text, const std::string& variables_json) {

@@ -3,6 +3,7 @@
 // JSON-escaped, for a form they are URL-encoded.
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/channels/outbound/http_client.h"
 
@@ -20,8 +21,7 @@ class SmsChannel final : public OutboundChannel {
     const bool is_json = s_.sms_content_type.find("json") != std::string::npos;
     auto escape = [&](const std::string& v) {
       if (!is_json) return UrlEncode(v);
-      std::string quoted =
-          nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::string quoted = DumpJson(v);
       return quoted.substr(1, quoted.size() - 2);
     };
     std::string body = s_.sms_body.empty()

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/channels/outbound/http_client.h"
@@ -31,16 +32,15 @@ std::string WebhookSignature(const std::string& secret, const std::string& times
 std::string WebhookBody(const OutboundMessage& m) {
   nlohmann::json variables = nlohmann::json::parse(m.variables, nullptr, false);
   if (variables.is_discarded()) variables = nlohmann::json::object();
-  return nlohmann::json({{"id", m.id},
-                         {"channel", m.channel},
-                         {"customer_id", m.customer_id},
-                         {"template", m.template_id},
-                         {"variables", variables},
-                         {"text", m.text},
-                         {"journey", m.journey},
-                         {"step", m.step},
-                         {"decided_at", FormatIso8601(m.decided_at)}})
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return DumpJson({{"id", m.id},
+                   {"channel", m.channel},
+                   {"customer_id", m.customer_id},
+                   {"template", m.template_id},
+                   {"variables", variables},
+                   {"text", m.text},
+                   {"journey", m.journey},
+                   {"step", m.step},
+                   {"decided_at", FormatIso8601(m.decided_at)}});
 }
 
 Outcome OutcomeOfHttp(int status) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_text.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/channels/outbound/http_client.h"
 
@@ -32,11 +33,10 @@ class WecomChannel final : public OutboundChannel {
     const std::string external = IdentityOf(m, IdentityKind::kExternalUserId);
     if (external.empty()) return {Outcome::kFailed, "the customer has no WeCom external_userid"};
     if (m.staff.empty()) return {Outcome::kFailed, "no sending staff account (the owner)"};
-    const std::string body = json({{"chat_type", "single"},
-                                   {"external_userid", {external}},
-                                   {"sender", m.staff},
-                                   {"text", {{"content", m.text}}}})
-                                 .dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string body = DumpJson({{"chat_type", "single"},
+                                       {"external_userid", {external}},
+                                       {"sender", m.staff},
+                                       {"text", {{"content", m.text}}}});
     for (int attempt = 0; attempt < 2; ++attempt) {
       std::string token;
       if (DeliveryResult problem = Token(attempt > 0, &token); !problem.detail.empty()) {
