@@ -29,7 +29,7 @@ Status CommissionBook::Accrue(const std::string& order_id, const std::vector<Lin
         Posted(ledger_->Post(Transaction("accrue:" + key, "accrue", at,
                                          {{Platform(AccountKind::kExpense), c.fen},
                                           {Of(c.earner, AccountKind::kPending), -c.fen}}))));
-    accruals_.emplace(key, Accrual{c.earner, c.base_fen, c.fen, release_at});
+    accruals_.emplace(key, Accrual{c.earner, c.base_fen, c.fen});
     release_queue_.emplace(release_at, key);
   }
   return Status::Ok();

@@ -55,7 +55,6 @@ class CommissionBook {
     std::string holder;
     int64_t base_fen = 0;
     int64_t fen = 0;
-    Micros release_at = 0;
     bool released = false;
     int64_t refunded_base = 0;  // of base_fen, so far
     int64_t taken_back = 0;     // of fen, reversed or clawed back so far

@@ -123,11 +123,6 @@ int64_t Ledger::Balance(const AccountId& account) const {
   return it == raw_.end() ? 0 : Normal(account.kind, it->second);
 }
 
-bool Ledger::Has(const std::string& key) const {
-  std::lock_guard lock(mu_);
-  return by_key_.count(key) != 0;
-}
-
 size_t Ledger::transactions() const {
   std::lock_guard lock(mu_);
   return journal_.size();

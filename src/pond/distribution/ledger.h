@@ -101,7 +101,6 @@ class Ledger {
 
   // Normal-direction balance (see SIGNS). A Planner may call it (the lock is recursive).
   int64_t Balance(const AccountId& account) const;
-  bool Has(const std::string& key) const;
   size_t transactions() const;
   // Every account with a posting, with its balance, in account order.
   std::vector<std::pair<AccountId, int64_t>> Balances() const;

@@ -1,8 +1,6 @@
 #include "pond/journey/journey_runtime.h"
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -370,7 +368,7 @@ Result<int64_t> JourneyRuntime::RunDue() {
         w.work.push_back({WorkKind::kEnter, d.journey, c, 0, 0, d.slot_minute});
       }
     }
-    // Rounds are planned while earlier ones commit; at most kRoundsInFlight batches wait.
+    // Rounds are planned while earlier ones commit; at most kBatchesInFlight batches wait.
     std::deque<InFlight> in_flight;
     bool more = true;
     Status failed;
