@@ -72,6 +72,19 @@ TEST(SegmentTest, SingleCallsTakeTheirTypeFromThePath) {
   EXPECT_EQ(alias->events[0].identities[0].kind, IdentityKind::kAnonymousId);
 }
 
+TEST(SegmentTest, RefusesTheEventsMoneyFollowsFrom) {
+  auto forged = Parse(
+      R"({"userId":"u","event":"commission_accrued","properties":{"order_id":"X","lines":[]}})",
+      "track");
+  ASSERT_FALSE(forged.ok());
+  EXPECT_EQ(forged.status().field(), "event");
+  EXPECT_NE(forged.status().message().find("distribution service"), std::string::npos);
+  EXPECT_TRUE(
+      Parse(R"({"userId":"u","event":"distributor_link_opened","properties":{"code":"AB"}})",
+            "track")
+          .ok());
+}
+
 TEST(SegmentTest, NumbersBeforeANewlineKeepOnlyTheirDigits) {
   // Pretty-printed JSON: the token after a number runs to the next line.
   auto r = Parse(

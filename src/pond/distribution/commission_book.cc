@@ -9,8 +9,8 @@ AccountId Of(const std::string& holder, AccountKind kind) { return AccountId{hol
 
 // Drops zero postings (a rule's "the rest" part may be nothing).
 LedgerTransaction Transaction(std::string key, const char* cause, Micros at,
-                              std::vector<Posting> postings) {
-  std::erase_if(postings, [](const Posting& p) { return p.fen == 0; });
+                              std::vector<LedgerPosting> postings) {
+  std::erase_if(postings, [](const LedgerPosting& p) { return p.fen == 0; });
   return LedgerTransaction{std::move(key), cause, at, std::move(postings)};
 }
 
@@ -30,7 +30,12 @@ Status CommissionBook::Accrue(const std::string& order_id, const std::vector<Lin
                                          {{Platform(AccountKind::kExpense), c.fen},
                                           {Of(c.earner, AccountKind::kPending), -c.fen}}))));
     accruals_.emplace(key, Accrual{c.earner, c.base_fen, c.fen});
-    release_queue_.emplace(release_at, key);
+    OrderAccruals& o = orders_[order_id];
+    if (o.keys.empty()) {
+      o.release_at = release_at;
+      release_queue_.emplace(release_at, order_id);
+    }
+    o.keys.push_back(key);
   }
   return Status::Ok();
 }
@@ -52,14 +57,45 @@ Status CommissionBook::Release(const std::string& key, Accrual& a, Micros at) {
   return Status::Ok();
 }
 
-Result<int64_t> CommissionBook::ReleaseDue(Micros now) {
+std::vector<std::string> CommissionBook::DueOrders(Micros now) {
   std::lock_guard lock(mu_);
+  std::vector<std::string> due;
+  for (auto it = release_queue_.begin(); it != release_queue_.end() && it->first <= now; ++it) {
+    due.push_back(it->second);
+  }
+  return due;
+}
+
+void CommissionBook::MoveRelease(const std::string& order_id, Micros release_at) {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(order_id);
+  if (it == orders_.end() || it->second.released) return;
+  release_queue_.erase({it->second.release_at, order_id});
+  it->second.release_at = release_at;
+  release_queue_.emplace(release_at, order_id);
+}
+
+Status CommissionBook::ReleaseOrder(const std::string& order_id, Micros at) {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(order_id);
+  if (it == orders_.end()) return Status::NotFound("no commission on order \"" + order_id + "\"");
+  OrderAccruals& o = it->second;
+  if (o.released) return Status::Ok();
+  for (const std::string& key : o.keys) {
+    Accrual& a = accruals_.at(key);
+    if (!a.released) RETURN_IF_ERROR(Release(key, a, at));
+  }
+  o.released = true;
+  release_queue_.erase({o.release_at, order_id});
+  return Status::Ok();
+}
+
+Result<int64_t> CommissionBook::ReleaseDue(Micros now) {
   int64_t released = 0;
-  while (!release_queue_.empty() && release_queue_.begin()->first <= now) {
-    auto due = release_queue_.begin();
-    RETURN_IF_ERROR(Release(due->second, accruals_.at(due->second), now));
-    release_queue_.erase(due);
-    ++released;
+  for (const std::string& order_id : DueOrders(now)) {
+    RETURN_IF_ERROR(ReleaseOrder(order_id, now));
+    std::lock_guard lock(mu_);
+    released += static_cast<int64_t>(orders_.at(order_id).keys.size());
   }
   return released;
 }

@@ -38,7 +38,14 @@ class CommissionBook {
   // after-sale window's end). Accruing an order again changes nothing.
   Status Accrue(const std::string& order_id, const std::vector<LineCommission>& lines,
                 Micros release_at, Micros at);
-  // Releases every accrual whose window ended by `now`; the number released.
+  // Orders with commission still pending whose window ended by `now`, earliest first.
+  std::vector<std::string> DueOrders(Micros now);
+  // The window of `order_id` ends at `release_at` instead (the order was received); no-op once
+  // released or when the order has no commission.
+  void MoveRelease(const std::string& order_id, Micros release_at);
+  // Releases the pending commission of `order_id` (every line and level). Again: no-op.
+  Status ReleaseOrder(const std::string& order_id, Micros at);
+  // Releases every order whose window ended by `now`; the number of accruals released.
   Result<int64_t> ReleaseDue(Micros now);
   // `refunded_fen` more of line `line` of `order_id` was refunded (refund `refund_id`).
   Status Refund(const std::string& refund_id, const std::string& order_id, size_t line,
@@ -67,14 +74,20 @@ class CommissionBook {
     WithdrawalState state = WithdrawalState::kRequested;
   };
 
+  struct OrderAccruals {
+    std::vector<std::string> keys;  // of accruals_
+    Micros release_at = 0;
+    bool released = false;
+  };
   Status Release(const std::string& key, Accrual& a, Micros at);  // REQUIRES: mu_
   Withdrawal* FindWithdrawal(const std::string& id, Status* error);
 
   Ledger* ledger_;
   WithdrawalRules rules_;
   std::mutex mu_;
-  std::map<std::string, Accrual> accruals_;           // "<order>:<line>:<level>"
-  std::multimap<Micros, std::string> release_queue_;  // release_at -> unreleased accrual
+  std::map<std::string, Accrual> accruals_;  // "<order>:<line>:<level>"
+  std::map<std::string, OrderAccruals> orders_;
+  std::set<std::pair<Micros, std::string>> release_queue_;  // (release_at, unreleased order)
   std::map<std::string, Withdrawal> withdrawals_;
   // "refund:<refund>:<order>:<line>:<level>": a refund under a fen of commission posts nothing,
   // yet must not count twice.

@@ -57,7 +57,7 @@ Status Ledger::Check(const LedgerTransaction& t) const {
   int64_t sum = 0;
   std::map<AccountId, int64_t> delta;
   for (size_t i = 0; i < t.postings.size(); ++i) {
-    const Posting& p = t.postings[i];
+    const LedgerPosting& p = t.postings[i];
     const std::string field = "postings[" + std::to_string(i) + "]";
     if (p.fen == 0) return FieldError(field + ".fen", "must not be zero");
     if (p.fen > kMaxPostingFen || p.fen < -kMaxPostingFen) {
@@ -88,7 +88,7 @@ Status Ledger::Check(const LedgerTransaction& t) const {
 }
 
 void Ledger::Apply(LedgerTransaction t) {
-  for (const Posting& p : t.postings) raw_[p.account] += p.fen;
+  for (const LedgerPosting& p : t.postings) raw_[p.account] += p.fen;
   by_key_.emplace(t.key, journal_.size());
   journal_.push_back(std::move(t));
 }
@@ -140,7 +140,7 @@ std::vector<LedgerTransaction> Ledger::Journal(const std::string& holder) const 
   std::lock_guard lock(mu_);
   std::vector<LedgerTransaction> out;
   for (const LedgerTransaction& t : journal_) {
-    for (const Posting& p : t.postings) {
+    for (const LedgerPosting& p : t.postings) {
       if (p.account.holder == holder) {
         out.push_back(t);
         break;
@@ -150,13 +150,27 @@ std::vector<LedgerTransaction> Ledger::Journal(const std::string& holder) const 
   return out;
 }
 
+Ledger::Summary Ledger::Summarize() const {
+  std::lock_guard lock(mu_);
+  Summary s;
+  for (const LedgerTransaction& t : journal_) {
+    int64_t sum = 0;
+    for (const LedgerPosting& p : t.postings) sum += p.fen;
+    ++s.transactions;
+    s.postings += static_cast<int64_t>(t.postings.size());
+    s.sum_fen += sum;
+    if (sum != 0) ++s.unbalanced;
+  }
+  return s;
+}
+
 Status Ledger::Verify() const {
   std::lock_guard lock(mu_);
   std::map<AccountId, int64_t> recomputed;
   int64_t total = 0;
   for (const LedgerTransaction& t : journal_) {
     int64_t sum = 0;
-    for (const Posting& p : t.postings) {
+    for (const LedgerPosting& p : t.postings) {
       sum += p.fen;
       recomputed[p.account] += p.fen;
     }

@@ -71,17 +71,17 @@ struct AccountId {
 };
 AccountId Platform(AccountKind kind);
 
-struct Posting {
+struct LedgerPosting {
   AccountId account;
   int64_t fen = 0;  // debit > 0, credit < 0
-  bool operator==(const Posting&) const = default;
+  bool operator==(const LedgerPosting&) const = default;
 };
 
 struct LedgerTransaction {
   std::string key;    // idempotency key from the cause
   std::string cause;  // what it was: "accrue", "release", "withdrawal_request"…
   Micros at = 0;
-  std::vector<Posting> postings;
+  std::vector<LedgerPosting> postings;
 };
 
 class Ledger {
@@ -105,6 +105,15 @@ class Ledger {
   // Every account with a posting, with its balance, in account order.
   std::vector<std::pair<AccountId, int64_t>> Balances() const;
   std::vector<LedgerTransaction> Journal(const std::string& holder) const;
+
+  // Counts over the whole journal, for the reconciliation report.
+  struct Summary {
+    int64_t transactions = 0;
+    int64_t postings = 0;
+    int64_t sum_fen = 0;     // of every posting: 0 when the book balances
+    int64_t unbalanced = 0;  // transactions whose postings do not sum to 0
+  };
+  Summary Summarize() const;
 
   // Reconciliation: every transaction balances, the journal's sum is zero, every balance
   // recomputed from scratch equals the derived one and is in range. The first breach, if any.

@@ -770,6 +770,11 @@ class EngineImpl final : public Engine {
     return out;
   }
 
+  Result<std::vector<Order>> LoadOrders(const std::string& ws,
+                                        std::span<const int64_t> seqs) override {
+    return store_->OrdersBySeq(ws, seqs);
+  }
+
   Status ReadState(const std::string& ws,
                    const std::function<void(const TenantState&)>& fn) override {
     Tenant* tenant = FindTenant(ws);

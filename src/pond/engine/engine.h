@@ -216,6 +216,10 @@ class Engine {
   // Events by seq, in no particular order, including those applied but not yet committed.
   // Takes no engine lock, so observers may call it.
   virtual Result<std::vector<Event>> LoadEvents(std::span<const int64_t> seqs) = 0;
+  // Committed orders (with their line items) by the seq of the order_paid that recorded them.
+  // Takes no engine lock, so observers may call it.
+  virtual Result<std::vector<Order>> LoadOrders(const std::string& workspace_id,
+                                                std::span<const int64_t> seqs) = 0;
   // Runs `fn` with the workspace's state locked for reading. NotFound for an unknown workspace.
   virtual Status ReadState(const std::string& workspace_id,
                            const std::function<void(const TenantState&)>& fn) = 0;

@@ -1,0 +1,654 @@
+#include "pond/distribution/distribution_service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "pond/base/json_text.h"
+#include "pond/distribution/distribution_events.h"
+#include "pond/distribution/distribution_workspace.h"
+#include "pond/engine/event_replay.h"
+#include "pond/engine/tenant_state.h"
+#include "pond/segment/rule.h"
+
+namespace pond {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kObjectKind[] = "distribution";
+constexpr char kSettingsId[] = "settings";
+constexpr char kSecretId[] = "secret";
+constexpr char kPortalPrefix[] = "pdt.";
+
+std::string Hex(const unsigned char* data, size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, n);
+  out.pop_back();
+  return out;
+}
+
+std::string RandomHex(size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  randombytes_buf(buf.data(), buf.size());
+  return Hex(buf.data(), buf.size());
+}
+
+bool IsRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+Status NotADistributor(const std::string& id) {
+  return Status::NotFound("distributor \"" + id + "\" not found");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DistributionService>> DistributionService::Start(Engine* engine,
+                                                                        SegmentService* segments) {
+  std::unique_ptr<DistributionService> service(new DistributionService(engine, segments));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->LoadSettings(ws.id));
+  engine->AddObserver(service.get());  // OnReset rebuilds everything from the log
+  return service;
+}
+
+DistributionService::DistributionService(Engine* engine, SegmentService* segments)
+    : engine_(engine), segments_(segments) {}
+
+DistributionService::~DistributionService() {
+  background_.Stop();  // before what it calls goes away
+  engine_->RemoveObserver(this);
+}
+
+DistributionService::Workspace& DistributionService::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) {
+    w = std::make_unique<Workspace>();
+    w->id = ws;
+  }
+  return *w;
+}
+
+Status DistributionService::LoadSettings(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kObjectKind));
+  DistributionSettings settings;
+  std::string secret_hex;
+  for (const StoredObject& o : objects) {
+    if (o.id == kSettingsId) {
+      ASSIGN_OR_RETURN(settings, ParseDistributionSettings(o.body));
+    } else if (o.id == kSecretId) {
+      secret_hex = o.body;
+    }
+  }
+  if (secret_hex.size() != crypto_auth_hmacsha256_KEYBYTES * 2) {
+    secret_hex = RandomHex(crypto_auth_hmacsha256_KEYBYTES);
+    RETURN_IF_ERROR(
+        engine_->PutObject(ws, {kObjectKind, kSecretId, secret_hex, engine_->clock().NowMicros()}));
+  }
+  std::string secret(crypto_auth_hmacsha256_KEYBYTES, '\0');
+  sodium_hex2bin(reinterpret_cast<unsigned char*>(secret.data()), secret.size(), secret_hex.data(),
+                 secret_hex.size(), nullptr, nullptr, nullptr);
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.settings = std::move(settings);
+  if (w.secret != secret) {
+    w.secret = std::move(secret);
+    w.codes.clear();
+    for (const auto& [id, d] : w.registry.all()) {
+      if (d.state == DistributorState::kActive || d.state == DistributorState::kFrozen) {
+        w.IndexCode(id);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> DistributionService::Secret(const std::string& ws) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = workspaces_.find(ws);
+    if (it != workspaces_.end() && !it->second->secret.empty()) return it->second->secret;
+  }
+  RETURN_IF_ERROR(LoadSettings(ws));  // a workspace created since start
+  std::lock_guard lock(mu_);
+  return WorkspaceFor(ws).secret;
+}
+
+Result<DistributionSettings> DistributionService::Settings(const std::string& ws) {
+  RETURN_IF_ERROR(Secret(ws).status());
+  std::lock_guard lock(mu_);
+  return WorkspaceFor(ws).settings;
+}
+
+Status DistributionService::SetSettings(const std::string& ws, const DistributionSettings& s) {
+  RETURN_IF_ERROR(ValidateCommissionPlan(s.plan).WithFieldPrefix("commission"));
+  if (Result<std::unique_ptr<RuleNode>> rule = ParseRule(s.auto_rule); !rule.ok()) {
+    return FieldError("auto_rule", rule.status().message());
+  }
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kObjectKind, kSettingsId, DistributionSettingsJson(s), engine_->clock().NowMicros()}));
+  return LoadSettings(ws);
+}
+
+// --- observing ------------------------------------------------------------------------------
+
+void DistributionService::OnApplied(const std::string& ws, const TenantState& state,
+                                    const AppliedEvent& applied) {
+  const std::string& name = state.EventName(applied.name);
+  const bool own = IsDistributionLedgerEvent(name);
+  if (!own && name != "order_paid" && name != "order_refunded" && name != "order_received" &&
+      name != kDistributorLinkOpened) {
+    return;
+  }
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  const std::string customer = TenantState::CustomerId(applied.customer);
+  const Event& e = applied.event;
+  if (own) {
+    w.ApplyOwn(e, name, customer);
+  } else if (name == "order_paid") {
+    w.NoteOrderPaid(e, customer, w.registry.BindingOf(customer), true);
+  } else if (name == "order_refunded") {
+    w.NoteRefund(e, customer);
+  } else if (name == "order_received") {
+    w.NoteReceived(e);
+  } else {
+    json p = json::parse(e.properties, nullptr, false);
+    if (p.is_object() && p.contains("code") && p["code"].is_string()) {
+      w.link_opens.emplace_back(customer, p["code"].get<std::string>());
+    }
+  }
+}
+
+void DistributionService::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.ClearDerived();
+  w.accrue.clear();
+  w.refunds.clear();
+  w.link_opens.clear();
+  w.applications.clear();
+  // First the service's own events: they rebuild everything, and give each client's bindings
+  // in seq order, to tell which orders were paid while bound.
+  const std::vector<std::string> own(std::begin(kOwnDistributionEvents),
+                                     std::end(kOwnDistributionEvents));
+  std::map<std::string, std::vector<std::pair<int64_t, Binding>>> bound;  // client -> history
+  (void)ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) {
+      const std::string id = TenantState::CustomerId(state.Live(customer));
+      w.ApplyOwn(e, e.name, id);
+      if (e.name == kClientBound) {
+        if (const Binding* b = w.registry.BindingOf(id)) bound[id].emplace_back(e.seq, *b);
+      }
+    }
+  });
+  if (bound.empty()) return;
+  // Then the money events of clients who were ever bound: orders and refunds stored without
+  // their decision (pond stopped in between) are queued again; receipts move release times.
+  std::vector<EventRef> refs =
+      EventRefs(state, {"order_paid", "order_refunded", "order_received"}, 0);
+  std::erase_if(refs, [&](const EventRef& r) {
+    return !bound.count(TenantState::CustomerId(state.Live(r.customer)));
+  });
+  (void)ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) {
+      const std::string id = TenantState::CustomerId(state.Live(customer));
+      if (e.name == "order_paid") {
+        const Binding* binding = nullptr;
+        for (const auto& [seq, b] : bound[id]) {
+          if (seq < e.seq) binding = &b;
+        }
+        w.NoteOrderPaid(e, id, binding, false);
+      } else if (e.name == "order_refunded") {
+        w.NoteRefund(e, id);
+      } else {
+        w.NoteReceived(e);
+      }
+    }
+  });
+}
+
+// --- helpers --------------------------------------------------------------------------------
+
+Result<std::string> DistributionService::ResolveCustomer(const std::string& ws,
+                                                         const std::string& key, int64_t* orders) {
+  if (key.empty()) return FieldError("customer", "is required");
+  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, key, 0));
+  if (orders) *orders = p.summary.order_count;
+  return p.summary.id;
+}
+
+Result<std::string> DistributionService::ResolveDistributor(const std::string& ws,
+                                                            const std::string& code_or_id) {
+  RETURN_IF_ERROR(Secret(ws).status());
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (w.registry.Find(code_or_id)) return code_or_id;
+  if (auto it = w.codes.find(code_or_id); it != w.codes.end()) return it->second;
+  return Status::NotFound("no distributor has the id or code \"" + code_or_id + "\"");
+}
+
+Status DistributionService::SubmitOne(const std::string& ws, Event e) {
+  std::vector<Event> batch;
+  batch.push_back(std::move(e));
+  return engine_->Submit(ws, std::move(batch)).status();
+}
+
+// --- distributors ---------------------------------------------------------------------------
+
+Result<DistributorView> DistributionService::ApplyFor(const std::string& ws,
+                                                      const std::string& customer_key,
+                                                      const std::string& recruiter_key,
+                                                      const std::string& via) {
+  ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(ws, customer_key));
+  std::string recruiter;
+  if (!recruiter_key.empty()) {
+    Result<std::string> r = ResolveDistributor(ws, recruiter_key);
+    if (!r.ok()) return FieldError("recruiter", r.status().message());
+    recruiter = *r;
+  }
+  const std::string id = DistributorIdFor(customer);
+  int64_t applications = 0;
+  bool unchanged = false;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    if (const Distributor* d = w.registry.Find(id)) {
+      if (d->state == DistributorState::kActive || d->state == DistributorState::kFrozen) {
+        return Status::AlreadyExists(id + " is already a distributor");
+      }
+      if (d->state == DistributorState::kApplied) unchanged = true;  // a retried application
+      applications = d->applications;
+    }
+    if (!recruiter.empty()) {
+      const Distributor* r = w.registry.Find(recruiter);
+      if (!r || r->state != DistributorState::kActive) {
+        return FieldError("recruiter", recruiter + " is not an active distributor");
+      }
+      if (r->customer_id == customer) return FieldError("recruiter", "cannot recruit oneself");
+    }
+    if (w.settings.approval == ApprovalMode::kInvitation && recruiter.empty()) {
+      return Status::FailedPrecondition(
+          "recruiter: distributors join by invitation only here; give an active distributor's "
+          "code");
+    }
+  }
+  if (unchanged) return Get(ws, id);
+  const Micros now = engine_->clock().NowMicros();
+  RETURN_IF_ERROR(SubmitOne(
+      ws, DistributionEvent(
+              kDistributorApplied, "dst:apply:" + customer + ":" + std::to_string(applications + 1),
+              customer, now, {{"recruiter", recruiter}, {"via", via.empty() ? "apply" : via}})));
+  RETURN_IF_ERROR(DecideApplications(ws));
+  return Get(ws, id);
+}
+
+Result<DistributorView> DistributionService::ChangeStanding(const std::string& ws,
+                                                            const std::string& id,
+                                                            const StandingCheck& check,
+                                                            const StandingEvent& make) {
+  Event e;
+  {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    const Distributor* d = w.registry.Find(id);
+    if (!d) return NotADistributor(id);
+    ASSIGN_OR_RETURN(bool done, check(w, *d));
+    if (!done) e = make(w, *d, engine_->clock().NowMicros());
+  }
+  if (!e.name.empty()) RETURN_IF_ERROR(SubmitOne(ws, std::move(e)));
+  return Get(ws, id);
+}
+
+namespace {
+
+Status NotIn(const Distributor& d, const char* wanted) {
+  return Status::FailedPrecondition(d.id + " is " + DistributorStateName(d.state) + ", not " +
+                                    wanted);
+}
+
+Status CheckGrade(const DistributionSettings& s, const std::string& grade) {
+  if (grade.empty() || s.plan.grades.count(grade)) return Status::Ok();
+  return FieldError("grade", "\"" + grade + "\" is not a grade of the commission plan");
+}
+
+}  // namespace
+
+Result<DistributorView> DistributionService::Approve(const std::string& ws, const std::string& id,
+                                                     const std::string& grade,
+                                                     const std::string& by) {
+  RETURN_IF_ERROR(Secret(ws).status());  // codes are indexed as approvals apply
+  return ChangeStanding(
+      ws, id,
+      [&](const Workspace& w, const Distributor& d) -> Result<bool> {
+        if (d.state == DistributorState::kActive && d.grade == grade) return true;
+        if (d.state != DistributorState::kApplied) return NotIn(d, "waiting for approval");
+        RETURN_IF_ERROR(CheckGrade(w.settings, grade));
+        return false;
+      },
+      [&](const Workspace& w, const Distributor& d, Micros now) {
+        return DistributionEvent(kDistributorApproved,
+                                 "dst:approve:" + id + ":" + std::to_string(d.applications),
+                                 CustomerIdFor(id), now,
+                                 {{"distributor", id},
+                                  {"grade", grade},
+                                  {"by", by},
+                                  {"training_group", w.settings.training_group}});
+      });
+}
+
+Result<DistributorView> DistributionService::Reject(const std::string& ws, const std::string& id,
+                                                    const std::string& reason) {
+  return ChangeStanding(
+      ws, id,
+      [&](const Workspace&, const Distributor& d) -> Result<bool> {
+        if (d.state == DistributorState::kRejected) return true;
+        if (d.state != DistributorState::kApplied) return NotIn(d, "waiting for approval");
+        return false;
+      },
+      [&](const Workspace&, const Distributor& d, Micros now) {
+        return DistributionEvent(kDistributorRejected,
+                                 "dst:reject:" + id + ":" + std::to_string(d.applications),
+                                 CustomerIdFor(id), now, {{"distributor", id}, {"reason", reason}});
+      });
+}
+
+Result<DistributorView> DistributionService::Freeze(const std::string& ws, const std::string& id,
+                                                    const std::string& reason) {
+  return ChangeStanding(
+      ws, id,
+      [&](const Workspace&, const Distributor& d) -> Result<bool> {
+        if (d.state == DistributorState::kFrozen) return true;
+        if (d.state != DistributorState::kActive) return NotIn(d, "active");
+        return false;
+      },
+      [&](const Workspace&, const Distributor&, Micros now) {
+        return DistributionEvent(kDistributorFrozen, "dst:freeze:" + id + ":" + std::to_string(now),
+                                 CustomerIdFor(id), now, {{"distributor", id}, {"reason", reason}});
+      });
+}
+
+Result<DistributorView> DistributionService::Unfreeze(const std::string& ws,
+                                                      const std::string& id) {
+  return ChangeStanding(
+      ws, id,
+      [&](const Workspace&, const Distributor& d) -> Result<bool> {
+        if (d.state == DistributorState::kActive) return true;
+        if (d.state != DistributorState::kFrozen) return NotIn(d, "frozen");
+        return false;
+      },
+      [&](const Workspace&, const Distributor&, Micros now) {
+        return DistributionEvent(kDistributorUnfrozen,
+                                 "dst:unfreeze:" + id + ":" + std::to_string(now),
+                                 CustomerIdFor(id), now, {{"distributor", id}});
+      });
+}
+
+Result<DistributorView> DistributionService::SetGrade(const std::string& ws, const std::string& id,
+                                                      const std::string& grade) {
+  return ChangeStanding(
+      ws, id,
+      [&](const Workspace& w, const Distributor& d) -> Result<bool> {
+        if (d.grade == grade) return true;
+        RETURN_IF_ERROR(CheckGrade(w.settings, grade));
+        return false;
+      },
+      [&](const Workspace&, const Distributor&, Micros now) {
+        return DistributionEvent(kDistributorGradeChanged,
+                                 "dst:grade:" + id + ":" + std::to_string(now), CustomerIdFor(id),
+                                 now, {{"distributor", id}, {"grade", grade}});
+      });
+}
+
+// --- binding --------------------------------------------------------------------------------
+
+Result<Binding> DistributionService::Bind(const std::string& ws, const std::string& customer_key,
+                                          const std::string& code_or_id, const std::string& via) {
+  int64_t orders = 0;
+  ASSIGN_OR_RETURN(std::string client, ResolveCustomer(ws, customer_key, &orders));
+  if (code_or_id.empty()) return FieldError("code", "is required: the distributor's code or id");
+  ASSIGN_OR_RETURN(std::string distributor, ResolveDistributor(ws, code_or_id));
+  const Micros now = engine_->clock().NowMicros();
+  Event bound;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    Status allowed = w.registry.CheckBinding(client, distributor, now, orders > 0, w.settings);
+    if (allowed.code() == StatusCode::kAlreadyExists) return *w.registry.BindingOf(client);
+    RETURN_IF_ERROR(allowed);
+    bound = w.BindingEvent(client, distributor, via, now);
+  }
+  RETURN_IF_ERROR(SubmitOne(ws, std::move(bound)));
+  std::lock_guard lock(mu_);
+  const Binding* b = WorkspaceFor(ws).registry.BindingOf(client);
+  if (!b || b->distributor != distributor) {
+    return Status(StatusCode::kAborted,
+                  "another binding of this client was decided at the same time");
+  }
+  return *b;
+}
+
+Result<std::vector<std::string>> DistributionService::Clients(const std::string& ws,
+                                                              const std::string& id) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (!w.registry.Find(id)) return NotADistributor(id);
+  return w.registry.ClientsOf(id);
+}
+
+// --- withdrawals ----------------------------------------------------------------------------
+
+Result<WithdrawalView> DistributionService::WithdrawalAfter(const std::string& ws,
+                                                            const std::string& id) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  auto it = w.withdrawals.find(id);
+  if (it == w.withdrawals.end()) return Status::NotFound("withdrawal \"" + id + "\" not found");
+  if (it->second.state == "refused") return Status::FailedPrecondition(it->second.reason);
+  return it->second;
+}
+
+Result<WithdrawalView> DistributionService::RequestWithdrawal(const std::string& ws,
+                                                              const std::string& distributor,
+                                                              int64_t amount_fen,
+                                                              const std::string& request_id) {
+  if (!request_id.empty() && !IsRequestId(request_id)) {
+    return FieldError("request_id", "1 to 64 letters, digits, '_' or '-'");
+  }
+  const std::string id = "wdr_" + (request_id.empty() ? RandomHex(8) : request_id);
+  std::lock_guard decision(withdrawal_mu_);
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    if (auto it = w.withdrawals.find(id); it != w.withdrawals.end()) {
+      if (it->second.distributor != distributor || it->second.amount_fen != amount_fen) {
+        return Status::AlreadyExists("request_id: withdrawal " + id + " exists with other details");
+      }
+      return it->second;  // a retry
+    }
+    const Distributor* d = w.registry.Find(distributor);
+    if (!d) return NotADistributor(distributor);
+    if (d->state != DistributorState::kActive) {
+      return Status::FailedPrecondition(distributor + " is " + DistributorStateName(d->state) +
+                                        " and cannot withdraw");
+    }
+    const WithdrawalRules& rules = w.settings.withdrawals;
+    if (amount_fen < rules.min_fen || amount_fen > rules.max_fen) {
+      return FieldError("amount_fen", "must be between " + std::to_string(rules.min_fen) + " and " +
+                                          std::to_string(rules.max_fen) + " fen");
+    }
+    const int64_t available = w.ledger->Balance({distributor, AccountKind::kAvailable});
+    if (available < amount_fen) {
+      return Status::FailedPrecondition("amount_fen: " + std::to_string(amount_fen) +
+                                        " fen is more than the " + std::to_string(available) +
+                                        " fen available");
+    }
+  }
+  RETURN_IF_ERROR(SubmitOne(
+      ws, DistributionEvent(
+              kWithdrawalRequested, "dst:wd:" + id + ":request", CustomerIdFor(distributor),
+              engine_->clock().NowMicros(),
+              {{"withdrawal", id}, {"distributor", distributor}, {"amount_fen", amount_fen}})));
+  return WithdrawalAfter(ws, id);
+}
+
+Result<WithdrawalView> DistributionService::ChangeWithdrawal(const std::string& ws,
+                                                             const std::string& id,
+                                                             const WithdrawalCheck& check,
+                                                             const WithdrawalEvent& make) {
+  std::lock_guard decision(withdrawal_mu_);
+  Event e;
+  {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    auto it = w.withdrawals.find(id);
+    if (it == w.withdrawals.end()) return Status::NotFound("withdrawal \"" + id + "\" not found");
+    ASSIGN_OR_RETURN(bool done, check(w, it->second));
+    if (done) return it->second;
+    e = make(it->second, engine_->clock().NowMicros());
+  }
+  RETURN_IF_ERROR(SubmitOne(ws, std::move(e)));
+  return WithdrawalAfter(ws, id);
+}
+
+namespace {
+
+Status NotWaiting(const WithdrawalView& v, const char* wanted) {
+  return Status::FailedPrecondition(v.id + " is " + v.state + ", not " + wanted);
+}
+
+}  // namespace
+
+Result<WithdrawalView> DistributionService::ApproveWithdrawal(const std::string& ws,
+                                                              const std::string& id,
+                                                              int64_t fee_fen,
+                                                              const std::string& by) {
+  return ChangeWithdrawal(
+      ws, id,
+      [&](const Workspace& w, const WithdrawalView& v) -> Result<bool> {
+        if (fee_fen < 0) {  // the settings' fee, rounded down
+          fee_fen = static_cast<int64_t>(static_cast<__int128>(v.amount_fen) *
+                                         w.settings.withdrawal_fee_bp / 10'000);
+        }
+        if (v.state == "approved" || v.state == "paid") {
+          if (v.fee_fen == fee_fen) return true;
+          return Status::AlreadyExists(id + " was approved with a fee of " +
+                                       std::to_string(v.fee_fen) + " fen");
+        }
+        if (v.state != "requested") return NotWaiting(v, "waiting for review");
+        if (fee_fen >= v.amount_fen) return FieldError("fee_fen", "must be less than the amount");
+        return false;
+      },
+      [&](const WithdrawalView& v, Micros now) {
+        return DistributionEvent(kWithdrawalApproved, "dst:wd:" + id + ":approve",
+                                 CustomerIdFor(v.distributor), now,
+                                 {{"withdrawal", id}, {"fee_fen", fee_fen}, {"by", by}});
+      });
+}
+
+Result<WithdrawalView> DistributionService::RejectWithdrawal(const std::string& ws,
+                                                             const std::string& id,
+                                                             const std::string& reason) {
+  return ChangeWithdrawal(
+      ws, id,
+      [&](const Workspace&, const WithdrawalView& v) -> Result<bool> {
+        if (v.state == "rejected") return true;
+        if (v.state != "requested") return NotWaiting(v, "waiting for review");
+        return false;
+      },
+      [&](const WithdrawalView& v, Micros now) {
+        return DistributionEvent(kWithdrawalRejected, "dst:wd:" + id + ":reject",
+                                 CustomerIdFor(v.distributor), now,
+                                 {{"withdrawal", id}, {"reason", reason}});
+      });
+}
+
+Result<WithdrawalView> DistributionService::MarkPaid(const std::string& ws, const std::string& id,
+                                                     const std::string& reference,
+                                                     const std::string& via) {
+  return ChangeWithdrawal(
+      ws, id,
+      [&](const Workspace&, const WithdrawalView& v) -> Result<bool> {
+        if (v.state == "paid") return true;  // a payout webhook retried
+        if (v.state != "approved") return NotWaiting(v, "approved");
+        return false;
+      },
+      [&](const WithdrawalView& v, Micros now) {
+        return DistributionEvent(kWithdrawalPaid, "dst:wd:" + id + ":paid",
+                                 CustomerIdFor(v.distributor), now,
+                                 {{"withdrawal", id},
+                                  {"reference", reference},
+                                  {"via", via.empty() ? "operator" : via}});
+      });
+}
+
+Result<std::vector<WithdrawalView>> DistributionService::Withdrawals(const std::string& ws,
+                                                                     const std::string& distributor,
+                                                                     const std::string& state) {
+  std::lock_guard lock(mu_);
+  std::vector<WithdrawalView> out;
+  for (const auto& [id, w] : WorkspaceFor(ws).withdrawals) {
+    if (!distributor.empty() && w.distributor != distributor) continue;
+    if (!state.empty() && w.state != state) continue;
+    out.push_back(w);
+  }
+  std::sort(out.begin(), out.end(), [](const WithdrawalView& a, const WithdrawalView& b) {
+    return a.requested_at != b.requested_at ? a.requested_at > b.requested_at : a.id < b.id;
+  });
+  return out;
+}
+
+// --- the portal -----------------------------------------------------------------------------
+
+Result<std::string> DistributionService::PortalToken(const std::string& ws, const std::string& id) {
+  ASSIGN_OR_RETURN(std::string secret, Secret(ws));
+  {
+    std::lock_guard lock(mu_);
+    if (!WorkspaceFor(ws).registry.Find(id)) return NotADistributor(id);
+  }
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  const std::string message = "portal:" + ws + ":" + id;
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()),
+                         message.size(), reinterpret_cast<const unsigned char*>(secret.data()));
+  return kPortalPrefix + ws + "." + id + "." + Hex(mac, 16);
+}
+
+Result<std::pair<std::string, std::string>> DistributionService::AuthenticatePortal(
+    const std::string& token) {
+  if (!token.starts_with(kPortalPrefix)) return Status::Unauthenticated("not a portal token");
+  const size_t a = token.find('.', 4);
+  const size_t b = a == std::string::npos ? a : token.find('.', a + 1);
+  if (b == std::string::npos) return Status::Unauthenticated("malformed portal token");
+  const std::string ws = token.substr(4, a - 4), id = token.substr(a + 1, b - a - 1);
+  Result<std::string> expected = PortalToken(ws, id);
+  if (!expected.ok() || expected->size() != token.size() ||
+      sodium_memcmp(expected->data(), token.data(), token.size()) != 0) {
+    return Status::Unauthenticated("invalid portal token");
+  }
+  std::lock_guard lock(mu_);
+  const Distributor* d = WorkspaceFor(ws).registry.Find(id);
+  if (!d || (d->state != DistributorState::kActive && d->state != DistributorState::kFrozen)) {
+    return Status::PermissionDenied(id + " is not a distributor any more");
+  }
+  return std::make_pair(ws, id);
+}
+
+Result<std::string> DistributionService::CodeOf(const std::string& ws, const std::string& id) {
+  RETURN_IF_ERROR(Secret(ws).status());
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (!w.registry.Find(id)) return NotADistributor(id);
+  return w.CodeFor(id);
+}
+
+void DistributionService::RunInBackground(std::chrono::milliseconds every) {
+  background_.Start(every, [this] { (void)RunDue(); });
+}
+
+}  // namespace pond
