@@ -99,8 +99,11 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto tasks = TaskService::Start(&e);
   if (!tasks.ok()) return Fail(tasks.status());
   (*tasks)->RunInBackground(std::chrono::seconds(1));
-  auto server =
-      server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks}, *listen);
+  auto distribution = DistributionService::Start(&e, segments->get());
+  if (!distribution.ok()) return Fail(distribution.status());
+  (*distribution)->RunInBackground(std::chrono::seconds(1));
+  auto server = server::HttpServer::Start(
+      {e, **segments, **journeys, **deliveries, **tasks, **distribution}, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

@@ -81,6 +81,35 @@ HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PutChannelSettings(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_distribution.cc
+HttpResponse GetDistributionSettings(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PutDistributionSettings(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ListDistributors(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CreateDistributor(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetDistributor(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ApproveDistributor(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RejectDistributor(ApiContext& ctx, const HttpRequest& req);
+HttpResponse FreezeDistributor(ApiContext& ctx, const HttpRequest& req);
+HttpResponse UnfreezeDistributor(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SetDistributorGrade(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DistributorClients(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DistributorCommissions(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DistributorJournal(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DistributorPortalToken(ApiContext& ctx, const HttpRequest& req);
+HttpResponse OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req);
+HttpResponse BindClient(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ListWithdrawals(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ApproveWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RejectWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PaidWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DistributionReport(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ReconciliationReport(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PortalMe(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PortalClients(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PortalCommissions(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PortalWithdrawals(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req);

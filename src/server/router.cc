@@ -80,6 +80,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  services_.journeys,
                  services_.deliveries,
                  services_.tasks,
+                 services_.distribution,
                  metrics_,
                  {},
                  false};
@@ -103,6 +104,19 @@ HttpResponse Router::Handle(HttpRequest& req) {
       } else {
         ctx.workspace = key->workspace_id;
         ctx.authenticated = true;
+      }
+    } else if (route->auth == Auth::kPortal) {
+      auto who = credential.empty()
+                     ? Result<std::pair<std::string, std::string>>(
+                           Status::Unauthenticated("a portal token is required: Authorization: "
+                                                   "Bearer pdt.…"))
+                     : services_.distribution.AuthenticatePortal(credential);
+      if (who.ok()) {
+        ctx.workspace = who->first;
+        ctx.distributor = who->second;
+        ctx.authenticated = true;
+      } else {
+        auth = who.status();
       }
     } else if (route->auth == Auth::kWrite && !credential.empty()) {
       auth = ctx.AuthenticateWriteKey(credential);

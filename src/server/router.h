@@ -8,6 +8,7 @@
 
 #include "pond/base/histogram.h"
 #include "pond/channels/outbound/delivery_service.h"
+#include "pond/distribution/distribution_service.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/task_service.h"
@@ -17,9 +18,10 @@
 namespace pond::server {
 
 enum class Auth {
-  kNone,   // /healthz, /metrics
-  kWrite,  // ingest: a write key (Basic username, or writeKey in the body) or an admin token
-  kAdmin,  // everything else: Authorization: Bearer <admin token>
+  kNone,    // /healthz, /metrics
+  kWrite,   // ingest: a write key (Basic username, or writeKey in the body) or an admin token
+  kAdmin,   // everything else: Authorization: Bearer <admin token>
+  kPortal,  // /v1/portal: Authorization: Bearer <a distributor's portal token>
 };
 
 // Request counters and latency for /metrics, shared by all connections.
@@ -38,6 +40,7 @@ struct Services {
   JourneyRuntime& journeys;
   outbound::DeliveryService& deliveries;
   TaskService& tasks;
+  DistributionService& distribution;
 };
 
 struct ApiContext {
@@ -46,9 +49,11 @@ struct ApiContext {
   JourneyRuntime& journeys;
   outbound::DeliveryService& deliveries;
   TaskService& tasks;
+  DistributionService& distribution;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;
+  std::string distributor;  // kPortal routes: whose portal token it was
   // For kWrite routes called without an Authorization header: authenticates the body's
   // writeKey and sets `workspace`.
   Status AuthenticateWriteKey(const std::string& secret);

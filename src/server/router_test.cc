@@ -40,8 +40,10 @@ class RouterTest : public ::testing::Test {
     journeys_ = JourneyRuntime::Start(engine_.get(), segments_.get()).value();
     deliveries_ = outbound::DeliveryService::Start(engine_.get()).value();
     tasks_ = TaskService::Start(engine_.get()).value();
+    distribution_ = DistributionService::Start(engine_.get(), segments_.get()).value();
     router_ = std::make_unique<Router>(
-        Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_}, metrics_);
+        Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_, *distribution_},
+        metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -79,6 +81,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<JourneyRuntime> journeys_;
   std::unique_ptr<outbound::DeliveryService> deliveries_;
   std::unique_ptr<TaskService> tasks_;
+  std::unique_ptr<DistributionService> distribution_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

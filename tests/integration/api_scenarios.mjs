@@ -13,6 +13,8 @@
 //   expect-json: total >= 1                 (=, >=, contains for strings)
 //   eventually: 10                  repeat the request (every 100 ms, up to 10 s) until the
 //                                   expectations hold: for work pond does in the background
+//   save: portal = token            keep a JSON value of the answer; later cases write
+//                                   {{portal}} in their path, headers or body
 // Cases run in file order and share one server, so later cases see what earlier ones stored.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,6 +48,7 @@ function parse(text, file) {
     else if (line.startsWith('expect: ')) cur.status = Number(line.slice(8));
     else if (line.startsWith('expect-json: ')) cur.expects.push(line.slice(13));
     else if (line.startsWith('eventually: ')) cur.eventually = Number(line.slice(12));
+    else if (line.startsWith('save: ')) cur.saves = [...(cur.saves ?? []), line.slice(6).split(' = ')];
   }
   return cases;
 }
@@ -71,20 +74,22 @@ function holds(json, expectation) {
 const pond = await startPond(pondBin, tempDir());
 const files = fs.readdirSync(path.join(testsDir, 'api')).filter((f) => f.endsWith('.scenario')).sort();
 let count = 0;
+const saved = { write_key: pond.keys.write };
+const fill = (text) => text.replace(/\{\{(\w+)\}\}/g, (all, name) => saved[name] ?? all);
 for (const file of files) {
   const text = fs.readFileSync(path.join(testsDir, 'api', file), 'utf8');
   for (const c of parse(text, file)) {
-    const headers = { ...c.headers };
+    const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, fill(v)]));
     if (c.auth === 'write') headers.authorization = basic(pond.keys.write);
     if (c.auth === 'admin') headers.authorization = `Bearer ${pond.keys.admin}`;
     if (c.auth === 'bad') headers.authorization = basic('pond_write_0000');
-    let body = c.body.replaceAll('{{write_key}}', pond.keys.write);
+    let body = fill(c.body);
     if (c.gzip) body = zlib.gzipSync(body);
     const deadline = Date.now() + (c.eventually ?? 0) * 1000;
     let text;
     let failed;
     for (;;) {
-      const res = await fetch(pond.url + c.path, {
+      const res = await fetch(pond.url + fill(c.path), {
         method: c.method, headers, body: c.method === 'GET' ? undefined : body,
       });
       text = await res.text();
@@ -92,7 +97,8 @@ for (const file of files) {
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       failed = [];
       if (res.status !== c.status) failed.push(`status ${res.status}, want ${c.status}`);
-      for (const e of c.expects) if (!json || !holds(json, e)) failed.push(`not: ${e}`);
+      for (const e of c.expects.map(fill)) if (!json || !holds(json, e)) failed.push(`not: ${e}`);
+      if (failed.length === 0) for (const [name, at] of c.saves ?? []) saved[name] = lookup(json, at);
       if (failed.length === 0 || Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, 100));
     }

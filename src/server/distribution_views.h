@@ -1,0 +1,20 @@
+// JSON shapes of the distribution API (docs/distribution.md), shared by the handlers and
+// `pond distribution … --json`.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "pond/distribution/distribution_service.h"
+
+namespace pond::server {
+
+nlohmann::json DistributorJson(const DistributorView& v);
+nlohmann::json WithdrawalJson(const WithdrawalView& w);
+nlohmann::json CommissionJson(const CommissionView& c);
+nlohmann::json TransactionJson(const LedgerTransaction& t);
+nlohmann::json ReconciliationJson(const Reconciliation& r);
+nlohmann::json TotalsJson(const DistributionTotals& t);
+// "13800138000" → "138****8000"; shorter numbers keep only their last 2 digits.
+std::string MaskPhone(const std::string& phone);
+
+}  // namespace pond::server
