@@ -17,6 +17,7 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/sop_library.h"
 #include "pond/segment/segment_service.h"
+#include "pond/sim/demo_distribution.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
 #include "server/views.h"
@@ -522,15 +523,28 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  auto stats = sim::RunDemo(params, **engine, clock, [&](int d, const sim::DemoStats& s) {
-    if ((d + 1) % 10 == 0 || d + 1 == params.days) {
-      std::fprintf(stderr, "\rday %d/%d: %s people, %s friends, %s orders, %s events (%.0f s)",
-                   d + 1, params.days, WithCommas(s.people).c_str(), WithCommas(s.friends).c_str(),
-                   WithCommas(s.orders).c_str(), WithCommas(s.events).c_str(), seconds());
-    }
-  });
+  // The distribution programme runs through the real service on the world's clock.
+  auto distribution = DistributionService::Start(engine->get(), nullptr);
+  if (!distribution.ok()) return Fail(distribution.status());
+  sim::DemoDistributionParams dp;
+  dp.start_day = std::min(20, params.days / 4);
+  sim::DemoDistribution programme(**engine, **distribution, params.seed, dp);
+  auto stats = sim::RunDemo(
+      params, **engine, clock,
+      [&](int d, const sim::DemoStats& s) {
+        if ((d + 1) % 10 == 0 || d + 1 == params.days) {
+          std::fprintf(stderr, "\rday %d/%d: %s people, %s friends, %s orders, %s events (%.0f s)",
+                       d + 1, params.days, WithCommas(s.people).c_str(),
+                       WithCommas(s.friends).c_str(), WithCommas(s.orders).c_str(),
+                       WithCommas(s.events).c_str(), seconds());
+        }
+      },
+      [&](int d) { return programme.AfterDay(d); });
   std::fprintf(stderr, "\n");
   if (!stats.ok()) return Fail(stats.status());
+  auto totals = (*distribution)->Totals(kDefaultWorkspace);
+  if (!totals.ok()) return Fail(totals.status());
+  distribution->reset();
   // The SOP library, on: new friends, buyers and the dormant meet it once `pond serve` runs.
   // On the outbox, so the demo sends nothing real.
   auto segments = SegmentService::Start(engine->get());
@@ -553,6 +567,12 @@ int RunDemo(const Common& common, const DemoArgs& args) {
               WithCommas(stats->buyers).c_str(), WithCommas(stats->repeat_buyers).c_str());
   std::printf("SOP journeys: %d active on the outbox (docs/sop), %d segments made for them\n",
               sop->journeys, sop->segments_created);
+  std::printf(
+      "distribution: %s distributors (two levels), %s clients, %s orders, commission ¥%s "
+      "(%.2f%% of GMV), paid out ¥%s\n",
+      WithCommas(totals->distributors).c_str(), WithCommas(totals->clients).c_str(),
+      WithCommas(totals->orders).c_str(), WithCommas(totals->commission_fen / 100).c_str(),
+      totals->commission_cost_bp / 100.0, WithCommas(totals->withdrawn_fen / 100).c_str());
   return 0;
 }
 

@@ -53,6 +53,21 @@ int RunJourneyStats(const Common& common, const std::string& id);
 // serve` does every second.
 int RunJourneyRun(const Common& common, const std::string& at);
 
+// `pond distribution ACTION`: settings (--set FILE), list, show, approve, freeze, unfreeze,
+// report, reconcile (exit 1 when the ledger does not balance), withdrawals, approve-withdrawal,
+// reject-withdrawal, paid, run (one pass of the service's work, --at a time).
+struct DistributionArgs {
+  std::string action;
+  std::string id;     // a distributor (dst_…) or a withdrawal (wdr_…)
+  std::string file;   // settings --set
+  std::string state;  // list / withdrawals filter
+  std::string grade, reason, reference, at;
+  std::string by = "gmv";
+  size_t limit = 20;
+  int64_t fee_fen = -1;
+};
+int RunDistribution(const Common& common, const DistributionArgs& args);
+
 struct DemoArgs {
   int64_t customers = 100'000;
   int days = 180;

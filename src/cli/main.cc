@@ -186,6 +186,56 @@ int main(int argc, char** argv) {
   journey_run->add_option("--at", journey_at, "the time to run at (ISO 8601; default now)");
   journey_run->add_flag("--json", common.json, "JSON");
 
+  DistributionArgs dist;
+  auto* dist_cmd = app.add_subcommand("distribution", "distributors, commission and withdrawals");
+  dist_cmd->require_subcommand(1);
+  struct DistAction {
+    const char* name;
+    const char* help;
+    const char* id_help;  // nullptr: takes no id
+  };
+  const DistAction kDistActions[] = {
+      {"settings", "print the settings; --set FILE replaces them", nullptr},
+      {"list", "distributors with clients, GMV, commission and balances", nullptr},
+      {"show", "one distributor", "dst_… id"},
+      {"approve", "approve an application", "dst_… id"},
+      {"freeze", "freeze: no new commission or withdrawals", "dst_… id"},
+      {"unfreeze", "undo a freeze", "dst_… id"},
+      {"report", "totals, commission cost ratio and the leaderboard", nullptr},
+      {"reconcile", "prove the ledger balances (exit 1 if not)", nullptr},
+      {"withdrawals", "withdrawals (newest first)", nullptr},
+      {"approve-withdrawal", "approve a withdrawal", "wdr_… id"},
+      {"reject-withdrawal", "reject a withdrawal", "wdr_… id"},
+      {"paid", "record a withdrawal's payout", "wdr_… id"},
+      {"run", "make the decisions that are due, once", nullptr},
+  };
+  std::vector<std::pair<CLI::App*, std::string>> dist_subs;
+  for (const DistAction& act : kDistActions) {
+    auto* sub = dist_cmd->add_subcommand(act.name, act.help);
+    add_common(sub);
+    sub->add_flag("--json", common.json, "print the API's JSON");
+    if (act.id_help) sub->add_option("id", dist.id, act.id_help)->required();
+    dist_subs.emplace_back(sub, act.name);
+  }
+  dist_cmd->get_subcommand("settings")->add_option("--set", dist.file, "JSON file; - reads stdin");
+  dist_cmd->get_subcommand("list")->add_option("--state", dist.state,
+                                               "applied|active|frozen|rejected");
+  dist_cmd->get_subcommand("withdrawals")
+      ->add_option("--state", dist.state, "requested|approved|rejected|paid|refused");
+  dist_cmd->get_subcommand("withdrawals")->add_option("--distributor", dist.id, "dst_… id");
+  dist_cmd->get_subcommand("approve")->add_option("--grade", dist.grade, "a grade of the plan");
+  dist_cmd->get_subcommand("freeze")->add_option("--reason", dist.reason, "why");
+  dist_cmd->get_subcommand("reject-withdrawal")->add_option("--reason", dist.reason, "why");
+  dist_cmd->get_subcommand("approve-withdrawal")
+      ->add_option("--fee-fen", dist.fee_fen, "default: the settings' fee");
+  dist_cmd->get_subcommand("paid")->add_option("--reference", dist.reference,
+                                               "the payout's reference");
+  dist_cmd->get_subcommand("report")->add_option("--by", dist.by, "gmv|earned|clients");
+  dist_cmd->get_subcommand("report")
+      ->add_option("--limit", dist.limit, "rows")
+      ->check(CLI::Range(1, 1000));
+  dist_cmd->get_subcommand("run")->add_option("--at", dist.at, "the time to run at (ISO 8601)");
+
   DemoArgs demo;
   auto* demo_cmd = app.add_subcommand(
       "demo", "generate the demo world (a beauty brand's private domain) into an empty --data");
@@ -222,6 +272,11 @@ int main(int argc, char** argv) {
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
+  for (const auto& [sub, name] : dist_subs) {
+    if (!*sub) continue;
+    dist.action = name;
+    return RunDistribution(common, dist);
+  }
   if (*journey_validate) return RunJourneyValidate(journey_files);
   if (*journey_save) return RunJourneySave(common, journey_files);
   if (*journey_activate) return RunJourneySetStatus(common, journey_id, true);

@@ -203,6 +203,7 @@ Status DistributionService::DecideApplications(const std::string& ws) {
     }
   } else {
     by = "rule";
+    if (!segments_) return Status::FailedPrecondition("automatic approval needs segments");
     ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> rule, ParseRule(settings.auto_rule));
     ASSIGN_OR_RETURN(CompiledRule compiled, segments_->CompileFor(ws, *rule));
     RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {

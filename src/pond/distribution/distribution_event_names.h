@@ -28,7 +28,8 @@ inline constexpr const char* kOwnDistributionEvents[] = {
     kCommissionReleased,  kCommissionRefunded,      kWithdrawalRequested, kWithdrawalApproved,
     kWithdrawalRejected,  kWithdrawalPaid};
 
-// What shops and mini programs send when someone opens a distributor's link: {"code": "…"}.
+// What shops and mini programs send when someone opens a distributor's link: {"code": "…"}
+// (or {"distributor": "dst_…"}).
 inline constexpr char kDistributorLinkOpened[] = "distributor_link_opened";
 
 // True for the names only pond writes.

@@ -160,8 +160,11 @@ void DistributionService::OnApplied(const std::string& ws, const TenantState& st
     w.NoteReceived(e);
   } else {
     json p = json::parse(e.properties, nullptr, false);
-    if (p.is_object() && p.contains("code") && p["code"].is_string()) {
-      w.link_opens.emplace_back(customer, p["code"].get<std::string>());
+    for (const char* key : {"code", "distributor"}) {  // the link's code, or the dst_… id
+      if (p.is_object() && p.contains(key) && p[key].is_string()) {
+        w.link_opens.emplace_back(customer, p[key].get<std::string>());
+        break;
+      }
     }
   }
 }

@@ -102,7 +102,8 @@ struct DistributionTotals {
 
 class DistributionService final : public StateObserver {
  public:
-  // Loads every workspace's settings and starts observing `engine`. Neither is owned.
+  // Loads every workspace's settings and starts observing `engine`. Neither is owned;
+  // `segments` may be null where no automatic approval runs (the demo world's generation).
   static Result<std::unique_ptr<DistributionService>> Start(Engine* engine,
                                                             SegmentService* segments);
   ~DistributionService() override;

@@ -62,8 +62,8 @@ std::string DistributionService::Workspace::CodeFor(const std::string& distribut
   const std::string message = "code:" + distributor;
   crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()),
                          message.size(), reinterpret_cast<const unsigned char*>(secret.data()));
-  // 8 characters of 5 bits: 40 bits, in an alphabet without 0/O and 1/I/L to misread.
-  static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZa";
+  // 8 characters of 5 bits (40 bits) in Crockford's base 32: no I, L, O or U to misread.
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   uint64_t bits = 0;
   for (int i = 0; i < 5; ++i) bits = (bits << 8) | mac[i];
   std::string code(8, ' ');

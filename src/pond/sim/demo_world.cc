@@ -54,7 +54,7 @@ class Simulation {
     for (int day = 0; day < p.days; ++day) SeasonOf(day);
   }
 
-  Result<DemoStats> Run(const DemoProgress& progress) {
+  Result<DemoStats> Run(const DemoProgress& progress, const DemoDayHook& after_day) {
     RETURN_IF_ERROR(RegisterChannels());
     const std::vector<int64_t> leads = LeadsPerDay();
     for (int day = 0; day < p_.days; ++day) {
@@ -69,6 +69,7 @@ class Simulation {
       }
       std::erase_if(refunds_, [&](const auto& r) { return r.first <= day; });
       RETURN_IF_ERROR(Submit());
+      if (after_day) RETURN_IF_ERROR(after_day(day));
       RETURN_IF_ERROR(RecordSpend(day, channel_leads));
       if (progress) progress(day, stats_);
     }
@@ -453,7 +454,7 @@ class Simulation {
 }  // namespace
 
 Result<DemoStats> RunDemo(const DemoParams& params, Engine& engine, FakeClock& clock,
-                          const DemoProgress& progress) {
+                          const DemoProgress& progress, const DemoDayHook& after_day) {
   if (params.customers < 1 || params.customers > 50'000'000) {
     return FieldError("customers", "1 to 50,000,000");
   }
@@ -462,7 +463,7 @@ Result<DemoStats> RunDemo(const DemoParams& params, Engine& engine, FakeClock& c
     return FieldError("params", "needs channels, staff and a catalogue");
   }
   Simulation sim(params, engine, clock);
-  return sim.Run(progress);
+  return sim.Run(progress, after_day);
 }
 
 }  // namespace pond::sim

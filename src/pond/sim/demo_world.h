@@ -41,8 +41,13 @@ struct DemoStats {
 // Called after each simulated day (0-based) with the counts so far.
 using DemoProgress = std::function<void(int day, const DemoStats& stats)>;
 
+// Called after each simulated day's calls were submitted, with the clock at the day's end: how
+// the services that act on the world (the distribution programme) join in.
+using DemoDayHook = std::function<Status(int day)>;
+
 // Runs the world into `engine`'s default workspace. `clock` must be the engine's clock.
 Result<DemoStats> RunDemo(const DemoParams& params, Engine& engine, FakeClock& clock,
-                          const DemoProgress& progress = nullptr);
+                          const DemoProgress& progress = nullptr,
+                          const DemoDayHook& after_day = nullptr);
 
 }  // namespace pond::sim

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "pond/engine/tenant_state.h"
+#include "pond/sim/demo_distribution.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond::sim {
@@ -204,6 +205,61 @@ TEST(DemoWorldTest, MergedProfilesHoldEveryIdentityOfTheirPerson) {
     }
   });
   EXPECT_GT(checked, 50);
+}
+
+// The distribution programme through the real service on the world's clock: two levels, bound
+// clients' orders earning commission, refunds taking it back, withdrawals reviewed and paid, a
+// ledger that balances, and the same figures again after a restart rebuilds it from the events.
+TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
+  testing::TempDir dir;
+  FakeClock clock;
+  DemoParams p = SmallWorld(5);
+  clock.Set(p.end_micros - static_cast<Micros>(p.days + 1) * kDay);
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.clock = &clock;
+  auto engine = Engine::Open(o).value();
+  auto service = DistributionService::Start(engine.get(), nullptr).value();
+  DemoDistributionParams dp;
+  dp.first_level = 10;
+  dp.second_level = 30;
+  dp.link_share = 0.2;
+  dp.min_withdrawal_fen = 1'000;
+  dp.reject_one_in = 4;
+  DemoDistribution programme(*engine, *service, p.seed, dp);
+  ASSERT_TRUE(
+      RunDemo(p, *engine, clock, nullptr, [&](int d) { return programme.AfterDay(d); }).ok());
+  EXPECT_EQ(programme.distributors(), 40);
+  const DistributionTotals totals = service->Totals(kDefaultWorkspace).value();
+  EXPECT_EQ(totals.active, 40);
+  EXPECT_GT(totals.clients, 500);
+  EXPECT_GT(totals.orders, 20);
+  EXPECT_GT(totals.commission_fen, 0);
+  int64_t recruited = 0, taken_back = 0;
+  for (const DistributorView& v : service->List(kDefaultWorkspace, "").value()) {
+    recruited += !v.distributor.recruiter.empty();
+  }
+  for (const CommissionView& c : service->Commissions(kDefaultWorkspace, "").value()) {
+    taken_back += c.taken_back_fen;
+  }
+  EXPECT_EQ(recruited, 30);
+  EXPECT_GT(taken_back, 0);  // the world's refunds reversed commission
+  const auto withdrawals = service->Withdrawals(kDefaultWorkspace, "", "").value();
+  std::map<std::string, int> states;
+  for (const WithdrawalView& w : withdrawals) ++states[w.state];
+  EXPECT_GT(states["paid"], 0);
+  EXPECT_GT(states["rejected"], 0);
+  const Reconciliation before = service->Reconcile(kDefaultWorkspace).value();
+  EXPECT_EQ(before.verify, "ok");
+
+  service.reset();
+  engine.reset();
+  engine = Engine::Open(o).value();
+  service = DistributionService::Start(engine.get(), nullptr).value();
+  const Reconciliation after = service->Reconcile(kDefaultWorkspace).value();
+  EXPECT_EQ(after.transactions, before.transactions);
+  EXPECT_EQ(after.totals, before.totals);
+  EXPECT_EQ(service->Totals(kDefaultWorkspace)->commission_fen, totals.commission_fen);
 }
 
 TEST(DemoWorldTest, RefusesParametersOutOfRange) {
