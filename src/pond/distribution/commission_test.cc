@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pond/distribution/commission_book.h"
+#include "pond/distribution/distribution_settings.h"
 
 namespace pond {
 namespace {
@@ -174,6 +175,33 @@ TEST_F(CommissionBookTest, WithdrawalsMoveThroughReviewAndPayout) {
   EXPECT_EQ(Bal("dst_a", AccountKind::kAvailable), 990);
   EXPECT_EQ(Bal("dst_a", AccountKind::kWithdrawing), 0);
   EXPECT_TRUE(ledger_.Verify().ok());
+}
+
+}  // namespace
+}  // namespace pond
+
+namespace pond {
+namespace {
+
+TEST(DistributionSettingsTest, DefaultsRoundTripAndErrorsNameTheField) {
+  auto defaults = ParseDistributionSettings("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->plan.level_rates_bp, (std::vector<int>{1000, 300}));
+  auto again = ParseDistributionSettings(DistributionSettingsJson(*defaults));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(DistributionSettingsJson(*again), DistributionSettingsJson(*defaults));
+  EXPECT_EQ(ParseDistributionSettings("[]").status().field(), "settings");
+  EXPECT_EQ(ParseDistributionSettings(R"({"approval":"vote"})").status().field(), "approval");
+  EXPECT_EQ(ParseDistributionSettings(R"({"lock_days":0})").status().field(), "lock_days");
+  EXPECT_EQ(ParseDistributionSettings(R"({"lock_days":"30"})").status().field(), "lock_days");
+  EXPECT_EQ(ParseDistributionSettings(R"({"min_withdrawal_fen":900,"max_withdrawal_fen":800})")
+                .status()
+                .field(),
+            "min_withdrawal_fen");
+  EXPECT_EQ(
+      ParseDistributionSettings(R"({"commission":{"level_rates_bp":[1,2,3]}})").status().field(),
+      "commission.level_rates_bp");
+  EXPECT_EQ(ParseDistributionSettings(std::string(300 * 1024, ' ')).status().field(), "settings");
 }
 
 }  // namespace

@@ -76,6 +76,8 @@ DistributionService::Workspace& DistributionService::WorkspaceFor(const std::str
 }
 
 Status DistributionService::LoadSettings(const std::string& ws) {
+  // A portal token names its workspace: never store a secret for one that does not exist.
+  RETURN_IF_ERROR(engine_->ReadState(ws, [](const TenantState&) {}));
   ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kObjectKind));
   DistributionSettings settings;
   std::string secret_hex;
@@ -464,7 +466,9 @@ Result<WithdrawalView> DistributionService::RequestWithdrawal(const std::string&
   if (!request_id.empty() && !IsRequestId(request_id)) {
     return FieldError("request_id", "1 to 64 letters, digits, '_' or '-'");
   }
-  const std::string id = "wdr_" + (request_id.empty() ? RandomHex(8) : request_id);
+  // Per distributor: one distributor's request ids say nothing about another's.
+  const std::string id = "wdr_" + distributor.substr(std::min<size_t>(4, distributor.size())) +
+                         "_" + (request_id.empty() ? RandomHex(8) : request_id);
   std::lock_guard decision(withdrawal_mu_);
   {
     std::lock_guard lock(mu_);

@@ -140,7 +140,8 @@ class DistributionService final : public StateObserver {
   Result<std::vector<std::string>> Clients(const std::string& ws, const std::string& id);
 
   // --- withdrawals -------------------------------------------------------------------------
-  // `request_id` makes a retry the same withdrawal ("" = a new one).
+  // `request_id` makes a retry the same withdrawal ("" = a new one); the withdrawal's id is
+  // "wdr_<distributor number>_<request_id>".
   Result<WithdrawalView> RequestWithdrawal(const std::string& ws, const std::string& distributor,
                                            int64_t amount_fen, const std::string& request_id);
   // `fee_fen` < 0: the settings' fee.

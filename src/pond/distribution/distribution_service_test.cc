@@ -375,6 +375,10 @@ TEST_F(DistributionServiceTest, PortalTokensNameOneDistributor) {
   other.replace(other.find(a), a.size(), b);  // b's id with a's signature
   EXPECT_EQ(service_->AuthenticatePortal(other).status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(service_->AuthenticatePortal("pdt.x").status().code(), StatusCode::kUnauthenticated);
+  // A token naming a workspace that does not exist stores nothing for it.
+  EXPECT_EQ(service_->AuthenticatePortal("pdt.nosuchws." + a + ".00").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_TRUE(engine_->ListObjects("nosuchws", "distribution").value().empty());
 }
 
 }  // namespace

@@ -105,7 +105,7 @@ Status DemoDistribution::Withdrawals(int day) {
   for (const DistributorView& v : all) {
     const int64_t available = v.balances.available_fen;
     if (available < p_.min_withdrawal_fen) continue;
-    const std::string request = "demo-d" + std::to_string(day) + "-" + v.distributor.id;
+    const std::string request = "demo-day" + std::to_string(day);
     ASSIGN_OR_RETURN(
         WithdrawalView w,
         service_.RequestWithdrawal(kDefaultWorkspace, v.distributor.id, available, request));
