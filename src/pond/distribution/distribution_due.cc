@@ -2,6 +2,7 @@
 // invitation, bindings through links, commission on orders, its reversal on refunds and its
 // release when the after-sale window ends — made and submitted as events.
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "pond/distribution/distribution_events.h"
 #include "pond/distribution/distribution_service.h"
@@ -126,14 +127,21 @@ Result<int64_t> DistributionService::RunDue(const std::string& ws) {
     ASSIGN_OR_RETURN(std::vector<Order> orders, engine_->LoadOrders(ws, to_load));
     for (Order& o : orders) loaded.emplace(o.event_seq, std::move(o));
   }
+  const std::set<int64_t> asked(to_load.begin(), to_load.end());
   std::vector<Event> events;
   {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
-    for (const auto& [order_id, work] : w.accrue) {
+    for (auto it = w.accrue.begin(); it != w.accrue.end();) {
+      const AccrueWork& work = it->second;
       const Order* order = work.order ? &*work.order : nullptr;
-      if (auto it = loaded.find(work.seq); !order && it != loaded.end()) order = &it->second;
-      if (order) events.push_back(AccrualEvent(w, order_id, work, *order, now));
+      if (auto l = loaded.find(work.seq); !order && l != loaded.end()) order = &l->second;
+      if (!order && asked.count(work.seq)) {
+        it = w.accrue.erase(it);  // the store holds no order for it (a repeated order id)
+        continue;
+      }
+      if (order) events.push_back(AccrualEvent(w, it->first, work, *order, now));
+      ++it;
     }
   }
   RETURN_IF_ERROR(SubmitAll(ws, std::move(events), &submitted));
