@@ -83,7 +83,8 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  services_.distribution,
                  metrics_,
                  {},
-                 false};
+                 false,
+                 {}};
   if (!route) {
     resp = path_known ? ErrorResponse(Status(StatusCode::kInvalidArgument,
                                              "method " + req.method + " not allowed here"))

@@ -32,7 +32,7 @@ struct DistributionSettings {
   BindingPolicy binding = BindingPolicy::kPermanent;
   int lock_days = 30;
   bool new_customers_only = false;  // only customers without a paid order may bind
-  CommissionPlan plan{.level_rates_bp = {1000, 300}};
+  CommissionPlan plan{.level_rates_bp = {1000, 300}, .categories = {}, .grades = {}};
   // Commission is released this long after the order was received (order_received), or after
   // it was paid plus `delivery_days` when no receipt arrives.
   int after_sale_days = 7;

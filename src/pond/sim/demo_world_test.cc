@@ -236,10 +236,13 @@ TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
   EXPECT_GT(totals.orders, 20);
   EXPECT_GT(totals.commission_fen, 0);
   int64_t recruited = 0, taken_back = 0;
-  for (const DistributorView& v : service->List(kDefaultWorkspace, "").value()) {
+  const std::vector<DistributorView> distributors = service->List(kDefaultWorkspace, "").value();
+  const std::vector<CommissionView> commissions =
+      service->Commissions(kDefaultWorkspace, "").value();
+  for (const DistributorView& v : distributors) {
     recruited += !v.distributor.recruiter.empty();
   }
-  for (const CommissionView& c : service->Commissions(kDefaultWorkspace, "").value()) {
+  for (const CommissionView& c : commissions) {
     taken_back += c.taken_back_fen;
   }
   EXPECT_EQ(recruited, 30);
