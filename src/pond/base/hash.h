@@ -1,5 +1,5 @@
-// FNV-1a, 64-bit: a stable hash (the same across builds and platforms, unlike std::hash) for
-// ids that are persisted or must match between runs.
+// Stable hashes (the same across builds and platforms, unlike std::hash): FNV-1a for ids that
+// are persisted or must match between runs, and splitmix64 for deterministic draws.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,15 @@ inline constexpr uint64_t kFnv1aOffset = 1469598103934665603ULL;
 inline uint64_t Fnv1a64(std::string_view s, uint64_t h = kFnv1aOffset) {
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
   return h;
+}
+
+// splitmix64's finaliser: spreads the bits of `x` (a seed, a counter) into a stable,
+// well-mixed 64-bit value. For deterministic draws that must replay the same way.
+inline uint64_t Mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
 }
 
 }  // namespace pond

@@ -1,13 +1,12 @@
 #include "pond/distribution/distribution_workspace.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 #include "pond/base/money.h"
 #include "pond/distribution/distribution_events.h"
+#include "pond/distribution/referral_code.h"
 
 namespace pond {
 namespace {
@@ -57,18 +56,7 @@ void DistributionService::Workspace::ClearDerived() {
 }
 
 std::string DistributionService::Workspace::CodeFor(const std::string& distributor) const {
-  if (secret.size() != crypto_auth_hmacsha256_KEYBYTES) return "";
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  const std::string message = "code:" + distributor;
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()),
-                         message.size(), reinterpret_cast<const unsigned char*>(secret.data()));
-  // 8 characters of 5 bits (40 bits) in Crockford's base 32: no I, L, O or U to misread.
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  uint64_t bits = 0;
-  for (int i = 0; i < 5; ++i) bits = (bits << 8) | mac[i];
-  std::string code(8, ' ');
-  for (int i = 7; i >= 0; --i, bits >>= 5) code[i] = kAlphabet[bits & 31];
-  return code;
+  return ReferralCode(secret, "code:" + distributor);
 }
 
 void DistributionService::Workspace::IndexCode(const std::string& distributor) {

@@ -4,21 +4,14 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "pond/base/hash.h"
 #include "pond/base/json_text.h"
 #include "pond/engine/tenant_state.h"
 
 namespace pond::sim {
 namespace {
 
-// splitmix64: a stable hash, so the same seed makes the same choices everywhere.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-double Unit(uint64_t x) { return static_cast<double>(Mix(x) >> 11) / 9007199254740992.0; }
+double Unit(uint64_t x) { return static_cast<double>(Mix64(x) >> 11) / 9007199254740992.0; }
 
 }  // namespace
 
@@ -82,8 +75,7 @@ Status DemoDistribution::OpenLinks(int day) {
   std::vector<Event> opened;
   const Micros now = engine_.clock().NowMicros();
   for (const std::string& client : clients) {
-    const std::string& distributor =
-        ids_[Mix(seed_ ^ std::hash<std::string>{}(client)) % ids_.size()];
+    const std::string& distributor = ids_[Mix64(seed_ ^ Fnv1a64(client)) % ids_.size()];
     // The id rather than the code: codes hang on the data dir's secret, and the same seed
     // must give the same store.
     opened.push_back(ServiceEvent(kDistributorLinkOpened, "demo-link:" + client, client, now,
@@ -109,7 +101,7 @@ Status DemoDistribution::Withdrawals(int day) {
     ASSIGN_OR_RETURN(
         WithdrawalView w,
         service_.RequestWithdrawal(kDefaultWorkspace, v.distributor.id, available, request));
-    if (Mix(seed_ + std::hash<std::string>{}(w.id)) % p_.reject_one_in == 0) {
+    if (Mix64(seed_ + Fnv1a64(w.id)) % p_.reject_one_in == 0) {
       RETURN_IF_ERROR(
           service_.RejectWithdrawal(kDefaultWorkspace, w.id, "银行卡信息有误 / bank details wrong")
               .status());
