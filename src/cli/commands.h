@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pond::cli {
@@ -67,6 +68,18 @@ struct DistributionArgs {
   int64_t fee_fen = -1;
 };
 int RunDistribution(const Common& common, const DistributionArgs& args);
+
+// `pond plan fission`: the planner's inputs; money as yuan text, "" or < 0 when not given.
+struct PlanFissionArgs {
+  std::vector<std::pair<std::string, std::string>> money = {
+      {"retail_price", ""}, {"unit_cost", ""}, {"shipping", ""}, {"invitee_price", ""}};
+  std::vector<std::pair<std::string, double>> numbers = {{"invites_per_reward", -1},
+                                                         {"participants", -1},
+                                                         {"completion_rate", -1},
+                                                         {"partial_invites", -1},
+                                                         {"fraud_rate", -1}};
+};
+int RunPlanFission(const Common& common, const PlanFissionArgs& args);
 
 struct DemoArgs {
   int64_t customers = 100'000;

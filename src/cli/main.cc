@@ -1,5 +1,6 @@
 // pond: the one binary. `pond --help` lists the commands; every one takes --data DIR.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "cli/commands.h"
 
@@ -186,6 +187,29 @@ int main(int argc, char** argv) {
   journey_run->add_option("--at", journey_at, "the time to run at (ISO 8601; default now)");
   journey_run->add_flag("--json", common.json, "JSON");
 
+  PlanFissionArgs plan;
+  auto* plan_cmd = app.add_subcommand("plan", "plan before launching");
+  plan_cmd->require_subcommand(1);
+  auto* plan_fission = plan_cmd->add_subcommand(
+      "fission", "what a task campaign costs per new customer (docs/fission.md)");
+  plan_fission->add_flag("--json", common.json, "print the API's JSON");
+  const char* kMoneyHelp[] = {"the reward's retail price, yuan", "one unit's cost, yuan",
+                              "shipping one unit, yuan", "what each friend pays, yuan"};
+  for (size_t i = 0; i < plan.money.size(); ++i) {
+    std::string flag = "--" + plan.money[i].first;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    plan_fission->add_option(flag, plan.money[i].second, kMoneyHelp[i]);
+  }
+  const char* kNumberHelp[] = {"friends per reward", "inviters who start (1000)",
+                               "share who reach the reward (0.3)",
+                               "friends brought by the others (a third of the target)",
+                               "share of friends who are fake (0.1)"};
+  for (size_t i = 0; i < plan.numbers.size(); ++i) {
+    std::string flag = "--" + plan.numbers[i].first;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    plan_fission->add_option(flag, plan.numbers[i].second, kNumberHelp[i]);
+  }
+
   DistributionArgs dist;
   auto* dist_cmd = app.add_subcommand("distribution", "distributors, commission and withdrawals");
   dist_cmd->require_subcommand(1);
@@ -272,6 +296,7 @@ int main(int argc, char** argv) {
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
+  if (*plan_fission) return RunPlanFission(common, plan);
   for (const auto& [sub, name] : dist_subs) {
     if (!*sub) continue;
     dist.action = name;

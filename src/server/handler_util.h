@@ -110,6 +110,9 @@ HttpResponse PortalCommissions(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PortalWithdrawals(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_fission.cc
+HttpResponse PlanFissionHandler(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req);

@@ -1,0 +1,27 @@
+#include "server/fission_views.h"
+
+#include <cmath>
+
+namespace pond::server {
+
+nlohmann::json FissionPlanJson(const FissionPlanInput& in, const FissionPlan& p) {
+  auto round2 = [](double x) { return std::round(x * 100) / 100; };
+  return {{"input",
+           {{"retail_price_fen", in.retail_price_fen},
+            {"unit_cost_fen", in.unit_cost_fen},
+            {"shipping_fen", in.shipping_fen},
+            {"invitee_price_fen", in.invitee_price_fen},
+            {"invites_per_reward", in.invites_per_reward},
+            {"participants", in.participants},
+            {"completion_rate", in.completion_rate},
+            {"fraud_rate", in.fraud_rate}}},
+          {"completers", round2(p.completers)},
+          {"friends", round2(p.friends)},
+          {"customers", round2(p.customers)},
+          {"net_cost_fen", p.net_cost_fen},
+          {"cost_per_customer_fen", p.cost_per_customer_fen},
+          {"break_even_repurchase", p.break_even_repurchase},
+          {"verdict", {{"zh", p.verdict_zh}, {"en", p.verdict_en}}}};
+}
+
+}  // namespace pond::server

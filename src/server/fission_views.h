@@ -1,0 +1,13 @@
+// JSON shapes of the fission API (docs/fission.md), shared by the handlers and `pond plan
+// fission --json`.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "pond/fission/planner.h"
+
+namespace pond::server {
+
+nlohmann::json FissionPlanJson(const FissionPlanInput& input, const FissionPlan& plan);
+
+}  // namespace pond::server
