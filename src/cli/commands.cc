@@ -103,8 +103,11 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto distribution = DistributionService::Start(&e, segments->get());
   if (!distribution.ok()) return Fail(distribution.status());
   (*distribution)->RunInBackground(std::chrono::seconds(1));
+  auto fission = FissionService::Start(&e);
+  if (!fission.ok()) return Fail(fission.status());
+  (*fission)->RunInBackground(std::chrono::seconds(1));
   auto server = server::HttpServer::Start(
-      {e, **segments, **journeys, **deliveries, **tasks, **distribution}, *listen);
+      {e, **segments, **journeys, **deliveries, **tasks, **distribution, **fission}, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

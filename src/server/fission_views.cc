@@ -24,4 +24,23 @@ nlohmann::json FissionPlanJson(const FissionPlanInput& in, const FissionPlan& p)
           {"verdict", {{"zh", p.verdict_zh}, {"en", p.verdict_en}}}};
 }
 
+nlohmann::json CampaignReportJson(const CampaignReport& r) {
+  nlohmann::json depths = nlohmann::json::object();
+  for (const auto& [depth, n] : r.depths) depths[std::to_string(depth)] = n;
+  return {{"campaign", r.campaign},
+          {"participants", r.participants},
+          {"invites", r.invites},
+          {"qualified", r.qualified},
+          {"invites_per_participant", r.invites_per_participant},
+          {"conversion", r.conversion},
+          {"k_factor", r.k_factor},
+          {"depths", depths},
+          {"rewards",
+           {{"granted", r.rewards_granted},
+            {"disputed", r.rewards_disputed},
+            {"refused", r.rewards_refused}}},
+          {"spent_fen", r.spent_fen},
+          {"cost_per_customer_fen", r.cost_per_customer_fen}};
+}
+
 }  // namespace pond::server

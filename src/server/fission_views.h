@@ -4,10 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/fission/fission_service.h"
 #include "pond/fission/planner.h"
 
 namespace pond::server {
 
 nlohmann::json FissionPlanJson(const FissionPlanInput& input, const FissionPlan& plan);
+nlohmann::json CampaignReportJson(const CampaignReport& report);
 
 }  // namespace pond::server

@@ -112,6 +112,11 @@ HttpResponse PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission.cc
 HttpResponse PlanFissionHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ListCampaigns(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);

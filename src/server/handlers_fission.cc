@@ -1,4 +1,5 @@
 // Fission (docs/fission.md): the economics planner.
+#include "pond/fission/campaign.h"
 #include "server/fission_views.h"
 #include "server/handler_util.h"
 
@@ -10,6 +11,47 @@ HttpResponse PlanFissionHandler(ApiContext&, const HttpRequest& req) {
   auto plan = PlanFission(*input);
   if (!plan.ok()) return ErrorResponse(plan.status());
   return JsonResponse(DumpJson(FissionPlanJson(*input, *plan)));
+}
+
+HttpResponse ListCampaigns(ApiContext& ctx, const HttpRequest&) {
+  auto list = ctx.fission.Campaigns(ctx.workspace);
+  if (!list.ok()) return ErrorResponse(list.status());
+  json data = json::array();
+  for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c)));
+  return JsonResponse(DumpJson({{"data", data}, {"total", list->size()}}));
+}
+
+HttpResponse SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto c = ParseCampaign(req.Body());
+  if (!c.ok()) return ErrorResponse(c.status());
+  auto saved = ctx.fission.SaveCampaign(ctx.workspace, *c);
+  if (!saved.ok()) return ErrorResponse(saved.status());
+  return JsonResponse(CampaignJson(*saved));
+}
+
+HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto c = ctx.fission.GetCampaign(ctx.workspace, req.params.at("id"));
+  if (!c.ok()) return ErrorResponse(c.status());
+  return JsonResponse(CampaignJson(*c));
+}
+
+HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req) {
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  std::string customer;
+  Status s = ReadStringField(*body, "customer", &customer);
+  if (s.ok() && customer.empty()) s = FieldError("customer", "is required");
+  if (!s.ok()) return ErrorResponse(s);
+  auto poster = ctx.fission.Join(ctx.workspace, req.params.at("id"), customer);
+  if (!poster.ok()) return ErrorResponse(poster.status());
+  return JsonResponse(DumpJson(
+      {{"campaign", poster->campaign}, {"customer", poster->customer}, {"code", poster->code}}));
+}
+
+HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto r = ctx.fission.Report(ctx.workspace, req.params.at("id"));
+  if (!r.ok()) return ErrorResponse(r.status());
+  return JsonResponse(DumpJson(CampaignReportJson(*r)));
 }
 
 }  // namespace pond::server

@@ -81,6 +81,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  services_.deliveries,
                  services_.tasks,
                  services_.distribution,
+                 services_.fission,
                  metrics_,
                  {},
                  false,

@@ -10,6 +10,7 @@
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/distribution/distribution_service.h"
 #include "pond/engine/engine.h"
+#include "pond/fission/fission_service.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/task_service.h"
 #include "pond/segment/segment_service.h"
@@ -41,6 +42,7 @@ struct Services {
   outbound::DeliveryService& deliveries;
   TaskService& tasks;
   DistributionService& distribution;
+  FissionService& fission;
 };
 
 struct ApiContext {
@@ -50,6 +52,7 @@ struct ApiContext {
   outbound::DeliveryService& deliveries;
   TaskService& tasks;
   DistributionService& distribution;
+  FissionService& fission;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;

@@ -41,9 +41,10 @@ class RouterTest : public ::testing::Test {
     deliveries_ = outbound::DeliveryService::Start(engine_.get()).value();
     tasks_ = TaskService::Start(engine_.get()).value();
     distribution_ = DistributionService::Start(engine_.get(), segments_.get()).value();
-    router_ = std::make_unique<Router>(
-        Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_, *distribution_},
-        metrics_);
+    fission_ = FissionService::Start(engine_.get()).value();
+    router_ = std::make_unique<Router>(Services{*engine_, *segments_, *journeys_, *deliveries_,
+                                                *tasks_, *distribution_, *fission_},
+                                       metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -82,6 +83,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<outbound::DeliveryService> deliveries_;
   std::unique_ptr<TaskService> tasks_;
   std::unique_ptr<DistributionService> distribution_;
+  std::unique_ptr<FissionService> fission_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

@@ -7,6 +7,7 @@
 #include "pond/base/time.h"
 #include "pond/base/utf8.h"
 #include "pond/distribution/distribution_event_names.h"
+#include "pond/fission/fission_event_names.h"
 
 namespace pond {
 namespace {
@@ -201,10 +202,11 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
   if (e->type == EventType::kTrack && e->name.empty()) {
     return FieldError("event", "required for track");
   }
-  if (e->type == EventType::kTrack && IsDistributionLedgerEvent(e->name)) {
+  if (e->type == EventType::kTrack &&
+      (IsDistributionLedgerEvent(e->name) || IsFissionLedgerEvent(e->name))) {
     return FieldError("event", "\"" + e->name +
-                                   "\" is written by pond's distribution service only (money "
-                                   "follows from it); use /v1/distribution");
+                                   "\" is written by pond only (money and rewards follow from "
+                                   "it); use /v1/distribution or /v1/fission");
   }
   if (Utf8Length(e->name) > kMaxEventNameChars) {
     return FieldError(e->type == EventType::kTrack ? "event" : "name",

@@ -78,7 +78,11 @@ TEST(SegmentTest, RefusesTheEventsMoneyFollowsFrom) {
       "track");
   ASSERT_FALSE(forged.ok());
   EXPECT_EQ(forged.status().field(), "event");
-  EXPECT_NE(forged.status().message().find("distribution service"), std::string::npos);
+  EXPECT_NE(forged.status().message().find("written by pond only"), std::string::npos);
+  EXPECT_EQ(Parse(R"({"userId":"u","event":"fission_reward_granted","properties":{}})", "track")
+                .status()
+                .field(),
+            "event");
   EXPECT_TRUE(
       Parse(R"({"userId":"u","event":"distributor_link_opened","properties":{"code":"AB"}})",
             "track")

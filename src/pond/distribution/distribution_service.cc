@@ -8,6 +8,7 @@
 #include "pond/base/json_text.h"
 #include "pond/distribution/distribution_events.h"
 #include "pond/distribution/distribution_workspace.h"
+#include "pond/distribution/referral_code.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/segment/rule.h"
@@ -19,7 +20,6 @@ using nlohmann::json;
 
 constexpr char kObjectKind[] = "distribution";
 constexpr char kSettingsId[] = "settings";
-constexpr char kSecretId[] = "secret";
 constexpr char kPortalPrefix[] = "pdt.";
 
 std::string Hex(const unsigned char* data, size_t n) {
@@ -77,25 +77,14 @@ DistributionService::Workspace& DistributionService::WorkspaceFor(const std::str
 
 Status DistributionService::LoadSettings(const std::string& ws) {
   // A portal token names its workspace: never store a secret for one that does not exist.
-  RETURN_IF_ERROR(engine_->ReadState(ws, [](const TenantState&) {}));
+  ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(*engine_, ws, kObjectKind));
   ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kObjectKind));
   DistributionSettings settings;
-  std::string secret_hex;
   for (const StoredObject& o : objects) {
     if (o.id == kSettingsId) {
       ASSIGN_OR_RETURN(settings, ParseDistributionSettings(o.body));
-    } else if (o.id == kSecretId) {
-      secret_hex = o.body;
     }
   }
-  if (secret_hex.size() != crypto_auth_hmacsha256_KEYBYTES * 2) {
-    secret_hex = RandomHex(crypto_auth_hmacsha256_KEYBYTES);
-    RETURN_IF_ERROR(
-        engine_->PutObject(ws, {kObjectKind, kSecretId, secret_hex, engine_->clock().NowMicros()}));
-  }
-  std::string secret(crypto_auth_hmacsha256_KEYBYTES, '\0');
-  sodium_hex2bin(reinterpret_cast<unsigned char*>(secret.data()), secret.size(), secret_hex.data(),
-                 secret_hex.size(), nullptr, nullptr, nullptr);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.settings = std::move(settings);

@@ -42,8 +42,7 @@ void InviteForest::Join(const std::string& id) {
   }
 }
 
-InviteOutcome InviteForest::Invite(const std::string& inviter, const std::string& invitee,
-                                   Micros at) {
+InviteOutcome InviteForest::Check(const std::string& inviter, const std::string& invitee) const {
   if (inviter == invitee) return InviteOutcome::kSelf;
   const uint32_t known = Find(invitee);
   if (known != kNone && parent_[known] != kNone) return InviteOutcome::kAlreadyInvited;
@@ -52,6 +51,12 @@ InviteOutcome InviteForest::Invite(const std::string& inviter, const std::string
       if (up == known) return InviteOutcome::kLoop;
     }
   }
+  return InviteOutcome::kAttributed;
+}
+
+InviteOutcome InviteForest::Invite(const std::string& inviter, const std::string& invitee,
+                                   Micros at) {
+  if (InviteOutcome o = Check(inviter, invitee); o != InviteOutcome::kAttributed) return o;
   Join(inviter);
   const uint32_t from = Find(inviter);
   const uint32_t to = Node(invitee);

@@ -34,6 +34,8 @@ class InviteForest {
  public:
   // `id` takes part (a root unless someone invited them). Again: no change.
   void Join(const std::string& id);
+  // What Invite would answer, changing nothing.
+  InviteOutcome Check(const std::string& inviter, const std::string& invitee) const;
   // Makes the inviter a participant too.
   InviteOutcome Invite(const std::string& inviter, const std::string& invitee, Micros at);
   // Sets whether `invitee` counts as qualified; false for someone nobody invited.

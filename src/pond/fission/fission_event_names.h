@@ -1,0 +1,27 @@
+// The events the fission service writes (docs/fission.md, "Events"). Rewards and standing
+// follow from them, so the ingest edge refuses them from clients. Their messageIds start "fis:".
+#pragma once
+
+#include <string_view>
+
+namespace pond {
+
+inline constexpr char kFissionJoined[] = "fission_joined";        // {campaign_id}: got a poster
+inline constexpr char kFissionInvited[] = "fission_invited";      // {campaign_id, inviter}
+inline constexpr char kFissionQualified[] = "fission_qualified";  // {campaign_id, inviter, …}
+inline constexpr char kFissionDisqualified[] = "fission_disqualified";
+inline constexpr char kFissionRewardGranted[] = "fission_reward_granted";  // {campaign_id, key, …}
+inline constexpr char kFissionRewardDisputed[] = "fission_reward_disputed";
+
+inline constexpr const char* kOwnFissionEvents[] = {kFissionJoined,        kFissionInvited,
+                                                    kFissionQualified,     kFissionDisqualified,
+                                                    kFissionRewardGranted, kFissionRewardDisputed};
+
+inline bool IsFissionLedgerEvent(std::string_view name) {
+  for (std::string_view own : kOwnFissionEvents) {
+    if (name == own) return true;
+  }
+  return false;
+}
+
+}  // namespace pond

@@ -1,0 +1,448 @@
+#include "pond/fission/fission_service.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "pond/base/json_text.h"
+#include "pond/distribution/referral_code.h"
+#include "pond/engine/event_replay.h"
+#include "pond/engine/tenant_state.h"
+#include "pond/fission/fission_event_names.h"
+
+namespace pond {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kObjectKind[] = "fission";
+constexpr char kCampaignKind[] = "fission_campaign";
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+Event FissionEvent(const char* name, std::string message_id, const std::string& customer, Micros at,
+                   const json& properties) {
+  return ServiceEvent(name, std::move(message_id), customer, at, DumpJson(properties));
+}
+
+// A friend's arrival with a poster code, or a change in whether they count.
+struct Arrival {
+  std::string friend_id, campaign, code;
+  Micros at = 0;
+};
+struct Standing {
+  std::string friend_id, campaign, order_id, staff_id;
+  bool qualifies = true;
+  std::string reason;
+  int64_t seq = 0;  // the event that caused it
+  Micros at = 0;
+};
+
+bool SameTiers(const std::vector<CampaignTier>& a, const std::vector<CampaignTier>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].invites != b[i].invites || a[i].reward.coupon != b[i].reward.coupon ||
+        a[i].reward.product != b[i].reward.product ||
+        a[i].reward.value_fen != b[i].reward.value_fen) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+// One campaign as its events left it.
+struct LiveCampaign {
+  Campaign def;
+  InviteForest forest;
+  std::unique_ptr<TaskTiers> tiers;
+  std::map<std::string, std::string> codes;  // poster code -> participant
+  struct Qualified {
+    std::string order_id, staff_id;
+    Micros at = 0;
+  };
+  std::map<std::string, Qualified> qualified;  // friend -> how they qualified
+  std::set<std::string> granted;               // reward keys with fission_reward_granted
+  std::set<std::string> refused;               // reached with no stock or budget left
+  std::map<std::string, int> disputes;         // reward key -> disputes recorded
+  int64_t reserved = 0, reserved_fen = 0;      // rewards granted or due, and their value
+  std::vector<std::string> due;                // to grant
+  std::vector<std::string> to_dispute;
+
+  const CampaignReward& RewardOf(const std::string& key) const {
+    static const CampaignReward kNone;
+    const size_t tier = std::stoul(key.substr(key.rfind(':') + 1));
+    return tier < def.tiers.size() ? def.tiers[tier].reward : kNone;
+  }
+};
+
+struct FissionService::Workspace {
+  std::string secret;
+  std::map<std::string, LiveCampaign> campaigns;
+  std::vector<Arrival> arrivals;
+  std::vector<Standing> standings;
+
+  LiveCampaign& Define(const Campaign& c) {
+    LiveCampaign& live = campaigns[c.id];
+    live.def = c;
+    std::vector<TaskTier> tiers;
+    for (const CampaignTier& t : c.tiers) tiers.push_back({t.invites, t.reward.coupon});
+    if (!live.tiers) live.tiers = std::make_unique<TaskTiers>(tiers);
+    return live;
+  }
+
+  void ApplyOwn(const Event& e, const std::string& customer) {
+    json p = json::parse(e.properties, nullptr, false);
+    if (!p.is_object()) return;
+    auto found = campaigns.find(Str(p, "campaign_id"));
+    if (found == campaigns.end()) return;
+    LiveCampaign& c = found->second;
+    const std::string inviter = Str(p, "inviter");
+    if (e.name == kFissionJoined) {
+      c.forest.Join(customer);
+      c.codes[ReferralCode(secret, c.def.id + ":" + customer)] = customer;
+    } else if (e.name == kFissionInvited) {
+      c.forest.Invite(inviter, customer, e.timestamp);
+    } else if (e.name == kFissionQualified || e.name == kFissionDisqualified) {
+      const bool up = e.name == kFissionQualified;
+      if (up == static_cast<bool>(c.qualified.count(customer))) return;  // already so
+      if (up) {
+        c.qualified[customer] = {Str(p, "order_id"), Str(p, "staff_id"), e.timestamp};
+      } else {
+        c.qualified.erase(customer);
+      }
+      c.forest.SetQualified(customer, up);
+      const std::string by = c.forest.InviterOf(customer);
+      const TierChange change = c.tiers->Update(c.def.id, by, c.forest.StatsOf(by).qualified);
+      for (const std::string& key : change.granted) {
+        const int64_t value = c.RewardOf(key).value_fen;
+        if (c.reserved < c.def.stock && c.reserved_fen + value <= c.def.budget_fen) {
+          ++c.reserved;
+          c.reserved_fen += value;
+          c.due.push_back(key);
+        } else {
+          c.refused.insert(key);
+        }
+      }
+      for (const std::string& key : change.disputed) {
+        if (!c.refused.count(key)) c.to_dispute.push_back(key);
+      }
+    } else if (e.name == kFissionRewardGranted) {
+      c.granted.insert(Str(p, "key"));
+      std::erase(c.due, Str(p, "key"));
+    } else if (e.name == kFissionRewardDisputed) {
+      ++c.disputes[Str(p, "key")];
+      std::erase(c.to_dispute, Str(p, "key"));
+    }
+  }
+
+  // Other events: a friend arriving with a code, or doing (or undoing) what a campaign asks.
+  void Note(const Event& e, const std::string& customer) {
+    json p = json::parse(e.properties, nullptr, false);
+    if (!p.is_object()) p = json::object();
+    if (e.name == "invite_accepted") {
+      arrivals.push_back({customer, Str(p, "campaign_id"), Str(p, "code"), e.timestamp});
+      return;
+    }
+    for (auto& [id, c] : campaigns) {
+      // A friend whose arrival is still to be decided may already be paying.
+      const bool arriving = std::any_of(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
+        return a.friend_id == customer && a.campaign == id;
+      });
+      if (c.def.kind != CampaignKind::kTask ||
+          (c.forest.InviterOf(customer).empty() && !arriving)) {
+        continue;
+      }
+      auto q = c.qualified.find(customer);
+      const QualifyRule& rule = c.def.qualify;
+      if (q == c.qualified.end() && c.def.Active(e.timestamp)) {
+        const bool paid = e.name == "order_paid" && rule.event == "order_paid" && e.order &&
+                          e.order->total_fen >= rule.min_amount_fen;
+        const std::string staff = Str(p, "staff_id");
+        const bool added = e.name == "friend_added" && rule.event == "friend_added" &&
+                           (rule.staff_id.empty() || rule.staff_id == staff);
+        if (paid || added) {
+          standings.push_back({customer, id, paid ? e.order->order_id : "", added ? staff : "",
+                               true, rule.event, e.seq, e.timestamp});
+        }
+      } else if (q != c.qualified.end() &&
+                 e.timestamp - q->second.at <= c.def.window_days * kMicrosPerDay) {
+        const bool refunded = e.name == "order_refunded" && !q->second.order_id.empty() &&
+                              Str(p, "order_id") == q->second.order_id;
+        const bool deleted = e.name == "friend_deleted" && !q->second.staff_id.empty() &&
+                             Str(p, "staff_id") == q->second.staff_id;
+        if (refunded || deleted) {
+          standings.push_back({customer, id, "", "", false,
+                               refunded ? "refunded" : "deleted the staff account", e.seq,
+                               e.timestamp});
+        }
+      }
+    }
+  }
+};
+
+Result<std::unique_ptr<FissionService>> FissionService::Start(Engine* engine) {
+  std::unique_ptr<FissionService> service(new FissionService(engine));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->Load(ws.id));
+  engine->AddObserver(service.get());  // OnReset rebuilds every campaign from the log
+  return service;
+}
+
+FissionService::FissionService(Engine* engine) : engine_(engine) {}
+
+FissionService::~FissionService() {
+  background_.Stop();
+  engine_->RemoveObserver(this);
+}
+
+FissionService::Workspace& FissionService::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) w = std::make_unique<Workspace>();
+  return *w;
+}
+
+Status FissionService::Load(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(*engine_, ws, kObjectKind));
+  ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine_->ListObjects(ws, kCampaignKind));
+  std::vector<Campaign> campaigns;
+  for (const StoredObject& o : stored) {
+    ASSIGN_OR_RETURN(Campaign c, ParseCampaign(o.body));
+    campaigns.push_back(std::move(c));
+  }
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.secret = std::move(secret);
+  for (const Campaign& c : campaigns) w.Define(c);
+  return Status::Ok();
+}
+
+Result<Campaign> FissionService::SaveCampaign(const std::string& ws, const Campaign& c) {
+  {
+    std::lock_guard lock(mu_);
+    auto& campaigns = WorkspaceFor(ws).campaigns;
+    if (auto it = campaigns.find(c.id); it != campaigns.end()) {
+      // Grants already made name tiers by number: the tiers stay as they were.
+      if (it->second.def.kind != c.kind) return FieldError("kind", "cannot change once saved");
+      if (!SameTiers(it->second.def.tiers, c.tiers)) {
+        return FieldError("tiers", "cannot change once saved; start a new campaign");
+      }
+    }
+  }
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kCampaignKind, c.id, CampaignJson(c), engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(Load(ws));
+  return GetCampaign(ws, c.id);
+}
+
+Result<std::vector<Campaign>> FissionService::Campaigns(const std::string& ws) {
+  std::lock_guard lock(mu_);
+  std::vector<Campaign> out;
+  for (const auto& [id, c] : WorkspaceFor(ws).campaigns) out.push_back(c.def);
+  return out;
+}
+
+Result<Campaign> FissionService::GetCampaign(const std::string& ws, const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto& campaigns = WorkspaceFor(ws).campaigns;
+  auto it = campaigns.find(id);
+  if (it == campaigns.end()) return Status::NotFound("campaign \"" + id + "\" not found");
+  return it->second.def;
+}
+
+Result<Poster> FissionService::Join(const std::string& ws, const std::string& campaign,
+                                    const std::string& customer_key) {
+  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
+  const std::string customer = p.summary.id;
+  const Micros now = engine_->clock().NowMicros();
+  {
+    std::lock_guard lock(mu_);
+    auto& campaigns = WorkspaceFor(ws).campaigns;
+    auto it = campaigns.find(campaign);
+    if (it == campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+    if (!it->second.def.Active(now)) {
+      return Status::FailedPrecondition("campaign " + campaign + " is not running now");
+    }
+  }
+  std::vector<Event> joined;
+  joined.push_back(FissionEvent(kFissionJoined, "fis:join:" + campaign + ":" + customer, customer,
+                                now, {{"campaign_id", campaign}}));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(joined)).status());
+  std::lock_guard lock(mu_);
+  return Poster{campaign, customer,
+                ReferralCode(WorkspaceFor(ws).secret, campaign + ":" + customer)};
+}
+
+void FissionService::OnApplied(const std::string& ws, const TenantState& state,
+                               const AppliedEvent& applied) {
+  const std::string& name = state.EventName(applied.name);
+  const bool own = IsFissionLedgerEvent(name);
+  if (!own && name != "invite_accepted" && name != "order_paid" && name != "friend_added" &&
+      name != "order_refunded" && name != "friend_deleted") {
+    return;
+  }
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (w.campaigns.empty()) return;
+  const std::string customer = TenantState::CustomerId(applied.customer);
+  if (own) {
+    w.ApplyOwn(applied.event, customer);
+  } else {
+    w.Note(applied.event, customer);
+  }
+}
+
+void FissionService::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  std::vector<Campaign> defs;
+  for (const auto& [id, c] : w.campaigns) defs.push_back(c.def);
+  w.campaigns.clear();
+  w.arrivals.clear();
+  w.standings.clear();
+  for (const Campaign& c : defs) w.Define(c);
+  if (defs.empty()) return;
+  const std::vector<std::string> own(std::begin(kOwnFissionEvents), std::end(kOwnFissionEvents));
+  (void)ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) {
+      w.ApplyOwn(e, TenantState::CustomerId(state.Live(customer)));
+    }
+  });
+}
+
+Result<int64_t> FissionService::RunDue() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+  }
+  int64_t submitted = 0;
+  for (const std::string& ws : ids) {
+    ASSIGN_OR_RETURN(int64_t n, RunDue(ws));
+    submitted += n;
+  }
+  return submitted;
+}
+
+Result<int64_t> FissionService::RunDue(const std::string& ws) {
+  int64_t submitted = 0;
+  auto submit = [&](std::vector<Event> events) -> Status {
+    if (events.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(SubmitResult r, engine_->Submit(ws, std::move(events)));
+    submitted += r.accepted;
+    return Status::Ok();
+  };
+  const Micros now = engine_->clock().NowMicros();
+  // 1. Friends arriving with a code: first touch, within the campaign's dates.
+  std::vector<Event> events;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (const Arrival& a : w.arrivals) {
+      auto it = w.campaigns.find(a.campaign);
+      if (it == w.campaigns.end() || !it->second.def.Active(a.at)) continue;
+      LiveCampaign& c = it->second;
+      auto code = c.codes.find(a.code);
+      if (code == c.codes.end()) continue;  // not a poster of this campaign
+      if (c.forest.Check(code->second, a.friend_id) != InviteOutcome::kAttributed) continue;
+      events.push_back(FissionEvent(kFissionInvited, "fis:inv:" + a.campaign + ":" + a.friend_id,
+                                    a.friend_id, a.at,
+                                    {{"campaign_id", a.campaign}, {"inviter", code->second}}));
+    }
+    w.arrivals.clear();
+  }
+  RETURN_IF_ERROR(submit(std::move(events)));
+  // 2. Friends who did, or undid, what the campaign asks.
+  events.clear();
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (const Standing& s : w.standings) {
+      const LiveCampaign& c = w.campaigns.at(s.campaign);
+      if (c.forest.InviterOf(s.friend_id).empty()) continue;  // the arrival was not attributed
+      const char* name = s.qualifies ? kFissionQualified : kFissionDisqualified;
+      events.push_back(FissionEvent(name,
+                                    std::string(s.qualifies ? "fis:q:" : "fis:dq:") + s.campaign +
+                                        ":" + s.friend_id + ":" + std::to_string(s.seq),
+                                    s.friend_id, s.at,
+                                    {{"campaign_id", s.campaign},
+                                     {"inviter", c.forest.InviterOf(s.friend_id)},
+                                     {"order_id", s.order_id},
+                                     {"staff_id", s.staff_id},
+                                     {"reason", s.reason}}));
+    }
+    w.standings.clear();
+  }
+  RETURN_IF_ERROR(submit(std::move(events)));
+  // 3. Rewards due and disputes, once each by their keys.
+  events.clear();
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (const auto& [id, c] : w.campaigns) {
+      for (const std::string& key : c.due) {
+        const std::string inviter = key.substr(id.size() + 1, key.rfind(':') - id.size() - 1);
+        const CampaignReward& r = c.RewardOf(key);
+        const std::string tier = key.substr(key.rfind(':') + 1);
+        events.push_back(FissionEvent(kFissionRewardGranted, "fis:reward:" + key, inviter, now,
+                                      {{"campaign_id", id},
+                                       {"key", key},
+                                       {"tier", std::stoi(tier)},
+                                       {"coupon", r.coupon},
+                                       {"product", r.product},
+                                       {"value_fen", r.value_fen}}));
+        if (!r.coupon.empty()) {
+          events.push_back(FissionEvent("coupon_issued", "fis:coupon:" + key, inviter, now,
+                                        {{"coupon_id", r.coupon},
+                                         {"value_fen", r.value_fen},
+                                         {"campaign_id", id},
+                                         {"reward_key", key}}));
+        }
+      }
+      for (const std::string& key : c.to_dispute) {
+        const int n = c.disputes.count(key) ? c.disputes.at(key) + 1 : 1;
+        const std::string inviter = key.substr(id.size() + 1, key.rfind(':') - id.size() - 1);
+        events.push_back(FissionEvent(kFissionRewardDisputed,
+                                      "fis:dispute:" + key + ":" + std::to_string(n), inviter, now,
+                                      {{"campaign_id", id}, {"key", key}}));
+      }
+    }
+  }
+  RETURN_IF_ERROR(submit(std::move(events)));
+  return submitted;
+}
+
+Result<CampaignReport> FissionService::Report(const std::string& ws, const std::string& campaign) {
+  std::lock_guard lock(mu_);
+  auto& campaigns = WorkspaceFor(ws).campaigns;
+  auto it = campaigns.find(campaign);
+  if (it == campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+  const LiveCampaign& c = it->second;
+  CampaignReport r;
+  r.campaign = campaign;
+  r.participants = c.forest.participants();
+  r.invites = c.forest.invites();
+  r.qualified = c.forest.qualified();
+  r.k_factor = c.forest.KFactor();
+  r.invites_per_participant = c.forest.InvitesPerParticipant();
+  r.conversion = c.forest.Conversion();
+  r.depths = c.forest.DepthHistogram();
+  r.rewards_granted = static_cast<int64_t>(c.granted.size());
+  r.rewards_refused = static_cast<int64_t>(c.refused.size());
+  for (const std::string& key : c.granted) {
+    r.spent_fen += c.RewardOf(key).value_fen;
+    if (c.tiers->Disputed(key)) ++r.rewards_disputed;
+  }
+  r.cost_per_customer_fen = r.qualified ? (r.spent_fen + r.qualified - 1) / r.qualified : 0;
+  return r;
+}
+
+void FissionService::RunInBackground(std::chrono::milliseconds every) {
+  background_.Start(every, [this] { (void)RunDue(); });
+}
+
+}  // namespace pond

@@ -1,0 +1,94 @@
+// FissionService: task campaigns (任务宝) kept as events (docs/fission.md, "How it runs").
+//
+// A participant gets a poster code (fission_joined). A friend who arrives with it
+// (`invite_accepted {campaign_id, code}`) is attributed to the inviter by first touch
+// (fission_invited); when the friend does what the campaign asks — pays an order of at least the
+// amount, or adds the staff account — they qualify (fission_qualified), and a refund of that
+// order or a deletion of that staff account within the window takes it back
+// (fission_disqualified). Tiers reached are granted once each (fission_reward_granted, plus
+// coupon_issued for a coupon), within the campaign's stock and budget; a tier whose count falls
+// away is disputed (fission_reward_disputed), not silently kept.
+//
+// As with distribution, decisions that follow other events are queued by the observer and made
+// by RunDue(), each with a messageId that is a pure function of its cause ("fis:inv:<campaign>:
+// <friend>", "fis:reward:<campaign>:<inviter>:<tier>"), so retries, races and restarts grant
+// nothing twice; replaying the service's own events rebuilds the trees, counts and grants.
+// Group-buy and bargain campaigns are defined and validated here; running them is to come.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pond/base/periodic.h"
+#include "pond/engine/engine.h"
+#include "pond/fission/campaign.h"
+#include "pond/fission/invite_forest.h"
+#include "pond/fission/task_tiers.h"
+
+namespace pond {
+
+struct CampaignReport {
+  std::string campaign;
+  int64_t participants = 0;
+  int64_t invites = 0;
+  int64_t qualified = 0;
+  double k_factor = 0;
+  double invites_per_participant = 0;
+  double conversion = 0;
+  std::map<int, int64_t> depths;  // nodes per depth of the invitation forest
+  int64_t rewards_granted = 0;
+  int64_t rewards_disputed = 0;
+  int64_t rewards_refused = 0;        // tiers reached with no stock or budget left
+  int64_t spent_fen = 0;              // value of the rewards granted
+  int64_t cost_per_customer_fen = 0;  // spent / qualified, rounded up
+};
+
+struct Poster {
+  std::string campaign;
+  std::string customer;  // the participant, "cus_…"
+  std::string code;
+};
+
+class FissionService final : public StateObserver {
+ public:
+  static Result<std::unique_ptr<FissionService>> Start(Engine* engine);
+  ~FissionService() override;
+
+  // Saves (creates or replaces) a campaign definition.
+  Result<Campaign> SaveCampaign(const std::string& ws, const Campaign& campaign);
+  Result<std::vector<Campaign>> Campaigns(const std::string& ws);
+  Result<Campaign> GetCampaign(const std::string& ws, const std::string& id);
+
+  // The participant's poster code (joining them to the campaign the first time).
+  Result<Poster> Join(const std::string& ws, const std::string& campaign,
+                      const std::string& customer_key);
+  Result<CampaignReport> Report(const std::string& ws, const std::string& campaign);
+
+  // Makes the queued decisions; returns the events submitted.
+  Result<int64_t> RunDue();
+  void RunInBackground(std::chrono::milliseconds every);
+
+  void OnApplied(const std::string& ws, const TenantState& state,
+                 const AppliedEvent& applied) override;
+  void OnReset(const std::string& ws, const TenantState& state) override;
+
+  struct Workspace;
+
+ private:
+  explicit FissionService(Engine* engine);
+  Status Load(const std::string& ws);
+  Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
+  Result<int64_t> RunDue(const std::string& ws);
+
+  Engine* engine_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  PeriodicThread background_;
+};
+
+}  // namespace pond

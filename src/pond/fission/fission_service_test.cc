@@ -1,0 +1,201 @@
+// A task campaign through the real engine on a fake clock: posters, first-touch attribution,
+// qualification by a ¥9.9 order, tier rewards granted once (also when RunDue races itself and
+// after a restart), a refund inside the window taking a friend back and disputing the tier, and
+// a campaign out of stock refusing further rewards.
+#include "pond/fission/fission_service.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "pond/base/time.h"
+#include "pond/testing/temp_dir.h"
+
+namespace pond {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kCampaign[] = R"({
+  "id": "cmp_mask", "name": "邀请好友得面膜", "kind": "task",
+  "start": "2026-03-01T00:00:00+08:00", "end": "2026-04-01T00:00:00+08:00",
+  "budget_fen": 100000, "stock": 100,
+  "qualify": {"event": "order_paid", "min_amount_fen": 990}, "window_days": 7,
+  "tiers": [{"invites": 3, "reward": {"coupon": "C20", "value_fen": 2000}},
+            {"invites": 5, "reward": {"product": "MASK-10", "cost_fen": 800}}]})";
+
+class FissionServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    o_.data_dir = dir_.path().string();
+    o_.clock = &clock_;
+    engine_ = Engine::Open(o_).value();
+    Start();
+    ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, ParseCampaign(kCampaign).value()).ok());
+  }
+  void Start() {
+    service_.reset();
+    service_ = FissionService::Start(engine_.get()).value();
+  }
+  void Reopen() {
+    service_.reset();
+    engine_.reset();
+    engine_ = Engine::Open(o_).value();
+    Start();
+  }
+  void Track(const std::string& id, const std::string& user, const std::string& name,
+             const json& props, int64_t order_fen = 0) {
+    Event e;
+    e.message_id = id;
+    e.user_id = user;
+    e.name = name;
+    e.timestamp = clock_.NowMicros();
+    e.properties = props.dump();
+    if (name == "order_paid") {
+      e.order.emplace();
+      e.order->order_id = props["order_id"];
+      e.order->total_fen = order_fen;
+      e.amount_fen = order_fen;
+    } else if (name == "order_refunded") {
+      e.refund.emplace();
+      e.refund->order_id = props["order_id"];
+      e.refund->refund_id = props["order_id"];
+      e.refund->amount_fen = order_fen;
+      e.amount_fen = order_fen;
+    }
+    ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  }
+  // `n` friends arrive with `code`; friend i pays `fen` (0: does not pay).
+  void Friends(const std::string& code, int from, int n, int64_t fen) {
+    for (int i = from; i < from + n; ++i) {
+      const std::string f = "f" + std::to_string(i);
+      Track("arrive-" + f, f, "invite_accepted", {{"campaign_id", "cmp_mask"}, {"code", code}});
+      ASSERT_GE(service_->RunDue().value(), 0);
+      if (fen > 0) Track("pay-" + f, f, "order_paid", {{"order_id", "O-" + f}}, fen);
+    }
+    ASSERT_GE(service_->RunDue().value(), 0);
+  }
+  int64_t Count(const std::string& user, const std::string& name) {
+    auto p = engine_->GetCustomer(kDefaultWorkspace, user, 1000);
+    int64_t n = 0;
+    for (const Event& e : p->timeline) n += e.name == name;
+    return n;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{ParseIso8601("2026-03-02T10:00:00+08:00").value()};
+  EngineOptions o_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<FissionService> service_;
+};
+
+TEST_F(FissionServiceTest, TiersAreGrantedOnceAndARefundDisputesTheTier) {
+  Track("hello", "ann", "signed_up", json::object());
+  const Poster poster = service_->Join(kDefaultWorkspace, "cmp_mask", "ann").value();
+  ASSERT_EQ(poster.code.size(), 8u);
+  Friends(poster.code, 0, 2, 990);
+  Friends(poster.code, 2, 1, 500);  // pays too little: attributed, not qualified
+  Friends(poster.code, 3, 1, 990);  // the third qualified friend: the coupon tier
+  EXPECT_EQ(Count("ann", "coupon_issued"), 1);
+  Friends(poster.code, 4, 2, 990);  // five: the product tier
+  CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_mask").value();
+  EXPECT_EQ(r.invites, 6);
+  EXPECT_EQ(r.qualified, 5);
+  EXPECT_EQ(r.participants, 1);
+  EXPECT_DOUBLE_EQ(r.k_factor, 5.0);
+  EXPECT_EQ(r.rewards_granted, 2);
+  EXPECT_EQ(r.spent_fen, 2'800);
+  EXPECT_EQ(r.cost_per_customer_fen, 560);
+  EXPECT_EQ(r.depths, (std::map<int, int64_t>{{0, 1}, {1, 6}}));
+
+  // A friend arriving again with another code, or ann's own code used by ann: nothing.
+  Track("self", "ann", "invite_accepted", {{"campaign_id", "cmp_mask"}, {"code", poster.code}});
+  EXPECT_EQ(service_->RunDue().value(), 0);
+
+  // Many RunDue at once after more qualifying friends: still one grant per tier.
+  std::vector<std::thread> racers;
+  for (int t = 0; t < 4; ++t) racers.emplace_back([&] { (void)service_->RunDue(); });
+  for (auto& t : racers) t.join();
+  EXPECT_EQ(Count("ann", "fission_reward_granted"), 2);
+
+  // f0 refunds within the window: 4 qualified now, below the product tier: disputed, not kept.
+  clock_.Advance(2 * kMicrosPerDay);
+  Track("refund-f0", "f0", "order_refunded", {{"order_id", "O-f0"}}, 990);
+  service_->RunDue().value();
+  r = service_->Report(kDefaultWorkspace, "cmp_mask").value();
+  EXPECT_EQ(r.qualified, 4);
+  EXPECT_EQ(r.rewards_disputed, 1);
+  EXPECT_EQ(Count("ann", "fission_reward_disputed"), 1);
+  EXPECT_EQ(Count("ann", "fission_reward_granted"), 2);  // granted rewards are not taken back
+
+  // After a restart the campaign is rebuilt from its events, and nothing is granted again.
+  Reopen();
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  const CampaignReport again = service_->Report(kDefaultWorkspace, "cmp_mask").value();
+  EXPECT_EQ(again.qualified, 4);
+  EXPECT_EQ(again.rewards_granted, 2);
+  EXPECT_EQ(again.rewards_disputed, 1);
+  EXPECT_EQ(again.depths, r.depths);
+}
+
+TEST_F(FissionServiceTest, FirstTouchAndStockLimits) {
+  Campaign c = ParseCampaign(kCampaign).value();
+  c.stock = 1;  // one reward in all
+  ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
+  Track("h1", "ann", "signed_up", json::object());
+  Track("h2", "bob", "signed_up", json::object());
+  const std::string ann = service_->Join(kDefaultWorkspace, "cmp_mask", "ann")->code;
+  const std::string bob = service_->Join(kDefaultWorkspace, "cmp_mask", "bob")->code;
+  Friends(ann, 0, 3, 990);
+  Track("steal", "f0", "invite_accepted", {{"campaign_id", "cmp_mask"}, {"code", bob}});
+  service_->RunDue().value();
+  Friends(bob, 10, 3, 990);
+  const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_mask").value();
+  EXPECT_EQ(r.invites, 6);  // f0 stays ann's
+  EXPECT_EQ(r.rewards_granted, 1);
+  EXPECT_EQ(r.rewards_refused, 1);  // bob reached the tier after the stock ran out
+  EXPECT_EQ(Count("ann", "coupon_issued"), 1);
+  EXPECT_EQ(Count("bob", "coupon_issued"), 0);
+
+  // A friend who arrives and pays before the arrival is decided still counts, once.
+  Track("fast-in", "fast", "invite_accepted", {{"campaign_id", "cmp_mask"}, {"code", ann}});
+  Track("fast-pay", "fast", "order_paid", {{"order_id", "O-fast"}}, 990);
+  service_->RunDue().value();
+  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_mask")->qualified, 7);
+
+  c.tiers.pop_back();
+  EXPECT_EQ(service_->SaveCampaign(kDefaultWorkspace, c).status().field(), "tiers");
+}
+
+TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
+  EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
+  json j = json::parse(kCampaign);
+  j["id"] = "mask";
+  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "id");
+  j = json::parse(kCampaign);
+  j["end"] = "2026-02-01T00:00:00+08:00";
+  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "end");
+  j = json::parse(kCampaign);
+  j["tiers"][1]["invites"] = 2;
+  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "tiers[1].invites");
+  j = json::parse(kCampaign);
+  j["tiers"][0]["reward"] = {{"coupon", "C"}, {"product", "P"}, {"value_fen", 1}};
+  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "tiers[0].reward");
+  j = json::parse(kCampaign);
+  j["qualify"]["event"] = "page_viewed";
+  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "qualify.event");
+  j = json::parse(kCampaign);
+  j["kind"] = "bargain";
+  j["bargain"] = {{"start_fen", 100}, {"floor_fen", 50}, {"helpers", 60}};
+  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "bargain.helpers");
+  const Campaign c = ParseCampaign(kCampaign).value();
+  EXPECT_EQ(ParseCampaign(CampaignJson(c)).value().tiers.size(), 2u);  // round trip
+  clock_.Set(ParseIso8601("2026-05-01T00:00:00+08:00").value());
+  Track("late", "zoe", "signed_up", json::object());
+  EXPECT_EQ(service_->Join(kDefaultWorkspace, "cmp_mask", "zoe").status().code(),
+            StatusCode::kFailedPrecondition);  // the campaign ended
+}
+
+}  // namespace
+}  // namespace pond
