@@ -11,6 +11,7 @@
 
 #include "pond/base/time.h"
 #include "pond/testing/temp_dir.h"
+#include "pond/testing/timeline.h"
 
 namespace pond {
 namespace {
@@ -98,10 +99,7 @@ class DistributionServiceTest : public ::testing::Test {
     return r.ok() ? *r : -1;
   }
   int64_t Count(const std::string& user, const std::string& name) {
-    auto p = engine_->GetCustomer(kDefaultWorkspace, user, 1000);
-    int64_t n = 0;
-    for (const Event& e : p->timeline) n += e.name == name;
-    return n;
+    return testing::CountInTimeline(*engine_, user, name);
   }
 
   testing::TempDir dir_;

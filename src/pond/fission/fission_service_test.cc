@@ -11,6 +11,7 @@
 
 #include "pond/base/time.h"
 #include "pond/testing/temp_dir.h"
+#include "pond/testing/timeline.h"
 
 namespace pond {
 namespace {
@@ -77,10 +78,7 @@ class FissionServiceTest : public ::testing::Test {
     ASSERT_GE(service_->RunDue().value(), 0);
   }
   int64_t Count(const std::string& user, const std::string& name) {
-    auto p = engine_->GetCustomer(kDefaultWorkspace, user, 1000);
-    int64_t n = 0;
-    for (const Event& e : p->timeline) n += e.name == name;
-    return n;
+    return testing::CountInTimeline(*engine_, user, name);
   }
 
   testing::TempDir dir_;
