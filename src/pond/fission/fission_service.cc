@@ -312,6 +312,30 @@ void FissionService::OnReset(const std::string& ws, const TenantState& state) {
       w.ApplyOwn(e, TenantState::CustomerId(state.Live(customer)));
     }
   });
+  // Catch-up: what arrived while no service ran is noted again, in order. Decisions already
+  // made come out with the messageIds they had, which the engine drops as duplicates.
+  auto note = [&](const std::vector<EventRef>& refs) {
+    (void)ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
+      for (const auto& [e, customer] : chunk) {
+        w.Note(e, TenantState::CustomerId(state.Live(customer)));
+      }
+    });
+  };
+  note(EventRefs(state, {"invite_accepted"}, 0));
+  std::set<std::string> friends;
+  for (const auto& [id, c] : w.campaigns) {
+    for (const auto& [friend_id, q] : c.qualified) friends.insert(friend_id);
+  }
+  for (const Arrival& a : w.arrivals) friends.insert(a.friend_id);
+  std::vector<EventRef> refs =
+      EventRefs(state, {"order_paid", "friend_added", "order_refunded", "friend_deleted"}, 0);
+  std::erase_if(refs, [&](const EventRef& r) {
+    const std::string id = TenantState::CustomerId(state.Live(r.customer));
+    return !friends.count(id) &&
+           std::none_of(w.campaigns.begin(), w.campaigns.end(),
+                        [&](const auto& c) { return !c.second.forest.InviterOf(id).empty(); });
+  });
+  note(refs);
 }
 
 Result<int64_t> FissionService::RunDue() {

@@ -166,6 +166,29 @@ TEST_F(FissionServiceTest, FirstTouchAndStockLimits) {
   EXPECT_EQ(service_->SaveCampaign(kDefaultWorkspace, c).status().field(), "tiers");
 }
 
+TEST_F(FissionServiceTest, WhatArrivedWhileStoppedIsDecidedAtStart) {
+  Track("hello", "ann", "signed_up", json::object());
+  const std::string code = service_->Join(kDefaultWorkspace, "cmp_mask", "ann")->code;
+  Friends(code, 0, 2, 990);  // decided while running
+  service_.reset();          // pond stops
+  for (int i = 2; i < 4; ++i) {
+    const std::string f = "f" + std::to_string(i);
+    Track("arrive-" + f, f, "invite_accepted", {{"campaign_id", "cmp_mask"}, {"code", code}});
+    Track("pay-" + f, f, "order_paid", {{"order_id", "O-" + f}}, 990);
+  }
+  Start();
+  for (int round = 0; round < 3; ++round) (void)service_->RunDue();
+  const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_mask").value();
+  EXPECT_EQ(r.invites, 4);
+  EXPECT_EQ(r.qualified, 4);
+  EXPECT_EQ(r.rewards_granted, 1);  // the 3-friend tier, once
+  EXPECT_EQ(Count("ann", "coupon_issued"), 1);
+  // Starting again decides nothing new.
+  Start();
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  EXPECT_EQ(service_->RunDue().value(), 0);
+}
+
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
   EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
   json j = json::parse(kCampaign);
