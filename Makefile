@@ -29,6 +29,7 @@ bench: build
 	$(BUILD_DIR)/bench/segments_bench
 	$(BUILD_DIR)/bench/journeys_bench
 	$(BUILD_DIR)/bench/ledger_bench
+	$(BUILD_DIR)/bench/fission_bench
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -84,6 +84,7 @@ struct FissionService::Workspace {
   std::string secret;
   std::map<std::string, LiveCampaign> campaigns;
   std::vector<Arrival> arrivals;
+  std::set<std::pair<std::string, std::string>> arriving;  // (friend, campaign) of `arrivals`
   std::vector<Standing> standings;
 
   LiveCampaign& Define(const Campaign& c) {
@@ -146,15 +147,13 @@ struct FissionService::Workspace {
     if (!p.is_object()) p = json::object();
     if (e.name == "invite_accepted") {
       arrivals.push_back({customer, Str(p, "campaign_id"), Str(p, "code"), e.timestamp});
+      arriving.emplace(customer, arrivals.back().campaign);
       return;
     }
     for (auto& [id, c] : campaigns) {
       // A friend whose arrival is still to be decided may already be paying.
-      const bool arriving = std::any_of(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
-        return a.friend_id == customer && a.campaign == id;
-      });
       if (c.def.kind != CampaignKind::kTask ||
-          (c.forest.InviterOf(customer).empty() && !arriving)) {
+          (c.forest.InviterOf(customer).empty() && !arriving.count({customer, id}))) {
         continue;
       }
       auto q = c.qualified.find(customer);
@@ -303,6 +302,7 @@ void FissionService::OnReset(const std::string& ws, const TenantState& state) {
   for (const auto& [id, c] : w.campaigns) defs.push_back(c.def);
   w.campaigns.clear();
   w.arrivals.clear();
+  w.arriving.clear();
   w.standings.clear();
   for (const Campaign& c : defs) w.Define(c);
   if (defs.empty()) return;
@@ -326,7 +326,7 @@ void FissionService::OnReset(const std::string& ws, const TenantState& state) {
   for (const auto& [id, c] : w.campaigns) {
     for (const auto& [friend_id, q] : c.qualified) friends.insert(friend_id);
   }
-  for (const Arrival& a : w.arrivals) friends.insert(a.friend_id);
+  for (const auto& [friend_id, campaign] : w.arriving) friends.insert(friend_id);
   std::vector<EventRef> refs =
       EventRefs(state, {"order_paid", "friend_added", "order_refunded", "friend_deleted"}, 0);
   std::erase_if(refs, [&](const EventRef& r) {
@@ -355,9 +355,14 @@ Result<int64_t> FissionService::RunDue() {
 Result<int64_t> FissionService::RunDue(const std::string& ws) {
   int64_t submitted = 0;
   auto submit = [&](std::vector<Event> events) -> Status {
-    if (events.empty()) return Status::Ok();
-    ASSIGN_OR_RETURN(SubmitResult r, engine_->Submit(ws, std::move(events)));
-    submitted += r.accepted;
+    constexpr size_t kBatch = 5'000;
+    for (size_t start = 0; start < events.size(); start += kBatch) {
+      const size_t end = std::min(events.size(), start + kBatch);
+      std::vector<Event> batch(std::make_move_iterator(events.begin() + start),
+                               std::make_move_iterator(events.begin() + end));
+      ASSIGN_OR_RETURN(SubmitResult r, engine_->Submit(ws, std::move(batch)));
+      submitted += r.accepted;
+    }
     return Status::Ok();
   };
   const Micros now = engine_->clock().NowMicros();
@@ -378,6 +383,7 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
                                     {{"campaign_id", a.campaign}, {"inviter", code->second}}));
     }
     w.arrivals.clear();
+    w.arriving.clear();
   }
   RETURN_IF_ERROR(submit(std::move(events)));
   // 2. Friends who did, or undid, what the campaign asks.
