@@ -38,7 +38,9 @@ nlohmann::json CampaignReportJson(const CampaignReport& r) {
           {"rewards",
            {{"granted", r.rewards_granted},
             {"disputed", r.rewards_disputed},
-            {"refused", r.rewards_refused}}},
+            {"refused", r.rewards_refused},
+            {"held", r.rewards_held},
+            {"rejected", r.rewards_rejected}}},
           {"spent_fen", r.spent_fen},
           {"cost_per_customer_fen", r.cost_per_customer_fen}};
 }

@@ -117,6 +117,9 @@ HttpResponse SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);

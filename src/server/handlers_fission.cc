@@ -54,4 +54,37 @@ HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(CampaignReportJson(*r)));
 }
 
+HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {
+  auto held = ctx.fission.Held(ctx.workspace, req.params.at("id"));
+  if (!held.ok()) return ErrorResponse(held.status());
+  json data = json::array();
+  for (const HeldReward& h : *held) {
+    data.push_back(
+        {{"key", h.key}, {"inviter", h.inviter}, {"score", h.score}, {"reasons", h.reasons}});
+  }
+  return JsonResponse(DumpJson({{"data", data}, {"total", held->size()}}));
+}
+
+static HttpResponse ReviewReward(ApiContext& ctx, const HttpRequest& req, bool approve) {
+  std::string by;
+  if (req.body_size > 0) {
+    auto body = ParseJsonObject(req);
+    if (!body.ok()) return ErrorResponse(body.status());
+    if (Status s = ReadStringField(*body, "by", &by); !s.ok()) return ErrorResponse(s);
+  }
+  Status s =
+      ctx.fission.Review(ctx.workspace, req.params.at("id"), req.params.at("key"), approve, by);
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(
+      DumpJson({{"key", req.params.at("key")}, {"decision", approve ? "approved" : "rejected"}}));
+}
+
+HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req) {
+  return ReviewReward(ctx, req, true);
+}
+
+HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req) {
+  return ReviewReward(ctx, req, false);
+}
+
 }  // namespace pond::server

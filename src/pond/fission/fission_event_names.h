@@ -12,10 +12,14 @@ inline constexpr char kFissionQualified[] = "fission_qualified";  // {campaign_i
 inline constexpr char kFissionDisqualified[] = "fission_disqualified";
 inline constexpr char kFissionRewardGranted[] = "fission_reward_granted";  // {campaign_id, key, …}
 inline constexpr char kFissionRewardDisputed[] = "fission_reward_disputed";
+inline constexpr char kFissionRewardHeld[] = "fission_reward_held";  // {key, score, reasons}
+inline constexpr char kFissionRewardApproved[] = "fission_reward_approved";
+inline constexpr char kFissionRewardRejected[] = "fission_reward_rejected";
 
-inline constexpr const char* kOwnFissionEvents[] = {kFissionJoined,        kFissionInvited,
-                                                    kFissionQualified,     kFissionDisqualified,
-                                                    kFissionRewardGranted, kFissionRewardDisputed};
+inline constexpr const char* kOwnFissionEvents[] = {
+    kFissionJoined,       kFissionInvited,        kFissionQualified,
+    kFissionDisqualified, kFissionRewardGranted,  kFissionRewardDisputed,
+    kFissionRewardHeld,   kFissionRewardApproved, kFissionRewardRejected};
 
 inline bool IsFissionLedgerEvent(std::string_view name) {
   for (std::string_view own : kOwnFissionEvents) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "pond/base/json_text.h"
@@ -32,6 +33,7 @@ Event FissionEvent(const char* name, std::string message_id, const std::string& 
 struct Arrival {
   std::string friend_id, campaign, code;
   Micros at = 0;
+  std::string ip, device_id;  // from the event's context, for fraud scoring
 };
 struct Standing {
   std::string friend_id, campaign, order_id, staff_id;
@@ -72,6 +74,28 @@ struct LiveCampaign {
   int64_t reserved = 0, reserved_fen = 0;      // rewards granted or due, and their value
   std::vector<std::string> due;                // to grant
   std::vector<std::string> to_dispute;
+  // Fraud: what is known of each friend, the campaign-wide counts, each inviter's friends, and
+  // the rewards held for review (by key), to hold (events to write) and rejected.
+  std::map<std::string, InviteeFacts> facts;
+  FraudCounts counts;
+  std::map<std::string, std::vector<std::string>> invitees_of;
+  std::map<std::string, HeldReward> held;
+  std::vector<std::string> to_hold;
+  std::set<std::string> rejected;
+
+  // The inviter's fraud score as the campaign stands at `at`.
+  FraudScore InviterScore(const std::string& inviter, Micros at) const {
+    std::vector<InviteeFacts> list;
+    if (auto it = invitees_of.find(inviter); it != invitees_of.end()) {
+      for (const std::string& f : it->second) list.push_back(facts.at(f));
+    }
+    FraudRules rules;
+    // The service does not follow friends' activity yet, so "zombie" cannot be told here.
+    rules.zombie_after = std::numeric_limits<Micros>::max() / 2;
+    const std::vector<FraudScore> scores = ScoreInvitees(list, {}, rules, at, &counts);
+    std::vector<FraudScore> inviters = ScoreInviters(list, scores, rules);
+    return inviters.empty() ? FraudScore{inviter, 0, false, {}} : inviters[0];
+  }
 
   const CampaignReward& RewardOf(const std::string& key) const {
     static const CampaignReward kNone;
@@ -107,7 +131,16 @@ struct FissionService::Workspace {
       c.forest.Join(customer);
       c.codes[ReferralCode(secret, c.def.id + ":" + customer)] = customer;
     } else if (e.name == kFissionInvited) {
-      c.forest.Invite(inviter, customer, e.timestamp);
+      if (c.forest.Invite(inviter, customer, e.timestamp) != InviteOutcome::kAttributed) return;
+      InviteeFacts& f = c.facts[customer];
+      f.id = customer;
+      f.inviter = inviter;
+      f.ip = Str(p, "ip");
+      f.device_id = Str(p, "device_id");
+      f.created_at = p.value("created_at_us", int64_t{0});
+      f.invited_at = e.timestamp;
+      c.counts.Add(f);
+      c.invitees_of[inviter].push_back(customer);
     } else if (e.name == kFissionQualified || e.name == kFissionDisqualified) {
       const bool up = e.name == kFissionQualified;
       if (up == static_cast<bool>(c.qualified.count(customer))) return;  // already so
@@ -115,6 +148,9 @@ struct FissionService::Workspace {
         c.qualified[customer] = {Str(p, "order_id"), Str(p, "staff_id"), e.timestamp};
       } else {
         c.qualified.erase(customer);
+      }
+      if (auto f = c.facts.find(customer); f != c.facts.end()) {
+        f->second.qualified_at = up ? e.timestamp : 0;
       }
       c.forest.SetQualified(customer, up);
       const std::string by = c.forest.InviterOf(customer);
@@ -124,7 +160,15 @@ struct FissionService::Workspace {
         if (c.reserved < c.def.stock && c.reserved_fen + value <= c.def.budget_fen) {
           ++c.reserved;
           c.reserved_fen += value;
-          c.due.push_back(key);
+          const FraudScore risk = c.InviterScore(by, e.timestamp);
+          if (risk.review) {  // waits for an operator
+            HeldReward& h = c.held[key];
+            h = {key, by, risk.score, {}};
+            for (const FraudSignal& s : risk.signals) h.reasons.push_back(s.reason);
+            c.to_hold.push_back(key);
+          } else {
+            c.due.push_back(key);
+          }
         } else {
           c.refused.insert(key);
         }
@@ -138,6 +182,20 @@ struct FissionService::Workspace {
     } else if (e.name == kFissionRewardDisputed) {
       ++c.disputes[Str(p, "key")];
       std::erase(c.to_dispute, Str(p, "key"));
+    } else if (e.name == kFissionRewardHeld) {
+      std::erase(c.to_hold, Str(p, "key"));
+    } else if (e.name == kFissionRewardApproved || e.name == kFissionRewardRejected) {
+      auto h = c.held.find(Str(p, "key"));
+      if (h == c.held.end()) return;
+      if (e.name == kFissionRewardApproved) {
+        c.due.push_back(h->first);
+      } else {
+        c.rejected.insert(h->first);
+        --c.reserved;
+        c.reserved_fen -= c.RewardOf(h->first).value_fen;
+      }
+      std::erase(c.to_hold, h->first);
+      c.held.erase(h);
     }
   }
 
@@ -146,7 +204,14 @@ struct FissionService::Workspace {
     json p = json::parse(e.properties, nullptr, false);
     if (!p.is_object()) p = json::object();
     if (e.name == "invite_accepted") {
-      arrivals.push_back({customer, Str(p, "campaign_id"), Str(p, "code"), e.timestamp});
+      json ctx = json::parse(e.context, nullptr, false);
+      std::string ip, device;
+      if (ctx.is_object()) {
+        ip = Str(ctx, "ip");
+        if (auto d = ctx.find("device"); d != ctx.end() && d->is_object()) device = Str(*d, "id");
+      }
+      arrivals.push_back(
+          {customer, Str(p, "campaign_id"), Str(p, "code"), e.timestamp, ip, device});
       arriving.emplace(customer, arrivals.back().campaign);
       return;
     }
@@ -366,7 +431,22 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
     return Status::Ok();
   };
   const Micros now = engine_->clock().NowMicros();
-  // 1. Friends arriving with a code: first touch, within the campaign's dates.
+  // 1. Friends arriving with a code: first touch, within the campaign's dates. When each
+  // friend's profile was created is read first (the state's lock before ours).
+  std::vector<std::string> arriving;
+  {
+    std::lock_guard lock(mu_);
+    for (const Arrival& a : WorkspaceFor(ws).arrivals) arriving.push_back(a.friend_id);
+  }
+  std::map<std::string, Micros> created;
+  if (!arriving.empty()) {
+    RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+      for (const std::string& f : arriving) {
+        const uint32_t c = state.ParseCustomerId(f);
+        if (c != kNoIndex) created[f] = state.customers().created_at[c];
+      }
+    }));
+  }
   std::vector<Event> events;
   {
     std::lock_guard lock(mu_);
@@ -380,7 +460,11 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
       if (c.forest.Check(code->second, a.friend_id) != InviteOutcome::kAttributed) continue;
       events.push_back(FissionEvent(kFissionInvited, "fis:inv:" + a.campaign + ":" + a.friend_id,
                                     a.friend_id, a.at,
-                                    {{"campaign_id", a.campaign}, {"inviter", code->second}}));
+                                    {{"campaign_id", a.campaign},
+                                     {"inviter", code->second},
+                                     {"ip", a.ip},
+                                     {"device_id", a.device_id},
+                                     {"created_at_us", created[a.friend_id]}}));
     }
     w.arrivals.clear();
     w.arriving.clear();
@@ -433,6 +517,12 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
                                          {"reward_key", key}}));
         }
       }
+      for (const std::string& key : c.to_hold) {
+        const HeldReward& h = c.held.at(key);
+        events.push_back(FissionEvent(
+            kFissionRewardHeld, "fis:hold:" + key, h.inviter, now,
+            {{"campaign_id", id}, {"key", key}, {"score", h.score}, {"reasons", h.reasons}}));
+      }
       for (const std::string& key : c.to_dispute) {
         const int n = c.disputes.count(key) ? c.disputes.at(key) + 1 : 1;
         const std::string inviter = key.substr(id.size() + 1, key.rfind(':') - id.size() - 1);
@@ -463,12 +553,51 @@ Result<CampaignReport> FissionService::Report(const std::string& ws, const std::
   r.depths = c.forest.DepthHistogram();
   r.rewards_granted = static_cast<int64_t>(c.granted.size());
   r.rewards_refused = static_cast<int64_t>(c.refused.size());
+  r.rewards_held = static_cast<int64_t>(c.held.size());
+  r.rewards_rejected = static_cast<int64_t>(c.rejected.size());
   for (const std::string& key : c.granted) {
     r.spent_fen += c.RewardOf(key).value_fen;
     if (c.tiers->Disputed(key)) ++r.rewards_disputed;
   }
   r.cost_per_customer_fen = r.qualified ? (r.spent_fen + r.qualified - 1) / r.qualified : 0;
   return r;
+}
+
+Result<std::vector<HeldReward>> FissionService::Held(const std::string& ws,
+                                                     const std::string& campaign) {
+  std::lock_guard lock(mu_);
+  auto& campaigns = WorkspaceFor(ws).campaigns;
+  auto it = campaigns.find(campaign);
+  if (it == campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+  std::vector<HeldReward> out;
+  for (const auto& [key, h] : it->second.held) out.push_back(h);
+  return out;
+}
+
+Status FissionService::Review(const std::string& ws, const std::string& campaign,
+                              const std::string& key, bool approve, const std::string& by) {
+  std::string inviter;
+  {
+    std::lock_guard lock(mu_);
+    auto& campaigns = WorkspaceFor(ws).campaigns;
+    auto it = campaigns.find(campaign);
+    if (it == campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+    const LiveCampaign& c = it->second;
+    const bool approved_before =
+        c.granted.count(key) || std::find(c.due.begin(), c.due.end(), key) != c.due.end();
+    if (approved_before && approve) return Status::Ok();
+    if (c.rejected.count(key) && !approve) return Status::Ok();
+    auto h = c.held.find(key);
+    if (h == c.held.end()) {
+      return Status::NotFound("no reward \"" + key + "\" is waiting for review");
+    }
+    inviter = h->second.inviter;
+  }
+  std::vector<Event> review;
+  review.push_back(FissionEvent(approve ? kFissionRewardApproved : kFissionRewardRejected,
+                                "fis:review:" + key, inviter, engine_->clock().NowMicros(),
+                                {{"campaign_id", campaign}, {"key", key}, {"by", by}}));
+  return engine_->Submit(ws, std::move(review)).status();
 }
 
 void FissionService::RunInBackground(std::chrono::milliseconds every) {

@@ -27,6 +27,7 @@
 #include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
 #include "pond/fission/campaign.h"
+#include "pond/fission/fraud.h"
 #include "pond/fission/invite_forest.h"
 #include "pond/fission/task_tiers.h"
 
@@ -43,9 +44,19 @@ struct CampaignReport {
   std::map<int, int64_t> depths;  // nodes per depth of the invitation forest
   int64_t rewards_granted = 0;
   int64_t rewards_disputed = 0;
-  int64_t rewards_refused = 0;        // tiers reached with no stock or budget left
+  int64_t rewards_refused = 0;  // tiers reached with no stock or budget left
+  int64_t rewards_held = 0;     // waiting for review (fraud score at or above the threshold)
+  int64_t rewards_rejected = 0;
   int64_t spent_fen = 0;              // value of the rewards granted
   int64_t cost_per_customer_fen = 0;  // spent / qualified, rounded up
+};
+
+// A reward waiting for review, with the inviter's fraud score and its reasons.
+struct HeldReward {
+  std::string key;  // "<campaign>:<inviter>:<tier>"
+  std::string inviter;
+  int score = 0;
+  std::vector<std::string> reasons;
 };
 
 struct Poster {
@@ -68,6 +79,11 @@ class FissionService final : public StateObserver {
   Result<Poster> Join(const std::string& ws, const std::string& campaign,
                       const std::string& customer_key);
   Result<CampaignReport> Report(const std::string& ws, const std::string& campaign);
+  // The review queue: rewards held because their inviter looks fraudulent.
+  Result<std::vector<HeldReward>> Held(const std::string& ws, const std::string& campaign);
+  // Approve (the reward is granted) or reject a held reward. Again: no change.
+  Status Review(const std::string& ws, const std::string& campaign, const std::string& key,
+                bool approve, const std::string& by);
 
   // Makes the queued decisions; returns the events submitted.
   Result<int64_t> RunDue();

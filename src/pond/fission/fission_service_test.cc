@@ -189,6 +189,68 @@ TEST_F(FissionServiceTest, WhatArrivedWhileStoppedIsDecidedAtStart) {
   EXPECT_EQ(service_->RunDue().value(), 0);
 }
 
+TEST_F(FissionServiceTest, AFarmsRewardsWaitForReviewAndAreGrantedOrRejectedOnce) {
+  Track("h1", "ann", "signed_up", json::object());
+  Track("h2", "bob", "signed_up", json::object());
+  const std::string ann = service_->Join(kDefaultWorkspace, "cmp_mask", "ann")->code;
+  const std::string bob = service_->Join(kDefaultWorkspace, "cmp_mask", "bob")->code;
+  // ann's friends arrive from their own phones, days after their accounts were made.
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = "ok" + std::to_string(i);
+    Track("old-" + f, f, "signed_up", json::object());
+  }
+  clock_.Advance(3 * kMicrosPerDay);
+  auto arrive = [&](const std::string& f, const std::string& code, const std::string& device,
+                    const std::string& ip) {
+    Event e;
+    e.message_id = "arrive-" + f;
+    e.user_id = f;
+    e.name = "invite_accepted";
+    e.timestamp = clock_.NowMicros();
+    e.properties = json({{"campaign_id", "cmp_mask"}, {"code", code}}).dump();
+    e.context = json({{"ip", ip}, {"device", {{"id", device}}}}).dump();
+    ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  };
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = "ok" + std::to_string(i);
+    arrive(f, ann, "dev-" + f, "10." + std::to_string(i) + ".0.1");
+  }
+  // bob's come from one phone farm: one device, accounts made the minute they qualify.
+  for (int i = 0; i < 3; ++i) arrive("farm" + std::to_string(i), bob, "dev-farm", "172.16.5.9");
+  service_->RunDue().value();
+  for (const std::string f : {"ok0", "ok1", "ok2", "farm0", "farm1", "farm2"}) {
+    Track("pay-" + f, f, "order_paid", {{"order_id", "O-" + f}}, 990);
+  }
+  for (int round = 0; round < 2; ++round) service_->RunDue().value();
+
+  EXPECT_EQ(Count("ann", "coupon_issued"), 1);  // honest: granted
+  EXPECT_EQ(Count("bob", "coupon_issued"), 0);  // held
+  const std::vector<HeldReward> held = service_->Held(kDefaultWorkspace, "cmp_mask").value();
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_GE(held[0].score, 50);
+  ASSERT_FALSE(held[0].reasons.empty());
+  EXPECT_EQ(held[0].reasons[0], "3 of 3 invitees are suspicious");
+  EXPECT_EQ(Count("bob", "fission_reward_held"), 1);
+
+  // Approve it (twice: once counts), then it is granted once.
+  ASSERT_TRUE(service_->Review(kDefaultWorkspace, "cmp_mask", held[0].key, true, "ops").ok());
+  ASSERT_TRUE(service_->Review(kDefaultWorkspace, "cmp_mask", held[0].key, true, "ops").ok());
+  service_->RunDue().value();
+  EXPECT_EQ(Count("bob", "coupon_issued"), 1);
+  EXPECT_EQ(
+      service_->Review(kDefaultWorkspace, "cmp_mask", "cmp_mask:nobody:0", false, "ops").code(),
+      StatusCode::kNotFound);
+  const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_mask").value();
+  EXPECT_EQ(r.rewards_granted, 2);
+  EXPECT_EQ(r.rewards_held, 0);
+
+  // The same after a restart: the hold, the review and the grant replay to the same place.
+  Reopen();
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_mask")->rewards_granted, 2);
+  EXPECT_TRUE(service_->Held(kDefaultWorkspace, "cmp_mask")->empty());
+}
+
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
   EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
   json j = json::parse(kCampaign);

@@ -11,20 +11,13 @@ void Add(FraudScore& s, const char* code, int points, std::string reason) {
   s.score = std::min(100, s.score + points);
 }
 
-std::map<std::string, int> CountBy(const std::vector<InviteeFacts>& invitees,
-                                   std::string (*key)(const InviteeFacts&)) {
-  std::map<std::string, int> counts;
-  for (const InviteeFacts& f : invitees) {
-    const std::string k = key(f);
-    if (!k.empty()) ++counts[k];
-  }
-  return counts;
-}
-
-std::string Device(const InviteeFacts& f) { return f.device_id; }
-std::string Block(const InviteeFacts& f) { return IpBlock(f.ip); }
 std::string PhonePrefix(const InviteeFacts& f) {
   return f.phone.size() >= 11 ? f.phone.substr(0, 7) : "";
+}
+
+int CountOf(const std::map<std::string, int>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  return it == counts.end() ? 0 : it->second;
 }
 
 std::string Minutes(Micros t) { return std::to_string(t / kMicrosPerMinute) + " min"; }
@@ -52,12 +45,23 @@ std::string IpBlock(const std::string& ip) {
   return dots == 3 ? ip.substr(0, ip.rfind('.')) : "";
 }
 
+void FraudCounts::Add(const InviteeFacts& f) {
+  if (!f.device_id.empty()) ++devices[f.device_id];
+  if (const std::string b = IpBlock(f.ip); !b.empty()) ++blocks[b];
+  if (const std::string p = PhonePrefix(f); !p.empty()) ++prefixes[p];
+}
+
 std::vector<FraudScore> ScoreInvitees(const std::vector<InviteeFacts>& invitees,
                                       const std::vector<InviterFacts>& inviters,
-                                      const FraudRules& r, Micros now) {
-  const auto devices = CountBy(invitees, Device);
-  const auto blocks = CountBy(invitees, Block);
-  const auto prefixes = CountBy(invitees, PhonePrefix);
+                                      const FraudRules& r, Micros now, const FraudCounts* given) {
+  FraudCounts own;
+  if (!given) {
+    for (const InviteeFacts& f : invitees) own.Add(f);
+  }
+  const FraudCounts& counts = given ? *given : own;
+  const auto& devices = counts.devices;
+  const auto& blocks = counts.blocks;
+  const auto& prefixes = counts.prefixes;
   std::map<std::string, const InviterFacts*> by_id;
   for (const InviterFacts& i : inviters) by_id[i.id] = &i;
   std::vector<FraudScore> out;
@@ -71,9 +75,9 @@ std::vector<FraudScore> ScoreInvitees(const std::vector<InviteeFacts>& invitees,
         Add(s, "self_referral", 50, "shares a device or phone with its inviter " + inv.id);
       }
     }
-    if (!f.device_id.empty() && devices.at(f.device_id) >= r.device_min) {
+    if (!f.device_id.empty() && CountOf(devices, f.device_id) >= r.device_min) {
       Add(s, "shared_device", 40,
-          std::to_string(devices.at(f.device_id)) + " invitees share device " + f.device_id);
+          std::to_string(CountOf(devices, f.device_id)) + " invitees share device " + f.device_id);
     }
     if (f.reregistered) {
       Add(s, "reregistered", 40, "the phone or unionid belonged to a deleted customer");
@@ -84,12 +88,14 @@ std::vector<FraudScore> ScoreInvitees(const std::vector<InviteeFacts>& invitees,
           "no activity in the " + std::to_string(r.zombie_after / kMicrosPerDay) +
               " days since qualifying");
     }
-    if (const std::string b = IpBlock(f.ip); !b.empty() && blocks.at(b) >= r.ip_min) {
-      Add(s, "shared_ip", 20, std::to_string(blocks.at(b)) + " invitees come from " + b + ".x");
+    if (const std::string b = IpBlock(f.ip); !b.empty() && CountOf(blocks, b) >= r.ip_min) {
+      Add(s, "shared_ip", 20,
+          std::to_string(CountOf(blocks, b)) + " invitees come from " + b + ".x");
     }
-    if (const std::string p = PhonePrefix(f); !p.empty() && prefixes.at(p) >= r.phone_block_min) {
+    if (const std::string p = PhonePrefix(f);
+        !p.empty() && CountOf(prefixes, p) >= r.phone_block_min) {
       Add(s, "phone_block", 20,
-          std::to_string(prefixes.at(p)) + " invitees have phones starting " + p);
+          std::to_string(CountOf(prefixes, p)) + " invitees have phones starting " + p);
     }
     if (f.qualified_at && f.created_at && f.qualified_at - f.created_at < r.fresh) {
       Add(s, "fresh_account", 15,
@@ -129,7 +135,7 @@ std::vector<FraudScore> ScoreInviters(const std::vector<InviteeFacts>& invitees,
     }
     const auto [suspicious, all] = flagged[inviter];
     if (suspicious * 2 >= all && suspicious > 0) {
-      Add(s, "mostly_suspicious", 40,
+      Add(s, "mostly_suspicious", 50,
           std::to_string(suspicious) + " of " + std::to_string(all) + " invitees are suspicious");
     }
     s.review = s.score >= r.review_at;

@@ -13,10 +13,11 @@
 //   fresh_account   the account was created less than `fresh` before it qualified             15
 // Inviter signals: the sum of its own (burst: `burst_count` or more invitations within
 // `burst_window`, 30) and, when half or more of its invitees score `review_at` or more,
-// mostly_suspicious (40). Scores are capped at 100.
+// mostly_suspicious (50: such an inviter's rewards wait for review). Scores are capped at 100.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,10 +68,19 @@ struct FraudScore {
   std::vector<FraudSignal> signals;
 };
 
-// One score per invitee, in the order given.
+// How many invitees share each device, IP block and phone prefix: kept up to date as invitations
+// arrive, so that one inviter's invitees can be scored against the whole campaign.
+struct FraudCounts {
+  std::map<std::string, int> devices, blocks, prefixes;
+  void Add(const InviteeFacts& f);
+};
+
+// One score per invitee, in the order given. The shared_* signals count over `counts` when
+// given (the campaign), else over `invitees`.
 std::vector<FraudScore> ScoreInvitees(const std::vector<InviteeFacts>& invitees,
                                       const std::vector<InviterFacts>& inviters,
-                                      const FraudRules& rules, Micros now);
+                                      const FraudRules& rules, Micros now,
+                                      const FraudCounts* counts = nullptr);
 // One score per inviter that has invitees, by inviter id; `invitee_scores` from ScoreInvitees.
 std::vector<FraudScore> ScoreInviters(const std::vector<InviteeFacts>& invitees,
                                       const std::vector<FraudScore>& invitee_scores,
