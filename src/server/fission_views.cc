@@ -41,6 +41,11 @@ nlohmann::json CampaignReportJson(const CampaignReport& r) {
             {"refused", r.rewards_refused},
             {"held", r.rewards_held},
             {"rejected", r.rewards_rejected}}},
+          {"groups",
+           {{"open", r.groups_open},
+            {"succeeded", r.groups_succeeded},
+            {"failed", r.groups_failed},
+            {"members", r.group_members}}},
           {"spent_fen", r.spent_fen},
           {"cost_per_customer_fen", r.cost_per_customer_fen}};
 }

@@ -120,6 +120,9 @@ HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req);
 HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req);
+HttpResponse OpenGroupHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse JoinGroupHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetGroupHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);

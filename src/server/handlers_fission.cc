@@ -1,4 +1,5 @@
 // Fission (docs/fission.md): the economics planner.
+#include "pond/base/time.h"
 #include "pond/fission/campaign.h"
 #include "server/fission_views.h"
 #include "server/handler_util.h"
@@ -85,6 +86,62 @@ HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req) {
 
 HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req) {
   return ReviewReward(ctx, req, false);
+}
+
+static json GroupJson(const Group& g) {
+  return {{"id", g.id},
+          {"campaign", g.campaign},
+          {"leader", g.leader},
+          {"members", g.members},
+          {"state", GroupStateName(g.state)},
+          {"opened_at", FormatIso8601(g.opened_at)},
+          {"expires_at", FormatIso8601(g.expires_at)}};
+}
+
+// {customer (or leader), order_id, amount_fen}
+static Status ReadOrder(const HttpRequest& req, const char* who, std::string* customer,
+                        std::string* order_id, int64_t* amount_fen) {
+  ASSIGN_OR_RETURN(json body, ParseJsonObject(req));
+  RETURN_IF_ERROR(ReadStringField(body, who, customer));
+  if (customer->empty()) return FieldError(who, "is required");
+  RETURN_IF_ERROR(ReadStringField(body, "order_id", order_id));
+  if (auto it = body.find("amount_fen"); it != body.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+      return FieldError("amount_fen", "a whole number of fen, not negative");
+    }
+    *amount_fen = it->get<int64_t>();
+  }
+  return Status::Ok();
+}
+
+HttpResponse OpenGroupHandler(ApiContext& ctx, const HttpRequest& req) {
+  std::string leader, order_id;
+  int64_t amount = 0;
+  if (Status s = ReadOrder(req, "leader", &leader, &order_id, &amount); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  auto g = ctx.fission.OpenGroup(ctx.workspace, req.params.at("id"), leader, order_id, amount);
+  if (!g.ok()) return ErrorResponse(g.status());
+  HttpResponse r = JsonResponse(DumpJson(GroupJson(*g)));
+  r.status = 201;
+  return r;
+}
+
+HttpResponse JoinGroupHandler(ApiContext& ctx, const HttpRequest& req) {
+  std::string customer, order_id;
+  int64_t amount = 0;
+  if (Status s = ReadOrder(req, "customer", &customer, &order_id, &amount); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  auto g = ctx.fission.JoinGroup(ctx.workspace, req.params.at("group"), customer, order_id, amount);
+  if (!g.ok()) return ErrorResponse(g.status());
+  return JsonResponse(DumpJson(GroupJson(*g)));
+}
+
+HttpResponse GetGroupHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto g = ctx.fission.GetGroup(ctx.workspace, req.params.at("group"));
+  if (!g.ok()) return ErrorResponse(g.status());
+  return JsonResponse(DumpJson(GroupJson(*g)));
 }
 
 }  // namespace pond::server

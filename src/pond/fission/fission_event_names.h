@@ -15,11 +15,14 @@ inline constexpr char kFissionRewardDisputed[] = "fission_reward_disputed";
 inline constexpr char kFissionRewardHeld[] = "fission_reward_held";  // {key, score, reasons}
 inline constexpr char kFissionRewardApproved[] = "fission_reward_approved";
 inline constexpr char kFissionRewardRejected[] = "fission_reward_rejected";
+inline constexpr char kGroupBuyOpened[] = "group_buy_opened";  // {campaign_id, group_id, order_id}
+inline constexpr char kGroupBuyJoined[] = "group_buy_joined";  // {campaign_id, group_id, order_id}
+inline constexpr char kGroupBuyClosed[] = "group_buy_closed";  // {campaign_id, group_id, state}
 
 inline constexpr const char* kOwnFissionEvents[] = {
-    kFissionJoined,       kFissionInvited,        kFissionQualified,
-    kFissionDisqualified, kFissionRewardGranted,  kFissionRewardDisputed,
-    kFissionRewardHeld,   kFissionRewardApproved, kFissionRewardRejected};
+    kFissionJoined,         kFissionInvited,        kFissionQualified,  kFissionDisqualified,
+    kFissionRewardGranted,  kFissionRewardDisputed, kFissionRewardHeld, kFissionRewardApproved,
+    kFissionRewardRejected, kGroupBuyOpened,        kGroupBuyJoined,    kGroupBuyClosed};
 
 inline bool IsFissionLedgerEvent(std::string_view name) {
   for (std::string_view own : kOwnFissionEvents) {

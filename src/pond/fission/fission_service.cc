@@ -104,8 +104,15 @@ struct LiveCampaign {
   }
 };
 
+struct GroupMember {
+  std::string customer, order_id;
+  int64_t amount_fen = 0;
+};
+
 struct FissionService::Workspace {
   std::string secret;
+  std::unique_ptr<GroupBuyBook> groups = std::make_unique<GroupBuyBook>();
+  std::map<std::string, std::vector<GroupMember>> members;  // group id -> who paid what
   std::map<std::string, LiveCampaign> campaigns;
   std::vector<Arrival> arrivals;
   std::set<std::pair<std::string, std::string>> arriving;  // (friend, campaign) of `arrivals`
@@ -127,7 +134,20 @@ struct FissionService::Workspace {
     if (found == campaigns.end()) return;
     LiveCampaign& c = found->second;
     const std::string inviter = Str(p, "inviter");
-    if (e.name == kFissionJoined) {
+    const std::string group = Str(p, "group_id");
+    if (e.name == kGroupBuyOpened || e.name == kGroupBuyJoined) {
+      bool filled = false;
+      const Status s = e.name == kGroupBuyOpened
+                           ? groups->Open(c.def.id, group, customer, c.def.group, e.timestamp)
+                           : groups->Join(group, customer, e.timestamp, &filled);
+      if (s.ok()) {
+        members[group].push_back({customer, Str(p, "order_id"), p.value("amount_fen", int64_t{0})});
+      }
+    } else if (e.name == kGroupBuyClosed) {
+      groups->CloseGroup(
+          group, Str(p, "state") == "succeeded" ? GroupState::kSucceeded : GroupState::kFailed,
+          e.timestamp);
+    } else if (e.name == kFissionJoined) {
       c.forest.Join(customer);
       c.codes[ReferralCode(secret, c.def.id + ":" + customer)] = customer;
     } else if (e.name == kFissionInvited) {
@@ -366,6 +386,8 @@ void FissionService::OnReset(const std::string& ws, const TenantState& state) {
   std::vector<Campaign> defs;
   for (const auto& [id, c] : w.campaigns) defs.push_back(c.def);
   w.campaigns.clear();
+  w.groups = std::make_unique<GroupBuyBook>();
+  w.members.clear();
   w.arrivals.clear();
   w.arriving.clear();
   w.standings.clear();
@@ -533,7 +555,117 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
     }
   }
   RETURN_IF_ERROR(submit(std::move(events)));
+  // 4. Group buys whose time is up: failed ones refund every member's order.
+  events.clear();
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (const Group& g : w.groups->DueToClose(now)) {
+      const bool ok = g.state == GroupState::kSucceeded;
+      events.push_back(FissionEvent(kGroupBuyClosed, "fis:gclose:" + g.id, g.leader, g.closed_at,
+                                    {{"campaign_id", g.campaign},
+                                     {"group_id", g.id},
+                                     {"state", ok ? "succeeded" : "failed"},
+                                     {"members", g.members.size()}}));
+      if (ok) continue;
+      for (const GroupMember& m : w.members[g.id]) {
+        if (m.order_id.empty() || m.amount_fen <= 0) continue;
+        const std::string refund_id = "gb-" + g.id + "-" + m.customer;
+        Event refund = FissionEvent("order_refunded", "fis:grefund:" + g.id + ":" + m.customer,
+                                    m.customer, g.closed_at,
+                                    {{"order_id", m.order_id},
+                                     {"refund_id", refund_id},
+                                     {"amount_fen", m.amount_fen},
+                                     {"reason", "拼团未成团 / the group did not fill"}});
+        refund.refund.emplace();  // counted as a refund, as one from the shop would be
+        refund.refund->refund_id = refund_id;
+        refund.refund->order_id = m.order_id;
+        refund.refund->amount_fen = m.amount_fen;
+        refund.refund->refunded_at = g.closed_at;
+        refund.amount_fen = m.amount_fen;
+        events.push_back(std::move(refund));
+      }
+    }
+  }
+  RETURN_IF_ERROR(submit(std::move(events)));
   return submitted;
+}
+
+Result<Group> FissionService::OpenGroup(const std::string& ws, const std::string& campaign,
+                                        const std::string& leader_key, const std::string& order_id,
+                                        int64_t amount_fen) {
+  if (amount_fen < 0) return FieldError("amount_fen", "must not be negative");
+  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, leader_key, 0));
+  const std::string leader = p.summary.id;
+  std::lock_guard decision(decide_mu_);
+  const Micros now = engine_->clock().NowMicros();
+  std::string group_id;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    auto it = w.campaigns.find(campaign);
+    if (it == w.campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+    if (it->second.def.kind != CampaignKind::kGroupBuy) {
+      return Status::FailedPrecondition(campaign + " is not a group_buy campaign");
+    }
+    if (!it->second.def.Active(now)) {
+      return Status::FailedPrecondition("campaign " + campaign + " is not running now");
+    }
+    if (w.groups->Busy(campaign, leader)) {
+      return Status::FailedPrecondition(leader + " already has an open group in " + campaign);
+    }
+    group_id = "grp_" + campaign.substr(4) + "_" + leader.substr(4) + "_" +
+               std::to_string(w.groups->OpenedBy(campaign, leader) + 1);
+  }
+  std::vector<Event> opened;
+  opened.push_back(FissionEvent(kGroupBuyOpened, "fis:gopen:" + group_id, leader, now,
+                                {{"campaign_id", campaign},
+                                 {"group_id", group_id},
+                                 {"order_id", order_id},
+                                 {"amount_fen", amount_fen}}));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(opened)).status());
+  return GetGroup(ws, group_id);
+}
+
+Result<Group> FissionService::JoinGroup(const std::string& ws, const std::string& group_id,
+                                        const std::string& customer_key,
+                                        const std::string& order_id, int64_t amount_fen) {
+  if (amount_fen < 0) return FieldError("amount_fen", "must not be negative");
+  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
+  const std::string customer = p.summary.id;
+  std::lock_guard decision(decide_mu_);
+  const Micros now = engine_->clock().NowMicros();
+  std::string campaign;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    ASSIGN_OR_RETURN(Group g, w.groups->Get(group_id));
+    if (std::find(g.members.begin(), g.members.end(), customer) != g.members.end()) return g;
+    if (g.state != GroupState::kOpen) {
+      return Status::FailedPrecondition("group " + group_id + " is " + GroupStateName(g.state));
+    }
+    if (now >= g.expires_at) {
+      return Status::FailedPrecondition("group " + group_id + " has expired");
+    }
+    if (w.groups->Busy(g.campaign, customer)) {
+      return Status::FailedPrecondition(customer + " already has an open group in " + g.campaign);
+    }
+    campaign = g.campaign;
+  }
+  std::vector<Event> joined;
+  joined.push_back(FissionEvent(kGroupBuyJoined, "fis:gjoin:" + group_id + ":" + customer, customer,
+                                now,
+                                {{"campaign_id", campaign},
+                                 {"group_id", group_id},
+                                 {"order_id", order_id},
+                                 {"amount_fen", amount_fen}}));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(joined)).status());
+  return GetGroup(ws, group_id);
+}
+
+Result<Group> FissionService::GetGroup(const std::string& ws, const std::string& group_id) {
+  std::lock_guard lock(mu_);
+  return WorkspaceFor(ws).groups->Get(group_id);
 }
 
 Result<CampaignReport> FissionService::Report(const std::string& ws, const std::string& campaign) {
@@ -558,6 +690,16 @@ Result<CampaignReport> FissionService::Report(const std::string& ws, const std::
   for (const std::string& key : c.granted) {
     r.spent_fen += c.RewardOf(key).value_fen;
     if (c.tiers->Disputed(key)) ++r.rewards_disputed;
+  }
+  if (c.def.kind == CampaignKind::kGroupBuy) {
+    for (const auto& [group_id, list] : WorkspaceFor(ws).members) {
+      Result<Group> g = WorkspaceFor(ws).groups->Get(group_id);
+      if (!g.ok() || g->campaign != campaign) continue;
+      r.group_members += static_cast<int64_t>(g->members.size());
+      if (g->state == GroupState::kOpen) ++r.groups_open;
+      if (g->state == GroupState::kSucceeded) ++r.groups_succeeded;
+      if (g->state == GroupState::kFailed) ++r.groups_failed;
+    }
   }
   r.cost_per_customer_fen = r.qualified ? (r.spent_fen + r.qualified - 1) / r.qualified : 0;
   return r;

@@ -28,6 +28,7 @@
 #include "pond/engine/engine.h"
 #include "pond/fission/campaign.h"
 #include "pond/fission/fraud.h"
+#include "pond/fission/group_buy.h"
 #include "pond/fission/invite_forest.h"
 #include "pond/fission/task_tiers.h"
 
@@ -49,6 +50,9 @@ struct CampaignReport {
   int64_t rewards_rejected = 0;
   int64_t spent_fen = 0;              // value of the rewards granted
   int64_t cost_per_customer_fen = 0;  // spent / qualified, rounded up
+  // group_buy campaigns
+  int64_t groups_open = 0, groups_succeeded = 0, groups_failed = 0;
+  int64_t group_members = 0;
 };
 
 // A reward waiting for review, with the inviter's fraud score and its reasons.
@@ -85,6 +89,18 @@ class FissionService final : public StateObserver {
   Status Review(const std::string& ws, const std::string& campaign, const std::string& key,
                 bool approve, const std::string& by);
 
+  // --- group buying (group_buy campaigns; the rules are in group_buy.h) -------------------
+  // Opens a group led by the customer, who paid `order_id` (`amount_fen`) to open it.
+  Result<Group> OpenGroup(const std::string& ws, const std::string& campaign,
+                          const std::string& leader_key, const std::string& order_id,
+                          int64_t amount_fen);
+  // Joins the customer to the group: one decision at a time, so a group never holds more than
+  // its size. FailedPrecondition says why not (full, closed, expired, already in a group).
+  Result<Group> JoinGroup(const std::string& ws, const std::string& group_id,
+                          const std::string& customer_key, const std::string& order_id,
+                          int64_t amount_fen);
+  Result<Group> GetGroup(const std::string& ws, const std::string& group_id);
+
   // Makes the queued decisions; returns the events submitted.
   Result<int64_t> RunDue();
   void RunInBackground(std::chrono::milliseconds every);
@@ -102,6 +118,7 @@ class FissionService final : public StateObserver {
   Result<int64_t> RunDue(const std::string& ws);
 
   Engine* engine_;
+  std::mutex decide_mu_;  // group joins: check, then submit, one at a time
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
   PeriodicThread background_;

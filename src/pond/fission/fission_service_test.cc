@@ -251,6 +251,58 @@ TEST_F(FissionServiceTest, AFarmsRewardsWaitForReviewAndAreGrantedOrRejectedOnce
   EXPECT_TRUE(service_->Held(kDefaultWorkspace, "cmp_mask")->empty());
 }
 
+TEST_F(FissionServiceTest, GroupBuysNeverOverfillAndAFailedGroupRefundsEveryMember) {
+  Campaign c = ParseCampaign(R"({"id": "cmp_pin", "name": "三人团", "kind": "group_buy",
+      "start": "2026-03-01T00:00:00+08:00", "end": "2026-04-01T00:00:00+08:00",
+      "budget_fen": 0, "stock": 0, "group": {"size": 3, "hours": 24}})")
+                   .value();
+  ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
+  for (int i = 0; i < 12; ++i) Track("h" + std::to_string(i), "u" + std::to_string(i), "x", {});
+  const Group g = service_->OpenGroup(kDefaultWorkspace, "cmp_pin", "u0", "O0", 4'990).value();
+  EXPECT_EQ(g.members.size(), 1u);
+  EXPECT_EQ(service_->OpenGroup(kDefaultWorkspace, "cmp_pin", "u0", "O0b", 4'990).status().code(),
+            StatusCode::kFailedPrecondition);  // one open group per user per campaign
+  // Ten people race for the two places left.
+  std::atomic<int> joined{0};
+  std::vector<std::thread> threads;
+  for (int i = 1; i <= 10; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string u = "u" + std::to_string(i);
+      if (service_->JoinGroup(kDefaultWorkspace, g.id, u, "O" + u, 4'990).ok()) ++joined;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(joined.load(), 2);
+  const Group full = service_->GetGroup(kDefaultWorkspace, g.id).value();
+  EXPECT_EQ(full.members.size(), 3u);
+  EXPECT_EQ(full.state, GroupState::kSucceeded);
+
+  // Another group gets one member and runs out of time: both are refunded, once.
+  const Group lonely =
+      service_->OpenGroup(kDefaultWorkspace, "cmp_pin", "u11", "OL", 4'990).value();
+  // u10 is free whether or not it got into the full group: a group that filled frees its members.
+  ASSERT_TRUE(service_->JoinGroup(kDefaultWorkspace, lonely.id, "u10", "OJ", 4'990).ok());
+  clock_.Advance(25 * kMicrosPerHour);
+  EXPECT_EQ(service_->JoinGroup(kDefaultWorkspace, lonely.id, "u8", "OX", 4'990).status().code(),
+            StatusCode::kFailedPrecondition);  // expired
+  service_->RunDue().value();
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, lonely.id)->state, GroupState::kFailed);
+  EXPECT_EQ(Count("u11", "order_refunded"), 1);
+  service_->RunDue().value();
+  EXPECT_EQ(Count("u11", "order_refunded"), 1);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u11", 0)->summary.refunded_fen, 4'990);
+  const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_pin").value();
+  EXPECT_EQ(r.groups_succeeded, 1);
+  EXPECT_EQ(r.groups_failed, 1);
+  EXPECT_EQ(r.group_members, 5);
+
+  // A restart replays the groups to the same place and refunds nothing again.
+  Reopen();
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, g.id)->members.size(), 3u);
+  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_pin")->groups_failed, 1);
+}
+
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
   EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
   json j = json::parse(kCampaign);

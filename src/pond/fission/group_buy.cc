@@ -92,6 +92,37 @@ std::vector<Group> GroupBuyBook::Expire(Micros now) {
   return closed;
 }
 
+std::vector<Group> GroupBuyBook::DueToClose(Micros now) const {
+  std::lock_guard lock(mu_);
+  std::vector<Group> due;
+  for (const auto& [id, g] : groups_) {
+    if (g.state != GroupState::kOpen || g.expires_at > now) continue;
+    Group closing = g;
+    closing.state = rules_.at(id).fill_on_expiry ? GroupState::kSucceeded : GroupState::kFailed;
+    closing.closed_at = g.expires_at;
+    due.push_back(std::move(closing));
+  }
+  return due;
+}
+
+void GroupBuyBook::CloseGroup(const std::string& group_id, GroupState state, Micros at) {
+  std::lock_guard lock(mu_);
+  auto it = groups_.find(group_id);
+  if (it != groups_.end() && it->second.state == GroupState::kOpen) Close(it->second, state, at);
+}
+
+bool GroupBuyBook::Busy(const std::string& campaign, const std::string& user) const {
+  std::lock_guard lock(mu_);
+  return busy_.count({campaign, user}) > 0;
+}
+
+int GroupBuyBook::OpenedBy(const std::string& campaign, const std::string& leader) const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& [id, g] : groups_) n += g.campaign == campaign && g.leader == leader;
+  return n;
+}
+
 Result<Group> GroupBuyBook::Get(const std::string& group_id) const {
   std::lock_guard lock(mu_);
   auto it = groups_.find(group_id);

@@ -58,6 +58,14 @@ class GroupBuyBook {
   // Closes every open group whose time is up by `now`: failed (their members are to be
   // refunded) or, with fill_on_expiry, succeeded as they are. The groups closed.
   std::vector<Group> Expire(Micros now);
+  // The open groups whose time is up by `now`, with the state expiry gives them, unchanged.
+  std::vector<Group> DueToClose(Micros now) const;
+  // Closes an open group as `state` (an expiry decided earlier, replayed). No-op otherwise.
+  void CloseGroup(const std::string& group_id, GroupState state, Micros at);
+  // True while `user` is in an open group of `campaign`.
+  bool Busy(const std::string& campaign, const std::string& user) const;
+  // How many groups `leader` opened in `campaign`.
+  int OpenedBy(const std::string& campaign, const std::string& leader) const;
 
   Result<Group> Get(const std::string& group_id) const;
 
