@@ -123,6 +123,9 @@ HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req);
 HttpResponse OpenGroupHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse JoinGroupHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetGroupHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse StartBargainHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HelpBargainHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetBargainHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);

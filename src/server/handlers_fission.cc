@@ -144,4 +144,44 @@ HttpResponse GetGroupHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(GroupJson(*g)));
 }
 
+static json BargainJson(const Bargain& b) {
+  return {{"id", b.id},           {"campaign", b.campaign},
+          {"owner", b.owner},     {"helpers", b.helpers},
+          {"cuts_fen", b.cuts},   {"price_fen", b.price_fen},
+          {"reached", b.reached}, {"started_at", FormatIso8601(b.started_at)}};
+}
+
+static HttpResponse BargainAnswer(const Result<Bargain>& b, int status = 200) {
+  if (!b.ok()) return ErrorResponse(b.status());
+  HttpResponse r = JsonResponse(DumpJson(BargainJson(*b)));
+  r.status = status;
+  return r;
+}
+
+// The body's one required string field `name`.
+static Result<std::string> OneString(const HttpRequest& req, const char* name) {
+  ASSIGN_OR_RETURN(json body, ParseJsonObject(req));
+  std::string value;
+  RETURN_IF_ERROR(ReadStringField(body, name, &value));
+  if (value.empty()) return FieldError(name, "is required");
+  return value;
+}
+
+HttpResponse StartBargainHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto customer = OneString(req, "customer");
+  if (!customer.ok()) return ErrorResponse(customer.status());
+  return BargainAnswer(ctx.fission.StartBargain(ctx.workspace, req.params.at("id"), *customer),
+                       201);
+}
+
+HttpResponse HelpBargainHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto helper = OneString(req, "helper");
+  if (!helper.ok()) return ErrorResponse(helper.status());
+  return BargainAnswer(ctx.fission.HelpBargain(ctx.workspace, req.params.at("bargain"), *helper));
+}
+
+HttpResponse GetBargainHandler(ApiContext& ctx, const HttpRequest& req) {
+  return BargainAnswer(ctx.fission.GetBargain(ctx.workspace, req.params.at("bargain")));
+}
+
 }  // namespace pond::server

@@ -18,11 +18,14 @@ inline constexpr char kFissionRewardRejected[] = "fission_reward_rejected";
 inline constexpr char kGroupBuyOpened[] = "group_buy_opened";  // {campaign_id, group_id, order_id}
 inline constexpr char kGroupBuyJoined[] = "group_buy_joined";  // {campaign_id, group_id, order_id}
 inline constexpr char kGroupBuyClosed[] = "group_buy_closed";  // {campaign_id, group_id, state}
+inline constexpr char kBargainStarted[] = "bargain_started";   // {campaign_id, bargain_id}
+inline constexpr char kBargainHelped[] = "bargain_helped";  // {campaign_id, bargain_id, cut_fen, …}
 
 inline constexpr const char* kOwnFissionEvents[] = {
     kFissionJoined,         kFissionInvited,        kFissionQualified,  kFissionDisqualified,
     kFissionRewardGranted,  kFissionRewardDisputed, kFissionRewardHeld, kFissionRewardApproved,
-    kFissionRewardRejected, kGroupBuyOpened,        kGroupBuyJoined,    kGroupBuyClosed};
+    kFissionRewardRejected, kGroupBuyOpened,        kGroupBuyJoined,    kGroupBuyClosed,
+    kBargainStarted,        kBargainHelped};
 
 inline bool IsFissionLedgerEvent(std::string_view name) {
   for (std::string_view own : kOwnFissionEvents) {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/hash.h"
 #include "pond/base/json_text.h"
 #include "pond/distribution/referral_code.h"
 #include "pond/engine/event_replay.h"
@@ -113,6 +114,7 @@ struct FissionService::Workspace {
   std::string secret;
   std::unique_ptr<GroupBuyBook> groups = std::make_unique<GroupBuyBook>();
   std::map<std::string, std::vector<GroupMember>> members;  // group id -> who paid what
+  std::map<std::string, Bargain> bargains;
   std::map<std::string, LiveCampaign> campaigns;
   std::vector<Arrival> arrivals;
   std::set<std::pair<std::string, std::string>> arriving;  // (friend, campaign) of `arrivals`
@@ -147,6 +149,23 @@ struct FissionService::Workspace {
       groups->CloseGroup(
           group, Str(p, "state") == "succeeded" ? GroupState::kSucceeded : GroupState::kFailed,
           e.timestamp);
+    } else if (e.name == kBargainStarted) {
+      Bargain& b = bargains[Str(p, "bargain_id")];
+      if (!b.id.empty()) return;
+      b = {Str(p, "bargain_id"),    c.def.id, customer,   {}, {},
+           c.def.bargain.start_fen, false,    e.timestamp};
+    } else if (e.name == kBargainHelped) {
+      auto b = bargains.find(Str(p, "bargain_id"));
+      if (b == bargains.end() || b->second.reached ||
+          std::find(b->second.helpers.begin(), b->second.helpers.end(), customer) !=
+              b->second.helpers.end()) {
+        return;
+      }
+      const int64_t cut = p.value("cut_fen", int64_t{0});
+      b->second.helpers.push_back(customer);
+      b->second.cuts.push_back(cut);
+      b->second.price_fen -= cut;
+      b->second.reached = b->second.price_fen <= c.def.bargain.floor_fen;
     } else if (e.name == kFissionJoined) {
       c.forest.Join(customer);
       c.codes[ReferralCode(secret, c.def.id + ":" + customer)] = customer;
@@ -388,6 +407,7 @@ void FissionService::OnReset(const std::string& ws, const TenantState& state) {
   w.campaigns.clear();
   w.groups = std::make_unique<GroupBuyBook>();
   w.members.clear();
+  w.bargains.clear();
   w.arrivals.clear();
   w.arriving.clear();
   w.standings.clear();
@@ -661,6 +681,84 @@ Result<Group> FissionService::JoinGroup(const std::string& ws, const std::string
                                  {"amount_fen", amount_fen}}));
   RETURN_IF_ERROR(engine_->Submit(ws, std::move(joined)).status());
   return GetGroup(ws, group_id);
+}
+
+Result<Bargain> FissionService::StartBargain(const std::string& ws, const std::string& campaign,
+                                             const std::string& customer_key) {
+  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
+  const std::string owner = p.summary.id;
+  std::lock_guard decision(decide_mu_);
+  const Micros now = engine_->clock().NowMicros();
+  std::string id;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    auto it = w.campaigns.find(campaign);
+    if (it == w.campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+    if (it->second.def.kind != CampaignKind::kBargain) {
+      return Status::FailedPrecondition(campaign + " is not a bargain campaign");
+    }
+    if (!it->second.def.Active(now)) {
+      return Status::FailedPrecondition("campaign " + campaign + " is not running now");
+    }
+    int started = 0;
+    for (const auto& [bid, b] : w.bargains) {
+      if (b.campaign != campaign || b.owner != owner) continue;
+      if (!b.reached) return b;  // the open one: a retry
+      ++started;
+    }
+    id = "brg_" + campaign.substr(4) + "_" + owner.substr(4) + "_" + std::to_string(started + 1);
+  }
+  std::vector<Event> started;
+  started.push_back(FissionEvent(kBargainStarted, "fis:bstart:" + id, owner, now,
+                                 {{"campaign_id", campaign}, {"bargain_id", id}}));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(started)).status());
+  return GetBargain(ws, id);
+}
+
+Result<Bargain> FissionService::HelpBargain(const std::string& ws, const std::string& bargain_id,
+                                            const std::string& helper_key) {
+  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, helper_key, 0));
+  const std::string helper = p.summary.id;
+  std::lock_guard decision(decide_mu_);
+  const Micros now = engine_->clock().NowMicros();
+  Event help;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    auto it = w.bargains.find(bargain_id);
+    if (it == w.bargains.end()) return Status::NotFound("bargain \"" + bargain_id + "\" not found");
+    const Bargain& b = it->second;
+    if (std::find(b.helpers.begin(), b.helpers.end(), helper) != b.helpers.end()) return b;
+    if (helper == b.owner)
+      return Status::FailedPrecondition("self: nobody helps their own bargain");
+    if (b.reached) return Status::FailedPrecondition(bargain_id + " has reached its floor price");
+    const LiveCampaign& c = w.campaigns.at(b.campaign);
+    if (!c.def.Active(now)) return Status::FailedPrecondition("campaign " + b.campaign + " ended");
+    const BargainRules& rules = c.def.bargain;
+    const int64_t so_far = rules.start_fen - b.price_fen;
+    // The seed is the workspace's secret: cuts are fixed, yet nobody outside can foresee them.
+    const int64_t cut = BargainCut(rules, Fnv1a64(w.secret), bargain_id,
+                                   static_cast<int>(b.helpers.size()) + 1, so_far);
+    help = FissionEvent(kBargainHelped, "fis:bhelp:" + bargain_id + ":" + helper, helper, now,
+                        {{"campaign_id", b.campaign},
+                         {"bargain_id", bargain_id},
+                         {"owner", b.owner},
+                         {"cut_fen", cut},
+                         {"price_fen", b.price_fen - cut}});
+  }
+  std::vector<Event> batch;
+  batch.push_back(std::move(help));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(batch)).status());
+  return GetBargain(ws, bargain_id);
+}
+
+Result<Bargain> FissionService::GetBargain(const std::string& ws, const std::string& bargain_id) {
+  std::lock_guard lock(mu_);
+  auto& bargains = WorkspaceFor(ws).bargains;
+  auto it = bargains.find(bargain_id);
+  if (it == bargains.end()) return Status::NotFound("bargain \"" + bargain_id + "\" not found");
+  return it->second;
 }
 
 Result<Group> FissionService::GetGroup(const std::string& ws, const std::string& group_id) {

@@ -63,6 +63,17 @@ struct HeldReward {
   std::vector<std::string> reasons;
 };
 
+struct Bargain {
+  std::string id;  // "brg_…"
+  std::string campaign;
+  std::string owner;
+  std::vector<std::string> helpers;  // in order
+  std::vector<int64_t> cuts;         // fen, per helper
+  int64_t price_fen = 0;             // now
+  bool reached = false;              // at the floor
+  Micros started_at = 0;
+};
+
 struct Poster {
   std::string campaign;
   std::string customer;  // the participant, "cus_…"
@@ -100,6 +111,16 @@ class FissionService final : public StateObserver {
                           const std::string& customer_key, const std::string& order_id,
                           int64_t amount_fen);
   Result<Group> GetGroup(const std::string& ws, const std::string& group_id);
+
+  // --- bargaining (bargain campaigns; the cut algorithm is in bargain.h) ------------------
+  // Starts the customer's bargain on the campaign's product (one open bargain each).
+  Result<Bargain> StartBargain(const std::string& ws, const std::string& campaign,
+                               const std::string& customer_key);
+  // `helper` cuts the price: once per helper, never the owner, until the floor is reached at
+  // the H-th helper. Helping again is a retry (the same bargain back, no second cut).
+  Result<Bargain> HelpBargain(const std::string& ws, const std::string& bargain_id,
+                              const std::string& helper_key);
+  Result<Bargain> GetBargain(const std::string& ws, const std::string& bargain_id);
 
   // Makes the queued decisions; returns the events submitted.
   Result<int64_t> RunDue();

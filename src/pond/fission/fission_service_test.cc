@@ -303,6 +303,46 @@ TEST_F(FissionServiceTest, GroupBuysNeverOverfillAndAFailedGroupRefundsEveryMemb
   EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_pin")->groups_failed, 1);
 }
 
+TEST_F(FissionServiceTest, BargainsReachTheFloorExactlyAtTheLastHelperOnceEach) {
+  Campaign c = ParseCampaign(R"({"id": "cmp_cut", "name": "砍价", "kind": "bargain",
+      "start": "2026-03-01T00:00:00+08:00", "end": "2026-04-01T00:00:00+08:00",
+      "budget_fen": 0, "stock": 0,
+      "bargain": {"start_fen": 16900, "floor_fen": 990, "helpers": 5}})")
+                   .value();
+  ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
+  for (int i = 0; i < 12; ++i) Track("h" + std::to_string(i), "u" + std::to_string(i), "x", {});
+  const Bargain b = service_->StartBargain(kDefaultWorkspace, "cmp_cut", "u0").value();
+  EXPECT_EQ(b.price_fen, 16'900);
+  EXPECT_EQ(service_->StartBargain(kDefaultWorkspace, "cmp_cut", "u0")->id, b.id);  // a retry
+  EXPECT_EQ(service_->HelpBargain(kDefaultWorkspace, b.id, "u0").status().code(),
+            StatusCode::kFailedPrecondition);  // no self-help
+  // Ten friends race to help; five cuts are made, and the price lands on the floor exactly.
+  std::vector<std::thread> threads;
+  for (int i = 1; i <= 10; ++i) {
+    threads.emplace_back(
+        [&, i] { (void)service_->HelpBargain(kDefaultWorkspace, b.id, "u" + std::to_string(i)); });
+  }
+  for (auto& t : threads) t.join();
+  const Bargain done = service_->GetBargain(kDefaultWorkspace, b.id).value();
+  EXPECT_EQ(done.helpers.size(), 5u);
+  EXPECT_TRUE(done.reached);
+  EXPECT_EQ(done.price_fen, 990);
+  int64_t sum = 0;
+  for (int64_t cut : done.cuts) {
+    EXPECT_GE(cut, 1);
+    sum += cut;
+  }
+  EXPECT_EQ(sum, 16'900 - 990);
+  // A helper helping again changes nothing; an eleventh is refused.
+  EXPECT_EQ(service_->HelpBargain(kDefaultWorkspace, b.id, done.helpers[0])->cuts, done.cuts);
+  EXPECT_EQ(service_->HelpBargain(kDefaultWorkspace, b.id, "u11").status().code(),
+            StatusCode::kFailedPrecondition);
+  Reopen();
+  const Bargain again = service_->GetBargain(kDefaultWorkspace, b.id).value();
+  EXPECT_EQ(again.cuts, done.cuts);
+  EXPECT_EQ(again.price_fen, 990);
+}
+
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
   EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
   json j = json::parse(kCampaign);
