@@ -18,6 +18,7 @@
 #include "pond/journey/sop_library.h"
 #include "pond/segment/segment_service.h"
 #include "pond/sim/demo_distribution.h"
+#include "pond/sim/demo_fission.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
 #include "server/views.h"
@@ -532,6 +533,11 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   sim::DemoDistributionParams dp;
   dp.start_day = std::min(20, params.days / 4);
   sim::DemoDistribution programme(**engine, **distribution, params.seed, dp);
+  auto fission = FissionService::Start(engine->get());
+  if (!fission.ok()) return Fail(fission.status());
+  sim::DemoFissionParams fp;
+  fp.start_day = std::min(30, params.days / 3);
+  sim::DemoFission campaigns(**engine, **fission, params.seed, fp);
   auto stats = sim::RunDemo(
       params, **engine, clock,
       [&](int d, const sim::DemoStats& s) {
@@ -542,12 +548,21 @@ int RunDemo(const Common& common, const DemoArgs& args) {
                        WithCommas(s.events).c_str(), seconds());
         }
       },
-      [&](int d) { return programme.AfterDay(d); });
+      [&](int d) -> Status {
+        RETURN_IF_ERROR(programme.AfterDay(d));
+        return campaigns.AfterDay(d, params.days);
+      });
   std::fprintf(stderr, "\n");
   if (!stats.ok()) return Fail(stats.status());
   auto totals = (*distribution)->Totals(kDefaultWorkspace);
   if (!totals.ok()) return Fail(totals.status());
   distribution->reset();
+  std::vector<CampaignReport> fission_reports;
+  for (const char* id : {"cmp_mask_task", "cmp_serum_group", "cmp_mask_bargain"}) {
+    auto r = (*fission)->Report(kDefaultWorkspace, id);
+    if (r.ok()) fission_reports.push_back(*r);
+  }
+  fission->reset();
   // The SOP library, on: new friends, buyers and the dormant meet it once `pond serve` runs.
   // On the outbox, so the demo sends nothing real.
   auto segments = SegmentService::Start(engine->get());
@@ -576,6 +591,16 @@ int RunDemo(const Common& common, const DemoArgs& args) {
       WithCommas(totals->distributors).c_str(), WithCommas(totals->clients).c_str(),
       WithCommas(totals->orders).c_str(), WithCommas(totals->commission_fen / 100).c_str(),
       totals->commission_cost_bp / 100.0, WithCommas(totals->withdrawn_fen / 100).c_str());
+  if (fission_reports.size() == 3) {
+    const CampaignReport& task = fission_reports[0];
+    std::printf(
+        "fission: task %s invites, %s qualified (K %.2f), %s rewards, %s held for review; "
+        "group buys %s filled, %s refunded\n",
+        WithCommas(task.invites).c_str(), WithCommas(task.qualified).c_str(), task.k_factor,
+        WithCommas(task.rewards_granted).c_str(), WithCommas(task.rewards_held).c_str(),
+        WithCommas(fission_reports[1].groups_succeeded).c_str(),
+        WithCommas(fission_reports[1].groups_failed).c_str());
+  }
   return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "pond/engine/tenant_state.h"
 #include "pond/sim/demo_distribution.h"
+#include "pond/sim/demo_fission.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond::sim {
@@ -263,6 +264,41 @@ TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
   EXPECT_EQ(after.transactions, before.transactions);
   EXPECT_EQ(after.totals, before.totals);
   EXPECT_EQ(service->Totals(kDefaultWorkspace)->commission_fen, totals.commission_fen);
+}
+
+// The fission campaigns in a small world: every kind runs, and the phone farms' rewards wait for
+// review while honest inviters are rewarded.
+TEST(DemoWorldTest, OneCampaignOfEachKindRunsWithItsShareOfFraud) {
+  testing::TempDir dir;
+  FakeClock clock;
+  DemoParams p = SmallWorld(6);
+  p.days = 90;
+  clock.Set(p.end_micros - static_cast<Micros>(p.days + 1) * kDay);
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.clock = &clock;
+  auto engine = Engine::Open(o).value();
+  auto service = FissionService::Start(engine.get()).value();
+  DemoFissionParams fp;
+  fp.start_day = 20;
+  fp.participants = 100;
+  fp.inviting_per_day = 0.1;
+  fp.farm_share = 0.1;
+  DemoFission campaigns(*engine, *service, p.seed, fp);
+  ASSERT_TRUE(RunDemo(p, *engine, clock, nullptr, [&](int d) {
+                return campaigns.AfterDay(d, p.days);
+              }).ok());
+  const CampaignReport task = service->Report(kDefaultWorkspace, "cmp_mask_task").value();
+  EXPECT_GT(task.invites, 300);
+  EXPECT_GT(task.qualified, task.invites / 2);
+  EXPECT_GT(task.rewards_granted, 0);
+  EXPECT_GT(task.rewards_held, 0);  // the farms
+  const std::vector<HeldReward> held = service->Held(kDefaultWorkspace, "cmp_mask_task").value();
+  ASSERT_FALSE(held.empty());
+  EXPECT_NE(held[0].reasons[0].find("suspicious"), std::string::npos);
+  const CampaignReport groups = service->Report(kDefaultWorkspace, "cmp_serum_group").value();
+  EXPECT_GT(groups.groups_succeeded, 0);
+  EXPECT_GT(groups.groups_failed, 0);
 }
 
 TEST(DemoWorldTest, RefusesParametersOutOfRange) {
