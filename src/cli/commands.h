@@ -81,6 +81,14 @@ struct PlanFissionArgs {
 };
 int RunPlanFission(const Common& common, const PlanFissionArgs& args);
 
+// `pond fission ACTION`: list, report CAMPAIGN, review CAMPAIGN, approve|reject CAMPAIGN KEY.
+struct FissionArgs {
+  std::string action;
+  std::string campaign;
+  std::string key;  // a held reward's "<campaign>:<inviter>:<tier>"
+};
+int RunFission(const Common& common, const FissionArgs& args);
+
 struct DemoArgs {
   int64_t customers = 100'000;
   int days = 180;

@@ -210,6 +210,26 @@ int main(int argc, char** argv) {
     plan_fission->add_option(flag, plan.numbers[i].second, kNumberHelp[i]);
   }
 
+  FissionArgs fis;
+  auto* fis_cmd = app.add_subcommand("fission", "fission campaigns (docs/fission.md)");
+  fis_cmd->require_subcommand(1);
+  std::vector<std::pair<CLI::App*, std::string>> fis_subs;
+  for (const char* name : {"list", "report", "review", "approve", "reject"}) {
+    const std::string n = name;
+    auto* sub =
+        fis_cmd->add_subcommand(n, n == "list"     ? "campaigns with their figures"
+                                   : n == "report" ? "a campaign's report"
+                                   : n == "review" ? "rewards waiting for review, with the reasons"
+                                                   : n + " a held reward");
+    add_common(sub);
+    sub->add_flag("--json", common.json, "print the API's JSON");
+    if (n != "list") sub->add_option("campaign", fis.campaign, "cmp_… id")->required();
+    if (n == "approve" || n == "reject") {
+      sub->add_option("key", fis.key, "the reward's key")->required();
+    }
+    fis_subs.emplace_back(sub, n);
+  }
+
   DistributionArgs dist;
   auto* dist_cmd = app.add_subcommand("distribution", "distributors, commission and withdrawals");
   dist_cmd->require_subcommand(1);
@@ -297,6 +317,11 @@ int main(int argc, char** argv) {
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
   if (*plan_fission) return RunPlanFission(common, plan);
+  for (const auto& [sub, name] : fis_subs) {
+    if (!*sub) continue;
+    fis.action = name;
+    return RunFission(common, fis);
+  }
   for (const auto& [sub, name] : dist_subs) {
     if (!*sub) continue;
     dist.action = name;
