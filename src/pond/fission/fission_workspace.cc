@@ -1,0 +1,168 @@
+#include "pond/fission/fission_workspace.h"
+
+#include "pond/distribution/referral_code.h"
+#include "pond/fission/fission_event_names.h"
+
+namespace pond {
+
+using nlohmann::json;
+
+void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& customer) {
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object()) return;
+  auto found = campaigns.find(JsonStr(p, "campaign_id"));
+  if (found == campaigns.end()) return;
+  LiveCampaign& c = found->second;
+  const std::string inviter = JsonStr(p, "inviter");
+  const std::string group = JsonStr(p, "group_id");
+  if (e.name == kGroupBuyOpened || e.name == kGroupBuyJoined) {
+    bool filled = false;
+    const Status s = e.name == kGroupBuyOpened
+                         ? groups->Open(c.def.id, group, customer, c.def.group, e.timestamp)
+                         : groups->Join(group, customer, e.timestamp, &filled);
+    if (s.ok()) {
+      members[group].push_back(
+          {customer, JsonStr(p, "order_id"), p.value("amount_fen", int64_t{0})});
+    }
+  } else if (e.name == kGroupBuyClosed) {
+    groups->CloseGroup(
+        group, JsonStr(p, "state") == "succeeded" ? GroupState::kSucceeded : GroupState::kFailed,
+        e.timestamp);
+  } else if (e.name == kBargainStarted) {
+    Bargain& b = bargains[JsonStr(p, "bargain_id")];
+    if (!b.id.empty()) return;
+    b = {JsonStr(p, "bargain_id"), c.def.id, customer,   {}, {},
+         c.def.bargain.start_fen,  false,    e.timestamp};
+  } else if (e.name == kBargainHelped) {
+    auto b = bargains.find(JsonStr(p, "bargain_id"));
+    if (b == bargains.end() || b->second.reached ||
+        std::find(b->second.helpers.begin(), b->second.helpers.end(), customer) !=
+            b->second.helpers.end()) {
+      return;
+    }
+    const int64_t cut = p.value("cut_fen", int64_t{0});
+    b->second.helpers.push_back(customer);
+    b->second.cuts.push_back(cut);
+    b->second.price_fen -= cut;
+    b->second.reached = b->second.price_fen <= c.def.bargain.floor_fen;
+  } else if (e.name == kFissionJoined) {
+    c.forest.Join(customer);
+    c.codes[ReferralCode(secret, c.def.id + ":" + customer)] = customer;
+  } else if (e.name == kFissionInvited) {
+    if (c.forest.Invite(inviter, customer, e.timestamp) != InviteOutcome::kAttributed) return;
+    InviteeFacts& f = c.facts[customer];
+    f.id = customer;
+    f.inviter = inviter;
+    f.ip = JsonStr(p, "ip");
+    f.device_id = JsonStr(p, "device_id");
+    f.created_at = p.value("created_at_us", int64_t{0});
+    f.invited_at = e.timestamp;
+    c.counts.Add(f);
+    c.invitees_of[inviter].push_back(customer);
+  } else if (e.name == kFissionQualified || e.name == kFissionDisqualified) {
+    const bool up = e.name == kFissionQualified;
+    if (up == static_cast<bool>(c.qualified.count(customer))) return;  // already so
+    if (up) {
+      c.qualified[customer] = {JsonStr(p, "order_id"), JsonStr(p, "staff_id"), e.timestamp};
+    } else {
+      c.qualified.erase(customer);
+    }
+    if (auto f = c.facts.find(customer); f != c.facts.end()) {
+      f->second.qualified_at = up ? e.timestamp : 0;
+    }
+    c.forest.SetQualified(customer, up);
+    const std::string by = c.forest.InviterOf(customer);
+    const TierChange change = c.tiers->Update(c.def.id, by, c.forest.StatsOf(by).qualified);
+    for (const std::string& key : change.granted) {
+      const int64_t value = c.RewardOf(key).value_fen;
+      if (c.reserved < c.def.stock && c.reserved_fen + value <= c.def.budget_fen) {
+        ++c.reserved;
+        c.reserved_fen += value;
+        const FraudScore risk = c.InviterScore(by, e.timestamp);
+        if (risk.review) {  // waits for an operator
+          HeldReward& h = c.held[key];
+          h = {key, by, risk.score, {}};
+          for (const FraudSignal& s : risk.signals) h.reasons.push_back(s.reason);
+          c.to_hold.push_back(key);
+        } else {
+          c.due.push_back(key);
+        }
+      } else {
+        c.refused.insert(key);
+      }
+    }
+    for (const std::string& key : change.disputed) {
+      if (!c.refused.count(key)) c.to_dispute.push_back(key);
+    }
+  } else if (e.name == kFissionRewardGranted) {
+    c.granted.insert(JsonStr(p, "key"));
+    std::erase(c.due, JsonStr(p, "key"));
+  } else if (e.name == kFissionRewardDisputed) {
+    ++c.disputes[JsonStr(p, "key")];
+    std::erase(c.to_dispute, JsonStr(p, "key"));
+  } else if (e.name == kFissionRewardHeld) {
+    std::erase(c.to_hold, JsonStr(p, "key"));
+  } else if (e.name == kFissionRewardApproved || e.name == kFissionRewardRejected) {
+    auto h = c.held.find(JsonStr(p, "key"));
+    if (h == c.held.end()) return;
+    if (e.name == kFissionRewardApproved) {
+      c.due.push_back(h->first);
+    } else {
+      c.rejected.insert(h->first);
+      --c.reserved;
+      c.reserved_fen -= c.RewardOf(h->first).value_fen;
+    }
+    std::erase(c.to_hold, h->first);
+    c.held.erase(h);
+  }
+}
+
+void FissionService::Workspace::Note(const Event& e, const std::string& customer) {
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object()) p = json::object();
+  if (e.name == "invite_accepted") {
+    json ctx = json::parse(e.context, nullptr, false);
+    std::string ip, device;
+    if (ctx.is_object()) {
+      ip = JsonStr(ctx, "ip");
+      if (auto d = ctx.find("device"); d != ctx.end() && d->is_object()) device = JsonStr(*d, "id");
+    }
+    arrivals.push_back(
+        {customer, JsonStr(p, "campaign_id"), JsonStr(p, "code"), e.timestamp, ip, device});
+    arriving.emplace(customer, arrivals.back().campaign);
+    return;
+  }
+  for (auto& [id, c] : campaigns) {
+    // A friend whose arrival is still to be decided may already be paying.
+    if (c.def.kind != CampaignKind::kTask ||
+        (c.forest.InviterOf(customer).empty() && !arriving.count({customer, id}))) {
+      continue;
+    }
+    auto q = c.qualified.find(customer);
+    const QualifyRule& rule = c.def.qualify;
+    if (q == c.qualified.end() && c.def.Active(e.timestamp)) {
+      const bool paid = e.name == "order_paid" && rule.event == "order_paid" && e.order &&
+                        e.order->total_fen >= rule.min_amount_fen;
+      const std::string staff = JsonStr(p, "staff_id");
+      const bool added = e.name == "friend_added" && rule.event == "friend_added" &&
+                         (rule.staff_id.empty() || rule.staff_id == staff);
+      if (paid || added) {
+        standings.push_back({customer, id, paid ? e.order->order_id : "", added ? staff : "", true,
+                             rule.event, e.seq, e.timestamp});
+      }
+    } else if (q != c.qualified.end() &&
+               e.timestamp - q->second.at <= c.def.window_days * kMicrosPerDay) {
+      const bool refunded = e.name == "order_refunded" && !q->second.order_id.empty() &&
+                            JsonStr(p, "order_id") == q->second.order_id;
+      const bool deleted = e.name == "friend_deleted" && !q->second.staff_id.empty() &&
+                           JsonStr(p, "staff_id") == q->second.staff_id;
+      if (refunded || deleted) {
+        standings.push_back({customer, id, "", "", false,
+                             refunded ? "refunded" : "deleted the staff account", e.seq,
+                             e.timestamp});
+      }
+    }
+  }
+}
+
+}  // namespace pond
