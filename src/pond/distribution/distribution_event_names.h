@@ -28,6 +28,10 @@ inline constexpr const char* kOwnDistributionEvents[] = {
     kCommissionReleased,  kCommissionRefunded,      kWithdrawalRequested, kWithdrawalApproved,
     kWithdrawalRejected,  kWithdrawalPaid};
 
+// Written by fission when a tier's reward is granted; one with `cash_fen` > 0 is posted to this
+// ledger (Dr expense, Cr the winner's `available`, key "reward:<reward key>").
+inline constexpr char kRewardGranted[] = "fission_reward_granted";
+
 // What shops and mini programs send when someone opens a distributor's link: {"code": "…"}
 // (or {"distributor": "dst_…"}).
 inline constexpr char kDistributorLinkOpened[] = "distributor_link_opened";

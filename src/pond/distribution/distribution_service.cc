@@ -108,7 +108,7 @@ Status DistributionService::SetSettings(const std::string& ws, const Distributio
 void DistributionService::OnApplied(const std::string& ws, const TenantState& state,
                                     const AppliedEvent& applied) {
   const std::string& name = state.EventName(applied.name);
-  const bool own = IsDistributionLedgerEvent(name);
+  const bool own = IsDistributionLedgerEvent(name) || name == kRewardGranted;
   if (!own && name != "order_paid" && name != "order_refunded" && name != "order_received" &&
       name != kDistributorLinkOpened) {
     return;
@@ -146,8 +146,9 @@ void DistributionService::OnReset(const std::string& ws, const TenantState& stat
   w.applications.clear();
   // First the service's own events: they rebuild everything, and give each client's bindings
   // in seq order, to tell which orders were paid while bound.
-  const std::vector<std::string> own(std::begin(kOwnDistributionEvents),
-                                     std::end(kOwnDistributionEvents));
+  std::vector<std::string> own(std::begin(kOwnDistributionEvents),
+                               std::end(kOwnDistributionEvents));
+  own.push_back(kRewardGranted);  // fission's cash rewards, posted to this ledger
   std::map<std::string, std::vector<std::pair<int64_t, Binding>>> bound;  // client -> history
   (void)ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
     for (const auto& [e, customer] : chunk) {

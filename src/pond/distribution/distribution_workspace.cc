@@ -148,6 +148,16 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
         }
       }
     }
+  } else if (name == kRewardGranted) {
+    const int64_t cash = Int(p, "cash_fen");
+    const std::string key = Str(p, "key");
+    if (cash <= 0 || key.empty()) return;
+    // A reward is a transaction keyed by its reward key: granted once, posted once.
+    (void)ledger->Post({"reward:" + key,
+                        "fission_reward",
+                        at,
+                        {{Platform(AccountKind::kExpense), cash},
+                         {AccountId{customer_id, AccountKind::kAvailable}, -cash}}});
   } else if (name == kWithdrawalRequested) {
     const std::string id = Str(p, "withdrawal");
     if (id.empty() || withdrawals.count(id)) return;

@@ -40,15 +40,19 @@ Result<CampaignTier> ParseTier(const json& t, const std::string& at) {
   RETURN_IF_ERROR(Int(t, at + ".invites", 1, 10'000, &tier.invites));
   auto r = t.find("reward");
   if (r == t.end() || !r->is_object()) {
-    return FieldError(at + ".reward", "{\"coupon\", \"value_fen\"} or {\"product\", \"cost_fen\"}");
+    return FieldError(at + ".reward",
+                      "{\"coupon\", \"value_fen\"}, {\"product\", \"cost_fen\"} or {\"cash_fen\"}");
   }
   tier.reward.coupon = Str(*r, "coupon");
   tier.reward.product = Str(*r, "product");
-  if (tier.reward.coupon.empty() == tier.reward.product.empty()) {
-    return FieldError(at + ".reward", "exactly one of coupon and product");
-  }
-  RETURN_IF_ERROR(Int(*r, at + ".reward." + (tier.reward.coupon.empty() ? "cost_fen" : "value_fen"),
-                      0, 100'000'000, &tier.reward.value_fen));
+  tier.reward.cash = r->contains("cash_fen");
+  const int kinds = !tier.reward.coupon.empty() + !tier.reward.product.empty() + tier.reward.cash;
+  if (kinds != 1) return FieldError(at + ".reward", "exactly one of coupon, product and cash_fen");
+  const char* amount = tier.reward.cash             ? "cash_fen"
+                       : tier.reward.coupon.empty() ? "cost_fen"
+                                                    : "value_fen";
+  RETURN_IF_ERROR(Int(*r, at + ".reward." + amount, tier.reward.cash ? 1 : 0, 100'000'000,
+                      &tier.reward.value_fen));
   return tier;
 }
 
@@ -117,7 +121,7 @@ Result<Campaign> ParseCampaign(std::string_view text) {
     std::vector<TaskTier> check;
     for (size_t i = 0; i < tiers->size(); ++i) {
       ASSIGN_OR_RETURN(CampaignTier t, ParseTier((*tiers)[i], "tiers[" + std::to_string(i) + "]"));
-      check.push_back({t.invites, t.reward.coupon + t.reward.product});
+      check.push_back({t.invites, t.reward.cash ? "cash" : t.reward.coupon + t.reward.product});
       c.tiers.push_back(std::move(t));
     }
     RETURN_IF_ERROR(ValidateTiers(check));
@@ -160,7 +164,8 @@ std::string CampaignJson(const Campaign& c) {
     j["qualify"] = q;
     json tiers = json::array();
     for (const CampaignTier& t : c.tiers) {
-      json r = t.reward.coupon.empty()
+      json r = t.reward.cash ? json{{"cash_fen", t.reward.value_fen}}
+               : t.reward.coupon.empty()
                    ? json{{"product", t.reward.product}, {"cost_fen", t.reward.value_fen}}
                    : json{{"coupon", t.reward.coupon}, {"value_fen", t.reward.value_fen}};
       tiers.push_back({{"invites", t.invites}, {"reward", r}});

@@ -7,6 +7,7 @@
 //    "window_days": 7,
 //    "tiers": [{"invites": 3, "reward": {"coupon": "C20", "value_fen": 2000}},
 //              {"invites": 10, "reward": {"product": "MASK-10", "cost_fen": 800}}]}
+//   (a reward may also be cash: {"cash_fen": 1000})
 //
 // `group_buy` campaigns carry {"group": {"size", "hours", "fill_on_expiry"}} and `bargain`
 // campaigns {"bargain": {"start_fen", "floor_fen", "helpers"}} instead of tiers.
@@ -28,8 +29,9 @@ const char* CampaignKindName(CampaignKind kind);
 
 struct CampaignReward {
   std::string coupon;     // a coupon id, or
-  std::string product;    // a product sku
-  int64_t value_fen = 0;  // the coupon's face value, or the product's cost to the brand
+  std::string product;    // a product sku, or
+  bool cash = false;      // cash, posted to the ledger (distribution's, shared)
+  int64_t value_fen = 0;  // the coupon's face value, the product's cost, or the cash
 };
 
 struct CampaignTier {

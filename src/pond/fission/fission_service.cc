@@ -25,7 +25,7 @@ bool SameTiers(const std::vector<CampaignTier>& a, const std::vector<CampaignTie
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].invites != b[i].invites || a[i].reward.coupon != b[i].reward.coupon ||
-        a[i].reward.product != b[i].reward.product ||
+        a[i].reward.cash != b[i].reward.cash || a[i].reward.product != b[i].reward.product ||
         a[i].reward.value_fen != b[i].reward.value_fen) {
       return false;
     }
@@ -297,7 +297,8 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
                                        {"tier", std::stoi(tier)},
                                        {"coupon", r.coupon},
                                        {"product", r.product},
-                                       {"value_fen", r.value_fen}}));
+                                       {"value_fen", r.value_fen},
+                                       {"cash_fen", r.cash ? r.value_fen : 0}}));
         if (!r.coupon.empty()) {
           events.push_back(FissionEvent("coupon_issued", "fis:coupon:" + key, inviter, now,
                                         {{"coupon_id", r.coupon},

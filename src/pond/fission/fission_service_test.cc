@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "pond/base/time.h"
+#include "pond/distribution/distribution_service.h"
 #include "pond/testing/temp_dir.h"
 #include "pond/testing/timeline.h"
 
@@ -341,6 +342,41 @@ TEST_F(FissionServiceTest, BargainsReachTheFloorExactlyAtTheLastHelperOnceEach) 
   const Bargain again = service_->GetBargain(kDefaultWorkspace, b.id).value();
   EXPECT_EQ(again.cuts, done.cuts);
   EXPECT_EQ(again.price_fen, 990);
+}
+
+TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
+  auto distribution = DistributionService::Start(engine_.get(), nullptr).value();
+  Campaign c = ParseCampaign(kCampaign).value();
+  c.id = "cmp_cash";
+  CampaignReward cash;
+  cash.cash = true;
+  cash.value_fen = 1'000;
+  c.tiers = {{3, cash}};
+  ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
+  Track("hello", "ann", "signed_up", json::object());
+  const std::string code = service_->Join(kDefaultWorkspace, "cmp_cash", "ann")->code;
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = "c" + std::to_string(i);
+    Track("arrive-" + f, f, "invite_accepted", {{"campaign_id", "cmp_cash"}, {"code", code}});
+    Track("pay-" + f, f, "order_paid", {{"order_id", "O-" + f}}, 990);
+  }
+  for (int round = 0; round < 3; ++round) (void)service_->RunDue();
+  auto totals = [&] {
+    std::map<std::string, int64_t> out;
+    const Reconciliation r = distribution->Reconcile(kDefaultWorkspace).value();
+    for (const auto& [kind, fen] : r.totals) out[kind] = fen;
+    return out;
+  };
+  EXPECT_EQ(totals()["available"], 1'000);
+  EXPECT_EQ(totals()["commission_expense"], 1'000);
+  EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->verify, "ok");
+  // A restart replays the grant and posts it once.
+  distribution.reset();
+  Reopen();
+  distribution = DistributionService::Start(engine_.get(), nullptr).value();
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  EXPECT_EQ(totals()["available"], 1'000);
+  EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->transactions, 1);
 }
 
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
