@@ -34,6 +34,7 @@ nlohmann::json CampaignReportJson(const CampaignReport& r) {
           {"invites_per_participant", r.invites_per_participant},
           {"conversion", r.conversion},
           {"k_factor", r.k_factor},
+          {"fraud_rate", r.fraud_rate},
           {"depths", depths},
           {"rewards",
            {{"granted", r.rewards_granted},

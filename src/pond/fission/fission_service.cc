@@ -378,6 +378,8 @@ Result<CampaignReport> FissionService::Report(const std::string& ws, const std::
   r.rewards_refused = static_cast<int64_t>(c.refused.size());
   r.rewards_held = static_cast<int64_t>(c.held.size());
   r.rewards_rejected = static_cast<int64_t>(c.rejected.size());
+  const int64_t reached = c.reserved + r.rewards_rejected;
+  r.fraud_rate = reached ? static_cast<double>(c.sent_to_review) / static_cast<double>(reached) : 0;
   for (const std::string& key : c.granted) {
     r.spent_fen += c.RewardOf(key).value_fen;
     if (c.tiers->Disputed(key)) ++r.rewards_disputed;

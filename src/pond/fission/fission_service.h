@@ -48,6 +48,9 @@ struct CampaignReport {
   int64_t rewards_refused = 0;  // tiers reached with no stock or budget left
   int64_t rewards_held = 0;     // waiting for review (fraud score at or above the threshold)
   int64_t rewards_rejected = 0;
+  // Of the rewards reached within stock and budget, the share whose inviter's fraud score sent
+  // them to review.
+  double fraud_rate = 0;
   int64_t spent_fen = 0;              // value of the rewards granted
   int64_t cost_per_customer_fen = 0;  // spent / qualified, rounded up
   // group_buy campaigns

@@ -244,6 +244,7 @@ TEST_F(FissionServiceTest, AFarmsRewardsWaitForReviewAndAreGrantedOrRejectedOnce
   const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_mask").value();
   EXPECT_EQ(r.rewards_granted, 2);
   EXPECT_EQ(r.rewards_held, 0);
+  EXPECT_DOUBLE_EQ(r.fraud_rate, 0.5);  // 1 of the 2 rewards reached went to review
 
   // The same after a restart: the hold, the review and the grant replay to the same place.
   Reopen();

@@ -84,6 +84,7 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
           h = {key, by, risk.score, {}};
           for (const FraudSignal& s : risk.signals) h.reasons.push_back(s.reason);
           c.to_hold.push_back(key);
+          ++c.sent_to_review;
         } else {
           c.due.push_back(key);
         }

@@ -68,6 +68,7 @@ struct LiveCampaign {
   std::map<std::string, HeldReward> held;
   std::vector<std::string> to_hold;
   std::set<std::string> rejected;
+  int64_t sent_to_review = 0;  // rewards ever held for review
 
   // The inviter's fraud score as the campaign stands at `at`.
   FraudScore InviterScore(const std::string& inviter, Micros at) const {
