@@ -118,6 +118,7 @@ HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req);
 HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req);
 HttpResponse OpenGroupHandler(ApiContext& ctx, const HttpRequest& req);

@@ -333,6 +333,8 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/fission/campaigns/{id}/report", Auth::kAdmin,
        "Participants, invites, qualified, K-factor, depths, rewards, cost per customer",
        CampaignReportHandler},
+      {"GET", "/v1/fission/campaigns/{id}/inviters", Auth::kAdmin,
+       "Per-inviter invites and qualified friends, best first (?limit)", CampaignInviters},
       {"GET", "/v1/fission/campaigns/{id}/review", Auth::kAdmin,
        "Rewards held for review, with the inviter's fraud score and reasons", CampaignReviewQueue},
       {"POST", "/v1/fission/campaigns/{id}/review/{key}/approve", Auth::kAdmin,

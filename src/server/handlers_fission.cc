@@ -55,6 +55,21 @@ HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(CampaignReportJson(*r)));
 }
 
+HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto rows = ctx.fission.Inviters(ctx.workspace, req.params.at("id"), *limit);
+  if (!rows.ok()) return ErrorResponse(rows.status());
+  json data = json::array();
+  for (const auto& r : *rows) {
+    data.push_back({{"inviter", r.inviter},
+                    {"invites", r.invites},
+                    {"qualified", r.qualified},
+                    {"depth", r.depth}});
+  }
+  return JsonResponse(DumpJson({{"data", data}}));
+}
+
 HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {
   auto held = ctx.fission.Held(ctx.workspace, req.params.at("id"));
   if (!held.ok()) return ErrorResponse(held.status());

@@ -398,6 +398,19 @@ Result<CampaignReport> FissionService::Report(const std::string& ws, const std::
   return r;
 }
 
+Result<std::vector<FissionService::InviterRow>> FissionService::Inviters(
+    const std::string& ws, const std::string& campaign, size_t limit) {
+  std::lock_guard lock(mu_);
+  auto& campaigns = WorkspaceFor(ws).campaigns;
+  auto it = campaigns.find(campaign);
+  if (it == campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+  std::vector<InviterRow> out;
+  for (const auto& [id, stats] : it->second.forest.TopInviters(limit)) {
+    out.push_back({id, stats.invites, stats.qualified, it->second.forest.Depth(id)});
+  }
+  return out;
+}
+
 Result<std::vector<HeldReward>> FissionService::Held(const std::string& ws,
                                                      const std::string& campaign) {
   std::lock_guard lock(mu_);

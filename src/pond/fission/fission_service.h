@@ -97,6 +97,14 @@ class FissionService final : public StateObserver {
   Result<Poster> Join(const std::string& ws, const std::string& campaign,
                       const std::string& customer_key);
   Result<CampaignReport> Report(const std::string& ws, const std::string& campaign);
+  // Per-inviter figures: the inviters with the most qualified friends, at most `limit`.
+  struct InviterRow {
+    std::string inviter;
+    int64_t invites = 0, qualified = 0;
+    int depth = 0;  // how many invitations brought the inviter in
+  };
+  Result<std::vector<InviterRow>> Inviters(const std::string& ws, const std::string& campaign,
+                                           size_t limit);
   // The review queue: rewards held because their inviter looks fraudulent.
   Result<std::vector<HeldReward>> Held(const std::string& ws, const std::string& campaign);
   // Approve (the reward is granted) or reject a held reward. Again: no change.

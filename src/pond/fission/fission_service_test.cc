@@ -380,6 +380,33 @@ TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
   EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->transactions, 1);
 }
 
+TEST_F(FissionServiceTest, AFriendWhoDeletesTheStaffAccountStopsCounting) {
+  Campaign c = ParseCampaign(kCampaign).value();
+  c.id = "cmp_add";
+  c.qualify = {"friend_added", 0, "stf_lily"};
+  ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
+  Track("hello", "ann", "signed_up", json::object());
+  const std::string code = service_->Join(kDefaultWorkspace, "cmp_add", "ann")->code;
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = "a" + std::to_string(i);
+    Track("arrive-" + f, f, "invite_accepted", {{"campaign_id", "cmp_add"}, {"code", code}});
+    // Another staff account does not count; Lily does.
+    Track("other-" + f, f, "friend_added", {{"staff_id", "stf_amy"}});
+    Track("lily-" + f, f, "friend_added", {{"staff_id", "stf_lily"}});
+  }
+  for (int round = 0; round < 2; ++round) (void)service_->RunDue();
+  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_add")->qualified, 3);
+  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_add")->rewards_granted, 1);
+  clock_.Advance(kMicrosPerDay);
+  Track("bye-amy", "a0", "friend_deleted", {{"staff_id", "stf_amy"}});  // not the one that counts
+  Track("bye", "a0", "friend_deleted", {{"staff_id", "stf_lily"}});
+  (void)service_->RunDue();
+  const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_add").value();
+  EXPECT_EQ(r.qualified, 2);
+  EXPECT_EQ(r.rewards_disputed, 1);
+  EXPECT_EQ(Count("ann", "fission_reward_granted"), 1);  // kept, and disputed
+}
+
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
   EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
   json j = json::parse(kCampaign);

@@ -1,5 +1,7 @@
 #include "pond/fission/invite_forest.h"
 
+#include <algorithm>
+
 namespace pond {
 
 const char* InviteOutcomeName(InviteOutcome outcome) {
@@ -95,6 +97,27 @@ int InviteForest::Depth(const std::string& id) const {
 InviterStats InviteForest::StatsOf(const std::string& inviter) const {
   const uint32_t n = Find(inviter);
   return n == kNone ? InviterStats{} : stats_[n];
+}
+
+std::vector<std::pair<std::string, InviterStats>> InviteForest::TopInviters(size_t limit) const {
+  std::vector<uint32_t> inviters;
+  for (uint32_t n = 0; n < ids_.size(); ++n) {
+    if (stats_[n].invites > 0) inviters.push_back(n);
+  }
+  const size_t k = std::min(limit, inviters.size());
+  std::partial_sort(inviters.begin(), inviters.begin() + static_cast<ptrdiff_t>(k), inviters.end(),
+                    [&](uint32_t a, uint32_t b) {
+                      if (stats_[a].qualified != stats_[b].qualified) {
+                        return stats_[a].qualified > stats_[b].qualified;
+                      }
+                      if (stats_[a].invites != stats_[b].invites) {
+                        return stats_[a].invites > stats_[b].invites;
+                      }
+                      return ids_[a] < ids_[b];
+                    });
+  std::vector<std::pair<std::string, InviterStats>> out;
+  for (size_t i = 0; i < k; ++i) out.emplace_back(ids_[inviters[i]], stats_[inviters[i]]);
+  return out;
 }
 
 std::map<int, int64_t> InviteForest::DepthHistogram() const {

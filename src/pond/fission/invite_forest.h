@@ -45,6 +45,8 @@ class InviteForest {
   std::string InviterOf(const std::string& id) const;
   int Depth(const std::string& id) const;  // -1 when unknown
   InviterStats StatsOf(const std::string& inviter) const;
+  // The inviters with the most qualified invitees (then invites), at most `limit`.
+  std::vector<std::pair<std::string, InviterStats>> TopInviters(size_t limit) const;
   // Nodes (roots and invitees) per depth.
   std::map<int, int64_t> DepthHistogram() const;
 

@@ -42,6 +42,11 @@ TEST(InviteForestTest, FirstTouchNoSelfNoLoopsAndQualificationBothWays) {
   EXPECT_DOUBLE_EQ(f.KFactor(), 0.5);
   EXPECT_DOUBLE_EQ(f.Conversion(), 0.5);
   EXPECT_DOUBLE_EQ(f.InvitesPerParticipant(), 1.0);
+  const auto top = f.TopInviters(10);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].first, "ann");  // 1 qualified (bob) beats bob's 0
+  EXPECT_EQ(top[0].second.qualified, 1);
+  EXPECT_EQ(f.TopInviters(1).size(), 1u);
   f.Join("eve");  // shares the poster, brings nobody
   EXPECT_DOUBLE_EQ(f.KFactor(), 1.0 / 3);
   EXPECT_EQ(f.Depth("eve"), 0);
