@@ -62,6 +62,7 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
   } else if (e.name == kFissionQualified || e.name == kFissionDisqualified) {
     const bool up = e.name == kFissionQualified;
     if (up == static_cast<bool>(c.qualified.count(customer))) return;  // already so
+    if (c.forest.InviterOf(customer).empty()) return;                  // nobody's friend here
     if (up) {
       c.qualified[customer] = {JsonStr(p, "order_id"), JsonStr(p, "staff_id"), e.timestamp};
     } else {
