@@ -128,6 +128,15 @@ HttpResponse StartBargainHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HelpBargainHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetBargainHandler(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_distribution.cc: a customer's own account (fission cash rewards)
+HttpResponse CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req);
+HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req);
+
+// handlers_fission_trees.cc
+HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);
+HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req);
+HttpResponse FissionTree(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_broadcasts.cc
 HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req);

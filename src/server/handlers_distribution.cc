@@ -205,6 +205,38 @@ HttpResponse OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req) {
   return RequestWithdrawalFor(ctx, req, req.params.at("id"));
 }
 
+// The customer's own account: fission cash rewards, and their withdrawals.
+static Result<std::string> CustomerAccount(ApiContext& ctx, const HttpRequest& req) {
+  ASSIGN_OR_RETURN(CustomerProfile p,
+                   ctx.engine.GetCustomer(ctx.workspace, req.params.at("id"), 0));
+  return p.summary.id;
+}
+
+HttpResponse CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req) {
+  Result<std::string> account = CustomerAccount(ctx, req);
+  if (!account.ok()) return ErrorResponse(account.status());
+  return RequestWithdrawalFor(ctx, req, *account);
+}
+
+HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req) {
+  Result<std::string> account = CustomerAccount(ctx, req);
+  if (!account.ok()) return ErrorResponse(account.status());
+  auto journal = ctx.distribution.Journal(ctx.workspace, *account);
+  if (!journal.ok()) return ErrorResponse(journal.status());
+  json data = json::array();
+  int64_t available = 0;
+  for (const LedgerTransaction& t : *journal) {
+    data.push_back(TransactionJson(t));
+    for (const LedgerPosting& p : t.postings) {  // a credit is negative
+      if (p.account == AccountId{*account, AccountKind::kAvailable}) available -= p.fen;
+    }
+  }
+  return JsonResponse(DumpJson({{"customer", *account},
+                                {"available_fen", available},
+                                {"data", data},
+                                {"total", journal->size()}}));
+}
+
 HttpResponse BindClient(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"customer", "code", "via"});
   if (!f.ok()) return ErrorResponse(f.status());

@@ -82,7 +82,8 @@ Result<std::vector<LedgerTransaction>> DistributionService::Journal(
     const std::string& ws, const std::string& distributor) {
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
-  if (!w.registry.Find(distributor)) {
+  // A customer's own account (fission cash rewards) is not a distributor's.
+  if (!w.registry.Find(distributor) && !distributor.starts_with("cus_")) {
     return Status::NotFound("distributor \"" + distributor + "\" not found");
   }
   return w.ledger->Journal(distributor);

@@ -141,7 +141,9 @@ class DistributionService final : public StateObserver {
 
   // --- withdrawals -------------------------------------------------------------------------
   // `request_id` makes a retry the same withdrawal ("" = a new one); the withdrawal's id is
-  // "wdr_<distributor number>_<request_id>".
+  // "wdr_<distributor number>_<request_id>". A customer id ("cus_…") instead of a distributor's
+  // withdraws from that customer's own account, where fission cash rewards are posted
+  // ("wdr_c<number>_<request_id>"); it need not be a distributor.
   Result<WithdrawalView> RequestWithdrawal(const std::string& ws, const std::string& distributor,
                                            int64_t amount_fen, const std::string& request_id);
   // `fee_fen` < 0: the settings' fee.

@@ -35,6 +35,12 @@ bool IsRequestId(const std::string& id) {
   });
 }
 
+// The customer a withdrawal's events are about: the distributor's, or the customer whose own
+// account (fission cash rewards) it draws on.
+std::string HolderCustomer(const std::string& holder) {
+  return holder.starts_with("cus_") ? holder : CustomerIdFor(holder);
+}
+
 Status NotADistributor(const std::string& id) {
   return Status::NotFound("distributor \"" + id + "\" not found");
 }
@@ -60,9 +66,12 @@ Result<WithdrawalView> DistributionService::RequestWithdrawal(const std::string&
   if (!request_id.empty() && !IsRequestId(request_id)) {
     return FieldError("request_id", "1 to 64 letters, digits, '_' or '-'");
   }
-  // Per distributor: one distributor's request ids say nothing about another's.
-  const std::string id = "wdr_" + distributor.substr(std::min<size_t>(4, distributor.size())) +
-                         "_" + (request_id.empty() ? RandomHex(8) : request_id);
+  // Per holder: one holder's request ids say nothing about another's. A customer's own account
+  // (cash rewards of fission campaigns) is not a distributor's: "wdr_c<number>_…".
+  const bool customer_account = distributor.starts_with("cus_");
+  const std::string id = std::string(customer_account ? "wdr_c" : "wdr_") +
+                         distributor.substr(std::min<size_t>(4, distributor.size())) + "_" +
+                         (request_id.empty() ? RandomHex(8) : request_id);
   std::lock_guard decision(withdrawal_mu_);
   {
     std::lock_guard lock(mu_);
@@ -74,8 +83,8 @@ Result<WithdrawalView> DistributionService::RequestWithdrawal(const std::string&
       return it->second;  // a retry
     }
     const Distributor* d = w.registry.Find(distributor);
-    if (!d) return NotADistributor(distributor);
-    if (d->state != DistributorState::kActive) {
+    if (!d && !customer_account) return NotADistributor(distributor);
+    if (d && d->state != DistributorState::kActive) {
       return Status::FailedPrecondition(distributor + " is " + DistributorStateName(d->state) +
                                         " and cannot withdraw");
     }
@@ -93,7 +102,7 @@ Result<WithdrawalView> DistributionService::RequestWithdrawal(const std::string&
   }
   RETURN_IF_ERROR(SubmitOne(
       ws, DistributionEvent(
-              kWithdrawalRequested, "dst:wd:" + id + ":request", CustomerIdFor(distributor),
+              kWithdrawalRequested, "dst:wd:" + id + ":request", HolderCustomer(distributor),
               engine_->clock().NowMicros(),
               {{"withdrawal", id}, {"distributor", distributor}, {"amount_fen", amount_fen}})));
   return WithdrawalAfter(ws, id);
@@ -148,7 +157,7 @@ Result<WithdrawalView> DistributionService::ApproveWithdrawal(const std::string&
       },
       [&](const WithdrawalView& v, Micros now) {
         return DistributionEvent(kWithdrawalApproved, "dst:wd:" + id + ":approve",
-                                 CustomerIdFor(v.distributor), now,
+                                 HolderCustomer(v.distributor), now,
                                  {{"withdrawal", id}, {"fee_fen", fee_fen}, {"by", by}});
       });
 }
@@ -165,7 +174,7 @@ Result<WithdrawalView> DistributionService::RejectWithdrawal(const std::string& 
       },
       [&](const WithdrawalView& v, Micros now) {
         return DistributionEvent(kWithdrawalRejected, "dst:wd:" + id + ":reject",
-                                 CustomerIdFor(v.distributor), now,
+                                 HolderCustomer(v.distributor), now,
                                  {{"withdrawal", id}, {"reason", reason}});
       });
 }
@@ -182,7 +191,7 @@ Result<WithdrawalView> DistributionService::MarkPaid(const std::string& ws, cons
       },
       [&](const WithdrawalView& v, Micros now) {
         return DistributionEvent(kWithdrawalPaid, "dst:wd:" + id + ":paid",
-                                 CustomerIdFor(v.distributor), now,
+                                 HolderCustomer(v.distributor), now,
                                  {{"withdrawal", id},
                                   {"reference", reference},
                                   {"via", via.empty() ? "operator" : via}});

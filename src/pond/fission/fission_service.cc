@@ -220,43 +220,44 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
     return Status::Ok();
   };
   const Micros now = engine_->clock().NowMicros();
-  // 1. Friends arriving with a code: first touch, within the campaign's dates. When each
-  // friend's profile was created is read first (the state's lock before ours).
-  std::vector<std::string> arriving;
-  {
-    std::lock_guard lock(mu_);
-    for (const Arrival& a : WorkspaceFor(ws).arrivals) arriving.push_back(a.friend_id);
-  }
-  std::map<std::string, Micros> created;
-  if (!arriving.empty()) {
-    RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
-      for (const std::string& f : arriving) {
-        const uint32_t c = state.ParseCustomerId(f);
-        if (c != kNoIndex) created[f] = state.customers().created_at[c];
-      }
-    }));
-  }
-  std::vector<Event> events;
+  // 1. Friends arriving with a code: first touch, within the campaign's dates. What the
+  // customer state says of each (age, shared identities) is read after (the state's lock is
+  // never taken inside ours).
+  std::vector<std::pair<Arrival, std::string>> attributed;  // with the inviter
   {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
-    for (const Arrival& a : w.arrivals) {
+    for (Arrival& a : w.arrivals) {
       auto it = w.campaigns.find(a.campaign);
       if (it == w.campaigns.end() || !it->second.def.Active(a.at)) continue;
-      LiveCampaign& c = it->second;
+      const LiveCampaign& c = it->second;
       auto code = c.codes.find(a.code);
       if (code == c.codes.end()) continue;  // not a poster of this campaign
       if (c.forest.Check(code->second, a.friend_id) != InviteOutcome::kAttributed) continue;
-      events.push_back(FissionEvent(kFissionInvited, "fis:inv:" + a.campaign + ":" + a.friend_id,
-                                    a.friend_id, a.at,
-                                    {{"campaign_id", a.campaign},
-                                     {"inviter", code->second},
-                                     {"ip", a.ip},
-                                     {"device_id", a.device_id},
-                                     {"created_at_us", created[a.friend_id]}}));
+      attributed.emplace_back(std::move(a), code->second);
     }
     w.arrivals.clear();
     w.arriving.clear();
+  }
+  std::vector<ArrivalCheck> checks;
+  if (!attributed.empty()) {
+    RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+      for (const auto& [a, inviter] : attributed) checks.push_back(CheckArrival(state, a, inviter));
+    }));
+  }
+  std::vector<Event> events;
+  for (size_t i = 0; i < attributed.size(); ++i) {
+    const auto& [a, inviter] = attributed[i];
+    events.push_back(FissionEvent(kFissionInvited, "fis:inv:" + a.campaign + ":" + a.friend_id,
+                                  a.friend_id, a.at,
+                                  {{"campaign_id", a.campaign},
+                                   {"inviter", inviter},
+                                   {"ip", a.ip},
+                                   {"device_id", a.device_id},
+                                   {"phone_block", a.phone.substr(0, 7)},
+                                   {"created_at_us", checks[i].created_at},
+                                   {"same_as_inviter", checks[i].same_as_inviter},
+                                   {"reregistered", checks[i].reregistered}}));
   }
   RETURN_IF_ERROR(submit(std::move(events)));
   // 2. Friends who did, or undid, what the campaign asks.
@@ -409,6 +410,48 @@ Result<std::vector<FissionService::InviterRow>> FissionService::Inviters(
     out.push_back({id, stats.invites, stats.qualified, it->second.forest.Depth(id)});
   }
   return out;
+}
+
+Result<std::vector<FissionService::FraudRow>> FissionService::Fraud(const std::string& ws,
+                                                                    const std::string& campaign,
+                                                                    size_t limit) {
+  std::vector<InviteeFacts> invitees;
+  FraudCounts counts;
+  {
+    std::lock_guard lock(mu_);
+    auto& campaigns = WorkspaceFor(ws).campaigns;
+    auto it = campaigns.find(campaign);
+    if (it == campaigns.end()) return Status::NotFound("campaign \"" + campaign + "\" not found");
+    for (const auto& [id, f] : it->second.facts) invitees.push_back(f);
+    counts = it->second.counts;
+  }
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    for (InviteeFacts& f : invitees) {
+      const uint32_t c = state.ParseCustomerId(f.id);
+      if (c != kNoIndex) f.last_active_at = LastActivity(state, state.Live(c));
+    }
+  }));
+  const FraudRules rules;
+  const std::vector<FraudScore> scores =
+      ScoreInvitees(invitees, {}, rules, engine_->clock().NowMicros(), &counts);
+  std::map<std::string, std::vector<FraudScore>> by_inviter;
+  for (size_t i = 0; i < invitees.size(); ++i) {
+    by_inviter[invitees[i].inviter].push_back(scores[i]);
+  }
+  std::vector<FraudRow> rows;
+  for (FraudScore& inviter : ScoreInviters(invitees, scores, rules)) {
+    std::vector<FraudScore>& list = by_inviter[inviter.id];
+    std::stable_sort(list.begin(), list.end(),
+                     [](const FraudScore& a, const FraudScore& b) { return a.score > b.score; });
+    rows.push_back({std::move(inviter), std::move(list)});
+  }
+  // Most suspicious first: the inviter's own score, then the worst of its invitees.
+  auto worst = [](const FraudRow& r) { return r.invitees.empty() ? 0 : r.invitees[0].score; };
+  std::stable_sort(rows.begin(), rows.end(), [&](const FraudRow& a, const FraudRow& b) {
+    return std::pair(a.inviter.score, worst(a)) > std::pair(b.inviter.score, worst(b));
+  });
+  if (rows.size() > limit) rows.resize(limit);
+  return rows;
 }
 
 Result<std::vector<HeldReward>> FissionService::Held(const std::string& ws,

@@ -13,7 +13,8 @@
 // by RunDue(), each with a messageId that is a pure function of its cause ("fis:inv:<campaign>:
 // <friend>", "fis:reward:<campaign>:<inviter>:<tier>"), so retries, races and restarts grant
 // nothing twice; replaying the service's own events rebuilds the trees, counts and grants.
-// Group-buy and bargain campaigns are defined and validated here; running them is to come.
+// Group buys and bargains run in fission_games.cc; the forest across campaigns is built on
+// demand in fission_forest.cc.
 #pragma once
 
 #include <chrono>
@@ -105,6 +106,39 @@ class FissionService final : public StateObserver {
   };
   Result<std::vector<InviterRow>> Inviters(const std::string& ws, const std::string& campaign,
                                            size_t limit);
+  // Fraud scores as the campaign stands now: the inviters with the highest scores first (at
+  // most `limit`), each with its invitees' scores. Holding a reward is decided when its tier is
+  // reached, from the service's own events; these scores also tell who went quiet after
+  // qualifying (zombie), from each friend's latest activity in the customer state.
+  struct FraudRow {
+    FraudScore inviter;
+    std::vector<FraudScore> invitees;
+  };
+  Result<std::vector<FraudRow>> Fraud(const std::string& ws, const std::string& campaign,
+                                      size_t limit);
+  // The invitation forest over all the workspace's campaigns: a friend belongs to whoever
+  // invited them first in any campaign (fission_forest.cc).
+  struct ForestReport {
+    int64_t participants = 0, invites = 0, qualified = 0;
+    double k_factor = 0;
+    std::map<int, int64_t> depths;
+    std::vector<InviterRow> top;  // the inviters with the most qualified friends
+  };
+  Result<ForestReport> Forest(const std::string& ws, size_t limit);
+  struct TreeNode {
+    std::string customer, inviter, campaign;
+    int level = 0;  // upline: -1 is who invited the customer; downline: 1 is whom they invited
+    bool qualified = false;
+    Micros invited_at = 0;
+  };
+  struct Tree {
+    std::string customer;
+    std::vector<TreeNode> upline;    // nearest first, up to the root
+    std::vector<TreeNode> downline;  // breadth first, `depth` levels, at most `limit` nodes
+    bool truncated = false;          // the downline had more
+  };
+  Result<Tree> TreeOf(const std::string& ws, const std::string& customer_key, int depth,
+                      size_t limit);
   // The review queue: rewards held because their inviter looks fraudulent.
   Result<std::vector<HeldReward>> Held(const std::string& ws, const std::string& campaign);
   // Approve (the reward is granted) or reject a held reward. Again: no change.

@@ -378,6 +378,32 @@ TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
   EXPECT_EQ(service_->RunDue().value(), 0);
   EXPECT_EQ(totals()["available"], 1'000);
   EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->transactions, 1);
+
+  // ann is no distributor, yet withdraws her reward from her own account: once per request id,
+  // never more than is available.
+  const std::string ann = engine_->GetCustomer(kDefaultWorkspace, "ann", 0)->summary.id;
+  EXPECT_EQ(distribution->RequestWithdrawal(kDefaultWorkspace, ann, 1'001, "r0").status().code(),
+            StatusCode::kFailedPrecondition);
+  const WithdrawalView w =
+      distribution->RequestWithdrawal(kDefaultWorkspace, ann, 600, "r1").value();
+  EXPECT_EQ(w.id, "wdr_c" + ann.substr(4) + "_r1");
+  EXPECT_EQ(distribution->RequestWithdrawal(kDefaultWorkspace, ann, 600, "r1")->id, w.id);
+  EXPECT_EQ(distribution->RequestWithdrawal(kDefaultWorkspace, ann, 600, "r2").status().code(),
+            StatusCode::kFailedPrecondition);  // 400 left
+  ASSERT_TRUE(distribution->ApproveWithdrawal(kDefaultWorkspace, w.id, 0, "ops").ok());
+  ASSERT_TRUE(distribution->MarkPaid(kDefaultWorkspace, w.id, "BANK-1", "").ok());
+  EXPECT_EQ(totals()["available"], 400);
+  EXPECT_EQ(totals()["paid"], 600);
+  EXPECT_EQ(Count("ann", "withdrawal_paid"), 1);
+  EXPECT_EQ(distribution->Journal(kDefaultWorkspace, ann)->size(), 4u);  // reward, request…
+  EXPECT_EQ(
+      distribution->RequestWithdrawal(kDefaultWorkspace, "dst_nobody", 100, "x").status().code(),
+      StatusCode::kNotFound);  // a distributor id still has to be one
+  distribution.reset();
+  Reopen();
+  distribution = DistributionService::Start(engine_.get(), nullptr).value();
+  EXPECT_EQ(totals()["available"], 400);
+  EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->verify, "ok");
 }
 
 TEST_F(FissionServiceTest, AFriendWhoDeletesTheStaffAccountStopsCounting) {
@@ -405,6 +431,136 @@ TEST_F(FissionServiceTest, AFriendWhoDeletesTheStaffAccountStopsCounting) {
   EXPECT_EQ(r.qualified, 2);
   EXPECT_EQ(r.rewards_disputed, 1);
   EXPECT_EQ(Count("ann", "fission_reward_granted"), 1);  // kept, and disputed
+}
+
+TEST_F(FissionServiceTest, IdentitiesTellSelfReferralReregistrationAndZombies) {
+  auto with = [&](const std::string& id, const std::string& user, const std::string& name,
+                  const json& props, std::vector<Identity> ids, const std::string& anon = "") {
+    Event e;
+    e.message_id = id;
+    e.user_id = user;
+    e.anonymous_id = anon;
+    e.name = name;
+    e.timestamp = clock_.NowMicros();
+    e.properties = props.dump();
+    e.identities = std::move(ids);
+    ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  };
+  with("cat", "cat", "signed_up", json::object(), {{IdentityKind::kPhone, "13800000001"}},
+       "dev-cat");
+  // A customer who left: deleted the staff account.
+  with("gone", "gone", "friend_added", {{"staff_id", "stf_lily"}},
+       {{IdentityKind::kPhone, "13900000009"}, {IdentityKind::kUnionId, "u-gone"}});
+  Track("gone-bye", "gone", "friend_deleted", {{"staff_id", "stf_lily"}});
+  const std::string gone = engine_->GetCustomer(kDefaultWorkspace, "gone", 0)->summary.id;
+  const std::string code = service_->Join(kDefaultWorkspace, "cmp_mask", "cat")->code;
+  for (const std::string f : {"sock", "back", "back2", "quiet", "lively"}) {
+    Track("made-" + f, f, "signed_up", json::object());  // not fresh accounts
+  }
+  clock_.Advance(kMicrosPerDay);
+  const json arrive = {{"campaign_id", "cmp_mask"}, {"code", code}};
+  with("a-sock", "sock", "invite_accepted", arrive, {{IdentityKind::kPhone, "13800000001"}});
+  with("a-back", "back", "invite_accepted", arrive, {{IdentityKind::kPhone, "13900000009"}});
+  with("a-back2", "back2", "invite_accepted", arrive, {{IdentityKind::kUnionId, "u-gone"}});
+  with("a-quiet", "quiet", "invite_accepted", arrive, {});
+  with("a-lively", "lively", "invite_accepted", arrive, {});
+  ASSERT_GE(service_->RunDue().value(), 5);
+  for (const std::string f : {"sock", "back", "back2", "quiet", "lively"}) {
+    Track("pay-" + f, f, "order_paid", {{"order_id", "O-" + f}}, 990);
+  }
+  (void)service_->RunDue();
+  clock_.Advance(kMicrosPerDay);
+  Track("later", "lively", "page_viewed", json::object());
+
+  auto scores = [&] {
+    std::map<std::string, std::vector<std::string>> out;  // user -> signal codes
+    const auto rows = service_->Fraud(kDefaultWorkspace, "cmp_mask", 10).value();
+    for (const auto& row : rows) {
+      EXPECT_EQ(row.inviter.id, engine_->GetCustomer(kDefaultWorkspace, "cat", 0)->summary.id);
+      for (const FraudScore& s : row.invitees) {
+        for (const std::string f : {"sock", "back", "back2", "quiet", "lively"}) {
+          if (engine_->GetCustomer(kDefaultWorkspace, f, 0)->summary.id != s.id) continue;
+          out[f];  // listed, with or without signals
+          for (const FraudSignal& sig : s.signals) out[f].push_back(sig.code);
+        }
+      }
+    }
+    return out;
+  };
+  auto now = scores();
+  EXPECT_EQ(now["sock"], std::vector<std::string>{"self_referral"});
+  EXPECT_EQ(now["back"], std::vector<std::string>{"reregistered"});
+  EXPECT_EQ(now["back2"], std::vector<std::string>{"reregistered"});
+  EXPECT_TRUE(now["quiet"].empty());  // not yet a week since qualifying
+  const auto rows = service_->Fraud(kDefaultWorkspace, "cmp_mask", 10).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].invitees[0].signals[0].reason,
+            "shares a device or phone with its inviter " + rows[0].inviter.id);
+  EXPECT_EQ(rows[0].invitees[1].signals[0].reason,
+            "the phone or unionid is " + gone + "'s, who deleted the staff account");
+
+  clock_.Advance(8 * kMicrosPerDay);
+  now = scores();
+  EXPECT_EQ(now["quiet"], std::vector<std::string>{"zombie"});
+  EXPECT_TRUE(now["lively"].empty());  // came back after qualifying
+  EXPECT_EQ(now["back"], (std::vector<std::string>{"reregistered", "zombie"}));
+  // The same after a restart: the signals live in the service's own events.
+  Reopen();
+  EXPECT_EQ(scores(), now);
+  EXPECT_EQ(service_->Fraud(kDefaultWorkspace, "nope", 10).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(FissionServiceTest, TheForestAcrossCampaignsKeepsTheFirstInvitation) {
+  Campaign b = ParseCampaign(kCampaign).value();
+  b.id = "cmp_b";
+  ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, b).ok());
+  for (const std::string u : {"ann", "bob", "carl", "dan", "zed"}) {
+    Track("hi-" + u, u, "signed_up", json::object());
+  }
+  auto invite = [&](const std::string& campaign, const std::string& by, const std::string& who) {
+    const std::string code = service_->Join(kDefaultWorkspace, campaign, by)->code;
+    Track("arrive-" + campaign + who, who, "invite_accepted",
+          {{"campaign_id", campaign}, {"code", code}});
+    ASSERT_GE(service_->RunDue().value(), 0);
+    clock_.Advance(kMicrosPerMinute);
+  };
+  invite("cmp_mask", "ann", "bob");
+  invite("cmp_b", "bob", "carl");
+  invite("cmp_mask", "carl", "dan");
+  invite("cmp_b", "zed", "bob");  // bob was ann's first: stays ann's overall
+  invite("cmp_b", "dan", "ann");  // a loop across campaigns: left out overall
+  Track("pay", "carl", "order_paid", {{"order_id", "O-carl"}}, 990);
+  (void)service_->RunDue();
+
+  auto id = [&](const std::string& u) {
+    return engine_->GetCustomer(kDefaultWorkspace, u, 0)->summary.id;
+  };
+  const auto forest = service_->Forest(kDefaultWorkspace, 10).value();
+  EXPECT_EQ(forest.invites, 3);  // bob, carl, dan
+  EXPECT_EQ(forest.qualified, 1);
+  EXPECT_EQ(forest.participants, 5);  // all five shared a poster
+  EXPECT_EQ(forest.depths, (std::map<int, int64_t>{{0, 2}, {1, 1}, {2, 1}, {3, 1}}));
+  ASSERT_FALSE(forest.top.empty());
+  EXPECT_EQ(forest.top[0].inviter, id("bob"));  // carl qualified
+
+  const auto tree = service_->TreeOf(kDefaultWorkspace, "bob", 3, 100).value();
+  ASSERT_EQ(tree.upline.size(), 1u);
+  EXPECT_EQ(tree.upline[0].customer, id("ann"));
+  EXPECT_EQ(tree.upline[0].level, -1);
+  ASSERT_EQ(tree.downline.size(), 2u);
+  EXPECT_EQ(tree.downline[0].customer, id("carl"));
+  EXPECT_EQ(tree.downline[0].campaign, "cmp_b");
+  EXPECT_TRUE(tree.downline[0].qualified);
+  EXPECT_EQ(tree.downline[1].customer, id("dan"));
+  EXPECT_EQ(tree.downline[1].level, 2);
+  EXPECT_EQ(tree.downline[1].inviter, id("carl"));
+  const auto shallow = service_->TreeOf(kDefaultWorkspace, "bob", 1, 100).value();
+  EXPECT_EQ(shallow.downline.size(), 1u);
+  const auto cut = service_->TreeOf(kDefaultWorkspace, "ann", 3, 2).value();
+  EXPECT_EQ(cut.downline.size(), 2u);
+  EXPECT_TRUE(cut.truncated);
+  EXPECT_EQ(service_->TreeOf(kDefaultWorkspace, "nobody", 3, 10).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {

@@ -1,11 +1,69 @@
 #include "pond/fission/fission_workspace.h"
 
+#include <algorithm>
+
 #include "pond/distribution/referral_code.h"
 #include "pond/fission/fission_event_names.h"
 
 namespace pond {
 
 using nlohmann::json;
+
+ArrivalCheck CheckArrival(const TenantState& state, const Arrival& a, const std::string& inviter) {
+  ArrivalCheck out;
+  const uint32_t dense = state.ParseCustomerId(a.friend_id);
+  if (dense == kNoIndex) return out;
+  const uint32_t me = state.Live(dense);
+  out.created_at = state.customers().created_at[dense];
+  const uint32_t by_dense = state.ParseCustomerId(inviter);
+  const uint32_t by = by_dense == kNoIndex ? kNoIndex : state.Live(by_dense);
+  auto holder = [&](IdentityKind kind, const std::string& value) {
+    return value.empty() ? kNoIndex : state.FindByIdentity(kind, value);
+  };
+  if (by != kNoIndex) {
+    if (holder(IdentityKind::kAnonymousId, a.device_id) == by ||
+        holder(IdentityKind::kAnonymousId, a.anonymous_id) == by) {
+      out.same_as_inviter = "device";
+    } else if (holder(IdentityKind::kPhone, a.phone) == by) {
+      out.same_as_inviter = "phone";
+    }
+  }
+  // Someone who deleted the staff account and comes back as a "new" customer under another
+  // account: the index still names the older profile for their phone or unionid.
+  const uint32_t deleted = state.FindEventName("friend_deleted");
+  if (deleted == kNoIndex) return out;
+  for (const auto& [kind, value] :
+       {std::pair{IdentityKind::kPhone, &a.phone}, std::pair{IdentityKind::kUnionId, &a.unionid}}) {
+    const uint32_t older = holder(kind, *value);
+    if (older == kNoIndex || older == me || older == by) continue;
+    if (!state.customers().friends[older].empty()) continue;  // still a friend: not gone
+    const auto& history = state.customers().history[older];
+    if (std::any_of(history.begin(), history.end(),
+                    [&](const HistoryEntry& h) { return h.name == deleted; })) {
+      out.reregistered = TenantState::CustomerId(older);
+      break;
+    }
+  }
+  return out;
+}
+
+Micros LastActivity(const TenantState& state, uint32_t customer) {
+  static constexpr std::string_view kPondWritten[] = {
+      "fission_",     "journey_",      "message_",     "task_",        "commission_",
+      "distributor_", "withdrawal_",   "group_buy_",   "bargain_",     "tag_added",
+      "tag_removed",  "coupon_issued", "client_bound", "stage_changed"};
+  Micros latest = 0;
+  for (const HistoryEntry& h : state.customers().history[customer]) {
+    const std::string& name = state.EventName(h.name);
+    if (h.timestamp <= latest ||
+        std::any_of(std::begin(kPondWritten), std::end(kPondWritten),
+                    [&](std::string_view p) { return name.starts_with(p); })) {
+      continue;
+    }
+    latest = h.timestamp;
+  }
+  return latest;
+}
 
 void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& customer) {
   json p = json::parse(e.properties, nullptr, false);
@@ -55,6 +113,9 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
     f.inviter = inviter;
     f.ip = JsonStr(p, "ip");
     f.device_id = JsonStr(p, "device_id");
+    f.phone = JsonStr(p, "phone_block");  // only the first 7 digits are kept
+    f.same_as_inviter = JsonStr(p, "same_as_inviter");
+    f.reregistered = JsonStr(p, "reregistered");
     f.created_at = p.value("created_at_us", int64_t{0});
     f.invited_at = e.timestamp;
     c.counts.Add(f);
@@ -129,8 +190,21 @@ void FissionService::Workspace::Note(const Event& e, const std::string& customer
       ip = JsonStr(ctx, "ip");
       if (auto d = ctx.find("device"); d != ctx.end() && d->is_object()) device = JsonStr(*d, "id");
     }
-    arrivals.push_back(
-        {customer, JsonStr(p, "campaign_id"), JsonStr(p, "code"), e.timestamp, ip, device});
+    Arrival a{customer,
+              JsonStr(p, "campaign_id"),
+              JsonStr(p, "code"),
+              e.timestamp,
+              ip,
+              device,
+              "",
+              "",
+              e.anonymous_id};
+    for (const Identity& id : e.identities) {
+      if (id.kind == IdentityKind::kPhone) a.phone = id.value;
+      if (id.kind == IdentityKind::kUnionId) a.unionid = id.value;
+      if (id.kind == IdentityKind::kAnonymousId) a.anonymous_id = id.value;
+    }
+    arrivals.push_back(std::move(a));
     arriving.emplace(customer, arrivals.back().campaign);
     return;
   }

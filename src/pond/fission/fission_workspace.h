@@ -13,6 +13,7 @@
 
 #include "pond/base/json_text.h"
 #include "pond/distribution/referral_code.h"
+#include "pond/engine/tenant_state.h"
 #include "pond/fission/fission_event_names.h"
 #include "pond/fission/fission_service.h"
 
@@ -33,7 +34,8 @@ inline Event FissionEvent(const char* name, std::string message_id, const std::s
 struct Arrival {
   std::string friend_id, campaign, code;
   Micros at = 0;
-  std::string ip, device_id;  // from the event's context, for fraud scoring
+  std::string ip, device_id;                 // from the event's context, for fraud scoring
+  std::string phone, unionid, anonymous_id;  // from the event's identities
 };
 struct Standing {
   std::string friend_id, campaign, order_id, staff_id;
@@ -42,6 +44,19 @@ struct Standing {
   int64_t seq = 0;  // the event that caused it
   Micros at = 0;
 };
+
+// What the customer state says of a friend arriving with `inviter`'s code, for fraud scoring.
+struct ArrivalCheck {
+  Micros created_at = 0;        // when the friend's profile was created
+  std::string same_as_inviter;  // "device" / "phone": the index had it as the inviter's first
+  std::string reregistered;     // the older profile holding the phone or unionid, if it left
+};
+// REQUIRES: the state's shared lock.
+ArrivalCheck CheckArrival(const TenantState& state, const Arrival& a, const std::string& inviter);
+
+// The time of the customer's latest event of their own doing (not one pond wrote about them:
+// rewards, messages, tasks, tags), or 0. REQUIRES: the state's shared lock.
+Micros LastActivity(const TenantState& state, uint32_t customer);
 
 // One campaign as its events left it.
 struct LiveCampaign {

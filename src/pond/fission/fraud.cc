@@ -12,7 +12,7 @@ void Add(FraudScore& s, const char* code, int points, std::string reason) {
 }
 
 std::string PhonePrefix(const InviteeFacts& f) {
-  return f.phone.size() >= 11 ? f.phone.substr(0, 7) : "";
+  return f.phone.size() >= 7 ? f.phone.substr(0, 7) : "";  // a whole number or its block
 }
 
 int CountOf(const std::map<std::string, int>& counts, const std::string& key) {
@@ -68,19 +68,20 @@ std::vector<FraudScore> ScoreInvitees(const std::vector<InviteeFacts>& invitees,
   for (const InviteeFacts& f : invitees) {
     FraudScore s;
     s.id = f.id;
+    bool self = !f.same_as_inviter.empty();
     if (auto it = by_id.find(f.inviter); it != by_id.end()) {
       const InviterFacts& inv = *it->second;
-      if ((!f.device_id.empty() && f.device_id == inv.device_id) ||
-          (!f.phone.empty() && f.phone == inv.phone)) {
-        Add(s, "self_referral", 50, "shares a device or phone with its inviter " + inv.id);
-      }
+      self = self || (!f.device_id.empty() && f.device_id == inv.device_id) ||
+             (!f.phone.empty() && f.phone == inv.phone);
     }
+    if (self) Add(s, "self_referral", 50, "shares a device or phone with its inviter " + f.inviter);
     if (!f.device_id.empty() && CountOf(devices, f.device_id) >= r.device_min) {
       Add(s, "shared_device", 40,
           std::to_string(CountOf(devices, f.device_id)) + " invitees share device " + f.device_id);
     }
-    if (f.reregistered) {
-      Add(s, "reregistered", 40, "the phone or unionid belonged to a deleted customer");
+    if (!f.reregistered.empty()) {
+      Add(s, "reregistered", 40,
+          "the phone or unionid is " + f.reregistered + "'s, who deleted the staff account");
     }
     if (f.qualified_at && now - f.qualified_at >= r.zombie_after &&
         f.last_active_at <= f.qualified_at) {

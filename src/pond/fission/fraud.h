@@ -5,8 +5,10 @@
 //
 // Invitee signals (points):
 //   shared_device   the device id is shared by `device_min` or more invitees (of any inviter)  40
-//   self_referral   the invitee shares a device id or phone with its inviter                 50
-//   reregistered    the phone or unionid belonged to a customer who was deleted               40
+//   self_referral   the invitee shares a device id or phone with its inviter, or the identity
+//                   index says its phone or device was first the inviter's                    50
+//   reregistered    the phone or unionid is held by an older profile that deleted the staff
+//                   account (the same person back as "new" to earn a reward)                 40
 //   zombie          qualified, then no activity for `zombie_after` (and that long has passed)  25
 //   shared_ip       the IP's /24 (IPv6: /48) is shared by `ip_min` or more invitees           20
 //   phone_block     the phone's first 7 digits are shared by `phone_block_min` or more invitees 20
@@ -41,12 +43,16 @@ struct InviteeFacts {
   std::string inviter;
   std::string device_id;  // "" when unknown
   std::string ip;
-  std::string phone;
+  std::string phone;  // the number, or only its first 7 digits (enough for phone_block)
   Micros created_at = 0;
   Micros invited_at = 0;
   Micros qualified_at = 0;    // 0: not qualified
   Micros last_active_at = 0;  // latest activity after qualifying; 0: none
-  bool reregistered = false;  // phone or unionid of a deleted customer
+  // What the identity index knew when the invitee arrived: "device" or "phone" when that was
+  // first the inviter's; the older profile ("cus_…") whose phone or unionid this is, when that
+  // profile deleted the staff account. "" for no.
+  std::string same_as_inviter;
+  std::string reregistered;
 };
 
 struct InviterFacts {

@@ -69,8 +69,11 @@ TEST(FraudTest, EachSignalFiresOnItsPatternWithAnExplanation) {
   zombie.last_active_at = 0;
   in.push_back(zombie);
   InviteeFacts back = Honest("back", "bob", 23);
-  back.reregistered = true;
+  back.reregistered = "cus_00000007";
   in.push_back(back);
+  InviteeFacts alias = Honest("alias", "bob", 24);  // the index says bob used this device first
+  alias.same_as_inviter = "device";
+  in.push_back(alias);
 
   const auto scores = ScoreInvitees(
       in, {{"wool", "dev-wool", "13800000000"}, {"bob", "dev-bob", "13912345678"}}, {}, kNow);
@@ -88,6 +91,10 @@ TEST(FraudTest, EachSignalFiresOnItsPatternWithAnExplanation) {
   EXPECT_EQ(scores[6].signals[0].reason, "created 3 min before qualifying");
   EXPECT_EQ(Codes(scores[7]), std::vector<std::string>{"zombie"});
   EXPECT_EQ(Codes(scores[8]), std::vector<std::string>{"reregistered"});
+  EXPECT_EQ(scores[8].signals[0].reason,
+            "the phone or unionid is cus_00000007's, who deleted the staff account");
+  EXPECT_EQ(Codes(scores[9]), std::vector<std::string>{"self_referral"});
+  EXPECT_TRUE(scores[9].review);
 
   // Not yet a zombie while the window is still open.
   EXPECT_TRUE(ScoreInvitees({zombie}, {}, {}, zombie.qualified_at + kDay)[0].signals.empty());
@@ -98,7 +105,7 @@ TEST(FraudTest, EachSignalFiresOnItsPatternWithAnExplanation) {
   EXPECT_EQ(Codes(inviters[1]), std::vector<std::string>{"mostly_suspicious"});
   EXPECT_EQ(inviters[1].signals[0].reason, "3 of 5 invitees are suspicious");
   EXPECT_EQ(inviters[0].id, "bob");
-  EXPECT_TRUE(inviters[0].signals.empty());  // 1 of 4 at review (self_referral): not most
+  EXPECT_TRUE(inviters[0].signals.empty());  // 2 of 5 at review (self_referral): not most
 }
 
 TEST(FraudTest, AnInvitationBurstSendsTheInviterToReview) {

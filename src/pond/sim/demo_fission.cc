@@ -1,6 +1,7 @@
 #include "pond/sim/demo_fission.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -122,6 +123,16 @@ Status DemoFission::Invite(int day) {
       events.push_back(Track("fis-arrive:" + f, f, "invite_accepted", now - kMicrosPerHour,
                              {{"campaign_id", "cmp_mask_task"}, {"code", posters_[i].second}},
                              context));
+      // A farm's numbers come from one block (170 + the farm's 4 digits); others are scattered.
+      char phone[24];
+      const uint64_t r = Mix64(salt + 211 + static_cast<uint64_t>(k));
+      if (farm) {
+        std::snprintf(phone, sizeof phone, "170%04d%04d", static_cast<int>(i % 10'000), k);
+      } else {
+        std::snprintf(phone, sizeof phone, "13%d%04d%04d", static_cast<int>(5 + r % 4),
+                      static_cast<int>(r / 4 % 10'000), static_cast<int>(friends_made_ % 10'000));
+      }
+      events.back().identities.push_back({IdentityKind::kPhone, phone});
       if (farm || Unit(salt + 101 + static_cast<uint64_t>(k)) < p_.trial_share) {
         events.push_back(Trial(f, now - kMicrosPerHour + kMicrosPerMinute));
       }

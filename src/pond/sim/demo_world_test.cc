@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "pond/engine/tenant_state.h"
@@ -296,6 +297,18 @@ TEST(DemoWorldTest, OneCampaignOfEachKindRunsWithItsShareOfFraud) {
   const std::vector<HeldReward> held = service->Held(kDefaultWorkspace, "cmp_mask_task").value();
   ASSERT_FALSE(held.empty());
   EXPECT_NE(held[0].reasons[0].find("suspicious"), std::string::npos);
+  // The farms come first in the fraud scores, with their devices and number blocks named.
+  const auto fraud = service->Fraud(kDefaultWorkspace, "cmp_mask_task", 20).value();
+  ASSERT_FALSE(fraud.empty());
+  EXPECT_GE(fraud[0].inviter.score, 50);
+  std::set<std::string> codes;
+  for (const auto& row : fraud) {
+    for (const FraudScore& s : row.invitees) {
+      for (const FraudSignal& signal : s.signals) codes.insert(signal.code);
+    }
+  }
+  EXPECT_TRUE(codes.count("shared_device"));
+  EXPECT_TRUE(codes.count("phone_block"));
   const CampaignReport groups = service->Report(kDefaultWorkspace, "cmp_serum_group").value();
   EXPECT_GT(groups.groups_succeeded, 0);
   EXPECT_GT(groups.groups_failed, 0);
