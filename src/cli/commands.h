@@ -81,11 +81,14 @@ struct PlanFissionArgs {
 };
 int RunPlanFission(const Common& common, const PlanFissionArgs& args);
 
-// `pond fission ACTION`: list, report CAMPAIGN, review CAMPAIGN, approve|reject CAMPAIGN KEY.
+// `pond fission ACTION`: list, report CAMPAIGN, review CAMPAIGN, approve|reject CAMPAIGN KEY,
+// fraud CAMPAIGN, tree CUSTOMER [--depth N].
 struct FissionArgs {
   std::string action;
   std::string campaign;
   std::string key;  // a held reward's "<campaign>:<inviter>:<tier>"
+  std::string customer;
+  int depth = 3;
 };
 int RunFission(const Common& common, const FissionArgs& args);
 

@@ -70,6 +70,70 @@ int Review(const Common& common, FissionService& f, const std::string& id) {
   return 0;
 }
 
+int Fraud(const Common& common, FissionService& f, const std::string& id) {
+  auto rows = f.Fraud(common.workspace, id, 50);
+  if (!rows.ok()) return Fail(rows.status());
+  auto signals = [](const FraudScore& s) {
+    std::string out;
+    for (const FraudSignal& sig : s.signals) out += (out.empty() ? "" : "; ") + sig.reason;
+    return out;
+  };
+  if (common.json) {
+    json data = json::array();
+    for (const auto& row : *rows) {
+      json invitees = json::array();
+      for (const FraudScore& s : row.invitees) {
+        invitees.push_back({{"id", s.id}, {"score", s.score}, {"why", signals(s)}});
+      }
+      data.push_back({{"id", row.inviter.id},
+                      {"score", row.inviter.score},
+                      {"review", row.inviter.review},
+                      {"why", signals(row.inviter)},
+                      {"invitees", invitees}});
+    }
+    std::printf("%s\n", json({{"data", data}}).dump(2).c_str());
+    return 0;
+  }
+  Table t({"inviter", "score", "why", "worst invitee", "its score", "why it"});
+  for (const auto& row : *rows) {
+    const FraudScore none;
+    const FraudScore& worst = row.invitees.empty() ? none : row.invitees[0];
+    t.Add({row.inviter.id, std::to_string(row.inviter.score), signals(row.inviter), worst.id,
+           std::to_string(worst.score), signals(worst)});
+  }
+  t.Print();
+  return 0;
+}
+
+int Tree(const Common& common, FissionService& f, const FissionArgs& a) {
+  auto tree = f.TreeOf(common.workspace, a.customer, a.depth, 1000);
+  if (!tree.ok()) return Fail(tree.status());
+  Table t({"level", "customer", "invited by", "campaign", "qualified"});
+  json nodes = json::array();
+  auto add = [&](const FissionService::TreeNode& n) {
+    t.Add({std::to_string(n.level), n.customer, n.inviter, n.campaign, n.qualified ? "yes" : ""});
+    nodes.push_back({{"level", n.level},
+                     {"customer", n.customer},
+                     {"inviter", n.inviter},
+                     {"campaign", n.campaign},
+                     {"qualified", n.qualified}});
+  };
+  for (auto n = tree->upline.rbegin(); n != tree->upline.rend(); ++n) add(*n);  // root first
+  add(tree->self);
+  for (const auto& n : tree->downline) add(n);
+  if (common.json) {
+    std::printf(
+        "%s\n",
+        json({{"customer", tree->customer}, {"nodes", nodes}, {"truncated", tree->truncated}})
+            .dump(2)
+            .c_str());
+    return 0;
+  }
+  t.Print();
+  if (tree->truncated) std::printf("(more below: the first 1,000 are shown)\n");
+  return 0;
+}
+
 }  // namespace
 
 int RunFission(const Common& common, const FissionArgs& a) {
@@ -100,6 +164,8 @@ int RunFission(const Common& common, const FissionArgs& a) {
   }
   if (a.action == "report") return Report(common, f, a.campaign);
   if (a.action == "review") return Review(common, f, a.campaign);
+  if (a.action == "fraud") return Fraud(common, f, a.campaign);
+  if (a.action == "tree") return Tree(common, f, a);
   if (a.action == "approve" || a.action == "reject") {
     Status s = f.Review(common.workspace, a.campaign, a.key, a.action == "approve", "cli");
     if (!s.ok()) return Fail(s);

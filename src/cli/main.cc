@@ -214,16 +214,24 @@ int main(int argc, char** argv) {
   auto* fis_cmd = app.add_subcommand("fission", "fission campaigns (docs/fission.md)");
   fis_cmd->require_subcommand(1);
   std::vector<std::pair<CLI::App*, std::string>> fis_subs;
-  for (const char* name : {"list", "report", "review", "approve", "reject"}) {
+  for (const char* name : {"list", "report", "review", "approve", "reject", "fraud", "tree"}) {
     const std::string n = name;
     auto* sub =
         fis_cmd->add_subcommand(n, n == "list"     ? "campaigns with their figures"
                                    : n == "report" ? "a campaign's report"
                                    : n == "review" ? "rewards waiting for review, with the reasons"
+                                   : n == "fraud"  ? "fraud scores now, most suspicious first"
+                                   : n == "tree"   ? "who invited a customer, and whom they brought"
                                                    : n + " a held reward");
     add_common(sub);
     sub->add_flag("--json", common.json, "print the API's JSON");
-    if (n != "list") sub->add_option("campaign", fis.campaign, "cmp_… id")->required();
+    if (n == "tree") {
+      sub->add_option("customer", fis.customer, "cus_… id or any identity")->required();
+      sub->add_option("--depth", fis.depth, "levels below the customer (1–10)")
+          ->check(CLI::Range(1, 10));
+    } else if (n != "list") {
+      sub->add_option("campaign", fis.campaign, "cmp_… id")->required();
+    }
     if (n == "approve" || n == "reject") {
       sub->add_option("key", fis.key, "the reward's key")->required();
     }

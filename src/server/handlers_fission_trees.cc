@@ -87,8 +87,11 @@ HttpResponse FissionTree(ApiContext& ctx, const HttpRequest& req) {
   json up = json::array(), down = json::array();
   for (const auto& n : t.upline) up.push_back(NodeJson(n));
   for (const auto& n : t.downline) down.push_back(NodeJson(n));
-  return JsonResponse(DumpJson(
-      {{"customer", t.customer}, {"upline", up}, {"downline", down}, {"truncated", t.truncated}}));
+  return JsonResponse(DumpJson({{"customer", t.customer},
+                                {"self", NodeJson(t.self)},
+                                {"upline", up},
+                                {"downline", down},
+                                {"truncated", t.truncated}}));
 }
 
 }  // namespace pond::server

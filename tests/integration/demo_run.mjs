@@ -18,6 +18,24 @@ const again = spawnSync(pondBin, ['demo', '--data', data, '--customers', '10', '
 check(again.status !== 0 && /already holds/.test(again.stderr),
       'a second demo into the same data dir is refused');
 
+// The fission CLI reads the same data dir: the phone farms come first, and a farm's friend's
+// line goes up to its inviter.
+const fraud = spawnSync(pondBin, ['fission', 'fraud', 'cmp_mask_task', '--data', data, '--json'],
+                        { encoding: 'utf8' });
+const farms = fraud.status === 0 ? JSON.parse(fraud.stdout).data : [];
+check(farms.length > 0 && farms[0].score >= 50 && /share device/.test(farms[0].invitees[0].why),
+      'pond fission fraud lists the phone farms first, with the reasons');
+const friend = farms[0]?.invitees[0]?.id ?? 'none';
+const tree = spawnSync(pondBin, ['fission', 'tree', friend, '--data', data, '--json'],
+                       { encoding: 'utf8' });
+const nodes = tree.status === 0 ? JSON.parse(tree.stdout).nodes : [];
+check(nodes.some((n) => n.level === -1 && n.customer === farms[0].id) &&
+      nodes.some((n) => n.level === 0 && n.campaign === 'cmp_mask_task'),
+      'pond fission tree shows who invited a friend, in which campaign');
+const deep = spawnSync(pondBin, ['fission', 'tree', friend, '--data', data, '--depth', '11'],
+                       { encoding: 'utf8' });
+check(deep.status !== 0 && /--depth/.test(deep.stderr), 'a depth out of range is refused');
+
 const pond = await startPond(pondBin, data);
 try {
   check(typeof pond.keys.admin === 'string', 'first start prints an admin token');
@@ -43,4 +61,4 @@ try {
 } finally {
   await stopPond(pond);
 }
-finish(12);
+finish(15);

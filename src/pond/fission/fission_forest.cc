@@ -68,6 +68,9 @@ Result<FissionService::Tree> FissionService::TreeOf(const std::string& ws,
   const Overall all = BuildOverall(WorkspaceFor(ws));
   Tree t;
   t.customer = p.summary.id;
+  auto own = all.attributed.find(t.customer);
+  t.self = own != all.attributed.end() ? own->second : TreeNode{t.customer, "", "", 0, false, 0};
+  t.self.level = 0;
   // Each ancestor with its own invitation (none for the root).
   std::string up = all.forest.InviterOf(t.customer);
   for (int level = -1; !up.empty(); --level) {

@@ -133,6 +133,7 @@ class FissionService final : public StateObserver {
   };
   struct Tree {
     std::string customer;
+    TreeNode self;                   // the customer's own invitation (level 0)
     std::vector<TreeNode> upline;    // nearest first, up to the root
     std::vector<TreeNode> downline;  // breadth first, `depth` levels, at most `limit` nodes
     bool truncated = false;          // the downline had more

@@ -544,6 +544,9 @@ TEST_F(FissionServiceTest, TheForestAcrossCampaignsKeepsTheFirstInvitation) {
   EXPECT_EQ(forest.top[0].inviter, id("bob"));  // carl qualified
 
   const auto tree = service_->TreeOf(kDefaultWorkspace, "bob", 3, 100).value();
+  EXPECT_EQ(tree.self.customer, id("bob"));
+  EXPECT_EQ(tree.self.inviter, id("ann"));
+  EXPECT_EQ(tree.self.campaign, "cmp_mask");
   ASSERT_EQ(tree.upline.size(), 1u);
   EXPECT_EQ(tree.upline[0].customer, id("ann"));
   EXPECT_EQ(tree.upline[0].level, -1);
