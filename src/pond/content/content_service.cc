@@ -1,0 +1,307 @@
+#include "pond/content/content_service.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "pond/engine/event_replay.h"
+#include "pond/engine/tenant_state.h"
+
+namespace pond {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kItemKind[] = "content_item";
+constexpr char kScriptKind[] = "script";
+const std::vector<std::string> kObserved = {"content_viewed", "content_liked", "content_commented",
+                                            "moment_posted"};
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+Status NotFound(const char* what, const std::string& id) {
+  return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ContentService>> ContentService::Start(Engine* engine) {
+  std::unique_ptr<ContentService> service(new ContentService(engine));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->Load(ws.id));
+  engine->AddObserver(service.get());  // OnReset counts the events already stored
+  return service;
+}
+
+ContentService::~ContentService() { engine_->RemoveObserver(this); }
+
+ContentService::Workspace& ContentService::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) w = std::make_unique<Workspace>();
+  return *w;
+}
+
+Status ContentService::Load(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> items, engine_->ListObjects(ws, kItemKind));
+  ASSIGN_OR_RETURN(std::vector<StoredObject> scripts, engine_->ListObjects(ws, kScriptKind));
+  ASSIGN_OR_RETURN(std::unique_ptr<ScriptIndex> index, ScriptIndex::Open());
+  std::map<std::string, ContentItem> item_map;
+  for (const StoredObject& o : items) {
+    ASSIGN_OR_RETURN(ContentItem item, ParseContentItem(o.body));
+    item_map[item.id] = std::move(item);
+  }
+  std::map<std::string, Script> script_map;
+  for (const StoredObject& o : scripts) {
+    ASSIGN_OR_RETURN(Script s, ParseScript(o.body));
+    RETURN_IF_ERROR(index->Put(s));
+    script_map[s.id] = std::move(s);
+  }
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.items = std::move(item_map);
+  w.scripts = std::move(script_map);
+  w.index = std::move(index);
+  return Status::Ok();
+}
+
+// --- events ---------------------------------------------------------------------------------
+
+void ContentService::Workspace::Note(const Event& e) {
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object()) return;
+  const std::string item = Str(p, "content_id");
+  if (item.empty()) return;
+  if (e.name == "moment_posted") {
+    const std::string staff = Str(p, "staff_id");
+    if (staff.empty()) return;
+    std::vector<PlannedPost>& list = posted[staff];
+    list.push_back({staff, e.timestamp, item, ContentKind::kKnowledge});
+    if (list.size() > 1000) list.erase(list.begin(), list.begin() + 500);  // the recent ones
+    return;
+  }
+  auto& counts = performance[item];
+  ++counts[e.name == "content_viewed" ? 0 : e.name == "content_liked" ? 1 : 2];
+}
+
+void ContentService::OnApplied(const std::string& ws, const TenantState& state,
+                               const AppliedEvent& applied) {
+  const std::string& name = state.EventName(applied.name);
+  if (std::find(kObserved.begin(), kObserved.end(), name) == kObserved.end()) return;
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).Note(applied.event);
+}
+
+void ContentService::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.performance.clear();
+  w.posted.clear();
+  (void)ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) w.Note(e);
+  });
+}
+
+ContentItem ContentService::WithPerformance(const Workspace& w, const ContentItem& item) const {
+  ContentItem out = item;
+  if (auto it = w.performance.find(item.id); it != w.performance.end()) {
+    out.views = it->second[0];
+    out.likes = it->second[1];
+    out.comments = it->second[2];
+  }
+  return out;
+}
+
+// --- the library ----------------------------------------------------------------------------
+
+Result<ContentItem> ContentService::SaveItem(const std::string& ws, const ContentItem& item) {
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kItemKind, item.id, ContentItemJson(item), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.items[item.id] = item;
+  return WithPerformance(w, item);
+}
+
+Result<std::vector<ContentItem>> ContentService::Items(const std::string& ws,
+                                                       const std::string& kind) {
+  std::optional<ContentKind> wanted;
+  if (!kind.empty()) {
+    wanted = ContentKindFromName(kind);
+    if (!wanted) {
+      return FieldError("kind",
+                        "one of knowledge, daily_life, product_ad, buyer_show, promotion, "
+                        "emotional");
+    }
+  }
+  std::lock_guard lock(mu_);
+  const Workspace& w = WorkspaceFor(ws);
+  std::vector<ContentItem> out;
+  for (const auto& [id, item] : w.items) {
+    if (!wanted || item.kind == *wanted) out.push_back(WithPerformance(w, item));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ContentItem& a, const ContentItem& b) {
+    return a.Score() > b.Score();
+  });
+  return out;
+}
+
+Result<ContentItem> ContentService::GetItem(const std::string& ws, const std::string& id) {
+  std::lock_guard lock(mu_);
+  const Workspace& w = WorkspaceFor(ws);
+  auto it = w.items.find(id);
+  if (it == w.items.end()) return NotFound("content item", id);
+  return WithPerformance(w, it->second);
+}
+
+Status ContentService::DeleteItem(const std::string& ws, const std::string& id) {
+  ASSIGN_OR_RETURN(bool deleted, engine_->DeleteObject(ws, kItemKind, id));
+  if (!deleted) return NotFound("content item", id);
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).items.erase(id);
+  return Status::Ok();
+}
+
+// --- Moments --------------------------------------------------------------------------------
+
+Result<std::vector<MomentsPlan>> ContentService::PlanMoments(const std::string& ws,
+                                                             const std::vector<StaffPlan>& staff,
+                                                             Micros from, int days,
+                                                             const MomentsRules& rules) {
+  if (staff.empty() || staff.size() > 100) return FieldError("staff", "1 to 100 staff accounts");
+  std::vector<MomentsRequest> requests;
+  {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    for (const StaffPlan& s : staff) {
+      MomentsRequest r;
+      r.staff = s.staff;
+      r.persona = s.persona;
+      r.from = from;
+      r.days = days;
+      r.tz_offset_seconds = 8 * 3600;
+      for (const auto& [id, item] : w.items) r.items.push_back(WithPerformance(w, item));
+      if (auto p = w.posted.find(s.staff); p != w.posted.end()) {
+        for (PlannedPost post : p->second) {
+          if (post.at >= from) continue;
+          if (auto item = w.items.find(post.item); item != w.items.end()) {
+            post.kind = item->second.kind;
+          }
+          r.recent.push_back(post);
+        }
+      }
+      requests.push_back(std::move(r));
+    }
+  }
+  std::vector<MomentsPlan> out;
+  for (const MomentsRequest& r : requests) {
+    ASSIGN_OR_RETURN(MomentsPlan plan, pond::PlanMoments(r, rules));
+    out.push_back(std::move(plan));
+  }
+  return out;
+}
+
+Result<std::vector<MomentsViolation>> ContentService::ValidateMoments(
+    const std::string& ws, const std::vector<PlannedPost>& posts, const Persona& persona,
+    Micros from, int days, const MomentsRules& rules) {
+  RETURN_IF_ERROR(CheckRules(rules));
+  RETURN_IF_ERROR(CheckPersona(persona, rules));
+  std::vector<ContentItem> items;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, item] : WorkspaceFor(ws).items) items.push_back(item);
+  }
+  return pond::ValidateMoments(posts, items, persona, rules, from, days, 8 * 3600);
+}
+
+// --- scripts --------------------------------------------------------------------------------
+
+Result<Script> ContentService::SaveScript(const std::string& ws, const Script& given) {
+  std::lock_guard use(use_mu_);  // the uses it keeps are not changed meanwhile
+  Script s = given;
+  {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    auto it = w.scripts.find(s.id);
+    s.uses = it == w.scripts.end() ? 0 : it->second.uses;
+  }
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kScriptKind, s.id, ScriptJson(s), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (!w.index) return Status::Unavailable("the script index is not loaded");
+  RETURN_IF_ERROR(w.index->Put(s));
+  w.scripts[s.id] = s;
+  return s;
+}
+
+Result<Script> ContentService::GetScript(const std::string& ws, const std::string& id) {
+  std::lock_guard lock(mu_);
+  const Workspace& w = WorkspaceFor(ws);
+  auto it = w.scripts.find(id);
+  if (it == w.scripts.end()) return NotFound("script", id);
+  return it->second;
+}
+
+Status ContentService::DeleteScript(const std::string& ws, const std::string& id) {
+  ASSIGN_OR_RETURN(bool deleted, engine_->DeleteObject(ws, kScriptKind, id));
+  if (!deleted) return NotFound("script", id);
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.scripts.erase(id);
+  if (w.index) RETURN_IF_ERROR(w.index->Remove(id));
+  return Status::Ok();
+}
+
+Result<std::vector<ContentService::ScriptHit>> ContentService::SearchScripts(
+    const std::string& ws, const std::string& query, const std::string& tag,
+    const std::string& stage, size_t limit) {
+  std::lock_guard lock(mu_);
+  const Workspace& w = WorkspaceFor(ws);
+  auto keep = [&](const Script& s) {
+    return (tag.empty() || std::find(s.tags.begin(), s.tags.end(), tag) != s.tags.end()) &&
+           (stage.empty() || s.stage.empty() || s.stage == stage);
+  };
+  std::vector<ScriptHit> out;
+  if (query.empty()) {
+    for (const auto& [id, s] : w.scripts) {
+      if (keep(s)) out.push_back({s, ""});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ScriptHit& a, const ScriptHit& b) {
+      return a.script.uses > b.script.uses;
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+  }
+  if (!w.index) return Status::Unavailable("the script index is not loaded");
+  // Filters apply after ranking: ask for every match, they are few.
+  ASSIGN_OR_RETURN(std::vector<ScriptIndex::Hit> hits, w.index->Search(query, 10'000));
+  for (const ScriptIndex::Hit& h : hits) {
+    auto it = w.scripts.find(h.id);
+    if (it == w.scripts.end() || !keep(it->second)) continue;
+    out.push_back({it->second, h.snippet});
+    if (out.size() == limit) break;
+  }
+  return out;
+}
+
+Result<Script> ContentService::UseScript(const std::string& ws, const std::string& id) {
+  std::lock_guard use(use_mu_);  // one use at a time: none lost
+  Script s;
+  {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    auto it = w.scripts.find(id);
+    if (it == w.scripts.end()) return NotFound("script", id);
+    s = it->second;
+  }
+  ++s.uses;
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kScriptKind, s.id, ScriptJson(s), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).scripts[s.id].uses = s.uses;
+  return s;
+}
+
+}  // namespace pond
