@@ -107,8 +107,11 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto fission = FissionService::Start(&e);
   if (!fission.ok()) return Fail(fission.status());
   (*fission)->RunInBackground(std::chrono::seconds(1));
+  auto content = ContentService::Start(&e);
+  if (!content.ok()) return Fail(content.status());
   auto server = server::HttpServer::Start(
-      {e, **segments, **journeys, **deliveries, **tasks, **distribution, **fission}, *listen);
+      {e, **segments, **journeys, **deliveries, **tasks, **distribution, **fission, **content},
+      *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

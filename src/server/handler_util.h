@@ -132,6 +132,19 @@ HttpResponse GetBargainHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_content.cc
+HttpResponse ListContentItems(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SaveContentItem(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetContentItem(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DeleteContentItem(ApiContext& ctx, const HttpRequest& req);
+HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetScriptHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse UseScriptHandler(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req);

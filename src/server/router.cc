@@ -82,6 +82,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  services_.tasks,
                  services_.distribution,
                  services_.fission,
+                 services_.content,
                  metrics_,
                  {},
                  false,

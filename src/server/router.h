@@ -8,6 +8,7 @@
 
 #include "pond/base/histogram.h"
 #include "pond/channels/outbound/delivery_service.h"
+#include "pond/content/content_service.h"
 #include "pond/distribution/distribution_service.h"
 #include "pond/engine/engine.h"
 #include "pond/fission/fission_service.h"
@@ -43,6 +44,7 @@ struct Services {
   TaskService& tasks;
   DistributionService& distribution;
   FissionService& fission;
+  ContentService& content;
 };
 
 struct ApiContext {
@@ -53,6 +55,7 @@ struct ApiContext {
   TaskService& tasks;
   DistributionService& distribution;
   FissionService& fission;
+  ContentService& content;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;

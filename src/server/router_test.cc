@@ -42,8 +42,9 @@ class RouterTest : public ::testing::Test {
     tasks_ = TaskService::Start(engine_.get()).value();
     distribution_ = DistributionService::Start(engine_.get(), segments_.get()).value();
     fission_ = FissionService::Start(engine_.get()).value();
+    content_ = ContentService::Start(engine_.get()).value();
     router_ = std::make_unique<Router>(Services{*engine_, *segments_, *journeys_, *deliveries_,
-                                                *tasks_, *distribution_, *fission_},
+                                                *tasks_, *distribution_, *fission_, *content_},
                                        metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
@@ -84,6 +85,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<TaskService> tasks_;
   std::unique_ptr<DistributionService> distribution_;
   std::unique_ptr<FissionService> fission_;
+  std::unique_ptr<ContentService> content_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

@@ -105,22 +105,22 @@ Status CheckRules(const MomentsRules& r) {
   return Status::Ok();
 }
 
-Status CheckPersona(const Persona& p, const MomentsRules& rules) {
+Status CheckPersona(const Persona& p, const MomentsRules& rules, const std::string& field) {
   if (p.posts_per_day < rules.min_posts || p.posts_per_day > rules.max_posts) {
-    return FieldError("persona.posts_per_day", "from " + std::to_string(rules.min_posts) + " to " +
-                                                   std::to_string(rules.max_posts));
+    return FieldError(field + ".posts_per_day", "from " + std::to_string(rules.min_posts) + " to " +
+                                                    std::to_string(rules.max_posts));
   }
   if (p.posts_per_day > static_cast<int>(GreedyMinutes(rules).size())) {
-    return FieldError("persona.posts_per_day", "more posts than the windows hold " +
-                                                   std::to_string(rules.min_gap_minutes) +
-                                                   " minutes apart");
+    return FieldError(field + ".posts_per_day", "more posts than the windows hold " +
+                                                    std::to_string(rules.min_gap_minutes) +
+                                                    " minutes apart");
   }
   double sum = 0;
   for (double share : p.mix) {
-    if (share < 0 || share > 1) return FieldError("persona.mix", "each share from 0 to 1");
+    if (share < 0 || share > 1) return FieldError(field + ".mix", "each share from 0 to 1");
     sum += share;
   }
-  if (std::abs(sum - 1) > 1e-6) return FieldError("persona.mix", "the shares must add up to 1");
+  if (std::abs(sum - 1) > 1e-6) return FieldError(field + ".mix", "the shares must add up to 1");
   return Status::Ok();
 }
 

@@ -55,7 +55,8 @@ struct Persona {
 Result<Persona> BuiltInPersona(const std::string& id);
 // Errors name the field ("rules.windows", "persona.mix").
 Status CheckRules(const MomentsRules& rules);
-Status CheckPersona(const Persona& persona, const MomentsRules& rules);
+Status CheckPersona(const Persona& persona, const MomentsRules& rules,
+                    const std::string& field = "persona");
 
 struct PlannedPost {
   std::string staff;

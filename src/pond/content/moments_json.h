@@ -1,0 +1,27 @@
+// The Moments planner's JSON (docs/content.md, "API"): personas, rules, calendars and
+// violations, shared by the API and the CLI. Errors name the field ("rules.windows[1].start").
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pond/content/moments_plan.h"
+
+namespace pond {
+
+// "expert" or {"id", "posts_per_day", "mix": {"knowledge": 0.3, …}} (kinds not named: 0).
+Result<Persona> ParsePersona(const nlohmann::json& j, const std::string& field);
+// {"min_posts", "max_posts", "max_ads", "min_gap_minutes", "no_repeat_days",
+//  "windows": [{"name", "start": "07:00", "end": "09:00"}]}: what is absent keeps its default.
+Result<MomentsRules> ParseMomentsRules(const nlohmann::json& j);
+// "2026-12-01": local midnight in China time (UTC+8).
+Result<Micros> ParseLocalDate(const nlohmann::json& j, const std::string& field);
+// [{"staff", "at", "item"}] (at: ISO 8601, China time when it names no offset).
+Result<std::vector<PlannedPost>> ParsePlannedPosts(const nlohmann::json& j);
+
+nlohmann::json PersonaJson(const Persona& p);
+nlohmann::json PostJson(const PlannedPost& p);  // at in China time
+nlohmann::json ViolationJson(const MomentsViolation& v);
+
+}  // namespace pond

@@ -1,0 +1,163 @@
+// Content (docs/content.md): the content library, the Moments planner and the script library.
+#include "pond/content/moments_json.h"
+#include "server/handler_util.h"
+
+namespace pond::server {
+namespace {
+
+json ItemJson(const ContentItem& item) { return json::parse(ContentItemJson(item)); }
+
+json ScriptJsonValue(const Script& s) { return json::parse(ScriptJson(s)); }
+
+// {rules?} of a body, and {from, days} when `need_range`.
+struct PlanFrame {
+  MomentsRules rules;
+  Micros from = 0;
+  int days = 0;
+};
+Result<PlanFrame> ReadFrame(const json& body, bool need_range) {
+  PlanFrame f;
+  ASSIGN_OR_RETURN(f.rules, ParseMomentsRules(body.value("rules", json())));
+  if (!need_range && !body.contains("from")) return f;
+  ASSIGN_OR_RETURN(f.from, ParseLocalDate(body.value("from", json()), "from"));
+  auto days = body.find("days");
+  if (days == body.end() || !days->is_number_integer() || days->get<int64_t>() < 1 ||
+      days->get<int64_t>() > 366) {
+    return FieldError("days", "a whole number from 1 to 366");
+  }
+  f.days = static_cast<int>(days->get<int64_t>());
+  return f;
+}
+
+}  // namespace
+
+HttpResponse ListContentItems(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto items = ctx.content.Items(ctx.workspace, QueryParam(req, "kind"));
+  if (!items.ok()) return ErrorResponse(items.status());
+  json data = json::array();
+  for (size_t i = 0; i < items->size() && i < *limit; ++i) data.push_back(ItemJson((*items)[i]));
+  return JsonResponse(DumpJson({{"data", data}, {"total", items->size()}}));
+}
+
+HttpResponse SaveContentItem(ApiContext& ctx, const HttpRequest& req) {
+  auto item = ParseContentItem(req.Body());
+  if (!item.ok()) return ErrorResponse(item.status());
+  auto saved = ctx.content.SaveItem(ctx.workspace, *item);
+  if (!saved.ok()) return ErrorResponse(saved.status());
+  return JsonResponse(DumpJson(ItemJson(*saved)));
+}
+
+HttpResponse GetContentItem(ApiContext& ctx, const HttpRequest& req) {
+  auto item = ctx.content.GetItem(ctx.workspace, req.params.at("id"));
+  if (!item.ok()) return ErrorResponse(item.status());
+  return JsonResponse(DumpJson(ItemJson(*item)));
+}
+
+HttpResponse DeleteContentItem(ApiContext& ctx, const HttpRequest& req) {
+  Status s = ctx.content.DeleteItem(ctx.workspace, req.params.at("id"));
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
+}
+
+// {staff: [{id, persona}], from, days, rules?}
+HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto frame = ReadFrame(*body, true);
+  if (!frame.ok()) return ErrorResponse(frame.status());
+  auto staff = body->find("staff");
+  if (staff == body->end() || !staff->is_array() || staff->empty() || staff->size() > 100) {
+    return ErrorResponse(FieldError("staff", "1 to 100 {id, persona}"));
+  }
+  std::vector<ContentService::StaffPlan> plans;
+  for (size_t i = 0; i < staff->size(); ++i) {
+    const std::string at = "staff[" + std::to_string(i) + "]";
+    const json& s = (*staff)[i];
+    if (!s.is_object() || !s.contains("id") || !s["id"].is_string() ||
+        s["id"].get<std::string>().empty()) {
+      return ErrorResponse(FieldError(at + ".id", "is required"));
+    }
+    auto persona = ParsePersona(s.value("persona", json("friend")), at + ".persona");
+    if (!persona.ok()) return ErrorResponse(persona.status());
+    if (Status c = CheckPersona(*persona, frame->rules, at + ".persona"); !c.ok()) {
+      return ErrorResponse(c);
+    }
+    plans.push_back({s["id"].get<std::string>(), *persona});
+  }
+  auto result =
+      ctx.content.PlanMoments(ctx.workspace, plans, frame->from, frame->days, frame->rules);
+  if (!result.ok()) return ErrorResponse(result.status());
+  json out = json::array();
+  for (size_t i = 0; i < result->size(); ++i) {
+    json posts = json::array();
+    for (const PlannedPost& p : (*result)[i].posts) posts.push_back(PostJson(p));
+    out.push_back({{"staff", plans[i].staff},
+                   {"persona", PersonaJson(plans[i].persona)},
+                   {"posts", posts},
+                   {"shortfalls", (*result)[i].shortfalls}});
+  }
+  return JsonResponse(DumpJson({{"plans", out}}));
+}
+
+// {persona, posts, from?, days?, rules?}
+HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto frame = ReadFrame(*body, false);
+  if (!frame.ok()) return ErrorResponse(frame.status());
+  auto persona = ParsePersona(body->value("persona", json("friend")), "persona");
+  if (!persona.ok()) return ErrorResponse(persona.status());
+  auto posts = ParsePlannedPosts(body->value("posts", json()));
+  if (!posts.ok()) return ErrorResponse(posts.status());
+  auto found = ctx.content.ValidateMoments(ctx.workspace, *posts, *persona, frame->from,
+                                           frame->days, frame->rules);
+  if (!found.ok()) return ErrorResponse(found.status());
+  json data = json::array();
+  for (const MomentsViolation& v : *found) data.push_back(ViolationJson(v));
+  return JsonResponse(DumpJson({{"ok", found->empty()}, {"violations", data}}));
+}
+
+HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto hits = ctx.content.SearchScripts(ctx.workspace, QueryParam(req, "q"), QueryParam(req, "tag"),
+                                        QueryParam(req, "stage"), *limit);
+  if (!hits.ok()) return ErrorResponse(hits.status());
+  json data = json::array();
+  for (const auto& h : *hits) {
+    json s = ScriptJsonValue(h.script);
+    if (!h.snippet.empty()) s["snippet"] = h.snippet;
+    data.push_back(std::move(s));
+  }
+  return JsonResponse(DumpJson({{"data", data}, {"total", hits->size()}}));
+}
+
+HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto script = ParseScript(req.Body());
+  if (!script.ok()) return ErrorResponse(script.status());
+  auto saved = ctx.content.SaveScript(ctx.workspace, *script);
+  if (!saved.ok()) return ErrorResponse(saved.status());
+  return JsonResponse(ScriptJson(*saved));
+}
+
+HttpResponse GetScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto s = ctx.content.GetScript(ctx.workspace, req.params.at("id"));
+  if (!s.ok()) return ErrorResponse(s.status());
+  return JsonResponse(ScriptJson(*s));
+}
+
+HttpResponse DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+  Status s = ctx.content.DeleteScript(ctx.workspace, req.params.at("id"));
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
+}
+
+HttpResponse UseScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto s = ctx.content.UseScript(ctx.workspace, req.params.at("id"));
+  if (!s.ok()) return ErrorResponse(s.status());
+  return JsonResponse(ScriptJson(*s));
+}
+
+}  // namespace pond::server
