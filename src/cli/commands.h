@@ -81,6 +81,26 @@ struct PlanFissionArgs {
 };
 int RunPlanFission(const Common& common, const PlanFissionArgs& args);
 
+// `pond plan moments`: a calendar per staff account, from the library in --data or --items
+// FILE; --check FILE validates a calendar (exit 1 when a rule is broken).
+struct MomentsArgs {
+  std::vector<std::string> staff = {"stf_default"};
+  std::string persona = "friend";
+  std::string from;  // YYYY-MM-DD
+  int days = 7;
+  std::string items;  // a JSON array of content items ("-": stdin); "" = the data dir's library
+  std::string check;  // a calendar to validate ("-": stdin)
+};
+int RunPlanMoments(const Common& common, const MomentsArgs& args);
+
+// `pond scripts search [QUERY] | import FILE`.
+struct ScriptArgs {
+  std::string action;
+  std::string query, tag, stage, file;
+  size_t limit = 20;
+};
+int RunScripts(const Common& common, const ScriptArgs& args);
+
 // `pond fission ACTION`: list, report CAMPAIGN, review CAMPAIGN, approve|reject CAMPAIGN KEY,
 // fraud CAMPAIGN, tree CUSTOMER [--depth N].
 struct FissionArgs {

@@ -210,6 +210,35 @@ int main(int argc, char** argv) {
     plan_fission->add_option(flag, plan.numbers[i].second, kNumberHelp[i]);
   }
 
+  MomentsArgs moments;
+  auto* plan_moments = plan_cmd->add_subcommand(
+      "moments", "a Moments calendar per staff account, or --check one (docs/content.md)");
+  add_common(plan_moments);
+  plan_moments->add_flag("--json", common.json, "print the API's JSON");
+  plan_moments->add_option("--staff", moments.staff, "staff account ids")->delimiter(',');
+  plan_moments->add_option("--persona", moments.persona, "expert, friend or shopkeeper")
+      ->capture_default_str();
+  plan_moments->add_option("--from", moments.from, "the first day, YYYY-MM-DD");
+  plan_moments->add_option("--days", moments.days, "how many days (1–366)")->capture_default_str();
+  plan_moments->add_option("--items", moments.items,
+                           "content items as a JSON array (- for stdin) instead of --data's");
+  plan_moments->add_option("--check", moments.check,
+                           "validate this calendar (JSON, - for stdin); exit 1 on a broken rule");
+
+  ScriptArgs scripts;
+  auto* scripts_cmd = app.add_subcommand("scripts", "the script library, 话术库 (docs/content.md)");
+  scripts_cmd->require_subcommand(1);
+  auto* scripts_search = scripts_cmd->add_subcommand("search", "find scripts; no query: most used");
+  add_common(scripts_search);
+  scripts_search->add_flag("--json", common.json, "print the API's JSON");
+  scripts_search->add_option("query", scripts.query, "words, Chinese or English");
+  scripts_search->add_option("--tag", scripts.tag, "only scripts with this tag");
+  scripts_search->add_option("--stage", scripts.stage, "only scripts for this stage");
+  scripts_search->add_option("--limit", scripts.limit, "at most this many")->capture_default_str();
+  auto* scripts_import = scripts_cmd->add_subcommand("import", "save scripts from a JSON array");
+  add_common(scripts_import);
+  scripts_import->add_option("file", scripts.file, "the file (- for stdin)")->required();
+
   FissionArgs fis;
   auto* fis_cmd = app.add_subcommand("fission", "fission campaigns (docs/fission.md)");
   fis_cmd->require_subcommand(1);
@@ -325,6 +354,17 @@ int main(int argc, char** argv) {
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
   if (*plan_fission) return RunPlanFission(common, plan);
+  if (*plan_moments) {
+    if (moments.check.empty() && moments.from.empty()) {
+      std::fprintf(stderr, "pond: plan moments needs --from (or --check FILE)\n");
+      return 2;
+    }
+    return RunPlanMoments(common, moments);
+  }
+  if (*scripts_search || *scripts_import) {
+    scripts.action = *scripts_import ? "import" : "search";
+    return RunScripts(common, scripts);
+  }
   for (const auto& [sub, name] : fis_subs) {
     if (!*sub) continue;
     fis.action = name;
