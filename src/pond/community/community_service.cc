@@ -1,0 +1,346 @@
+#include "pond/community/community_service.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "pond/base/json_text.h"
+#include "pond/base/time.h"
+#include "pond/engine/event_replay.h"
+#include "pond/engine/tenant_state.h"
+#include "pond/segment/rule.h"
+
+namespace pond {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kGroupKind[] = "community_group";
+constexpr char kCodeKind[] = "group_code";
+const std::vector<std::string> kObserved = {"group_joined",  "group_left",     kGroupRouted,
+                                            "group_message", "group_campaign", "order_paid"};
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+Status NotFound(const char* what, const std::string& id) {
+  return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
+}
+
+}  // namespace
+
+int64_t CommunityService::Live::Occupied(Micros now) const {
+  int64_t n = static_cast<int64_t>(members.size());
+  for (const auto& [customer, at] : held) {
+    if (now - at < kRouteHold && !members.count(customer)) ++n;
+  }
+  return n;
+}
+
+Result<std::unique_ptr<CommunityService>> CommunityService::Start(Engine* engine,
+                                                                  SegmentService* segments) {
+  std::unique_ptr<CommunityService> service(new CommunityService(engine, segments));
+  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
+  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->Load(ws.id));
+  engine->AddObserver(service.get());  // OnReset replays membership from the log
+  return service;
+}
+
+CommunityService::~CommunityService() { engine_->RemoveObserver(this); }
+
+CommunityService::Workspace& CommunityService::WorkspaceFor(const std::string& ws) {
+  auto& w = workspaces_[ws];
+  if (!w) w = std::make_unique<Workspace>();
+  return *w;
+}
+
+Status CommunityService::Load(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> groups, engine_->ListObjects(ws, kGroupKind));
+  ASSIGN_OR_RETURN(std::vector<StoredObject> codes, engine_->ListObjects(ws, kCodeKind));
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  for (const StoredObject& o : groups) {
+    ASSIGN_OR_RETURN(CommunityGroup g, ParseGroup(o.body));
+    w.groups[g.id] = std::move(g);
+  }
+  for (const StoredObject& o : codes) {
+    ASSIGN_OR_RETURN(GroupCode c, ParseGroupCode(o.body));
+    w.codes[c.id] = std::move(c);
+  }
+  return Status::Ok();
+}
+
+// --- events ---------------------------------------------------------------------------------
+
+void CommunityService::Workspace::Note(const Event& e, const std::string& customer) {
+  using Type = GroupActivity::Type;
+  json p = json::parse(e.properties, nullptr, false);
+  if (!p.is_object()) return;
+  if (e.name == "order_paid") {
+    auto of = groups_of.find(customer);
+    if (of == groups_of.end()) return;
+    for (const std::string& g : of->second)
+      live[g].log.push_back({Type::kOrder, customer, e.timestamp, false});
+    return;
+  }
+  const std::string group = Str(p, "group_id");
+  if (group.empty()) return;
+  Live& l = live[group];
+  if (e.name == "group_joined") {
+    if (!l.members.insert(customer).second) return;  // a member already
+    groups_of[customer].insert(group);
+    l.held.erase(customer);
+    l.log.push_back({Type::kJoined, customer, e.timestamp, false});
+  } else if (e.name == "group_left") {
+    if (!l.members.erase(customer)) return;
+    groups_of[customer].erase(group);
+    l.log.push_back({Type::kLeft, customer, e.timestamp, false});
+  } else if (e.name == kGroupRouted) {
+    if (!l.members.count(customer)) l.held[customer] = e.timestamp;
+  } else if (e.name == "group_message") {
+    const auto ad = p.find("is_ad");
+    l.log.push_back({Type::kMessage, customer, e.timestamp,
+                     ad != p.end() && ad->is_boolean() && ad->get<bool>()});
+  } else if (e.name == "group_campaign") {
+    l.log.push_back({Type::kCampaign, "", e.timestamp, false});
+  }
+}
+
+void CommunityService::OnApplied(const std::string& ws, const TenantState& state,
+                                 const AppliedEvent& applied) {
+  const std::string& name = state.EventName(applied.name);
+  if (std::find(kObserved.begin(), kObserved.end(), name) == kObserved.end()) return;
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).Note(applied.event, TenantState::CustomerId(applied.customer));
+}
+
+void CommunityService::OnReset(const std::string& ws, const TenantState& state) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  w.live.clear();
+  w.groups_of.clear();
+  (void)ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
+    for (const auto& [e, customer] : chunk) {
+      w.Note(e, TenantState::CustomerId(state.Live(customer)));
+    }
+  });
+}
+
+// --- groups and codes -----------------------------------------------------------------------
+
+Result<CommunityGroup> CommunityService::SaveGroup(const std::string& ws,
+                                                   const CommunityGroup& group) {
+  if (!group.rule.empty()) {
+    Result<std::unique_ptr<RuleNode>> rule = ParseRule(group.rule);
+    if (!rule.ok()) return FieldError("rule", rule.status().message());
+  }
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kGroupKind, group.id, GroupJson(group), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).groups[group.id] = group;
+  return group;
+}
+
+Result<std::vector<GroupView>> CommunityService::Groups(const std::string& ws) {
+  const Micros now = engine_->clock().NowMicros();
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  std::vector<GroupView> out;
+  for (const auto& [id, g] : w.groups) {
+    const Live& l = w.live[id];
+    const auto members = static_cast<int64_t>(l.members.size());
+    out.push_back({g, members, l.Occupied(now) - members});
+  }
+  return out;
+}
+
+Result<GroupView> CommunityService::GetGroup(const std::string& ws, const std::string& id) {
+  const Micros now = engine_->clock().NowMicros();
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  auto it = w.groups.find(id);
+  if (it == w.groups.end()) return NotFound("group", id);
+  const Live& l = w.live[id];
+  const auto members = static_cast<int64_t>(l.members.size());
+  return GroupView{it->second, members, l.Occupied(now) - members};
+}
+
+Result<std::vector<std::string>> CommunityService::Members(const std::string& ws,
+                                                           const std::string& id) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (!w.groups.count(id)) return NotFound("group", id);
+  const auto& m = w.live[id].members;
+  return std::vector<std::string>(m.begin(), m.end());
+}
+
+Result<GroupCode> CommunityService::SaveCode(const std::string& ws, const GroupCode& code) {
+  if (!code.rule.empty()) {
+    Result<std::unique_ptr<RuleNode>> rule = ParseRule(code.rule);
+    if (!rule.ok()) return FieldError("rule", rule.status().message());
+  }
+  {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    for (size_t i = 0; i < code.groups.size(); ++i) {
+      auto g = w.groups.find(code.groups[i]);
+      if (g == w.groups.end()) {
+        return FieldError("groups[" + std::to_string(i) + "]", "no group " + code.groups[i]);
+      }
+      if (g->second.kind != code.kind) {
+        return FieldError("groups[" + std::to_string(i) + "]",
+                          code.groups[i] + " is a " + GroupKindName(g->second.kind) +
+                              " group; a code routes to groups of one kind");
+      }
+    }
+  }
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kCodeKind, code.id, GroupCodeJson(code), engine_->clock().NowMicros()}));
+  std::lock_guard lock(mu_);
+  WorkspaceFor(ws).codes[code.id] = code;
+  return code;
+}
+
+Result<std::vector<GroupCode>> CommunityService::Codes(const std::string& ws) {
+  std::lock_guard lock(mu_);
+  std::vector<GroupCode> out;
+  for (const auto& [id, c] : WorkspaceFor(ws).codes) out.push_back(c);
+  return out;
+}
+
+Result<GroupCode> CommunityService::GetCode(const std::string& ws, const std::string& id) {
+  std::lock_guard lock(mu_);
+  const auto& codes = WorkspaceFor(ws).codes;
+  auto it = codes.find(id);
+  if (it == codes.end()) return NotFound("group code", id);
+  return it->second;
+}
+
+Result<std::vector<std::string>> CommunityService::Alerts(const std::string& ws,
+                                                          const std::string& code) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (!w.codes.count(code)) return NotFound("group code", code);
+  return w.alerts[code];
+}
+
+// --- routing --------------------------------------------------------------------------------
+
+Result<bool> CommunityService::Qualifies(const std::string& ws, const std::string& rule,
+                                         const std::string& id) {
+  if (rule.empty()) return true;
+  ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> node, ParseRule(rule));
+  ASSIGN_OR_RETURN(CompiledRule compiled, segments_->CompileFor(ws, *node));
+  bool holds = false;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    const uint32_t c = state.ParseCustomerId(id);
+    holds = c != kNoIndex && segments_->Holds(ws, state, compiled, state.Live(c));
+  }));
+  return holds;
+}
+
+Result<RouteResult> CommunityService::Route(const std::string& ws, const std::string& code_id,
+                                            const std::string& customer_key) {
+  ASSIGN_OR_RETURN(CustomerProfile profile, engine_->GetCustomer(ws, customer_key, 0));
+  const std::string customer = profile.summary.id;
+  ASSIGN_OR_RETURN(GroupCode code, GetCode(ws, code_id));
+  const std::string rule = EntryRule(code);
+  ASSIGN_OR_RETURN(bool qualifies, Qualifies(ws, rule, customer));
+  if (!qualifies) {
+    return Status::FailedPrecondition(customer + " does not meet the entry rule of " + code_id +
+                                      ": " + rule);
+  }
+  std::lock_guard decision(route_mu_);
+  const Micros now = engine_->clock().NowMicros();
+  RouteResult out;
+  std::optional<CommunityGroup> opened;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    code = w.codes.at(code_id);  // as it is now, under the decision lock
+    auto answer = [&](const std::string& g, bool again) {
+      const CommunityGroup& group = w.groups.at(g);
+      out = {g, group.name, group.welcome, false, again};
+    };
+    for (const std::string& g : code.groups) {  // routed before, or a member: the same group
+      const Live& l = w.live[g];
+      auto held = l.held.find(customer);
+      if (l.members.count(customer) || (held != l.held.end() && now - held->second < kRouteHold)) {
+        answer(g, true);
+        return out;
+      }
+    }
+    std::string chosen;
+    double best = 2;
+    for (const std::string& g : code.groups) {
+      const CommunityGroup& group = w.groups.at(g);
+      const int64_t occupied = w.live[g].Occupied(now);
+      if (occupied >= group.capacity) continue;
+      if (code.policy == RoutePolicy::kFillFirst) {
+        chosen = g;
+        break;
+      }
+      const double fill = static_cast<double>(occupied) / group.capacity;
+      if (fill < best) {
+        best = fill;
+        chosen = g;
+      }
+    }
+    if (chosen.empty()) {
+      if (!code.auto_open || code.groups.size() >= static_cast<size_t>(kGroupsPerCode)) {
+        const std::string why =
+            "all " + std::to_string(code.groups.size()) + " groups of " + code_id + " are full" +
+            (code.auto_open ? "; a WeCom group code serves at most 5 groups: make a new code"
+                            : "; auto_open is off: open a group and add it to the code");
+        w.alerts[code_id].push_back(FormatIso8601(now, 8 * 3600) + " " + why);
+        return Status::ResourceExhausted(why);
+      }
+      // The rotation operators do by hand: the next group, from the template.
+      CommunityGroup g;
+      size_t n = code.groups.size() + 1;
+      do {
+        g.id = "grp_" + code_id.substr(4) + "_" + std::to_string(n++);
+      } while (w.groups.count(g.id));
+      g.name = code.group_template.name + " " + std::to_string(code.groups.size() + 1);
+      g.kind = code.kind;
+      g.owner = code.group_template.owner;
+      g.capacity = code.group_template.capacity;
+      g.rule = code.rule;
+      g.welcome = code.group_template.welcome;
+      opened = g;
+      chosen = g.id;
+    } else {
+      answer(chosen, false);
+    }
+  }
+  if (opened) {
+    RETURN_IF_ERROR(SaveGroup(ws, *opened).status());
+    code.groups.push_back(opened->id);
+    RETURN_IF_ERROR(SaveCode(ws, code).status());
+    out = {opened->id, opened->name, opened->welcome, true, false};
+  }
+  std::vector<Event> routed;
+  routed.push_back(ServiceEvent(
+      kGroupRouted, "grp:route:" + out.group + ":" + customer + ":" + std::to_string(now), customer,
+      now, DumpJson({{"group_id", out.group}, {"code_id", code_id}})));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(routed)).status());
+  return out;
+}
+
+Result<GroupHealth> CommunityService::Health(const std::string& ws, const std::string& group) {
+  const Micros now = engine_->clock().NowMicros();
+  std::vector<GroupActivity> log;
+  int capacity = 0;
+  {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    auto it = w.groups.find(group);
+    if (it == w.groups.end()) return NotFound("group", group);
+    capacity = it->second.capacity;
+    log = w.live[group].log;
+  }
+  return ComputeGroupHealth(log, capacity, now, 8 * 3600);
+}
+
+}  // namespace pond

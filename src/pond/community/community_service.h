@@ -1,0 +1,100 @@
+// CommunityService (docs/communities.md): groups with entry thresholds, live group codes that
+// route each qualified customer to a group with space and open the next group when all are
+// full, membership kept from events, and each group's health.
+//
+// Events it reads (properties.group_id): group_joined, group_left (membership; WeCom's
+// change_external_chat callbacks map to these), group_message {is_ad} (activity, ads),
+// group_campaign (a campaign sent to the group), and order_paid of members (conversion). It
+// writes group_routed {group_id, code_id}: a place held for the customer for 24 hours, until
+// they join, so that concurrent routes never promise more places than a group has.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pond/community/community_group.h"
+#include "pond/community/group_health.h"
+#include "pond/engine/engine.h"
+#include "pond/segment/segment_service.h"
+
+namespace pond {
+
+inline constexpr char kGroupRouted[] = "group_routed";
+inline constexpr Micros kRouteHold = 24 * kMicrosPerHour;
+
+struct GroupView {
+  CommunityGroup group;
+  int64_t members = 0;
+  int64_t held = 0;  // places held for routed customers who have not joined yet
+};
+
+struct RouteResult {
+  std::string group;  // where to send the customer: show this group's QR code
+  std::string group_name;
+  std::string welcome;
+  bool opened = false;  // the group was opened for this route (all others were full)
+  bool again = false;   // the customer was routed (or is a member) already: the same group
+};
+
+class CommunityService final : public StateObserver {
+ public:
+  static Result<std::unique_ptr<CommunityService>> Start(Engine* engine, SegmentService* segments);
+  ~CommunityService() override;
+
+  Result<CommunityGroup> SaveGroup(const std::string& ws, const CommunityGroup& group);
+  Result<std::vector<GroupView>> Groups(const std::string& ws);
+  Result<GroupView> GetGroup(const std::string& ws, const std::string& id);
+  Result<std::vector<std::string>> Members(const std::string& ws, const std::string& id);
+
+  Result<GroupCode> SaveCode(const std::string& ws, const GroupCode& code);
+  Result<std::vector<GroupCode>> Codes(const std::string& ws);
+  Result<GroupCode> GetCode(const std::string& ws, const std::string& id);
+  // What went wrong with the code's rotation (all groups full and no group left to open).
+  Result<std::vector<std::string>> Alerts(const std::string& ws, const std::string& code);
+
+  // Routes the customer by the code: refused with the rule when they do not qualify
+  // (FailedPrecondition), or when every group is full and none can be opened
+  // (ResourceExhausted, also kept as an alert).
+  Result<RouteResult> Route(const std::string& ws, const std::string& code,
+                            const std::string& customer_key);
+
+  Result<GroupHealth> Health(const std::string& ws, const std::string& group);
+
+  void OnApplied(const std::string& ws, const TenantState& state,
+                 const AppliedEvent& applied) override;
+  void OnReset(const std::string& ws, const TenantState& state) override;
+
+ private:
+  struct Live {
+    std::set<std::string> members;
+    std::map<std::string, Micros> held;  // customer -> when routed
+    std::vector<GroupActivity> log;
+    int64_t Occupied(Micros now) const;
+  };
+  struct Workspace {
+    std::map<std::string, CommunityGroup> groups;
+    std::map<std::string, GroupCode> codes;
+    std::map<std::string, Live> live;                        // by group
+    std::map<std::string, std::set<std::string>> groups_of;  // customer -> groups
+    std::map<std::string, std::vector<std::string>> alerts;  // by code
+    void Note(const Event& e, const std::string& customer);
+  };
+  CommunityService(Engine* engine, SegmentService* segments)
+      : engine_(engine), segments_(segments) {}
+  Status Load(const std::string& ws);
+  Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
+  // Whether the customer satisfies `rule` now ("" = everyone).
+  Result<bool> Qualifies(const std::string& ws, const std::string& rule, const std::string& id);
+
+  Engine* engine_;
+  SegmentService* segments_;
+  std::mutex route_mu_;  // routes decided one at a time; before mu_
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+};
+
+}  // namespace pond
