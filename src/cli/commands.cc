@@ -109,9 +109,11 @@ int RunServe(const Common& common, const ServeArgs& args) {
   (*fission)->RunInBackground(std::chrono::seconds(1));
   auto content = ContentService::Start(&e);
   if (!content.ok()) return Fail(content.status());
-  auto server = server::HttpServer::Start(
-      {e, **segments, **journeys, **deliveries, **tasks, **distribution, **fission, **content},
-      *listen);
+  auto community = CommunityService::Start(&e, segments->get());
+  if (!community.ok()) return Fail(community.status());
+  auto server = server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks,
+                                           **distribution, **fission, **content, **community},
+                                          *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

@@ -145,6 +145,17 @@ HttpResponse GetScriptHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse UseScriptHandler(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_community.cc
+HttpResponse ListGroups(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SaveGroupHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetCommunityGroup(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GroupMembers(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GroupHealthHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ListGroupCodes(ApiContext& ctx, const HttpRequest& req);
+HttpResponse SaveGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GetGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RouteByGroupCode(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req);

@@ -83,6 +83,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  services_.distribution,
                  services_.fission,
                  services_.content,
+                 services_.community,
                  metrics_,
                  {},
                  false,

@@ -8,6 +8,7 @@
 
 #include "pond/base/histogram.h"
 #include "pond/channels/outbound/delivery_service.h"
+#include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
 #include "pond/distribution/distribution_service.h"
 #include "pond/engine/engine.h"
@@ -45,6 +46,7 @@ struct Services {
   DistributionService& distribution;
   FissionService& fission;
   ContentService& content;
+  CommunityService& community;
 };
 
 struct ApiContext {
@@ -56,6 +58,7 @@ struct ApiContext {
   DistributionService& distribution;
   FissionService& fission;
   ContentService& content;
+  CommunityService& community;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;

@@ -43,9 +43,11 @@ class RouterTest : public ::testing::Test {
     distribution_ = DistributionService::Start(engine_.get(), segments_.get()).value();
     fission_ = FissionService::Start(engine_.get()).value();
     content_ = ContentService::Start(engine_.get()).value();
-    router_ = std::make_unique<Router>(Services{*engine_, *segments_, *journeys_, *deliveries_,
-                                                *tasks_, *distribution_, *fission_, *content_},
-                                       metrics_);
+    community_ = CommunityService::Start(engine_.get(), segments_.get()).value();
+    router_ =
+        std::make_unique<Router>(Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_,
+                                          *distribution_, *fission_, *content_, *community_},
+                                 metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -86,6 +88,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<DistributionService> distribution_;
   std::unique_ptr<FissionService> fission_;
   std::unique_ptr<ContentService> content_;
+  std::unique_ptr<CommunityService> community_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;
