@@ -111,6 +111,7 @@ int RunServe(const Common& common, const ServeArgs& args) {
   if (!content.ok()) return Fail(content.status());
   auto community = CommunityService::Start(&e, segments->get());
   if (!community.ok()) return Fail(community.status());
+  (*community)->RunInBackground(std::chrono::seconds(1));
   auto server = server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks,
                                            **distribution, **fission, **content, **community},
                                           *listen);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
@@ -16,8 +17,9 @@ using nlohmann::json;
 
 constexpr char kGroupKind[] = "community_group";
 constexpr char kCodeKind[] = "group_code";
-const std::vector<std::string> kObserved = {"group_joined",  "group_left",     kGroupRouted,
-                                            "group_message", "group_campaign", "order_paid"};
+const std::vector<std::string> kObserved = {"group_joined",  "group_left",       kGroupRouted,
+                                            "group_message", "group_campaign",   "order_paid",
+                                            "group_invited", kGroupInviteDecided};
 
 std::string Str(const json& j, const char* key) {
   auto it = j.find(key);
@@ -47,7 +49,10 @@ Result<std::unique_ptr<CommunityService>> CommunityService::Start(Engine* engine
   return service;
 }
 
-CommunityService::~CommunityService() { engine_->RemoveObserver(this); }
+CommunityService::~CommunityService() {
+  background_.Stop();
+  engine_->RemoveObserver(this);
+}
 
 CommunityService::Workspace& CommunityService::WorkspaceFor(const std::string& ws) {
   auto& w = workspaces_[ws];
@@ -82,6 +87,18 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     if (of == groups_of.end()) return;
     for (const std::string& g : of->second)
       live[g].log.push_back({Type::kOrder, customer, e.timestamp, false});
+    return;
+  }
+  if (e.name == "group_invited") {
+    if (const std::string target = Str(p, "group"); !target.empty()) {
+      invites[e.seq] = {customer, target};
+    }
+    return;
+  }
+  if (e.name == kGroupInviteDecided) {
+    if (auto cause = p.find("cause"); cause != p.end() && cause->is_number_integer()) {
+      invites.erase(cause->get<int64_t>());
+    }
     return;
   }
   const std::string group = Str(p, "group_id");
@@ -120,6 +137,7 @@ void CommunityService::OnReset(const std::string& ws, const TenantState& state) 
   Workspace& w = WorkspaceFor(ws);
   w.live.clear();
   w.groups_of.clear();
+  w.invites.clear();
   (void)ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
     for (const auto& [e, customer] : chunk) {
       w.Note(e, TenantState::CustomerId(state.Live(customer)));
@@ -243,8 +261,31 @@ Result<bool> CommunityService::Qualifies(const std::string& ws, const std::strin
 Result<RouteResult> CommunityService::Route(const std::string& ws, const std::string& code_id,
                                             const std::string& customer_key) {
   ASSIGN_OR_RETURN(CustomerProfile profile, engine_->GetCustomer(ws, customer_key, 0));
-  const std::string customer = profile.summary.id;
-  ASSIGN_OR_RETURN(GroupCode code, GetCode(ws, code_id));
+  return RouteTo(ws, code_id, profile.summary.id, 0);
+}
+
+Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::string& target,
+                                              const std::string& customer, int64_t cause) {
+  // A group named directly is a code of that one group that opens nothing.
+  const bool single = target.starts_with("grp_");
+  GroupCode code;
+  if (single) {
+    std::lock_guard lock(mu_);
+    const Workspace& w = WorkspaceFor(ws);
+    auto g = w.groups.find(target);
+    if (g == w.groups.end()) return NotFound("group", target);
+    code = {target,
+            g->second.name,
+            g->second.kind,
+            {target},
+            RoutePolicy::kFillFirst,
+            g->second.rule,
+            false,
+            {}};
+  } else {
+    ASSIGN_OR_RETURN(code, GetCode(ws, target));
+  }
+  const std::string& code_id = target;
   const std::string rule = EntryRule(code);
   ASSIGN_OR_RETURN(bool qualifies, Qualifies(ws, rule, customer));
   if (!qualifies) {
@@ -258,7 +299,7 @@ Result<RouteResult> CommunityService::Route(const std::string& ws, const std::st
   {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
-    code = w.codes.at(code_id);  // as it is now, under the decision lock
+    if (!single) code = w.codes.at(code_id);  // as it is now, under the decision lock
     auto answer = [&](const std::string& g, bool again) {
       const CommunityGroup& group = w.groups.at(g);
       out = {g, group.name, group.welcome, false, again};
@@ -293,7 +334,7 @@ Result<RouteResult> CommunityService::Route(const std::string& ws, const std::st
             "all " + std::to_string(code.groups.size()) + " groups of " + code_id + " are full" +
             (code.auto_open ? "; a WeCom group code serves at most 5 groups: make a new code"
                             : "; auto_open is off: open a group and add it to the code");
-        w.alerts[code_id].push_back(FormatIso8601(now, 8 * 3600) + " " + why);
+        if (!single) w.alerts[code_id].push_back(FormatIso8601(now, 8 * 3600) + " " + why);
         return Status::ResourceExhausted(why);
       }
       // The rotation operators do by hand: the next group, from the template.
@@ -321,9 +362,13 @@ Result<RouteResult> CommunityService::Route(const std::string& ws, const std::st
     out = {opened->id, opened->name, opened->welcome, true, false};
   }
   std::vector<Event> routed;
-  routed.push_back(ServiceEvent(
-      kGroupRouted, "grp:route:" + out.group + ":" + customer + ":" + std::to_string(now), customer,
-      now, DumpJson({{"group_id", out.group}, {"code_id", code_id}})));
+  json props = {{"group_id", out.group}, {"code_id", single ? "" : code_id}};
+  if (cause) props["cause"] = cause;
+  routed.push_back(
+      ServiceEvent(kGroupRouted,
+                   cause ? "grp:inv:" + std::to_string(cause)
+                         : "grp:route:" + out.group + ":" + customer + ":" + std::to_string(now),
+                   customer, now, DumpJson(props)));
   RETURN_IF_ERROR(engine_->Submit(ws, std::move(routed)).status());
   return out;
 }
@@ -341,6 +386,44 @@ Result<GroupHealth> CommunityService::Health(const std::string& ws, const std::s
     log = w.live[group].log;
   }
   return ComputeGroupHealth(log, capacity, now, 8 * 3600);
+}
+
+Result<int64_t> CommunityService::RunDue() {
+  std::vector<std::tuple<std::string, int64_t, std::string, std::string>> due;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ws, w] : workspaces_) {
+      for (const auto& [seq, invite] : w->invites) {
+        due.emplace_back(ws, seq, invite.first, invite.second);
+      }
+    }
+  }
+  int64_t decided = 0;
+  for (const auto& [ws, seq, customer, target] : due) {
+    Result<RouteResult> r = RouteTo(ws, target, customer, seq);
+    const StatusCode code = r.status().code();
+    if (!r.ok() && code != StatusCode::kFailedPrecondition &&
+        code != StatusCode::kResourceExhausted && code != StatusCode::kNotFound) {
+      continue;  // the store failed: try again next time
+    }
+    json p = {{"cause", seq},
+              {"target", target},
+              {"outcome", !r.ok()    ? "refused"
+                          : r->again ? "again"
+                                     : "routed"},
+              {"group", r.ok() ? r->group : ""},
+              {"reason", r.ok() ? "" : r.status().message()}};
+    std::vector<Event> e;
+    e.push_back(ServiceEvent(kGroupInviteDecided, "grp:inv:" + std::to_string(seq) + ":decided",
+                             customer, engine_->clock().NowMicros(), DumpJson(p)));
+    RETURN_IF_ERROR(engine_->Submit(ws, std::move(e)).status());
+    ++decided;
+  }
+  return decided;
+}
+
+void CommunityService::RunInBackground(std::chrono::milliseconds every) {
+  background_.Start(every, [this] { (void)RunDue(); });
 }
 
 }  // namespace pond

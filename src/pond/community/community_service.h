@@ -7,8 +7,14 @@
 // group_campaign (a campaign sent to the group), and order_paid of members (conversion). It
 // writes group_routed {group_id, code_id}: a place held for the customer for 24 hours, until
 // they join, so that concurrent routes never promise more places than a group has.
+//
+// A journey's invite_to_group step writes group_invited {group}, naming a group code or a
+// group; RunDue routes each such customer as the API would and records the outcome as
+// group_invite_decided {cause, target, outcome: routed|again|refused, group, reason}, once per
+// invitation (its messageIds come from the invitation's seq), also after a restart.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "pond/base/periodic.h"
 #include "pond/community/community_group.h"
 #include "pond/community/group_health.h"
 #include "pond/engine/engine.h"
@@ -24,6 +31,7 @@
 namespace pond {
 
 inline constexpr char kGroupRouted[] = "group_routed";
+inline constexpr char kGroupInviteDecided[] = "group_invite_decided";
 inline constexpr Micros kRouteHold = 24 * kMicrosPerHour;
 
 struct GroupView {
@@ -64,6 +72,10 @@ class CommunityService final : public StateObserver {
 
   Result<GroupHealth> Health(const std::string& ws, const std::string& group);
 
+  // Decides the journeys' invitations waiting; returns how many were decided.
+  Result<int64_t> RunDue();
+  void RunInBackground(std::chrono::milliseconds every);
+
   void OnApplied(const std::string& ws, const TenantState& state,
                  const AppliedEvent& applied) override;
   void OnReset(const std::string& ws, const TenantState& state) override;
@@ -78,9 +90,10 @@ class CommunityService final : public StateObserver {
   struct Workspace {
     std::map<std::string, CommunityGroup> groups;
     std::map<std::string, GroupCode> codes;
-    std::map<std::string, Live> live;                        // by group
-    std::map<std::string, std::set<std::string>> groups_of;  // customer -> groups
-    std::map<std::string, std::vector<std::string>> alerts;  // by code
+    std::map<std::string, Live> live;                                // by group
+    std::map<std::string, std::set<std::string>> groups_of;          // customer -> groups
+    std::map<std::string, std::vector<std::string>> alerts;          // by code
+    std::map<int64_t, std::pair<std::string, std::string>> invites;  // seq -> (customer, target)
     void Note(const Event& e, const std::string& customer);
   };
   CommunityService(Engine* engine, SegmentService* segments)
@@ -89,12 +102,16 @@ class CommunityService final : public StateObserver {
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
   // Whether the customer satisfies `rule` now ("" = everyone).
   Result<bool> Qualifies(const std::string& ws, const std::string& rule, const std::string& id);
+  // `target`: a code, or a group; `cause`: the invitation's seq (0: an API call).
+  Result<RouteResult> RouteTo(const std::string& ws, const std::string& target,
+                              const std::string& customer, int64_t cause);
 
   Engine* engine_;
   SegmentService* segments_;
   std::mutex route_mu_;  // routes decided one at a time; before mu_
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  PeriodicThread background_;
 };
 
 }  // namespace pond

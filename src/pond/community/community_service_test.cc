@@ -202,6 +202,43 @@ TEST_F(CommunityServiceTest, BalanceSpreadsAndMembershipComesFromEvents) {
   EXPECT_EQ(service_->Health(kDefaultWorkspace, "grp_nope").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(CommunityServiceTest, AJourneysInvitationIsRoutedOnceEvenAcrossARestart) {
+  Group("grp_j", 10);
+  ASSERT_TRUE(service_
+                  ->SaveCode(kDefaultWorkspace, ParseGroupCode(R"({"id": "gcd_j",
+      "name": "j", "kind": "membership", "groups": ["grp_j"], "auto_open": false})")
+                                                    .value())
+                  .ok());
+  Buyer("yes");
+  Track("hi", "no", "page_viewed", json::object());
+  // What an invite_to_group step writes (journey_advance.cc).
+  Track("inv-yes", "yes", "group_invited", {{"group", "gcd_j"}});
+  Track("inv-no", "no", "group_invited", {{"group", "gcd_j"}});
+  Track("inv-direct", "yes", "group_invited", {{"group", "grp_j"}});  // a group named directly
+  EXPECT_EQ(service_->RunDue().value(), 3);
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, "grp_j")->held, 1);
+  auto outcomes = [&](const std::string& user) {
+    std::vector<std::string> out;
+    const CustomerProfile p = engine_->GetCustomer(kDefaultWorkspace, user, 50).value();
+    for (const Event& e : p.timeline) {
+      if (e.name == kGroupInviteDecided) out.push_back(json::parse(e.properties)["outcome"]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(outcomes("yes"), (std::vector<std::string>{"again", "routed"}));
+  EXPECT_EQ(outcomes("no"), std::vector<std::string>{"refused"});
+  // One more invitation, and a restart before it is decided: decided once, after.
+  Buyer("late");
+  Track("inv-late", "late", "group_invited", {{"group", "gcd_j"}});
+  Reopen();
+  EXPECT_EQ(service_->RunDue().value(), 1);
+  EXPECT_EQ(service_->RunDue().value(), 0);
+  EXPECT_EQ(outcomes("late"), std::vector<std::string>{"routed"});
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, "grp_j")->held, 2);
+}
+
 TEST(CommunityGroupTest, DefinitionsNameTheField) {
   EXPECT_EQ(ParseGroup(R"({"id": "vip", "name": "x", "kind": "membership"})").status().field(),
             "id");
