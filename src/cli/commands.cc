@@ -17,6 +17,7 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/sop_library.h"
 #include "pond/segment/segment_service.h"
+#include "pond/sim/demo_community.h"
 #include "pond/sim/demo_distribution.h"
 #include "pond/sim/demo_fission.h"
 #include "pond/sim/demo_world.h"
@@ -544,6 +545,16 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   sim::DemoFissionParams fp;
   fp.start_day = std::min(30, params.days / 3);
   sim::DemoFission campaigns(**engine, **fission, params.seed, fp);
+  // Communities and content: the group code's threshold is a segment rule.
+  auto segments = SegmentService::Start(engine->get());
+  if (!segments.ok()) return Fail(segments.status());
+  auto community = CommunityService::Start(engine->get(), segments->get());
+  if (!community.ok()) return Fail(community.status());
+  auto content = ContentService::Start(engine->get());
+  if (!content.ok()) return Fail(content.status());
+  sim::DemoCommunityParams cp;
+  cp.start_day = std::min(10, params.days / 4);
+  sim::DemoCommunity groups(**engine, **community, **content, params.staff, params.seed, cp);
   auto stats = sim::RunDemo(
       params, **engine, clock,
       [&](int d, const sim::DemoStats& s) {
@@ -556,6 +567,7 @@ int RunDemo(const Common& common, const DemoArgs& args) {
       },
       [&](int d) -> Status {
         RETURN_IF_ERROR(programme.AfterDay(d));
+        RETURN_IF_ERROR(groups.AfterDay(d, params.days));
         return campaigns.AfterDay(d, params.days);
       });
   std::fprintf(stderr, "\n");
@@ -569,10 +581,11 @@ int RunDemo(const Common& common, const DemoArgs& args) {
     if (r.ok()) fission_reports.push_back(*r);
   }
   fission->reset();
+  auto group_codes = (*community)->GetCode(kDefaultWorkspace, "gcd_club");
+  community->reset();
+  content->reset();
   // The SOP library, on: new friends, buyers and the dormant meet it once `pond serve` runs.
   // On the outbox, so the demo sends nothing real.
-  auto segments = SegmentService::Start(engine->get());
-  if (!segments.ok()) return Fail(segments.status());
   auto sop = TurnOnSopLibrary(engine->get(), segments->get(), kDefaultWorkspace, true);
   if (!sop.ok()) return Fail(sop.status());
   if (Status s = (*segments)->Flush(); !s.ok()) return Fail(s);
@@ -607,6 +620,14 @@ int RunDemo(const Common& common, const DemoArgs& args) {
         WithCommas(fission_reports[1].groups_succeeded).c_str(),
         WithCommas(fission_reports[1].groups_failed).c_str());
   }
+  const sim::DemoCommunityStats& cs = groups.stats();
+  std::printf(
+      "communities: %s routed by the club code (%s groups), %s refused by its threshold, %s "
+      "when all were full, %s joined; content: %s Moments planned, %s rule broken\n",
+      WithCommas(cs.routed).c_str(),
+      WithCommas(group_codes.ok() ? static_cast<int64_t>(group_codes->groups.size()) : 0).c_str(),
+      WithCommas(cs.refused).c_str(), WithCommas(cs.full).c_str(), WithCommas(cs.joined).c_str(),
+      WithCommas(cs.moments).c_str(), WithCommas(cs.violations).c_str());
   return 0;
 }
 

@@ -13,6 +13,21 @@ check(/customers [\d,]+ \(after [\d,]+ merges\), events [\d,]+, orders [\d,]+/.t
       'pond demo reports customers, merges, events and orders');
 check(/SOP journeys: 7 active on the outbox/.test(gen.stdout), 'pond demo turns the SOP library on');
 
+check(/communities: [\d,]+ routed by the club code \(\d groups\), [\d,]+ refused by its threshold.*content: [\d,]+ Moments planned, 0 rule broken/.test(gen.stdout),
+      'pond demo routes by the club code and plans Moments that keep every rule');
+const scripts = spawnSync(pondBin, ['scripts', 'search', '防晒', '--data', data, '--json'],
+                          { encoding: 'utf8' });
+check(scripts.status === 0 && JSON.parse(scripts.stdout).data[0].id === 'scr_spf',
+      'pond scripts search finds a script by a two-character Chinese word');
+const plan = spawnSync(pondBin, ['plan', 'moments', '--data', data, '--staff', 'stf_lily,stf_amy',
+                                 '--persona', 'expert', '--from', '2026-12-01', '--days', '14',
+                                 '--json'], { encoding: 'utf8' });
+const checked = spawnSync(pondBin, ['plan', 'moments', '--data', data, '--persona', 'expert',
+                                    '--check', '-', '--from', '2026-12-01', '--days', '14'],
+                          { encoding: 'utf8', input: plan.stdout });
+check(plan.status === 0 && checked.status === 0 && /posts keep every rule/.test(checked.stdout),
+      'pond plan moments | pond plan moments --check - finds no broken rule');
+
 const again = spawnSync(pondBin, ['demo', '--data', data, '--customers', '10', '--days', '1'],
                         { encoding: 'utf8' });
 check(again.status !== 0 && /already holds/.test(again.stderr),
@@ -61,4 +76,4 @@ try {
 } finally {
   await stopPond(pond);
 }
-finish(15);
+finish(18);

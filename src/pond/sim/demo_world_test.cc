@@ -13,6 +13,7 @@
 
 #include "pond/engine/tenant_state.h"
 #include "pond/sim/demo_distribution.h"
+#include "pond/sim/demo_community.h"
 #include "pond/sim/demo_fission.h"
 #include "pond/testing/temp_dir.h"
 
@@ -312,6 +313,48 @@ TEST(DemoWorldTest, OneCampaignOfEachKindRunsWithItsShareOfFraud) {
   const CampaignReport groups = service->Report(kDefaultWorkspace, "cmp_serum_group").value();
   EXPECT_GT(groups.groups_succeeded, 0);
   EXPECT_GT(groups.groups_failed, 0);
+}
+
+// Communities and content in a small world: the club code rotates and never overfills, fans
+// who never bought are refused, every staff account's Moments keep the rules, and the library
+// gathers views.
+TEST(DemoWorldTest, GroupsRotateAndMomentsKeepTheRules) {
+  testing::TempDir dir;
+  FakeClock clock;
+  DemoParams p = SmallWorld(7);
+  p.days = 60;
+  clock.Set(p.end_micros - static_cast<Micros>(p.days + 1) * kDay);
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.clock = &clock;
+  auto engine = Engine::Open(o).value();
+  auto segments = SegmentService::Start(engine.get()).value();
+  auto community = CommunityService::Start(engine.get(), segments.get()).value();
+  auto content = ContentService::Start(engine.get()).value();
+  DemoCommunityParams cp;
+  cp.start_day = 5;
+  cp.group_capacity = 8;
+  DemoCommunity world(*engine, *community, *content, p.staff, p.seed, cp);
+  ASSERT_TRUE(RunDemo(p, *engine, clock, nullptr, [&](int d) {
+                return world.AfterDay(d, p.days);
+              }).ok());
+  const DemoCommunityStats& s = world.stats();
+  EXPECT_GT(s.routed, 8);
+  EXPECT_GT(s.refused, 0);  // fans who never bought
+  EXPECT_GT(s.moments, 0);
+  EXPECT_EQ(s.violations, 0);
+  const GroupCode code = community->GetCode(kDefaultWorkspace, "gcd_club").value();
+  EXPECT_GT(code.groups.size(), 1u);  // the rotation opened more
+  const std::vector<GroupView> groups = community->Groups(kDefaultWorkspace).value();
+  for (const GroupView& g : groups) {
+    EXPECT_LE(g.members + g.held, g.group.capacity) << g.group.id;
+  }
+  const auto spf = content->SearchScripts(kDefaultWorkspace, "防晒", "", "", 10).value();
+  ASSERT_FALSE(spf.empty());
+  EXPECT_EQ(spf[0].script.id, "scr_spf");
+  const std::vector<ContentItem> items = content->Items(kDefaultWorkspace, "").value();
+  ASSERT_EQ(items.size(), 120u);
+  EXPECT_GT(items[0].views, 0);  // the best item was seen
 }
 
 TEST(DemoWorldTest, RefusesParametersOutOfRange) {
