@@ -139,6 +139,7 @@ HttpResponse GetContentItem(ApiContext& ctx, const HttpRequest& req);
 HttpResponse DeleteContentItem(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetScriptHandler(ApiContext& ctx, const HttpRequest& req);

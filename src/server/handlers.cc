@@ -394,6 +394,8 @@ const std::vector<Route>& Routes() {
        PlanMomentsHandler},
       {"POST", "/v1/content/moments/validate", Auth::kAdmin,
        "Each rule a calendar breaks {persona, posts, from, days, rules}", ValidateMomentsHandler},
+      {"POST", "/v1/content/moments/tasks", Auth::kAdmin,
+       "WeCom add_moment_task bodies for planned posts {posts, senders}", MomentTasksHandler},
       {"GET", "/v1/scripts", Auth::kAdmin,
        "Search the script library (?q, ?tag, ?stage, ?limit); no q: most used first",
        SearchScriptsHandler},

@@ -119,6 +119,33 @@ HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson({{"ok", found->empty()}, {"violations", data}}));
 }
 
+// {posts: [{staff, at, item}], senders: {staff: wecom userid}}: WeCom's add_moment_task bodies.
+HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto posts = ParsePlannedPosts(body->value("posts", json()));
+  if (!posts.ok()) return ErrorResponse(posts.status());
+  const json senders = body->value("senders", json::object());
+  if (!senders.is_object()) return ErrorResponse(FieldError("senders", "{staff id: WeCom userid}"));
+  json tasks = json::array();
+  for (size_t i = 0; i < posts->size(); ++i) {
+    const PlannedPost& p = (*posts)[i];
+    auto item = ctx.content.GetItem(ctx.workspace, p.item);
+    if (!item.ok()) {
+      return ErrorResponse(
+          FieldError("posts[" + std::to_string(i) + "].item", item.status().message()));
+    }
+    const std::string sender = senders.value(p.staff, p.staff);
+    json post = PostJson(p);
+    post["kind"] = ContentKindName(item->kind);
+    post["request"] = {{"method", "POST"},
+                       {"path", "/cgi-bin/externalcontact/add_moment_task"},
+                       {"body", MomentTaskBody(*item, sender)}};
+    tasks.push_back(std::move(post));
+  }
+  return JsonResponse(DumpJson({{"tasks", tasks}}));
+}
+
 HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
   if (!limit.ok()) return ErrorResponse(limit.status());

@@ -146,4 +146,29 @@ json ViolationJson(const MomentsViolation& v) {
           {"message", v.message}};
 }
 
+json MomentTaskBody(const ContentItem& item, const std::string& sender) {
+  std::string text = item.title;
+  if (!item.text.empty()) text += "\n\n" + item.text;
+  // WeCom counts characters: cut after the 2,000th code point.
+  size_t chars = 0, at = 0;
+  while (at < text.size() && chars < 2'000) {
+    const auto b = static_cast<unsigned char>(text[at]);
+    at += b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
+    ++chars;
+  }
+  text.resize(std::min(at, text.size()));
+  json attachments = json::array();
+  for (size_t i = 0; i < item.media.size() && i < 9; ++i) {
+    const std::string& m = item.media[i];
+    if (m.starts_with("video:")) {
+      attachments.push_back({{"msgtype", "video"}, {"video", {{"media_id", m.substr(6)}}}});
+    } else {
+      attachments.push_back({{"msgtype", "image"}, {"image", {{"media_id", m}}}});
+    }
+  }
+  return {{"text", {{"content", text}}},
+          {"attachments", attachments},
+          {"visible_range", {{"sender_list", {{"user_list", {sender}}}}}}};
+}
+
 }  // namespace pond

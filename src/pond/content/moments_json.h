@@ -24,4 +24,11 @@ nlohmann::json PersonaJson(const Persona& p);
 nlohmann::json PostJson(const PlannedPost& p);  // at in China time
 nlohmann::json ViolationJson(const MomentsViolation& v);
 
+// The body of WeCom's externalcontact/add_moment_task for one planned post of `item` by the
+// staff member whose WeCom userid is `sender`: {"text": {"content"}, "attachments": [{"msgtype":
+// "image", "image": {"media_id"}}…], "visible_range": {"sender_list": {"user_list": [sender]}}}.
+// The text is the title, a blank line and the text, cut to WeCom's 2,000 characters; each media
+// reference is an image's media_id ("video:<id>" for a video), at most 9.
+nlohmann::json MomentTaskBody(const ContentItem& item, const std::string& sender);
+
 }  // namespace pond
