@@ -93,6 +93,14 @@ struct MomentsArgs {
 };
 int RunPlanMoments(const Common& common, const MomentsArgs& args);
 
+// `pond groups list | health GROUP | route CODE CUSTOMER`.
+struct GroupArgs {
+  std::string action;
+  std::string id;  // a group, or a code
+  std::string customer;
+};
+int RunGroups(const Common& common, const GroupArgs& args);
+
 // `pond scripts search [QUERY] | import FILE`.
 struct ScriptArgs {
   std::string action;

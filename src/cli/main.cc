@@ -225,6 +225,21 @@ int main(int argc, char** argv) {
   plan_moments->add_option("--check", moments.check,
                            "validate this calendar (JSON, - for stdin); exit 1 on a broken rule");
 
+  GroupArgs grp;
+  auto* groups_cmd =
+      app.add_subcommand("groups", "community groups and codes (docs/communities.md)");
+  groups_cmd->require_subcommand(1);
+  auto* groups_list = groups_cmd->add_subcommand("list", "groups with members and held places");
+  auto* groups_health = groups_cmd->add_subcommand("health", "a group's health and alerts");
+  auto* groups_route = groups_cmd->add_subcommand("route", "route a customer by a group code");
+  for (auto* sub : {groups_list, groups_health, groups_route}) {
+    add_common(sub);
+    sub->add_flag("--json", common.json, "print the API's JSON");
+  }
+  groups_health->add_option("group", grp.id, "grp_… id")->required();
+  groups_route->add_option("code", grp.id, "gcd_… id (or a grp_… id)")->required();
+  groups_route->add_option("customer", grp.customer, "cus_… id or any identity")->required();
+
   ScriptArgs scripts;
   auto* scripts_cmd = app.add_subcommand("scripts", "the script library, 话术库 (docs/content.md)");
   scripts_cmd->require_subcommand(1);
@@ -360,6 +375,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     return RunPlanMoments(common, moments);
+  }
+  if (*groups_list || *groups_health || *groups_route) {
+    grp.action = *groups_list ? "list" : *groups_health ? "health" : "route";
+    return RunGroups(common, grp);
   }
   if (*scripts_search || *scripts_import) {
     scripts.action = *scripts_import ? "import" : "search";

@@ -28,6 +28,14 @@ const checked = spawnSync(pondBin, ['plan', 'moments', '--data', data, '--person
 check(plan.status === 0 && checked.status === 0 && /posts keep every rule/.test(checked.stdout),
       'pond plan moments | pond plan moments --check - finds no broken rule');
 
+const groups = spawnSync(pondBin, ['groups', 'list', '--data', data, '--json'], { encoding: 'utf8' });
+const club = groups.status === 0 ? JSON.parse(groups.stdout).data : [];
+check(club.length > 1 && club.every((g) => g.members + g.held <= g.capacity),
+      'pond groups list: the club code opened groups, none over its capacity');
+const refused = spawnSync(pondBin, ['groups', 'route', 'gcd_club', 'nobody-at-all', '--data', data],
+                          { encoding: 'utf8' });
+check(refused.status !== 0 && /not found/.test(refused.stderr), 'routing an unknown customer is refused');
+
 const again = spawnSync(pondBin, ['demo', '--data', data, '--customers', '10', '--days', '1'],
                         { encoding: 'utf8' });
 check(again.status !== 0 && /already holds/.test(again.stderr),
@@ -76,4 +84,4 @@ try {
 } finally {
   await stopPond(pond);
 }
-finish(18);
+finish(20);
