@@ -6,6 +6,7 @@
 #include "pond/base/simdjson_util.h"
 #include "pond/base/time.h"
 #include "pond/base/utf8.h"
+#include "pond/community/community_event_names.h"
 #include "pond/distribution/distribution_event_names.h"
 #include "pond/fission/fission_event_names.h"
 
@@ -203,10 +204,12 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
     return FieldError("event", "required for track");
   }
   if (e->type == EventType::kTrack &&
-      (IsDistributionLedgerEvent(e->name) || IsFissionLedgerEvent(e->name))) {
+      (IsDistributionLedgerEvent(e->name) || IsFissionLedgerEvent(e->name) ||
+       IsCommunityServiceEvent(e->name))) {
     return FieldError("event", "\"" + e->name +
-                                   "\" is written by pond only (money and rewards follow from "
-                                   "it); use /v1/distribution or /v1/fission");
+                                   "\" is written by pond only (money, rewards and group places "
+                                   "follow from it); use /v1/distribution, /v1/fission or "
+                                   "/v1/group-codes");
   }
   if (Utf8Length(e->name) > kMaxEventNameChars) {
     return FieldError(e->type == EventType::kTrack ? "event" : "name",

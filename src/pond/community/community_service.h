@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "pond/base/periodic.h"
+#include "pond/community/community_event_names.h"
 #include "pond/community/community_group.h"
 #include "pond/community/group_health.h"
 #include "pond/engine/engine.h"
@@ -30,8 +31,6 @@
 
 namespace pond {
 
-inline constexpr char kGroupRouted[] = "group_routed";
-inline constexpr char kGroupInviteDecided[] = "group_invite_decided";
 inline constexpr Micros kRouteHold = 24 * kMicrosPerHour;
 
 struct GroupView {
