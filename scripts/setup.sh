@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libsimdjson-dev libroaring-dev libsqlite3-dev sqlite3 libpq-dev
   libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev nlohmann-json3-dev zlib1g-dev
-  libcurl4-openssl-dev python3-aiosmtpd libjemalloc-dev
+  libcurl4-openssl-dev python3-aiosmtpd libjemalloc-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Node and npm: the base image ships them (NodeSource build, which conflicts with Debian's npm);

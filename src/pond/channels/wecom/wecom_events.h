@@ -1,0 +1,33 @@
+// WeCom's callback events as pond events (docs/wecom.md, "Event mapping"), with WeCom's field
+// names. Each event names the customer by external_userid (WeCom's ExternalUserID) and has a
+// messageId made of what identifies the callback, so WeCom's retries are dropped as duplicates.
+//
+//   change_external_contact
+//     add_external_contact, add_half_external_contact
+//                         → friend_added {staff_id: UserID, state: State, welcome_code,
+//                                         half: true for add_half_…}
+//     edit_external_contact → contact_edited {staff_id}
+//     del_external_contact  → friend_deleted {staff_id, by: "staff"}     (the staff member
+//                                                                          deleted the customer)
+//     del_follow_user       → friend_deleted {staff_id, by: "customer"}  (the customer deleted
+//                                                                          the staff member)
+//     transfer_fail         → transfer_failed {staff_id, reason: FailReason}
+//   change_external_chat {ChatId}
+//     update with UpdateDetail add_member / del_member: for each MemChangeList Item,
+//                         → group_joined / group_left {group_id: ChatId, scene}
+//     create, dismiss, other updates: no customer event (nothing is lost: the callback was
+//                         verified and answered; they are counted in the endpoint's log)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pond/channels/wecom/wecom_xml.h"
+#include "pond/model/event.h"
+
+namespace pond::wecom {
+
+// The events of one decrypted callback; none for a kind pond does not map.
+std::vector<Event> MapCallback(const XmlFields& xml, const std::string& corp_id);
+
+}  // namespace pond::wecom
