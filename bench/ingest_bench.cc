@@ -390,9 +390,11 @@ int main(int argc, char** argv) {
   auto http_fission = FissionService::Start(http_engine.get()).value();
   auto http_content = ContentService::Start(http_engine.get()).value();
   auto http_community = CommunityService::Start(http_engine.get(), http_segments.get()).value();
+  auto http_wecom =
+      wecom::WecomConfigStore::Open(http_engine.get(), dir.File("http") + "/wecom.key").value();
   auto srv = server::HttpServer::Start(
       {*http_engine, *http_segments, *http_journeys, *http_deliveries, *http_tasks,
-       *http_distribution, *http_fission, *http_content, *http_community},
+       *http_distribution, *http_fission, *http_content, *http_community, *http_wecom},
       so);
   std::thread serve([&] { (*srv)->Run(); });
   const int64_t http_batch = 500;  // ~100 KB: well inside Segment's 500 KB limit

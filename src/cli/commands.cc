@@ -113,9 +113,12 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto community = CommunityService::Start(&e, segments->get());
   if (!community.ok()) return Fail(community.status());
   (*community)->RunInBackground(std::chrono::seconds(1));
-  auto server = server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks,
-                                           **distribution, **fission, **content, **community},
-                                          *listen);
+  auto wecom = wecom::WecomConfigStore::Open(&e, common.data_dir + "/wecom.key");
+  if (!wecom.ok()) return Fail(wecom.status());
+  auto server =
+      server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks, **distribution,
+                                 **fission, **content, **community, **wecom},
+                                *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   std::printf(

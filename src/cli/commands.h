@@ -93,6 +93,12 @@ struct MomentsArgs {
 };
 int RunPlanMoments(const Common& common, const MomentsArgs& args);
 
+// `pond wecom configure --token T --aes-key KEY43 --corp-id ID`.
+struct WecomArgs {
+  std::string token, aes_key, corp_id;
+};
+int RunWecomConfigure(const Common& common, const WecomArgs& args);
+
 // `pond groups list | health GROUP | route CODE CUSTOMER`.
 struct GroupArgs {
   std::string action;

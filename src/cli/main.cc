@@ -225,6 +225,17 @@ int main(int argc, char** argv) {
   plan_moments->add_option("--check", moments.check,
                            "validate this calendar (JSON, - for stdin); exit 1 on a broken rule");
 
+  WecomArgs wecom_args;
+  auto* wecom_cmd = app.add_subcommand("wecom", "the WeCom connector (docs/wecom.md)");
+  wecom_cmd->require_subcommand(1);
+  auto* wecom_configure = wecom_cmd->add_subcommand(
+      "configure", "the workspace's callback Token, EncodingAESKey, corp id");
+  add_common(wecom_configure);
+  wecom_configure->add_option("--token", wecom_args.token, "the callback Token")->required();
+  wecom_configure->add_option("--aes-key", wecom_args.aes_key, "the 43-character EncodingAESKey")
+      ->required();
+  wecom_configure->add_option("--corp-id", wecom_args.corp_id, "the corp id (企业ID)")->required();
+
   GroupArgs grp;
   auto* groups_cmd =
       app.add_subcommand("groups", "community groups and codes (docs/communities.md)");
@@ -376,6 +387,7 @@ int main(int argc, char** argv) {
     }
     return RunPlanMoments(common, moments);
   }
+  if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
   if (*groups_list || *groups_health || *groups_route) {
     grp.action = *groups_list ? "list" : *groups_health ? "health" : "route";
     return RunGroups(common, grp);

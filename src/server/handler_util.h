@@ -157,6 +157,10 @@ HttpResponse SaveGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse RouteByGroupCode(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_wecom.cc
+HttpResponse WecomVerifyUrl(ApiContext& ctx, const HttpRequest& req);
+HttpResponse WecomCallback(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req);

@@ -419,6 +419,10 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/channels/{id}/spend", Auth::kAdmin,
        "Record a day's spend {day, amount_fen | amount}", AddSpend},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
+      {"GET", "/wecom/callback/{workspace}", Auth::kNone,
+       "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},
+      {"POST", "/wecom/callback/{workspace}", Auth::kNone,
+       "WeCom's encrypted event callbacks, verified by msg_signature", WecomCallback},
       {"GET", "/healthz", Auth::kNone, "Liveness", Health},
       {"GET", "/metrics", Auth::kNone, "Prometheus metrics", Metrics},
   };

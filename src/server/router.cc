@@ -84,6 +84,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  services_.fission,
                  services_.content,
                  services_.community,
+                 services_.wecom,
                  metrics_,
                  {},
                  false,

@@ -44,10 +44,12 @@ class RouterTest : public ::testing::Test {
     fission_ = FissionService::Start(engine_.get()).value();
     content_ = ContentService::Start(engine_.get()).value();
     community_ = CommunityService::Start(engine_.get(), segments_.get()).value();
-    router_ =
-        std::make_unique<Router>(Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_,
-                                          *distribution_, *fission_, *content_, *community_},
-                                 metrics_);
+    wecom_ =
+        wecom::WecomConfigStore::Open(engine_.get(), dir_.path().string() + "/wecom.key").value();
+    router_ = std::make_unique<Router>(
+        Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_, *distribution_, *fission_,
+                 *content_, *community_, *wecom_},
+        metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -89,6 +91,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<FissionService> fission_;
   std::unique_ptr<ContentService> content_;
   std::unique_ptr<CommunityService> community_;
+  std::unique_ptr<wecom::WecomConfigStore> wecom_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;
