@@ -1,0 +1,64 @@
+// WeCom's server API (qyapi.weixin.qq.com, or any base URL: tests point it at a local server
+// that speaks WeCom's documented wire format): the access token, fetched with
+// GET /cgi-bin/gettoken?corpid&corpsecret, cached until 5 minutes before its expires_in and
+// fetched again at once when WeCom answers errcode 40014 (invalid) or 42001 (expired); and the
+// external-contact calls pond makes. WeCom's refusals are never swallowed: the error says
+// "wecom errcode N: errmsg".
+//   Unavailable         the network, an HTTP error, or an errcode that may pass (-1 busy,
+//                       45009 / 45033 / 45035 frequency limits): try again later
+//   FailedPrecondition  any other errcode: a wrong secret, a customer who is no friend, …
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pond/base/clock.h"
+#include "pond/base/status.h"
+
+namespace pond::outbound {
+
+struct WecomApiSettings {
+  std::string base_url = "https://qyapi.weixin.qq.com";
+  std::string corp_id;
+  std::string secret;  // the customer-contact secret (客户联系 Secret)
+  std::chrono::milliseconds timeout{5000};
+};
+
+class WecomApi {
+ public:
+  WecomApi(WecomApiSettings settings, Clock* clock) : s_(std::move(settings)), clock_(clock) {}
+
+  // POST `path` ("/cgi-bin/…") with the token; the answer when its errcode is 0.
+  Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body);
+
+  // externalcontact/add_contact_way: a "contact me" live code whose friends arrive with
+  // `state` (pond's channel code); type 1 for one staff member, 2 for several.
+  struct ContactWay {
+    std::string config_id;
+    std::string qr_code;  // the QR code's image URL
+  };
+  Result<ContactWay> AddContactWay(const std::string& state, const std::vector<std::string>& users,
+                                   bool skip_verify);
+  // externalcontact/get: the customer's profile ({external_contact: {name, unionid, …},
+  // follow_user: […]}).
+  Result<nlohmann::json> GetExternalContact(const std::string& external_userid);
+  // externalcontact/send_welcome_msg with the WelcomeCode of an add_external_contact callback
+  // (valid for 20 seconds).
+  Status SendWelcome(const std::string& welcome_code, const std::string& text);
+
+ private:
+  Result<std::string> Token(bool refresh);
+  Result<nlohmann::json> Send(const std::string& path, const std::string& query,
+                              const nlohmann::json* body);
+
+  WecomApiSettings s_;
+  Clock* clock_;
+  std::mutex mu_;
+  std::string token_;  // GUARDED_BY(mu_)
+  Micros token_expires_ = 0;
+};
+
+}  // namespace pond::outbound
