@@ -141,6 +141,15 @@ std::string FormatTimeOfDay(int minute_of_day) {
   return buf;
 }
 
+std::string FormatDate(int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buf;
+}
+
 std::string FormatIso8601(Micros t, int offset_seconds) {
   Micros local = t + static_cast<Micros>(offset_seconds) * kMicrosPerSecond;
   int64_t days = LocalDay(t, offset_seconds);

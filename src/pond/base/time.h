@@ -28,6 +28,8 @@ int64_t LocalDay(Micros t, int offset_seconds);
 std::optional<int> ParseTimeOfDay(std::string_view text);
 // 600 → "10:00".
 std::string FormatTimeOfDay(int minute_of_day);
+// Days since 1970-01-01 (as LocalDay gives them) → "2026-12-01".
+std::string FormatDate(int64_t days);
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back (H. Hinnant's algorithms).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);

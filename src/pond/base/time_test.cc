@@ -89,10 +89,13 @@ TEST(TimeTest, TimeOfDayIsTwoDigitsEach) {
   EXPECT_EQ(ParseTimeOfDay("00:00"), 0);
   EXPECT_EQ(ParseTimeOfDay("22:30"), 22 * 60 + 30);
   EXPECT_EQ(ParseTimeOfDay("23:59"), 23 * 60 + 59);
-  for (const char* bad : {"24:00", "12:60", "1a:30", "12:3b", "9:30", "09:5", "0930", "", "+9:30"}) {
+  for (const char* bad :
+       {"24:00", "12:60", "1a:30", "12:3b", "9:30", "09:5", "0930", "", "+9:30"}) {
     EXPECT_FALSE(ParseTimeOfDay(bad).has_value()) << bad;
   }
   EXPECT_EQ(FormatTimeOfDay(8 * 60 + 5), "08:05");
+  EXPECT_EQ(FormatDate(DaysFromCivil(2026, 12, 1)), "2026-12-01");
+  EXPECT_EQ(FormatDate(-1), "1969-12-31");
 }
 
 }  // namespace

@@ -12,4 +12,8 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in valid UTF-8 (for limits stated in characters, e.g. names).
 size_t Utf8Length(std::string_view s);
 
+// The first `chars` code points of valid UTF-8 (all of it when shorter), counted as Utf8Length
+// counts them.
+std::string_view Utf8Prefix(std::string_view s, size_t chars);
+
 }  // namespace pond

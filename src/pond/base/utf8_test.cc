@@ -32,6 +32,10 @@ TEST(Utf8Test, RejectsMalformed) {
 TEST(Utf8Test, CountsCodePoints) {
   EXPECT_EQ(Utf8Length("上海abc"), 5u);
   EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Prefix("上海abc", 2), "上海");
+  EXPECT_EQ(Utf8Prefix("上海abc", 3), "上海a");
+  EXPECT_EQ(Utf8Prefix("上海abc", 9), "上海abc");
+  EXPECT_EQ(Utf8Prefix("上海", 0), "");
 }
 
 }  // namespace

@@ -9,15 +9,6 @@
 namespace pond {
 namespace {
 
-std::string DateOf(int64_t day) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
-}
-
 std::string Percent(double share) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.0f%%", share * 100);
@@ -38,7 +29,7 @@ GroupHealth ComputeGroupHealth(const std::vector<GroupActivity>& log, int capaci
   h.capacity = capacity;
   const int64_t today = LocalDay(now, tz);
   std::map<int64_t, GroupDay> days;
-  for (int64_t d = today - 13; d <= today; ++d) days[d].date = DateOf(d);
+  for (int64_t d = today - 13; d <= today; ++d) days[d].date = FormatDate(d);
   std::set<std::string> members;
   std::set<std::string> spoke_now, spoke_before;
   struct Campaign {

@@ -1,6 +1,7 @@
 #include "pond/content/moments_json.h"
 
 #include "pond/base/time.h"
+#include "pond/base/utf8.h"
 
 namespace pond {
 
@@ -149,14 +150,7 @@ json ViolationJson(const MomentsViolation& v) {
 json MomentTaskBody(const ContentItem& item, const std::string& sender) {
   std::string text = item.title;
   if (!item.text.empty()) text += "\n\n" + item.text;
-  // WeCom counts characters: cut after the 2,000th code point.
-  size_t chars = 0, at = 0;
-  while (at < text.size() && chars < 2'000) {
-    const auto b = static_cast<unsigned char>(text[at]);
-    at += b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
-    ++chars;
-  }
-  text.resize(std::min(at, text.size()));
+  text.resize(Utf8Prefix(text, 2'000).size());  // WeCom counts characters: at most 2,000
   json attachments = json::array();
   for (size_t i = 0; i < item.media.size() && i < 9; ++i) {
     const std::string& m = item.media[i];

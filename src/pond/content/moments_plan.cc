@@ -13,15 +13,6 @@ namespace {
 
 using Kinds = std::array<double, kContentKinds>;
 
-std::string DateOf(int64_t day) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
-}
-
 int MinuteOf(Micros at, int tz) {
   const Micros local = at + static_cast<Micros>(tz) * kMicrosPerSecond;
   const Micros in_day = ((local % kMicrosPerDay) + kMicrosPerDay) % kMicrosPerDay;
@@ -188,7 +179,7 @@ Result<MomentsPlan> PlanMoments(const MomentsRequest& req, const MomentsRules& r
       ++posted;
     }
     if (posted < rules.min_posts) {
-      plan.shortfalls.push_back(DateOf(day) + ": " + std::to_string(posted) +
+      plan.shortfalls.push_back(FormatDate(day) + ": " + std::to_string(posted) +
                                 " posts, fewer than " + std::to_string(rules.min_posts) +
                                 " (not enough content for this persona that was not posted in "
                                 "the last " +
@@ -211,7 +202,7 @@ std::vector<MomentsViolation> ValidateMoments(const std::vector<PlannedPost>& al
     std::sort(posts.begin(), posts.end(),
               [](const PlannedPost& a, const PlannedPost& b) { return a.at < b.at; });
     auto add = [&](const char* code, int64_t day, std::vector<std::string> ids, std::string msg) {
-      out.push_back({code, staff, day < 0 ? "" : DateOf(day), std::move(ids), std::move(msg)});
+      out.push_back({code, staff, day < 0 ? "" : FormatDate(day), std::move(ids), std::move(msg)});
     };
     auto kind_of = [&](const PlannedPost& p) {
       auto it = by_id.find(p.item);
