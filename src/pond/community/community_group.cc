@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 
 namespace pond {
@@ -12,21 +13,8 @@ using nlohmann::json;
 
 constexpr const char* kKinds[] = {"interest", "membership", "activity", "training"};
 
-Status Text(const json& j, const std::string& key, size_t max, bool required, std::string* out) {
-  auto it = j.find(key.substr(key.rfind('.') + 1));
-  if (it == j.end() || it->is_null())
-    return required ? FieldError(key, "is required") : Status::Ok();
-  if (!it->is_string() || it->get<std::string>().size() > max ||
-      (required && it->get<std::string>().empty())) {
-    return FieldError(key, std::string("a string of ") + (required ? "1" : "0") + " to " +
-                               std::to_string(max) + " bytes");
-  }
-  *out = it->get<std::string>();
-  return Status::Ok();
-}
-
 Status Id(const json& j, const char* prefix, std::string* out) {
-  RETURN_IF_ERROR(Text(j, "id", 64, true, out));
+  RETURN_IF_ERROR(ReadJsonText(j, "id", 64, true, out));
   const std::string p = prefix;
   if (!out->starts_with(p) || out->size() == p.size() ||
       !std::all_of(out->begin() + static_cast<long>(p.size()), out->end(), [](char c) {
@@ -39,7 +27,7 @@ Status Id(const json& j, const char* prefix, std::string* out) {
 
 Status Kind(const json& j, GroupKind* out) {
   std::string kind;
-  RETURN_IF_ERROR(Text(j, "kind", 32, true, &kind));
+  RETURN_IF_ERROR(ReadJsonText(j, "kind", 32, true, &kind));
   for (int i = 0; i < 4; ++i) {
     if (kind == kKinds[i]) {
       *out = static_cast<GroupKind>(i);
@@ -79,12 +67,12 @@ Result<CommunityGroup> ParseGroup(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return FieldError("group", "must be a JSON object");
   CommunityGroup g;
   RETURN_IF_ERROR(Id(j, "grp_", &g.id));
-  RETURN_IF_ERROR(Text(j, "name", 200, true, &g.name));
+  RETURN_IF_ERROR(ReadJsonText(j, "name", 200, true, &g.name));
   RETURN_IF_ERROR(Kind(j, &g.kind));
-  RETURN_IF_ERROR(Text(j, "owner", 64, false, &g.owner));
+  RETURN_IF_ERROR(ReadJsonText(j, "owner", 64, false, &g.owner));
   RETURN_IF_ERROR(Capacity(j, "capacity", &g.capacity));
-  RETURN_IF_ERROR(Text(j, "rule", 4'000, false, &g.rule));
-  RETURN_IF_ERROR(Text(j, "welcome", 2'000, false, &g.welcome));
+  RETURN_IF_ERROR(ReadJsonText(j, "rule", 4'000, false, &g.rule));
+  RETURN_IF_ERROR(ReadJsonText(j, "welcome", 2'000, false, &g.welcome));
   return g;
 }
 
@@ -104,7 +92,7 @@ Result<GroupCode> ParseGroupCode(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return FieldError("code", "must be a JSON object");
   GroupCode c;
   RETURN_IF_ERROR(Id(j, "gcd_", &c.id));
-  RETURN_IF_ERROR(Text(j, "name", 200, true, &c.name));
+  RETURN_IF_ERROR(ReadJsonText(j, "name", 200, true, &c.name));
   RETURN_IF_ERROR(Kind(j, &c.kind));
   auto groups = j.find("groups");
   if (groups != j.end()) {
@@ -120,22 +108,22 @@ Result<GroupCode> ParseGroupCode(std::string_view text) {
     }
   }
   std::string policy = "fill_first";
-  RETURN_IF_ERROR(Text(j, "policy", 32, false, &policy));
+  RETURN_IF_ERROR(ReadJsonText(j, "policy", 32, false, &policy));
   if (policy != "fill_first" && policy != "balance") {
     return FieldError("policy", "fill_first or balance");
   }
   c.policy = policy == "balance" ? RoutePolicy::kBalance : RoutePolicy::kFillFirst;
-  RETURN_IF_ERROR(Text(j, "rule", 4'000, false, &c.rule));
+  RETURN_IF_ERROR(ReadJsonText(j, "rule", 4'000, false, &c.rule));
   if (auto a = j.find("auto_open"); a != j.end()) {
     if (!a->is_boolean()) return FieldError("auto_open", "true or false");
     c.auto_open = a->get<bool>();
   }
   if (auto t = j.find("template"); t != j.end()) {
     if (!t->is_object()) return FieldError("template", "{name, owner, capacity, welcome}");
-    RETURN_IF_ERROR(Text(*t, "template.name", 180, true, &c.group_template.name));
-    RETURN_IF_ERROR(Text(*t, "template.owner", 64, false, &c.group_template.owner));
+    RETURN_IF_ERROR(ReadJsonText(*t, "template.name", 180, true, &c.group_template.name));
+    RETURN_IF_ERROR(ReadJsonText(*t, "template.owner", 64, false, &c.group_template.owner));
     RETURN_IF_ERROR(Capacity(*t, "template.capacity", &c.group_template.capacity));
-    RETURN_IF_ERROR(Text(*t, "template.welcome", 2'000, false, &c.group_template.welcome));
+    RETURN_IF_ERROR(ReadJsonText(*t, "template.welcome", 2'000, false, &c.group_template.welcome));
   } else if (c.auto_open) {
     return FieldError("template", "is required when auto_open (the groups it opens)");
   }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/engine/event_replay.h"
@@ -20,11 +21,6 @@ constexpr char kCodeKind[] = "group_code";
 const std::vector<std::string> kObserved = {"group_joined",  "group_left",       kGroupRouted,
                                             "group_message", "group_campaign",   "order_paid",
                                             "group_invited", kGroupInviteDecided};
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 Status NotFound(const char* what, const std::string& id) {
   return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
@@ -90,7 +86,7 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     return;
   }
   if (e.name == "group_invited") {
-    if (const std::string target = Str(p, "group"); !target.empty()) {
+    if (const std::string target = JsonString(p, "group"); !target.empty()) {
       invites[e.seq] = {customer, target};
     }
     return;
@@ -101,7 +97,7 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     }
     return;
   }
-  const std::string group = Str(p, "group_id");
+  const std::string group = JsonString(p, "group_id");
   if (group.empty()) return;
   Live& l = live[group];
   if (e.name == "group_joined") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 
 namespace pond {
@@ -37,20 +38,6 @@ Status Strings(const json& j, const char* key, size_t max, std::vector<std::stri
   return Status::Ok();
 }
 
-Status Text(const json& j, const char* key, size_t max, bool required, std::string* out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return required ? FieldError(key, "is required") : Status::Ok();
-  }
-  if (!it->is_string() || it->get<std::string>().size() > max ||
-      (required && it->get<std::string>().empty())) {
-    return FieldError(key, "a string of " + std::string(required ? "1" : "0") + " to " +
-                               std::to_string(max) + " bytes");
-  }
-  *out = it->get<std::string>();
-  return Status::Ok();
-}
-
 }  // namespace
 
 const char* ContentKindName(ContentKind kind) { return kKindNames[static_cast<int>(kind)]; }
@@ -76,20 +63,20 @@ Result<ContentItem> ParseContentItem(std::string_view text) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return FieldError("item", "must be a JSON object");
   ContentItem item;
-  RETURN_IF_ERROR(Text(j, "id", 64, true, &item.id));
+  RETURN_IF_ERROR(ReadJsonText(j, "id", 64, true, &item.id));
   if (!IsItemId(item.id)) {
     return FieldError("id", "\"cnt_\" then 1 to 60 of a-z, 0-9, '_' or '-'");
   }
   std::string kind;
-  RETURN_IF_ERROR(Text(j, "kind", 32, true, &kind));
+  RETURN_IF_ERROR(ReadJsonText(j, "kind", 32, true, &kind));
   auto k = ContentKindFromName(kind);
   if (!k) {
     return FieldError("kind",
                       "one of knowledge, daily_life, product_ad, buyer_show, promotion, emotional");
   }
   item.kind = *k;
-  RETURN_IF_ERROR(Text(j, "title", 200, true, &item.title));
-  RETURN_IF_ERROR(Text(j, "text", 10'000, false, &item.text));
+  RETURN_IF_ERROR(ReadJsonText(j, "title", 200, true, &item.title));
+  RETURN_IF_ERROR(ReadJsonText(j, "text", 10'000, false, &item.text));
   RETURN_IF_ERROR(Strings(j, "topics", 20, &item.topics));
   RETURN_IF_ERROR(Strings(j, "personas", 20, &item.personas));
   RETURN_IF_ERROR(Strings(j, "media", 9, &item.media));  // a Moments post holds 9 pictures

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
 
@@ -15,11 +16,6 @@ constexpr char kItemKind[] = "content_item";
 constexpr char kScriptKind[] = "script";
 const std::vector<std::string> kObserved = {"content_viewed", "content_liked", "content_commented",
                                             "moment_posted"};
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 Status NotFound(const char* what, const std::string& id) {
   return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
@@ -71,10 +67,10 @@ Status ContentService::Load(const std::string& ws) {
 void ContentService::Workspace::Note(const Event& e) {
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) return;
-  const std::string item = Str(p, "content_id");
+  const std::string item = JsonString(p, "content_id");
   if (item.empty()) return;
   if (e.name == "moment_posted") {
-    const std::string staff = Str(p, "staff_id");
+    const std::string staff = JsonString(p, "staff_id");
     if (staff.empty()) return;
     std::vector<PlannedPost>& list = posted[staff];
     list.push_back({staff, e.timestamp, item, ContentKind::kKnowledge});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/content/cjk_tokenizer.h"
 
@@ -10,19 +11,6 @@ namespace pond {
 namespace {
 
 using nlohmann::json;
-
-Status Text(const json& j, const char* key, size_t max, bool required, std::string* out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null())
-    return required ? FieldError(key, "is required") : Status::Ok();
-  if (!it->is_string() || it->get<std::string>().size() > max ||
-      (required && it->get<std::string>().empty())) {
-    return FieldError(key, std::string("a string of ") + (required ? "1" : "0") + " to " +
-                               std::to_string(max) + " bytes");
-  }
-  *out = it->get<std::string>();
-  return Status::Ok();
-}
 
 // One statement, finalized on every path.
 struct Statement {
@@ -44,16 +32,16 @@ Result<Script> ParseScript(std::string_view text) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return FieldError("script", "must be a JSON object");
   Script s;
-  RETURN_IF_ERROR(Text(j, "id", 64, true, &s.id));
+  RETURN_IF_ERROR(ReadJsonText(j, "id", 64, true, &s.id));
   if (!s.id.starts_with("scr_") || s.id.size() < 5 ||
       !std::all_of(s.id.begin() + 4, s.id.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
       })) {
     return FieldError("id", "\"scr_\" then 1 to 60 of a-z, 0-9, '_' or '-'");
   }
-  RETURN_IF_ERROR(Text(j, "question", 1'000, true, &s.question));
-  RETURN_IF_ERROR(Text(j, "answer", 5'000, true, &s.answer));
-  RETURN_IF_ERROR(Text(j, "stage", 32, false, &s.stage));
+  RETURN_IF_ERROR(ReadJsonText(j, "question", 1'000, true, &s.question));
+  RETURN_IF_ERROR(ReadJsonText(j, "answer", 5'000, true, &s.answer));
+  RETURN_IF_ERROR(ReadJsonText(j, "stage", 32, false, &s.stage));
   if (auto it = j.find("tags"); it != j.end()) {
     if (!it->is_array() || it->size() > 20)
       return FieldError("tags", "a list of at most 20 strings");

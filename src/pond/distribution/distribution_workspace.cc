@@ -4,6 +4,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/money.h"
 #include "pond/distribution/distribution_events.h"
 #include "pond/distribution/referral_code.h"
@@ -16,11 +17,6 @@ using nlohmann::json;
 // The book checks only what keeps it sound; the limits an operator sets are checked when a
 // withdrawal is requested, so that replaying old requests never meets today's limits.
 constexpr WithdrawalRules kStructuralRules{1, std::numeric_limits<int64_t>::max() / 4};
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 int64_t Int(const json& j, const char* key) {
   auto it = j.find(key);
@@ -80,35 +76,35 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
   if (!p.is_object()) return;
   const Micros at = e.timestamp;
   if (name == kDistributorApplied) {
-    registry.Applied(customer_id, Str(p, "recruiter"), Str(p, "via"), at);
+    registry.Applied(customer_id, JsonString(p, "recruiter"), JsonString(p, "via"), at);
     applications.insert(DistributorIdFor(customer_id));
   } else if (name == kDistributorApproved) {
-    registry.Approved(Str(p, "distributor"), Str(p, "grade"), at);
-    IndexCode(Str(p, "distributor"));
-    applications.erase(Str(p, "distributor"));
+    registry.Approved(JsonString(p, "distributor"), JsonString(p, "grade"), at);
+    IndexCode(JsonString(p, "distributor"));
+    applications.erase(JsonString(p, "distributor"));
   } else if (name == kDistributorRejected) {
-    registry.Rejected(Str(p, "distributor"), Str(p, "reason"));
-    applications.erase(Str(p, "distributor"));
+    registry.Rejected(JsonString(p, "distributor"), JsonString(p, "reason"));
+    applications.erase(JsonString(p, "distributor"));
   } else if (name == kDistributorFrozen) {
-    registry.Frozen(Str(p, "distributor"), Str(p, "reason"));
+    registry.Frozen(JsonString(p, "distributor"), JsonString(p, "reason"));
   } else if (name == kDistributorUnfrozen) {
-    registry.Unfrozen(Str(p, "distributor"));
+    registry.Unfrozen(JsonString(p, "distributor"));
   } else if (name == kDistributorGradeChanged) {
-    registry.GradeChanged(Str(p, "distributor"), Str(p, "grade"));
+    registry.GradeChanged(JsonString(p, "distributor"), JsonString(p, "grade"));
   } else if (name == kClientBound) {
-    registry.Bound(customer_id, Str(p, "distributor"), at);
+    registry.Bound(customer_id, JsonString(p, "distributor"), at);
   } else if (name == kCommissionAccrued) {
-    const std::string order_id = Str(p, "order_id");
+    const std::string order_id = JsonString(p, "order_id");
     if (order_id.empty() || orders.count(order_id)) return;
     OrderCommission& o = orders[order_id];
     o.client = customer_id;
-    o.distributor = Str(p, "distributor");
-    o.level2 = Str(p, "level2");
+    o.distributor = JsonString(p, "distributor");
+    o.level2 = JsonString(p, "level2");
     o.accrued_at = at;
     o.release_at = Int(p, "release_at_us");
     if (auto items = p.find("items"); items != p.end() && items->is_array()) {
       for (const json& item : *items) {
-        o.skus.push_back(Str(item, "sku"));
+        o.skus.push_back(JsonString(item, "sku"));
         o.line_fen.push_back(Int(item, "amount_fen"));
       }
     }
@@ -116,7 +112,7 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
     if (auto lines = p.find("lines"); lines != p.end() && lines->is_array()) {
       for (const json& l : *lines) {
         o.lines.push_back({static_cast<size_t>(Int(l, "line")), static_cast<int>(Int(l, "level")),
-                           Str(l, "earner"), static_cast<int>(Int(l, "rate_bp")),
+                           JsonString(l, "earner"), static_cast<int>(Int(l, "rate_bp")),
                            Int(l, "base_fen"), Int(l, "fen")});
       }
     }
@@ -124,14 +120,14 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
     (void)book->Accrue(order_id, o.lines, o.release_at, at);
     accrue.erase(order_id);
   } else if (name == kCommissionReleased) {
-    auto it = orders.find(Str(p, "order_id"));
+    auto it = orders.find(JsonString(p, "order_id"));
     if (it == orders.end() || it->second.released) return;
     if (book->ReleaseOrder(it->first, at).ok() || it->second.lines.empty()) {
       it->second.released = true;
     }
   } else if (name == kCommissionRefunded) {
-    const std::string refund_id = Str(p, "refund_id");
-    auto it = orders.find(Str(p, "order_id"));
+    const std::string refund_id = JsonString(p, "refund_id");
+    auto it = orders.find(JsonString(p, "order_id"));
     refunds.erase(refund_id);
     if (it == orders.end() || !refunds_done.insert(refund_id).second) return;
     OrderCommission& o = it->second;
@@ -150,7 +146,7 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
     }
   } else if (name == kRewardGranted) {
     const int64_t cash = Int(p, "cash_fen");
-    const std::string key = Str(p, "key");
+    const std::string key = JsonString(p, "key");
     if (cash <= 0 || key.empty()) return;
     // A reward is a transaction keyed by its reward key: granted once, posted once.
     (void)ledger->Post({"reward:" + key,
@@ -159,11 +155,11 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
                         {{Platform(AccountKind::kExpense), cash},
                          {AccountId{customer_id, AccountKind::kAvailable}, -cash}}});
   } else if (name == kWithdrawalRequested) {
-    const std::string id = Str(p, "withdrawal");
+    const std::string id = JsonString(p, "withdrawal");
     if (id.empty() || withdrawals.count(id)) return;
     WithdrawalView& w = withdrawals[id];
     w.id = id;
-    w.distributor = Str(p, "distributor");
+    w.distributor = JsonString(p, "distributor");
     w.amount_fen = Int(p, "amount_fen");
     w.requested_at = at;
     Status s = book->RequestWithdrawal(id, w.distributor, w.amount_fen, at);
@@ -171,7 +167,7 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
     if (!s.ok()) w.reason = s.message();
   } else if (name == kWithdrawalApproved || name == kWithdrawalRejected ||
              name == kWithdrawalPaid) {
-    auto it = withdrawals.find(Str(p, "withdrawal"));
+    auto it = withdrawals.find(JsonString(p, "withdrawal"));
     if (it == withdrawals.end()) return;
     WithdrawalView& w = it->second;
     if (name == kWithdrawalApproved) {
@@ -182,12 +178,12 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
     } else if (name == kWithdrawalRejected) {
       if (!book->RejectWithdrawal(w.id, at).ok()) return;
       w.state = "rejected";
-      w.reason = Str(p, "reason");
+      w.reason = JsonString(p, "reason");
       w.decided_at = at;
     } else {
       if (!book->MarkPaid(w.id, at).ok()) return;
       w.state = "paid";
-      w.reference = Str(p, "reference");
+      w.reference = JsonString(p, "reference");
       w.paid_at = at;
     }
   }
@@ -254,7 +250,7 @@ void DistributionService::Workspace::NoteRefund(const Event& e, const std::strin
   std::string order_id = e.refund->order_id;
   if (order_id.empty()) {  // events read back from the store carry only the refund's key
     json p = json::parse(e.properties, nullptr, false);
-    if (p.is_object()) order_id = Str(p, "order_id");
+    if (p.is_object()) order_id = JsonString(p, "order_id");
   }
   if (order_id.empty()) return;
   if (!orders.count(order_id) && !accrue.count(order_id)) return;
@@ -265,7 +261,7 @@ void DistributionService::Workspace::NoteRefund(const Event& e, const std::strin
 
 void DistributionService::Workspace::NoteReceived(const Event& e) {
   json p = json::parse(e.properties, nullptr, false);
-  const std::string order_id = p.is_object() ? Str(p, "order_id") : "";
+  const std::string order_id = p.is_object() ? JsonString(p, "order_id") : "";
   if (order_id.empty()) return;
   if (auto it = orders.find(order_id); it != orders.end() && !it->second.released) {
     it->second.release_at = e.timestamp + settings.AfterSaleWindow();
@@ -294,8 +290,8 @@ std::vector<std::pair<size_t, int64_t>> AllocateRefund(const OrderCommission& o,
   if (items) {
     for (const json& item : *items) {
       if (!item.is_object()) continue;
-      std::string sku = Str(item, "sku");
-      if (sku.empty()) sku = Str(item, "product_id");
+      std::string sku = JsonString(item, "sku");
+      if (sku.empty()) sku = JsonString(item, "product_id");
       int64_t fen = Int(item, "amount_fen");
       if (auto a = item.find("amount"); fen == 0 && a != item.end()) {
         Result<Money> m = Money::ParseYuan(a->is_string() ? a->get<std::string>() : a->dump());

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/fission/task_tiers.h"
@@ -22,13 +23,8 @@ Status Int(const json& j, const std::string& field, int64_t lo, int64_t hi, int6
   return Status::Ok();
 }
 
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 Status Time(const json& j, const char* key, Micros* out) {
-  Result<Micros> t = ParseIso8601(Str(j, key), 8 * 3600);
+  Result<Micros> t = ParseIso8601(JsonString(j, key), 8 * 3600);
   if (!t.ok()) return FieldError(key, "an ISO 8601 time, e.g. 2026-11-01T00:00:00+08:00");
   *out = *t;
   return Status::Ok();
@@ -43,8 +39,8 @@ Result<CampaignTier> ParseTier(const json& t, const std::string& at) {
     return FieldError(at + ".reward",
                       "{\"coupon\", \"value_fen\"}, {\"product\", \"cost_fen\"} or {\"cash_fen\"}");
   }
-  tier.reward.coupon = Str(*r, "coupon");
-  tier.reward.product = Str(*r, "product");
+  tier.reward.coupon = JsonString(*r, "coupon");
+  tier.reward.product = JsonString(*r, "product");
   tier.reward.cash = r->contains("cash_fen");
   const int kinds = !tier.reward.coupon.empty() + !tier.reward.product.empty() + tier.reward.cash;
   if (kinds != 1) return FieldError(at + ".reward", "exactly one of coupon, product and cash_fen");
@@ -75,14 +71,14 @@ Result<Campaign> ParseCampaign(std::string_view text) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return FieldError("campaign", "must be a JSON object");
   Campaign c;
-  c.id = Str(j, "id");
+  c.id = JsonString(j, "id");
   if (!c.id.starts_with("cmp_") || c.id.size() < 5 || c.id.size() > 64 ||
       c.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
     return FieldError("id", "\"cmp_\" then a-z, 0-9, _ or -, at most 64 characters");
   }
-  c.name = Str(j, "name");
+  c.name = JsonString(j, "name");
   if (c.name.empty() || c.name.size() > 200) return FieldError("name", "1 to 200 bytes");
-  const std::string kind = Str(j, "kind");
+  const std::string kind = JsonString(j, "kind");
   if (kind == "task") {
     c.kind = CampaignKind::kTask;
   } else if (kind == "group_buy") {
@@ -104,14 +100,14 @@ Result<Campaign> ParseCampaign(std::string_view text) {
     auto q = j.find("qualify");
     if (q != j.end()) {
       if (!q->is_object()) return FieldError("qualify", "must be an object");
-      c.qualify.event = Str(*q, "event");
+      c.qualify.event = JsonString(*q, "event");
       if (c.qualify.event == "order_paid") {
         if (q->contains("min_amount_fen")) {
           RETURN_IF_ERROR(
               Int(*q, "qualify.min_amount_fen", 0, 100'000'000, &c.qualify.min_amount_fen));
         }
       } else if (c.qualify.event == "friend_added") {
-        c.qualify.staff_id = Str(*q, "staff_id");
+        c.qualify.staff_id = JsonString(*q, "staff_id");
       } else {
         return FieldError("qualify.event", "\"order_paid\" or \"friend_added\"");
       }

@@ -68,11 +68,11 @@ Micros LastActivity(const TenantState& state, uint32_t customer) {
 void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& customer) {
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) return;
-  auto found = campaigns.find(JsonStr(p, "campaign_id"));
+  auto found = campaigns.find(JsonString(p, "campaign_id"));
   if (found == campaigns.end()) return;
   LiveCampaign& c = found->second;
-  const std::string inviter = JsonStr(p, "inviter");
-  const std::string group = JsonStr(p, "group_id");
+  const std::string inviter = JsonString(p, "inviter");
+  const std::string group = JsonString(p, "group_id");
   if (e.name == kGroupBuyOpened || e.name == kGroupBuyJoined) {
     bool filled = false;
     const Status s = e.name == kGroupBuyOpened
@@ -80,19 +80,19 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
                          : groups->Join(group, customer, e.timestamp, &filled);
     if (s.ok()) {
       members[group].push_back(
-          {customer, JsonStr(p, "order_id"), p.value("amount_fen", int64_t{0})});
+          {customer, JsonString(p, "order_id"), p.value("amount_fen", int64_t{0})});
     }
   } else if (e.name == kGroupBuyClosed) {
     groups->CloseGroup(
-        group, JsonStr(p, "state") == "succeeded" ? GroupState::kSucceeded : GroupState::kFailed,
+        group, JsonString(p, "state") == "succeeded" ? GroupState::kSucceeded : GroupState::kFailed,
         e.timestamp);
   } else if (e.name == kBargainStarted) {
-    Bargain& b = bargains[JsonStr(p, "bargain_id")];
+    Bargain& b = bargains[JsonString(p, "bargain_id")];
     if (!b.id.empty()) return;
-    b = {JsonStr(p, "bargain_id"), c.def.id, customer,   {}, {},
-         c.def.bargain.start_fen,  false,    e.timestamp};
+    b = {JsonString(p, "bargain_id"), c.def.id, customer,   {}, {},
+         c.def.bargain.start_fen,     false,    e.timestamp};
   } else if (e.name == kBargainHelped) {
-    auto b = bargains.find(JsonStr(p, "bargain_id"));
+    auto b = bargains.find(JsonString(p, "bargain_id"));
     if (b == bargains.end() || b->second.reached ||
         std::find(b->second.helpers.begin(), b->second.helpers.end(), customer) !=
             b->second.helpers.end()) {
@@ -111,11 +111,11 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
     InviteeFacts& f = c.facts[customer];
     f.id = customer;
     f.inviter = inviter;
-    f.ip = JsonStr(p, "ip");
-    f.device_id = JsonStr(p, "device_id");
-    f.phone = JsonStr(p, "phone_block");  // only the first 7 digits are kept
-    f.same_as_inviter = JsonStr(p, "same_as_inviter");
-    f.reregistered = JsonStr(p, "reregistered");
+    f.ip = JsonString(p, "ip");
+    f.device_id = JsonString(p, "device_id");
+    f.phone = JsonString(p, "phone_block");  // only the first 7 digits are kept
+    f.same_as_inviter = JsonString(p, "same_as_inviter");
+    f.reregistered = JsonString(p, "reregistered");
     f.created_at = p.value("created_at_us", int64_t{0});
     f.invited_at = e.timestamp;
     c.counts.Add(f);
@@ -125,7 +125,7 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
     if (up == static_cast<bool>(c.qualified.count(customer))) return;  // already so
     if (c.forest.InviterOf(customer).empty()) return;                  // nobody's friend here
     if (up) {
-      c.qualified[customer] = {JsonStr(p, "order_id"), JsonStr(p, "staff_id"), e.timestamp};
+      c.qualified[customer] = {JsonString(p, "order_id"), JsonString(p, "staff_id"), e.timestamp};
     } else {
       c.qualified.erase(customer);
     }
@@ -158,15 +158,15 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
       if (!c.refused.count(key)) c.to_dispute.push_back(key);
     }
   } else if (e.name == kFissionRewardGranted) {
-    c.granted.insert(JsonStr(p, "key"));
-    std::erase(c.due, JsonStr(p, "key"));
+    c.granted.insert(JsonString(p, "key"));
+    std::erase(c.due, JsonString(p, "key"));
   } else if (e.name == kFissionRewardDisputed) {
-    ++c.disputes[JsonStr(p, "key")];
-    std::erase(c.to_dispute, JsonStr(p, "key"));
+    ++c.disputes[JsonString(p, "key")];
+    std::erase(c.to_dispute, JsonString(p, "key"));
   } else if (e.name == kFissionRewardHeld) {
-    std::erase(c.to_hold, JsonStr(p, "key"));
+    std::erase(c.to_hold, JsonString(p, "key"));
   } else if (e.name == kFissionRewardApproved || e.name == kFissionRewardRejected) {
-    auto h = c.held.find(JsonStr(p, "key"));
+    auto h = c.held.find(JsonString(p, "key"));
     if (h == c.held.end()) return;
     if (e.name == kFissionRewardApproved) {
       c.due.push_back(h->first);
@@ -187,12 +187,13 @@ void FissionService::Workspace::Note(const Event& e, const std::string& customer
     json ctx = json::parse(e.context, nullptr, false);
     std::string ip, device;
     if (ctx.is_object()) {
-      ip = JsonStr(ctx, "ip");
-      if (auto d = ctx.find("device"); d != ctx.end() && d->is_object()) device = JsonStr(*d, "id");
+      ip = JsonString(ctx, "ip");
+      if (auto d = ctx.find("device"); d != ctx.end() && d->is_object())
+        device = JsonString(*d, "id");
     }
     Arrival a{customer,
-              JsonStr(p, "campaign_id"),
-              JsonStr(p, "code"),
+              JsonString(p, "campaign_id"),
+              JsonString(p, "code"),
               e.timestamp,
               ip,
               device,
@@ -219,7 +220,7 @@ void FissionService::Workspace::Note(const Event& e, const std::string& customer
     if (q == c.qualified.end() && c.def.Active(e.timestamp)) {
       const bool paid = e.name == "order_paid" && rule.event == "order_paid" && e.order &&
                         e.order->total_fen >= rule.min_amount_fen;
-      const std::string staff = JsonStr(p, "staff_id");
+      const std::string staff = JsonString(p, "staff_id");
       const bool added = e.name == "friend_added" && rule.event == "friend_added" &&
                          (rule.staff_id.empty() || rule.staff_id == staff);
       if (paid || added) {
@@ -229,9 +230,9 @@ void FissionService::Workspace::Note(const Event& e, const std::string& customer
     } else if (q != c.qualified.end() &&
                e.timestamp - q->second.at <= c.def.window_days * kMicrosPerDay) {
       const bool refunded = e.name == "order_refunded" && !q->second.order_id.empty() &&
-                            JsonStr(p, "order_id") == q->second.order_id;
+                            JsonString(p, "order_id") == q->second.order_id;
       const bool deleted = e.name == "friend_deleted" && !q->second.staff_id.empty() &&
-                           JsonStr(p, "staff_id") == q->second.staff_id;
+                           JsonString(p, "staff_id") == q->second.staff_id;
       if (refunded || deleted) {
         standings.push_back({customer, id, "", "", false,
                              refunded ? "refunded" : "deleted the staff account", e.seq,

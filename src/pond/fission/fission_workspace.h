@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/distribution/referral_code.h"
 #include "pond/engine/tenant_state.h"
@@ -18,12 +19,6 @@
 #include "pond/fission/fission_service.h"
 
 namespace pond {
-
-// The string member `key` of `j`, or "".
-inline std::string JsonStr(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 inline Event FissionEvent(const char* name, std::string message_id, const std::string& customer,
                           Micros at, const nlohmann::json& properties) {

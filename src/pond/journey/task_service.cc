@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/engine/event_replay.h"
@@ -18,11 +19,6 @@ using nlohmann::json;
 constexpr Micros kChurnAlertDue = kMicrosPerDay;
 // friend_deleted older than this when seen (an import of history) alerts nobody.
 constexpr Micros kAlertMaxAge = kMicrosPerDay;
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 Event TaskEvent(const char* name, std::string message_id, const std::string& customer_id,
                 Micros now, const json& properties) {
@@ -52,8 +48,8 @@ void TaskService::Apply(Workspace& w, const Event& e, const std::string& name,
   if (!p.is_object()) p = json::object();
   if (name == "friend_deleted") {
     const Micros now = engine_->clock().NowMicros();
-    if (!live || Str(p, "by") == "staff" || now - e.timestamp > kAlertMaxAge) return;
-    const std::string staff = Str(p, "staff_id");
+    if (!live || JsonString(p, "by") == "staff" || now - e.timestamp > kAlertMaxAge) return;
+    const std::string staff = JsonString(p, "staff_id");
     w.alerts.push_back(
         TaskEvent(kTaskCreated, "tsk:churn:" + std::to_string(e.seq), customer_id, now,
                   {{"kind", "churn_alert"},
@@ -68,25 +64,25 @@ void TaskService::Apply(Workspace& w, const Event& e, const std::string& name,
     t.id = "tsk_" + std::to_string(e.seq);
     t.seq = e.seq;
     t.customer_id = customer_id;
-    t.assignee = Str(p, "assignee");
-    t.title = Str(p, "title");
-    t.kind = Str(p, "kind").empty() ? "journey" : Str(p, "kind");
-    t.journey = Str(p, "journey");
-    t.step = Str(p, "step");
+    t.assignee = JsonString(p, "assignee");
+    t.title = JsonString(p, "title");
+    t.kind = JsonString(p, "kind").empty() ? "journey" : JsonString(p, "kind");
+    t.journey = JsonString(p, "journey");
+    t.step = JsonString(p, "step");
     t.created_at = e.timestamp;
-    Result<Micros> due = ParseIso8601(Str(p, "due"));
+    Result<Micros> due = ParseIso8601(JsonString(p, "due"));
     t.due = due.ok() ? *due : e.timestamp;
     w.tasks[t.id] = std::move(t);
     return;
   }
-  auto it = w.tasks.find(Str(p, "task"));
+  auto it = w.tasks.find(JsonString(p, "task"));
   if (it == w.tasks.end()) return;
   if (name == kTaskCompleted) {
     if (it->second.completed_at == 0) {
       it->second.completed_at = e.timestamp;
-      it->second.completed_by = Str(p, "by");
+      it->second.completed_by = JsonString(p, "by");
     }
-  } else if (Result<Micros> until = ParseIso8601(Str(p, "until")); until.ok()) {
+  } else if (Result<Micros> until = ParseIso8601(JsonString(p, "until")); until.ok()) {
     it->second.due = *until;
   }
 }

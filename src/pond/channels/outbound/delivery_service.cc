@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/base/hash.h"
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
@@ -18,11 +19,6 @@ constexpr char kSettingsId[] = "outbound";
 constexpr size_t kAttemptsPerRun = 200;
 // A Submit of an outcome that failed: deliver again this much later (at least once).
 constexpr Micros kResubmitDelay = 30 * kMicrosPerSecond;
-
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // The events that queue a message (decisions) and that settle one (outcomes).
 bool IsDecision(const std::string& name) {
@@ -88,17 +84,17 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
     Item item;
     OutboundMessage& m = item.message;
     m.id = e.message_id;
-    m.channel = name == "journey_step" ? "webhook" : Str(p, "channel");
+    m.channel = name == "journey_step" ? "webhook" : JsonString(p, "channel");
     if (m.channel.empty() || m.channel == "outbox") return;
     for (const Identity& i : e.identities) {
       if (i.kind == IdentityKind::kCustomerId) m.customer_id = i.value;
     }
-    m.template_id = Str(p, "template");
+    m.template_id = JsonString(p, "template");
     if (p.contains("variables") && p["variables"].is_object()) m.variables = p["variables"].dump();
-    m.staff = Str(p, "staff");
-    m.url = Str(p, "url");
-    m.journey = Str(p, "journey");
-    m.step = Str(p, "step");
+    m.staff = JsonString(p, "staff");
+    m.url = JsonString(p, "url");
+    m.journey = JsonString(p, "journey");
+    m.step = JsonString(p, "step");
     m.decided_at = e.timestamp;
     item.seq = e.seq;
     item.next_at = e.timestamp;
@@ -107,7 +103,7 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
     w.pending.emplace(m.id, std::move(item));
     return;
   }
-  const std::string source = Str(p, "source");
+  const std::string source = JsonString(p, "source");
   if (name == kMessageRetried) {
     auto it = w.failed.find(source);
     if (it == w.failed.end()) return;
@@ -127,7 +123,7 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
   w.due.erase({item.next_at, source});
   if (name == kMessageFailed) {
     item.attempts = p.value("attempts", item.attempts);
-    item.detail = Str(p, "detail");
+    item.detail = JsonString(p, "detail");
     w.failed.emplace(source, std::move(item));
   }
 }
