@@ -207,9 +207,7 @@ HttpResponse OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req) {
 
 // The customer's own account: fission cash rewards, and their withdrawals.
 static Result<std::string> CustomerAccount(ApiContext& ctx, const HttpRequest& req) {
-  ASSIGN_OR_RETURN(CustomerProfile p,
-                   ctx.engine.GetCustomer(ctx.workspace, req.params.at("id"), 0));
-  return p.summary.id;
+  return ctx.engine.ResolveCustomer(ctx.workspace, req.params.at("id"));
 }
 
 HttpResponse CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req) {

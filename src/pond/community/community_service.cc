@@ -256,8 +256,8 @@ Result<bool> CommunityService::Qualifies(const std::string& ws, const std::strin
 
 Result<RouteResult> CommunityService::Route(const std::string& ws, const std::string& code_id,
                                             const std::string& customer_key) {
-  ASSIGN_OR_RETURN(CustomerProfile profile, engine_->GetCustomer(ws, customer_key, 0));
-  return RouteTo(ws, code_id, profile.summary.id, 0);
+  ASSIGN_OR_RETURN(const std::string customer, engine_->ResolveCustomer(ws, customer_key));
+  return RouteTo(ws, code_id, customer, 0);
 }
 
 Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::string& target,

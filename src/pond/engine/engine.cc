@@ -507,6 +507,15 @@ class EngineImpl final : public Engine {
     return p;
   }
 
+  Result<std::string> ResolveCustomer(const std::string& ws, const std::string& key) override {
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    std::shared_lock lock(tenant->mu);
+    const uint32_t c = ResolveKey(*tenant->state, key);
+    if (c == kNoIndex) return Status::NotFound("customer \"" + key + "\" not found");
+    return TenantState::CustomerId(tenant->state->Live(c));
+  }
+
   Result<CustomerPage> ListCustomers(const std::string& ws, const std::string& query, size_t limit,
                                      const std::string& cursor) override {
     Tenant* tenant = FindTenant(ws);
@@ -569,15 +578,7 @@ class EngineImpl final : public Engine {
       Status s = ValidateTag(tags[i]);
       if (!s.ok()) return FieldError("tags[" + std::to_string(i) + "]", s.message());
     }
-    Tenant* tenant = FindTenant(ws);
-    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
-    std::string customer;
-    {
-      std::shared_lock lock(tenant->mu);
-      uint32_t c = ResolveKey(*tenant->state, key);
-      if (c == kNoIndex) return Status::NotFound("customer \"" + key + "\" not found");
-      customer = TenantState::CustomerId(tenant->state->Live(c));
-    }
+    ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(ws, key));
     std::vector<Event> events;
     for (const std::string& tag : tags) events.push_back(TagChangeEvent(customer, tag, add, by));
     return Submit(ws, std::move(events));

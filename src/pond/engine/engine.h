@@ -168,6 +168,10 @@ class Engine {
   virtual Result<CustomerProfile> GetCustomer(const std::string& workspace_id,
                                               const std::string& key,
                                               size_t timeline_limit = 100) = 0;
+  // The live customer's id ("cus_…") for the same keys, from memory alone (no store read):
+  // what services need to name a customer in the events they write.
+  virtual Result<std::string> ResolveCustomer(const std::string& workspace_id,
+                                              const std::string& key) = 0;
   // Empty query: all live customers by id. Otherwise customers whose identity equals the query
   // (any kind, normalised) or whose name/nickname trait contains it.
   virtual Result<CustomerPage> ListCustomers(const std::string& workspace_id,

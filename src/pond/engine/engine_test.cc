@@ -136,6 +136,14 @@ TEST_F(EngineTest, LaterEventCarryingBothIdentitiesMergesTwoCustomers) {
   EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "cus_00000002")->summary.id, "cus_00000001");
   EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "external_userid:wmX")->summary.id,
             "cus_00000001");
+  // ResolveCustomer answers the same ids from memory, and the same errors.
+  EXPECT_EQ(engine_->ResolveCustomer(kDefaultWorkspace, "cus_00000002").value(), "cus_00000001");
+  EXPECT_EQ(engine_->ResolveCustomer(kDefaultWorkspace, "external_userid:wmX").value(),
+            "cus_00000001");
+  EXPECT_EQ(engine_->ResolveCustomer(kDefaultWorkspace, "nobody").status().message(),
+            "customer \"nobody\" not found");
+  EXPECT_EQ(engine_->ResolveCustomer("nowhere", "cus_00000001").status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(EngineTest, TwoKnownAccountsAreNeverMergedByASharedDevice) {

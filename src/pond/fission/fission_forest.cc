@@ -63,11 +63,11 @@ Result<FissionService::ForestReport> FissionService::Forest(const std::string& w
 Result<FissionService::Tree> FissionService::TreeOf(const std::string& ws,
                                                     const std::string& customer_key, int depth,
                                                     size_t limit) {
-  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
+  ASSIGN_OR_RETURN(const std::string customer, engine_->ResolveCustomer(ws, customer_key));
   std::lock_guard lock(mu_);
   const Overall all = BuildOverall(WorkspaceFor(ws));
   Tree t;
-  t.customer = p.summary.id;
+  t.customer = customer;
   auto own = all.attributed.find(t.customer);
   t.self = own != all.attributed.end() ? own->second : TreeNode{t.customer, "", "", 0, false, 0};
   t.self.level = 0;

@@ -12,8 +12,7 @@ Result<Group> FissionService::OpenGroup(const std::string& ws, const std::string
                                         const std::string& leader_key, const std::string& order_id,
                                         int64_t amount_fen) {
   if (amount_fen < 0) return FieldError("amount_fen", "must not be negative");
-  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, leader_key, 0));
-  const std::string leader = p.summary.id;
+  ASSIGN_OR_RETURN(const std::string leader, engine_->ResolveCustomer(ws, leader_key));
   std::lock_guard decision(decide_mu_);
   const Micros now = engine_->clock().NowMicros();
   std::string group_id;
@@ -48,8 +47,7 @@ Result<Group> FissionService::JoinGroup(const std::string& ws, const std::string
                                         const std::string& customer_key,
                                         const std::string& order_id, int64_t amount_fen) {
   if (amount_fen < 0) return FieldError("amount_fen", "must not be negative");
-  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
-  const std::string customer = p.summary.id;
+  ASSIGN_OR_RETURN(const std::string customer, engine_->ResolveCustomer(ws, customer_key));
   std::lock_guard decision(decide_mu_);
   const Micros now = engine_->clock().NowMicros();
   std::string campaign;
@@ -82,8 +80,7 @@ Result<Group> FissionService::JoinGroup(const std::string& ws, const std::string
 
 Result<Bargain> FissionService::StartBargain(const std::string& ws, const std::string& campaign,
                                              const std::string& customer_key) {
-  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
-  const std::string owner = p.summary.id;
+  ASSIGN_OR_RETURN(const std::string owner, engine_->ResolveCustomer(ws, customer_key));
   std::lock_guard decision(decide_mu_);
   const Micros now = engine_->clock().NowMicros();
   std::string id;
@@ -115,8 +112,7 @@ Result<Bargain> FissionService::StartBargain(const std::string& ws, const std::s
 
 Result<Bargain> FissionService::HelpBargain(const std::string& ws, const std::string& bargain_id,
                                             const std::string& helper_key) {
-  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, helper_key, 0));
-  const std::string helper = p.summary.id;
+  ASSIGN_OR_RETURN(const std::string helper, engine_->ResolveCustomer(ws, helper_key));
   std::lock_guard decision(decide_mu_);
   const Micros now = engine_->clock().NowMicros();
   Event help;

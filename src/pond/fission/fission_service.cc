@@ -106,8 +106,7 @@ Result<Campaign> FissionService::GetCampaign(const std::string& ws, const std::s
 
 Result<Poster> FissionService::Join(const std::string& ws, const std::string& campaign,
                                     const std::string& customer_key) {
-  ASSIGN_OR_RETURN(CustomerProfile p, engine_->GetCustomer(ws, customer_key, 0));
-  const std::string customer = p.summary.id;
+  ASSIGN_OR_RETURN(const std::string customer, engine_->ResolveCustomer(ws, customer_key));
   const Micros now = engine_->clock().NowMicros();
   {
     std::lock_guard lock(mu_);
