@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "pond/base/json_text.h"
@@ -69,25 +68,21 @@ Status WecomConfigStore::Put(const std::string& ws, const WecomConfig& c) {
   crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), out,
                         reinterpret_cast<const unsigned char*>(key_.data()));
-  std::string b64(sodium_base64_ENCODED_LEN(sealed.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), out, sealed.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(std::strlen(b64.c_str()));
-  return engine_->PutObject(
-      ws, {kKind, "callback", DumpJson({{"sealed", b64}}), engine_->clock().NowMicros()});
+  return engine_->PutObject(ws, {kKind, "callback", DumpJson({{"sealed", Base64Encode(sealed)}}),
+                                 engine_->clock().NowMicros()});
 }
 
 Result<std::optional<WecomConfig>> WecomConfigStore::Get(const std::string& ws) {
   ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kKind));
   if (objects.empty()) return std::optional<WecomConfig>();
   const json body = json::parse(objects[0].body, nullptr, false);
-  const std::string b64 = body.is_object() ? body.value("sealed", "") : "";
-  std::string sealed(b64.size(), '\0');
-  size_t n = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(sealed.data()), sealed.size(), b64.data(),
-                        b64.size(), nullptr, &n, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+  Result<std::string> opened =
+      Base64Decode(body.is_object() ? body.value("sealed", "") : "", "sealed");
+  if (!opened.ok() || opened->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
     return Status::Internal("the stored WeCom settings are damaged");
   }
+  const std::string& sealed = *opened;
+  const size_t n = sealed.size();
   const auto* in = reinterpret_cast<const unsigned char*>(sealed.data());
   std::string plain(n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),

@@ -14,6 +14,30 @@ namespace {
 
 constexpr size_t kBlock = 32;  // WeCom pads to 32 bytes, not AES's 16
 
+// AES-256-CBC over whole blocks, no padding of OpenSSL's own.
+Result<std::string> Cbc(std::string_view key, std::string_view in, bool encrypt) {
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
+  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+  if (!ctx ||
+      EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, k, k, encrypt ? 1 : 0) != 1 ||
+      EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
+    return Status::Internal("AES-256-CBC is not available");
+  }
+  std::string out(in.size() + 16, '\0');
+  int n = 0, tail = 0;
+  if (EVP_CipherUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
+                       reinterpret_cast<const unsigned char*>(in.data()),
+                       static_cast<int>(in.size())) != 1 ||
+      EVP_CipherFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &tail) != 1) {
+    return FieldError("encrypt", "the AES-256-CBC blocks do not decrypt");
+  }
+  out.resize(static_cast<size_t>(n + tail));
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> Base64Decode(std::string_view text, const char* field) {
   if (text.empty() || text.size() % 4 != 0 || text.size() > (1u << 26)) {
     return FieldError(field, "not base64");
@@ -38,30 +62,6 @@ std::string Base64Encode(std::string_view bytes) {
   out.resize(static_cast<size_t>(n));
   return out;
 }
-
-// AES-256-CBC over whole blocks, no padding of OpenSSL's own.
-Result<std::string> Cbc(std::string_view key, std::string_view in, bool encrypt) {
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
-                                                                      EVP_CIPHER_CTX_free);
-  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
-  if (!ctx ||
-      EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, k, k, encrypt ? 1 : 0) != 1 ||
-      EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
-    return Status::Internal("AES-256-CBC is not available");
-  }
-  std::string out(in.size() + 16, '\0');
-  int n = 0, tail = 0;
-  if (EVP_CipherUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
-                       reinterpret_cast<const unsigned char*>(in.data()),
-                       static_cast<int>(in.size())) != 1 ||
-      EVP_CipherFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &tail) != 1) {
-    return FieldError("encrypt", "the AES-256-CBC blocks do not decrypt");
-  }
-  out.resize(static_cast<size_t>(n + tail));
-  return out;
-}
-
-}  // namespace
 
 Result<std::string> AesKeyFrom(std::string_view encoding_aes_key) {
   if (encoding_aes_key.size() != 43 ||
