@@ -170,6 +170,8 @@ Result<std::vector<MomentsPlan>> ContentService::PlanMoments(const std::string& 
   {
     std::lock_guard lock(mu_);
     const Workspace& w = WorkspaceFor(ws);
+    std::vector<ContentItem> items;  // the library with its performance, once for every account
+    for (const auto& [id, item] : w.items) items.push_back(WithPerformance(w, item));
     for (const StaffPlan& s : staff) {
       MomentsRequest r;
       r.staff = s.staff;
@@ -177,7 +179,7 @@ Result<std::vector<MomentsPlan>> ContentService::PlanMoments(const std::string& 
       r.from = from;
       r.days = days;
       r.tz_offset_seconds = 8 * 3600;
-      for (const auto& [id, item] : w.items) r.items.push_back(WithPerformance(w, item));
+      r.items = items;
       if (auto p = w.posted.find(s.staff); p != w.posted.end()) {
         for (PlannedPost post : p->second) {
           if (post.at >= from) continue;

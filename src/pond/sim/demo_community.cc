@@ -124,15 +124,20 @@ Status DemoCommunity::Open(int day, int days) {
   const Micros tomorrow =
       (LocalDay(engine_.clock().NowMicros(), kTz) + 1) * kMicrosPerDay - kTz * kMicrosPerSecond;
   const int plan_days = std::max(1, days - day - 1);
+  std::vector<ContentService::StaffPlan> accounts;
   for (const StaffParams& s : staff_) {
     ASSIGN_OR_RETURN(Persona persona, BuiltInPersona(PersonaOf(s.persona)));
-    ASSIGN_OR_RETURN(std::vector<MomentsPlan> plans,
-                     content_.PlanMoments(ws, {{s.id, persona}}, tomorrow, plan_days, {}));
-    for (const PlannedPost& p : plans[0].posts) posts_by_day_[LocalDay(p.at, kTz)].push_back(p);
-    stats_.moments += static_cast<int64_t>(plans[0].posts.size());
+    accounts.push_back({s.id, persona});
+  }
+  if (accounts.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(std::vector<MomentsPlan> plans,
+                   content_.PlanMoments(ws, accounts, tomorrow, plan_days, {}));
+  for (size_t i = 0; i < plans.size(); ++i) {
+    for (const PlannedPost& p : plans[i].posts) posts_by_day_[LocalDay(p.at, kTz)].push_back(p);
+    stats_.moments += static_cast<int64_t>(plans[i].posts.size());
     ASSIGN_OR_RETURN(
         std::vector<MomentsViolation> found,
-        content_.ValidateMoments(ws, plans[0].posts, persona, tomorrow, plan_days, {}));
+        content_.ValidateMoments(ws, plans[i].posts, accounts[i].persona, tomorrow, plan_days, {}));
     stats_.violations += static_cast<int64_t>(found.size());
   }
   return Status::Ok();
