@@ -390,8 +390,9 @@ int main(int argc, char** argv) {
   auto http_fission = FissionService::Start(http_engine.get()).value();
   auto http_content = ContentService::Start(http_engine.get()).value();
   auto http_community = CommunityService::Start(http_engine.get(), http_segments.get()).value();
-  auto http_wecom =
-      wecom::WecomConfigStore::Open(http_engine.get(), dir.File("http") + "/wecom.key").value();
+  auto http_wecom = wecom::WecomService::Open(http_engine.get(), dir.File("http") + "/wecom.key",
+                                              wecom::ApiSettingsOf(http_deliveries.get()))
+                        .value();
   auto srv = server::HttpServer::Start(
       {*http_engine, *http_segments, *http_journeys, *http_deliveries, *http_tasks,
        *http_distribution, *http_fission, *http_content, *http_community, *http_wecom},

@@ -12,6 +12,7 @@
 #include "pond/base/time.h"
 #include "pond/channels/csv.h"
 #include "pond/channels/importer.h"
+#include "pond/channels/wecom/wecom_config.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey.h"
 #include "pond/journey/journey_runtime.h"
@@ -113,8 +114,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
   auto community = CommunityService::Start(&e, segments->get());
   if (!community.ok()) return Fail(community.status());
   (*community)->RunInBackground(std::chrono::seconds(1));
-  auto wecom = wecom::WecomConfigStore::Open(&e, common.data_dir + "/wecom.key");
+  auto wecom = wecom::WecomService::Open(&e, common.data_dir + "/wecom.key",
+                                         wecom::ApiSettingsOf(deliveries->get()));
   if (!wecom.ok()) return Fail(wecom.status());
+  (*wecom)->RunInBackground();
   auto server =
       server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks, **distribution,
                                  **fission, **content, **community, **wecom},
@@ -518,6 +521,8 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   params.days = args.days;
   params.seed = args.seed;
   if (args.until_now) params.end_micros = Clock::System().NowMicros();
+  params.wecom_callbacks = args.wecom || !args.wecom_record.empty();
+  params.wecom_record = args.wecom_record;
   const Micros day = 86'400'000'000LL;
   // The engine lives on the simulation's clock while the world is generated.
   FakeClock clock(params.end_micros - static_cast<Micros>(params.days + 1) * day);
@@ -631,6 +636,16 @@ int RunDemo(const Common& common, const DemoArgs& args) {
       WithCommas(group_codes.ok() ? static_cast<int64_t>(group_codes->groups.size()) : 0).c_str(),
       WithCommas(cs.refused).c_str(), WithCommas(cs.full).c_str(), WithCommas(cs.joined).c_str(),
       WithCommas(cs.moments).c_str(), WithCommas(cs.violations).c_str());
+  if (params.wecom_callbacks) {
+    // The demo corp's callback settings, so the recorded callbacks replay and `pond serve`
+    // accepts more of them.
+    auto store = wecom::WecomConfigStore::Open(engine->get(), common.data_dir + "/wecom.key");
+    if (!store.ok()) return Fail(store.status());
+    if (Status s = (*store)->Put(kDefaultWorkspace, sim::kDemoWecom); !s.ok()) return Fail(s);
+    std::printf("wecom: %s callbacks sealed, verified, decrypted and mapped%s%s\n",
+                WithCommas(stats->wecom_callbacks).c_str(),
+                params.wecom_record.empty() ? "" : "; recorded in ", params.wecom_record.c_str());
+  }
   return 0;
 }
 

@@ -93,11 +93,13 @@ struct MomentsArgs {
 };
 int RunPlanMoments(const Common& common, const MomentsArgs& args);
 
-// `pond wecom configure --token T --aes-key KEY43 --corp-id ID`.
+// `pond wecom configure --token T --aes-key KEY43 --corp-id ID`, `pond wecom replay FILE`.
 struct WecomArgs {
   std::string token, aes_key, corp_id;
+  std::string file;  // replay: recorded callbacks, one JSON object a line ("-": stdin)
 };
 int RunWecomConfigure(const Common& common, const WecomArgs& args);
+int RunWecomReplay(const Common& common, const WecomArgs& args);
 
 // `pond groups list | health GROUP | route CODE CUSTOMER`.
 struct GroupArgs {
@@ -131,6 +133,8 @@ struct DemoArgs {
   int days = 180;
   uint64_t seed = 1;
   bool until_now = false;
+  bool wecom = false;        // WeCom-sourced events as encrypted callbacks
+  std::string wecom_record;  // ... also written to this file
 };
 // Generates the demo world into an empty data directory (src/pond/sim, docs/demo-world.md).
 int RunDemo(const Common& common, const DemoArgs& args);

@@ -235,6 +235,11 @@ int main(int argc, char** argv) {
   wecom_configure->add_option("--aes-key", wecom_args.aes_key, "the 43-character EncodingAESKey")
       ->required();
   wecom_configure->add_option("--corp-id", wecom_args.corp_id, "the corp id (企业ID)")->required();
+  auto* wecom_replay = wecom_cmd->add_subcommand(
+      "replay", "feed recorded callbacks (JSON lines {query, body}) through the callback path");
+  add_common(wecom_replay);
+  wecom_replay->add_option("file", wecom_args.file, "the recorded callbacks, - for stdin")
+      ->required();
 
   GroupArgs grp;
   auto* groups_cmd =
@@ -357,6 +362,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   demo_cmd->add_flag("--until-now", demo.until_now,
                      "end the simulation now instead of 2026-11-20 (not reproducible)");
+  demo_cmd->add_flag("--wecom", demo.wecom,
+                     "WeCom-sourced events arrive as encrypted WeCom callbacks (docs/wecom.md)");
+  demo_cmd->add_option("--wecom-record", demo.wecom_record,
+                       "with --wecom: also write the callbacks here, for pond wecom replay");
   add_common(snapshot, false);
   auto* version = app.add_subcommand("version", "print the version");
 
@@ -388,6 +397,7 @@ int main(int argc, char** argv) {
     return RunPlanMoments(common, moments);
   }
   if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
+  if (*wecom_replay) return RunWecomReplay(common, wecom_args);
   if (*groups_list || *groups_health || *groups_route) {
     grp.action = *groups_list ? "list" : *groups_health ? "health" : "route";
     return RunGroups(common, grp);

@@ -1,10 +1,13 @@
 // `pond wecom configure --token T --aes-key KEY43 --corp-id ID` (docs/wecom.md): the workspace's
-// callback settings, stored sealed under the data dir's wecom.key.
+// callback settings, stored sealed under the data dir's wecom.key. `pond wecom replay FILE`:
+// recorded callbacks through the same path as POST /wecom/callback/{workspace}.
 #include <cstdio>
+#include <fstream>
+#include <iostream>
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
-#include "pond/channels/wecom/wecom_config.h"
+#include "pond/channels/wecom/wecom_service.h"
 
 namespace pond::cli {
 
@@ -19,6 +22,51 @@ int RunWecomConfigure(const Common& common, const WecomArgs& a) {
   std::printf("WeCom callbacks for workspace %s: set the URL to /wecom/callback/%s\n",
               common.workspace.c_str(), common.workspace.c_str());
   return 0;
+}
+
+// Each line's outcome on stdout ("3\tstored\tfriend_added", "4\trefused\t<reason>"), the totals
+// on stderr; exit 1 when any line was refused. The follow-ups of new friends (welcome message,
+// profile) are WeCom calls of a running server and are not made here.
+int RunWecomReplay(const Common& common, const WecomArgs& a) {
+  std::ifstream file;
+  if (a.file != "-") {
+    file.open(a.file);
+    if (!file) return Fail(Status::NotFound("cannot read " + a.file));
+  }
+  std::istream& in = a.file == "-" ? std::cin : file;
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  auto service =
+      wecom::WecomService::Open(engine->get(), common.data_dir + "/wecom.key",
+                                [](const std::string&) -> Result<outbound::WecomApiSettings> {
+                                  return Status::FailedPrecondition("replay makes no WeCom calls");
+                                });
+  if (!service.ok()) return Fail(service.status());
+  int64_t n = 0, stored = 0, retries = 0, refused = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    Result<wecom::SealedCallback> callback = wecom::ParseRecordedCallback(line);
+    Result<wecom::Received> r =
+        callback.ok() ? (*service)->Receive(common.workspace, callback->query, callback->body)
+                      : Result<wecom::Received>(callback.status());
+    if (!r.ok()) {
+      ++refused;
+      std::printf("%lld\trefused\t%s\n", static_cast<long long>(n), r.status().message().c_str());
+      continue;
+    }
+    std::string names;
+    for (const std::string& e : r->events) names += (names.empty() ? "" : ",") + e;
+    const char* outcome = r->events.empty() ? "unmapped" : r->stored ? "stored" : "duplicate";
+    stored += r->stored;
+    retries += !r->events.empty() && r->stored == 0;
+    std::printf("%lld\t%s\t%s\n", static_cast<long long>(n), outcome, names.c_str());
+  }
+  std::fprintf(stderr, "%lld callbacks: %lld events stored, %lld duplicates, %lld refused\n",
+               static_cast<long long>(n), static_cast<long long>(stored),
+               static_cast<long long>(retries), static_cast<long long>(refused));
+  return refused ? 1 : 0;
 }
 
 }  // namespace pond::cli

@@ -88,8 +88,16 @@ json ChannelJson(const Channel& c) {
 HttpResponse ListChannels(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<Channel>> channels = ctx.engine.ListChannels(ctx.workspace);
   if (!channels.ok()) return ErrorResponse(channels.status());
+  auto codes = ctx.wecom.LiveCodes(ctx.workspace);
+  if (!codes.ok()) return ErrorResponse(codes.status());
   json data = json::array();
-  for (const Channel& c : *channels) data.push_back(ChannelJson(c));
+  for (const Channel& c : *channels) {
+    json row = ChannelJson(c);
+    for (const wecom::LiveCode& code : *codes) {
+      if (code.channel == c.code) row["qr_code"] = code.qr_code;
+    }
+    data.push_back(std::move(row));
+  }
   return JsonResponse(DumpJson({{"data", data},
                                 {"next_cursor", nullptr},
                                 {"total", static_cast<int64_t>(channels->size())}}));
@@ -112,9 +120,37 @@ HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
                    "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)"));
   }
   c.kind = *parsed_kind;
+  // With `wecom`, the channel gets its WeCom live code (state = its code) at once.
+  std::optional<wecom::LiveCode> code;
+  if (auto w = body->find("wecom"); w != body->end() && !w->is_null()) {
+    if (!w->is_object()) return ErrorResponse(FieldError("wecom", "{staff, skip_verify, welcome}"));
+    if (c.code.size() > 30) {
+      return ErrorResponse(
+          FieldError("code", "at most 30 characters for a WeCom live code's state"));
+    }
+    Result<wecom::LiveCode> parsed = ParseLiveCode(*w, c.code);
+    if (!parsed.ok()) {
+      const Status& bad = parsed.status();  // "staff: …" becomes "wecom.staff: …"
+      return ErrorResponse(
+          FieldError("wecom." + bad.field(), bad.message().substr(bad.field().size() + 2)));
+    }
+    code = std::move(*parsed);
+  }
   Result<Channel> made = ctx.engine.CreateChannel(ctx.workspace, c);
   if (!made.ok()) return ErrorResponse(made.status());
-  return JsonResponse(DumpJson(ChannelJson(*made)), 201);
+  json out = ChannelJson(*made);
+  if (code) {
+    Result<wecom::LiveCode> live = ctx.wecom.CreateLiveCode(ctx.workspace, *code);
+    if (!live.ok()) {
+      return ErrorResponse(
+          Status(live.status().code(), "channel " + made->code +
+                                           " was created, its WeCom live code was "
+                                           "not (create it with POST /v1/wecom/live-codes): " +
+                                           live.status().message()));
+    }
+    out["qr_code"] = live->qr_code;
+  }
+  return JsonResponse(DumpJson(out), 201);
 }
 
 HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
@@ -414,10 +450,18 @@ const std::vector<Route>& Routes() {
       {"PUT", "/v1/settings/channels", Auth::kAdmin, "Replace the outbound channel settings",
        PutChannelSettings},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
-      {"POST", "/v1/channels", Auth::kAdmin, "Create a channel {code, name, kind}", CreateChannel},
+      {"POST", "/v1/channels", Auth::kAdmin,
+       "Create a channel {code, name, kind, wecom?: {staff, skip_verify, welcome}}", CreateChannel},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},
       {"POST", "/v1/channels/{id}/spend", Auth::kAdmin,
        "Record a day's spend {day, amount_fen | amount}", AddSpend},
+      {"GET", "/v1/wecom/live-codes", Auth::kAdmin, "Channels' WeCom live codes", ListLiveCodes},
+      {"POST", "/v1/wecom/live-codes", Auth::kAdmin,
+       "Create a channel's WeCom live code {channel, staff, skip_verify, welcome}",
+       CreateLiveCodeHandler},
+      {"GET", "/v1/wecom/activity", Auth::kAdmin,
+       "WeCom callbacks refused and accepted, welcome messages and profiles, newest first",
+       WecomActivityHandler},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

@@ -1,8 +1,7 @@
-// WeCom's callback endpoint (docs/wecom.md, "Callbacks"): URL verification (GET) and event
-// delivery (POST), authenticated by WeCom's signature rather than a pond key.
-#include "pond/channels/wecom/wecom_crypto.h"
-#include "pond/channels/wecom/wecom_events.h"
-#include "pond/channels/wecom/wecom_xml.h"
+// WeCom (docs/wecom.md): the callback endpoint, authenticated by WeCom's signature rather than a
+// pond key, and the connector's live codes and activity under /v1/wecom.
+#include "pond/base/json_fields.h"
+#include "pond/base/time.h"
 #include "server/handler_util.h"
 
 namespace pond::server {
@@ -16,67 +15,93 @@ HttpResponse Text(std::string body, int status = 200) {
   return r;
 }
 
-// The workspace's settings and AES key, or the response that says why there are none.
-struct Keys {
-  wecom::WecomConfig config;
-  std::string aes_key;
-};
-Result<Keys> KeysFor(ApiContext& ctx, const std::string& ws) {
-  ASSIGN_OR_RETURN(std::optional<wecom::WecomConfig> config, ctx.wecom.Get(ws));
-  if (!config) return Status::NotFound("no WeCom settings for workspace " + ws);
-  ASSIGN_OR_RETURN(std::string key, wecom::AesKeyFrom(config->encoding_aes_key));
-  return Keys{*config, key};
-}
-
-// Verifies the signature over `encrypted`, decrypts it and checks it is for this corp.
-Result<std::string> Open(const Keys& k, const HttpRequest& req, const std::string& encrypted) {
-  if (!wecom::SignatureMatches(QueryParam(req, "msg_signature"), k.config.token,
-                               QueryParam(req, "timestamp"), QueryParam(req, "nonce"), encrypted)) {
-    return Status::Unauthenticated("msg_signature does not match");
-  }
-  ASSIGN_OR_RETURN(wecom::Plain plain, wecom::Decrypt(k.aes_key, encrypted));
-  if (plain.receiver_id != k.config.corp_id) {
-    return Status::Unauthenticated("the message is for another corp");
-  }
-  return plain.message;
-}
-
 HttpResponse Refuse(const Status& s) {
   const int status = s.code() == StatusCode::kNotFound          ? 404
                      : s.code() == StatusCode::kUnauthenticated ? 401
-                     : s.code() == StatusCode::kInternal        ? 500
-                                                                : 400;
+                     : s.code() == StatusCode::kInvalidArgument ? 400
+                                                                : 500;
   return Text(s.message(), status);
+}
+
+wecom::CallbackQuery QueryOf(const HttpRequest& req) {
+  return {QueryParam(req, "msg_signature"), QueryParam(req, "timestamp"), QueryParam(req, "nonce")};
+}
+
+json LiveCodeJson(const wecom::LiveCode& c) {
+  return {{"channel", c.channel},
+          {"staff", c.staff},
+          {"skip_verify", c.skip_verify},
+          {"welcome", c.welcome},
+          {"config_id", c.config_id},
+          {"qr_code", c.qr_code},
+          {"created_at", FormatIso8601(c.created_at)}};
 }
 
 }  // namespace
 
 HttpResponse WecomVerifyUrl(ApiContext& ctx, const HttpRequest& req) {
-  auto keys = KeysFor(ctx, req.params.at("workspace"));
-  if (!keys.ok()) return Refuse(keys.status());
-  auto echo = Open(*keys, req, QueryParam(req, "echostr"));
-  if (!echo.ok()) return Refuse(echo.status());
-  return Text(*echo);
+  auto echo =
+      ctx.wecom.VerifyUrl(req.params.at("workspace"), QueryOf(req), QueryParam(req, "echostr"));
+  return echo.ok() ? Text(*echo) : Refuse(echo.status());
 }
 
 HttpResponse WecomCallback(ApiContext& ctx, const HttpRequest& req) {
-  const std::string ws = req.params.at("workspace");
-  auto keys = KeysFor(ctx, ws);
-  if (!keys.ok()) return Refuse(keys.status());
-  auto outer = wecom::ParseXml(req.Body());
-  if (!outer.ok()) return Refuse(outer.status());
-  auto inner_text = Open(*keys, req, outer->Get("Encrypt"));
-  if (!inner_text.ok()) return Refuse(inner_text.status());
-  auto inner = wecom::ParseXml(*inner_text);
-  if (!inner.ok()) return Refuse(inner.status());
-  std::vector<Event> events = wecom::MapCallback(*inner, keys->config.corp_id);
-  if (!events.empty()) {
-    // Stored before answering (a group commit: milliseconds); WeCom's retries of the same
-    // callback carry the same messageIds and are dropped.
-    auto stored = ctx.engine.Submit(ws, std::move(events));
-    if (!stored.ok()) return Refuse(stored.status());
+  auto received = ctx.wecom.Receive(req.params.at("workspace"), QueryOf(req), req.Body());
+  return received.ok() ? Text("success") : Refuse(received.status());
+}
+
+Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel) {
+  wecom::LiveCode code;
+  code.channel = channel;
+  auto staff = j.find("staff");
+  if (staff == j.end() || !staff->is_array() || staff->empty() || staff->size() > 100) {
+    return FieldError("staff", "a list of 1 to 100 WeCom userids");
   }
-  return Text("success");
+  for (const json& s : *staff) {
+    if (!s.is_string() || s.get<std::string>().empty() || s.get<std::string>().size() > 64) {
+      return FieldError("staff", "each a WeCom userid of 1 to 64 characters");
+    }
+    code.staff.push_back(s.get<std::string>());
+  }
+  if (auto skip = j.find("skip_verify"); skip != j.end()) {
+    if (!skip->is_boolean()) return FieldError("skip_verify", "true or false");
+    code.skip_verify = skip->get<bool>();
+  }
+  RETURN_IF_ERROR(ReadJsonText(j, "welcome", 4000, false, &code.welcome));
+  return code;
+}
+
+HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  std::string channel;
+  if (Status s = ReadJsonText(*body, "channel", 30, true, &channel); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  Result<wecom::LiveCode> code = ParseLiveCode(*body, channel);
+  if (!code.ok()) return ErrorResponse(code.status());
+  Result<wecom::LiveCode> made = ctx.wecom.CreateLiveCode(ctx.workspace, *code);
+  if (!made.ok()) return ErrorResponse(made.status());
+  return JsonResponse(DumpJson(LiveCodeJson(*made)), 201);
+}
+
+HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest&) {
+  auto codes = ctx.wecom.LiveCodes(ctx.workspace);
+  if (!codes.ok()) return ErrorResponse(codes.status());
+  json data = json::array();
+  for (const wecom::LiveCode& c : *codes) data.push_back(LiveCodeJson(c));
+  return JsonResponse(DumpJson({{"data", data}}));
+}
+
+HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  json data = json::array();
+  for (const wecom::WecomActivity& a : ctx.wecom.Activity(ctx.workspace, *limit)) {
+    data.push_back(
+        {{"at", FormatIso8601(a.at)}, {"kind", a.kind}, {"ok", a.ok}, {"detail", a.detail}});
+  }
+  return JsonResponse(DumpJson({{"data", data}}));
 }
 
 }  // namespace pond::server

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "pond/base/query_string.h"
 #include "pond/channels/segment.h"
 #include "server/router.h"
 
@@ -26,42 +27,13 @@ using tcp = net::ip::tcp;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr size_t kMaxHeaderBytes = 16 * 1024;
 
-std::string PercentDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 HttpRequest Convert(http::request<http::string_body>&& in) {
   HttpRequest r;
   r.method = std::string(in.method_string());
   std::string_view target(in.target().data(), in.target().size());
   size_t q = target.find('?');
   r.path = PercentDecode(target.substr(0, q), false);
-  if (q != std::string_view::npos) {
-    std::string_view query = target.substr(q + 1);
-    while (!query.empty()) {
-      size_t amp = query.find('&');
-      std::string_view pair = query.substr(0, amp);
-      size_t eq = pair.find('=');
-      std::string key = PercentDecode(pair.substr(0, eq), true);
-      std::string value =
-          eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
-      if (!key.empty()) r.query[key] = value;
-      query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
-    }
-  }
+  if (q != std::string_view::npos) r.query = ParseQueryString(target.substr(q + 1));
   for (const auto& field : in) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

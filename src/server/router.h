@@ -8,7 +8,7 @@
 
 #include "pond/base/histogram.h"
 #include "pond/channels/outbound/delivery_service.h"
-#include "pond/channels/wecom/wecom_config.h"
+#include "pond/channels/wecom/wecom_service.h"
 #include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
 #include "pond/distribution/distribution_service.h"
@@ -48,7 +48,7 @@ struct Services {
   FissionService& fission;
   ContentService& content;
   CommunityService& community;
-  wecom::WecomConfigStore& wecom;
+  wecom::WecomService& wecom;
 };
 
 struct ApiContext {
@@ -61,7 +61,7 @@ struct ApiContext {
   FissionService& fission;
   ContentService& content;
   CommunityService& community;
-  wecom::WecomConfigStore& wecom;
+  wecom::WecomService& wecom;
   ServerMetrics& metrics;
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;

@@ -44,8 +44,9 @@ class RouterTest : public ::testing::Test {
     fission_ = FissionService::Start(engine_.get()).value();
     content_ = ContentService::Start(engine_.get()).value();
     community_ = CommunityService::Start(engine_.get(), segments_.get()).value();
-    wecom_ =
-        wecom::WecomConfigStore::Open(engine_.get(), dir_.path().string() + "/wecom.key").value();
+    wecom_ = wecom::WecomService::Open(engine_.get(), dir_.path().string() + "/wecom.key",
+                                       wecom::ApiSettingsOf(deliveries_.get()))
+                 .value();
     router_ = std::make_unique<Router>(
         Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_, *distribution_, *fission_,
                  *content_, *community_, *wecom_},
@@ -91,7 +92,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<FissionService> fission_;
   std::unique_ptr<ContentService> content_;
   std::unique_ptr<CommunityService> community_;
-  std::unique_ptr<wecom::WecomConfigStore> wecom_;
+  std::unique_ptr<wecom::WecomService> wecom_;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;

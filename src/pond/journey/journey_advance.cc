@@ -250,6 +250,13 @@ class Advance {
           cap.per_week) {
         return suppress("cap_week");
       }
+      const int per_month = MonthlyCap(cap, step.channel, ctx_.now, offset);
+      if (per_month > 0 &&
+          ctx_.w.ledger.MarketingSince(c, channel, LocalMonthStart(ctx_.now, offset) - 1) +
+                  planned >=
+              per_month) {
+        return suppress("cap_month");
+      }
     }
     const uint32_t staff = step.channel == "wecom" ? ctx_.state.OwnerOf(c) : kNoIndex;
     if (staff != kNoIndex) {

@@ -410,6 +410,37 @@ TEST_F(JourneyRuntimeTest, HistoryAndStaleEventsEnterNothing) {
   EXPECT_EQ(Journal("cy"), "journey_entered: message_sent:s journey_exited:(completed)");
 }
 
+TEST_F(JourneyRuntimeTest, AMonthlyCapCountsTheLocalCalendarMonth) {
+  Activate(R"({"id": "promo", "name": "p", "trigger": {"event": "ping"}, "entry": "every_time",
+    "steps": [{"id": "offer", "send": {"channel": "outbox", "template": "offer"}}]})");
+  PolitenessSettings p;
+  p.quiet_start_minute = p.quiet_end_minute = 0;
+  p.default_cap = {5, 35, 2};  // two a month, whatever the day and week allow
+  ASSERT_TRUE(runtime_->SetPoliteness(kDefaultWorkspace, p).ok());
+  for (const char* at : {"2024-03-01 10:00:00", "2024-03-02 10:00:00", "2024-03-31 23:59:00",
+                         "2024-04-01 00:01:00"}) {
+    clock_.Set(At(at));
+    Track("ann", "ping");
+    Run();
+  }
+  const auto stats = runtime_->Stats(kDefaultWorkspace, "promo").value();
+  EXPECT_EQ(stats.messages, 3);  // March 1st and 2nd; then April 1st, a new local month
+  EXPECT_EQ(stats.suppressed.at("cap_month"), 1);
+}
+
+TEST(MonthlyCapTest, WecomFollowsWecomsRuleOfAsManyAsTheMonthHasDays) {
+  const FrequencyCap none;
+  const Micros feb = ParseIso8601("2024-02-10T12:00:00+08:00").value();
+  const Micros jul = ParseIso8601("2025-07-10T12:00:00+08:00").value();
+  EXPECT_EQ(MonthlyCap(none, "wecom", feb, 8 * 3600), 29);  // a leap year
+  EXPECT_EQ(MonthlyCap(none, "wecom", jul, 8 * 3600), 31);
+  EXPECT_EQ(MonthlyCap(none, "sms", jul, 8 * 3600), 0);
+  EXPECT_EQ(MonthlyCap({1, 3, 4}, "wecom", jul, 8 * 3600), 4);  // the company's stricter setting
+  // 2024-03-01 00:30 in Shanghai is still February in UTC.
+  const Micros early = ParseIso8601("2024-03-01T00:30:00+08:00").value();
+  EXPECT_EQ(LocalMonthStart(early, 8 * 3600), ParseIso8601("2024-03-01T00:00:00+08:00").value());
+}
+
 TEST_F(JourneyRuntimeTest, QuietHoursDeferMarketingToTheirEndInTheWorkspaceZone) {
   Activate(R"({"id": "promo", "name": "p", "trigger": {"event": "ping"},
     "steps": [{"id": "offer", "send": {"channel": "outbox", "template": "offer"}}]})");

@@ -26,22 +26,26 @@ Result<int> Minute(const json& j, const std::string& path) {
 }
 
 Result<FrequencyCap> ParseCap(const json& j, const std::string& path) {
-  if (!j.is_object()) return FieldError(path, "{\"per_day\": N, \"per_week\": N}");
+  if (!j.is_object()) {
+    return FieldError(path, "{\"per_day\": N, \"per_week\": N, \"per_month\": N}");
+  }
   FrequencyCap cap;
   for (const auto& [key, value] : j.items()) {
     if (key == "per_day") {
       ASSIGN_OR_RETURN(cap.per_day, Count(value, path + ".per_day", 100));
     } else if (key == "per_week") {
       ASSIGN_OR_RETURN(cap.per_week, Count(value, path + ".per_week", 700));
+    } else if (key == "per_month") {
+      ASSIGN_OR_RETURN(cap.per_month, Count(value, path + ".per_month", 3100));
     } else {
-      return FieldError(path + "." + key, "unknown; a cap has per_day and per_week");
+      return FieldError(path + "." + key, "unknown; a cap has per_day, per_week and per_month");
     }
   }
   return cap;
 }
 
 json CapJson(const FrequencyCap& cap) {
-  return {{"per_day", cap.per_day}, {"per_week", cap.per_week}};
+  return {{"per_day", cap.per_day}, {"per_week", cap.per_week}, {"per_month", cap.per_month}};
 }
 
 }  // namespace
@@ -118,6 +122,23 @@ std::string PolitenessSettingsJson(const PolitenessSettings& s) {
   return j.dump();
 }
 
+Micros LocalMonthStart(Micros now, int offset) {
+  int64_t y = 0;
+  unsigned m = 0, d = 0;
+  CivilFromDays(LocalDay(now, offset), &y, &m, &d);
+  return DaysFromCivil(y, m, 1) * kMicrosPerDay - offset * kMicrosPerSecond;
+}
+
+int MonthlyCap(const FrequencyCap& cap, std::string_view channel, Micros now, int offset) {
+  if (cap.per_month > 0 || channel != "wecom") return cap.per_month;
+  int64_t y = 0;
+  unsigned m = 0, d = 0;
+  CivilFromDays(LocalDay(now, offset), &y, &m, &d);
+  const int64_t first = DaysFromCivil(y, m, 1);
+  const int64_t next = m == 12 ? DaysFromCivil(y + 1, 1, 1) : DaysFromCivil(y, m + 1, 1);
+  return static_cast<int>(next - first);
+}
+
 Micros QuietHoursEnd(const PolitenessSettings& s, Micros now, int offset) {
   const int start = s.quiet_start_minute, end = s.quiet_end_minute;
   if (start == end) return 0;
@@ -152,7 +173,7 @@ void SendLedger::Record(uint32_t customer, uint8_t channel, bool marketing, uint
   if (marketing) {
     if (marks_.size() <= customer) marks_.resize(customer + 1);
     auto& m = marks_[customer];
-    std::erase_if(m, [&](const Mark& k) { return k.at < at - 7 * kMicrosPerDay; });
+    std::erase_if(m, [&](const Mark& k) { return k.at < at - 31 * kMicrosPerDay; });
     m.push_back({at, channel});
   }
   if (staff == kNoIndex) return;

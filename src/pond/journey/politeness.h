@@ -4,8 +4,8 @@
 //                   wecom message needs a standing friendship: suppressed, reason recorded;
 //   2. quiet hours  marketing messages inside the tenant's quiet hours wait for their end:
 //                   deferred, never dropped;
-//   3. caps         marketing messages beyond a customer's daily or weekly cap on a channel:
-//                   suppressed;
+//   3. caps         marketing messages beyond a customer's daily, weekly or monthly cap on a
+//                   channel: suppressed;
 //   4. staff limits a wecom message beyond its staff account's per-minute or per-day limit
 //                   waits for the next minute or day: deferred (queued overflow).
 #pragma once
@@ -24,9 +24,20 @@ namespace pond {
 class TenantState;
 
 struct FrequencyCap {
-  int per_day = 1;   // marketing messages in any 24 hours
-  int per_week = 3;  // ... in any 7 days
+  int per_day = 1;    // marketing messages in any 24 hours
+  int per_week = 3;   // ... in any 7 days
+  int per_month = 0;  // ... in the local calendar month; 0: no monthly cap, except on wecom,
+                      // where WeCom's own rule applies: as many as the month has days
 };
+
+// The monthly cap in force for `channel` in the month of `now`: `cap.per_month`, or on wecom
+// without one WeCom's rule for mass messages (add_msg_template: each customer receives at most
+// as many a month as the month has days).
+int MonthlyCap(const FrequencyCap& cap, std::string_view channel, Micros now,
+               int utc_offset_seconds);
+
+// The start of the local calendar month `now` falls in.
+Micros LocalMonthStart(Micros now, int utc_offset_seconds);
 
 // Per staff account. The defaults and why are in docs/journeys.md.
 struct StaffLimits {
@@ -82,7 +93,7 @@ class SendLedger {
     int64_t day = INT64_MIN;
     int day_count = 0;
   };
-  std::vector<std::vector<Mark>> marks_;  // by customer: the last 7 days of marketing sends
+  std::vector<std::vector<Mark>> marks_;  // by customer: the last 31 days of marketing sends
   std::vector<StaffCount> staff_;         // by interned staff id
 };
 

@@ -46,6 +46,14 @@ struct DemoParams {
   std::vector<StaffParams> staff;
   std::vector<Product> catalogue;
 
+  // WeCom-sourced events (a friend added or deleted, a group joined or left) arrive as WeCom's
+  // encrypted callbacks through the callback path (wecom::OpenCallback) instead of as Segment
+  // calls, each new friend followed by the identify their WeCom profile gives (what pond's
+  // follow-up fetches); with `wecom_record`, each callback is also written to that file as
+  // `pond wecom replay` reads it. The settings are kDemoWecom (demo_world.h).
+  bool wecom_callbacks = false;
+  std::string wecom_record;
+
   double second_arrival = 0.05;  // a lead who is someone known, arriving through another channel
   double phone_given = 0.6;      // a friend tells the phone number (the merge key)
   double questionnaire = 0.5;    // a friend answers the skin questionnaire

@@ -2,13 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "pond/base/json_writer.h"
 #include "pond/base/time.h"
 #include "pond/channels/segment.h"
+#include "pond/channels/wecom/wecom_callback.h"
+#include "pond/channels/wecom/wecom_service.h"
 
 namespace pond::sim {
+
+const wecom::WecomConfig kDemoWecom{"pondDemo", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFE",
+                                    "wwpond0demo0corp"};
 namespace {
 
 constexpr Micros kMinute = 60'000'000LL;
@@ -31,12 +38,27 @@ struct Person {
   int sent_window_day = 0;
 };
 
-// A Segment call waiting for its day's submission, ordered by time.
+// A Segment call waiting for its day's submission, ordered by time; or, with
+// DemoParams::wecom_callbacks, a WeCom callback's inner XML, or a WeCom profile.
 struct Call {
   Micros at;
   int64_t order;  // creation order: a stable tie-break
   std::string json;
+  std::string wecom_xml;      // sealed and opened as WeCom would post it
+  std::string wecom_profile;  // externalcontact/get's answer, to its identify event
 };
+
+std::string Cdata(const char* name, const std::string& value) {
+  return "<" + std::string(name) + "><![CDATA[" + value + "]]></" + name + ">";
+}
+
+std::string CallbackXml(Micros at, const std::string& event, const std::string& change,
+                        const std::string& fields) {
+  return "<xml>" + Cdata("ToUserName", kDemoWecom.corp_id) + Cdata("FromUserName", "sys") +
+         "<CreateTime>" + std::to_string(at / kMicrosPerSecond) + "</CreateTime>" +
+         Cdata("MsgType", "event") + Cdata("Event", event) + Cdata("ChangeType", change) + fields +
+         "</xml>";
+}
 
 class Simulation {
  public:
@@ -52,9 +74,13 @@ class Simulation {
     for (const ChannelParams& c : p.channels) shares.push_back(c.lead_share);
     channel_pick_ = std::discrete_distribution<int>(shares.begin(), shares.end());
     for (int day = 0; day < p.days; ++day) SeasonOf(day);
+    if (!p.wecom_record.empty()) record_.open(p.wecom_record, std::ios::trunc);
   }
 
   Result<DemoStats> Run(const DemoProgress& progress, const DemoDayHook& after_day) {
+    if (!p_.wecom_record.empty() && !record_.is_open()) {
+      return Status::InvalidArgument("cannot write the WeCom callbacks to " + p_.wecom_record);
+    }
     RETURN_IF_ERROR(RegisterChannels());
     const std::vector<int64_t> leads = LeadsPerDay();
     for (int day = 0; day < p_.days; ++day) {
@@ -191,7 +217,7 @@ class Simulation {
     j += ",\"timestamp\":\"" + FormatIso8601(at, kShanghai) + "\"";
     j += ",\"messageId\":\"demo-" + std::to_string(p_.seed) + "-" + std::to_string(++calls_made_) +
          "\"}";
-    return {at, calls_made_, std::move(j)};
+    return {at, calls_made_, std::move(j), "", ""};
   }
   // A call of today's, within the day: nothing arrives from the future.
   void Emit(Micros at, const std::string& type, const std::string& anonymous_id,
@@ -201,6 +227,52 @@ class Simulation {
   }
   void Track(Micros at, uint32_t id, const std::string& event, const std::string& properties) {
     Emit(at, "track", Unionid(id), event, "properties", properties);
+  }
+  // The WeCom-sourced events: callbacks with DemoParams::wecom_callbacks, else Segment calls.
+  void FriendAdded(Micros at, uint32_t id, const std::string& staff, const std::string& state) {
+    if (!p_.wecom_callbacks) {
+      Track(
+          at, id, "friend_added",
+          Props({{"staff_id", staff}, {"state", state}, {"external_userid", ExternalUserid(id)}}));
+      return;
+    }
+    Callback(at, CallbackXml(at, "change_external_contact", "add_external_contact",
+                             Cdata("UserID", staff) + Cdata("ExternalUserID", ExternalUserid(id)) +
+                                 Cdata("State", state)));
+    // pond's follow-up fetches the profile: its unionid joins the friend to their first scan.
+    calls_.push_back(
+        {std::min(at + kMinute, day_start_ + kDay - 1), ++calls_made_, "", "",
+         nlohmann::json{
+             {"errcode", 0},
+             {"errmsg", "ok"},
+             {"external_contact",
+              {{"external_userid", ExternalUserid(id)}, {"unionid", Unionid(id)}, {"type", 1}}}}
+             .dump()});
+  }
+  void FriendDeleted(Micros at, uint32_t id, const std::string& staff) {
+    if (!p_.wecom_callbacks) {
+      Track(at, id, "friend_deleted", Props({{"staff_id", staff}, {"by", "customer"}}));
+      return;
+    }
+    Callback(at, CallbackXml(at, "change_external_contact", "del_follow_user",
+                             Cdata("UserID", staff) + Cdata("ExternalUserID", ExternalUserid(id))));
+  }
+  void GroupChange(Micros at, uint32_t id, const std::string& group, bool join) {
+    if (!p_.wecom_callbacks) {
+      Track(at, id, join ? "group_joined" : "group_left",
+            join ? Props({{"group_id", group}, {"via", "invite"}})
+                 : Props({{"group_id", group}, {"reason", "quit"}}));
+      return;
+    }
+    Callback(at, CallbackXml(at, "change_external_chat", "update",
+                             Cdata("ChatId", group) +
+                                 Cdata("UpdateDetail", join ? "add_member" : "del_member") +
+                                 (join ? "<JoinScene>0</JoinScene>" : "<QuitScene>0</QuitScene>") +
+                                 "<MemChangeCnt>1</MemChangeCnt><MemChangeList>" +
+                                 Cdata("Item", ExternalUserid(id)) + "</MemChangeList>"));
+  }
+  void Callback(Micros at, std::string xml) {
+    calls_.push_back({std::min(at, day_start_ + kDay - 1), ++calls_made_, "", std::move(xml), ""});
   }
 
   static std::string Props(std::initializer_list<std::pair<const char*, std::string>> kv) {
@@ -255,10 +327,7 @@ class Simulation {
     person.friend_at = at + Between(1, 60) * kMinute;
     ++stats_.friends;
     ++stats_.channels[channel].friends;
-    Track(person.friend_at, id, "friend_added",
-          Props({{"staff_id", p_.staff[staff].id},
-                 {"state", ch.code},
-                 {"external_userid", ExternalUserid(id)}}));
+    FriendAdded(person.friend_at, id, p_.staff[staff].id, ch.code);
     // The first greeting asks for the phone number (and the Taobao name): the merge key.
     std::string traits = Traits(id);
     if (person.buyer_before || Chance(p_.phone_given)) {
@@ -277,8 +346,7 @@ class Simulation {
     }
     if (Chance(p_.group_join)) {
       person.in_group = true;
-      Track(person.friend_at + Between(30, 600) * kMinute, id, "group_joined",
-            Props({{"group_id", "grp_vip_1"}, {"via", "invite"}}));
+      GroupChange(person.friend_at + Between(30, 600) * kMinute, id, "grp_vip_1", true);
     }
   }
 
@@ -389,14 +457,13 @@ class Simulation {
     }
     if (person.in_group && Chance(p_.group_leave)) {
       person.in_group = false;
-      Track(TimeOfDay(), id, "group_left", Props({{"group_id", "grp_vip_1"}, {"reason", "quit"}}));
+      GroupChange(TimeOfDay(), id, "grp_vip_1", false);
     }
     if (Chance(p_.churn + p_.churn_per_message * person.sent_recent)) {
       person.churned = true;
       --staff_friends_[person.staff];
       ++stats_.churned;
-      Track(TimeOfDay(), id, "friend_deleted",
-            Props({{"staff_id", p_.staff[person.staff].id}, {"by", "customer"}}));
+      FriendDeleted(TimeOfDay(), id, p_.staff[person.staff].id);
     }
   }
 
@@ -409,6 +476,11 @@ class Simulation {
     std::vector<Event> batch;
     std::string padded;
     for (Call& call : calls_) {
+      if (call.json.empty()) {
+        RETURN_IF_ERROR(WecomEvents(call, &batch));
+        if (batch.size() >= kMaxEventsPerSubmit) RETURN_IF_ERROR(Flush(&batch));
+        continue;
+      }
       padded = call.json;
       padded.append(JsonPadding(), ' ');
       Result<Event> e =
@@ -420,9 +492,36 @@ class Simulation {
     }
     RETURN_IF_ERROR(Flush(&batch));
     stats_.events += static_cast<int64_t>(calls_.size());
+    if (record_.is_open() && !record_.flush()) {
+      return Status::Internal("cannot write " + p_.wecom_record);
+    }
     calls_.clear();
     return Status::Ok();
   }
+  // A callback sealed as WeCom posts it and opened by the callback path; or a profile's
+  // identify event.
+  Status WecomEvents(const Call& call, std::vector<Event>* batch) {
+    const std::string message_id =
+        "demo-" + std::to_string(p_.seed) + "-" + std::to_string(call.order);
+    if (!call.wecom_profile.empty()) {
+      batch->push_back(wecom::WecomService::ProfileEvent(nlohmann::json::parse(call.wecom_profile),
+                                                         "wecom-profile:" + message_id, call.at));
+      return Status::Ok();
+    }
+    const wecom::SealedCallback sealed =
+        wecom::SealCallback(kDemoWecom, call.wecom_xml, std::to_string(call.at / kMicrosPerSecond),
+                            "n" + message_id.substr(5));
+    if (record_.is_open()) record_ << wecom::RecordedCallbackLine(sealed) << '\n';
+    Result<std::vector<Event>> events = wecom::OpenCallback(kDemoWecom, sealed.query, sealed.body);
+    if (!events.ok() || events->empty()) {
+      return Status::Internal("demo callback refused: " + events.status().ToString() + ": " +
+                              call.wecom_xml);
+    }
+    ++stats_.wecom_callbacks;
+    for (Event& e : *events) batch->push_back(std::move(e));
+    return Status::Ok();
+  }
+
   Status Flush(std::vector<Event>* batch) {
     if (batch->empty()) return Status::Ok();
     RETURN_IF_ERROR(engine_.Submit(kDefaultWorkspace, std::move(*batch)).status());
@@ -448,6 +547,7 @@ class Simulation {
   Micros day_start_ = 0;
   int64_t known_before_today_ = 0;
   int64_t calls_made_ = 0;
+  std::ofstream record_;  // DemoParams::wecom_record
   int64_t orders_made_ = 0;
 };
 

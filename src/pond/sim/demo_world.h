@@ -12,6 +12,7 @@
 
 #include "pond/base/clock.h"
 #include "pond/base/status.h"
+#include "pond/channels/wecom/wecom_config.h"
 #include "pond/engine/engine.h"
 #include "pond/sim/demo_params.h"
 
@@ -36,7 +37,12 @@ struct DemoStats {
   int64_t buyers = 0;
   int64_t repeat_buyers = 0;  // two or more orders
   int64_t events = 0;
+  int64_t wecom_callbacks = 0;  // sealed, opened and mapped (DemoParams::wecom_callbacks)
 };
+
+// The WeCom callback settings of the demo's corp: `pond demo --wecom` stores them, so the
+// recorded callbacks replay and a running server accepts them.
+extern const wecom::WecomConfig kDemoWecom;
 
 // Called after each simulated day (0-based) with the counts so far.
 using DemoProgress = std::function<void(int day, const DemoStats& stats)>;

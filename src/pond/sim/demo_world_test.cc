@@ -11,9 +11,10 @@
 #include <set>
 #include <sstream>
 
+#include "pond/channels/wecom/wecom_callback.h"
 #include "pond/engine/tenant_state.h"
-#include "pond/sim/demo_distribution.h"
 #include "pond/sim/demo_community.h"
+#include "pond/sim/demo_distribution.h"
 #include "pond/sim/demo_fission.h"
 #include "pond/testing/temp_dir.h"
 
@@ -335,9 +336,8 @@ TEST(DemoWorldTest, GroupsRotateAndMomentsKeepTheRules) {
   cp.start_day = 5;
   cp.group_capacity = 8;
   DemoCommunity world(*engine, *community, *content, p.staff, p.seed, cp);
-  ASSERT_TRUE(RunDemo(p, *engine, clock, nullptr, [&](int d) {
-                return world.AfterDay(d, p.days);
-              }).ok());
+  ASSERT_TRUE(
+      RunDemo(p, *engine, clock, nullptr, [&](int d) { return world.AfterDay(d, p.days); }).ok());
   const DemoCommunityStats& s = world.stats();
   EXPECT_GT(s.routed, 8);
   EXPECT_GT(s.refused, 0);  // fans who never bought
@@ -355,6 +355,52 @@ TEST(DemoWorldTest, GroupsRotateAndMomentsKeepTheRules) {
   const std::vector<ContentItem> items = content->Items(kDefaultWorkspace, "").value();
   ASSERT_EQ(items.size(), 120u);
   EXPECT_GT(items[0].views, 0);  // the best item was seen
+}
+
+// Customers by acquisition channel and whether they are a staff account's friend now.
+std::map<std::string, int64_t> FriendsByChannel(Engine& engine) {
+  std::map<std::string, int64_t> out;
+  std::string cursor;
+  do {
+    const CustomerPage page = engine.ListCustomers(kDefaultWorkspace, "", 1000, cursor).value();
+    for (const CustomerSummary& c : page.data)
+      ++out[c.channel + (c.owner.empty() ? "" : "+friend")];
+    cursor = page.next_cursor.value_or("");
+  } while (!cursor.empty());
+  return out;
+}
+
+TEST(DemoWorldTest, WecomCallbacksGiveTheSameCustomersAsSegmentCalls) {
+  testing::TempDir plain_dir, wecom_dir;
+  FakeClock clock;
+  DemoParams p = SmallWorld(5);
+  p.customers = 3000;
+  p.days = 40;
+  Ran plain = RunInto(plain_dir.path(), p, clock);
+  p.wecom_callbacks = true;
+  p.wecom_record = (wecom_dir.path() / "callbacks.jsonl").string();
+  Ran wecom = RunInto(wecom_dir.path(), p, clock);
+  EXPECT_EQ(wecom.stats.friends, plain.stats.friends);
+  EXPECT_GT(wecom.stats.wecom_callbacks, wecom.stats.friends);  // friends, groups, deletions
+  // The friend arrives by external_userid alone; the profile's unionid merges them with their
+  // first scan, so the customers and their channels and friendships are the Segment world's.
+  EXPECT_EQ(wecom.engine->Stats(kDefaultWorkspace)->customers,
+            plain.engine->Stats(kDefaultWorkspace)->customers);
+  const auto friends = FriendsByChannel(*wecom.engine);
+  EXPECT_EQ(friends, FriendsByChannel(*plain.engine));
+  int64_t befriended = 0;
+  for (const auto& [key, n] : friends) befriended += key.ends_with("+friend") ? n : 0;
+  EXPECT_GT(befriended, 100);
+  // Every recorded line opens again with the demo corp's settings, as `pond wecom replay` does.
+  std::ifstream record(p.wecom_record);
+  std::string line;
+  int64_t lines = 0;
+  while (std::getline(record, line)) {
+    const auto c = wecom::ParseRecordedCallback(line).value();
+    ASSERT_TRUE(wecom::OpenCallback(kDemoWecom, c.query, c.body).ok()) << line;
+    ++lines;
+  }
+  EXPECT_EQ(lines, wecom.stats.wecom_callbacks);
 }
 
 TEST(DemoWorldTest, RefusesParametersOutOfRange) {

@@ -55,8 +55,29 @@ Result<std::string> WecomApi::Token(bool refresh) {
   return token_;
 }
 
+Status WecomApi::Admit(const std::string& path) {
+  std::lock_guard lock(mu_);
+  const Micros now = clock_->NowMicros();
+  CallCount& c = calls_[path];
+  const int64_t minute = now / kMicrosPerMinute, hour = now / kMicrosPerHour;
+  if (c.minute != minute) c = {minute, c.hour, 0, c.in_hour};
+  if (c.hour != hour) c = {c.minute, hour, c.in_minute, 0};
+  if (c.in_minute >= s_.calls_per_minute || c.in_hour >= s_.calls_per_hour) {
+    const bool by_minute = c.in_minute >= s_.calls_per_minute;
+    return Status::Unavailable(
+        "wecom " + path + ": " +
+        std::to_string(by_minute ? s_.calls_per_minute : s_.calls_per_hour) + " calls this " +
+        (by_minute ? "minute" : "hour") +
+        ", WeCom's frequency limit for one API of one corp; try again later");
+  }
+  ++c.in_minute;
+  ++c.in_hour;
+  return Status::Ok();
+}
+
 Result<json> WecomApi::Send(const std::string& path, const std::string& query, const json* body) {
   for (int attempt = 0; attempt < 2; ++attempt) {
+    RETURN_IF_ERROR(Admit(path));
     ASSIGN_OR_RETURN(std::string token, Token(attempt > 0));
     const std::string url = s_.base_url + path + "?access_token=" + UrlEncode(token) +
                             (query.empty() ? "" : "&" + query);

@@ -4,12 +4,14 @@
 // fetched again at once when WeCom answers errcode 40014 (invalid) or 42001 (expired); and the
 // external-contact calls pond makes. WeCom's refusals are never swallowed: the error says
 // "wecom errcode N: errmsg".
-//   Unavailable         the network, an HTTP error, or an errcode that may pass (-1 busy,
-//                       45009 / 45033 / 45035 frequency limits): try again later
+//   Unavailable         the network, an HTTP error, an errcode that may pass (-1 busy,
+//                       45009 / 45033 / 45035 frequency limits), or WeCom's documented call
+//                       frequency reached on pond's side (below): try again later
 //   FailedPrecondition  any other errcode: a wrong secret, a customer who is no friend, …
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,6 +27,11 @@ struct WecomApiSettings {
   std::string corp_id;
   std::string secret;  // the customer-contact secret (客户联系 Secret)
   std::chrono::milliseconds timeout{5000};
+  // WeCom's documented frequency limits (主动调用频率限制): one corp may call one API at most
+  // 10,000 times a minute and 150,000 an hour. pond stops short of them rather than have WeCom
+  // answer 45009 and, repeated, block the corp.
+  int calls_per_minute = 10'000;
+  int calls_per_hour = 150'000;
 };
 
 class WecomApi {
@@ -51,6 +58,8 @@ class WecomApi {
 
  private:
   Result<std::string> Token(bool refresh);
+  // Counts a call of `path` against the frequency limits, or says which one it would pass.
+  Status Admit(const std::string& path);
   Result<nlohmann::json> Send(const std::string& path, const std::string& query,
                               const nlohmann::json* body);
 
@@ -59,6 +68,11 @@ class WecomApi {
   std::mutex mu_;
   std::string token_;  // GUARDED_BY(mu_)
   Micros token_expires_ = 0;
+  struct CallCount {
+    int64_t minute = -1, hour = -1;
+    int in_minute = 0, in_hour = 0;
+  };
+  std::map<std::string, CallCount> calls_;  // GUARDED_BY(mu_), by API path
 };
 
 }  // namespace pond::outbound

@@ -95,5 +95,24 @@ TEST_F(WecomApiTest, WecomsRefusalsAreSurfacedNotSwallowed) {
   EXPECT_EQ(unset.SendWelcome("W", "hi").code(), StatusCode::kFailedPrecondition);
 }
 
+TEST_F(WecomApiTest, WecomsFrequencyLimitIsKeptOnPondsSide) {
+  WecomApiSettings settings{server_.url(), "ww123", "s3cret", std::chrono::milliseconds(2000)};
+  settings.calls_per_minute = 3;
+  settings.calls_per_hour = 5;
+  WecomApi api(settings, &clock_);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(api.GetExternalContact("wm" + std::to_string(i)).ok());
+  const Status fourth = api.GetExternalContact("wm3").status();
+  EXPECT_EQ(fourth.code(), StatusCode::kUnavailable);
+  EXPECT_NE(fourth.message().find("3 calls this minute"), std::string::npos) << fourth.message();
+  EXPECT_TRUE(api.SendWelcome("W", "hi").ok());  // another API counts apart
+  const size_t sent = server_.requests().size();
+  EXPECT_EQ(sent, 5u);  // the token, 3 profiles, 1 welcome: the refused call never left
+  clock_.Advance(61 * kMicrosPerSecond);
+  EXPECT_TRUE(api.GetExternalContact("wm4").ok());
+  EXPECT_TRUE(api.GetExternalContact("wm5").ok());
+  EXPECT_NE(api.GetExternalContact("wm6").status().message().find("5 calls this hour"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace pond::outbound

@@ -1,0 +1,289 @@
+#include "pond/channels/wecom/wecom_service.h"
+
+#include <cstdio>
+
+#include "pond/base/json_fields.h"
+#include "pond/base/json_text.h"
+
+namespace pond::wecom {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kLiveCodeKind = "wecom_live_code";
+constexpr size_t kActivityKept = 500;
+constexpr int kProfileAttempts = 3;
+constexpr Micros kRetryDelay = 30 * kMicrosPerSecond;
+
+json LiveCodeJson(const LiveCode& c) {
+  return {{"channel", c.channel},      {"staff", c.staff},         {"skip_verify", c.skip_verify},
+          {"welcome", c.welcome},      {"config_id", c.config_id}, {"qr_code", c.qr_code},
+          {"created_at", c.created_at}};
+}
+
+LiveCode LiveCodeFrom(const json& j) {
+  LiveCode c;
+  c.channel = JsonString(j, "channel");
+  if (j.contains("staff") && j["staff"].is_array()) {
+    for (const json& s : j["staff"]) {
+      if (s.is_string()) c.staff.push_back(s.get<std::string>());
+    }
+  }
+  c.skip_verify = j.value("skip_verify", true);
+  c.welcome = JsonString(j, "welcome");
+  c.config_id = JsonString(j, "config_id");
+  c.qr_code = JsonString(j, "qr_code");
+  c.created_at = j.value("created_at", Micros{0});
+  return c;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WecomService>> WecomService::Open(Engine* engine,
+                                                         const std::string& key_file,
+                                                         ApiSettingsFn api_settings) {
+  ASSIGN_OR_RETURN(std::unique_ptr<WecomConfigStore> configs,
+                   WecomConfigStore::Open(engine, key_file));
+  return std::make_unique<WecomService>(engine, std::move(configs), std::move(api_settings));
+}
+
+WecomService::WecomService(Engine* engine, std::unique_ptr<WecomConfigStore> configs,
+                           ApiSettingsFn api_settings)
+    : engine_(engine), configs_(std::move(configs)), api_settings_(std::move(api_settings)) {}
+
+WecomService::ApiSettingsFn ApiSettingsOf(outbound::DeliveryService* deliveries) {
+  return [deliveries](const std::string& ws) -> Result<outbound::WecomApiSettings> {
+    ASSIGN_OR_RETURN(outbound::ChannelSettings s, deliveries->Settings(ws));
+    return outbound::WecomApiSettings{s.wecom_base_url, s.wecom_corp_id, s.wecom_secret, s.timeout};
+  };
+}
+
+WecomService::~WecomService() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void WecomService::Note(const std::string& ws, const char* kind, bool ok, std::string detail) {
+  if (!ok) std::fprintf(stderr, "pond: wecom %s (%s): %s\n", kind, ws.c_str(), detail.c_str());
+  std::lock_guard lock(mu_);
+  auto& log = log_[ws];
+  log.push_back({engine_->clock().NowMicros(), kind, ok, std::move(detail)});
+  if (log.size() > kActivityKept) log.pop_front();
+}
+
+std::vector<WecomActivity> WecomService::Activity(const std::string& ws, size_t limit) {
+  std::lock_guard lock(mu_);
+  std::vector<WecomActivity> out;
+  auto it = log_.find(ws);
+  if (it == log_.end()) return out;
+  for (auto a = it->second.rbegin(); a != it->second.rend() && out.size() < limit; ++a) {
+    out.push_back(*a);
+  }
+  return out;
+}
+
+Result<WecomConfig> WecomService::ConfigFor(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::optional<WecomConfig> config, configs_->Get(ws));
+  if (!config) return Status::NotFound("no WeCom settings for workspace " + ws);
+  return *config;
+}
+
+Result<std::string> WecomService::VerifyUrl(const std::string& ws, const CallbackQuery& query,
+                                            std::string_view echostr) {
+  ASSIGN_OR_RETURN(WecomConfig config, ConfigFor(ws));
+  Result<std::string> echo = OpenEncrypted(config, query, echostr);
+  if (!echo.ok()) Note(ws, "refused", false, "URL verification: " + echo.status().message());
+  return echo;
+}
+
+Result<Received> WecomService::Receive(const std::string& ws, const CallbackQuery& query,
+                                       std::string_view body) {
+  ASSIGN_OR_RETURN(WecomConfig config, ConfigFor(ws));
+  Result<std::vector<Event>> events = OpenCallback(config, query, body);
+  if (!events.ok()) {
+    Note(ws, "refused", false, events.status().message());
+    return events.status();
+  }
+  Received out;
+  std::vector<FollowUp> jobs;
+  for (const Event& e : *events) {
+    out.events.push_back(e.name);
+    if (e.name != "friend_added" || e.identities.empty()) continue;
+    const json p = json::parse(e.properties, nullptr, false);
+    jobs.push_back({ws, e.identities[0].value, JsonString(p, "state"),
+                    JsonString(p, "welcome_code"), e.message_id});
+  }
+  if (!events->empty()) {
+    Result<SubmitResult> stored = engine_->Submit(ws, std::move(*events));
+    if (!stored.ok()) {
+      Note(ws, "refused", false, "not stored: " + stored.status().message());
+      return stored.status();
+    }
+    out.stored = stored->accepted;
+  }
+  std::string names;
+  for (const std::string& n : out.events) names += (names.empty() ? "" : ", ") + n;
+  Note(ws, "callback", true,
+       out.events.empty() ? "verified; no pond event for its kind"
+                          : names + (out.stored ? "" : " (a retry: already stored)"));
+  if (out.stored > 0 && !jobs.empty()) {
+    {
+      std::lock_guard lock(mu_);
+      for (FollowUp& j : jobs) queue_.push_back(std::move(j));
+    }
+    wake_.notify_all();
+  }
+  return out;
+}
+
+Result<std::shared_ptr<outbound::WecomApi>> WecomService::ApiFor(const std::string& ws) {
+  ASSIGN_OR_RETURN(outbound::WecomApiSettings settings, api_settings_(ws));
+  if (settings.corp_id.empty() || settings.secret.empty()) {
+    return Status::FailedPrecondition(
+        "the WeCom API is not configured: set channels.wecom.corp_id and secret");
+  }
+  std::lock_guard lock(api_mu_);
+  Api& a = apis_[ws];
+  if (!a.api || a.settings.base_url != settings.base_url ||
+      a.settings.corp_id != settings.corp_id || a.settings.secret != settings.secret) {
+    a.settings = settings;
+    a.api = std::make_shared<outbound::WecomApi>(settings, &engine_->clock());
+  }
+  return a.api;
+}
+
+Result<LiveCode> WecomService::CreateLiveCode(const std::string& ws, LiveCode code) {
+  ASSIGN_OR_RETURN(std::vector<Channel> channels, engine_->ListChannels(ws));
+  bool known = false;
+  for (const Channel& c : channels) known |= c.code == code.channel;
+  if (!known) return Status::NotFound("no channel with code \"" + code.channel + "\"");
+  if (code.welcome.size() > 4000) return FieldError("welcome", "at most 4000 bytes");
+  ASSIGN_OR_RETURN(std::vector<LiveCode> existing, LiveCodes(ws));
+  for (const LiveCode& c : existing) {
+    if (c.channel == code.channel) {
+      return Status::AlreadyExists("channel " + code.channel + " has its live code already");
+    }
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  Result<outbound::WecomApi::ContactWay> way =
+      api->AddContactWay(code.channel, code.staff, code.skip_verify);
+  if (!way.ok()) {
+    Note(ws, "live_code", false, code.channel + ": " + way.status().message());
+    return way.status();
+  }
+  code.config_id = way->config_id;
+  code.qr_code = way->qr_code;
+  code.created_at = engine_->clock().NowMicros();
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kLiveCodeKind, code.channel, DumpJson(LiveCodeJson(code)), code.created_at}));
+  Note(ws, "live_code", true, code.channel + ": config_id " + code.config_id);
+  return code;
+}
+
+Result<std::vector<LiveCode>> WecomService::LiveCodes(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kLiveCodeKind));
+  std::vector<LiveCode> out;
+  for (const StoredObject& o : objects) {
+    const json j = json::parse(o.body, nullptr, false);
+    if (j.is_object()) out.push_back(LiveCodeFrom(j));
+  }
+  return out;
+}
+
+Event WecomService::ProfileEvent(const json& profile, const std::string& message_id, Micros at) {
+  const json contact = profile.value("external_contact", json::object());
+  Event e;
+  e.type = EventType::kIdentify;
+  e.message_id = message_id;
+  e.timestamp = at;
+  e.identities.push_back({IdentityKind::kExternalUserId, JsonString(contact, "external_userid")});
+  if (const std::string unionid = JsonString(contact, "unionid"); !unionid.empty()) {
+    e.identities.push_back({IdentityKind::kUnionId, unionid});
+  }
+  json traits = json::object();
+  if (const std::string name = JsonString(contact, "name"); !name.empty()) traits["name"] = name;
+  const int64_t gender = contact.value("gender", int64_t{0});  // 0 unknown, 1 male, 2 female
+  if (gender == 1 || gender == 2) traits["gender"] = gender == 1 ? "male" : "female";
+  if (const std::string avatar = JsonString(contact, "avatar"); !avatar.empty()) {
+    traits["avatar"] = avatar;
+  }
+  if (const std::string corp = JsonString(contact, "corp_name"); !corp.empty()) {
+    traits["corp_name"] = corp;
+  }
+  traits["wecom_type"] = contact.value("type", int64_t{1}) == 2 ? "wecom" : "wechat";
+  e.traits = DumpJson(traits);
+  return e;
+}
+
+void WecomService::Run(FollowUp job) {
+  Result<std::shared_ptr<outbound::WecomApi>> api = ApiFor(job.ws);
+  if (!api.ok()) {
+    Note(job.ws, "profile", false, job.external_userid + ": " + api.status().message());
+    return;
+  }
+  if (job.attempts == 0 && !job.welcome_code.empty()) {
+    Result<std::vector<LiveCode>> codes = LiveCodes(job.ws);
+    for (const LiveCode& c : codes.ok() ? *codes : std::vector<LiveCode>{}) {
+      if (c.channel != job.state || c.welcome.empty()) continue;
+      const Status sent = (*api)->SendWelcome(job.welcome_code, c.welcome);
+      Note(job.ws, "welcome", sent.ok(),
+           job.external_userid + (sent.ok() ? ": sent" : ": " + sent.message()));
+    }
+  }
+  Result<json> profile = (*api)->GetExternalContact(job.external_userid);
+  if (!profile.ok()) {
+    const bool again =
+        profile.status().code() == StatusCode::kUnavailable && job.attempts + 1 < kProfileAttempts;
+    Note(job.ws, "profile", false,
+         job.external_userid + ": " + profile.status().message() + (again ? " (will retry)" : ""));
+    if (again) {
+      ++job.attempts;
+      job.not_before = engine_->clock().NowMicros() + kRetryDelay;
+      std::lock_guard lock(mu_);
+      queue_.push_back(std::move(job));
+    }
+    return;
+  }
+  const Event e =
+      ProfileEvent(*profile, "wecom-profile:" + job.message_id, engine_->clock().NowMicros());
+  Result<SubmitResult> stored = engine_->Submit(job.ws, {e});
+  Note(job.ws, "profile", stored.ok(),
+       job.external_userid + (stored.ok() ? ": " + e.traits : ": " + stored.status().message()));
+}
+
+int WecomService::RunFollowUps() {
+  std::vector<FollowUp> due;
+  {
+    std::lock_guard lock(mu_);
+    const Micros now = engine_->clock().NowMicros();
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if (it->not_before <= now) {
+        due.push_back(std::move(*it));
+        it = queue_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (FollowUp& job : due) Run(std::move(job));
+  return static_cast<int>(due.size());
+}
+
+void WecomService::RunInBackground() {
+  worker_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      wake_.wait_for(lock, std::chrono::seconds(5));
+      if (stopping_) break;
+      lock.unlock();
+      RunFollowUps();
+      lock.lock();
+    }
+  });
+}
+
+}  // namespace pond::wecom

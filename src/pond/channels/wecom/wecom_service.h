@@ -1,0 +1,128 @@
+// The WeCom connector of a running pond (docs/wecom.md): callbacks received and stored, and the
+// calls to WeCom's API that follow from pond's own objects.
+//   - Receive / VerifyUrl: one callback through OpenCallback into Engine::Submit. WeCom retries
+//     a callback until it is answered, so the events are stored before "success" is answered;
+//     WeCom's retries carry the same messageIds and store nothing.
+//   - A new friend (a friend_added stored for the first time) is followed up in the background,
+//     not while WeCom waits: the welcome message with its WelcomeCode when the live code has
+//     one (send_welcome_msg; WeCom keeps the code 20 seconds, so it goes first), then the
+//     customer's profile (externalcontact/get) as an identify event whose unionid merges the
+//     friend with the profile their first scan made.
+//   - Live codes: a channel's "contact me" QR code (add_contact_way with state = the channel's
+//     code), kept with the staff, skip_verify and welcome text.
+//   - Activity: what was refused, sent and fetched lately, with WeCom's errcode and errmsg.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pond/channels/outbound/delivery_service.h"
+#include "pond/channels/outbound/wecom_api.h"
+#include "pond/channels/wecom/wecom_callback.h"
+#include "pond/channels/wecom/wecom_config.h"
+#include "pond/engine/engine.h"
+
+namespace pond::wecom {
+
+struct LiveCode {
+  std::string channel;  // the pond channel's code: the contact way's `state`
+  std::vector<std::string> staff;
+  bool skip_verify = true;
+  std::string welcome;  // sent to each new friend with their WelcomeCode; "" for none
+  std::string config_id;
+  std::string qr_code;  // the QR code image's URL, from WeCom
+  Micros created_at = 0;
+};
+
+struct WecomActivity {
+  Micros at = 0;
+  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code"
+  bool ok = true;
+  std::string detail;
+};
+
+// What one callback did.
+struct Received {
+  std::vector<std::string> events;  // the pond event names it mapped to
+  int64_t stored = 0;               // of them, stored now (0 for a retry)
+};
+
+class WecomService {
+ public:
+  // The API settings (base URL, corp id, secret) a workspace's calls use: the `wecom` outbound
+  // channel's settings.
+  using ApiSettingsFn = std::function<Result<outbound::WecomApiSettings>(const std::string& ws)>;
+
+  // The settings are kept sealed under `key_file` (WecomConfigStore).
+  static Result<std::unique_ptr<WecomService>> Open(Engine* engine, const std::string& key_file,
+                                                    ApiSettingsFn api_settings);
+  WecomService(Engine* engine, std::unique_ptr<WecomConfigStore> configs,
+               ApiSettingsFn api_settings);
+  ~WecomService();
+  WecomService(const WecomService&) = delete;
+  WecomService& operator=(const WecomService&) = delete;
+
+  // NotFound without settings for `ws`; Unauthenticated / InvalidArgument as OpenCallback.
+  // A refusal is logged (stderr and Activity) with its reason.
+  Result<Received> Receive(const std::string& ws, const CallbackQuery& query,
+                           std::string_view body);
+  Result<std::string> VerifyUrl(const std::string& ws, const CallbackQuery& query,
+                                std::string_view echostr);
+
+  // Creates the channel's live code at WeCom. The channel must exist; one code per channel
+  // (AlreadyExists otherwise). WeCom's refusal is the error.
+  Result<LiveCode> CreateLiveCode(const std::string& ws, LiveCode code);
+  Result<std::vector<LiveCode>> LiveCodes(const std::string& ws);
+
+  // Runs the queued follow-ups now; how many ran. The background thread calls it.
+  int RunFollowUps();
+  // Follow-ups from now on run on a thread of their own (pond serve).
+  void RunInBackground();
+  std::vector<WecomActivity> Activity(const std::string& ws, size_t limit);
+  WecomConfigStore& configs() { return *configs_; }
+
+  // The identify event of a profile from externalcontact/get: external_userid and unionid as
+  // identities, name, gender, avatar and corp name as traits, `message_id` kept.
+  static Event ProfileEvent(const nlohmann::json& profile, const std::string& message_id,
+                            Micros at);
+
+ private:
+  struct FollowUp {
+    std::string ws, external_userid, state, welcome_code, message_id;
+    int attempts = 0;
+    Micros not_before = 0;  // a retry waits
+  };
+  Result<WecomConfig> ConfigFor(const std::string& ws);
+  Result<std::shared_ptr<outbound::WecomApi>> ApiFor(const std::string& ws);
+  void Run(FollowUp job);
+  void Note(const std::string& ws, const char* kind, bool ok, std::string detail);
+
+  Engine* engine_;
+  std::unique_ptr<WecomConfigStore> configs_;
+  ApiSettingsFn api_settings_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<FollowUp> queue_;                            // GUARDED_BY(mu_)
+  std::map<std::string, std::deque<WecomActivity>> log_;  // GUARDED_BY(mu_), by workspace
+  struct Api {
+    outbound::WecomApiSettings settings;
+    std::shared_ptr<outbound::WecomApi> api;
+  };
+  std::map<std::string, Api> apis_;  // GUARDED_BY(api_mu_)
+  std::mutex api_mu_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+// The `wecom` outbound channel's settings (`PUT /v1/settings/channels`) as the API's.
+WecomService::ApiSettingsFn ApiSettingsOf(outbound::DeliveryService* deliveries);
+
+}  // namespace pond::wecom
