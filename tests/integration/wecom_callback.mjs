@@ -234,4 +234,26 @@ ok(rows[0][1] === 'stored' && rows[0][2] === 'friend_added' && rows[1][1] === 'd
    rows[2][2] === 'friend_deleted' && rows[3][1] === 'refused' && rows[4][1] === 'refused',
    'stored, duplicate, stored, refused (signature), refused (not a record)');
 ok(/2 events stored, 1 duplicates, 2 refused/.test(replay.stderr), 'the totals go to stderr');
+
+// The demo world's WeCom events as encrypted callbacks, recorded; replayed into the same store,
+// every one is already there (the same messageIds), and a running server takes them as WeCom's.
+const demoData = tempDir('pond-wecom-demo-');
+const record = path.join(demoData, 'demo-callbacks.jsonl');
+const demo = spawnSync(pondBin, ['demo', '--customers', '800', '--days', '12', '--data', demoData,
+                                 '--wecom', '--wecom-record', record], { encoding: 'utf8' });
+const sealed = Number((demo.stdout.match(/wecom: ([\d,]+) callbacks/) ?? [, '0'])[1].replace(/,/g, ''));
+ok(demo.status === 0 && sealed > 50, `pond demo --wecom sent ${sealed} callbacks through the callback path`);
+const again = spawnSync(pondBin, ['wecom', 'replay', record, '--data', demoData], { encoding: 'utf8' });
+const outcomes = again.stdout.trim().split('\n').map((l) => l.split('\t')[1]);
+ok(again.status === 0 && outcomes.length === sealed && outcomes.every((o) => o === 'duplicate'),
+   'replaying the recording stores nothing twice');
+const demoPond = await startPond(pondBin, demoData);
+try {
+  const recorded = JSON.parse(fs.readFileSync(record, 'utf8').split('\n')[0]);
+  const res = await fetch(`${demoPond.url}/wecom/callback/default?${recorded.query}`,
+                          { method: 'POST', body: recorded.body });
+  ok(res.status === 200 && (await res.text()) === 'success', "the server takes the demo corp's callback");
+} finally {
+  await stopPond(demoPond);
+}
 finish(checks);
