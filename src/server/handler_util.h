@@ -162,6 +162,7 @@ HttpResponse WecomVerifyUrl(ApiContext& ctx, const HttpRequest& req);
 HttpResponse WecomCallback(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest& req);
+HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req);
 // A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field.
 Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel);

@@ -459,6 +459,8 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/wecom/live-codes", Auth::kAdmin,
        "Create a channel's WeCom live code {channel, staff, skip_verify, welcome}",
        CreateLiveCodeHandler},
+      {"PUT", "/v1/wecom/live-codes/{channel}", Auth::kAdmin,
+       "Change a live code's staff, skip_verify and welcome", UpdateLiveCodeHandler},
       {"GET", "/v1/wecom/activity", Auth::kAdmin,
        "WeCom callbacks refused and accepted, welcome messages and profiles, newest first",
        WecomActivityHandler},

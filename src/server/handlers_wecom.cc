@@ -85,6 +85,16 @@ HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(LiveCodeJson(*made)), 201);
 }
 
+HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return ErrorResponse(body.status());
+  Result<wecom::LiveCode> change = ParseLiveCode(*body, req.params.at("channel"));
+  if (!change.ok()) return ErrorResponse(change.status());
+  Result<wecom::LiveCode> updated = ctx.wecom.UpdateLiveCode(ctx.workspace, *change);
+  if (!updated.ok()) return ErrorResponse(updated.status());
+  return JsonResponse(DumpJson(LiveCodeJson(*updated)));
+}
+
 HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest&) {
   auto codes = ctx.wecom.LiveCodes(ctx.workspace);
   if (!codes.ok()) return ErrorResponse(codes.status());

@@ -113,6 +113,14 @@ Result<WecomApi::ContactWay> WecomApi::AddContactWay(const std::string& state,
   return ContactWay{answer.value("config_id", ""), answer.value("qr_code", "")};
 }
 
+Status WecomApi::UpdateContactWay(const std::string& config_id,
+                                  const std::vector<std::string>& users, bool skip_verify) {
+  if (users.empty()) return FieldError("users", "at least one staff member's WeCom userid");
+  return Post("/cgi-bin/externalcontact/update_contact_way",
+              {{"config_id", config_id}, {"skip_verify", skip_verify}, {"user", users}})
+      .status();
+}
+
 Result<json> WecomApi::GetExternalContact(const std::string& external_userid) {
   return Send("/cgi-bin/externalcontact/get", "external_userid=" + UrlEncode(external_userid),
               nullptr);

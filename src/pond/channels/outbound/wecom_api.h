@@ -49,6 +49,10 @@ class WecomApi {
   };
   Result<ContactWay> AddContactWay(const std::string& state, const std::vector<std::string>& users,
                                    bool skip_verify);
+  // externalcontact/update_contact_way: new staff (for a type 1 code, exactly one) and
+  // skip_verify for the code `config_id`; its state and QR code stay.
+  Status UpdateContactWay(const std::string& config_id, const std::vector<std::string>& users,
+                          bool skip_verify);
   // externalcontact/get: the customer's profile ({external_contact: {name, unionid, …},
   // follow_user: […]}).
   Result<nlohmann::json> GetExternalContact(const std::string& external_userid);

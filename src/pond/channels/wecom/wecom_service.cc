@@ -1,5 +1,6 @@
 #include "pond/channels/wecom/wecom_service.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "pond/base/json_fields.h"
@@ -16,9 +17,9 @@ constexpr int kProfileAttempts = 3;
 constexpr Micros kRetryDelay = 30 * kMicrosPerSecond;
 
 json LiveCodeJson(const LiveCode& c) {
-  return {{"channel", c.channel},      {"staff", c.staff},         {"skip_verify", c.skip_verify},
-          {"welcome", c.welcome},      {"config_id", c.config_id}, {"qr_code", c.qr_code},
-          {"created_at", c.created_at}};
+  return {{"channel", c.channel}, {"staff", c.staff},          {"skip_verify", c.skip_verify},
+          {"welcome", c.welcome}, {"config_id", c.config_id},  {"qr_code", c.qr_code},
+          {"type", c.type},       {"created_at", c.created_at}};
 }
 
 LiveCode LiveCodeFrom(const json& j) {
@@ -33,6 +34,7 @@ LiveCode LiveCodeFrom(const json& j) {
   c.welcome = JsonString(j, "welcome");
   c.config_id = JsonString(j, "config_id");
   c.qr_code = JsonString(j, "qr_code");
+  c.type = j.value("type", 1);
   c.created_at = j.value("created_at", Micros{0});
   return c;
 }
@@ -175,12 +177,37 @@ Result<LiveCode> WecomService::CreateLiveCode(const std::string& ws, LiveCode co
     Note(ws, "live_code", false, code.channel + ": " + way.status().message());
     return way.status();
   }
+  code.type = code.staff.size() == 1 ? 1 : 2;
   code.config_id = way->config_id;
   code.qr_code = way->qr_code;
   code.created_at = engine_->clock().NowMicros();
   RETURN_IF_ERROR(engine_->PutObject(
       ws, {kLiveCodeKind, code.channel, DumpJson(LiveCodeJson(code)), code.created_at}));
   Note(ws, "live_code", true, code.channel + ": config_id " + code.config_id);
+  return code;
+}
+
+Result<LiveCode> WecomService::UpdateLiveCode(const std::string& ws, const LiveCode& change) {
+  ASSIGN_OR_RETURN(std::vector<LiveCode> codes, LiveCodes(ws));
+  auto it = std::find_if(codes.begin(), codes.end(),
+                         [&](const LiveCode& c) { return c.channel == change.channel; });
+  if (it == codes.end()) return Status::NotFound("channel " + change.channel + " has no live code");
+  LiveCode code = *it;
+  if (code.type == 1 && change.staff.size() != 1) {
+    return FieldError("staff", "exactly one: this code was made for one staff member (type 1)");
+  }
+  if (change.welcome.size() > 4000) return FieldError("welcome", "at most 4000 bytes");
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  if (Status s = api->UpdateContactWay(code.config_id, change.staff, change.skip_verify); !s.ok()) {
+    Note(ws, "live_code", false, code.channel + ": " + s.message());
+    return s;
+  }
+  code.staff = change.staff;
+  code.skip_verify = change.skip_verify;
+  code.welcome = change.welcome;
+  RETURN_IF_ERROR(engine_->PutObject(ws, {kLiveCodeKind, code.channel, DumpJson(LiveCodeJson(code)),
+                                          engine_->clock().NowMicros()}));
+  Note(ws, "live_code", true, code.channel + ": updated");
   return code;
 }
 

@@ -38,6 +38,7 @@ struct LiveCode {
   std::string welcome;  // sent to each new friend with their WelcomeCode; "" for none
   std::string config_id;
   std::string qr_code;  // the QR code image's URL, from WeCom
+  int type = 1;         // WeCom's: 1 for one staff member, 2 for several; fixed at creation
   Micros created_at = 0;
 };
 
@@ -79,6 +80,9 @@ class WecomService {
   // Creates the channel's live code at WeCom. The channel must exist; one code per channel
   // (AlreadyExists otherwise). WeCom's refusal is the error.
   Result<LiveCode> CreateLiveCode(const std::string& ws, LiveCode code);
+  // New staff, skip_verify and welcome for the channel's code (NotFound without one). A code
+  // made for one staff member keeps one (WeCom's type 1).
+  Result<LiveCode> UpdateLiveCode(const std::string& ws, const LiveCode& change);
   Result<std::vector<LiveCode>> LiveCodes(const std::string& ws);
 
   // Runs the queued follow-ups now; how many ran. The background thread calls it.

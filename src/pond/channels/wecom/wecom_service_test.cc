@@ -105,6 +105,22 @@ TEST_F(WecomServiceTest, ANewFriendIsWelcomedAndTheirProfileMergesTheirFirstScan
   EXPECT_EQ(service_->CreateLiveCode(kDefaultWorkspace, code).status().code(),
             StatusCode::kNotFound);
   EXPECT_EQ(service_->LiveCodes(kDefaultWorkspace)->at(0).config_id, "cfg_xhs");
+  // Another staff member takes the code over; a one-person code stays one person's.
+  LiveCode change = made;
+  change.staff = {"amy"};
+  change.skip_verify = false;
+  EXPECT_EQ(service_->UpdateLiveCode(kDefaultWorkspace, change)->staff,
+            std::vector<std::string>{"amy"});
+  const auto updates = Calls("/cgi-bin/externalcontact/update_contact_way");
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(json::parse(updates[0].body),
+            json::parse(R"({"config_id":"cfg_xhs","skip_verify":false,"user":["amy"]})"));
+  change.staff = {"amy", "lily"};
+  EXPECT_EQ(service_->UpdateLiveCode(kDefaultWorkspace, change).status().field(), "staff");
+  change.staff = {"lily"};
+  change.skip_verify = true;
+  ASSERT_TRUE(service_->UpdateLiveCode(kDefaultWorkspace, change).ok());
+  EXPECT_EQ(Calls("/cgi-bin/externalcontact/update_contact_way").size(), 2u);
 
   // Their first scan: a device, and the unionid the live code's page saw.
   Event scan;
