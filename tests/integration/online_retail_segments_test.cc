@@ -14,97 +14,20 @@
 #include <string>
 #include <vector>
 
+#include "online_retail_csv.h"
+#include "online_retail_sql.h"
 #include "pond/base/time.h"
 #include "pond/channels/importer.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/segment_service.h"
-#include "online_retail_csv.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
 namespace {
 
 const std::string& kFile = testing::kOnlineRetailFile;
-using testing::SplitRetailLine;
-
-class Sql {
- public:
-  Sql() { sqlite3_open(":memory:", &db_); }
-  ~Sql() { sqlite3_close(db_); }
-  void Exec(const std::string& sql) {
-    char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-  }
-  int64_t Count(const std::string& sql) {
-    sqlite3_stmt* q = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &q, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db_);
-    int64_t n = -1;
-    if (q && sqlite3_step(q) == SQLITE_ROW) n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return n;
-  }
-  sqlite3* db() { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-// raw rows → invoices → customers (with f, paid, refunded, m, last_ts) and rfm (with cell).
-void LoadAndDerive(Sql& sql) {
-  sql.Exec("CREATE TABLE raw (invoice TEXT, quantity INTEGER, at TEXT, price TEXT, customer TEXT)");
-  sql.Exec("BEGIN");
-  sqlite3_stmt* ins = nullptr;
-  sqlite3_prepare_v2(sql.db(), "INSERT INTO raw VALUES (?,?,?,?,?)", -1, &ins, nullptr);
-  std::ifstream in(kFile);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f = SplitRetailLine(line);
-    sqlite3_bind_text(ins, 1, f[0].c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(ins, 2, std::stoll(f[3]));
-    sqlite3_bind_text(ins, 3, f[4].c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 4, f[5].c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 5, f[6].c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_step(ins);
-    sqlite3_reset(ins);
-  }
-  sqlite3_finalize(ins);
-  sql.Exec("COMMIT");
-  sql.Exec(R"sql(
-CREATE TABLE lines AS
-  SELECT rowid AS r, invoice, customer, at, substr(invoice, 1, 1) = 'C' AS refund,
-         CAST(ROUND(CAST(price AS REAL) * 1000000) AS INTEGER) * quantity AS micros
-  FROM raw WHERE customer != '';
-CREATE TABLE invoice_sums AS
-  SELECT invoice, customer, refund, MIN(r) AS first_row,
-         SUM(CASE WHEN micros >= 0 THEN (micros + 5000) / 10000
-                  ELSE -((-micros + 5000) / 10000) END) AS signed_fen,
-         SUM(ABS(CASE WHEN micros >= 0 THEN (micros + 5000) / 10000
-                      ELSE -((-micros + 5000) / 10000) END)) AS abs_fen
-  FROM lines GROUP BY invoice;
--- An order's time is its first row's.
-CREATE TABLE invoices AS
-  SELECT s.*, CAST(strftime('%s', f.at) AS INTEGER) * 1000000 AS ts
-  FROM invoice_sums s JOIN lines f ON f.r = s.first_row;
-CREATE TABLE customers AS
-  SELECT customer,
-         SUM(NOT refund) AS f,
-         SUM(CASE WHEN NOT refund THEN signed_fen ELSE 0 END) AS paid,
-         SUM(CASE WHEN refund THEN abs_fen ELSE 0 END) AS refunded,
-         SUM(refund) AS refunds,
-         MAX(CASE WHEN NOT refund THEN ts END) AS last_ts
-  FROM invoices GROUP BY customer;
-CREATE TABLE scored AS
-  SELECT customer,
-         1 + 5 * (RANK() OVER (ORDER BY last_ts) - 1) / (SELECT COUNT(*) FROM customers WHERE f > 0) AS r,
-         1 + 5 * (RANK() OVER (ORDER BY f) - 1) / (SELECT COUNT(*) FROM customers WHERE f > 0) AS fs,
-         1 + 5 * (RANK() OVER (ORDER BY paid - refunded) - 1) / (SELECT COUNT(*) FROM customers WHERE f > 0) AS ms
-  FROM customers WHERE f > 0;
-CREATE TABLE rfm AS
-  SELECT customer, r, (fs + ms) / 2 AS fm FROM scored;
-)sql");
-}
+using testing::LoadAndDerive;
+using testing::Sql;
 
 // The documented grid (rfm.h), as SQL.
 const char* kCellSql = R"sql(
@@ -167,11 +90,12 @@ TEST(OnlineRetailSegmentsTest, RulesAndRfmCellsMatchSql) {
        "SELECT COUNT(DISTINCT customer) FROM invoices WHERE NOT refund AND ts >= " + since30},
       {"count(order_paid, 90d) >= 2 and not count(order_refunded) >= 1",
        "SELECT COUNT(*) FROM customers c WHERE refunds = 0 AND (SELECT COUNT(*) FROM invoices i "
-       "WHERE i.customer = c.customer AND NOT refund AND ts >= " + since90 + ") >= 2"},
+       "WHERE i.customer = c.customer AND NOT refund AND ts >= " +
+           since90 + ") >= 2"},
       {"sum(order_paid.amount, 90d) >= 500 or count(order_paid) >= 10",
        "SELECT COUNT(*) FROM customers c WHERE f >= 10 OR (SELECT COALESCE(SUM(signed_fen), 0) "
-       "FROM invoices i WHERE i.customer = c.customer AND NOT refund AND ts >= " + since90 +
-           ") >= 50000"},
+       "FROM invoices i WHERE i.customer = c.customer AND NOT refund AND ts >= " +
+           since90 + ") >= 50000"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.rule);
@@ -191,8 +115,8 @@ TEST(OnlineRetailSegmentsTest, RulesAndRfmCellsMatchSql) {
     for (size_t at = quoted.find('\''); at != std::string::npos; at = quoted.find('\'', at + 2)) {
       quoted.insert(at, "'");
     }
-    int64_t want =
-        sql.Count("SELECT COUNT(*) FROM rfm WHERE " + std::string(kCellSql) + " = '" + quoted + "'");
+    int64_t want = sql.Count("SELECT COUNT(*) FROM rfm WHERE " + std::string(kCellSql) + " = '" +
+                             quoted + "'");
     EXPECT_EQ(cell.customers, want);
     EXPECT_EQ(count("rfm == \"" + cell.cell + "\""), want);
     nonempty += want > 0;

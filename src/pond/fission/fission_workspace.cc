@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pond/distribution/referral_code.h"
+#include "pond/engine/event_origin.h"
 #include "pond/fission/fission_event_names.h"
 
 namespace pond {
@@ -48,19 +49,9 @@ ArrivalCheck CheckArrival(const TenantState& state, const Arrival& a, const std:
 }
 
 Micros LastActivity(const TenantState& state, uint32_t customer) {
-  static constexpr std::string_view kPondWritten[] = {
-      "fission_",     "journey_",      "message_",     "task_",        "commission_",
-      "distributor_", "withdrawal_",   "group_buy_",   "bargain_",     "tag_added",
-      "tag_removed",  "coupon_issued", "client_bound", "stage_changed"};
   Micros latest = 0;
   for (const HistoryEntry& h : state.customers().history[customer]) {
-    const std::string& name = state.EventName(h.name);
-    if (h.timestamp <= latest ||
-        std::any_of(std::begin(kPondWritten), std::end(kPondWritten),
-                    [&](std::string_view p) { return name.starts_with(p); })) {
-      continue;
-    }
-    latest = h.timestamp;
+    if (h.timestamp > latest && !IsPondWrittenEvent(state.EventName(h.name))) latest = h.timestamp;
   }
   return latest;
 }

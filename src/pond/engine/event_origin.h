@@ -1,0 +1,21 @@
+// Which events pond's own services write about a customer (rewards, messages, tasks, tags,
+// stages…) as opposed to what the customer did: activity, retention and zombie checks count only
+// the latter.
+#pragma once
+
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
+namespace pond {
+
+inline bool IsPondWrittenEvent(std::string_view name) {
+  static constexpr std::string_view kPrefixes[] = {
+      "fission_",     "journey_",      "message_",     "task_",        "commission_",
+      "distributor_", "withdrawal_",   "group_buy_",   "bargain_",     "tag_added",
+      "tag_removed",  "coupon_issued", "client_bound", "stage_changed"};
+  return std::any_of(std::begin(kPrefixes), std::end(kPrefixes),
+                     [&](std::string_view p) { return name.starts_with(p); });
+}
+
+}  // namespace pond
