@@ -167,6 +167,10 @@ HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req);
 // A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field.
 Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel);
 
+// handlers_reports.cc
+HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req);
+HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req);
+
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req);
