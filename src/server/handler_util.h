@@ -164,8 +164,10 @@ HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest& req);
 HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req);
-// A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field.
-Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel);
+// A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field,
+// after `field_prefix` when the fields sit inside another object ("wecom.").
+Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel,
+                                      const std::string& field_prefix = "");
 
 // handlers_reports.cc
 HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req);

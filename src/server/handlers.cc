@@ -124,16 +124,13 @@ HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
   std::optional<wecom::LiveCode> code;
   if (auto w = body->find("wecom"); w != body->end() && !w->is_null()) {
     if (!w->is_object()) return ErrorResponse(FieldError("wecom", "{staff, skip_verify, welcome}"));
-    if (c.code.size() > 30) {
-      return ErrorResponse(
-          FieldError("code", "at most 30 characters for a WeCom live code's state"));
+    if (c.code.size() > outbound::kMaxContactWayState) {
+      return ErrorResponse(FieldError("code", "at most " +
+                                                  std::to_string(outbound::kMaxContactWayState) +
+                                                  " characters for a WeCom live code's state"));
     }
-    Result<wecom::LiveCode> parsed = ParseLiveCode(*w, c.code);
-    if (!parsed.ok()) {
-      const Status& bad = parsed.status();  // "staff: …" becomes "wecom.staff: …"
-      return ErrorResponse(
-          FieldError("wecom." + bad.field(), bad.message().substr(bad.field().size() + 2)));
-    }
+    Result<wecom::LiveCode> parsed = ParseLiveCode(*w, c.code, "wecom.");
+    if (!parsed.ok()) return ErrorResponse(parsed.status());
     code = std::move(*parsed);
   }
   Result<Channel> made = ctx.engine.CreateChannel(ctx.workspace, c);

@@ -7,14 +7,13 @@
 namespace pond::server {
 namespace {
 
-int OffsetOf(ApiContext& ctx) {
-  auto workspaces = ctx.engine.ListWorkspaces();
-  if (workspaces.ok()) {
-    for (const Workspace& w : *workspaces) {
-      if (w.id == ctx.workspace) return w.utc_offset_seconds;
-    }
+// The workspace's time zone; a store that cannot be read is the error, not a default zone.
+Result<int> OffsetOf(ApiContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<Workspace> workspaces, ctx.engine.ListWorkspaces());
+  for (const Workspace& w : workspaces) {
+    if (w.id == ctx.workspace) return w.utc_offset_seconds;
   }
-  return Workspace{}.utc_offset_seconds;
+  return Status::NotFound("workspace \"" + ctx.workspace + "\" not found");
 }
 
 Result<bool> WantsCsv(const HttpRequest& req) {
@@ -40,10 +39,11 @@ HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req) {
   if (!period) return ErrorResponse(FieldError("period", "month (the default) or week"));
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());
-  const int offset = OffsetOf(ctx);
+  Result<int> offset = OffsetOf(ctx);
+  if (!offset.ok()) return ErrorResponse(offset.status());
   analytics::CohortTriangle t;
   Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
-    t = analytics::ComputeCohorts(s, *period, ctx.engine.clock().NowMicros(), offset);
+    t = analytics::ComputeCohorts(s, *period, ctx.engine.clock().NowMicros(), *offset);
   });
   if (!read.ok()) return ErrorResponse(read);
   if (*csv) {
@@ -70,8 +70,8 @@ HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());
   analytics::ValueReport v;
-  Status read = ctx.engine.ReadState(
-      ctx.workspace, [&](const TenantState& s) { v = analytics::ComputeValue(s); });
+  Status read = ctx.engine.ReadState(ctx.workspace,
+                                     [&](const TenantState& s) { v = analytics::ComputeValue(s); });
   if (!read.ok()) return ErrorResponse(read);
   if (*csv) {
     std::string out = "channel,customers,buyers,orders,gmv_fen,refunded_fen,ltv_fen\n";

@@ -27,14 +27,12 @@ wecom::CallbackQuery QueryOf(const HttpRequest& req) {
   return {QueryParam(req, "msg_signature"), QueryParam(req, "timestamp"), QueryParam(req, "nonce")};
 }
 
-json LiveCodeJson(const wecom::LiveCode& c) {
-  return {{"channel", c.channel},
-          {"staff", c.staff},
-          {"skip_verify", c.skip_verify},
-          {"welcome", c.welcome},
-          {"config_id", c.config_id},
-          {"qr_code", c.qr_code},
-          {"created_at", FormatIso8601(c.created_at)}};
+// The stored form with its time in ISO 8601; WeCom's code type stays internal.
+json LiveCodeView(const wecom::LiveCode& c) {
+  json j = wecom::LiveCodeJson(c);
+  j["created_at"] = FormatIso8601(c.created_at);
+  j.erase("type");
+  return j;
 }
 
 }  // namespace
@@ -50,24 +48,25 @@ HttpResponse WecomCallback(ApiContext& ctx, const HttpRequest& req) {
   return received.ok() ? Text("success") : Refuse(received.status());
 }
 
-Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel) {
+Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel,
+                                      const std::string& field_prefix) {
   wecom::LiveCode code;
   code.channel = channel;
   auto staff = j.find("staff");
   if (staff == j.end() || !staff->is_array() || staff->empty() || staff->size() > 100) {
-    return FieldError("staff", "a list of 1 to 100 WeCom userids");
+    return FieldError(field_prefix + "staff", "a list of 1 to 100 WeCom userids");
   }
   for (const json& s : *staff) {
     if (!s.is_string() || s.get<std::string>().empty() || s.get<std::string>().size() > 64) {
-      return FieldError("staff", "each a WeCom userid of 1 to 64 characters");
+      return FieldError(field_prefix + "staff", "each a WeCom userid of 1 to 64 characters");
     }
     code.staff.push_back(s.get<std::string>());
   }
   if (auto skip = j.find("skip_verify"); skip != j.end()) {
-    if (!skip->is_boolean()) return FieldError("skip_verify", "true or false");
+    if (!skip->is_boolean()) return FieldError(field_prefix + "skip_verify", "true or false");
     code.skip_verify = skip->get<bool>();
   }
-  RETURN_IF_ERROR(ReadJsonText(j, "welcome", 4000, false, &code.welcome));
+  RETURN_IF_ERROR(ReadJsonText(j, field_prefix + "welcome", 4000, false, &code.welcome));
   return code;
 }
 
@@ -75,14 +74,15 @@ HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
   std::string channel;
-  if (Status s = ReadJsonText(*body, "channel", 30, true, &channel); !s.ok()) {
+  if (Status s = ReadJsonText(*body, "channel", outbound::kMaxContactWayState, true, &channel);
+      !s.ok()) {
     return ErrorResponse(s);
   }
   Result<wecom::LiveCode> code = ParseLiveCode(*body, channel);
   if (!code.ok()) return ErrorResponse(code.status());
   Result<wecom::LiveCode> made = ctx.wecom.CreateLiveCode(ctx.workspace, *code);
   if (!made.ok()) return ErrorResponse(made.status());
-  return JsonResponse(DumpJson(LiveCodeJson(*made)), 201);
+  return JsonResponse(DumpJson(LiveCodeView(*made)), 201);
 }
 
 HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -92,14 +92,14 @@ HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!change.ok()) return ErrorResponse(change.status());
   Result<wecom::LiveCode> updated = ctx.wecom.UpdateLiveCode(ctx.workspace, *change);
   if (!updated.ok()) return ErrorResponse(updated.status());
-  return JsonResponse(DumpJson(LiveCodeJson(*updated)));
+  return JsonResponse(DumpJson(LiveCodeView(*updated)));
 }
 
 HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest&) {
   auto codes = ctx.wecom.LiveCodes(ctx.workspace);
   if (!codes.ok()) return ErrorResponse(codes.status());
   json data = json::array();
-  for (const wecom::LiveCode& c : *codes) data.push_back(LiveCodeJson(c));
+  for (const wecom::LiveCode& c : *codes) data.push_back(LiveCodeView(c));
   return JsonResponse(DumpJson({{"data", data}}));
 }
 

@@ -101,8 +101,9 @@ Result<WecomApi::ContactWay> WecomApi::AddContactWay(const std::string& state,
                                                      const std::vector<std::string>& users,
                                                      bool skip_verify) {
   if (users.empty()) return FieldError("users", "at least one staff member's WeCom userid");
-  if (state.empty() || state.size() > 30) {
-    return FieldError("state", "1 to 30 characters (WeCom's limit for a contact way's state)");
+  if (state.empty() || state.size() > kMaxContactWayState) {
+    return FieldError("state", "1 to " + std::to_string(kMaxContactWayState) +
+                                   " characters (WeCom's limit for a contact way's state)");
   }
   ASSIGN_OR_RETURN(json answer, Post("/cgi-bin/externalcontact/add_contact_way",
                                      {{"type", users.size() == 1 ? 1 : 2},

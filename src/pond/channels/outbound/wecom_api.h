@@ -22,6 +22,9 @@
 
 namespace pond::outbound {
 
+// WeCom's limit for a contact way's `state` (pond's channel code).
+inline constexpr size_t kMaxContactWayState = 30;
+
 struct WecomApiSettings {
   std::string base_url = "https://qyapi.weixin.qq.com";
   std::string corp_id;

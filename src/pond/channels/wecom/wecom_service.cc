@@ -16,12 +16,6 @@ constexpr size_t kActivityKept = 500;
 constexpr int kProfileAttempts = 3;
 constexpr Micros kRetryDelay = 30 * kMicrosPerSecond;
 
-json LiveCodeJson(const LiveCode& c) {
-  return {{"channel", c.channel}, {"staff", c.staff},          {"skip_verify", c.skip_verify},
-          {"welcome", c.welcome}, {"config_id", c.config_id},  {"qr_code", c.qr_code},
-          {"type", c.type},       {"created_at", c.created_at}};
-}
-
 LiveCode LiveCodeFrom(const json& j) {
   LiveCode c;
   c.channel = JsonString(j, "channel");
@@ -40,6 +34,12 @@ LiveCode LiveCodeFrom(const json& j) {
 }
 
 }  // namespace
+
+json LiveCodeJson(const LiveCode& c) {
+  return {{"channel", c.channel}, {"staff", c.staff},          {"skip_verify", c.skip_verify},
+          {"welcome", c.welcome}, {"config_id", c.config_id},  {"qr_code", c.qr_code},
+          {"type", c.type},       {"created_at", c.created_at}};
+}
 
 Result<std::unique_ptr<WecomService>> WecomService::Open(Engine* engine,
                                                          const std::string& key_file,

@@ -126,6 +126,9 @@ class WecomService {
   std::thread worker_;
 };
 
+// A live code as kept in the store (created_at in micros).
+nlohmann::json LiveCodeJson(const LiveCode& code);
+
 // The `wecom` outbound channel's settings (`PUT /v1/settings/channels`) as the API's.
 WecomService::ApiSettingsFn ApiSettingsOf(outbound::DeliveryService* deliveries);
 
