@@ -172,6 +172,7 @@ Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel,
 // handlers_reports.cc
 HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);

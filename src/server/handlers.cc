@@ -467,6 +467,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/reports/value", Auth::kAdmin,
        "Repurchase, AOV, GMV, purchase intervals and historical LTV per channel",
        ValueReportHandler},
+      {"GET", "/v1/reports/funnel", Auth::kAdmin,
+       "The channel funnel (?period=all|month|week), or an event funnel ?steps=a,b,c&window=7d "
+       "(&from, &to, &by=channel)",
+       FunnelReportHandler},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

@@ -1,8 +1,9 @@
-// Reports (docs/analytics.md): cohort triangles and the value report, computed on the live
-// state; JSON, or CSV with ?format=csv.
-#include "pond/analytics/cohorts.h"
-#include "pond/analytics/value_report.h"
+// Reports (docs/analytics.md): funnels, cohort triangles and the value report, computed on the
+// live state; JSON, or CSV with ?format=csv.
+#include "pond/base/time.h"
+#include "pond/segment/rule.h"
 #include "server/handler_util.h"
+#include "server/report_views.h"
 
 namespace pond::server {
 namespace {
@@ -23,11 +24,59 @@ Result<bool> WantsCsv(const HttpRequest& req) {
   return FieldError("format", "json (the default) or csv");
 }
 
-HttpResponse Csv(std::string body) {
+HttpResponse Csv(const ReportTable& table) {
   HttpResponse r;
   r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(body);
+  r.body = ToCsv(table);
   return r;
+}
+
+// pv,cart,order_paid where property.note == "a,b": a comma inside quotes stays in its step.
+std::vector<std::string> SplitSteps(std::string_view text) {
+  std::vector<std::string> steps(1);
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == ',' && !quoted) {
+      steps.emplace_back();
+      continue;
+    }
+    if (ch == '"') quoted = !quoted;
+    if (ch == '\\' && quoted && i + 1 < text.size()) steps.back() += text[i++];
+    steps.back() += text[i];
+  }
+  for (std::string& step : steps) {
+    const size_t b = step.find_first_not_of(' '), e = step.find_last_not_of(' ');
+    step = b == std::string::npos ? "" : step.substr(b, e - b + 1);
+  }
+  return steps;
+}
+
+// ?from= / ?to=: ISO 8601, in the workspace's zone when no offset is given.
+Result<Micros> TimeParam(const HttpRequest& req, const char* name, int offset, Micros absent) {
+  const std::string text = QueryParam(req, name);
+  if (text.empty()) return absent;
+  Result<Micros> t = ParseIso8601(text, offset);
+  if (!t.ok()) return FieldError(name, "an ISO 8601 time such as 2024-05-01T00:00:00+08:00");
+  return t;
+}
+
+HttpResponse ChannelFunnelReport(ApiContext& ctx, const HttpRequest& req, bool csv) {
+  const std::string name = QueryParam(req, "period");
+  std::optional<analytics::Period> period;
+  if (!name.empty() && name != "all") {
+    period = analytics::PeriodFromName(name);
+    if (!period) return ErrorResponse(FieldError("period", "all (the default), month or week"));
+  }
+  Result<int> offset = OffsetOf(ctx);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  analytics::ChannelFunnel f;
+  Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
+    f = analytics::ComputeChannelFunnel(s, period, *offset);
+  });
+  if (!read.ok()) return ErrorResponse(read);
+  if (csv) return Csv(ChannelFunnelTable(f));
+  return JsonResponse(DumpJson(ChannelFunnelJson(f)));
 }
 
 }  // namespace
@@ -46,24 +95,8 @@ HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req) {
     t = analytics::ComputeCohorts(s, *period, ctx.engine.clock().NowMicros(), *offset);
   });
   if (!read.ok()) return ErrorResponse(read);
-  if (*csv) {
-    std::string out = "cohort,customers,offset,active,buyers\n";
-    for (const analytics::CohortRow& row : t.rows) {
-      for (size_t k = 0; k < row.active.size(); ++k) {
-        out += row.cohort + "," + std::to_string(row.customers) + "," + std::to_string(k) + "," +
-               std::to_string(row.active[k]) + "," + std::to_string(row.buyers[k]) + "\n";
-      }
-    }
-    return Csv(std::move(out));
-  }
-  json rows = json::array();
-  for (const analytics::CohortRow& row : t.rows) {
-    rows.push_back({{"cohort", row.cohort},
-                    {"customers", row.customers},
-                    {"active", row.active},
-                    {"buyers", row.buyers}});
-  }
-  return JsonResponse(DumpJson({{"period", analytics::PeriodName(t.period)}, {"rows", rows}}));
+  if (*csv) return Csv(CohortsTable(t));
+  return JsonResponse(DumpJson(CohortsJson(t)));
 }
 
 HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -73,43 +106,38 @@ HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req) {
   Status read = ctx.engine.ReadState(ctx.workspace,
                                      [&](const TenantState& s) { v = analytics::ComputeValue(s); });
   if (!read.ok()) return ErrorResponse(read);
-  if (*csv) {
-    std::string out = "channel,customers,buyers,orders,gmv_fen,refunded_fen,ltv_fen\n";
-    for (const analytics::ChannelValue& c : v.channels) {
-      out += c.channel + "," + std::to_string(c.customers) + "," + std::to_string(c.buyers) + "," +
-             std::to_string(c.orders) + "," + std::to_string(c.gmv_fen) + "," +
-             std::to_string(c.refunded_fen) + "," + std::to_string(c.ltv_fen) + "\n";
-    }
-    return Csv(std::move(out));
-  }
-  json intervals = json::array();
-  for (size_t b = 0; b < v.intervals.size(); ++b) {
-    const bool open = b == std::size(analytics::kIntervalBuckets);
-    intervals.push_back(
-        {{"up_to_days", open ? json(nullptr) : json(analytics::kIntervalBuckets[b])},
-         {"count", v.intervals[b]}});
-  }
-  json channels = json::array();
-  for (const analytics::ChannelValue& c : v.channels) {
-    channels.push_back({{"channel", c.channel},
-                        {"customers", c.customers},
-                        {"buyers", c.buyers},
-                        {"orders", c.orders},
-                        {"gmv_fen", c.gmv_fen},
-                        {"refunded_fen", c.refunded_fen},
-                        {"ltv_fen", c.ltv_fen}});
-  }
-  return JsonResponse(DumpJson({{"customers", v.customers},
-                                {"buyers", v.buyers},
-                                {"repeat_buyers", v.repeat_buyers},
-                                {"repurchase_rate", v.repurchase_rate},
-                                {"orders", v.orders},
-                                {"gmv_fen", v.gmv_fen},
-                                {"refunded_fen", v.refunded_fen},
-                                {"aov_fen", v.aov_fen},
-                                {"median_interval_days", v.median_interval_days},
-                                {"intervals", intervals},
-                                {"channels", channels}}));
+  if (*csv) return Csv(ValueChannelsTable(v));
+  return JsonResponse(DumpJson(ValueJson(v)));
+}
+
+HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  const std::string steps = QueryParam(req, "steps");
+  if (steps.empty()) return ChannelFunnelReport(ctx, req, *csv);
+  if (steps.size() > 4096) return ErrorResponse(FieldError("steps", "at most 4096 characters"));
+  analytics::FunnelRequest f;
+  f.steps = SplitSteps(steps);
+  std::string window = QueryParam(req, "window");
+  if (window.empty()) window = analytics::kDefaultFunnelWindow;
+  Result<int64_t> seconds = ParseDuration(window);
+  if (!seconds.ok()) return ErrorResponse(FieldError("window", "a duration such as 1h, 7d or 2w"));
+  f.window = *seconds * kMicrosPerSecond;
+  const std::string by = QueryParam(req, "by");
+  if (!by.empty() && by != "channel") return ErrorResponse(FieldError("by", "channel or nothing"));
+  f.by_channel = by == "channel";
+  Result<int> offset = OffsetOf(ctx);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  Result<Micros> from = TimeParam(req, "from", *offset, INT64_MIN);
+  if (!from.ok()) return ErrorResponse(from.status());
+  Result<Micros> to = TimeParam(req, "to", *offset, INT64_MAX);
+  if (!to.ok()) return ErrorResponse(to.status());
+  f.from = *from;
+  f.to = *to;
+  Result<analytics::FunnelReport> r = analytics::RunFunnel(ctx.engine, ctx.workspace, f);
+  if (!r.ok()) return ErrorResponse(r.status());
+  if (*csv) return Csv(FunnelTable(*r, f.steps));
+  return JsonResponse(DumpJson(FunnelJson(*r, f.steps, window)));
 }
 
 }  // namespace pond::server

@@ -5,14 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "pond/analytics/value_report.h"
-#include "pond/base/time.h"
-#include "pond/engine/engine.h"
-#include "pond/testing/temp_dir.h"
+#include "pond/analytics/analytics_test_world.h"
 
 namespace pond::analytics {
 namespace {
-
-Micros At(const char* iso) { return ParseIso8601(iso).value(); }
 
 TEST(PeriodsTest, MonthsAndMondayWeeksInTheLocalZone) {
   EXPECT_EQ(PeriodLabel(Period::kMonth, PeriodIndex(Period::kMonth, At("2011-03-31T20:00:00Z"), 0)),
@@ -33,28 +29,9 @@ TEST(PeriodsTest, MonthsAndMondayWeeksInTheLocalZone) {
 }
 
 TEST(CohortsTest, ATriangleCountedByHand) {
-  testing::TempDir dir;
-  EngineOptions o;
-  o.data_dir = dir.path().string();
-  auto engine = Engine::Open(o).value();
-  int n = 0;
-  auto track = [&](const std::string& user, const std::string& name, const char* at,
-                   const std::string& props = "{}") {
-    Event e;
-    e.message_id = "m" + std::to_string(++n);
-    e.name = name;
-    e.user_id = user;
-    e.timestamp = At(at);
-    e.properties = props;
-    e.identities = {{IdentityKind::kUserId, user}};
-    if (name == "order_paid") {
-      Order order;
-      order.order_id = "o" + std::to_string(n);
-      order.total_fen = 10'000;
-      e.order = order;
-      e.amount_fen = order.total_fen;
-    }
-    ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {e}).ok());
+  AnalyticsWorld world;
+  auto track = [&](const char* user, const char* name, const char* at) {
+    world.Track(user, name, at);
   };
   // January: ann buys in Jan and Mar; bob only visits in Feb; cat (February) buys twice in Feb.
   track("ann", "order_paid", "2024-01-05T10:00:00Z");
@@ -62,22 +39,20 @@ TEST(CohortsTest, ATriangleCountedByHand) {
   track("bob", "page_viewed", "2024-01-20T10:00:00Z");
   track("bob", "page_viewed", "2024-02-02T10:00:00Z");
   track("bob", "tag_added", "2024-03-02T10:00:00Z");  // pond's doing: not activity
+  track("ann", "message_sent", "2024-02-02T10:00:00Z");      // pond's too
+  track("bob", "message_received", "2024-03-03T10:00:00Z");  // bob wrote: activity
   track("cat", "order_paid", "2024-02-10T10:00:00Z");
   track("cat", "order_paid", "2024-02-11T10:00:00Z");
   CohortTriangle t;
   ValueReport v;
-  ASSERT_TRUE(engine
-                  ->ReadState(kDefaultWorkspace,
-                              [&](const TenantState& s) {
-                                t = ComputeCohorts(s, Period::kMonth, At("2024-03-20T00:00:00Z"),
-                                                   0);
-                                v = ComputeValue(s);
-                              })
-                  .ok());
+  world.Read([&](const TenantState& s) {
+    t = ComputeCohorts(s, Period::kMonth, At("2024-03-20T00:00:00Z"), 0);
+    v = ComputeValue(s);
+  });
   ASSERT_EQ(t.rows.size(), 2u);
   EXPECT_EQ(t.rows[0].cohort, "2024-01");
   EXPECT_EQ(t.rows[0].customers, 2);
-  EXPECT_EQ(t.rows[0].active, (std::vector<int64_t>{2, 1, 1}));
+  EXPECT_EQ(t.rows[0].active, (std::vector<int64_t>{2, 1, 2}));
   EXPECT_EQ(t.rows[0].buyers, (std::vector<int64_t>{1, 0, 1}));
   EXPECT_EQ(t.rows[1].cohort, "2024-02");
   EXPECT_EQ(t.rows[1].active, (std::vector<int64_t>{1, 0}));

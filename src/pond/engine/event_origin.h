@@ -10,6 +10,8 @@
 namespace pond {
 
 inline bool IsPondWrittenEvent(std::string_view name) {
+  // The customer writing to a staff account shares the prefix of pond's delivery outcomes.
+  if (name == "message_received") return false;
   static constexpr std::string_view kPrefixes[] = {
       "fission_",     "journey_",      "message_",     "task_",        "commission_",
       "distributor_", "withdrawal_",   "group_buy_",   "bargain_",     "tag_added",

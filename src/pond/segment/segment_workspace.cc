@@ -7,6 +7,7 @@
 
 #include "pond/base/json_writer.h"
 #include "pond/engine/keys.h"
+#include "pond/segment/event_filter_scan.h"
 #include "pond/segment/lifecycle.h"
 #include "pond/segment/value_match.h"
 
@@ -267,26 +268,8 @@ void SegmentService::Workspace::ScheduleAll(const TenantState& state, const Live
 
 Status SegmentService::Workspace::LoadFilter(Engine* engine, const TenantState& state,
                                              FilterIndex* f) {
-  f->matches = Roaring();
-  uint32_t name = state.FindEventName(f->spec.event);
-  if (name == kNoIndex) return Status::Ok();
-  const std::vector<Posting>& postings = state.EventsNamed(name);
-  std::unordered_map<int64_t, uint32_t> by_seq;
-  std::vector<int64_t> seqs;
-  for (size_t at = 0; at < postings.size(); at += kLoadChunk) {
-    size_t end = std::min(postings.size(), at + kLoadChunk);
-    by_seq.clear();
-    seqs.clear();
-    for (size_t k = at; k < end; ++k) {
-      seqs.push_back(state.events().seq[postings[k].event]);
-      by_seq.emplace(seqs.back(), postings[k].event);
-    }
-    ASSIGN_OR_RETURN(std::vector<Event> events, engine->LoadEvents(seqs));
-    for (const Event& e : events) {
-      if (MatchesFilters(e.properties, f->spec.filters)) f->matches.add(by_seq.at(e.seq));
-    }
-  }
-  f->matches.runOptimize();
+  ASSIGN_OR_RETURN(f->matches,
+                   ScanMatchingEvents(*engine, state, f->spec.event, f->spec.filters));
   return Status::Ok();
 }
 

@@ -20,8 +20,6 @@
 
 namespace pond {
 
-inline constexpr size_t kLoadChunk = 10'000;  // events read from the store at once
-
 struct LiveSegment {
   SegmentInfo info;
   std::string stage;     // set for pond's own stage segments, which are not listed or named

@@ -1,0 +1,59 @@
+// For analytics tests: an engine in a temporary directory and a one-line way to record what a
+// customer did.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "pond/base/time.h"
+#include "pond/engine/engine.h"
+#include "pond/testing/temp_dir.h"
+
+namespace pond::analytics {
+
+inline Micros At(const char* iso) { return ParseIso8601(iso).value(); }
+
+class AnalyticsWorld {
+ public:
+  AnalyticsWorld() {
+    EngineOptions o;
+    o.data_dir = dir_.path().string();
+    engine_ = Engine::Open(o).value();
+  }
+
+  Engine& engine() { return *engine_; }
+
+  // A track event of `user`; order_paid is an order of `amount_fen` with a fresh order id.
+  void Track(const std::string& user, const std::string& name, const char* at,
+             const std::string& properties = "{}", int64_t amount_fen = 10'000) {
+    Event e;
+    e.message_id = "m" + std::to_string(++sent_);
+    e.name = name;
+    e.user_id = user;
+    e.timestamp = At(at);
+    e.properties = properties;
+    e.identities = {{IdentityKind::kUserId, user}};
+    if (name == "order_paid") {
+      Order order;
+      order.order_id = "o" + std::to_string(sent_);
+      order.total_fen = amount_fen;
+      e.order = order;
+      e.amount_fen = amount_fen;
+    }
+    ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
+  }
+
+  template <typename Fn>
+  void Read(Fn&& fn) {
+    ASSERT_TRUE(engine_->ReadState(kDefaultWorkspace, std::forward<Fn>(fn)).ok());
+  }
+
+ private:
+  testing::TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  int sent_ = 0;
+};
+
+}  // namespace pond::analytics

@@ -1,0 +1,195 @@
+#include "server/report_views.h"
+
+#include <cmath>
+
+namespace pond::server {
+namespace {
+
+using nlohmann::json;
+
+// A share rounded to 4 places, 0 when nothing to divide.
+double Rate(int64_t part, int64_t whole) {
+  return whole == 0 ? 0
+                    : std::round(static_cast<double>(part) / static_cast<double>(whole) * 1e4) /
+                          1e4;
+}
+
+std::string RateText(int64_t part, int64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", Rate(part, whole));
+  return buf;
+}
+
+// Counts with their conversions: from the step before and from the first.
+json CountsJson(const analytics::FunnelCounts& c) {
+  json step = json::array(), overall = json::array();
+  for (size_t k = 0; k < c.reached.size(); ++k) {
+    step.push_back(Rate(c.reached[k], k == 0 ? c.reached[0] : c.reached[k - 1]));
+    overall.push_back(Rate(c.reached[k], c.reached[0]));
+  }
+  return {{"reached", c.reached},
+          {"step_conversion", step},
+          {"overall_conversion", overall},
+          {"median_seconds", c.median_seconds}};
+}
+
+// One table row per step: the leading columns, then the step's figures.
+void AddCountRows(ReportTable* t, std::vector<std::string> lead,
+                  const std::vector<std::string>& steps, const analytics::FunnelCounts& c) {
+  for (size_t k = 0; k < c.reached.size(); ++k) {
+    std::vector<std::string> row = lead;
+    row.push_back(steps[k]);
+    row.push_back(std::to_string(c.reached[k]));
+    row.push_back(RateText(c.reached[k], k == 0 ? c.reached[0] : c.reached[k - 1]));
+    row.push_back(RateText(c.reached[k], c.reached[0]));
+    row.push_back(std::to_string(c.median_seconds[k]));
+    t->rows.push_back(std::move(row));
+  }
+}
+
+const std::vector<std::string> kCountColumns = {"customers", "step_conversion",
+                                                "overall_conversion", "median_seconds"};
+
+std::vector<std::string> Header(std::vector<std::string> lead) {
+  lead.insert(lead.end(), kCountColumns.begin(), kCountColumns.end());
+  return lead;
+}
+
+}  // namespace
+
+std::string ToCsv(const ReportTable& table) {
+  std::string out;
+  auto line = [&](const std::vector<std::string>& fields) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) out += ',';
+      const std::string& f = fields[i];
+      if (f.find_first_of(",\"\r\n") == std::string::npos) {
+        out += f;
+        continue;
+      }
+      out += '"';
+      for (char ch : f) {
+        if (ch == '"') out += '"';
+        out += ch;
+      }
+      out += '"';
+    }
+    out += '\n';
+  };
+  line(table.header);
+  for (const auto& row : table.rows) line(row);
+  return out;
+}
+
+json CohortsJson(const analytics::CohortTriangle& t) {
+  json rows = json::array();
+  for (const analytics::CohortRow& row : t.rows) {
+    rows.push_back({{"cohort", row.cohort},
+                    {"customers", row.customers},
+                    {"active", row.active},
+                    {"buyers", row.buyers}});
+  }
+  return {{"period", analytics::PeriodName(t.period)}, {"rows", rows}};
+}
+
+ReportTable CohortsTable(const analytics::CohortTriangle& t) {
+  ReportTable out{{"cohort", "customers", "offset", "active", "buyers"}, {}};
+  for (const analytics::CohortRow& row : t.rows) {
+    for (size_t k = 0; k < row.active.size(); ++k) {
+      out.rows.push_back({row.cohort, std::to_string(row.customers), std::to_string(k),
+                          std::to_string(row.active[k]), std::to_string(row.buyers[k])});
+    }
+  }
+  return out;
+}
+
+json ValueJson(const analytics::ValueReport& v) {
+  json intervals = json::array();
+  for (size_t b = 0; b < v.intervals.size(); ++b) {
+    const bool open = b == std::size(analytics::kIntervalBuckets);
+    intervals.push_back(
+        {{"up_to_days", open ? json(nullptr) : json(analytics::kIntervalBuckets[b])},
+         {"count", v.intervals[b]}});
+  }
+  json channels = json::array();
+  for (const analytics::ChannelValue& c : v.channels) {
+    channels.push_back({{"channel", c.channel},
+                        {"customers", c.customers},
+                        {"buyers", c.buyers},
+                        {"orders", c.orders},
+                        {"gmv_fen", c.gmv_fen},
+                        {"refunded_fen", c.refunded_fen},
+                        {"ltv_fen", c.ltv_fen}});
+  }
+  return {{"customers", v.customers},
+          {"buyers", v.buyers},
+          {"repeat_buyers", v.repeat_buyers},
+          {"repurchase_rate", v.repurchase_rate},
+          {"orders", v.orders},
+          {"gmv_fen", v.gmv_fen},
+          {"refunded_fen", v.refunded_fen},
+          {"aov_fen", v.aov_fen},
+          {"median_interval_days", v.median_interval_days},
+          {"intervals", intervals},
+          {"channels", channels}};
+}
+
+ReportTable ValueChannelsTable(const analytics::ValueReport& v) {
+  ReportTable out{
+      {"channel", "customers", "buyers", "orders", "gmv_fen", "refunded_fen", "ltv_fen"}, {}};
+  for (const analytics::ChannelValue& c : v.channels) {
+    out.rows.push_back({c.channel, std::to_string(c.customers), std::to_string(c.buyers),
+                        std::to_string(c.orders), std::to_string(c.gmv_fen),
+                        std::to_string(c.refunded_fen), std::to_string(c.ltv_fen)});
+  }
+  return out;
+}
+
+json FunnelJson(const analytics::FunnelReport& f, const std::vector<std::string>& steps,
+                const std::string& window) {
+  json out = {{"steps", steps}, {"window", window}, {"total", CountsJson(f.total)}};
+  if (!f.channels.empty()) {
+    json channels = json::array();
+    for (const analytics::FunnelCounts& c : f.channels) {
+      json one = CountsJson(c);
+      one["channel"] = c.channel;
+      channels.push_back(std::move(one));
+    }
+    out["channels"] = std::move(channels);
+  }
+  return out;
+}
+
+ReportTable FunnelTable(const analytics::FunnelReport& f, const std::vector<std::string>& steps) {
+  ReportTable out{Header({"channel", "step"}), {}};
+  AddCountRows(&out, {"*"}, steps, f.total);
+  for (const analytics::FunnelCounts& c : f.channels) AddCountRows(&out, {c.channel}, steps, c);
+  return out;
+}
+
+json ChannelFunnelJson(const analytics::ChannelFunnel& f) {
+  json rows = json::array();
+  for (const analytics::ChannelFunnelRow& r : f.rows) {
+    json one = CountsJson(r.counts);
+    one["channel"] = r.counts.channel;
+    if (f.period) one["period"] = r.period;
+    rows.push_back(std::move(one));
+  }
+  return {{"stages", analytics::kChannelFunnelStages},
+          {"period", f.period ? json(analytics::PeriodName(*f.period)) : json(nullptr)},
+          {"total", CountsJson(f.total)},
+          {"rows", rows}};
+}
+
+ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f) {
+  const std::vector<std::string> stages(std::begin(analytics::kChannelFunnelStages),
+                                        std::end(analytics::kChannelFunnelStages));
+  ReportTable out{Header({"channel", "period", "stage"}), {}};
+  AddCountRows(&out, {"*", ""}, stages, f.total);
+  for (const analytics::ChannelFunnelRow& r : f.rows) {
+    AddCountRows(&out, {r.counts.channel, r.period}, stages, r.counts);
+  }
+  return out;
+}
+
+}  // namespace pond::server
