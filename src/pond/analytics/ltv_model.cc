@@ -1,0 +1,152 @@
+#include "pond/analytics/ltv_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "pond/analytics/nelder_mead.h"
+
+namespace pond::analytics {
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+constexpr int kMaxEvaluations = 20'000;
+constexpr double kTolerance = 1e-9;  // on the total log-likelihood
+
+double LogSumExp(double u, double v) {
+  const double hi = std::max(u, v);
+  return hi + std::log(std::exp(u - hi) + std::exp(v - hi));
+}
+
+int64_t LocalDay(Micros t, int offset) {
+  const Micros local = t + static_cast<Micros>(offset) * kMicrosPerSecond;
+  return local >= 0 ? local / kMicrosPerDay : (local - kMicrosPerDay + 1) / kMicrosPerDay;
+}
+
+// Gauss's hypergeometric series 2F1(a, b; c; z) for 0 ≤ z < 1.
+double Hypergeometric2F1(double a, double b, double c, double z) {
+  double term = 1, sum = 1;
+  for (int j = 0; j < 100'000; ++j) {
+    term *= (a + j) * (b + j) / ((c + j) * (j + 1)) * z;
+    sum += term;
+    if (std::abs(term) < 1e-14 * std::abs(sum)) break;
+  }
+  return sum;
+}
+
+}  // namespace
+
+std::vector<PurchaseSummary> SummarisePurchases(const TenantState& state, Micros now, int offset) {
+  const CustomerColumns& c = state.customers();
+  const EventColumns& events = state.events();
+  const int64_t end = LocalDay(now, offset);
+  std::vector<PurchaseSummary> out;
+  std::vector<std::pair<int64_t, int64_t>> orders;  // (local day, fen)
+  for (uint32_t customer : state.live()) {
+    orders.clear();
+    for (const HistoryEntry& h : c.history[customer]) {
+      if (events.money[h.event] != kCountedOrder || h.timestamp > now) continue;
+      orders.emplace_back(LocalDay(h.timestamp, offset), events.amount_fen[h.event]);
+    }
+    if (orders.empty()) continue;
+    std::sort(orders.begin(), orders.end());
+    PurchaseSummary s;
+    s.customer = customer;
+    const int64_t first = orders.front().first;
+    int64_t last = first, repeat_fen = 0;
+    for (size_t i = 1; i < orders.size(); ++i) {
+      if (orders[i].first != last) ++s.x;
+      last = orders[i].first;
+      if (orders[i].first != first) repeat_fen += orders[i].second;
+    }
+    s.t_x = static_cast<double>(last - first);
+    s.T = static_cast<double>(end - first);
+    s.m_x = s.x > 0 ? static_cast<double>(repeat_fen) / s.x : 0;
+    out.push_back(s);
+  }
+  return out;
+}
+
+double BgNbdLogLikelihood(double r, double alpha, double a, double b,
+                          const std::vector<PurchaseSummary>& customers) {
+  const double fixed = -std::lgamma(r) + r * std::log(alpha) + std::lgamma(a + b) - std::lgamma(b);
+  double sum = 0;
+  for (const PurchaseSummary& c : customers) {
+    const double rx = r + c.x;
+    const double ln_a1_a2 =
+        std::lgamma(rx) + std::lgamma(b + c.x) - std::lgamma(a + b + c.x) + fixed;
+    const double ln_a3 = -rx * std::log(alpha + c.T);
+    double tail = ln_a3;
+    if (c.x > 0) {
+      const double ln_a4 = std::log(a) - std::log(b + c.x - 1) - rx * std::log(alpha + c.t_x);
+      tail = LogSumExp(ln_a3, ln_a4);
+    }
+    sum += ln_a1_a2 + tail;
+  }
+  return sum;
+}
+
+BgNbd FitBgNbd(const std::vector<PurchaseSummary>& customers) {
+  double mean_T = 1;
+  for (const PurchaseSummary& c : customers) mean_T += c.T / static_cast<double>(customers.size());
+  // Parameters on the log scale keep them positive.
+  auto negative = [&](const std::vector<double>& p) {
+    return -BgNbdLogLikelihood(std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3]),
+                               customers);
+  };
+  Minimum m = NelderMead(negative, {0.0, std::log(mean_T), 0.0, 0.0}, 0.5, kTolerance,
+                         kMaxEvaluations);
+  return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), std::exp(m.x[3]),
+          -m.value,         m.evaluations,    m.converged};
+}
+
+double ExpectedPurchases(const BgNbd& m, const PurchaseSummary& c, double t) {
+  const double rx = m.r + c.x;
+  const double z = t / (m.alpha + c.T + t);
+  const double head = (m.a + m.b + c.x - 1) / (m.a - 1);
+  const double body = 1 - std::pow((m.alpha + c.T) / (m.alpha + c.T + t), rx) *
+                              Hypergeometric2F1(rx, m.b + c.x, m.a + m.b + c.x - 1, z);
+  return head * body * ProbabilityAlive(m, c);
+}
+
+double ProbabilityAlive(const BgNbd& m, const PurchaseSummary& c) {
+  if (c.x == 0) return 1;
+  return 1 / (1 + m.a / (m.b + c.x - 1) *
+                      std::pow((m.alpha + c.T) / (m.alpha + c.t_x), m.r + c.x));
+}
+
+double GammaGammaLogLikelihood(double p, double q, double gamma,
+                               const std::vector<PurchaseSummary>& customers) {
+  const double fixed = -std::lgamma(q) + q * std::log(gamma);
+  double sum = 0;
+  for (const PurchaseSummary& c : customers) {
+    if (c.x < 1 || c.m_x <= 0) continue;
+    const double px = p * c.x;
+    sum += std::lgamma(px + q) - std::lgamma(px) + fixed + (px - 1) * std::log(c.m_x) +
+           px * std::log(c.x) - (px + q) * std::log(gamma + c.m_x * c.x);
+  }
+  return sum;
+}
+
+GammaGamma FitGammaGamma(const std::vector<PurchaseSummary>& customers) {
+  double mean = 0;
+  int64_t n = 0;
+  for (const PurchaseSummary& c : customers) {
+    if (c.x >= 1 && c.m_x > 0) mean += c.m_x, ++n;
+  }
+  mean = n ? mean / static_cast<double>(n) : 1;
+  auto negative = [&](const std::vector<double>& p) {
+    return -GammaGammaLogLikelihood(std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), customers);
+  };
+  Minimum m = NelderMead(negative, {0.0, std::log(2.0), std::log(mean)}, 0.5, kTolerance,
+                         kMaxEvaluations);
+  return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), -m.value, m.evaluations,
+          m.converged};
+}
+
+double ExpectedSpend(const GammaGamma& m, const PurchaseSummary& c) {
+  if (c.x < 1 || c.m_x <= 0) return m.p * m.gamma / (m.q - 1);
+  return m.p * (m.gamma + c.x * c.m_x) / (m.p * c.x + m.q - 1);
+}
+
+}  // namespace pond::analytics
