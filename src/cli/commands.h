@@ -69,6 +69,17 @@ struct DistributionArgs {
 };
 int RunDistribution(const Common& common, const DistributionArgs& args);
 
+// `pond report KIND` (docs/analytics.md): funnel (no steps: the channel funnel), cohorts, value,
+// ltv, rfm; an aligned table, or --json / --csv as the API gives them.
+struct ReportArgs {
+  std::string kind;
+  std::vector<std::string> steps;  // funnel: events as count() takes them
+  std::string window = "7d", from, to, by, period;
+  int horizon_days = 365;
+  bool json = false, csv = false;
+};
+int RunReport(const Common& common, const ReportArgs& args);
+
 // `pond plan fission`: the planner's inputs; money as yuan text, "" or < 0 when not given.
 struct PlanFissionArgs {
   std::vector<std::pair<std::string, std::string>> money = {

@@ -241,6 +241,28 @@ int main(int argc, char** argv) {
   wecom_replay->add_option("file", wecom_args.file, "the recorded callbacks, - for stdin")
       ->required();
 
+  ReportArgs report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "analytics reports (docs/analytics.md): funnel, cohorts, value, ltv, rfm");
+  add_common(report_cmd);
+  report_cmd->add_option("kind", report.kind, "funnel, cohorts, value, ltv or rfm")
+      ->required()
+      ->check(CLI::IsMember({"funnel", "cohorts", "value", "ltv", "rfm"}));
+  report_cmd->add_option("steps", report.steps,
+                         "funnel: its steps, each an event as count() takes it (none: the "
+                         "channel funnel)");
+  report_cmd->add_option("--window", report.window, "funnel: from the first step")
+      ->capture_default_str();
+  report_cmd->add_option("--from", report.from, "funnel: first step at or after (ISO 8601)");
+  report_cmd->add_option("--to", report.to, "funnel: first step before (ISO 8601)");
+  report_cmd->add_option("--by", report.by, "funnel: channel, for a funnel per channel");
+  report_cmd->add_option("--period", report.period,
+                         "cohorts: month or week; channel funnel: all, month or week");
+  report_cmd->add_option("--horizon-days", report.horizon_days, "ltv: days ahead")
+      ->capture_default_str();
+  report_cmd->add_flag("--json", report.json, "print the API's JSON");
+  report_cmd->add_flag("--csv", report.csv, "print the API's CSV");
+
   GroupArgs grp;
   auto* groups_cmd =
       app.add_subcommand("groups", "community groups and codes (docs/communities.md)");
@@ -396,6 +418,7 @@ int main(int argc, char** argv) {
     }
     return RunPlanMoments(common, moments);
   }
+  if (*report_cmd) return RunReport(common, report);
   if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
   if (*wecom_replay) return RunWecomReplay(common, wecom_args);
   if (*groups_list || *groups_health || *groups_route) {

@@ -173,6 +173,7 @@ Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel,
 HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);

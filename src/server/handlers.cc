@@ -471,6 +471,9 @@ const std::vector<Route>& Routes() {
        "The channel funnel (?period=all|month|week), or an event funnel ?steps=a,b,c&window=7d "
        "(&from, &to, &by=channel)",
        FunnelReportHandler},
+      {"GET", "/v1/reports/ltv", Auth::kAdmin,
+       "Historical and predicted LTV per channel (BG/NBD and Gamma-Gamma), ?horizon_days=365",
+       LtvReportHandler},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

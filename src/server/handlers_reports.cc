@@ -140,4 +140,27 @@ HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(FunnelJson(*r, f.steps, window)));
 }
 
+HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  int horizon = analytics::kDefaultLtvHorizonDays;
+  if (const std::string text = QueryParam(req, "horizon_days"); !text.empty()) {
+    const bool digits = text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos;
+    horizon = digits ? std::stoi(text) : 0;
+    if (horizon < 1 || horizon > analytics::kMaxLtvHorizonDays) {
+      return ErrorResponse(FieldError(
+          "horizon_days", "whole days, 1 to " + std::to_string(analytics::kMaxLtvHorizonDays)));
+    }
+  }
+  Result<int> offset = OffsetOf(ctx);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  analytics::LtvReport r;
+  Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
+    r = analytics::ComputeLtv(s, ctx.engine.clock().NowMicros(), *offset, horizon);
+  });
+  if (!read.ok()) return ErrorResponse(read);
+  if (*csv) return Csv(LtvTable(r));
+  return JsonResponse(DumpJson(LtvJson(r)));
+}
+
 }  // namespace pond::server

@@ -192,4 +192,52 @@ ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f) {
   return out;
 }
 
+json LtvJson(const analytics::LtvReport& r) {
+  const analytics::BgNbd& p = r.purchases;
+  const analytics::GammaGamma& s = r.spend;
+  json channels = json::array();
+  for (const analytics::LtvChannel& c : r.channels) {
+    channels.push_back({{"channel", c.channel},
+                        {"customers", c.customers},
+                        {"buyers", c.buyers},
+                        {"historical_fen", c.historical_fen},
+                        {"expected_purchases", std::round(c.expected_purchases * 100) / 100},
+                        {"predicted_fen", c.predicted_fen},
+                        {"ltv_fen", c.ltv_fen},
+                        {"mean_probability_alive", Rate(std::llround(c.mean_probability_alive * 1e6), 1'000'000)}});
+  }
+  json out = {{"horizon_days", r.horizon_days},
+              {"buyers", r.buyers},
+              {"repeat_buyers", r.repeat_buyers},
+              {"predicted", r.predicted},
+              {"expected_purchases", std::round(r.expected_purchases * 100) / 100},
+              {"predicted_fen", r.predicted_fen},
+              {"channels", channels}};
+  if (!r.why.empty()) out["why"] = r.why;
+  if (r.buyers >= analytics::kMinBuyers && r.repeat_buyers >= analytics::kMinRepeatBuyers) {
+    out["purchases_model"] = {{"model", "BG/NBD"}, {"r", p.r}, {"alpha", p.alpha}, {"a", p.a},
+                              {"b", p.b}, {"log_likelihood", p.log_likelihood},
+                              {"evaluations", p.evaluations}, {"converged", p.converged}};
+    out["spend_model"] = {{"model", "Gamma-Gamma"}, {"p", s.p}, {"q", s.q}, {"gamma", s.gamma},
+                          {"log_likelihood", s.log_likelihood},
+                          {"evaluations", s.evaluations}, {"converged", s.converged}};
+  }
+  return out;
+}
+
+ReportTable LtvTable(const analytics::LtvReport& r) {
+  ReportTable out{{"channel", "customers", "buyers", "historical_fen", "expected_purchases",
+                   "predicted_fen", "ltv_fen", "mean_probability_alive"},
+                  {}};
+  for (const analytics::LtvChannel& c : r.channels) {
+    char purchases[32], alive[32];
+    std::snprintf(purchases, sizeof purchases, "%.2f", c.expected_purchases);
+    std::snprintf(alive, sizeof alive, "%.4f", c.mean_probability_alive);
+    out.rows.push_back({c.channel, std::to_string(c.customers), std::to_string(c.buyers),
+                        std::to_string(c.historical_fen), purchases,
+                        std::to_string(c.predicted_fen), std::to_string(c.ltv_fen), alive});
+  }
+  return out;
+}
+
 }  // namespace pond::server

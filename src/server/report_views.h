@@ -10,6 +10,7 @@
 #include "pond/analytics/channel_funnel.h"
 #include "pond/analytics/cohorts.h"
 #include "pond/analytics/funnel.h"
+#include "pond/analytics/ltv_report.h"
 #include "pond/analytics/value_report.h"
 
 namespace pond::server {
@@ -35,5 +36,8 @@ ReportTable FunnelTable(const analytics::FunnelReport& f, const std::vector<std:
 
 nlohmann::json ChannelFunnelJson(const analytics::ChannelFunnel& f);
 ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f);
+
+nlohmann::json LtvJson(const analytics::LtvReport& r);
+ReportTable LtvTable(const analytics::LtvReport& r);
 
 }  // namespace pond::server

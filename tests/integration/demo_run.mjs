@@ -59,6 +59,27 @@ const deep = spawnSync(pondBin, ['fission', 'tree', friend, '--data', data, '--d
                        { encoding: 'utf8' });
 check(deep.status !== 0 && /--depth/.test(deep.stderr), 'a depth out of range is refused');
 
+// Reports on the demo world from the CLI: the same JSON as the API, CSV, and a named error.
+const funnel = spawnSync(pondBin, ['report', 'funnel', '--data', data, '--json'], { encoding: 'utf8' });
+const f = JSON.parse(funnel.stdout || '{}');
+check(funnel.status === 0 && f.stages?.[1] === 'friend' && f.total.reached[0] > 0 &&
+      f.total.reached[1] > 0 && f.total.reached.every((n, k) => k === 0 || n <= f.total.reached[k - 1]),
+      'pond report funnel: the channel funnel narrows from scanned to friend and on');
+const steps = spawnSync(pondBin, ['report', 'funnel', 'friend_added', 'order_paid', '--window', '30d',
+                                  '--by', 'channel', '--data', data, '--csv'], { encoding: 'utf8' });
+check(steps.status === 0 && steps.stdout.startsWith('channel,step,customers,') &&
+      /\n\*,order_paid,[1-9]/.test(steps.stdout), 'pond report funnel STEPS --csv: friends who then bought');
+const cohorts = spawnSync(pondBin, ['report', 'cohorts', '--data', data], { encoding: 'utf8' });
+check(cohorts.status === 0 && /cohort\s+customers\s+offset\s+active\s+buyers/.test(cohorts.stdout),
+      'pond report cohorts prints an aligned table');
+const ltv = spawnSync(pondBin, ['report', 'ltv', '--data', data, '--json'], { encoding: 'utf8' });
+const l = JSON.parse(ltv.stdout || '{}');
+check(ltv.status === 0 && l.buyers > 0 && l.channels.length > 0 &&
+      (l.predicted ? l.purchases_model.converged : typeof l.why === 'string'),
+      `pond report ltv fits or says why (${l.predicted ? 'fitted' : l.why})`);
+const bad = spawnSync(pondBin, ['report', 'funnel', 'order_paid', '--data', data], { encoding: 'utf8' });
+check(bad.status === 1 && /steps: 2 to 10/.test(bad.stderr), 'a one-step funnel is refused by name');
+
 const pond = await startPond(pondBin, data);
 try {
   check(typeof pond.keys.admin === 'string', 'first start prints an admin token');
@@ -84,4 +105,4 @@ try {
 } finally {
   await stopPond(pond);
 }
-finish(20);
+finish(25);

@@ -13,7 +13,9 @@ enum Stage : size_t { kScanned, kFriend, kEngaged, kFirstOrder, kRepeat, kAdvoca
 constexpr std::string_view kInteractions[] = {"message_received", "moment_liked",
                                               "questionnaire_submitted", "content_viewed",
                                               "group_joined"};
-constexpr std::string_view kAdvocacy[] = {"invite_sent", "referral_converted"};
+// Passing pond on: an invitation shared, a fission poster taken, a distributor approved.
+constexpr std::string_view kAdvocacy[] = {"invite_sent", "referral_converted", "fission_joined",
+                                          "distributor_approved"};
 
 // What one interned event name can be for the funnel.
 struct NameRole {

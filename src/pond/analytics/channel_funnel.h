@@ -12,7 +12,8 @@
 //                content_viewed, group_joined, or a paid order
 //   first_order  a paid order (order_paid counted as an order)
 //   repeat       another paid order
-//   advocate     invite_sent or referral_converted: they passed pond on
+//   advocate     they took up passing pond on: invite_sent, referral_converted, fission_joined
+//                (took a fission poster) or distributor_approved
 // friend / scanned is the private-domain pass rate operators quote.
 #pragma once
 

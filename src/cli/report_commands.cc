@@ -1,0 +1,179 @@
+// `pond report funnel|cohorts|value|ltv|rfm` (docs/analytics.md): the reports of /v1/reports
+// computed on the data directory, as aligned tables, `--json` (the API's JSON) or `--csv` (the
+// API's CSV).
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "pond/analytics/channel_funnel.h"
+#include "pond/analytics/cohorts.h"
+#include "pond/analytics/funnel.h"
+#include "pond/analytics/ltv_report.h"
+#include "pond/analytics/value_report.h"
+#include "pond/base/time.h"
+#include "pond/segment/rfm.h"
+#include "pond/segment/rule.h"
+#include "server/report_views.h"
+
+namespace pond::cli {
+namespace {
+
+using nlohmann::json;
+
+// Prints the report the way asked: JSON, CSV, or an aligned table under an optional headline.
+int Print(const ReportArgs& a, const json& j, const server::ReportTable& t,
+          const std::string& headline = "") {
+  if (a.json) {
+    std::printf("%s\n", j.dump(2).c_str());
+  } else if (a.csv) {
+    std::fputs(server::ToCsv(t).c_str(), stdout);
+  } else {
+    if (!headline.empty()) std::printf("%s\n\n", headline.c_str());
+    Table table(t.header);
+    for (const auto& row : t.rows) table.Add(row);
+    table.Print();
+  }
+  return 0;
+}
+
+std::string Yuan(int64_t fen) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "¥%s.%02lld", WithCommas(fen / 100).c_str(),
+                static_cast<long long>((fen < 0 ? -fen : fen) % 100));
+  return buf;
+}
+
+Result<int> ZoneOf(Engine& engine, const std::string& workspace) {
+  ASSIGN_OR_RETURN(std::vector<Workspace> all, engine.ListWorkspaces());
+  for (const Workspace& w : all) {
+    if (w.id == workspace) return w.utc_offset_seconds;
+  }
+  return Status::NotFound("workspace \"" + workspace + "\" not found");
+}
+
+Result<std::optional<analytics::Period>> PeriodOf(const std::string& name, bool all_allowed) {
+  if (name.empty() || (all_allowed && name == "all")) {
+    if (all_allowed) return std::optional<analytics::Period>();
+    return std::optional<analytics::Period>(analytics::Period::kMonth);
+  }
+  const std::optional<analytics::Period> p = analytics::PeriodFromName(name);
+  if (!p) return FieldError("--period", all_allowed ? "all, month or week" : "month or week");
+  return std::optional<analytics::Period>(p);
+}
+
+int Funnel(const Common& common, Engine& engine, int zone, const ReportArgs& a) {
+  if (a.steps.empty()) {
+    Result<std::optional<analytics::Period>> period = PeriodOf(a.period, true);
+    if (!period.ok()) return Fail(period.status());
+    analytics::ChannelFunnel f;
+    Status read = engine.ReadState(common.workspace, [&](const TenantState& s) {
+      f = analytics::ComputeChannelFunnel(s, *period, zone);
+    });
+    if (!read.ok()) return Fail(read);
+    return Print(a, server::ChannelFunnelJson(f), server::ChannelFunnelTable(f),
+                 "channel funnel (channel * is every channel)");
+  }
+  analytics::FunnelRequest f;
+  f.steps = a.steps;
+  Result<int64_t> window = ParseDuration(a.window);
+  if (!window.ok()) return Fail(FieldError("--window", "a duration such as 1h, 7d or 2w"));
+  f.window = *window * kMicrosPerSecond;
+  f.by_channel = a.by == "channel";
+  if (!a.by.empty() && !f.by_channel) return Fail(FieldError("--by", "channel or nothing"));
+  for (auto [text, out, name] : {std::tuple{&a.from, &f.from, "--from"}, {&a.to, &f.to, "--to"}}) {
+    if (text->empty()) continue;
+    Result<Micros> t = ParseIso8601(*text, zone);
+    if (!t.ok()) return Fail(FieldError(name, "an ISO 8601 time such as 2024-05-01T00:00:00"));
+    *out = *t;
+  }
+  Result<analytics::FunnelReport> r = analytics::RunFunnel(engine, common.workspace, f);
+  if (!r.ok()) return Fail(r.status());
+  return Print(a, server::FunnelJson(*r, f.steps, a.window), server::FunnelTable(*r, f.steps),
+               "event funnel within " + a.window + " of the first step");
+}
+
+int Rfm(const Common& common, Engine& engine, const ReportArgs& a) {
+  RfmTable rfm;
+  const Micros now = engine.clock().NowMicros();
+  Status read = engine.ReadState(common.workspace,
+                                 [&](const TenantState& s) { rfm = ComputeRfm(s, now); });
+  if (!read.ok()) return Fail(read);
+  server::ReportTable t{{"cell", "customers"}, {}};
+  json data = json::array();
+  for (size_t i = 0; i < kRfmCellCount; ++i) {
+    const auto n = static_cast<int64_t>(rfm.members[i].cardinality());
+    t.rows.push_back({kRfmCells[i], std::to_string(n)});
+    data.push_back({{"cell", kRfmCells[i]}, {"customers", n}});
+  }
+  const json j = {{"computed_at", FormatIso8601(now)},
+                  {"scored", rfm.scored},
+                  {"data", data},
+                  {"next_cursor", nullptr},
+                  {"total", static_cast<int64_t>(kRfmCellCount)}};
+  return Print(a, j, t, WithCommas(rfm.scored) + " buyers scored");
+}
+
+}  // namespace
+
+int RunReport(const Common& common, const ReportArgs& a) {
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  Engine& e = **engine;
+  Result<int> zone = ZoneOf(e, common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
+  const Micros now = e.clock().NowMicros();
+  if (a.kind == "funnel") return Funnel(common, e, *zone, a);
+  if (a.kind == "rfm") return Rfm(common, e, a);
+  if (a.kind == "cohorts") {
+    Result<std::optional<analytics::Period>> period = PeriodOf(a.period, false);
+    if (!period.ok()) return Fail(period.status());
+    analytics::CohortTriangle t;
+    Status read = e.ReadState(common.workspace, [&](const TenantState& s) {
+      t = analytics::ComputeCohorts(s, **period, now, *zone);
+    });
+    if (!read.ok()) return Fail(read);
+    return Print(a, server::CohortsJson(t), server::CohortsTable(t),
+                 "cohorts by " + std::string(analytics::PeriodName(t.period)) +
+                     " of first event: customers active and buying at each offset");
+  }
+  if (a.kind == "value") {
+    analytics::ValueReport v;
+    Status read = e.ReadState(common.workspace,
+                              [&](const TenantState& s) { v = analytics::ComputeValue(s); });
+    if (!read.ok()) return Fail(read);
+    char rate[16];
+    std::snprintf(rate, sizeof rate, "%.1f%%", v.repurchase_rate * 100);
+    return Print(a, server::ValueJson(v), server::ValueChannelsTable(v),
+                 WithCommas(v.buyers) + " buyers, " + rate + " bought again; GMV " +
+                     Yuan(v.gmv_fen) + " in " + WithCommas(v.orders) + " orders, AOV " +
+                     Yuan(v.aov_fen) + "; median " + std::to_string(v.median_interval_days) +
+                     " days between orders");
+  }
+  if (a.kind == "ltv") {
+    if (a.horizon_days < 1 || a.horizon_days > analytics::kMaxLtvHorizonDays) {
+      return Fail(FieldError("--horizon-days",
+                             "1 to " + std::to_string(analytics::kMaxLtvHorizonDays)));
+    }
+    analytics::LtvReport r;
+    Status read = e.ReadState(common.workspace, [&](const TenantState& s) {
+      r = analytics::ComputeLtv(s, now, *zone, a.horizon_days);
+    });
+    if (!read.ok()) return Fail(read);
+    char model[256];
+    std::snprintf(model, sizeof model,
+                  "BG/NBD r=%.3f alpha=%.2f a=%.4f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.0f",
+                  r.purchases.r, r.purchases.alpha, r.purchases.a, r.purchases.b, r.spend.p,
+                  r.spend.q, r.spend.gamma);
+    const std::string headline =
+        r.predicted ? std::string(model) + "\npredicted over " + std::to_string(r.horizon_days) +
+                          " days: " + Yuan(r.predicted_fen)
+                    : "no prediction: " + r.why;
+    return Print(a, server::LtvJson(r), server::LtvTable(r), headline);
+  }
+  return Fail(Status::InvalidArgument("unknown report \"" + a.kind +
+                                      "\" (funnel, cohorts, value, ltv, rfm)"));
+}
+
+}  // namespace pond::cli
