@@ -30,6 +30,7 @@ bench: build
 	$(BUILD_DIR)/bench/journeys_bench
 	$(BUILD_DIR)/bench/ledger_bench
 	$(BUILD_DIR)/bench/fission_bench
+	$(BUILD_DIR)/bench/reports_bench
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -217,10 +217,12 @@ json LtvJson(const analytics::LtvReport& r) {
   if (r.buyers >= analytics::kMinBuyers && r.repeat_buyers >= analytics::kMinRepeatBuyers) {
     out["purchases_model"] = {{"model", "BG/NBD"}, {"r", p.r}, {"alpha", p.alpha}, {"a", p.a},
                               {"b", p.b}, {"log_likelihood", p.log_likelihood},
-                              {"evaluations", p.evaluations}, {"converged", p.converged}};
+                              {"evaluations", p.evaluations}, {"converged", p.converged},
+                              {"fitted_on", p.fitted_on}};
     out["spend_model"] = {{"model", "Gamma-Gamma"}, {"p", s.p}, {"q", s.q}, {"gamma", s.gamma},
                           {"log_likelihood", s.log_likelihood},
-                          {"evaluations", s.evaluations}, {"converged", s.converged}};
+                          {"evaluations", s.evaluations}, {"converged", s.converged},
+                          {"fitted_on", s.fitted_on}};
   }
   return out;
 }

@@ -34,6 +34,17 @@ double Hypergeometric2F1(double a, double b, double c, double z) {
   return sum;
 }
 
+// At most kMaxFitBuyers of them, evenly spread, sorted by x (the likelihoods reuse the terms of
+// one x).
+std::vector<PurchaseSummary> FitSample(const std::vector<PurchaseSummary>& all) {
+  std::vector<PurchaseSummary> sample;
+  const size_t stride = (all.size() + kMaxFitBuyers - 1) / kMaxFitBuyers;
+  for (size_t i = 0; i < all.size(); i += std::max<size_t>(stride, 1)) sample.push_back(all[i]);
+  std::stable_sort(sample.begin(), sample.end(),
+                   [](const PurchaseSummary& a, const PurchaseSummary& b) { return a.x < b.x; });
+  return sample;
+}
+
 }  // namespace
 
 std::vector<PurchaseSummary> SummarisePurchases(const TenantState& state, Micros now, int offset) {
@@ -71,22 +82,25 @@ double BgNbdLogLikelihood(double r, double alpha, double a, double b,
                           const std::vector<PurchaseSummary>& customers) {
   const double fixed = -std::lgamma(r) + r * std::log(alpha) + std::lgamma(a + b) - std::lgamma(b);
   double sum = 0;
+  // The terms that depend on x alone, kept while x repeats (a sorted sample repeats it a lot).
+  double x = -1, by_x = 0, ln_a4_x = 0;
   for (const PurchaseSummary& c : customers) {
-    const double rx = r + c.x;
-    const double ln_a1_a2 =
-        std::lgamma(rx) + std::lgamma(b + c.x) - std::lgamma(a + b + c.x) + fixed;
-    const double ln_a3 = -rx * std::log(alpha + c.T);
-    double tail = ln_a3;
-    if (c.x > 0) {
-      const double ln_a4 = std::log(a) - std::log(b + c.x - 1) - rx * std::log(alpha + c.t_x);
-      tail = LogSumExp(ln_a3, ln_a4);
+    if (c.x != x) {
+      x = c.x;
+      by_x = std::lgamma(r + x) + std::lgamma(b + x) - std::lgamma(a + b + x) + fixed;
+      ln_a4_x = x > 0 ? std::log(a) - std::log(b + x - 1) : 0;
     }
-    sum += ln_a1_a2 + tail;
+    const double rx = r + c.x;
+    const double ln_a3 = -rx * std::log(alpha + c.T);
+    const double tail =
+        c.x > 0 ? LogSumExp(ln_a3, ln_a4_x - rx * std::log(alpha + c.t_x)) : ln_a3;
+    sum += by_x + tail;
   }
   return sum;
 }
 
-BgNbd FitBgNbd(const std::vector<PurchaseSummary>& customers) {
+BgNbd FitBgNbd(const std::vector<PurchaseSummary>& all) {
+  const std::vector<PurchaseSummary> customers = FitSample(all);
   double mean_T = 1;
   for (const PurchaseSummary& c : customers) mean_T += c.T / static_cast<double>(customers.size());
   // Parameters on the log scale keep them positive.
@@ -97,7 +111,7 @@ BgNbd FitBgNbd(const std::vector<PurchaseSummary>& customers) {
   Minimum m = NelderMead(negative, {0.0, std::log(mean_T), 0.0, 0.0}, 0.5, kTolerance,
                          kMaxEvaluations);
   return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), std::exp(m.x[3]),
-          -m.value,         m.evaluations,    m.converged};
+          -m.value,         m.evaluations,    m.converged,       customers.size()};
 }
 
 double ExpectedPurchases(const BgNbd& m, const PurchaseSummary& c, double t) {
@@ -119,16 +133,21 @@ double GammaGammaLogLikelihood(double p, double q, double gamma,
                                const std::vector<PurchaseSummary>& customers) {
   const double fixed = -std::lgamma(q) + q * std::log(gamma);
   double sum = 0;
+  double x = -1, by_x = 0;  // the terms of x alone, kept while x repeats
   for (const PurchaseSummary& c : customers) {
     if (c.x < 1 || c.m_x <= 0) continue;
     const double px = p * c.x;
-    sum += std::lgamma(px + q) - std::lgamma(px) + fixed + (px - 1) * std::log(c.m_x) +
-           px * std::log(c.x) - (px + q) * std::log(gamma + c.m_x * c.x);
+    if (c.x != x) {
+      x = c.x;
+      by_x = std::lgamma(px + q) - std::lgamma(px) + fixed + px * std::log(c.x);
+    }
+    sum += by_x + (px - 1) * std::log(c.m_x) - (px + q) * std::log(gamma + c.m_x * c.x);
   }
   return sum;
 }
 
-GammaGamma FitGammaGamma(const std::vector<PurchaseSummary>& customers) {
+GammaGamma FitGammaGamma(const std::vector<PurchaseSummary>& all) {
+  const std::vector<PurchaseSummary> customers = FitSample(all);
   double mean = 0;
   int64_t n = 0;
   for (const PurchaseSummary& c : customers) {
@@ -141,7 +160,7 @@ GammaGamma FitGammaGamma(const std::vector<PurchaseSummary>& customers) {
   Minimum m = NelderMead(negative, {0.0, std::log(2.0), std::log(mean)}, 0.5, kTolerance,
                          kMaxEvaluations);
   return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), -m.value, m.evaluations,
-          m.converged};
+          m.converged, customers.size()};
 }
 
 double ExpectedSpend(const GammaGamma& m, const PurchaseSummary& c) {

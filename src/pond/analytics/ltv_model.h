@@ -19,6 +19,10 @@
 
 namespace pond::analytics {
 
+// The models are fitted on at most this many buyers, evenly spread over the customers: the
+// parameters of a population need no more, and a fit takes hundreds of passes.
+inline constexpr size_t kMaxFitBuyers = 10'000;
+
 struct PurchaseSummary {
   double x = 0, t_x = 0, T = 0;
   double m_x = 0;  // fen
@@ -31,15 +35,16 @@ std::vector<PurchaseSummary> SummarisePurchases(const TenantState& state, Micros
 
 struct BgNbd {
   double r = 0, alpha = 0, a = 0, b = 0;
-  double log_likelihood = 0;
+  double log_likelihood = 0;  // over the buyers fitted on
   int evaluations = 0;
   bool converged = false;
+  size_t fitted_on = 0;  // buyers
 };
 
 // Σ ln L(r, α, a, b | x, t_x, T) over the customers (FHL 2005, equation 6).
 double BgNbdLogLikelihood(double r, double alpha, double a, double b,
                           const std::vector<PurchaseSummary>& customers);
-// The maximum-likelihood fit. Customers with x = 0 and T = 0 carry no information and are fine.
+// The maximum-likelihood fit, on at most kMaxFitBuyers of `customers`.
 BgNbd FitBgNbd(const std::vector<PurchaseSummary>& customers);
 // E[purchases in (T, T + t] | x, t_x, T] (equation 10).
 double ExpectedPurchases(const BgNbd& m, const PurchaseSummary& c, double t);
@@ -48,9 +53,10 @@ double ProbabilityAlive(const BgNbd& m, const PurchaseSummary& c);
 
 struct GammaGamma {
   double p = 0, q = 0, gamma = 0;
-  double log_likelihood = 0;
+  double log_likelihood = 0;  // over the repeat buyers of the buyers fitted on
   int evaluations = 0;
   bool converged = false;
+  size_t fitted_on = 0;  // buyers
 };
 
 // Σ ln f(m_x | p, q, γ, x) over the customers with x ≥ 1 (FHL 2005b, equation 3 with m_x the
