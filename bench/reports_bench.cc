@@ -164,6 +164,7 @@ void Line(const char* what, double ms) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it is measured, even into a file
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--customers")) a.customers = std::atoll(argv[i + 1]);

@@ -15,35 +15,37 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
   for (size_t i = 0; i < own.size(); ++i) own[i] = !IsPondWrittenEvent(state.event_names()[i]);
 
   const int64_t last = PeriodIndex(period, now, offset);
+  // Twenty years back is more history than any brand has; older times are still right, slower.
+  const PeriodIndexer index(period, offset, now - 20 * 366 * 86'400 * kMicrosPerSecond, now);
   std::map<int64_t, CohortRow> rows;  // by the cohort's period index
-  std::vector<int64_t> active_in, bought_in;
+  // Which customer last counted at each offset, so each counts once per offset.
+  std::vector<uint32_t> active_by, bought_by;
   for (uint32_t customer : state.live()) {
     const auto& history = c.history[customer];
     if (history.empty()) continue;
     Micros first = history.front().timestamp;
     for (const HistoryEntry& h : history) first = std::min(first, h.timestamp);
-    const int64_t cohort = PeriodIndex(period, first, offset);
+    const int64_t cohort = index(first);
     if (cohort > last) continue;  // from the future: not in the triangle
     CohortRow& row = rows[cohort];
     const size_t width = static_cast<size_t>(last - cohort + 1);
     row.active.resize(width);
     row.buyers.resize(width);
+    if (active_by.size() < width) active_by.resize(width, kNoIndex), bought_by.resize(width, kNoIndex);
     ++row.customers;
-    active_in.clear();
-    bought_in.clear();
     for (const HistoryEntry& h : history) {
-      const int64_t at = PeriodIndex(period, h.timestamp, offset) - cohort;
+      const int64_t at = index(h.timestamp) - cohort;
       if (at < 0 || at >= static_cast<int64_t>(width)) continue;
-      if (own[h.name]) active_in.push_back(at);
-      if (events.money[h.event] == kCountedOrder) bought_in.push_back(at);
+      const auto k = static_cast<size_t>(at);
+      if (own[h.name] && active_by[k] != customer) {
+        active_by[k] = customer;
+        ++row.active[k];
+      }
+      if (bought_by[k] != customer && events.money[h.event] == kCountedOrder) {
+        bought_by[k] = customer;
+        ++row.buyers[k];
+      }
     }
-    // Each customer counts once per offset.
-    for (auto* list : {&active_in, &bought_in}) {
-      std::sort(list->begin(), list->end());
-      list->erase(std::unique(list->begin(), list->end()), list->end());
-    }
-    for (int64_t at : active_in) ++row.active[at];
-    for (int64_t at : bought_in) ++row.buyers[at];
   }
   CohortTriangle out;
   out.period = period;

@@ -5,22 +5,17 @@
 #include <utility>
 
 #include "pond/analytics/nelder_mead.h"
+#include "pond/base/time.h"
 
 namespace pond::analytics {
 namespace {
 
-constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
-constexpr int kMaxEvaluations = 20'000;
-constexpr double kTolerance = 1e-9;  // on the total log-likelihood
+constexpr int kMaxEvaluations = 4'000;  // a fit that needs more is reported as not converged
+constexpr double kTolerance = 1e-6;  // on the total log-likelihood
 
 double LogSumExp(double u, double v) {
   const double hi = std::max(u, v);
   return hi + std::log(std::exp(u - hi) + std::exp(v - hi));
-}
-
-int64_t LocalDay(Micros t, int offset) {
-  const Micros local = t + static_cast<Micros>(offset) * kMicrosPerSecond;
-  return local >= 0 ? local / kMicrosPerDay : (local - kMicrosPerDay + 1) / kMicrosPerDay;
 }
 
 // Gauss's hypergeometric series 2F1(a, b; c; z) for 0 ≤ z < 1.

@@ -27,6 +27,21 @@ int64_t PeriodIndex(Period period, Micros t, int offset) {
   return y * 12 + (m - 1);
 }
 
+PeriodIndexer::PeriodIndexer(Period period, int offset, Micros from, Micros to)
+    : period_(period), offset_(offset), first_day_(LocalDay(from, offset)) {
+  const int64_t last_day = LocalDay(to, offset);
+  for (int64_t day = first_day_; day <= last_day; ++day) {
+    by_day_.push_back(static_cast<int32_t>(
+        PeriodIndex(period, day * 86'400 * kMicrosPerSecond - offset * kMicrosPerSecond, offset)));
+  }
+}
+
+int64_t PeriodIndexer::operator()(Micros t) const {
+  const int64_t at = LocalDay(t, offset_) - first_day_;
+  if (at >= 0 && at < static_cast<int64_t>(by_day_.size())) return by_day_[static_cast<size_t>(at)];
+  return PeriodIndex(period_, t, offset_);
+}
+
 std::string PeriodLabel(Period period, int64_t index) {
   if (period == Period::kWeek) return FormatDate(index * 7 - 3);
   const int64_t y = index >= 0 ? index / 12 : (index - 11) / 12;
