@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <string_view>
+
+#include "pond/analytics/parallel_scan.h"
 
 namespace pond::analytics {
 namespace {
@@ -51,33 +54,45 @@ ChannelFunnel ComputeChannelFunnel(const TenantState& state, std::optional<Perio
   const CustomerColumns& c = state.customers();
   const EventColumns& events = state.events();
   constexpr size_t n = kChannelFunnelStageCount;
-  FunnelTally total(n);
-  std::map<std::pair<uint32_t, int64_t>, FunnelTally> groups;  // (channel, period index)
-  std::vector<const HistoryEntry*> later;
-  std::array<Micros, n> at{};
-  for (uint32_t customer : state.live()) {
-    if (c.channel[customer] == kNoIndex) continue;
+  // Each part of the scan tallies on its own; the parts are merged in order.
+  struct Part {
+    std::optional<FunnelTally> total;
+    std::map<std::pair<uint32_t, int64_t>, FunnelTally> groups;  // (channel, period index)
+    std::vector<const HistoryEntry*> later;
+    std::array<Micros, n> at{};
+  };
+  std::vector<Part> parts(ScanParts(state.live().cardinality()));
+  ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
+    if (c.channel[customer] == kNoIndex) return;
+    Part& p = parts[part];
     const Micros acquired = c.channel_at[customer];
-    later.clear();
+    p.later.clear();
     for (const HistoryEntry& h : c.history[customer]) {
-      if (h.timestamp >= acquired) later.push_back(&h);
+      if (h.timestamp >= acquired) p.later.push_back(&h);
     }
-    std::sort(later.begin(), later.end(), [](const HistoryEntry* a, const HistoryEntry* b) {
+    std::sort(p.later.begin(), p.later.end(), [](const HistoryEntry* a, const HistoryEntry* b) {
       return a->timestamp != b->timestamp ? a->timestamp < b->timestamp : a->event < b->event;
     });
-    at[kScanned] = acquired;
+    p.at[kScanned] = acquired;
     size_t reached = 1;
-    for (const HistoryEntry* h : later) {
+    for (const HistoryEntry* h : p.later) {
       const bool order = events.money[h->event] == kCountedOrder;
       while (reached < n && Reaches(static_cast<Stage>(reached), roles[h->name], order)) {
-        at[reached++] = h->timestamp;
+        p.at[reached++] = h->timestamp;
         if (reached == kRepeat) break;  // the repeat order is another order
       }
       if (reached == n) break;
     }
-    total.Add(at.data(), reached);
+    if (!p.total) p.total.emplace(n);
+    p.total->Add(p.at.data(), reached);
     const int64_t in = period ? PeriodIndex(*period, acquired, offset) : 0;
-    groups.try_emplace({c.channel[customer], in}, n).first->second.Add(at.data(), reached);
+    p.groups.try_emplace({c.channel[customer], in}, n).first->second.Add(p.at.data(), reached);
+  });
+  FunnelTally total(n);
+  std::map<std::pair<uint32_t, int64_t>, FunnelTally> groups;
+  for (const Part& p : parts) {
+    if (p.total) total.Merge(*p.total);
+    for (const auto& [key, tally] : p.groups) groups.try_emplace(key, n).first->second.Merge(tally);
   }
   ChannelFunnel out;
   out.period = period;

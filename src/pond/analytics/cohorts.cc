@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "pond/analytics/parallel_scan.h"
 #include "pond/engine/event_origin.h"
 
 namespace pond::analytics {
@@ -17,33 +18,54 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
   const int64_t last = PeriodIndex(period, now, offset);
   // Twenty years back is more history than any brand has; older times are still right, slower.
   const PeriodIndexer index(period, offset, now - 20 * 366 * 86'400 * kMicrosPerSecond, now);
-  std::map<int64_t, CohortRow> rows;  // by the cohort's period index
-  // Which customer last counted at each offset, so each counts once per offset.
-  std::vector<uint32_t> active_by, bought_by;
-  for (uint32_t customer : state.live()) {
+  // Each part of the scan counts on its own: its rows, and which customer last counted at each
+  // offset (so each counts once per offset).
+  struct Part {
+    std::map<int64_t, CohortRow> rows;  // by the cohort's period index
+    std::vector<uint32_t> active_by, bought_by;
+  };
+  std::vector<Part> parts(ScanParts(state.live().cardinality()));
+  ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
+    Part& p = parts[part];
     const auto& history = c.history[customer];
-    if (history.empty()) continue;
+    if (history.empty()) return;
     Micros first = history.front().timestamp;
     for (const HistoryEntry& h : history) first = std::min(first, h.timestamp);
     const int64_t cohort = index(first);
-    if (cohort > last) continue;  // from the future: not in the triangle
-    CohortRow& row = rows[cohort];
+    if (cohort > last) return;  // from the future: not in the triangle
+    CohortRow& row = p.rows[cohort];
     const size_t width = static_cast<size_t>(last - cohort + 1);
     row.active.resize(width);
     row.buyers.resize(width);
-    if (active_by.size() < width) active_by.resize(width, kNoIndex), bought_by.resize(width, kNoIndex);
+    if (p.active_by.size() < width) {
+      p.active_by.resize(width, kNoIndex);
+      p.bought_by.resize(width, kNoIndex);
+    }
     ++row.customers;
     for (const HistoryEntry& h : history) {
       const int64_t at = index(h.timestamp) - cohort;
       if (at < 0 || at >= static_cast<int64_t>(width)) continue;
       const auto k = static_cast<size_t>(at);
-      if (own[h.name] && active_by[k] != customer) {
-        active_by[k] = customer;
+      if (own[h.name] && p.active_by[k] != customer) {
+        p.active_by[k] = customer;
         ++row.active[k];
       }
-      if (bought_by[k] != customer && events.money[h.event] == kCountedOrder) {
-        bought_by[k] = customer;
+      if (p.bought_by[k] != customer && events.money[h.event] == kCountedOrder) {
+        p.bought_by[k] = customer;
         ++row.buyers[k];
+      }
+    }
+  });
+  std::map<int64_t, CohortRow> rows;
+  for (Part& p : parts) {
+    for (auto& [cohort, part_row] : p.rows) {
+      CohortRow& row = rows[cohort];
+      row.customers += part_row.customers;
+      row.active.resize(part_row.active.size());
+      row.buyers.resize(part_row.buyers.size());
+      for (size_t k = 0; k < part_row.active.size(); ++k) {
+        row.active[k] += part_row.active[k];
+        row.buyers[k] += part_row.buyers[k];
       }
     }
   }

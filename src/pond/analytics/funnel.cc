@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <map>
 #include <memory>
 
+#include "pond/analytics/parallel_scan.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/event_filter_scan.h"
 
@@ -69,6 +71,13 @@ void FunnelTally::Add(const Micros* times, size_t depth) {
   }
 }
 
+void FunnelTally::Merge(const FunnelTally& other) {
+  for (size_t k = 0; k < reached_.size(); ++k) {
+    reached_[k] += other.reached_[k];
+    gaps_[k].insert(gaps_[k].end(), other.gaps_[k].begin(), other.gaps_[k].end());
+  }
+}
+
 FunnelCounts FunnelTally::Finish(std::string channel) {
   FunnelCounts out;
   out.channel = std::move(channel);
@@ -85,12 +94,18 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
     if (q.steps[k].name < steps_of.size()) steps_of[q.steps[k].name] |= 1u << k;
   }
   const CustomerColumns& c = state.customers();
-  FunnelTally total(n);
-  std::map<uint32_t, FunnelTally> by_channel;
-  std::vector<StepEvent> events;
-  std::array<Micros, kMaxFunnelSteps> best{};
-  for (uint32_t customer : state.live()) {
-    events.clear();
+  // Each part of the scan tallies on its own; the parts are merged in order.
+  struct Part {
+    explicit Part(size_t n) : total(n) {}
+    FunnelTally total;
+    std::map<uint32_t, FunnelTally> by_channel;
+    std::vector<StepEvent> events;
+    std::array<Micros, kMaxFunnelSteps> best{};
+  };
+  std::vector<Part> parts(ScanParts(state.live().cardinality()), Part(n));
+  ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
+    Part& p = parts[part];
+    p.events.clear();
     for (const HistoryEntry& h : c.history[customer]) {
       uint32_t steps = h.name < steps_of.size() ? steps_of[h.name] : 0;
       for (uint32_t rest = steps; rest != 0; rest &= rest - 1) {
@@ -98,16 +113,26 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
         const Roaring* only = q.steps[static_cast<size_t>(k)].matches;
         if (only != nullptr && !only->contains(h.event)) steps &= ~(1u << k);
       }
-      if (steps != 0) events.push_back({h.timestamp, h.event, steps});
+      if (steps != 0) p.events.push_back({h.timestamp, h.event, steps});
     }
-    if (events.empty()) continue;
-    std::sort(events.begin(), events.end(), [](const StepEvent& a, const StepEvent& b) {
+    if (p.events.empty()) return;
+    std::sort(p.events.begin(), p.events.end(), [](const StepEvent& a, const StepEvent& b) {
       return a.at != b.at ? a.at < b.at : a.event < b.event;
     });
-    const size_t depth = DeepestPath(events, q, &best);
-    if (depth == 0) continue;
-    total.Add(best.data(), depth);
-    if (q.by_channel) by_channel.try_emplace(c.channel[customer], n).first->second.Add(best.data(), depth);
+    const size_t depth = DeepestPath(p.events, q, &p.best);
+    if (depth == 0) return;
+    p.total.Add(p.best.data(), depth);
+    if (q.by_channel) {
+      p.by_channel.try_emplace(c.channel[customer], n).first->second.Add(p.best.data(), depth);
+    }
+  });
+  FunnelTally total(n);
+  std::map<uint32_t, FunnelTally> by_channel;
+  for (const Part& p : parts) {
+    total.Merge(p.total);
+    for (const auto& [channel, tally] : p.by_channel) {
+      by_channel.try_emplace(channel, n).first->second.Merge(tally);
+    }
   }
   FunnelReport out;
   out.total = total.Finish("");

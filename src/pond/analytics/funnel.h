@@ -51,6 +51,8 @@ class FunnelTally {
   explicit FunnelTally(size_t steps) : reached_(steps), gaps_(steps) {}
   // A customer whose path reached `depth` steps at `times[0..depth)`.
   void Add(const Micros* times, size_t depth);
+  // Adds another tally of the same steps (a part of a parallel scan).
+  void Merge(const FunnelTally& other);
   FunnelCounts Finish(std::string channel);
 
  private:

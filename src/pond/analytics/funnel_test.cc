@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "pond/analytics/analytics_test_world.h"
 #include "pond/analytics/channel_funnel.h"
+#include "pond/analytics/cohorts.h"
+#include "pond/analytics/parallel_scan.h"
 #include "pond/segment/rule.h"
 
 namespace pond::analytics {
@@ -138,6 +142,75 @@ TEST(ChannelFunnelTest, EachStageAfterTheOneBefore) {
   EXPECT_EQ(monthly.rows[0].counts.reached, (std::vector<int64_t>{1, 1, 1, 1, 1, 1}));
   EXPECT_EQ(monthly.rows[1].period, "2024-04");
   EXPECT_EQ(monthly.rows[1].counts.reached, (std::vector<int64_t>{1, 1, 1, 1, 0, 0}));
+}
+
+// Enough customers for the reports to scan in parts: what the parts count must add up exactly.
+TEST(ParallelScanTest, ReportsScannedInPartsAddUp) {
+  AnalyticsWorld w;
+  constexpr int kCustomers = 45'000;
+  std::vector<Event> batch;
+  auto add = [&](int i, const char* name, Micros at, std::string props) {
+    Event e;
+    e.message_id = std::string(name) + std::to_string(i);
+    e.name = name;
+    e.user_id = "u" + std::to_string(i);
+    e.identities = {{IdentityKind::kUserId, e.user_id}};
+    e.timestamp = at;
+    e.properties = std::move(props);
+    if (e.name == "order_paid") {
+      e.order.emplace();
+      e.order->order_id = "o" + std::to_string(i);
+      e.order->total_fen = e.amount_fen = 5'000;
+    }
+    batch.push_back(std::move(e));
+    if (batch.size() == kMaxEventsPerSubmit) {
+      ASSERT_TRUE(w.engine().Submit(kDefaultWorkspace, batch).ok());
+      batch.clear();
+    }
+  };
+  const Micros day = 86'400 * kMicrosPerSecond, start = At("2024-06-03T00:00:00Z");
+  for (int i = 0; i < kCustomers; ++i) {
+    add(i, "channel_scanned", start, R"({"channel":"c)" + std::to_string(i % 3) + R"("})");
+    if (i % 2 == 0) add(i, "friend_added", start + day, "{}");
+    if (i % 10 == 0) add(i, "order_paid", start + 2 * day, "{}");
+  }
+  ASSERT_TRUE(w.engine().Submit(kDefaultWorkspace, batch).ok());
+  ChannelFunnel f;
+  CohortTriangle t;
+  w.Read([&](const TenantState& s) {
+    ASSERT_GT(ScanParts(s.live().cardinality()), std::thread::hardware_concurrency() > 1 ? 1u : 0u);
+    f = ComputeChannelFunnel(s, std::nullopt, 0);
+    t = ComputeCohorts(s, Period::kMonth, At("2024-07-15T00:00:00Z"), 0);
+  });
+  EXPECT_EQ(f.total.reached, (std::vector<int64_t>{45'000, 22'500, 4'500, 4'500, 0, 0}));
+  ASSERT_EQ(f.rows.size(), 3u);
+  for (const ChannelFunnelRow& row : f.rows) EXPECT_EQ(row.counts.reached[0], 15'000);
+  EXPECT_EQ(f.total.median_seconds[1], 86'400);
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.rows[0].customers, kCustomers);
+  EXPECT_EQ(t.rows[0].active, (std::vector<int64_t>{kCustomers, 0}));
+  EXPECT_EQ(t.rows[0].buyers, (std::vector<int64_t>{4'500, 0}));
+  Result<FunnelReport> r = RunFunnel(w.engine(), kDefaultWorkspace,
+                                     Steps({"channel_scanned", "friend_added", "order_paid"}, "7d"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total.reached, (std::vector<int64_t>{45'000, 22'500, 4'500}));
+}
+
+TEST(ParallelScanTest, EveryLiveCustomerOnceInOrderedRuns) {
+  Roaring live;
+  for (uint32_t c = 0; c < 100'000; c += 3) live.add(c);
+  for (size_t parts : {1u, 2u, 3u, 7u}) {
+    std::vector<std::vector<uint32_t>> seen(parts);
+    ScanLiveInParts(live, parts, [&](size_t part, uint32_t c) { seen[part].push_back(c); });
+    std::vector<uint32_t> all;
+    for (const auto& run : seen) {
+      EXPECT_FALSE(run.empty()) << parts;
+      all.insert(all.end(), run.begin(), run.end());
+    }
+    EXPECT_EQ(all, std::vector<uint32_t>(live.begin(), live.end())) << parts;
+  }
+  EXPECT_EQ(ScanParts(10), 1u);
+  EXPECT_LE(ScanParts(10'000'000), 8u);
 }
 
 }  // namespace
