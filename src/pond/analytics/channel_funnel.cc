@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "pond/analytics/money_names.h"
 #include "pond/analytics/parallel_scan.h"
 
 namespace pond::analytics {
@@ -52,7 +53,7 @@ ChannelFunnel ComputeChannelFunnel(const TenantState& state, std::optional<Perio
         std::find(std::begin(kAdvocacy), std::end(kAdvocacy), name) != std::end(kAdvocacy);
   }
   const CustomerColumns& c = state.customers();
-  const EventColumns& events = state.events();
+  const MoneyNames money(state);
   constexpr size_t n = kChannelFunnelStageCount;
   // Each part of the scan tallies on its own; the parts are merged in order.
   struct Part {
@@ -76,7 +77,7 @@ ChannelFunnel ComputeChannelFunnel(const TenantState& state, std::optional<Perio
     p.at[kScanned] = acquired;
     size_t reached = 1;
     for (const HistoryEntry* h : p.later) {
-      const bool order = events.money[h->event] == kCountedOrder;
+      const bool order = money.IsOrder(*h);
       while (reached < n && Reaches(static_cast<Stage>(reached), roles[h->name], order)) {
         p.at[reached++] = h->timestamp;
         if (reached == kRepeat) break;  // the repeat order is another order

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "pond/analytics/money_names.h"
 #include "pond/analytics/parallel_scan.h"
 #include "pond/engine/event_origin.h"
 
@@ -10,7 +11,7 @@ namespace pond::analytics {
 
 CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros now, int offset) {
   const CustomerColumns& c = state.customers();
-  const EventColumns& events = state.events();
+  const MoneyNames money(state);
   // Whether each interned event name is the customer's own doing, computed once.
   std::vector<bool> own(state.event_names().size());
   for (size_t i = 0; i < own.size(); ++i) own[i] = !IsPondWrittenEvent(state.event_names()[i]);
@@ -50,7 +51,7 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
         p.active_by[k] = customer;
         ++row.active[k];
       }
-      if (p.bought_by[k] != customer && events.money[h.event] == kCountedOrder) {
+      if (p.bought_by[k] != customer && money.IsOrder(h)) {
         p.bought_by[k] = customer;
         ++row.buyers[k];
       }

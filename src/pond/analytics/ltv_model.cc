@@ -4,7 +4,9 @@
 #include <cmath>
 #include <utility>
 
+#include "pond/analytics/money_names.h"
 #include "pond/analytics/nelder_mead.h"
+#include "pond/analytics/parallel_scan.h"
 #include "pond/base/time.h"
 
 namespace pond::analytics {
@@ -45,16 +47,21 @@ std::vector<PurchaseSummary> FitSample(const std::vector<PurchaseSummary>& all) 
 std::vector<PurchaseSummary> SummarisePurchases(const TenantState& state, Micros now, int offset) {
   const CustomerColumns& c = state.customers();
   const EventColumns& events = state.events();
+  const MoneyNames money(state);
   const int64_t end = LocalDay(now, offset);
-  std::vector<PurchaseSummary> out;
-  std::vector<std::pair<int64_t, int64_t>> orders;  // (local day, fen)
-  for (uint32_t customer : state.live()) {
+  struct Part {
+    std::vector<PurchaseSummary> summaries;
+    std::vector<std::pair<int64_t, int64_t>> orders;  // (local day, fen)
+  };
+  std::vector<Part> parts(ScanParts(state.live().cardinality()));
+  ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
+    auto& orders = parts[part].orders;
     orders.clear();
     for (const HistoryEntry& h : c.history[customer]) {
-      if (events.money[h.event] != kCountedOrder || h.timestamp > now) continue;
+      if (!money.IsOrder(h) || h.timestamp > now) continue;
       orders.emplace_back(LocalDay(h.timestamp, offset), events.amount_fen[h.event]);
     }
-    if (orders.empty()) continue;
+    if (orders.empty()) return;
     std::sort(orders.begin(), orders.end());
     PurchaseSummary s;
     s.customer = customer;
@@ -68,8 +75,10 @@ std::vector<PurchaseSummary> SummarisePurchases(const TenantState& state, Micros
     s.t_x = static_cast<double>(last - first);
     s.T = static_cast<double>(end - first);
     s.m_x = s.x > 0 ? static_cast<double>(repeat_fen) / s.x : 0;
-    out.push_back(s);
-  }
+    parts[part].summaries.push_back(s);
+  });
+  std::vector<PurchaseSummary> out;
+  for (const Part& p : parts) out.insert(out.end(), p.summaries.begin(), p.summaries.end());
   return out;
 }
 

@@ -21,7 +21,7 @@ namespace pond::analytics {
 
 // The models are fitted on at most this many buyers, evenly spread over the customers: the
 // parameters of a population need no more, and a fit takes hundreds of passes.
-inline constexpr size_t kMaxFitBuyers = 10'000;
+inline constexpr size_t kMaxFitBuyers = 5'000;
 
 struct PurchaseSummary {
   double x = 0, t_x = 0, T = 0;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "pond/analytics/money_names.h"
+#include "pond/analytics/parallel_scan.h"
+
 namespace pond::analytics {
 
 int64_t RoundedRatio(int64_t a, int64_t b) { return b == 0 ? 0 : (2 * a + b) / (2 * b); }
@@ -10,36 +13,61 @@ int64_t RoundedRatio(int64_t a, int64_t b) { return b == 0 ? 0 : (2 * a + b) / (
 ValueReport ComputeValue(const TenantState& state) {
   const CustomerColumns& c = state.customers();
   const EventColumns& events = state.events();
-  ValueReport out;
-  out.intervals.assign(kIntervalBucketCount, 0);
-  std::vector<int64_t> all_intervals;
-  std::map<uint32_t, ChannelValue> by_channel;  // by interned channel, kNoIndex for none
-  std::vector<Micros> order_times;
-  for (uint32_t customer : state.live()) {
-    ++out.customers;
-    ChannelValue& ch = by_channel[c.channel[customer]];
+  const MoneyNames money(state);
+  // Each part of the scan sums on its own; the parts are merged in order.
+  struct Part {
+    std::map<uint32_t, ChannelValue> by_channel;  // by interned channel, kNoIndex for none
+    std::vector<int64_t> intervals = std::vector<int64_t>(kIntervalBucketCount, 0);
+    std::vector<int64_t> all_intervals;
+    int64_t customers = 0, repeat_buyers = 0;
+    std::vector<Micros> order_times;
+  };
+  std::vector<Part> parts(ScanParts(state.live().cardinality()));
+  ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
+    Part& p = parts[part];
+    ++p.customers;
+    ChannelValue& ch = p.by_channel[c.channel[customer]];
     ++ch.customers;
-    order_times.clear();
+    p.order_times.clear();
     for (const HistoryEntry& h : c.history[customer]) {
-      if (events.money[h.event] == kCountedOrder) {
-        order_times.push_back(h.timestamp);
+      if (money.IsOrder(h)) {
+        p.order_times.push_back(h.timestamp);
         ch.gmv_fen += events.amount_fen[h.event];
-      } else if (events.money[h.event] == kCountedRefund) {
+      } else if (money.IsRefund(h)) {
         ch.refunded_fen += events.amount_fen[h.event];
       }
     }
-    const auto orders = static_cast<int64_t>(order_times.size());
+    const auto orders = static_cast<int64_t>(p.order_times.size());
     ch.orders += orders;
-    if (orders == 0) continue;
+    if (orders == 0) return;
     ++ch.buyers;
-    if (orders >= 2) ++out.repeat_buyers;
-    std::sort(order_times.begin(), order_times.end());
-    for (size_t i = 1; i < order_times.size(); ++i) {
-      const int64_t days = (order_times[i] - order_times[i - 1]) / (86'400 * kMicrosPerSecond);
-      all_intervals.push_back(days);
+    if (orders >= 2) ++p.repeat_buyers;
+    std::sort(p.order_times.begin(), p.order_times.end());
+    for (size_t i = 1; i < p.order_times.size(); ++i) {
+      const int64_t days =
+          (p.order_times[i] - p.order_times[i - 1]) / (86'400 * kMicrosPerSecond);
+      p.all_intervals.push_back(days);
       size_t bucket = 0;
       while (bucket < std::size(kIntervalBuckets) && days > kIntervalBuckets[bucket]) ++bucket;
-      ++out.intervals[bucket];
+      ++p.intervals[bucket];
+    }
+  });
+  ValueReport out;
+  out.intervals.assign(kIntervalBucketCount, 0);
+  std::vector<int64_t> all_intervals;
+  std::map<uint32_t, ChannelValue> by_channel;
+  for (const Part& p : parts) {
+    out.customers += p.customers;
+    out.repeat_buyers += p.repeat_buyers;
+    for (size_t b = 0; b < kIntervalBucketCount; ++b) out.intervals[b] += p.intervals[b];
+    all_intervals.insert(all_intervals.end(), p.all_intervals.begin(), p.all_intervals.end());
+    for (const auto& [index, part_ch] : p.by_channel) {
+      ChannelValue& ch = by_channel[index];
+      ch.customers += part_ch.customers;
+      ch.buyers += part_ch.buyers;
+      ch.orders += part_ch.orders;
+      ch.gmv_fen += part_ch.gmv_fen;
+      ch.refunded_fen += part_ch.refunded_fen;
     }
   }
   for (auto& [index, ch] : by_channel) {
