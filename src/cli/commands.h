@@ -69,13 +69,14 @@ struct DistributionArgs {
 };
 int RunDistribution(const Common& common, const DistributionArgs& args);
 
-// `pond report KIND` (docs/analytics.md): funnel (no steps: the channel funnel), cohorts, value,
-// ltv, rfm; an aligned table, or --json / --csv as the API gives them.
+// `pond report KIND` (docs/analytics.md): funnel (no steps: the channel funnel), channels (ROI),
+// cohorts, value, ltv, rfm; an aligned table, or --json / --csv as the API gives them.
 struct ReportArgs {
   std::string kind;
   std::vector<std::string> steps;  // funnel: events as count() takes them
   std::string window = "7d", from, to, by, period;
   int horizon_days = 365;
+  std::string gross_margin;  // channels: percent
   bool json = false, csv = false;
 };
 int RunReport(const Common& common, const ReportArgs& args);

@@ -243,11 +243,11 @@ int main(int argc, char** argv) {
 
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
-      "report", "analytics reports (docs/analytics.md): funnel, cohorts, value, ltv, rfm");
+      "report", "analytics reports (docs/analytics.md): funnel, channels, cohorts, value, ltv, rfm");
   add_common(report_cmd);
-  report_cmd->add_option("kind", report.kind, "funnel, cohorts, value, ltv or rfm")
+  report_cmd->add_option("kind", report.kind, "funnel, channels, cohorts, value, ltv or rfm")
       ->required()
-      ->check(CLI::IsMember({"funnel", "cohorts", "value", "ltv", "rfm"}));
+      ->check(CLI::IsMember({"funnel", "channels", "cohorts", "value", "ltv", "rfm"}));
   report_cmd->add_option("steps", report.steps,
                          "funnel: its steps, each an event as count() takes it (none: the "
                          "channel funnel)");
@@ -260,6 +260,8 @@ int main(int argc, char** argv) {
                          "cohorts: month or week; channel funnel: all, month or week");
   report_cmd->add_option("--horizon-days", report.horizon_days, "ltv: days ahead")
       ->capture_default_str();
+  report_cmd->add_option("--gross-margin", report.gross_margin,
+                         "channels: the brand's gross margin in percent (e.g. 60)");
   report_cmd->add_flag("--json", report.json, "print the API's JSON");
   report_cmd->add_flag("--csv", report.csv, "print the API's CSV");
 

@@ -1,4 +1,4 @@
-// `pond report funnel|cohorts|value|ltv|rfm` (docs/analytics.md): the reports of /v1/reports
+// `pond report funnel|channels|cohorts|value|ltv|rfm` (docs/analytics.md): the reports of /v1/reports
 // computed on the data directory, as aligned tables, `--json` (the API's JSON) or `--csv` (the
 // API's CSV).
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "pond/analytics/channel_funnel.h"
+#include "pond/analytics/channel_roi.h"
 #include "pond/analytics/cohorts.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
@@ -126,6 +127,15 @@ int RunReport(const Common& common, const ReportArgs& a) {
   const Micros now = e.clock().NowMicros();
   if (a.kind == "funnel") return Funnel(common, e, *zone, a);
   if (a.kind == "rfm") return Rfm(common, e, a);
+  if (a.kind == "channels") {
+    Result<std::optional<int64_t>> margin = analytics::ParseGrossMargin(a.gross_margin);
+    if (!margin.ok()) return Fail(FieldError("--gross-margin", margin.status().message()));
+    Result<analytics::ChannelRoiReport> r = analytics::RunChannelRoi(e, common.workspace, *margin);
+    if (!r.ok()) return Fail(r.status());
+    return Print(a, server::ChannelRoiJson(*r), server::ChannelRoiTable(*r),
+                 *margin ? "channel ROI at a " + a.gross_margin + "% gross margin"
+                         : "channel ROI on net revenue (give --gross-margin for margin)");
+  }
   if (a.kind == "cohorts") {
     Result<std::optional<analytics::Period>> period = PeriodOf(a.period, false);
     if (!period.ok()) return Fail(period.status());
@@ -173,7 +183,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
     return Print(a, server::LtvJson(r), server::LtvTable(r), headline);
   }
   return Fail(Status::InvalidArgument("unknown report \"" + a.kind +
-                                      "\" (funnel, cohorts, value, ltv, rfm)"));
+                                      "\" (funnel, channels, cohorts, value, ltv, rfm)"));
 }
 
 }  // namespace pond::cli

@@ -474,6 +474,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/reports/ltv", Auth::kAdmin,
        "Historical and predicted LTV per channel (BG/NBD and Gamma-Gamma), ?horizon_days=365",
        LtvReportHandler},
+      {"GET", "/v1/reports/channels", Auth::kAdmin,
+       "Channel ROI: spend, customers, CAC, margin and ROI at 30/90/180 days, payback "
+       "(?gross_margin=60)",
+       ChannelRoiReportHandler},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

@@ -140,6 +140,18 @@ HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(FunnelJson(*r, f.steps, window)));
 }
 
+HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  Result<std::optional<int64_t>> margin = analytics::ParseGrossMargin(QueryParam(req, "gross_margin"));
+  if (!margin.ok()) return ErrorResponse(margin.status());
+  Result<analytics::ChannelRoiReport> r =
+      analytics::RunChannelRoi(ctx.engine, ctx.workspace, *margin);
+  if (!r.ok()) return ErrorResponse(r.status());
+  if (*csv) return Csv(ChannelRoiTable(*r));
+  return JsonResponse(DumpJson(ChannelRoiJson(*r)));
+}
+
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());

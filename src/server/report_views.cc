@@ -192,6 +192,49 @@ ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f) {
   return out;
 }
 
+json ChannelRoiJson(const analytics::ChannelRoiReport& r) {
+  json channels = json::array();
+  for (const analytics::ChannelRoi& c : r.channels) {
+    json one = {{"channel_id", c.channel_id}, {"code", c.code},          {"name", c.name},
+                {"spend_fen", c.spend_fen},   {"customers", c.customers}, {"buyers", c.buyers},
+                {"cac_fen", c.cac_fen}};
+    for (size_t k = 0; k < analytics::kRoiWindowsDays.size(); ++k) {
+      const std::string days = std::to_string(analytics::kRoiWindowsDays[k]) + "d";
+      one["net_" + days + "_fen"] = c.net_fen[k];
+      one["margin_" + days + "_fen"] = c.margin_fen[k];
+      one["roi_" + days] = c.roi[k] ? json(std::round(*c.roi[k] * 1e4) / 1e4) : json(nullptr);
+    }
+    one["payback_days"] = c.payback_days ? json(*c.payback_days) : json(nullptr);
+    channels.push_back(std::move(one));
+  }
+  return {{"gross_margin_pct", r.margin_bp ? json(static_cast<double>(*r.margin_bp) / 100) : json(nullptr)},
+          {"windows_days", analytics::kRoiWindowsDays},
+          {"channels", channels}};
+}
+
+ReportTable ChannelRoiTable(const analytics::ChannelRoiReport& r) {
+  ReportTable out{{"code", "name", "spend_fen", "customers", "buyers", "cac_fen"}, {}};
+  for (int days : analytics::kRoiWindowsDays) {
+    out.header.push_back("margin_" + std::to_string(days) + "d_fen");
+    out.header.push_back("roi_" + std::to_string(days) + "d");
+  }
+  out.header.push_back("payback_days");
+  for (const analytics::ChannelRoi& c : r.channels) {
+    std::vector<std::string> row = {c.code, c.name, std::to_string(c.spend_fen),
+                                    std::to_string(c.customers), std::to_string(c.buyers),
+                                    std::to_string(c.cac_fen)};
+    for (size_t k = 0; k < analytics::kRoiWindowsDays.size(); ++k) {
+      row.push_back(std::to_string(c.margin_fen[k]));
+      char roi[32] = "";
+      if (c.roi[k]) std::snprintf(roi, sizeof roi, "%.4f", *c.roi[k]);
+      row.push_back(roi);
+    }
+    row.push_back(c.payback_days ? std::to_string(*c.payback_days) : "");
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
 json LtvJson(const analytics::LtvReport& r) {
   const analytics::BgNbd& p = r.purchases;
   const analytics::GammaGamma& s = r.spend;

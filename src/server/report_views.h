@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pond/analytics/channel_funnel.h"
+#include "pond/analytics/channel_roi.h"
 #include "pond/analytics/cohorts.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
@@ -36,6 +37,9 @@ ReportTable FunnelTable(const analytics::FunnelReport& f, const std::vector<std:
 
 nlohmann::json ChannelFunnelJson(const analytics::ChannelFunnel& f);
 ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f);
+
+nlohmann::json ChannelRoiJson(const analytics::ChannelRoiReport& r);
+ReportTable ChannelRoiTable(const analytics::ChannelRoiReport& r);
 
 nlohmann::json LtvJson(const analytics::LtvReport& r);
 ReportTable LtvTable(const analytics::LtvReport& r);

@@ -77,6 +77,12 @@ const l = JSON.parse(ltv.stdout || '{}');
 check(ltv.status === 0 && l.buyers > 0 && l.channels.length > 0 &&
       (l.predicted ? l.purchases_model.converged : typeof l.why === 'string'),
       `pond report ltv fits or says why (${l.predicted ? 'fitted' : l.why})`);
+const roi = spawnSync(pondBin, ['report', 'channels', '--gross-margin', '60', '--data', data, '--json'],
+                      { encoding: 'utf8' });
+const r = JSON.parse(roi.stdout || '{}');
+check(roi.status === 0 && r.gross_margin_pct === 60 && r.channels.length === 9 &&
+      r.channels.some((c) => c.customers > 0 && c.spend_fen > 0 && c.cac_fen > 0),
+      'pond report channels: the nine demo channels with spend, customers and CAC');
 const bad = spawnSync(pondBin, ['report', 'funnel', 'order_paid', '--data', data], { encoding: 'utf8' });
 check(bad.status === 1 && /steps: 2 to 10/.test(bad.stderr), 'a one-step funnel is refused by name');
 
@@ -105,4 +111,4 @@ try {
 } finally {
   await stopPond(pond);
 }
-finish(25);
+finish(26);

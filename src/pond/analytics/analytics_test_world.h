@@ -25,7 +25,8 @@ class AnalyticsWorld {
 
   Engine& engine() { return *engine_; }
 
-  // A track event of `user`; order_paid is an order of `amount_fen` with a fresh order id.
+  // A track event of `user`; order_paid is an order of `amount_fen` with a fresh order id, and
+  // order_refunded a refund of `amount_fen` with a fresh refund id.
   void Track(const std::string& user, const std::string& name, const char* at,
              const std::string& properties = "{}", int64_t amount_fen = 10'000) {
     Event e;
@@ -40,6 +41,14 @@ class AnalyticsWorld {
       order.order_id = "o" + std::to_string(sent_);
       order.total_fen = amount_fen;
       e.order = order;
+      e.amount_fen = amount_fen;
+    }
+    if (name == "order_refunded") {
+      Refund refund;
+      refund.order_id = "o";
+      refund.refund_id = "r" + std::to_string(sent_);
+      refund.amount_fen = amount_fen;
+      e.refund = refund;
       e.amount_fen = amount_fen;
     }
     ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, {e}).ok());
