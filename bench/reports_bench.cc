@@ -6,7 +6,7 @@
 // state, median of --runs: the channel funnel (all time and by month), an event funnel
 // (moment_viewed → message_received → order_paid within 7 days), one with a where-filter (read
 // from the store), monthly and weekly cohorts, the value report, predicted LTV (both models
-// fitted), RFM. The funnel and the monthly triangle are then asked of SQLite, over a table of the
+// fitted), channel ROI, RFM. The funnel and the monthly triangle are then asked of SQLite, over a table of the
 // same events (customer, name, time; indexed for the queries), median of 3; their answers must
 // equal pond's or the program fails. Targets (issue #9): every report under 500 ms; pond at least
 // 20× faster than the SQL.
@@ -19,11 +19,13 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "bench_world.h"
 #include "pond/analytics/channel_funnel.h"
+#include "pond/analytics/channel_roi.h"
 #include "pond/analytics/cohorts.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
@@ -233,6 +235,15 @@ int main(int argc, char** argv) {
               static_cast<long long>(ltv.buyers), ltv.purchases.r, ltv.purchases.alpha,
               ltv.purchases.a, ltv.purchases.b, ltv.purchases.evaluations,
               ltv.predicted ? "" : (" — " + ltv.why).c_str());
+  std::vector<Channel> channels;
+  for (const char* code : {"card-tb", "xhs-note", "dy-video", "store-qr", "ads-feed"}) {
+    channels.push_back({std::string("chn_") + code, code, code, ChannelKind::kOther, 0});
+  }
+  const std::map<std::string, int64_t> spend = {{"chn_card-tb", 5'000'000}, {"chn_ads-feed", 9'000'000}};
+  Line("channel ROI (5 channels, 60% margin)",
+       MedianOf(a.runs, on_state([&](const TenantState& s) {
+                  (void)analytics::ComputeChannelRoi(s, channels, spend, 6'000);
+                })));
   Line("RFM cells", MedianOf(a.runs, on_state([&](const TenantState& s) {
                                (void)ComputeRfm(s, now);
                              })));

@@ -12,7 +12,7 @@
 namespace pond::analytics {
 namespace {
 
-constexpr int kMaxEvaluations = 4'000;  // a fit that needs more is reported as not converged
+constexpr int kMaxEvaluations = 2'000;  // a fit that needs more is reported as not converged
 constexpr double kTolerance = 1e-6;  // on the total log-likelihood
 
 double LogSumExp(double u, double v) {
