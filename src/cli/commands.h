@@ -2,6 +2,7 @@
 // are CLI11's). Errors go to stderr as "pond: <message>".
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +81,14 @@ struct ReportArgs {
   bool json = false, csv = false;
 };
 int RunReport(const Common& common, const ReportArgs& args);
+
+// `pond diagnose`: does private-domain operation pay back (docs/analytics.md, "Diagnose").
+// `params` by the API's names; `use_store` reads the data directory's orders.
+struct DiagnoseArgs {
+  std::map<std::string, std::string> params;
+  bool use_store = true, json = false;
+};
+int RunDiagnoseCommand(const Common& common, const DiagnoseArgs& args);
 
 // `pond plan fission`: the planner's inputs; money as yuan text, "" or < 0 when not given.
 struct PlanFissionArgs {

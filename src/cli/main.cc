@@ -265,6 +265,28 @@ int main(int argc, char** argv) {
   report_cmd->add_flag("--json", report.json, "print the API's JSON");
   report_cmd->add_flag("--csv", report.csv, "print the API's CSV");
 
+  DiagnoseArgs diagnose;
+  auto* diagnose_cmd = app.add_subcommand(
+      "diagnose", "does private-domain operation pay back for this brand, and why");
+  add_common(diagnose_cmd);
+  static const std::pair<const char*, const char*> kDiagnoseOptions[] = {
+      {"category", "beauty, clothing, mother_baby, education, food, electronics, furniture, other"},
+      {"gross_margin", "gross margin, percent"},
+      {"repurchase_rate", "share of buyers who buy again, percent"},
+      {"orders_per_year", "orders per buyer a year"},
+      {"aov", "average order value, yuan"},
+      {"topics", "natural topics of the category: low, medium or high"},
+      {"staff_cost", "cost of one staff account a month, yuan"},
+      {"customers_per_staff", "customers one staff account serves"}};
+  for (const auto& [name, help] : kDiagnoseOptions) {
+    std::string flag = std::string("--") + name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    diagnose_cmd->add_option(flag, diagnose.params[name], help);
+  }
+  diagnose_cmd->add_flag("--no-store", [&](int64_t) { diagnose.use_store = false; },
+                         "ignore the data directory's own orders");
+  diagnose_cmd->add_flag("--json", diagnose.json, "print the API's JSON");
+
   GroupArgs grp;
   auto* groups_cmd =
       app.add_subcommand("groups", "community groups and codes (docs/communities.md)");
@@ -421,6 +443,7 @@ int main(int argc, char** argv) {
     return RunPlanMoments(common, moments);
   }
   if (*report_cmd) return RunReport(common, report);
+  if (*diagnose_cmd) return RunDiagnoseCommand(common, diagnose);
   if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
   if (*wecom_replay) return RunWecomReplay(common, wecom_args);
   if (*groups_list || *groups_health || *groups_route) {

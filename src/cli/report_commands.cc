@@ -10,6 +10,7 @@
 #include "pond/analytics/channel_funnel.h"
 #include "pond/analytics/channel_roi.h"
 #include "pond/analytics/cohorts.h"
+#include "pond/analytics/diagnose.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
 #include "pond/analytics/value_report.h"
@@ -117,6 +118,44 @@ int Rfm(const Common& common, Engine& engine, const ReportArgs& a) {
 }
 
 }  // namespace
+
+int RunDiagnoseCommand(const Common& common, const DiagnoseArgs& a) {
+  Result<analytics::DiagnoseInputs> in = analytics::DiagnoseInputsFrom([&](const char* name) {
+    auto it = a.params.find(name);
+    return it == a.params.end() ? std::string() : it->second;
+  });
+  if (!in.ok()) return Fail(in.status());
+  Result<analytics::Diagnosis> d = Status::Internal("not diagnosed");
+  int64_t buyers = 0;
+  if (a.use_store) {
+    auto engine = OpenEngine(common);
+    if (!engine.ok()) return Fail(engine.status());
+    d = analytics::RunDiagnose(**engine, common.workspace, *in, true, &buyers);
+  } else {
+    d = analytics::Diagnose(*in, std::nullopt);
+  }
+  if (!d.ok()) return Fail(d.status());
+  if (a.json) {
+    std::printf("%s\n", server::DiagnosisJson(*d, buyers).dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s\n%s\n\n", d->verdict_zh.c_str(), d->verdict_en.c_str());
+  Table reasons({"", "factor", "为什么", "why"});
+  for (const analytics::Reason& r : d->reasons) {
+    reasons.Add({r.in_favour ? "+" : "-", r.factor, r.zh, r.en});
+  }
+  reasons.Print();
+  std::printf("\nfigures (given / store / category / default):");
+  for (const auto& [name, f] : {std::pair{"gross_margin_bp", d->gross_margin_bp},
+                                {"repurchase_bp", d->repurchase_bp},
+                                {"orders_per_year_x100", d->orders_per_year_x100},
+                                {"aov_fen", d->aov_fen}}) {
+    std::printf(" %s=%lld (%s)", name, static_cast<long long>(f.value),
+                std::string(analytics::SourceName(f.source)).c_str());
+  }
+  std::printf("\n");
+  return 0;
+}
 
 int RunReport(const Common& common, const ReportArgs& a) {
   auto engine = OpenEngine(common);

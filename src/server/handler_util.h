@@ -175,6 +175,7 @@ HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);

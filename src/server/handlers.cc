@@ -478,6 +478,9 @@ const std::vector<Route>& Routes() {
        "Channel ROI: spend, customers, CAC, margin and ROI at 30/90/180 days, payback "
        "(?gross_margin=60)",
        ChannelRoiReportHandler},
+      {"GET", "/v1/reports/diagnose", Auth::kAdmin,
+       "Does private-domain operation pay back, and why (?category=beauty&gross_margin=60…)",
+       DiagnoseHandler},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

@@ -152,6 +152,21 @@ HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(ChannelRoiJson(*r)));
 }
 
+HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<analytics::DiagnoseInputs> in =
+      analytics::DiagnoseInputsFrom([&](const char* name) { return QueryParam(req, name); });
+  if (!in.ok()) return ErrorResponse(in.status());
+  const std::string use_store = QueryParam(req, "use_store");
+  if (!use_store.empty() && use_store != "true" && use_store != "false") {
+    return ErrorResponse(FieldError("use_store", "true (the default) or false"));
+  }
+  int64_t buyers = 0;
+  Result<analytics::Diagnosis> d =
+      analytics::RunDiagnose(ctx.engine, ctx.workspace, *in, use_store != "false", &buyers);
+  if (!d.ok()) return ErrorResponse(d.status());
+  return JsonResponse(DumpJson(DiagnosisJson(*d, buyers)));
+}
+
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());

@@ -235,6 +235,38 @@ ReportTable ChannelRoiTable(const analytics::ChannelRoiReport& r) {
   return out;
 }
 
+json DiagnosisJson(const analytics::Diagnosis& d, int64_t store_buyers) {
+  auto figure = [](const analytics::Figure& f) {
+    return json{{"value", f.value}, {"source", analytics::SourceName(f.source)}};
+  };
+  json reasons = json::array();
+  for (const analytics::Reason& r : d.reasons) {
+    reasons.push_back({{"factor", r.factor}, {"in_favour", r.in_favour}, {"en", r.en}, {"zh", r.zh}});
+  }
+  return {{"category", d.category},
+          {"verdict", d.verdict},
+          {"verdict_text", {{"en", d.verdict_en}, {"zh", d.verdict_zh}}},
+          {"ratio", std::round(d.ratio * 100) / 100},
+          {"per_customer_year", {{"value_fen", d.value_fen}, {"cost_fen", d.cost_fen}}},
+          {"uplift_bp", d.uplift_bp},
+          {"inputs",
+           {{"gross_margin_bp", figure(d.gross_margin_bp)},
+            {"repurchase_bp", figure(d.repurchase_bp)},
+            {"orders_per_year_x100", figure(d.orders_per_year_x100)},
+            {"aov_fen", figure(d.aov_fen)},
+            {"topics",
+             {{"value", analytics::TopicsName(d.topics)},
+              {"source", analytics::SourceName(d.topics_source)}}},
+            {"staff_cost_fen", figure(d.staff_cost_fen)},
+            {"customers_per_staff", figure(d.customers_per_staff)}}},
+          {"break_even",
+           {{"aov_fen", d.break_even_aov_fen},
+            {"customers_per_staff", d.break_even_customers_per_staff}}},
+          {"reasons", reasons},
+          {"store",
+           {{"buyers", store_buyers}, {"used", store_buyers >= analytics::kMinBuyersToTrust}}}};
+}
+
 json LtvJson(const analytics::LtvReport& r) {
   const analytics::BgNbd& p = r.purchases;
   const analytics::GammaGamma& s = r.spend;

@@ -10,6 +10,7 @@
 #include "pond/analytics/channel_funnel.h"
 #include "pond/analytics/channel_roi.h"
 #include "pond/analytics/cohorts.h"
+#include "pond/analytics/diagnose.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
 #include "pond/analytics/value_report.h"
@@ -40,6 +41,9 @@ ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f);
 
 nlohmann::json ChannelRoiJson(const analytics::ChannelRoiReport& r);
 ReportTable ChannelRoiTable(const analytics::ChannelRoiReport& r);
+
+// `store_buyers`: how many buyers the store has (its figures are used from kMinBuyersToTrust).
+nlohmann::json DiagnosisJson(const analytics::Diagnosis& d, int64_t store_buyers);
 
 nlohmann::json LtvJson(const analytics::LtvReport& r);
 ReportTable LtvTable(const analytics::LtvReport& r);

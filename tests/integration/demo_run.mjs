@@ -83,6 +83,12 @@ const r = JSON.parse(roi.stdout || '{}');
 check(roi.status === 0 && r.gross_margin_pct === 60 && r.channels.length === 9 &&
       r.channels.some((c) => c.customers > 0 && c.spend_fen > 0 && c.cac_fen > 0),
       'pond report channels: the nine demo channels with spend, customers and CAC');
+const diag = spawnSync(pondBin, ['diagnose', '--category', 'beauty', '--gross-margin', '65', '--data', data,
+                                 '--json'], { encoding: 'utf8' });
+const dg = JSON.parse(diag.stdout || '{}');
+check(diag.status === 0 && dg.store?.used && dg.inputs.repurchase_bp.source === 'store' &&
+      dg.inputs.gross_margin_bp.source === 'given' && dg.verdict_text.zh.length > 0,
+      `pond diagnose reads the demo store's own orders (${dg.verdict})`);
 const bad = spawnSync(pondBin, ['report', 'funnel', 'order_paid', '--data', data], { encoding: 'utf8' });
 check(bad.status === 1 && /steps: 2 to 10/.test(bad.stderr), 'a one-step funnel is refused by name');
 
@@ -111,4 +117,4 @@ try {
 } finally {
   await stopPond(pond);
 }
-finish(26);
+finish(27);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pond/analytics/money_names.h"
+#include "pond/base/money.h"
 #include "pond/analytics/value_report.h"
 
 namespace pond::analytics {
@@ -101,25 +102,19 @@ ChannelRoiReport ComputeChannelRoi(const TenantState& state, const std::vector<C
   return out;
 }
 
-Result<std::optional<int64_t>> ParseGrossMargin(std::string_view text) {
+Result<std::optional<int64_t>> ParseHundredths(std::string_view text, const std::string& field,
+                                               int64_t max, const std::string& what) {
   if (text.empty()) return std::optional<int64_t>();
-  const Status bad = FieldError("gross_margin", "a percentage from 0 to 100, at most two decimals");
-  int64_t whole = 0, hundredths = 0;
-  size_t i = 0, decimals = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 3; ++i) {
-    whole = whole * 10 + (text[i] - '0');
+  Result<Money> parsed = Money::ParseYuan(text);  // exact decimal text, two places at most
+  if (!parsed.ok() || parsed->fen() < 0 || parsed->fen() > max || text[0] == '+') {
+    return FieldError(field, what);
   }
-  if (i == 0) return bad;
-  if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9' && decimals < 2; ++i, ++decimals) {
-      hundredths = hundredths * 10 + (text[i] - '0');
-    }
-    if (decimals == 0) return bad;
-    if (decimals == 1) hundredths *= 10;
-  }
-  const int64_t bp = whole * 100 + hundredths;
-  if (i != text.size() || bp > 10'000) return bad;
-  return std::optional<int64_t>(bp);
+  return std::optional<int64_t>(parsed->fen());
+}
+
+Result<std::optional<int64_t>> ParseGrossMargin(std::string_view text) {
+  return ParseHundredths(text, "gross_margin", 10'000,
+                         "a percentage from 0 to 100, at most two decimals");
 }
 
 Result<ChannelRoiReport> RunChannelRoi(Engine& engine, const std::string& workspace,

@@ -58,7 +58,7 @@ TEST(ChannelRoiTest, GrossMarginIsAPercentage) {
   EXPECT_EQ(ParseGrossMargin("0.05").value(), 5);
   EXPECT_EQ(ParseGrossMargin("100").value(), 10'000);
   EXPECT_FALSE(ParseGrossMargin("").value().has_value());
-  for (const char* bad : {"100.01", "abc", "-5", "60.", "1e3", "60.123", "1000", " 60", "６０"}) {
+  for (const char* bad : {"100.01", "abc", "-5", "+5", "1e3", "60.123", "1000", " 60", "６０"}) {
     Result<std::optional<int64_t>> r = ParseGrossMargin(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().ToString().find("gross_margin"), std::string::npos);

@@ -20,6 +20,7 @@ ValueReport ComputeValue(const TenantState& state) {
     std::vector<int64_t> intervals = std::vector<int64_t>(kIntervalBucketCount, 0);
     std::vector<int64_t> all_intervals;
     int64_t customers = 0, repeat_buyers = 0;
+    Micros first = INT64_MAX, last = INT64_MIN;
     std::vector<Micros> order_times;
   };
   std::vector<Part> parts(ScanParts(state.live().cardinality()));
@@ -43,6 +44,8 @@ ValueReport ComputeValue(const TenantState& state) {
     ++ch.buyers;
     if (orders >= 2) ++p.repeat_buyers;
     std::sort(p.order_times.begin(), p.order_times.end());
+    p.first = std::min(p.first, p.order_times.front());
+    p.last = std::max(p.last, p.order_times.back());
     for (size_t i = 1; i < p.order_times.size(); ++i) {
       const int64_t days =
           (p.order_times[i] - p.order_times[i - 1]) / (86'400 * kMicrosPerSecond);
@@ -59,6 +62,10 @@ ValueReport ComputeValue(const TenantState& state) {
   for (const Part& p : parts) {
     out.customers += p.customers;
     out.repeat_buyers += p.repeat_buyers;
+    if (p.first != INT64_MAX) {
+      out.first_order_at = out.first_order_at ? std::min(out.first_order_at, p.first) : p.first;
+      out.last_order_at = std::max(out.last_order_at, p.last);
+    }
     for (size_t b = 0; b < kIntervalBucketCount; ++b) out.intervals[b] += p.intervals[b];
     all_intervals.insert(all_intervals.end(), p.all_intervals.begin(), p.all_intervals.end());
     for (const auto& [index, part_ch] : p.by_channel) {

@@ -34,6 +34,7 @@ struct ValueReport {
   double repurchase_rate = 0;
   std::vector<int64_t> intervals;  // kIntervalBucketCount counts
   int64_t median_interval_days = 0;
+  Micros first_order_at = 0, last_order_at = 0;  // 0 without orders
   std::vector<ChannelValue> channels;  // most customers first
 };
 
