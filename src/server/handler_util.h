@@ -176,6 +176,7 @@ HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission_trees.cc
 HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);

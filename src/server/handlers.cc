@@ -481,6 +481,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/reports/diagnose", Auth::kAdmin,
        "Does private-domain operation pay back, and why (?category=beauty&gross_margin=60…)",
        DiagnoseHandler},
+      {"GET", "/v1/reports/growth", Auth::kAdmin,
+       "Fission and distribution side by side: K-factor, invites per participant, cost per "
+       "customer, commission cost ratio",
+       GrowthReportHandler},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

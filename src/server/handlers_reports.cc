@@ -3,6 +3,7 @@
 #include "pond/base/time.h"
 #include "pond/segment/rule.h"
 #include "server/handler_util.h"
+#include "server/distribution_views.h"
 #include "server/report_views.h"
 
 namespace pond::server {
@@ -165,6 +166,58 @@ HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req) {
       analytics::RunDiagnose(ctx.engine, ctx.workspace, *in, use_store != "false", &buyers);
   if (!d.ok()) return ErrorResponse(d.status());
   return JsonResponse(DumpJson(DiagnosisJson(*d, buyers)));
+}
+
+// Fission and distribution side by side (item 5 of docs/analytics.md): each campaign's figures
+// as its own report gives them, the invitation forest across campaigns, and the distribution
+// programme's totals.
+HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  Result<std::vector<Campaign>> campaigns = ctx.fission.Campaigns(ctx.workspace);
+  if (!campaigns.ok()) return ErrorResponse(campaigns.status());
+  ReportTable table{{"campaign", "name", "kind", "participants", "invites",
+                     "invites_per_participant", "qualified", "k_factor", "spent_fen",
+                     "cost_per_customer_fen"},
+                    {}};
+  json rows = json::array();
+  for (const Campaign& c : *campaigns) {
+    Result<CampaignReport> r = ctx.fission.Report(ctx.workspace, c.id);
+    if (!r.ok()) return ErrorResponse(r.status());
+    char per[32], k[32];
+    std::snprintf(per, sizeof per, "%.2f", r->invites_per_participant);
+    std::snprintf(k, sizeof k, "%.3f", r->k_factor);
+    table.rows.push_back({c.id, c.name, CampaignKindName(c.kind), std::to_string(r->participants),
+                          std::to_string(r->invites), per, std::to_string(r->qualified), k,
+                          std::to_string(r->spent_fen), std::to_string(r->cost_per_customer_fen)});
+    rows.push_back({{"campaign", c.id},
+                    {"name", c.name},
+                    {"kind", CampaignKindName(c.kind)},
+                    {"participants", r->participants},
+                    {"invites", r->invites},
+                    {"invites_per_participant", r->invites_per_participant},
+                    {"qualified", r->qualified},
+                    {"k_factor", r->k_factor},
+                    {"spent_fen", r->spent_fen},
+                    {"cost_per_customer_fen", r->cost_per_customer_fen}});
+  }
+  if (*csv) return Csv(table);
+  Result<FissionService::ForestReport> forest = ctx.fission.Forest(ctx.workspace, 0);
+  if (!forest.ok()) return ErrorResponse(forest.status());
+  Result<DistributionTotals> totals = ctx.distribution.Totals(ctx.workspace);
+  if (!totals.ok()) return ErrorResponse(totals.status());
+  return JsonResponse(DumpJson(
+      {{"fission",
+        {{"participants", forest->participants},
+         {"invites", forest->invites},
+         {"qualified", forest->qualified},
+         {"invites_per_participant",
+          forest->participants ? static_cast<double>(forest->invites) /
+                                     static_cast<double>(forest->participants)
+                               : 0.0},
+         {"k_factor", forest->k_factor},
+         {"campaigns", rows}}},
+       {"distribution", TotalsJson(*totals)}}));
 }
 
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {

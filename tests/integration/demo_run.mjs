@@ -112,9 +112,14 @@ try {
   const welcome = await getJson(`${pond.url}/v1/journeys/welcome`, pond.keys.admin);
   check(welcome.body.definition.steps.filter((s) => s.send).every((s) => s.send.channel === 'outbox'),
         'on the outbox: the demo sends nothing real');
+  const growth = await getJson(`${pond.url}/v1/reports/growth`, pond.keys.admin);
+  const task = growth.body.fission?.campaigns?.find((c) => c.campaign === 'cmp_mask_task');
+  check(growth.status === 200 && growth.body.fission.k_factor > 0 && task?.invites > 0 &&
+        task.invites_per_participant > 0 && growth.body.distribution.commission_cost_bp > 0,
+        `the growth report: K ${growth.body.fission?.k_factor?.toFixed(2)}, commission ${growth.body.distribution?.commission_cost_bp} bp of GMV`);
   const wrong = await getJson(`${pond.url}/v1/customers`, 'pond_admin_wrong');
   check(wrong.status === 401, 'a wrong token is refused');
 } finally {
   await stopPond(pond);
 }
-finish(27);
+finish(28);
