@@ -6,10 +6,10 @@
 // state, median of --runs: the channel funnel (all time and by month), an event funnel
 // (moment_viewed → message_received → order_paid within 7 days), one with a where-filter (read
 // from the store), monthly and weekly cohorts, the value report, predicted LTV (both models
-// fitted), channel ROI, RFM. The funnel and the monthly triangle are then asked of SQLite, over a table of the
-// same events (customer, name, time; indexed for the queries), median of 3; their answers must
-// equal pond's or the program fails. Targets (issue #9): every report under 500 ms; pond at least
-// 20× faster than the SQL.
+// fitted), channel ROI, RFM. The funnel and the monthly triangle are then asked of SQLite, over a
+// table of the same events (customer, name, time; indexed for the queries), median of 3; their
+// answers must equal pond's or the program fails. Targets (issue #9): every report under 500 ms;
+// pond at least 20× faster than the SQL.
 //
 // Usage: reports_bench [--customers N] [--events N] [--runs N]
 #include <sqlite3.h>
@@ -83,7 +83,8 @@ std::vector<std::vector<int64_t>> Rows(sqlite3* db, const std::string& sql) {
   std::vector<std::vector<int64_t>> out;
   while (sqlite3_step(q) == SQLITE_ROW) {
     out.emplace_back();
-    for (int c = 0; c < sqlite3_column_count(q); ++c) out.back().push_back(sqlite3_column_int64(q, c));
+    for (int c = 0; c < sqlite3_column_count(q); ++c)
+      out.back().push_back(sqlite3_column_int64(q, c));
   }
   sqlite3_finalize(q);
   return out;
@@ -92,9 +93,10 @@ std::vector<std::vector<int64_t>> Rows(sqlite3* db, const std::string& sql) {
 // The live customers' events as (customer, name, own, ts), inserted in pond's log order so that
 // rowid breaks ties of time the way pond does; `own` is whether the customer did it themselves.
 void BuildSqlite(sqlite3* db, Engine& engine) {
-  Exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000000;"
-           "CREATE TABLE events (customer INTEGER, name TEXT, own INTEGER, ts INTEGER);"
-           "BEGIN");
+  Exec(db,
+       "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000000;"
+       "CREATE TABLE events (customer INTEGER, name TEXT, own INTEGER, ts INTEGER);"
+       "BEGIN");
   sqlite3_stmt* ins = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?,?,?,?)", -1, &ins, nullptr);
   (void)engine.ReadState(kDefaultWorkspace, [&](const TenantState& s) {
@@ -104,7 +106,8 @@ void BuildSqlite(sqlite3* db, Engine& engine) {
     };
     std::vector<Row> by_event(s.events().size());
     for (uint32_t c : s.live()) {
-      for (const HistoryEntry& h : s.customers().history[c]) by_event[h.event] = {c, h.name, h.timestamp};
+      for (const HistoryEntry& h : s.customers().history[c])
+        by_event[h.event] = {c, h.name, h.timestamp};
     }
     for (const Row& r : by_event) {
       if (r.customer == kNoIndex) continue;
@@ -137,7 +140,8 @@ std::vector<int64_t> SqlFunnel(sqlite3* db) {
               ".rowid > " + prev + ".rowid))";
     }
     cond += " AND e" + std::to_string(k) + ".ts - e0.ts <= " + window;
-    reached.push_back(Rows(db, "SELECT COUNT(DISTINCT e0.customer) FROM " + from + " WHERE " + cond)[0][0]);
+    reached.push_back(
+        Rows(db, "SELECT COUNT(DISTINCT e0.customer) FROM " + from + " WHERE " + cond)[0][0]);
   }
   return reached;
 }
@@ -147,16 +151,22 @@ std::vector<int64_t> SqlFunnel(sqlite3* db) {
 std::vector<std::vector<int64_t>> SqlCohorts(sqlite3* db) {
   const std::string month = [](const char* ts) {
     const std::string local = std::string("(") + ts + " / 1000000 + " + std::to_string(kZone) + ")";
-    return "(CAST(strftime('%Y', " + local + ", 'unixepoch') AS INTEGER) * 12 + "
-           "CAST(strftime('%m', " + local + ", 'unixepoch') AS INTEGER) - 1)";
+    return "(CAST(strftime('%Y', " + local +
+           ", 'unixepoch') AS INTEGER) * 12 + "
+           "CAST(strftime('%m', " +
+           local + ", 'unixepoch') AS INTEGER) - 1)";
   }("ts");
   return Rows(db,
               "WITH firsts AS (SELECT customer, MIN(ts) AS ts FROM events GROUP BY customer), "
-              "cohorts AS (SELECT customer, " + month + " AS cohort FROM firsts), "
-              "active AS (SELECT DISTINCT customer, " + month + " AS at FROM events WHERE own) "
-              "SELECT c.cohort, a.at - c.cohort, COUNT(*) FROM active a JOIN cohorts c USING "
-              "(customer) WHERE a.at >= c.cohort GROUP BY c.cohort, a.at - c.cohort "
-              "ORDER BY 1, 2");
+              "cohorts AS (SELECT customer, " +
+                  month +
+                  " AS cohort FROM firsts), "
+                  "active AS (SELECT DISTINCT customer, " +
+                  month +
+                  " AS at FROM events WHERE own) "
+                  "SELECT c.cohort, a.at - c.cohort, COUNT(*) FROM active a JOIN cohorts c USING "
+                  "(customer) WHERE a.at >= c.cohort GROUP BY c.cohort, a.at - c.cohort "
+                  "ORDER BY 1, 2");
 }
 
 void Line(const char* what, double ms) {
@@ -169,9 +179,12 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it is measured, even into a file
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--customers")) a.customers = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--events")) a.events = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--runs")) a.runs = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--customers"))
+      a.customers = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--events"))
+      a.events = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--runs"))
+      a.runs = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "usage: reports_bench [--customers N] [--events N] [--runs N]\n");
       return 2;
@@ -197,29 +210,28 @@ int main(int argc, char** argv) {
   analytics::FunnelReport funnel;
   analytics::CohortTriangle triangle;
   analytics::LtvReport ltv;
-  Line("channel funnel, all time",
-       MedianOf(a.runs, on_state([&](const TenantState& s) {
-                  (void)analytics::ComputeChannelFunnel(s, std::nullopt, kZone);
-                })));
-  Line("channel funnel by month",
-       MedianOf(a.runs, on_state([&](const TenantState& s) {
-                  (void)analytics::ComputeChannelFunnel(s, analytics::Period::kMonth, kZone);
-                })));
+  Line("channel funnel, all time", MedianOf(a.runs, on_state([&](const TenantState& s) {
+                                              (void)analytics::ComputeChannelFunnel(s, std::nullopt,
+                                                                                    kZone);
+                                            })));
+  Line("channel funnel by month", MedianOf(a.runs, on_state([&](const TenantState& s) {
+                                             (void)analytics::ComputeChannelFunnel(
+                                                 s, analytics::Period::kMonth, kZone);
+                                           })));
   analytics::FunnelRequest request;
   request.steps = kSteps;
   request.window = kWindowDays * bench::kDay;
-  const double funnel_ms = MedianOf(a.runs, [&] {
-    funnel = analytics::RunFunnel(*engine, kDefaultWorkspace, request).value();
-  });
+  const double funnel_ms = MedianOf(
+      a.runs, [&] { funnel = analytics::RunFunnel(*engine, kDefaultWorkspace, request).value(); });
   Line("event funnel moment_viewed → message_received → order_paid", funnel_ms);
   analytics::FunnelRequest filtered = request;
   filtered.steps[1] = R"(message_received where property.keyword == "price")";
   Line("  the same, message_received where keyword == price (store)",
        MedianOf(1, [&] { (void)analytics::RunFunnel(*engine, kDefaultWorkspace, filtered); }));
-  const double cohorts_ms = MedianOf(a.runs, on_state([&](const TenantState& s) {
-                                       triangle = analytics::ComputeCohorts(
-                                           s, analytics::Period::kMonth, now, kZone);
-                                     }));
+  const double cohorts_ms =
+      MedianOf(a.runs, on_state([&](const TenantState& s) {
+                 triangle = analytics::ComputeCohorts(s, analytics::Period::kMonth, now, kZone);
+               }));
   Line("cohorts by month", cohorts_ms);
   Line("cohorts by week", MedianOf(a.runs, on_state([&](const TenantState& s) {
                                      (void)analytics::ComputeCohorts(s, analytics::Period::kWeek,
@@ -239,14 +251,14 @@ int main(int argc, char** argv) {
   for (const char* code : {"card-tb", "xhs-note", "dy-video", "store-qr", "ads-feed"}) {
     channels.push_back({std::string("chn_") + code, code, code, ChannelKind::kOther, 0});
   }
-  const std::map<std::string, int64_t> spend = {{"chn_card-tb", 5'000'000}, {"chn_ads-feed", 9'000'000}};
-  Line("channel ROI (5 channels, 60% margin)",
-       MedianOf(a.runs, on_state([&](const TenantState& s) {
-                  (void)analytics::ComputeChannelRoi(s, channels, spend, 6'000);
-                })));
-  Line("RFM cells", MedianOf(a.runs, on_state([&](const TenantState& s) {
-                               (void)ComputeRfm(s, now);
-                             })));
+  const std::map<std::string, int64_t> spend = {{"chn_card-tb", 5'000'000},
+                                                {"chn_ads-feed", 9'000'000}};
+  Line("channel ROI (5 channels, 60% margin)", MedianOf(a.runs, on_state([&](const TenantState& s) {
+                                                          (void)analytics::ComputeChannelRoi(
+                                                              s, channels, spend, 6'000);
+                                                        })));
+  Line("RFM cells",
+       MedianOf(a.runs, on_state([&](const TenantState& s) { (void)ComputeRfm(s, now); })));
 
   // The same funnel and triangle in SQLite.
   sqlite3* db = nullptr;

@@ -1,6 +1,6 @@
-// `pond report funnel|channels|cohorts|value|ltv|rfm` (docs/analytics.md): the reports of /v1/reports
-// computed on the data directory, as aligned tables, `--json` (the API's JSON) or `--csv` (the
-// API's CSV).
+// `pond report funnel|channels|cohorts|value|ltv|rfm` (docs/analytics.md): the reports of
+// /v1/reports computed on the data directory, as aligned tables, `--json` (the API's JSON) or
+// `--csv` (the API's CSV).
 #include <cstdio>
 #include <iostream>
 
@@ -99,8 +99,8 @@ int Funnel(const Common& common, Engine& engine, int zone, const ReportArgs& a) 
 int Rfm(const Common& common, Engine& engine, const ReportArgs& a) {
   RfmTable rfm;
   const Micros now = engine.clock().NowMicros();
-  Status read = engine.ReadState(common.workspace,
-                                 [&](const TenantState& s) { rfm = ComputeRfm(s, now); });
+  Status read =
+      engine.ReadState(common.workspace, [&](const TenantState& s) { rfm = ComputeRfm(s, now); });
   if (!read.ok()) return Fail(read);
   server::ReportTable t{{"cell", "customers"}, {}};
   json data = json::array();
@@ -202,8 +202,8 @@ int RunReport(const Common& common, const ReportArgs& a) {
   }
   if (a.kind == "ltv") {
     if (a.horizon_days < 1 || a.horizon_days > analytics::kMaxLtvHorizonDays) {
-      return Fail(FieldError("--horizon-days",
-                             "1 to " + std::to_string(analytics::kMaxLtvHorizonDays)));
+      return Fail(
+          FieldError("--horizon-days", "1 to " + std::to_string(analytics::kMaxLtvHorizonDays)));
     }
     analytics::LtvReport r;
     Status read = e.ReadState(common.workspace, [&](const TenantState& s) {
@@ -215,10 +215,10 @@ int RunReport(const Common& common, const ReportArgs& a) {
                   "BG/NBD r=%.3f alpha=%.2f a=%.4f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.0f",
                   r.purchases.r, r.purchases.alpha, r.purchases.a, r.purchases.b, r.spend.p,
                   r.spend.q, r.spend.gamma);
-    const std::string headline =
-        r.predicted ? std::string(model) + "\npredicted over " + std::to_string(r.horizon_days) +
-                          " days: " + Yuan(r.predicted_fen)
-                    : "no prediction: " + r.why;
+    const std::string headline = r.predicted ? std::string(model) + "\npredicted over " +
+                                                   std::to_string(r.horizon_days) +
+                                                   " days: " + Yuan(r.predicted_fen)
+                                             : "no prediction: " + r.why;
     return Print(a, server::LtvJson(r), server::LtvTable(r), headline);
   }
   return Fail(Status::InvalidArgument("unknown report \"" + a.kind +

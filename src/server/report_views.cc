@@ -9,9 +9,9 @@ using nlohmann::json;
 
 // A share rounded to 4 places, 0 when nothing to divide.
 double Rate(int64_t part, int64_t whole) {
-  return whole == 0 ? 0
-                    : std::round(static_cast<double>(part) / static_cast<double>(whole) * 1e4) /
-                          1e4;
+  return whole == 0
+             ? 0
+             : std::round(static_cast<double>(part) / static_cast<double>(whole) * 1e4) / 1e4;
 }
 
 std::string RateText(int64_t part, int64_t whole) {
@@ -195,7 +195,7 @@ ReportTable ChannelFunnelTable(const analytics::ChannelFunnel& f) {
 json ChannelRoiJson(const analytics::ChannelRoiReport& r) {
   json channels = json::array();
   for (const analytics::ChannelRoi& c : r.channels) {
-    json one = {{"channel_id", c.channel_id}, {"code", c.code},          {"name", c.name},
+    json one = {{"channel_id", c.channel_id}, {"code", c.code},           {"name", c.name},
                 {"spend_fen", c.spend_fen},   {"customers", c.customers}, {"buyers", c.buyers},
                 {"cac_fen", c.cac_fen}};
     for (size_t k = 0; k < analytics::kRoiWindowsDays.size(); ++k) {
@@ -207,7 +207,8 @@ json ChannelRoiJson(const analytics::ChannelRoiReport& r) {
     one["payback_days"] = c.payback_days ? json(*c.payback_days) : json(nullptr);
     channels.push_back(std::move(one));
   }
-  return {{"gross_margin_pct", r.margin_bp ? json(static_cast<double>(*r.margin_bp) / 100) : json(nullptr)},
+  return {{"gross_margin_pct",
+           r.margin_bp ? json(static_cast<double>(*r.margin_bp) / 100) : json(nullptr)},
           {"windows_days", analytics::kRoiWindowsDays},
           {"channels", channels}};
 }
@@ -220,8 +221,11 @@ ReportTable ChannelRoiTable(const analytics::ChannelRoiReport& r) {
   }
   out.header.push_back("payback_days");
   for (const analytics::ChannelRoi& c : r.channels) {
-    std::vector<std::string> row = {c.code, c.name, std::to_string(c.spend_fen),
-                                    std::to_string(c.customers), std::to_string(c.buyers),
+    std::vector<std::string> row = {c.code,
+                                    c.name,
+                                    std::to_string(c.spend_fen),
+                                    std::to_string(c.customers),
+                                    std::to_string(c.buyers),
                                     std::to_string(c.cac_fen)};
     for (size_t k = 0; k < analytics::kRoiWindowsDays.size(); ++k) {
       row.push_back(std::to_string(c.margin_fen[k]));
@@ -241,7 +245,8 @@ json DiagnosisJson(const analytics::Diagnosis& d, int64_t store_buyers) {
   };
   json reasons = json::array();
   for (const analytics::Reason& r : d.reasons) {
-    reasons.push_back({{"factor", r.factor}, {"in_favour", r.in_favour}, {"en", r.en}, {"zh", r.zh}});
+    reasons.push_back(
+        {{"factor", r.factor}, {"in_favour", r.in_favour}, {"en", r.en}, {"zh", r.zh}});
   }
   return {{"category", d.category},
           {"verdict", d.verdict},
@@ -279,7 +284,8 @@ json LtvJson(const analytics::LtvReport& r) {
                         {"expected_purchases", std::round(c.expected_purchases * 100) / 100},
                         {"predicted_fen", c.predicted_fen},
                         {"ltv_fen", c.ltv_fen},
-                        {"mean_probability_alive", Rate(std::llround(c.mean_probability_alive * 1e6), 1'000'000)}});
+                        {"mean_probability_alive",
+                         Rate(std::llround(c.mean_probability_alive * 1e6), 1'000'000)}});
   }
   json out = {{"horizon_days", r.horizon_days},
               {"buyers", r.buyers},
@@ -290,13 +296,22 @@ json LtvJson(const analytics::LtvReport& r) {
               {"channels", channels}};
   if (!r.why.empty()) out["why"] = r.why;
   if (r.buyers >= analytics::kMinBuyers && r.repeat_buyers >= analytics::kMinRepeatBuyers) {
-    out["purchases_model"] = {{"model", "BG/NBD"}, {"r", p.r}, {"alpha", p.alpha}, {"a", p.a},
-                              {"b", p.b}, {"log_likelihood", p.log_likelihood},
-                              {"evaluations", p.evaluations}, {"converged", p.converged},
+    out["purchases_model"] = {{"model", "BG/NBD"},
+                              {"r", p.r},
+                              {"alpha", p.alpha},
+                              {"a", p.a},
+                              {"b", p.b},
+                              {"log_likelihood", p.log_likelihood},
+                              {"evaluations", p.evaluations},
+                              {"converged", p.converged},
                               {"fitted_on", p.fitted_on}};
-    out["spend_model"] = {{"model", "Gamma-Gamma"}, {"p", s.p}, {"q", s.q}, {"gamma", s.gamma},
+    out["spend_model"] = {{"model", "Gamma-Gamma"},
+                          {"p", s.p},
+                          {"q", s.q},
+                          {"gamma", s.gamma},
                           {"log_likelihood", s.log_likelihood},
-                          {"evaluations", s.evaluations}, {"converged", s.converged},
+                          {"evaluations", s.evaluations},
+                          {"converged", s.converged},
                           {"fitted_on", s.fitted_on}};
   }
   return out;

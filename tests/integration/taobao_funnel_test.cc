@@ -83,8 +83,8 @@ void Load(Sql& sql, const std::vector<Row>& rows) {
 
 // Users reaching each step: the rows e0 … ek of one user with the steps' behaviours, each after
 // the one before, ek within `window` seconds of e0; `where[i]` limits row ei ("e0.category = 7").
-std::vector<int64_t> SqlFunnel(Sql& sql, const std::vector<std::string>& behaviors,
-                               int64_t window, const std::vector<std::string>& where = {}) {
+std::vector<int64_t> SqlFunnel(Sql& sql, const std::vector<std::string>& behaviors, int64_t window,
+                               const std::vector<std::string>& where = {}) {
   std::vector<int64_t> reached;
   for (size_t k = 0; k < behaviors.size(); ++k) {
     std::string from = "ev e0", cond = "e0.behavior = '" + behaviors[0] + "'";
@@ -154,12 +154,12 @@ TEST_F(TaobaoFunnelTest, TheSliceOfTwoHoursMatchesSql) {
   const std::vector<int64_t> expected =
       SqlFunnel(sql_, {"pv", "buy"}, 3600, {"e0.category = " + c, "e1.category = " + c});
   EXPECT_GT(expected[1], 1);
-  EXPECT_EQ(PondFunnel(*engine_,
-                       {"pv where property.category_id == " + c,
-                        "buy where property.category_id == " + c},
-                       3600)
-                .total.reached,
-            expected);
+  EXPECT_EQ(
+      PondFunnel(
+          *engine_,
+          {"pv where property.category_id == " + c, "buy where property.category_id == " + c}, 3600)
+          .total.reached,
+      expected);
 }
 
 TEST_F(TaobaoFunnelTest, NineDaysOfFortyThreeUsersMatchSql) {

@@ -29,12 +29,17 @@ struct NameRole {
 // Whether the event reaches `stage`.
 bool Reaches(Stage stage, const NameRole& role, bool order) {
   switch (stage) {
-    case kFriend: return role.friend_added;
-    case kEngaged: return role.interaction || order;
+    case kFriend:
+      return role.friend_added;
+    case kEngaged:
+      return role.interaction || order;
     case kFirstOrder:
-    case kRepeat: return order;
-    case kAdvocate: return role.advocacy;
-    case kScanned: return false;
+    case kRepeat:
+      return order;
+    case kAdvocate:
+      return role.advocacy;
+    case kScanned:
+      return false;
   }
   return false;
 }

@@ -26,7 +26,7 @@
 
 namespace pond::analytics {
 
-inline constexpr const char* kChannelFunnelStages[] = {"scanned", "friend", "engaged",
+inline constexpr const char* kChannelFunnelStages[] = {"scanned",     "friend", "engaged",
                                                        "first_order", "repeat", "advocate"};
 inline constexpr size_t kChannelFunnelStageCount = std::size(kChannelFunnelStages);
 

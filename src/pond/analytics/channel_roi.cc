@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "pond/analytics/money_names.h"
-#include "pond/base/money.h"
 #include "pond/analytics/value_report.h"
+#include "pond/base/money.h"
 
 namespace pond::analytics {
 namespace {
@@ -84,21 +84,23 @@ ChannelRoiReport ComputeChannelRoi(const TenantState& state, const std::vector<C
       if (i == a.payments.size()) break;
       net += a.payments[i].fen;
       const bool day_done = i + 1 == a.payments.size() || a.payments[i + 1].day != day;
-      if (!r.payback_days && r.spend_fen > 0 && day_done && MarginOf(net, margin_bp) >= r.spend_fen) {
+      if (!r.payback_days && r.spend_fen > 0 && day_done &&
+          MarginOf(net, margin_bp) >= r.spend_fen) {
         r.payback_days = day + 1;  // by the end of that day
       }
     }
     for (size_t k = 0; k < kRoiWindowsDays.size(); ++k) {
       r.margin_fen[k] = MarginOf(r.net_fen[k], margin_bp);
       if (r.spend_fen > 0) {
-        r.roi[k] = static_cast<double>(r.margin_fen[k] - r.spend_fen) /
-                   static_cast<double>(r.spend_fen);
+        r.roi[k] =
+            static_cast<double>(r.margin_fen[k] - r.spend_fen) / static_cast<double>(r.spend_fen);
       }
     }
     out.channels.push_back(std::move(r));
   }
-  std::stable_sort(out.channels.begin(), out.channels.end(),
-                   [](const ChannelRoi& x, const ChannelRoi& y) { return x.spend_fen > y.spend_fen; });
+  std::stable_sort(
+      out.channels.begin(), out.channels.end(),
+      [](const ChannelRoi& x, const ChannelRoi& y) { return x.spend_fen > y.spend_fen; });
   return out;
 }
 

@@ -34,8 +34,8 @@ struct ChannelRoi {
 };
 
 struct ChannelRoiReport {
-  std::optional<int64_t> margin_bp;   // as given
-  std::vector<ChannelRoi> channels;   // registered channels, most spend first
+  std::optional<int64_t> margin_bp;  // as given
+  std::vector<ChannelRoi> channels;  // registered channels, most spend first
 };
 
 // `spend_fen` by channel id. `margin_bp` 0…10,000 when the brand's gross margin is known.

@@ -12,16 +12,17 @@ namespace {
 TEST(ChannelRoiTest, WhatEachChannelCostAndBroughtIn) {
   AnalyticsWorld w;
   w.Track("ann", "channel_scanned", "2024-01-01T00:00:00Z", R"({"channel":"card"})");
-  w.Track("ann", "order_paid", "2024-01-04T00:00:00Z", "{}", 6'000);   // day 3
-  w.Track("ann", "order_paid", "2024-02-10T00:00:00Z", "{}", 8'000);   // day 40
+  w.Track("ann", "order_paid", "2024-01-04T00:00:00Z", "{}", 6'000);      // day 3
+  w.Track("ann", "order_paid", "2024-02-10T00:00:00Z", "{}", 8'000);      // day 40
   w.Track("ann", "order_refunded", "2024-02-20T00:00:00Z", "{}", 2'000);  // day 50
   w.Track("bob", "channel_scanned", "2024-01-02T00:00:00Z", R"({"channel":"card"})");
   w.Track("cat", "order_paid", "2023-12-01T00:00:00Z", "{}", 9'000);  // before she came in
   w.Track("cat", "channel_scanned", "2024-01-01T00:00:00Z", R"({"channel":"store"})");
   w.Track("cat", "order_paid", "2024-01-02T00:00:00Z", "{}", 5'000);
-  const std::vector<Channel> channels = {{"chn_store", "store", "门店", ChannelKind::kOfflineStore, 0},
-                                         {"chn_card", "card", "包裹卡", ChannelKind::kPackageCard, 0},
-                                         {"chn_new", "new", "nobody yet", ChannelKind::kOther, 0}};
+  const std::vector<Channel> channels = {
+      {"chn_store", "store", "门店", ChannelKind::kOfflineStore, 0},
+      {"chn_card", "card", "包裹卡", ChannelKind::kPackageCard, 0},
+      {"chn_new", "new", "nobody yet", ChannelKind::kOther, 0}};
   const std::map<std::string, int64_t> spend = {{"chn_card", 10'000}};
   ChannelRoiReport plain, half;
   w.Read([&](const TenantState& s) {

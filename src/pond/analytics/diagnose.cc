@@ -27,12 +27,10 @@ constexpr Preset kPresets[] = {
 };
 constexpr int64_t kDefaultStaffCostFen = 800'000;  // ¥8,000 a month
 constexpr int64_t kDefaultCustomersPerStaff = 3'000;
-constexpr int64_t kBaseUpliftBp = 3'000;       // +30% turnover
+constexpr int64_t kBaseUpliftBp = 3'000;  // +30% turnover
 constexpr int64_t kBaselineRepurchaseBp = 2'500;
 
-int64_t TopicPercent(Topics t) {
-  return t == Topics::kLow ? 50 : t == Topics::kMedium ? 100 : 130;
-}
+int64_t TopicPercent(Topics t) { return t == Topics::kLow ? 50 : t == Topics::kMedium ? 100 : 130; }
 
 // a × b / c rounded half up, for non-negative values, without overflow.
 int64_t MulDiv(__int128 a, __int128 b, __int128 c) {
@@ -78,10 +76,14 @@ std::string_view TopicsName(Topics t) {
 
 std::string_view SourceName(Source s) {
   switch (s) {
-    case Source::kGiven: return "given";
-    case Source::kStore: return "store";
-    case Source::kCategory: return "category";
-    case Source::kDefault: return "default";
+    case Source::kGiven:
+      return "given";
+    case Source::kStore:
+      return "store";
+    case Source::kCategory:
+      return "category";
+    case Source::kDefault:
+      return "default";
   }
   return "default";
 }
@@ -101,8 +103,8 @@ std::optional<StoreFigures> StoreFiguresOf(const ValueReport& v, int64_t history
   s.repurchase_bp = MulDiv(v.repeat_buyers, 10'000, v.buyers);
   s.aov_fen = v.aov_fen;
   // Orders per buyer, scaled to a year of history (at least a month of it).
-  s.orders_per_year_x100 =
-      MulDiv(static_cast<__int128>(v.orders) * 100, 365, v.buyers * std::max<int64_t>(history_days, 30));
+  s.orders_per_year_x100 = MulDiv(static_cast<__int128>(v.orders) * 100, 365,
+                                  v.buyers * std::max<int64_t>(history_days, 30));
   return s;
 }
 
@@ -122,10 +124,10 @@ Result<Diagnosis> Diagnose(const DiagnoseInputs& in, const std::optional<StoreFi
   RETURN_IF_ERROR(InRange("orders_per_year", in.orders_per_year_x100, 1, 100'000,
                           "0.01 to 1000 orders a year"));
   RETURN_IF_ERROR(InRange("aov", in.aov_fen, 1, 10'000'000'000, "¥0.01 to ¥100,000,000"));
-  RETURN_IF_ERROR(InRange("staff_cost", in.staff_cost_fen, 0, 10'000'000'000,
-                          "¥0 to ¥100,000,000 a month"));
-  RETURN_IF_ERROR(InRange("customers_per_staff", in.customers_per_staff, 1, 100'000,
-                          "1 to 100,000 customers"));
+  RETURN_IF_ERROR(
+      InRange("staff_cost", in.staff_cost_fen, 0, 10'000'000'000, "¥0 to ¥100,000,000 a month"));
+  RETURN_IF_ERROR(
+      InRange("customers_per_staff", in.customers_per_staff, 1, 100'000, "1 to 100,000 customers"));
 
   Diagnosis d;
   d.category = category;
@@ -139,11 +141,11 @@ Result<Diagnosis> Diagnose(const DiagnoseInputs& in, const std::optional<StoreFi
     return store ? std::optional<int64_t>((*store).*field) : std::nullopt;
   };
   d.gross_margin_bp = pick(in.gross_margin_bp, std::nullopt, preset->margin_bp);
-  d.repurchase_bp = pick(in.repurchase_bp, of_store(&StoreFigures::repurchase_bp),
-                         preset->repurchase_bp);
-  d.orders_per_year_x100 = pick(in.orders_per_year_x100,
-                                of_store(&StoreFigures::orders_per_year_x100),
-                                preset->orders_per_year_x100);
+  d.repurchase_bp =
+      pick(in.repurchase_bp, of_store(&StoreFigures::repurchase_bp), preset->repurchase_bp);
+  d.orders_per_year_x100 =
+      pick(in.orders_per_year_x100, of_store(&StoreFigures::orders_per_year_x100),
+           preset->orders_per_year_x100);
   d.aov_fen = pick(in.aov_fen, of_store(&StoreFigures::aov_fen), preset->aov_fen);
   d.staff_cost_fen = in.staff_cost_fen ? Figure{*in.staff_cost_fen, Source::kGiven}
                                        : Figure{kDefaultStaffCostFen, Source::kDefault};
@@ -157,11 +159,12 @@ Result<Diagnosis> Diagnose(const DiagnoseInputs& in, const std::optional<StoreFi
       std::min<int64_t>(MulDiv(d.repurchase_bp.value, 100, kBaselineRepurchaseBp), 150);
   d.uplift_bp = kBaseUpliftBp * TopicPercent(d.topics) * repurchase_pct / 10'000;
   // value = AOV × orders/year × uplift × margin, in fen: the scales are 100 and 10⁴ × 10⁴.
-  d.value_fen = MulDiv(static_cast<__int128>(d.aov_fen.value) * d.orders_per_year_x100.value *
-                           d.uplift_bp,
-                       d.gross_margin_bp.value, static_cast<__int128>(100) * 10'000 * 10'000);
+  d.value_fen =
+      MulDiv(static_cast<__int128>(d.aov_fen.value) * d.orders_per_year_x100.value * d.uplift_bp,
+             d.gross_margin_bp.value, static_cast<__int128>(100) * 10'000 * 10'000);
   d.cost_fen = MulDiv(d.staff_cost_fen.value, 12, d.customers_per_staff.value);
-  d.ratio = d.cost_fen == 0 ? 99 : static_cast<double>(d.value_fen) / static_cast<double>(d.cost_fen);
+  d.ratio =
+      d.cost_fen == 0 ? 99 : static_cast<double>(d.value_fen) / static_cast<double>(d.cost_fen);
   // Break-even: value is linear in AOV; staff load divides the cost.
   d.break_even_aov_fen = d.value_fen == 0 ? 0 : MulDiv(d.aov_fen.value, d.cost_fen, d.value_fen);
   d.break_even_customers_per_staff =
@@ -188,8 +191,8 @@ Result<Diagnosis> Diagnose(const DiagnoseInputs& in, const std::optional<StoreFi
                       load = std::to_string(d.break_even_customers_per_staff);
     d.verdict_en = "Private-domain operation is unlikely to pay back: about " + v +
                    " of extra margin per customer a year against " + c +
-                   " of staff cost. It would break even at an AOV of " + aov + ", or with " +
-                   load + " customers per staff account.";
+                   " of staff cost. It would break even at an AOV of " + aov + ", or with " + load +
+                   " customers per staff account.";
     d.verdict_zh = "私域运营难以回本：每位客户每年约多赚毛利 " + v + "，人力成本却要 " + c +
                    "。客单价做到 " + aov + "，或每个员工号服务 " + load + " 位客户才能打平。";
   }
@@ -242,15 +245,15 @@ Result<Diagnosis> Diagnose(const DiagnoseInputs& in, const std::optional<StoreFi
 Result<DiagnoseInputs> DiagnoseInputsFrom(const std::function<std::string(const char*)>& param) {
   DiagnoseInputs in;
   in.category = param("category");
-  ASSIGN_OR_RETURN(in.gross_margin_bp, ParseHundredths(param("gross_margin"), "gross_margin", 10'000,
-                                                       "a percentage from 0 to 100"));
+  ASSIGN_OR_RETURN(in.gross_margin_bp, ParseHundredths(param("gross_margin"), "gross_margin",
+                                                       10'000, "a percentage from 0 to 100"));
   ASSIGN_OR_RETURN(in.repurchase_bp, ParseHundredths(param("repurchase_rate"), "repurchase_rate",
                                                      10'000, "a percentage from 0 to 100"));
   ASSIGN_OR_RETURN(in.orders_per_year_x100,
                    ParseHundredths(param("orders_per_year"), "orders_per_year", 100'000,
                                    "orders a year, 0.01 to 1000"));
-  ASSIGN_OR_RETURN(in.aov_fen, ParseHundredths(param("aov"), "aov", 10'000'000'000,
-                                               "yuan, up to 100,000,000"));
+  ASSIGN_OR_RETURN(in.aov_fen,
+                   ParseHundredths(param("aov"), "aov", 10'000'000'000, "yuan, up to 100,000,000"));
   ASSIGN_OR_RETURN(in.staff_cost_fen, ParseHundredths(param("staff_cost"), "staff_cost",
                                                       10'000'000'000, "yuan a month"));
   const std::string topics = param("topics");
@@ -274,7 +277,8 @@ Result<Diagnosis> RunDiagnose(Engine& engine, const std::string& workspace,
   *store_buyers = 0;
   if (use_store) {
     ValueReport v;
-    RETURN_IF_ERROR(engine.ReadState(workspace, [&](const TenantState& s) { v = ComputeValue(s); }));
+    RETURN_IF_ERROR(
+        engine.ReadState(workspace, [&](const TenantState& s) { v = ComputeValue(s); }));
     *store_buyers = v.buyers;
     store = StoreFiguresOf(v, (v.last_order_at - v.first_order_at) / (86'400 * kMicrosPerSecond));
   }

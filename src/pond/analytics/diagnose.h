@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "pond/analytics/value_report.h"
-#include "pond/engine/engine.h"
 #include "pond/base/status.h"
+#include "pond/engine/engine.h"
 
 namespace pond::analytics {
 
@@ -31,10 +31,10 @@ std::string_view TopicsName(Topics t);
 
 // What the diagnosis reads. Unset fields come from the store, then the category.
 struct DiagnoseInputs {
-  std::string category;                // beauty, clothing, mother_baby, education, food, …
+  std::string category;  // beauty, clothing, mother_baby, education, food, …
   std::optional<int64_t> gross_margin_bp, repurchase_bp, orders_per_year_x100, aov_fen;
   std::optional<Topics> topics;
-  std::optional<int64_t> staff_cost_fen;      // per staff account and month
+  std::optional<int64_t> staff_cost_fen;  // per staff account and month
   std::optional<int64_t> customers_per_staff;
 };
 

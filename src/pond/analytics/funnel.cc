@@ -139,10 +139,9 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
   for (auto& [channel, tally] : by_channel) {
     out.channels.push_back(tally.Finish(channel == kNoIndex ? "" : state.channel_names()[channel]));
   }
-  std::stable_sort(out.channels.begin(), out.channels.end(),
-                   [](const FunnelCounts& a, const FunnelCounts& b) {
-                     return a.reached[0] > b.reached[0];
-                   });
+  std::stable_sort(
+      out.channels.begin(), out.channels.end(),
+      [](const FunnelCounts& a, const FunnelCounts& b) { return a.reached[0] > b.reached[0]; });
   return out;
 }
 

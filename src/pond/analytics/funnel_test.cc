@@ -190,8 +190,9 @@ TEST(ParallelScanTest, ReportsScannedInPartsAddUp) {
   EXPECT_EQ(t.rows[0].customers, kCustomers);
   EXPECT_EQ(t.rows[0].active, (std::vector<int64_t>{kCustomers, 0}));
   EXPECT_EQ(t.rows[0].buyers, (std::vector<int64_t>{4'500, 0}));
-  Result<FunnelReport> r = RunFunnel(w.engine(), kDefaultWorkspace,
-                                     Steps({"channel_scanned", "friend_added", "order_paid"}, "7d"));
+  Result<FunnelReport> r =
+      RunFunnel(w.engine(), kDefaultWorkspace,
+                Steps({"channel_scanned", "friend_added", "order_paid"}, "7d"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->total.reached, (std::vector<int64_t>{45'000, 22'500, 4'500}));
 }

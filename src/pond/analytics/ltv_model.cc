@@ -13,7 +13,7 @@ namespace pond::analytics {
 namespace {
 
 constexpr int kMaxEvaluations = 2'000;  // a fit that needs more is reported as not converged
-constexpr double kTolerance = 1e-6;  // on the total log-likelihood
+constexpr double kTolerance = 1e-6;     // on the total log-likelihood
 
 double LogSumExp(double u, double v) {
   const double hi = std::max(u, v);
@@ -96,8 +96,7 @@ double BgNbdLogLikelihood(double r, double alpha, double a, double b,
     }
     const double rx = r + c.x;
     const double ln_a3 = -rx * std::log(alpha + c.T);
-    const double tail =
-        c.x > 0 ? LogSumExp(ln_a3, ln_a4_x - rx * std::log(alpha + c.t_x)) : ln_a3;
+    const double tail = c.x > 0 ? LogSumExp(ln_a3, ln_a4_x - rx * std::log(alpha + c.t_x)) : ln_a3;
     sum += by_x + tail;
   }
   return sum;
@@ -112,10 +111,10 @@ BgNbd FitBgNbd(const std::vector<PurchaseSummary>& all) {
     return -BgNbdLogLikelihood(std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), std::exp(p[3]),
                                customers);
   };
-  Minimum m = NelderMead(negative, {0.0, std::log(mean_T), 0.0, 0.0}, 0.5, kTolerance,
-                         kMaxEvaluations);
+  Minimum m =
+      NelderMead(negative, {0.0, std::log(mean_T), 0.0, 0.0}, 0.5, kTolerance, kMaxEvaluations);
   return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), std::exp(m.x[3]),
-          -m.value,         m.evaluations,    m.converged,       customers.size()};
+          -m.value,         m.evaluations,    m.converged,      customers.size()};
 }
 
 double ExpectedPurchases(const BgNbd& m, const PurchaseSummary& c, double t) {
@@ -129,8 +128,7 @@ double ExpectedPurchases(const BgNbd& m, const PurchaseSummary& c, double t) {
 
 double ProbabilityAlive(const BgNbd& m, const PurchaseSummary& c) {
   if (c.x == 0) return 1;
-  return 1 / (1 + m.a / (m.b + c.x - 1) *
-                      std::pow((m.alpha + c.T) / (m.alpha + c.t_x), m.r + c.x));
+  return 1 / (1 + m.a / (m.b + c.x - 1) * std::pow((m.alpha + c.T) / (m.alpha + c.t_x), m.r + c.x));
 }
 
 double GammaGammaLogLikelihood(double p, double q, double gamma,
@@ -161,10 +159,10 @@ GammaGamma FitGammaGamma(const std::vector<PurchaseSummary>& all) {
   auto negative = [&](const std::vector<double>& p) {
     return -GammaGammaLogLikelihood(std::exp(p[0]), std::exp(p[1]), std::exp(p[2]), customers);
   };
-  Minimum m = NelderMead(negative, {0.0, std::log(2.0), std::log(mean)}, 0.5, kTolerance,
-                         kMaxEvaluations);
-  return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), -m.value, m.evaluations,
-          m.converged, customers.size()};
+  Minimum m =
+      NelderMead(negative, {0.0, std::log(2.0), std::log(mean)}, 0.5, kTolerance, kMaxEvaluations);
+  return {std::exp(m.x[0]), std::exp(m.x[1]), std::exp(m.x[2]), -m.value,
+          m.evaluations,    m.converged,      customers.size()};
 }
 
 double ExpectedSpend(const GammaGamma& m, const PurchaseSummary& c) {

@@ -23,8 +23,9 @@ LtvReport ComputeLtv(const TenantState& state, Micros now, int offset, int horiz
     out.purchases = FitBgNbd(summaries);
     out.spend = FitGammaGamma(summaries);
     if (out.spend.q <= 1) {
-      out.why = "the spend model's q is at most 1 (spend per order varies too much to have a "
-                "mean)";
+      out.why =
+          "the spend model's q is at most 1 (spend per order varies too much to have a "
+          "mean)";
     } else {
       out.predicted = true;
     }
@@ -57,10 +58,9 @@ LtvReport ComputeLtv(const TenantState& state, Micros now, int offset, int horiz
     out.predicted_fen += ch.predicted_fen;
     out.channels.push_back(std::move(ch));
   }
-  std::stable_sort(out.channels.begin(), out.channels.end(),
-                   [](const LtvChannel& a, const LtvChannel& b) {
-                     return a.customers > b.customers;
-                   });
+  std::stable_sort(
+      out.channels.begin(), out.channels.end(),
+      [](const LtvChannel& a, const LtvChannel& b) { return a.customers > b.customers; });
   return out;
 }
 

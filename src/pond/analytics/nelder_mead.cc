@@ -77,8 +77,7 @@ Minimum Run(const std::function<double(const std::vector<double>&)>& f,
 }  // namespace
 
 Minimum NelderMead(const std::function<double(const std::vector<double>&)>& f,
-                   std::vector<double> start, double step, double tolerance,
-                   int max_evaluations) {
+                   std::vector<double> start, double step, double tolerance, int max_evaluations) {
   Minimum best = Run(f, start, step, tolerance, max_evaluations);
   int evaluations = best.evaluations;
   while (evaluations < max_evaluations) {

@@ -19,7 +19,6 @@ struct Minimum {
 // `step`: the initial simplex's size along each axis. Stops when the simplex's values differ by
 // less than `tolerance` (absolute) or after `max_evaluations`.
 Minimum NelderMead(const std::function<double(const std::vector<double>&)>& f,
-                   std::vector<double> start, double step, double tolerance,
-                   int max_evaluations);
+                   std::vector<double> start, double step, double tolerance, int max_evaluations);
 
 }  // namespace pond::analytics

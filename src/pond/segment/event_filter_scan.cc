@@ -10,8 +10,7 @@ namespace {
 constexpr size_t kLoadChunk = 10'000;  // events read from the store at once
 }  // namespace
 
-Result<Roaring> ScanMatchingEvents(Engine& engine, const TenantState& state,
-                                   std::string_view event,
+Result<Roaring> ScanMatchingEvents(Engine& engine, const TenantState& state, std::string_view event,
                                    const std::vector<PropertyFilter>& filters) {
   Roaring matches;
   const uint32_t name = state.FindEventName(event);

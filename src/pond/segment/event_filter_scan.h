@@ -15,8 +15,7 @@ namespace pond {
 
 // The in-memory indexes of the events named `event` whose properties pass every filter.
 // REQUIRES: the caller holds `state` (Engine::ReadState).
-Result<Roaring> ScanMatchingEvents(Engine& engine, const TenantState& state,
-                                   std::string_view event,
+Result<Roaring> ScanMatchingEvents(Engine& engine, const TenantState& state, std::string_view event,
                                    const std::vector<PropertyFilter>& filters);
 
 }  // namespace pond
