@@ -13,6 +13,7 @@
 #include "pond/analytics/diagnose.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
+#include "pond/analytics/report_inputs.h"
 #include "pond/analytics/value_report.h"
 #include "pond/base/time.h"
 #include "pond/segment/rfm.h"
@@ -45,14 +46,6 @@ std::string Yuan(int64_t fen) {
   std::snprintf(buf, sizeof buf, "¥%s.%02lld", WithCommas(fen / 100).c_str(),
                 static_cast<long long>((fen < 0 ? -fen : fen) % 100));
   return buf;
-}
-
-Result<int> ZoneOf(Engine& engine, const std::string& workspace) {
-  ASSIGN_OR_RETURN(std::vector<Workspace> all, engine.ListWorkspaces());
-  for (const Workspace& w : all) {
-    if (w.id == workspace) return w.utc_offset_seconds;
-  }
-  return Status::NotFound("workspace \"" + workspace + "\" not found");
 }
 
 Result<std::optional<analytics::Period>> PeriodOf(const std::string& name, bool all_allowed) {
@@ -161,7 +154,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
   auto engine = OpenEngine(common);
   if (!engine.ok()) return Fail(engine.status());
   Engine& e = **engine;
-  Result<int> zone = ZoneOf(e, common.workspace);
+  Result<int> zone = analytics::WorkspaceUtcOffset(e, common.workspace);
   if (!zone.ok()) return Fail(zone.status());
   const Micros now = e.clock().NowMicros();
   if (a.kind == "funnel") return Funnel(common, e, *zone, a);

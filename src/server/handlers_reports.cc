@@ -1,22 +1,14 @@
-// Reports (docs/analytics.md): funnels, cohort triangles and the value report, computed on the
-// live state; JSON, or CSV with ?format=csv.
+// Reports (docs/analytics.md): funnels, cohorts, value, LTV, channel ROI, growth and diagnosis,
+// computed on the live state; JSON, or CSV with ?format=csv.
+#include "pond/analytics/report_inputs.h"
 #include "pond/base/time.h"
 #include "pond/segment/rule.h"
-#include "server/handler_util.h"
 #include "server/distribution_views.h"
+#include "server/handler_util.h"
 #include "server/report_views.h"
 
 namespace pond::server {
 namespace {
-
-// The workspace's time zone; a store that cannot be read is the error, not a default zone.
-Result<int> OffsetOf(ApiContext& ctx) {
-  ASSIGN_OR_RETURN(std::vector<Workspace> workspaces, ctx.engine.ListWorkspaces());
-  for (const Workspace& w : workspaces) {
-    if (w.id == ctx.workspace) return w.utc_offset_seconds;
-  }
-  return Status::NotFound("workspace \"" + ctx.workspace + "\" not found");
-}
 
 Result<bool> WantsCsv(const HttpRequest& req) {
   const std::string format = QueryParam(req, "format");
@@ -69,7 +61,7 @@ HttpResponse ChannelFunnelReport(ApiContext& ctx, const HttpRequest& req, bool c
     period = analytics::PeriodFromName(name);
     if (!period) return ErrorResponse(FieldError("period", "all (the default), month or week"));
   }
-  Result<int> offset = OffsetOf(ctx);
+  Result<int> offset = analytics::WorkspaceUtcOffset(ctx.engine, ctx.workspace);
   if (!offset.ok()) return ErrorResponse(offset.status());
   analytics::ChannelFunnel f;
   Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
@@ -89,7 +81,7 @@ HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req) {
   if (!period) return ErrorResponse(FieldError("period", "month (the default) or week"));
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());
-  Result<int> offset = OffsetOf(ctx);
+  Result<int> offset = analytics::WorkspaceUtcOffset(ctx.engine, ctx.workspace);
   if (!offset.ok()) return ErrorResponse(offset.status());
   analytics::CohortTriangle t;
   Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
@@ -127,7 +119,7 @@ HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req) {
   const std::string by = QueryParam(req, "by");
   if (!by.empty() && by != "channel") return ErrorResponse(FieldError("by", "channel or nothing"));
   f.by_channel = by == "channel";
-  Result<int> offset = OffsetOf(ctx);
+  Result<int> offset = analytics::WorkspaceUtcOffset(ctx.engine, ctx.workspace);
   if (!offset.ok()) return ErrorResponse(offset.status());
   Result<Micros> from = TimeParam(req, "from", *offset, INT64_MIN);
   if (!from.ok()) return ErrorResponse(from.status());
@@ -144,7 +136,8 @@ HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());
-  Result<std::optional<int64_t>> margin = analytics::ParseGrossMargin(QueryParam(req, "gross_margin"));
+  Result<std::optional<int64_t>> margin =
+      analytics::ParseGrossMargin(QueryParam(req, "gross_margin"));
   if (!margin.ok()) return ErrorResponse(margin.status());
   Result<analytics::ChannelRoiReport> r =
       analytics::RunChannelRoi(ctx.engine, ctx.workspace, *margin);
@@ -176,10 +169,10 @@ HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!csv.ok()) return ErrorResponse(csv.status());
   Result<std::vector<Campaign>> campaigns = ctx.fission.Campaigns(ctx.workspace);
   if (!campaigns.ok()) return ErrorResponse(campaigns.status());
-  ReportTable table{{"campaign", "name", "kind", "participants", "invites",
-                     "invites_per_participant", "qualified", "k_factor", "spent_fen",
-                     "cost_per_customer_fen"},
-                    {}};
+  ReportTable table{
+      {"campaign", "name", "kind", "participants", "invites", "invites_per_participant",
+       "qualified", "k_factor", "spent_fen", "cost_per_customer_fen"},
+      {}};
   json rows = json::array();
   for (const Campaign& c : *campaigns) {
     Result<CampaignReport> r = ctx.fission.Report(ctx.workspace, c.id);
@@ -206,18 +199,18 @@ HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!forest.ok()) return ErrorResponse(forest.status());
   Result<DistributionTotals> totals = ctx.distribution.Totals(ctx.workspace);
   if (!totals.ok()) return ErrorResponse(totals.status());
-  return JsonResponse(DumpJson(
-      {{"fission",
-        {{"participants", forest->participants},
-         {"invites", forest->invites},
-         {"qualified", forest->qualified},
-         {"invites_per_participant",
-          forest->participants ? static_cast<double>(forest->invites) /
-                                     static_cast<double>(forest->participants)
-                               : 0.0},
-         {"k_factor", forest->k_factor},
-         {"campaigns", rows}}},
-       {"distribution", TotalsJson(*totals)}}));
+  return JsonResponse(
+      DumpJson({{"fission",
+                 {{"participants", forest->participants},
+                  {"invites", forest->invites},
+                  {"qualified", forest->qualified},
+                  {"invites_per_participant", forest->participants
+                                                  ? static_cast<double>(forest->invites) /
+                                                        static_cast<double>(forest->participants)
+                                                  : 0.0},
+                  {"k_factor", forest->k_factor},
+                  {"campaigns", rows}}},
+                {"distribution", TotalsJson(*totals)}}));
 }
 
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -225,14 +218,15 @@ HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!csv.ok()) return ErrorResponse(csv.status());
   int horizon = analytics::kDefaultLtvHorizonDays;
   if (const std::string text = QueryParam(req, "horizon_days"); !text.empty()) {
-    const bool digits = text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits =
+        text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos;
     horizon = digits ? std::stoi(text) : 0;
     if (horizon < 1 || horizon > analytics::kMaxLtvHorizonDays) {
       return ErrorResponse(FieldError(
           "horizon_days", "whole days, 1 to " + std::to_string(analytics::kMaxLtvHorizonDays)));
     }
   }
-  Result<int> offset = OffsetOf(ctx);
+  Result<int> offset = analytics::WorkspaceUtcOffset(ctx.engine, ctx.workspace);
   if (!offset.ok()) return ErrorResponse(offset.status());
   analytics::LtvReport r;
   Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {

@@ -277,15 +277,15 @@ json LtvJson(const analytics::LtvReport& r) {
   const analytics::GammaGamma& s = r.spend;
   json channels = json::array();
   for (const analytics::LtvChannel& c : r.channels) {
-    channels.push_back({{"channel", c.channel},
-                        {"customers", c.customers},
-                        {"buyers", c.buyers},
-                        {"historical_fen", c.historical_fen},
-                        {"expected_purchases", std::round(c.expected_purchases * 100) / 100},
-                        {"predicted_fen", c.predicted_fen},
-                        {"ltv_fen", c.ltv_fen},
-                        {"mean_probability_alive",
-                         Rate(std::llround(c.mean_probability_alive * 1e6), 1'000'000)}});
+    channels.push_back(
+        {{"channel", c.channel},
+         {"customers", c.customers},
+         {"buyers", c.buyers},
+         {"historical_fen", c.historical_fen},
+         {"expected_purchases", std::round(c.expected_purchases * 100) / 100},
+         {"predicted_fen", c.predicted_fen},
+         {"ltv_fen", c.ltv_fen},
+         {"mean_probability_alive", std::round(c.mean_probability_alive * 1e4) / 1e4}});
   }
   json out = {{"horizon_days", r.horizon_days},
               {"buyers", r.buyers},

@@ -24,9 +24,30 @@ namespace {
 using analytics::Period;
 using testing::Sql;
 
-TEST(OnlineRetailAnalyticsTest, CohortsAndValueMatchSql) {
-  Sql sql;
-  testing::LoadAndDerive(sql);
+// The export twice over: as SQL tables built from the raw file, and imported into pond (UTC).
+class OnlineRetailAnalyticsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::LoadAndDerive(sql_);
+    EngineOptions eo;
+    eo.data_dir = dir_.File("data");
+    engine_ = Engine::Open(eo).value();
+    ImportOptions o;
+    o.utc_offset_seconds = 0;
+    ASSERT_TRUE(ImportFile(*engine_, kDefaultWorkspace, testing::kOnlineRetailFile, o).ok());
+  }
+
+  // The day after the export's last invoice.
+  const Micros now_ = ParseIso8601("2011-12-10T00:00:00Z").value();
+  Sql sql_;
+  testing::TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(OnlineRetailAnalyticsTest, CohortsAndValueMatchSql) {
+  Sql& sql = sql_;
+  Engine* engine = engine_.get();
+  const Micros now = now_;
   sql.Exec(R"sql(
 CREATE TABLE firsts AS
   SELECT customer, MIN(ts) AS first_ts FROM invoices GROUP BY customer;
@@ -39,15 +60,6 @@ CREATE TABLE months AS
          strftime('%Y-%m', f.first_ts / 1000000, 'unixepoch') AS label
   FROM invoices i JOIN firsts f USING (customer);
 )sql");
-  const Micros now = ParseIso8601("2011-12-10T00:00:00Z").value();
-
-  testing::TempDir dir;
-  EngineOptions eo;
-  eo.data_dir = dir.File("data");
-  auto engine = Engine::Open(eo).value();
-  ImportOptions o;
-  o.utc_offset_seconds = 0;
-  ASSERT_TRUE(ImportFile(*engine, kDefaultWorkspace, testing::kOnlineRetailFile, o).ok());
   analytics::CohortTriangle t;
   analytics::ValueReport v;
   ASSERT_TRUE(engine
@@ -122,9 +134,10 @@ struct Summary {
 
 std::vector<Summary> SqlSummaries(Sql& sql, Micros end) {
   const std::string end_day = std::to_string(end / (86'400 * kMicrosPerSecond));
-  sql.Exec("DROP TABLE IF EXISTS days; CREATE TABLE days AS SELECT customer, ts / 86400000000 AS "
-           "day, SUM(signed_fen) AS fen FROM invoices WHERE NOT refund AND ts < " +
-           std::to_string(end) + " GROUP BY customer, day");
+  sql.Exec(
+      "DROP TABLE IF EXISTS days; CREATE TABLE days AS SELECT customer, ts / 86400000000 AS "
+      "day, SUM(signed_fen) AS fen FROM invoices WHERE NOT refund AND ts < " +
+      std::to_string(end) + " GROUP BY customer, day");
   sqlite3_stmt* q = nullptr;
   const std::string query =
       "SELECT COUNT(*) - 1, MAX(day) - MIN(day), " + end_day +
@@ -161,7 +174,8 @@ double SecondBgNbd(double r, double alpha, double a, double b, const std::vector
   return sum;
 }
 
-// Gamma-Gamma through the Beta function: f(m | x) = m^(px − 1) x^px γ^q / (B(px, q) (γ + m x)^(px + q)).
+// Gamma-Gamma through the Beta function: f(m | x) = m^(px − 1) x^px γ^q / (B(px, q) (γ + m x)^(px +
+// q)).
 double SecondGammaGamma(double p, double q, double gamma, const std::vector<Summary>& cs) {
   double sum = 0;
   for (const Summary& c : cs) {
@@ -174,17 +188,10 @@ double SecondGammaGamma(double p, double q, double gamma, const std::vector<Summ
   return sum;
 }
 
-TEST(OnlineRetailAnalyticsTest, LtvModelsFitByMaximumLikelihood) {
-  Sql sql;
-  testing::LoadAndDerive(sql);
-  const Micros now = ParseIso8601("2011-12-10T00:00:00Z").value();
-  testing::TempDir dir;
-  EngineOptions eo;
-  eo.data_dir = dir.File("data");
-  auto engine = Engine::Open(eo).value();
-  ImportOptions o;
-  o.utc_offset_seconds = 0;
-  ASSERT_TRUE(ImportFile(*engine, kDefaultWorkspace, testing::kOnlineRetailFile, o).ok());
+TEST_F(OnlineRetailAnalyticsTest, LtvModelsFitByMaximumLikelihood) {
+  Sql& sql = sql_;
+  Engine* engine = engine_.get();
+  const Micros now = now_;
   std::vector<analytics::PurchaseSummary> pond;
   analytics::LtvReport report;
   ASSERT_TRUE(engine
@@ -258,12 +265,16 @@ TEST(OnlineRetailAnalyticsTest, LtvModelsFitByMaximumLikelihood) {
   for (const auto& c : before) foreseen += analytics::ExpectedPurchases(early, c, 100);
   const int64_t happened = sql.Count(
       "SELECT COUNT(DISTINCT customer || '/' || (ts / 86400000000)) FROM invoices WHERE NOT "
-      "refund AND ts >= " + std::to_string(cut) + " AND customer IN (SELECT customer FROM "
-      "invoices WHERE NOT refund AND ts < " + std::to_string(cut) + ")");
-  std::printf("BG/NBD r=%.4f alpha=%.3f a=%.4f b=%.4f ll=%.3f (%d evaluations); Gamma-Gamma p=%.4f "
-              "q=%.4f gamma=%.1f; holdout: foreseen %.0f, happened %lld\n",
-              f.r, f.alpha, f.a, f.b, f.log_likelihood, f.evaluations, g.p, g.q, g.gamma,
-              foreseen, static_cast<long long>(happened));
+      "refund AND ts >= " +
+      std::to_string(cut) +
+      " AND customer IN (SELECT customer FROM "
+      "invoices WHERE NOT refund AND ts < " +
+      std::to_string(cut) + ")");
+  std::printf(
+      "BG/NBD r=%.4f alpha=%.3f a=%.4f b=%.4f ll=%.3f (%d evaluations); Gamma-Gamma p=%.4f "
+      "q=%.4f gamma=%.1f; holdout: foreseen %.0f, happened %lld\n",
+      f.r, f.alpha, f.a, f.b, f.log_likelihood, f.evaluations, g.p, g.q, g.gamma, foreseen,
+      static_cast<long long>(happened));
   EXPECT_NEAR(foreseen, static_cast<double>(happened), 0.3 * static_cast<double>(happened));
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "pond/analytics/money_names.h"
+#include "pond/analytics/report_inputs.h"
 #include "pond/analytics/value_report.h"
-#include "pond/base/money.h"
 
 namespace pond::analytics {
 namespace {
@@ -102,16 +102,6 @@ ChannelRoiReport ComputeChannelRoi(const TenantState& state, const std::vector<C
       out.channels.begin(), out.channels.end(),
       [](const ChannelRoi& x, const ChannelRoi& y) { return x.spend_fen > y.spend_fen; });
   return out;
-}
-
-Result<std::optional<int64_t>> ParseHundredths(std::string_view text, const std::string& field,
-                                               int64_t max, const std::string& what) {
-  if (text.empty()) return std::optional<int64_t>();
-  Result<Money> parsed = Money::ParseYuan(text);  // exact decimal text, two places at most
-  if (!parsed.ok() || parsed->fen() < 0 || parsed->fen() > max || text[0] == '+') {
-    return FieldError(field, what);
-  }
-  return std::optional<int64_t>(parsed->fen());
 }
 
 Result<std::optional<int64_t>> ParseGrossMargin(std::string_view text) {

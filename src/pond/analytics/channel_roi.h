@@ -43,11 +43,6 @@ ChannelRoiReport ComputeChannelRoi(const TenantState& state, const std::vector<C
                                    const std::map<std::string, int64_t>& spend_fen,
                                    std::optional<int64_t> margin_bp);
 
-// A report parameter written as a decimal with at most two places ("60", "62.5", "99.90") as
-// hundredths (percent → basis points, yuan → fen, times → ×100), from 0 to `max`; "" → none.
-// Errors name `field` and say `what` it takes.
-Result<std::optional<int64_t>> ParseHundredths(std::string_view text, const std::string& field,
-                                               int64_t max, const std::string& what);
 // "60" or "62.5" (percent, at most two decimals, 0–100) → basis points; "" → none. Errors name
 // `gross_margin`.
 Result<std::optional<int64_t>> ParseGrossMargin(std::string_view text);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "pond/analytics/channel_roi.h"
+#include "pond/analytics/report_inputs.h"
 
 namespace pond::analytics {
 namespace {
@@ -44,13 +44,13 @@ std::string Yuan(int64_t fen) {
 }
 
 std::string Percent(int64_t bp) {
-  char out[16];
+  char out[32];
   std::snprintf(out, sizeof out, "%lld%%", static_cast<long long>((bp + 50) / 100));
   return out;
 }
 
 std::string Times(int64_t x100) {
-  char out[16];
+  char out[32];
   std::snprintf(out, sizeof out, "%.1f", static_cast<double>(x100) / 100);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "pond/analytics/parallel_scan.h"
+#include "pond/analytics/value_report.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/event_filter_scan.h"
 
@@ -53,13 +54,6 @@ size_t DeepestPath(const std::vector<StepEvent>& events, const FunnelQuery& q,
     }
   }
   return depth;
-}
-
-int64_t UpperMedian(std::vector<int64_t>& values) {
-  if (values.empty()) return 0;
-  auto mid = values.begin() + static_cast<ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), mid, values.end());
-  return *mid;
 }
 
 }  // namespace

@@ -10,6 +10,13 @@ namespace pond::analytics {
 
 int64_t RoundedRatio(int64_t a, int64_t b) { return b == 0 ? 0 : (2 * a + b) / (2 * b); }
 
+int64_t UpperMedian(std::vector<int64_t>& values) {
+  if (values.empty()) return 0;
+  auto mid = values.begin() + static_cast<ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  return *mid;
+}
+
 ValueReport ComputeValue(const TenantState& state) {
   const CustomerColumns& c = state.customers();
   const EventColumns& events = state.events();
@@ -47,8 +54,7 @@ ValueReport ComputeValue(const TenantState& state) {
     p.first = std::min(p.first, p.order_times.front());
     p.last = std::max(p.last, p.order_times.back());
     for (size_t i = 1; i < p.order_times.size(); ++i) {
-      const int64_t days =
-          (p.order_times[i] - p.order_times[i - 1]) / (86'400 * kMicrosPerSecond);
+      const int64_t days = (p.order_times[i] - p.order_times[i - 1]) / (86'400 * kMicrosPerSecond);
       p.all_intervals.push_back(days);
       size_t bucket = 0;
       while (bucket < std::size(kIntervalBuckets) && days > kIntervalBuckets[bucket]) ++bucket;
@@ -92,11 +98,7 @@ ValueReport ComputeValue(const TenantState& state) {
   out.aov_fen = RoundedRatio(std::max<int64_t>(out.gmv_fen, 0), out.orders);
   out.repurchase_rate =
       out.buyers ? static_cast<double>(out.repeat_buyers) / static_cast<double>(out.buyers) : 0;
-  if (!all_intervals.empty()) {
-    auto mid = all_intervals.begin() + static_cast<ptrdiff_t>(all_intervals.size() / 2);
-    std::nth_element(all_intervals.begin(), mid, all_intervals.end());
-    out.median_interval_days = *mid;  // the upper median for an even count
-  }
+  out.median_interval_days = UpperMedian(all_intervals);
   return out;
 }
 

@@ -42,5 +42,7 @@ ValueReport ComputeValue(const TenantState& state);
 
 // a / b rounded half up, 0 when b is 0 (non-negative a and b).
 int64_t RoundedRatio(int64_t a, int64_t b);
+// The upper median (the higher middle value of an even count), 0 for none; reorders `values`.
+int64_t UpperMedian(std::vector<int64_t>& values);
 
 }  // namespace pond::analytics
