@@ -29,6 +29,7 @@
 #include "pond/analytics/cohorts.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
+#include "pond/analytics/touchpoint_grid.h"
 #include "pond/analytics/value_report.h"
 #include "pond/base/time.h"
 #include "pond/engine/event_origin.h"
@@ -259,6 +260,10 @@ int main(int argc, char** argv) {
                                                         })));
   Line("RFM cells",
        MedianOf(a.runs, on_state([&](const TenantState& s) { (void)ComputeRfm(s, now); })));
+  Line("touchpoint x stage grid, all time",
+       MedianOf(a.runs, on_state([&](const TenantState& s) {
+                  (void)analytics::ComputeTouchpointGrid(s, INT64_MIN, INT64_MAX);
+                })));
 
   // The same funnel and triangle in SQLite.
   sqlite3* db = nullptr;

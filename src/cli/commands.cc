@@ -72,6 +72,7 @@ int RunServe(const Common& common, const ServeArgs& args) {
   if (!listen.ok()) return Fail(listen.status());
   listen->threads = args.threads;
   listen->handle_signals = true;
+  listen->web_dir = args.web;
   auto engine = OpenEngine(
       common, true, args.durability == "power" ? Durability::kPowerLoss : Durability::kProcessCrash,
       args.snapshot_every);

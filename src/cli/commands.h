@@ -20,6 +20,7 @@ struct ServeArgs {
   int threads = 2;
   std::string durability = "process";  // or "power"
   int64_t snapshot_every = 1'000'000;
+  std::string web = POND_WEB_DIR;  // the console's built files ("": API only)
 };
 int RunServe(const Common& common, const ServeArgs& args);
 

@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
                    "minutes (0: only at stop)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--web", serve.web,
+                   "the console's built files (web/dist, made by scripts/setup.sh), served at /; "
+                   "\"\" serves the API alone")
+      ->capture_default_str();
 
   ImportArgs imp;
   auto* import_cmd =
@@ -243,18 +248,19 @@ int main(int argc, char** argv) {
 
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
-      "report", "analytics reports (docs/analytics.md): funnel, channels, cohorts, value, ltv, rfm");
+      "report",
+      "analytics reports (docs/analytics.md): funnel, channels, cohorts, value, ltv, rfm, grid");
   add_common(report_cmd);
-  report_cmd->add_option("kind", report.kind, "funnel, channels, cohorts, value, ltv or rfm")
+  report_cmd->add_option("kind", report.kind, "funnel, channels, cohorts, value, ltv, rfm or grid")
       ->required()
-      ->check(CLI::IsMember({"funnel", "channels", "cohorts", "value", "ltv", "rfm"}));
+      ->check(CLI::IsMember({"funnel", "channels", "cohorts", "value", "ltv", "rfm", "grid"}));
   report_cmd->add_option("steps", report.steps,
                          "funnel: its steps, each an event as count() takes it (none: the "
                          "channel funnel)");
   report_cmd->add_option("--window", report.window, "funnel: from the first step")
       ->capture_default_str();
-  report_cmd->add_option("--from", report.from, "funnel: first step at or after (ISO 8601)");
-  report_cmd->add_option("--to", report.to, "funnel: first step before (ISO 8601)");
+  report_cmd->add_option("--from", report.from, "funnel, grid: at or after (ISO 8601)");
+  report_cmd->add_option("--to", report.to, "funnel, grid: before (ISO 8601)");
   report_cmd->add_option("--by", report.by, "funnel: channel, for a funnel per channel");
   report_cmd->add_option("--period", report.period,
                          "cohorts: month or week; channel funnel: all, month or week");

@@ -1,4 +1,4 @@
-// `pond report funnel|channels|cohorts|value|ltv|rfm` (docs/analytics.md): the reports of
+// `pond report funnel|channels|cohorts|value|ltv|rfm|grid` (docs/analytics.md): the reports of
 // /v1/reports computed on the data directory, as aligned tables, `--json` (the API's JSON) or
 // `--csv` (the API's CSV).
 #include <cstdio>
@@ -14,10 +14,12 @@
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
 #include "pond/analytics/report_inputs.h"
+#include "pond/analytics/touchpoint_grid.h"
 #include "pond/analytics/value_report.h"
 #include "pond/base/time.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/rule.h"
+#include "server/grid_views.h"
 #include "server/report_views.h"
 
 namespace pond::cli {
@@ -58,6 +60,17 @@ Result<std::optional<analytics::Period>> PeriodOf(const std::string& name, bool 
   return std::optional<analytics::Period>(p);
 }
 
+// --from / --to in the workspace's zone when they carry no offset; unset ones stay as they are.
+Status ParseRange(const ReportArgs& a, int zone, Micros* from, Micros* to) {
+  for (auto [text, out, name] : {std::tuple{&a.from, from, "--from"}, {&a.to, to, "--to"}}) {
+    if (text->empty()) continue;
+    Result<Micros> t = ParseIso8601(*text, zone);
+    if (!t.ok()) return FieldError(name, "an ISO 8601 time such as 2024-05-01T00:00:00");
+    *out = *t;
+  }
+  return Status::Ok();
+}
+
 int Funnel(const Common& common, Engine& engine, int zone, const ReportArgs& a) {
   if (a.steps.empty()) {
     Result<std::optional<analytics::Period>> period = PeriodOf(a.period, true);
@@ -77,16 +90,37 @@ int Funnel(const Common& common, Engine& engine, int zone, const ReportArgs& a) 
   f.window = *window * kMicrosPerSecond;
   f.by_channel = a.by == "channel";
   if (!a.by.empty() && !f.by_channel) return Fail(FieldError("--by", "channel or nothing"));
-  for (auto [text, out, name] : {std::tuple{&a.from, &f.from, "--from"}, {&a.to, &f.to, "--to"}}) {
-    if (text->empty()) continue;
-    Result<Micros> t = ParseIso8601(*text, zone);
-    if (!t.ok()) return Fail(FieldError(name, "an ISO 8601 time such as 2024-05-01T00:00:00"));
-    *out = *t;
-  }
+  if (Status range = ParseRange(a, zone, &f.from, &f.to); !range.ok()) return Fail(range);
   Result<analytics::FunnelReport> r = analytics::RunFunnel(engine, common.workspace, f);
   if (!r.ok()) return Fail(r.status());
   return Print(a, server::FunnelJson(*r, f.steps, a.window), server::FunnelTable(*r, f.steps),
                "event funnel within " + a.window + " of the first step");
+}
+
+// The grid as touchpoints by stages, then each empty or weak cell in both languages.
+int Grid(const Common& common, Engine& engine, int zone, const ReportArgs& a) {
+  Micros from = INT64_MIN, to = INT64_MAX;
+  if (Status range = ParseRange(a, zone, &from, &to); !range.ok()) return Fail(range);
+  if (from >= to) return Fail(FieldError("--to", "a time after --from"));
+  analytics::TouchpointGrid g;
+  Status read = engine.ReadState(common.workspace, [&](const TenantState& s) {
+    g = analytics::ComputeTouchpointGrid(s, from, to);
+  });
+  if (!read.ok()) return Fail(read);
+  if (a.json || a.csv) return Print(a, server::GridJson(g, zone), server::GridCellsTable(g));
+  Print(a, {}, server::GridMatrixTable(g),
+        "touchpoint x stage: results / customers per cell; - empty, ! weak");
+  Table gaps({"touchpoint", "stage", "why", "为什么"});
+  for (size_t r = 0; r < kReportedTouchpointCount; ++r) {
+    for (size_t s = 0; s < analytics::kGridStageCount; ++s) {
+      if (!analytics::IsGap(g, r, s)) continue;
+      gaps.Add({std::string(TouchpointName(kReportedTouchpoints[r])), analytics::kGridStages[s],
+                analytics::DescribeCell(g, r, s, false), analytics::DescribeCell(g, r, s, true)});
+    }
+  }
+  std::printf("\n");
+  gaps.Print();
+  return 0;
 }
 
 int Rfm(const Common& common, Engine& engine, const ReportArgs& a) {
@@ -159,6 +193,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
   const Micros now = e.clock().NowMicros();
   if (a.kind == "funnel") return Funnel(common, e, *zone, a);
   if (a.kind == "rfm") return Rfm(common, e, a);
+  if (a.kind == "grid") return Grid(common, e, *zone, a);
   if (a.kind == "channels") {
     Result<std::optional<int64_t>> margin = analytics::ParseGrossMargin(a.gross_margin);
     if (!margin.ok()) return Fail(FieldError("--gross-margin", margin.status().message()));
@@ -215,7 +250,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
     return Print(a, server::LtvJson(r), server::LtvTable(r), headline);
   }
   return Fail(Status::InvalidArgument("unknown report \"" + a.kind +
-                                      "\" (funnel, channels, cohorts, value, ltv, rfm)"));
+                                      "\" (funnel, channels, cohorts, value, ltv, rfm, grid)"));
 }
 
 }  // namespace pond::cli

@@ -174,6 +174,8 @@ HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse GridReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse TrendReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req);

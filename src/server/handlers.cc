@@ -66,13 +66,27 @@ HttpResponse ListCustomers(ApiContext& ctx, const HttpRequest& req) {
   Result<CustomerPage> page = ctx.engine.ListCustomers(ctx.workspace, QueryParam(req, "query"),
                                                        *limit, QueryParam(req, "cursor"));
   if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(CustomerPageJsonText(*page));
+  std::vector<std::string> ids;
+  for (const CustomerSummary& c : page->data) ids.push_back(c.id);
+  auto labels = ctx.segments.Labels(ctx.workspace, ids);
+  if (!labels.ok()) return ErrorResponse(labels.status());
+  std::vector<std::vector<std::string>> tags;
+  Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
+    for (const std::string& id : ids) {
+      const uint32_t dense = s.ParseCustomerId(id);
+      tags.push_back(dense == kNoIndex ? std::vector<std::string>() : s.TagsOf(s.Live(dense)));
+    }
+  });
+  if (!read.ok()) return ErrorResponse(read);
+  return JsonResponse(CustomerPageJsonText(*page, *labels, tags));
 }
 
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, req.params.at("id"));
   if (!p.ok()) return ErrorResponse(p.status());
-  return JsonResponse(ProfileJsonText(*p));
+  auto labels = ctx.segments.Labels(ctx.workspace, {p->summary.id});
+  if (!labels.ok()) return ErrorResponse(labels.status());
+  return JsonResponse(ProfileJsonText(*p, labels->front()));
 }
 
 // --- channels ----------------------------------------------------------------------------
@@ -474,6 +488,14 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/reports/ltv", Auth::kAdmin,
        "Historical and predicted LTV per channel (BG/NBD and Gamma-Gamma), ?horizon_days=365",
        LtvReportHandler},
+      {"GET", "/v1/reports/trend", Auth::kAdmin,
+       "Day by day: GMV, orders, new friends and active customers (?from=2026-11-01&to=…, "
+       "default the last 30 days)",
+       TrendReportHandler},
+      {"GET", "/v1/reports/grid", Auth::kAdmin,
+       "The touchpoint x stage grid: actions, results, losses, customers and GMV per cell, "
+       "empty and weak cells named (?from, &to)",
+       GridReportHandler},
       {"GET", "/v1/reports/channels", Auth::kAdmin,
        "Channel ROI: spend, customers, CAC, margin and ROI at 30/90/180 days, payback "
        "(?gross_margin=60)",

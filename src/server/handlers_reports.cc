@@ -1,9 +1,11 @@
 // Reports (docs/analytics.md): funnels, cohorts, value, LTV, channel ROI, growth and diagnosis,
 // computed on the live state; JSON, or CSV with ?format=csv.
 #include "pond/analytics/report_inputs.h"
+#include "pond/analytics/trend.h"
 #include "pond/base/time.h"
 #include "pond/segment/rule.h"
 #include "server/distribution_views.h"
+#include "server/grid_views.h"
 #include "server/handler_util.h"
 #include "server/report_views.h"
 
@@ -211,6 +213,55 @@ HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req) {
                   {"k_factor", forest->k_factor},
                   {"campaigns", rows}}},
                 {"distribution", TotalsJson(*totals)}}));
+}
+
+// GET /v1/reports/trend: ?from / ?to are local days (2026-11-01), both included.
+HttpResponse TrendReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  Result<int> offset = analytics::WorkspaceUtcOffset(ctx.engine, ctx.workspace);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  const int64_t today = LocalDay(ctx.engine.clock().NowMicros(), *offset);
+  int64_t days[2] = {today - 29, today};
+  const char* names[2] = {"from", "to"};
+  for (int i = 0; i < 2; ++i) {
+    const std::string text = QueryParam(req, names[i]);
+    if (text.empty()) continue;
+    Result<Micros> t = text.size() == 10 ? ParseIso8601(text, *offset) : Status::InvalidArgument("");
+    if (!t.ok()) return ErrorResponse(FieldError(names[i], "a day such as 2026-11-01"));
+    days[i] = LocalDay(*t, *offset);
+  }
+  if (days[0] > days[1]) return ErrorResponse(FieldError("to", "a day on or after from"));
+  if (days[1] - days[0] + 1 > analytics::kMaxTrendDays) {
+    return ErrorResponse(FieldError(
+        "to", "at most " + std::to_string(analytics::kMaxTrendDays) + " days after from"));
+  }
+  std::vector<analytics::TrendDay> trend;
+  Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
+    trend = analytics::ComputeTrend(s, days[0], days[1], *offset);
+  });
+  if (!read.ok()) return ErrorResponse(read);
+  if (*csv) return Csv(TrendTable(trend));
+  return JsonResponse(DumpJson(TrendJson(trend)));
+}
+
+HttpResponse GridReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  Result<int> offset = analytics::WorkspaceUtcOffset(ctx.engine, ctx.workspace);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  Result<Micros> from = TimeParam(req, "from", *offset, INT64_MIN);
+  if (!from.ok()) return ErrorResponse(from.status());
+  Result<Micros> to = TimeParam(req, "to", *offset, INT64_MAX);
+  if (!to.ok()) return ErrorResponse(to.status());
+  if (*from >= *to) return ErrorResponse(FieldError("to", "a time after from"));
+  analytics::TouchpointGrid g;
+  Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
+    g = analytics::ComputeTouchpointGrid(s, *from, *to);
+  });
+  if (!read.ok()) return ErrorResponse(read);
+  if (*csv) return Csv(GridCellsTable(g));
+  return JsonResponse(DumpJson(GridJson(g, *offset)));
 }
 
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {

@@ -128,7 +128,7 @@ class ServerImpl final : public HttpServer {
         ioc_(options.threads),
         acceptor_(net::make_strand(ioc_)),
         signals_(ioc_),
-        router_(services, metrics_) {}
+        router_(services, metrics_, options.web_dir) {}
 
   Status Listen() {
     beast::error_code ec;

@@ -16,6 +16,7 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: pick a free port (see HttpServer::port())
   int threads = 2;
   bool handle_signals = false;  // stop cleanly on SIGINT / SIGTERM
+  std::string web_dir;           // the console's built files, served at `/` (empty: none)
 };
 
 class HttpServer {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "pond/base/time.h"
+
 namespace pond::server {
 namespace {
 
@@ -328,6 +330,29 @@ ReportTable LtvTable(const analytics::LtvReport& r) {
     out.rows.push_back({c.channel, std::to_string(c.customers), std::to_string(c.buyers),
                         std::to_string(c.historical_fen), purchases,
                         std::to_string(c.predicted_fen), std::to_string(c.ltv_fen), alive});
+  }
+  return out;
+}
+
+json TrendJson(const std::vector<analytics::TrendDay>& days) {
+  json list = json::array();
+  for (const analytics::TrendDay& d : days) {
+    list.push_back({{"day", FormatDate(d.day)},
+                    {"gmv_fen", d.gmv_fen},
+                    {"orders", d.orders},
+                    {"new_friends", d.new_friends},
+                    {"active", d.active}});
+  }
+  return {{"from", days.empty() ? json(nullptr) : json(FormatDate(days.front().day))},
+          {"to", days.empty() ? json(nullptr) : json(FormatDate(days.back().day))},
+          {"days", std::move(list)}};
+}
+
+ReportTable TrendTable(const std::vector<analytics::TrendDay>& days) {
+  ReportTable out{{"day", "gmv_fen", "orders", "new_friends", "active"}, {}};
+  for (const analytics::TrendDay& d : days) {
+    out.rows.push_back({FormatDate(d.day), std::to_string(d.gmv_fen), std::to_string(d.orders),
+                        std::to_string(d.new_friends), std::to_string(d.active)});
   }
   return out;
 }

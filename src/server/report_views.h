@@ -13,6 +13,7 @@
 #include "pond/analytics/diagnose.h"
 #include "pond/analytics/funnel.h"
 #include "pond/analytics/ltv_report.h"
+#include "pond/analytics/trend.h"
 #include "pond/analytics/value_report.h"
 
 namespace pond::server {
@@ -47,5 +48,9 @@ nlohmann::json DiagnosisJson(const analytics::Diagnosis& d, int64_t store_buyers
 
 nlohmann::json LtvJson(const analytics::LtvReport& r);
 ReportTable LtvTable(const analytics::LtvReport& r);
+
+// {from, to, days: [{day, gmv_fen, orders, new_friends, active}]}; CSV one line per day.
+nlohmann::json TrendJson(const std::vector<analytics::TrendDay>& days);
+ReportTable TrendTable(const std::vector<analytics::TrendDay>& days);
 
 }  // namespace pond::server

@@ -4,6 +4,7 @@
 
 #include "pond/channels/segment.h"
 #include "server/gzip.h"
+#include "server/static_files.h"
 
 namespace pond::server {
 namespace {
@@ -89,7 +90,14 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  {},
                  false,
                  {}};
-  if (!route) {
+  std::optional<HttpResponse> console;
+  if (!route && !path_known && (req.method == "GET" || req.method == "HEAD") &&
+      !req.path.starts_with("/v1/")) {
+    console = ServeStatic(web_dir_, req.path);
+  }
+  if (console) {
+    resp = std::move(*console);
+  } else if (!route) {
     resp = path_known ? ErrorResponse(Status(StatusCode::kInvalidArgument,
                                              "method " + req.method + " not allowed here"))
                       : ErrorResponse(Status::NotFound("no route for " + req.path));

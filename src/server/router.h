@@ -85,8 +85,10 @@ const std::vector<Route>& Routes();
 
 class Router {
  public:
-  Router(const Services& services, ServerMetrics& metrics)
-      : services_(services), engine_(services.engine), metrics_(metrics) {}
+  // `web_dir`: the console's built files, served outside /v1 (empty: none).
+  Router(const Services& services, ServerMetrics& metrics, std::string web_dir = "")
+      : services_(services), engine_(services.engine), metrics_(metrics),
+        web_dir_(std::move(web_dir)) {}
   // Thread-safe; called from every connection.
   HttpResponse Handle(HttpRequest& req);
 
@@ -94,6 +96,7 @@ class Router {
   Services services_;
   Engine& engine_;
   ServerMetrics& metrics_;
+  std::string web_dir_;
 };
 
 // Largest request body accepted at all (before any endpoint's own limit), in bytes.

@@ -67,7 +67,23 @@ json EventJson(const Event& e) {
 
 }  // namespace
 
-std::string ProfileJsonText(const CustomerProfile& p) {
+static void AddLabels(json& row, const SegmentService::CustomerLabels& labels) {
+  row["stage"] = labels.stage;
+  row["rfm"] = labels.rfm.empty() ? json(nullptr) : json(labels.rfm);
+}
+
+static json ProfileJson(const CustomerProfile& p);
+
+std::string ProfileJsonText(const CustomerProfile& p) { return DumpJson(ProfileJson(p)); }
+
+std::string ProfileJsonText(const CustomerProfile& p,
+                            const SegmentService::CustomerLabels& labels) {
+  json j = ProfileJson(p);
+  AddLabels(j, labels);
+  return DumpJson(j);
+}
+
+static json ProfileJson(const CustomerProfile& p) {
   json j = SummaryJson(p.summary);
   json ids = json::array(), merges = json::array(), timeline = json::array(),
        orders = json::array(), refunds = json::array();
@@ -93,7 +109,7 @@ std::string ProfileJsonText(const CustomerProfile& p) {
   j["orders"] = orders;
   j["refunds"] = refunds;
   j["timeline"] = timeline;
-  return DumpJson(j);
+  return j;
 }
 
 namespace {
@@ -131,12 +147,30 @@ std::string SegmentPreviewJsonText(const SegmentPreview& p) {
                    {"data", data}});
 }
 
-std::string CustomerPageJsonText(const CustomerPage& page) {
+// `labels` and `tags` null: the summaries alone.
+static std::string PageJsonText(const CustomerPage& page,
+                                const std::vector<SegmentService::CustomerLabels>* labels,
+                                const std::vector<std::vector<std::string>>* tags) {
   json data = json::array();
-  for (const CustomerSummary& s : page.data) data.push_back(SummaryJson(s));
+  for (size_t i = 0; i < page.data.size(); ++i) {
+    json row = SummaryJson(page.data[i]);
+    if (labels) AddLabels(row, (*labels)[i]);
+    if (tags) row["tags"] = (*tags)[i];
+    data.push_back(std::move(row));
+  }
   json body = {{"data", data}, {"total", page.total}, {"next_cursor", nullptr}};
   if (page.next_cursor) body["next_cursor"] = *page.next_cursor;
   return DumpJson(body);
+}
+
+std::string CustomerPageJsonText(const CustomerPage& page) {
+  return PageJsonText(page, nullptr, nullptr);
+}
+
+std::string CustomerPageJsonText(const CustomerPage& page,
+                                 const std::vector<SegmentService::CustomerLabels>& labels,
+                                 const std::vector<std::vector<std::string>>& tags) {
+  return PageJsonText(page, &labels, &tags);
 }
 
 std::string JourneyStatsJsonText(const JourneyStats& s) {

@@ -12,6 +12,13 @@ namespace pond::server {
 
 std::string ProfileJsonText(const CustomerProfile& profile);
 std::string CustomerPageJsonText(const CustomerPage& page);
+// With the customer's lifecycle `stage` and `rfm` cell (null when unscored).
+std::string ProfileJsonText(const CustomerProfile& profile,
+                            const SegmentService::CustomerLabels& labels);
+// Each customer with its stage, rfm cell and tags (`labels` and `tags` in the page's order).
+std::string CustomerPageJsonText(const CustomerPage& page,
+                                 const std::vector<SegmentService::CustomerLabels>& labels,
+                                 const std::vector<std::vector<std::string>>& tags);
 std::string SegmentJsonText(const SegmentInfo& segment);
 std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments);
 std::string SegmentPreviewJsonText(const SegmentPreview& preview);

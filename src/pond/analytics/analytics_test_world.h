@@ -17,9 +17,15 @@ inline Micros At(const char* iso) { return ParseIso8601(iso).value(); }
 
 class AnalyticsWorld {
  public:
-  AnalyticsWorld() {
+  AnalyticsWorld() { Reopen(false); }
+
+  // Closes the engine and opens it again on the same directory: from the last snapshot and the
+  // events after it, or by replaying every stored event.
+  void Reopen(bool use_snapshot) {
+    engine_.reset();
     EngineOptions o;
     o.data_dir = dir_.path().string();
+    o.use_snapshot = use_snapshot;
     engine_ = Engine::Open(o).value();
   }
 

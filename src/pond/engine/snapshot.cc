@@ -14,7 +14,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 7;
+constexpr uint32_t kFormatVersion = 8;
 
 class Writer {
  public:
@@ -116,6 +116,7 @@ class SnapshotCodec {
     w.Vec(e.customer);
     w.Vec(e.amount_fen);
     w.Vec(e.money);
+    w.Vec(e.touchpoint);
     w.Pod<uint64_t>(t.identity_index_.size());
     for (const auto& [k, v] : t.identity_index_) {
       w.Str(k);
@@ -177,6 +178,7 @@ class SnapshotCodec {
     r.Vec(&e.customer);
     r.Vec(&e.amount_fen);
     r.Vec(&e.money);
+    r.Vec(&e.touchpoint);
     uint64_t n = r.Size();
     t->identity_index_.reserve(n);
     for (uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -216,7 +218,7 @@ class SnapshotCodec {
         c.last_seen.size() == nc && c.merged_into.size() == nc && c.event_count.size() == nc &&
         c.order_count.size() == nc && c.spent_fen.size() == nc && c.refunded_fen.size() == nc &&
         c.user_id.size() == nc && e.customer.size() == ne && e.amount_fen.size() == ne &&
-        e.money.size() == ne && c.channel.size() == nc && c.channel_at.size() == nc;
+        e.money.size() == ne && e.touchpoint.size() == ne && c.channel.size() == nc && c.channel_at.size() == nc;
     if (!consistent) return nullptr;
     for (uint32_t i = 0; i < nc; ++i) {
       if (c.channel[i] != kNoIndex && c.channel[i] >= t->channels_.names().size()) return nullptr;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "pond/engine/touchpoint.h"
+
 namespace pond {
 
 std::string_view TenantState::IdentityKey(IdentityKind kind, std::string_view value) {
@@ -240,6 +242,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   IndexEventName(idx, name, e.timestamp);
   events_.amount_fen.push_back(amount);
   events_.money.push_back(money);
+  events_.touchpoint.push_back(static_cast<uint8_t>(ClassifyTouchpoint(e.name, e.properties)));
   cs.history[target].push_back({idx, name, e.timestamp});
   cs.event_count[target] += 1;
   cs.last_seen[target] = std::max(cs.last_seen[target], e.timestamp);

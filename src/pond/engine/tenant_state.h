@@ -85,6 +85,7 @@ struct EventColumns {
   std::vector<uint32_t> customer;  // the live customer it belongs to now
   std::vector<int64_t> amount_fen;
   std::vector<uint8_t> money;  // kCountedOrder / kCountedRefund / 0
+  std::vector<uint8_t> touchpoint;  // a Touchpoint (touchpoint.h), decided when applied
   size_t size() const { return seq.size(); }
 };
 

@@ -477,6 +477,31 @@ Result<std::vector<SegmentService::StageCount>> SegmentService::Stages(const std
   return out;
 }
 
+Result<std::vector<SegmentService::CustomerLabels>> SegmentService::Labels(
+    const std::string& ws, const std::vector<std::string>& customer_ids) {
+  std::vector<CustomerLabels> out(customer_ids.size());
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(mu_);
+    Workspace& w = WorkspaceFor(ws);
+    for (size_t i = 0; i < customer_ids.size(); ++i) {
+      const uint32_t dense = state.ParseCustomerId(customer_ids[i]);
+      if (dense == kNoIndex) continue;
+      const uint32_t live = state.Live(dense);
+      out[i].stage = "none";
+      for (auto& seg : w.segments) {
+        if (!seg->stage.empty() && seg->members.contains(live)) {
+          out[i].stage = seg->stage;
+          break;
+        }
+      }
+      for (size_t k = 0; k < w.rfm.members.size() && k < kRfmCellCount; ++k) {
+        if (w.rfm.members[k].contains(live)) out[i].rfm = kRfmCells[k];
+      }
+    }
+  }));
+  return out;
+}
+
 Result<Roaring> SegmentService::StageBitmap(const std::string& ws, const std::string& stage) {
   Result<Roaring> result = Status::NotFound("no stage \"" + stage + "\"");
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {

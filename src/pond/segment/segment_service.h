@@ -208,6 +208,16 @@ class SegmentService final : public StateObserver {
   Result<RfmSummary> Rfm(const std::string& ws);
   Status RecomputeRfm(const std::string& ws);
 
+  // Each customer's lifecycle stage (the first, in order of precedence, that holds them; "none"
+  // when none does) and RFM cell as last computed ("" when unscored), by "cus_…" id; an id that
+  // names no customer gets {"", ""}.
+  struct CustomerLabels {
+    std::string stage;
+    std::string rfm;
+  };
+  Result<std::vector<CustomerLabels>> Labels(const std::string& ws,
+                                             const std::vector<std::string>& customer_ids);
+
   // Tests: a stage's members as dense customer indexes.
   Result<Roaring> StageBitmap(const std::string& ws, const std::string& stage);
 
