@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libssl-dev nlohmann-json3-dev zlib1g-dev
   libcurl4-openssl-dev python3-aiosmtpd libjemalloc-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium fonts-wqy-microhei  # the console's browser tests (tests/e2e): a browser, Chinese glyphs
 )
 # Node and npm: the base image ships them (NodeSource build, which conflicts with Debian's npm);
 # a machine without them gets Debian's.
@@ -46,5 +47,19 @@ npm_install() {
   fi
 }
 npm_install tests/sdk
+npm_install web
+
+# The console (web/), built into web/dist for `pond serve`; rebuilt only when its sources changed.
+build_console() {
+  local stamp=web/dist/.pond-source-sha
+  local want
+  want=$(cd web && cat package-lock.json index.html vite.config.ts tsconfig.json $(find src -type f | sort) | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: building the console into web/dist"
+    (cd web && npm run --silent build >/dev/null)
+    echo "$want" >"$stamp"
+  fi
+}
+build_console
 
 echo "setup: ok"

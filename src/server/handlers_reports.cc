@@ -236,12 +236,12 @@ HttpResponse TrendReportHandler(ApiContext& ctx, const HttpRequest& req) {
     return ErrorResponse(FieldError(
         "to", "at most " + std::to_string(analytics::kMaxTrendDays) + " days after from"));
   }
-  std::vector<analytics::TrendDay> trend;
+  analytics::Trend trend;
   Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
     trend = analytics::ComputeTrend(s, days[0], days[1], *offset);
   });
   if (!read.ok()) return ErrorResponse(read);
-  if (*csv) return Csv(TrendTable(trend));
+  if (*csv) return Csv(TrendTable(trend.days));
   return JsonResponse(DumpJson(TrendJson(trend)));
 }
 

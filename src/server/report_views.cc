@@ -334,7 +334,8 @@ ReportTable LtvTable(const analytics::LtvReport& r) {
   return out;
 }
 
-json TrendJson(const std::vector<analytics::TrendDay>& days) {
+json TrendJson(const analytics::Trend& trend) {
+  const std::vector<analytics::TrendDay>& days = trend.days;
   json list = json::array();
   for (const analytics::TrendDay& d : days) {
     list.push_back({{"day", FormatDate(d.day)},
@@ -345,6 +346,7 @@ json TrendJson(const std::vector<analytics::TrendDay>& days) {
   }
   return {{"from", days.empty() ? json(nullptr) : json(FormatDate(days.front().day))},
           {"to", days.empty() ? json(nullptr) : json(FormatDate(days.back().day))},
+          {"active_customers", trend.active_customers},
           {"days", std::move(list)}};
 }
 

@@ -49,8 +49,9 @@ nlohmann::json DiagnosisJson(const analytics::Diagnosis& d, int64_t store_buyers
 nlohmann::json LtvJson(const analytics::LtvReport& r);
 ReportTable LtvTable(const analytics::LtvReport& r);
 
-// {from, to, days: [{day, gmv_fen, orders, new_friends, active}]}; CSV one line per day.
-nlohmann::json TrendJson(const std::vector<analytics::TrendDay>& days);
+// {from, to, active_customers, days: [{day, gmv_fen, orders, new_friends, active}]}; CSV one
+// line per day.
+nlohmann::json TrendJson(const analytics::Trend& trend);
 ReportTable TrendTable(const std::vector<analytics::TrendDay>& days);
 
 }  // namespace pond::server

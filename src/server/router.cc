@@ -150,6 +150,11 @@ HttpResponse Router::Handle(HttpRequest& req) {
                         "only gzip is supported, not \"" + encoding.substr(0, 20) + "\"");
     }
     resp = auth.ok() ? route->handler(ctx, req) : ErrorResponse(auth);
+    // Tokens go in "Bearer" (RFC 6750); a "Basic" challenge there would make a browser (the
+    // console) stop and ask for a user name and password instead of showing the error.
+    if (resp.status == 401 && route->auth != Auth::kWrite) {
+      resp.headers["WWW-Authenticate"] = "Bearer realm=\"pond\"";
+    }
   }
   if (resp.status >= 500) {
     metrics_.errors_5xx.fetch_add(1, std::memory_order_relaxed);

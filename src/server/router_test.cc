@@ -164,6 +164,15 @@ TEST_F(RouterTest, RejectsBadInputWithTheDocumentedStatusAndStoresNothing) {
   EXPECT_EQ(engine_->Stats(kDefaultWorkspace)->customers, 0);
 }
 
+// A browser shows the error of a Bearer challenge; a Basic one would make it ask for a password.
+TEST_F(RouterTest, ChallengesNameTheSchemeTheRouteTakes) {
+  EXPECT_EQ(Call("POST", "/v1/batch", kGoodBatch, {}).headers["WWW-Authenticate"],
+            "Basic realm=\"pond\"");
+  HttpResponse admin = Call("GET", "/v1/customers", "", {{"authorization", "Bearer nope"}});
+  EXPECT_EQ(admin.status, 401);
+  EXPECT_EQ(admin.headers["WWW-Authenticate"], "Bearer realm=\"pond\"");
+}
+
 TEST_F(RouterTest, GzippedBatchIsAccepted) {
   auto h = Basic(write_key_);
   h["content-encoding"] = "gzip";
@@ -195,6 +204,10 @@ TEST_F(RouterTest, OrdersAndCustomerReads) {
   ASSERT_EQ(one.status, 200) << one.body;
   auto cj = nlohmann::json::parse(one.body);
   EXPECT_EQ(cj["spent_fen"], 16900);
+  EXPECT_TRUE(cj["stage"].is_string());  // the lifecycle stage and the RFM cell (null: unscored)
+  EXPECT_TRUE(cj.contains("rfm"));
+  EXPECT_TRUE(lj["data"][0]["tags"].is_array());
+  EXPECT_TRUE(lj["data"][0]["stage"].is_string());
   EXPECT_EQ(cj["orders"][0]["items"][0]["name"], "面膜");
   EXPECT_EQ(cj["identities"][0]["kind"], "phone");
   EXPECT_EQ(cj["timeline"][0]["event"], "order_paid");

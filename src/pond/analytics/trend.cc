@@ -7,8 +7,8 @@
 
 namespace pond::analytics {
 
-std::vector<TrendDay> ComputeTrend(const TenantState& state, int64_t first_day, int64_t last_day,
-                                   int utc_offset_seconds) {
+Trend ComputeTrend(const TenantState& state, int64_t first_day, int64_t last_day,
+                   int utc_offset_seconds) {
   const auto days = static_cast<size_t>(last_day - first_day + 1);
   const CustomerColumns& c = state.customers();
   const EventColumns& events = state.events();
@@ -22,6 +22,7 @@ std::vector<TrendDay> ComputeTrend(const TenantState& state, int64_t first_day, 
   struct Part {
     std::vector<TrendDay> days;
     std::vector<uint32_t> last_active;  // per day: the last customer counted active on it
+    int64_t active_customers = 0;
   };
   std::vector<Part> parts(ScanParts(state.live().cardinality()));
   for (Part& p : parts) {
@@ -30,6 +31,7 @@ std::vector<TrendDay> ComputeTrend(const TenantState& state, int64_t first_day, 
   }
   ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
     Part& p = parts[part];
+    bool active = false;
     for (const HistoryEntry& h : c.history[customer]) {
       const int64_t d = LocalDay(h.timestamp, utc_offset_seconds) - first_day;
       if (d < 0 || d >= static_cast<int64_t>(days)) continue;
@@ -42,10 +44,15 @@ std::vector<TrendDay> ComputeTrend(const TenantState& state, int64_t first_day, 
       if (by_customer[h.name] && p.last_active[static_cast<size_t>(d)] != customer) {
         p.last_active[static_cast<size_t>(d)] = customer;
         ++day.active;
+        active = true;
       }
     }
+    p.active_customers += active;
   });
-  std::vector<TrendDay> out(days);
+  Trend trend;
+  trend.days.resize(days);
+  for (const Part& p : parts) trend.active_customers += p.active_customers;
+  std::vector<TrendDay>& out = trend.days;
   for (size_t i = 0; i < days; ++i) {
     out[i].day = first_day + static_cast<int64_t>(i);
     for (const Part& p : parts) {
@@ -55,7 +62,7 @@ std::vector<TrendDay> ComputeTrend(const TenantState& state, int64_t first_day, 
       out[i].active += p.days[i].active;
     }
   }
-  return out;
+  return trend;
 }
 
 }  // namespace pond::analytics

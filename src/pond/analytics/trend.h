@@ -21,8 +21,13 @@ struct TrendDay {
   int64_t active = 0;       // distinct customers
 };
 
+struct Trend {
+  std::vector<TrendDay> days;
+  int64_t active_customers = 0;  // distinct over the whole range
+};
+
 // Days first_day … last_day inclusive (REQUIRES: at most kMaxTrendDays of them).
-std::vector<TrendDay> ComputeTrend(const TenantState& state, int64_t first_day, int64_t last_day,
-                                   int utc_offset_seconds);
+Trend ComputeTrend(const TenantState& state, int64_t first_day, int64_t last_day,
+                   int utc_offset_seconds);
 
 }  // namespace pond::analytics

@@ -23,8 +23,10 @@ TEST(TrendTest, CountsEachLocalDay) {
   w.Track("cat", "page_viewed", "2024-03-03T10:00:00+08:00");
   w.Track("cat", "order_paid", "2024-03-09T10:00:00+08:00");  // after the range
   const int64_t first = LocalDay(At("2024-03-01T12:00:00+08:00"), kChina);
-  std::vector<TrendDay> t;
-  w.Read([&](const TenantState& s) { t = ComputeTrend(s, first, first + 3, kChina); });
+  Trend trend;
+  w.Read([&](const TenantState& s) { trend = ComputeTrend(s, first, first + 3, kChina); });
+  EXPECT_EQ(trend.active_customers, 3);  // ann, bob, cat; cat's order after the range aside
+  const std::vector<TrendDay>& t = trend.days;
   ASSERT_EQ(t.size(), 4u);
   EXPECT_EQ(FormatDate(t[0].day), "2024-03-01");
   EXPECT_EQ(t[0].new_friends, 1);
