@@ -86,7 +86,27 @@ HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   if (!p.ok()) return ErrorResponse(p.status());
   auto labels = ctx.segments.Labels(ctx.workspace, {p->summary.id});
   if (!labels.ok()) return ErrorResponse(labels.status());
-  return JsonResponse(ProfileJsonText(*p, labels->front()));
+  json profile = json::parse(ProfileJsonText(*p, labels->front()));
+  // Where the customer is now: the journeys running for them and the groups they are in.
+  auto instances = ctx.journeys.Instances(ctx.workspace, "", 100, p->summary.id);
+  if (!instances.ok()) return ErrorResponse(instances.status());
+  json journeys = json::array();
+  for (const InstanceView& i : *instances) {
+    journeys.push_back({{"journey", i.journey}, {"step", i.step}, {"since", FormatIso8601(i.since)}});
+  }
+  auto groups = ctx.community.Groups(ctx.workspace);
+  if (!groups.ok()) return ErrorResponse(groups.status());
+  json in_groups = json::array();
+  for (const GroupView& g : *groups) {
+    auto members = ctx.community.Members(ctx.workspace, g.group.id);
+    if (!members.ok()) return ErrorResponse(members.status());
+    if (std::find(members->begin(), members->end(), p->summary.id) != members->end()) {
+      in_groups.push_back({{"id", g.group.id}, {"name", g.group.name}});
+    }
+  }
+  profile["journeys"] = std::move(journeys);
+  profile["groups"] = std::move(in_groups);
+  return JsonResponse(DumpJson(profile));
 }
 
 // --- channels ----------------------------------------------------------------------------

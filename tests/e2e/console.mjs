@@ -116,6 +116,8 @@ try {
       check((await page.locator('main').innerText()).includes(phone.value), 'and shown in full when asked');
     }
     check(body.includes(profile.stage), `the profile shows the stage (${profile.stage})`);
+    check(Array.isArray(profile.journeys) && Array.isArray(profile.groups), 'the profile API names journeys and groups');
+    for (const g of profile.groups) check(body.includes(g.name), `the profile shows group ${g.name}`);
     await page.fill('input[name=tag]', 'e2e:checked');
     await page.click('form.inline button[type=submit]');
     await page.waitForSelector('[data-tag="e2e:checked"]');
@@ -160,6 +162,14 @@ try {
     check((await page.locator('table[data-report=grid] tbody tr').count()) === 8, 'the touchpoint grid has its eight rows');
     await page.waitForSelector('[data-chart=ltv][data-rendered]');
     await shot('reports');
+  });
+
+  await step('content', async () => {
+    await page.click('nav a[href="/content"]');
+    await page.waitForSelector('table[data-calendar] .post');
+    const posts = await page.locator('table[data-calendar] tbody tr').first().locator('.post').count();
+    check(posts >= 3, `the Moments calendar plans each staff account's day (${posts} posts on day one)`);
+    await shot('content');
   });
 
   await step('lists', async () => {

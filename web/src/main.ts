@@ -3,6 +3,7 @@ import { api, ApiError, setToken, token } from './api';
 import { disposeCharts } from './charts';
 import { errorBox, h } from './dom';
 import { locale, setLocale, t, type MessageKey } from './i18n';
+import { contentPage } from './pages/content';
 import { customersPage } from './pages/customers';
 import { LISTS, listPage } from './pages/lists';
 import { overviewPage } from './pages/overview';
@@ -21,6 +22,7 @@ const NAV: [string, MessageKey][] = [
   ['/segments', 'nav.segments'],
   ['/journeys', 'nav.journeys'],
   ['/groups', 'nav.groups'],
+  ['/content', 'nav.content'],
   ['/fission', 'nav.fission'],
   ['/distribution', 'nav.distribution'],
   ['/tasks', 'nav.tasks'],
@@ -34,6 +36,7 @@ function page(path: string, query: URLSearchParams): HTMLElement {
   if (parts[0] === 'customers') return parts[1] ? profilePage(decodeURIComponent(parts[1])) : customersPage(query);
   if (parts[0] === 'segments') return segmentsPage();
   if (parts[0] === 'reports') return reportsPage();
+  if (parts[0] === 'content') return contentPage();
   if (parts[0] === 'settings') return settingsPage();
   if (parts[0] in LISTS) return listPage(parts[0]);
   return h('p', { class: 'empty' }, t('app.not_found'));

@@ -555,10 +555,17 @@ Result<JourneyStats> JourneyRuntime::Stats(const std::string& ws, const std::str
 
 Result<std::vector<InstanceView>> JourneyRuntime::Instances(const std::string& ws,
                                                             const std::string& journey,
-                                                            size_t limit) {
+                                                            size_t limit,
+                                                            const std::string& customer) {
   std::vector<InstanceView> out;
   bool known = journey.empty();
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    uint32_t only = kNoIndex;
+    if (!customer.empty()) {
+      only = state.ParseCustomerId(customer);
+      if (only == kNoIndex) return;
+      only = state.Live(only);
+    }
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
     auto it = w.journey_index.find(journey);
@@ -570,6 +577,7 @@ Result<std::vector<InstanceView>> JourneyRuntime::Instances(const std::string& w
     for (const Instance& inst : w.instances) {
       if (inst.key == 0) continue;
       if (!journey.empty() && inst.journey != it->second) continue;
+      if (only != kNoIndex && inst.customer != only) continue;
       matching.push_back(&inst);
     }
     size_t n = std::min(limit, matching.size());

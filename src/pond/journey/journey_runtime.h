@@ -74,8 +74,10 @@ class JourneyRuntime final : public StateObserver {
   void RunInBackground(std::chrono::milliseconds every);
 
   Result<JourneyStats> Stats(const std::string& ws, const std::string& journey);
+  // The oldest `limit` running instances of `journey` ("": of every journey), of one customer
+  // when `customer` names one ("cus_…"; an unknown id has none).
   Result<std::vector<InstanceView>> Instances(const std::string& ws, const std::string& journey,
-                                              size_t limit);
+                                              size_t limit, const std::string& customer = "");
 
   // Quiet hours, caps and staff limits (politeness.h), stored per workspace.
   Status SetPoliteness(const std::string& ws, const PolitenessSettings& settings);

@@ -12,6 +12,8 @@ interface Profile extends Customer {
   orders: { order_id: string; paid_at: string; total_fen: number }[];
   timeline: { event: string; name?: string; type: string; timestamp: string }[];
   tags: string[];
+  journeys: { journey: string; step: string; since: string }[];
+  groups: { id: string; name: string }[];
 }
 
 // 13800138000 → 138****8000
@@ -104,6 +106,14 @@ export function profilePage(id: string): HTMLElement {
       h('div', { class: 'two' }, identities(p), tags(p)),
       card(t('profile.traits'), table([t('segments.field'), t('segments.value')],
         traits.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))),
+      h('div', { class: 'two' },
+        card(t('profile.journeys'), p.journeys.length
+          ? table([t('nav.journeys'), t('profile.step'), t('profile.at')],
+              p.journeys.map((j) => [j.journey, j.step, dateTime(j.since)]))
+          : empty(t('profile.no_journeys'))),
+        card(t('profile.groups'), p.groups.length
+          ? h('ul', { class: 'plain', 'data-profile-groups': true }, p.groups.map((g) => h('li', {}, g.name, ' ', h('span', { class: 'muted' }, g.id))))
+          : empty(t('profile.no_groups')))),
       card(t('profile.orders'), p.orders.length
         ? table([t('profile.order_id'), t('profile.paid_at'), t('profile.amount')],
             p.orders.map((o) => [o.order_id, dateTime(o.paid_at), money(o.total_fen)]))
