@@ -129,7 +129,7 @@ HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!to.ok()) return ErrorResponse(to.status());
   f.from = *from;
   f.to = *to;
-  Result<analytics::FunnelReport> r = analytics::RunFunnel(ctx.engine, ctx.workspace, f);
+  Result<analytics::FunnelReport> r = analytics::RunFunnel(ctx.engine, ctx.workspace, f, &ctx.segments);
   if (!r.ok()) return ErrorResponse(r.status());
   if (*csv) return Csv(FunnelTable(*r, f.steps));
   return JsonResponse(DumpJson(FunnelJson(*r, f.steps, window)));

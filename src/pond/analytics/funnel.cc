@@ -10,6 +10,7 @@
 #include "pond/analytics/value_report.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/event_filter_scan.h"
+#include "pond/segment/segment_service.h"
 
 namespace pond::analytics {
 namespace {
@@ -87,6 +88,17 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
   for (size_t k = 0; k < n; ++k) {
     if (q.steps[k].name < steps_of.size()) steps_of[q.steps[k].name] |= 1u << k;
   }
+  // A filtered step's events as a flat bitset over event indexes: the scan tests one bit per
+  // event of that name, cheaper than a lookup in the compressed bitmap (a million customers'
+  // steps are millions of lookups).
+  std::vector<std::vector<uint64_t>> only(n);
+  for (size_t k = 0; k < n; ++k) {
+    if (q.steps[k].matches == nullptr) continue;
+    only[k].assign((state.events().size() + 63) / 64, 0);
+    for (uint32_t e : *q.steps[k].matches) {
+      if (e / 64 < only[k].size()) only[k][e / 64] |= uint64_t{1} << (e % 64);
+    }
+  }
   const CustomerColumns& c = state.customers();
   // Each part of the scan tallies on its own; the parts are merged in order.
   struct Part {
@@ -104,8 +116,8 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
       uint32_t steps = h.name < steps_of.size() ? steps_of[h.name] : 0;
       for (uint32_t rest = steps; rest != 0; rest &= rest - 1) {
         const int k = std::countr_zero(rest);
-        const Roaring* only = q.steps[static_cast<size_t>(k)].matches;
-        if (only != nullptr && !only->contains(h.event)) steps &= ~(1u << k);
+        const std::vector<uint64_t>& bits = only[static_cast<size_t>(k)];
+        if (!bits.empty() && !((bits[h.event / 64] >> (h.event % 64)) & 1)) steps &= ~(1u << k);
       }
       if (steps != 0) p.events.push_back({h.timestamp, h.event, steps});
     }
@@ -140,7 +152,7 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
 }
 
 Result<FunnelReport> RunFunnel(Engine& engine, const std::string& workspace,
-                               const FunnelRequest& r) {
+                               const FunnelRequest& r, SegmentService* segments) {
   if (r.steps.size() < 2 || r.steps.size() > kMaxFunnelSteps) {
     return FieldError("steps", "2 to " + std::to_string(kMaxFunnelSteps) + " steps, got " +
                                    std::to_string(r.steps.size()));
@@ -168,7 +180,9 @@ Result<FunnelReport> RunFunnel(Engine& engine, const std::string& workspace,
     for (const Parsed& p : parsed) {
       FunnelStep step{state.FindEventName(p.event), nullptr};
       if (!p.where.empty()) {
-        Result<Roaring> matches = ScanMatchingEvents(engine, state, p.event, p.where);
+        Result<Roaring> matches =
+            segments ? segments->MatchingEvents(workspace, state, p.event, p.where)
+                     : ScanMatchingEvents(engine, state, p.event, p.where);
         if (!matches.ok()) {
           out = matches.status();
           return;

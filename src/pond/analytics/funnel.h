@@ -19,6 +19,10 @@
 #include "pond/engine/engine.h"
 #include "pond/engine/tenant_state.h"
 
+namespace pond {
+class SegmentService;
+}
+
 namespace pond::analytics {
 
 inline constexpr size_t kMaxFunnelSteps = 10;
@@ -77,9 +81,11 @@ struct FunnelRequest {
   bool by_channel = false;
 };
 
-// Checks the request (InvalidArgument naming `steps`, `window`, `from`…), reads each filtered
-// step's events from the store, and computes the funnel on the workspace's live state.
+// Checks the request (InvalidArgument naming `steps`, `window`, `from`…), finds each filtered
+// step's events, and computes the funnel on the workspace's live state. With `segments` (a
+// running server) a filter's events are kept between requests and only the first ask reads them
+// from the store (SegmentService::MatchingEvents); without (the CLI), each ask reads them.
 Result<FunnelReport> RunFunnel(Engine& engine, const std::string& workspace,
-                               const FunnelRequest& request);
+                               const FunnelRequest& request, SegmentService* segments = nullptr);
 
 }  // namespace pond::analytics

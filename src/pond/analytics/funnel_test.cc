@@ -11,6 +11,7 @@
 #include "pond/analytics/cohorts.h"
 #include "pond/analytics/parallel_scan.h"
 #include "pond/segment/rule.h"
+#include "pond/segment/segment_service.h"
 
 namespace pond::analytics {
 namespace {
@@ -82,6 +83,37 @@ TEST(FunnelTest, FiltersAndAStepNamedTwice) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->total.reached, (std::vector<int64_t>{3, 1}));
   EXPECT_EQ(r->total.median_seconds[1], 2 * 86'400);
+}
+
+// With the segment service a step's filter is read from the store once and then kept current:
+// the same answers as reading it each time, before and after new events arrive.
+TEST(FunnelTest, KeptFiltersFollowNewEvents) {
+  AnalyticsWorld w;
+  auto segments = SegmentService::Start(&w.engine()).value();
+  w.Track("ann", "order_paid", "2024-05-01T10:00:00Z", R"({"source":"taobao"})");
+  w.Track("ann", "order_paid", "2024-05-03T10:00:00Z", R"({"source":"mini_program"})");
+  w.Track("bob", "order_paid", "2024-05-01T10:00:00Z", R"({"source":"taobao"})");
+  const FunnelRequest request = Steps({R"(order_paid where property.source == "taobao")",
+                                       R"(order_paid where property.source == "mini_program")"},
+                                      "30d");
+  auto both = [&] {
+    Result<FunnelReport> kept = RunFunnel(w.engine(), kDefaultWorkspace, request, segments.get());
+    Result<FunnelReport> read = RunFunnel(w.engine(), kDefaultWorkspace, request);
+    EXPECT_TRUE(kept.ok() && read.ok());
+    EXPECT_EQ(kept->total.reached, read->total.reached);
+    return kept->total.reached;
+  };
+  EXPECT_EQ(both(), (std::vector<int64_t>{2, 1}));
+  w.Track("bob", "order_paid", "2024-05-04T10:00:00Z", R"({"source":"mini_program"})");
+  w.Track("cat", "order_paid", "2024-05-04T10:00:00Z", R"({"source":"taobao"})");
+  EXPECT_EQ(both(), (std::vector<int64_t>{3, 2}));  // bob converts, cat arrives
+  // Past the limit the least recently asked filters go; answers stay right.
+  for (size_t i = 0; i <= SegmentService::kMaxReportFilters; ++i) {
+    FunnelRequest other = Steps({"order_paid where property.n == " + std::to_string(i), "order_paid"});
+    ASSERT_TRUE(RunFunnel(w.engine(), kDefaultWorkspace, other, segments.get()).ok());
+  }
+  w.Track("dan", "order_paid", "2024-05-05T10:00:00Z", R"({"source":"taobao"})");
+  EXPECT_EQ(both(), (std::vector<int64_t>{4, 2}));
 }
 
 TEST(FunnelTest, BadRequestsNameTheField) {

@@ -117,6 +117,7 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   w.customers_seen = state.customers().size();
   w.timers = {};
   w.filters.clear();
+  w.report_filters.clear();  // event indexes belong to the state just rebuilt
   w.trait_numbers.clear();
   for (auto& s : w.segments) {
     // A filter that cannot be loaded leaves its conditions matching nothing until the next reset.
@@ -177,6 +178,12 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
     for (FilterIndex* f : it->second) {
       if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);
+    }
+  }
+  for (auto& [key, kept] : w.report_filters) {
+    const FilterIndex& f = kept.index;
+    if (f.spec.event == name && MatchesFilters(applied.event.properties, f.spec.filters)) {
+      kept.index.matches.add(applied.index);
     }
   }
   thread_local std::vector<uint8_t> affected;
@@ -475,6 +482,29 @@ Result<std::vector<SegmentService::StageCount>> SegmentService::Stages(const std
     }
   }));
   return out;
+}
+
+Result<Roaring> SegmentService::MatchingEvents(const std::string& ws, const TenantState& state,
+                                               const std::string& event,
+                                               const std::vector<PropertyFilter>& filters) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  const std::string key = EventFilterKey(event, filters);
+  if (auto saved = w.filters.find(key); saved != w.filters.end()) return saved->second.matches;
+  auto it = w.report_filters.find(key);
+  if (it == w.report_filters.end()) {
+    FilterIndex f{{key, event, filters}, {}};
+    RETURN_IF_ERROR(w.LoadFilter(engine_, state, &f));
+    if (w.report_filters.size() >= kMaxReportFilters) {
+      auto oldest = std::min_element(
+          w.report_filters.begin(), w.report_filters.end(),
+          [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
+      w.report_filters.erase(oldest);
+    }
+    it = w.report_filters.emplace(key, Workspace::ReportFilter{std::move(f), 0}).first;
+  }
+  it->second.last_used = ++w.report_filter_clock;
+  return it->second.index.matches;
 }
 
 Result<std::vector<SegmentService::CustomerLabels>> SegmentService::Labels(

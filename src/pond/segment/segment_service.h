@@ -208,6 +208,15 @@ class SegmentService final : public StateObserver {
   Result<RfmSummary> Rfm(const std::string& ws);
   Status RecomputeRfm(const std::string& ws);
 
+  // The in-memory indexes of the `event` events whose properties pass `filters` (report funnels'
+  // where-steps). The first ask reads them from the store; the answer is then kept current as
+  // events arrive, like the filters of saved segments (which it reuses), for the
+  // kMaxReportFilters most recently asked. REQUIRES: the caller holds `state` (ReadState).
+  static constexpr size_t kMaxReportFilters = 16;
+  Result<Roaring> MatchingEvents(const std::string& ws, const TenantState& state,
+                                 const std::string& event,
+                                 const std::vector<PropertyFilter>& filters);
+
   // Each customer's lifecycle stage (the first, in order of precedence, that holds them; "none"
   // when none does) and RFM cell as last computed ("" when unscored), by "cus_…" id; an id that
   // names no customer gets {"", ""}.

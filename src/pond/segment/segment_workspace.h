@@ -77,6 +77,14 @@ struct SegmentService::Workspace {
   std::vector<size_t> timed;
   std::map<std::string, FilterIndex> filters;  // by EventFilter::key
   std::unordered_map<std::string, std::vector<FilterIndex*>> filters_by_event;
+  // Where-filters reports asked for (SegmentService::MatchingEvents), kept current the same way;
+  // the least recently asked goes first past kMaxReportFilters.
+  struct ReportFilter {
+    FilterIndex index;
+    uint64_t last_used = 0;
+  };
+  std::map<std::string, ReportFilter> report_filters;  // by EventFilter::key
+  uint64_t report_filter_clock = 0;
   std::vector<Micros> due;    // per customer: when its timer fires, kNever for none
   size_t customers_seen = 0;  // customers at or past this index are new to every segment
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
