@@ -234,8 +234,7 @@ int main(int argc, char** argv) {
   t0 = Steady::now();
   auto segments = SegmentService::Start(engine.get()).value();
   std::printf("  (segment service started in %.1f s)\n", Millis(t0) / 1000);
-  Line("  the same, first ask to the segment service (store, then kept)",
-       MedianOf(1, [&] {
+  Line("  the same, first ask to the segment service (store, then kept)", MedianOf(1, [&] {
          (void)analytics::RunFunnel(*engine, kDefaultWorkspace, filtered, segments.get());
        }));
   Line("  the same, asked again (kept filter)", MedianOf(a.runs, [&] {
@@ -273,10 +272,10 @@ int main(int argc, char** argv) {
                                                         })));
   Line("RFM cells",
        MedianOf(a.runs, on_state([&](const TenantState& s) { (void)ComputeRfm(s, now); })));
-  Line("touchpoint x stage grid, all time",
-       MedianOf(a.runs, on_state([&](const TenantState& s) {
-                  (void)analytics::ComputeTouchpointGrid(s, INT64_MIN, INT64_MAX);
-                })));
+  Line("touchpoint x stage grid, all time", MedianOf(a.runs, on_state([&](const TenantState& s) {
+                                                       (void)analytics::ComputeTouchpointGrid(
+                                                           s, INT64_MIN, INT64_MAX);
+                                                     })));
 
   // The same funnel and triangle in SQLite.
   sqlite3* db = nullptr;

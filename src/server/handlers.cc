@@ -92,7 +92,8 @@ HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   if (!instances.ok()) return ErrorResponse(instances.status());
   json journeys = json::array();
   for (const InstanceView& i : *instances) {
-    journeys.push_back({{"journey", i.journey}, {"step", i.step}, {"since", FormatIso8601(i.since)}});
+    journeys.push_back(
+        {{"journey", i.journey}, {"step", i.step}, {"since", FormatIso8601(i.since)}});
   }
   auto groups = ctx.community.Groups(ctx.workspace);
   if (!groups.ok()) return ErrorResponse(groups.status());

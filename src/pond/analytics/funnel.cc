@@ -151,8 +151,8 @@ FunnelReport ComputeFunnel(const TenantState& state, const FunnelQuery& q) {
   return out;
 }
 
-Result<FunnelReport> RunFunnel(Engine& engine, const std::string& workspace,
-                               const FunnelRequest& r, SegmentService* segments) {
+Result<FunnelReport> RunFunnel(Engine& engine, const std::string& workspace, const FunnelRequest& r,
+                               SegmentService* segments) {
   if (r.steps.size() < 2 || r.steps.size() > kMaxFunnelSteps) {
     return FieldError("steps", "2 to " + std::to_string(kMaxFunnelSteps) + " steps, got " +
                                    std::to_string(r.steps.size()));
@@ -180,9 +180,9 @@ Result<FunnelReport> RunFunnel(Engine& engine, const std::string& workspace,
     for (const Parsed& p : parsed) {
       FunnelStep step{state.FindEventName(p.event), nullptr};
       if (!p.where.empty()) {
-        Result<Roaring> matches =
-            segments ? segments->MatchingEvents(workspace, state, p.event, p.where)
-                     : ScanMatchingEvents(engine, state, p.event, p.where);
+        Result<Roaring> matches = segments
+                                      ? segments->MatchingEvents(workspace, state, p.event, p.where)
+                                      : ScanMatchingEvents(engine, state, p.event, p.where);
         if (!matches.ok()) {
           out = matches.status();
           return;

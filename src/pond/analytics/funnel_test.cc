@@ -109,7 +109,8 @@ TEST(FunnelTest, KeptFiltersFollowNewEvents) {
   EXPECT_EQ(both(), (std::vector<int64_t>{3, 2}));  // bob converts, cat arrives
   // Past the limit the least recently asked filters go; answers stay right.
   for (size_t i = 0; i <= SegmentService::kMaxReportFilters; ++i) {
-    FunnelRequest other = Steps({"order_paid where property.n == " + std::to_string(i), "order_paid"});
+    FunnelRequest other =
+        Steps({"order_paid where property.n == " + std::to_string(i), "order_paid"});
     ASSERT_TRUE(RunFunnel(w.engine(), kDefaultWorkspace, other, segments.get()).ok());
   }
   w.Track("dan", "order_paid", "2024-05-05T10:00:00Z", R"({"source":"taobao"})");
