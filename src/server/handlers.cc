@@ -120,6 +120,31 @@ json ChannelJson(const Channel& c) {
           {"created_at", FormatIso8601(c.created_at)}};
 }
 
+// --- the workspace ---------------------------------------------------------------------------
+
+// "+08:00" for 28,800 seconds east of UTC.
+std::string OffsetText(int seconds) {
+  char buf[16];
+  const int abs = seconds < 0 ? -seconds : seconds;
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", seconds < 0 ? '-' : '+', abs / 3600,
+                abs % 3600 / 60);
+  return buf;
+}
+
+HttpResponse GetWorkspace(ApiContext& ctx, const HttpRequest&) {
+  Result<std::vector<Workspace>> all = ctx.engine.ListWorkspaces();
+  if (!all.ok()) return ErrorResponse(all.status());
+  for (const Workspace& w : *all) {
+    if (w.id != ctx.workspace) continue;
+    return JsonResponse(DumpJson({{"id", w.id},
+                                  {"name", w.name},
+                                  {"utc_offset_seconds", w.utc_offset_seconds},
+                                  {"utc_offset", OffsetText(w.utc_offset_seconds)},
+                                  {"created_at", FormatIso8601(w.created_at)}}));
+  }
+  return ErrorResponse(Status::NotFound("workspace \"" + ctx.workspace + "\" not found"));
+}
+
 HttpResponse ListChannels(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<Channel>> channels = ctx.engine.ListChannels(ctx.workspace);
   if (!channels.ok()) return ErrorResponse(channels.status());
@@ -528,6 +553,9 @@ const std::vector<Route>& Routes() {
        "Fission and distribution side by side: K-factor, invites per participant, cost per "
        "customer, commission cost ratio",
        GrowthReportHandler},
+      {"GET", "/v1/workspace", Auth::kAdmin,
+       "The token's workspace: id, name and time zone (the days of reports and quiet hours)",
+       GetWorkspace},
       {"GET", "/v1/routes", Auth::kNone, "This list", ListRoutes},
       {"GET", "/wecom/callback/{workspace}", Auth::kNone,
        "WeCom's URL verification (msg_signature, timestamp, nonce, echostr)", WecomVerifyUrl},

@@ -115,7 +115,9 @@ try {
       await page.click('[data-action=show-phone]');
       check((await page.locator('main').innerText()).includes(phone.value), 'and shown in full when asked');
     }
-    check(body.includes(profile.stage), `the profile shows the stage (${profile.stage})`);
+    const stage = page.locator('[data-stage]');
+    check((await stage.getAttribute('data-stage')) === profile.stage && /[\u4e00-\u9fff]/.test(await stage.innerText()),
+          `the profile shows the stage in Chinese (${profile.stage}: ${await stage.innerText()})`);
     check(Array.isArray(profile.journeys) && Array.isArray(profile.groups), 'the profile API names journeys and groups');
     for (const g of profile.groups) check(body.includes(g.name), `the profile shows group ${g.name}`);
     await page.fill('input[name=tag]', 'e2e:checked');
@@ -196,7 +198,16 @@ try {
     await page.waitForSelector('nav a[href="/customers"]');
     check((await text('nav a[href="/customers"]')) === '客户' && (await text('h1')) === '总览', 'Chinese labels after switching back');
     await page.click('nav a[href="/settings"]');
-    await page.waitForSelector('main dl.facts');
+    await page.waitForSelector('main [data-zone]');
+    check((await page.getAttribute('main [data-zone]', 'data-zone')) === (await api('/v1/workspace')).body.utc_offset,
+          'settings show the workspace time zone');
+    await page.fill('input[name=quiet_start]', '21:30');
+    await page.fill('input[name=cap_per_week]', '2');
+    await page.click('form.settings button[type=submit]');
+    await page.waitForSelector('form.settings :text("已保存")');
+    const saved = (await api('/v1/settings/messaging')).body;
+    check(saved.quiet_hours.start === '21:30' && saved.caps.default.per_week === 2,
+          'quiet hours and caps saved from the settings page');
     await shot('settings');
   });
 

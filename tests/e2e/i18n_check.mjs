@@ -8,10 +8,13 @@ const [webDir] = process.argv.slice(2);
 const source = fs.readFileSync(path.join(webDir, 'src/i18n.ts'), 'utf8');
 const failures = [];
 
-const declared = [...source.matchAll(/^\s+'([\w.]+)': \{/gm)].map((m) => m[1]);
+// A string literal in either quote: '…' or "…".
+const STR = `(?:'((?:[^'\\\\]|\\\\.)*)'|"((?:[^"\\\\]|\\\\.)*)")`;
+const declared = [...source.matchAll(new RegExp(`^\\s+${STR}: \\{`, 'gm'))].map((m) => m[1] ?? m[2]);
 const complete = new Map();
-for (const m of source.matchAll(/'([\w.]+)': \{\s*zh: '((?:[^'\\]|\\.)*)',\s*en: '((?:[^'\\]|\\.)*)',?\s*\}/g)) {
-  complete.set(m[1], { zh: m[2], en: m[3] });
+const entry = new RegExp(`${STR}: \\{\\s*zh: ${STR},\\s*en: ${STR},?\\s*\\}`, 'g');
+for (const m of source.matchAll(entry)) {
+  complete.set(m[1] ?? m[2], { zh: m[3] ?? m[4], en: m[5] ?? m[6] });
 }
 for (const key of declared) {
   const entry = complete.get(key);

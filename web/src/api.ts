@@ -56,5 +56,6 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   text: (path: string) => request<string>('GET', path, undefined, 'text'),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T>(path: string) => request<T>('DELETE', path),
 };

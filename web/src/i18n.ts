@@ -58,6 +58,27 @@ export const messages = {
   'stage.repeat': { zh: '复购', en: 'Repeat' },
   'stage.advocate': { zh: '推荐', en: 'Advocate' },
 
+  'lifecycle.lost': { zh: '流失', en: 'lost' },
+  'lifecycle.dormant': { zh: '沉睡', en: 'dormant' },
+  'lifecycle.advocate': { zh: '推荐者', en: 'advocate' },
+  'lifecycle.repeat': { zh: '复购客户', en: 'repeat' },
+  'lifecycle.customer': { zh: '已购客户', en: 'customer' },
+  'lifecycle.engaged': { zh: '互动中', en: 'engaged' },
+  'lifecycle.friend': { zh: '好友', en: 'friend' },
+  'lifecycle.lead': { zh: '线索', en: 'lead' },
+  'lifecycle.none': { zh: '未分阶段', en: 'none' },
+  'rfm.Champions': { zh: '重要价值', en: 'Champions' },
+  'rfm.Loyal': { zh: '忠诚客户', en: 'Loyal' },
+  'rfm.Potential Loyalist': { zh: '潜在忠诚', en: 'Potential Loyalist' },
+  'rfm.New': { zh: '新客户', en: 'New' },
+  'rfm.Promising': { zh: '有潜力', en: 'Promising' },
+  'rfm.Need Attention': { zh: '需要关注', en: 'Need Attention' },
+  'rfm.About to Sleep': { zh: '即将沉睡', en: 'About to Sleep' },
+  'rfm.At Risk': { zh: '流失风险', en: 'At Risk' },
+  "rfm.Can't Lose Them": { zh: '不能失去', en: "Can't Lose Them" },
+  'rfm.Hibernating': { zh: '休眠', en: 'Hibernating' },
+  'rfm.Lost': { zh: '已流失', en: 'Lost' },
+
   'metric.gmv': { zh: 'GMV', en: 'GMV' },
   'metric.orders': { zh: '订单', en: 'Orders' },
   'metric.new_friends': { zh: '新增好友', en: 'New friends' },
@@ -98,6 +119,7 @@ export const messages = {
   'profile.show_phone': { zh: '显示完整号码', en: 'Show full number' },
   'profile.no_orders': { zh: '还没有订单。', en: 'No orders yet.' },
   'profile.no_tags': { zh: '还没有标签。', en: 'No tags yet.' },
+  'profile.no_traits': { zh: '还没有属性：identify 调用带上的 traits 会显示在这里。', en: 'No traits yet: the traits of identify calls show here.' },
   'profile.order_id': { zh: '订单号', en: 'Order' },
   'profile.paid_at': { zh: '支付时间', en: 'Paid at' },
   'profile.amount': { zh: '金额', en: 'Amount' },
@@ -215,6 +237,20 @@ export const messages = {
     en: 'Keys are shown once when made: pond key create makes one, pond key list lists them.',
   },
   'settings.code': { zh: '渠道码', en: 'Code' },
+  'settings.workspace': { zh: '工作区', en: 'Workspace' },
+  'settings.messaging': { zh: '触达规则', en: 'Messaging rules' },
+  'settings.quiet_start': { zh: '开始', en: 'From' },
+  'settings.quiet_end': { zh: '结束', en: 'Until' },
+  'settings.per_day': { zh: '每天', en: 'Per day' },
+  'settings.per_week': { zh: '每周', en: 'Per week' },
+  'settings.per_month': { zh: '每月', en: 'Per month' },
+  'settings.caps_hint': {
+    zh: '默认渠道下每位客户最多收到的营销消息数（旅程与群发共用）；每月为 0 表示不设月上限。',
+    en: 'The most marketing messages one customer gets on a channel without its own caps (journeys and broadcasts together); 0 a month sets no monthly cap.',
+  },
+  'settings.staff': { zh: '员工账号限额', en: 'Staff account limits' },
+  'settings.save': { zh: '保存', en: 'Save' },
+  'settings.saved': { zh: '已保存', en: 'Saved' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof messages;
@@ -236,6 +272,14 @@ export function setLocale(next: Locale): void {
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const text: string = messages[key][current];
   return text.replace(/\{(\w+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all));
+}
+
+// A value from the data that pond names itself (a default lifecycle stage, an RFM cell), in the
+// reader's language; any other value (an operator's own stage) as it is.
+export function label(prefix: 'lifecycle' | 'rfm', value: string | null | undefined): string {
+  if (!value) return '—';
+  const key = `${prefix}.${value}`;
+  return key in messages ? messages[key as MessageKey][current] : value;
 }
 
 const intlLocale = () => (current === 'zh' ? 'zh-CN' : 'en-US');

@@ -1,7 +1,7 @@
 // Customer search and list: stage, RFM cell, tags and owner at a glance; a row opens the profile.
 import { api } from '../api';
 import { empty, h, load, table } from '../dom';
-import { count, dateTime, money, t } from '../i18n';
+import { count, dateTime, label, money, t } from '../i18n';
 import { navigate } from '../router';
 
 export interface Customer {
@@ -42,8 +42,8 @@ export function customersPage(query: URLSearchParams): HTMLElement {
       if (!page.data.length) return empty(t('customers.empty'));
       const rows = page.data.map((c) => [
         h('a', { href: `/customers/${c.id}`, 'data-customer': c.id }, displayName(c)),
-        c.stage ?? '',
-        c.rfm ?? '—',
+        label('lifecycle', c.stage),
+        label('rfm', c.rfm),
         (c.tags ?? []).filter((x) => !x.startsWith('pond:')).slice(0, 4).join(', '),
         c.owner ?? '—',
         money(c.spent_fen),

@@ -2,7 +2,7 @@
 // the event timeline.
 import { api } from '../api';
 import { card, empty, errorBox, h, load, table } from '../dom';
-import { dateTime, money, t } from '../i18n';
+import { dateTime, label, money, t } from '../i18n';
 import { navigate } from '../router';
 import { displayName, type Customer } from './customers';
 
@@ -90,9 +90,9 @@ export function profilePage(id: string): HTMLElement {
   const host = h('div');
   void load(host, async () => {
     const p = await api.get<Profile>(`/v1/customers/${encodeURIComponent(id)}`);
-    const facts: [string, string][] = [
-      [t('profile.stage'), p.stage ?? '—'],
-      [t('profile.rfm'), p.rfm ?? '—'],
+    const facts: [string, string | HTMLElement][] = [
+      [t('profile.stage'), h('span', { 'data-stage': p.stage ?? '' }, label('lifecycle', p.stage))],
+      [t('profile.rfm'), label('rfm', p.rfm)],
       [t('profile.channel'), p.channel ?? t('profile.none')],
       [t('profile.owner'), p.owner ?? t('profile.none')],
       [t('profile.spent'), money(p.spent_fen)],
@@ -104,8 +104,10 @@ export function profilePage(id: string): HTMLElement {
       h('h1', { 'data-profile': p.id }, displayName(p)),
       h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]).flat()),
       h('div', { class: 'two' }, identities(p), tags(p)),
-      card(t('profile.traits'), table([t('segments.field'), t('segments.value')],
-        traits.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))),
+      card(t('profile.traits'), traits.length
+        ? table([t('segments.field'), t('segments.value')],
+            traits.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))
+        : empty(t('profile.no_traits'))),
       h('div', { class: 'two' },
         card(t('profile.journeys'), p.journeys.length
           ? table([t('nav.journeys'), t('profile.step'), t('profile.at')],
