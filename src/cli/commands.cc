@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_util.h"
@@ -125,6 +126,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
                                 *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
+  if (!args.web.empty() && std::filesystem::exists(args.web + "/index.html")) {
+    std::printf("console: http://%s:%u/ (sign in with the admin token)\n", listen->host.c_str(),
+                (*server)->port());
+  }
   std::printf(
       "try: curl -s -H 'Authorization: Bearer %s' http://%s:%u/v1/stages  "
       "(the lifecycle funnel; docs/api.md lists the rest)\n",

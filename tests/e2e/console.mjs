@@ -211,6 +211,13 @@ try {
     await shot('settings');
   });
 
+  await step('refused token', async () => {
+    await page.evaluate(() => localStorage.setItem('pond.token', 'pond_admin_revoked'));
+    await page.goto(`${pond.url}/customers`);
+    await page.waitForSelector('input[name=token]');
+    check(true, 'a token the API refuses sends the operator back to sign in');
+  });
+
   check(consoleErrors.length === 0, `no script errors in the page ${consoleErrors.slice(0, 3).join('; ')}`);
 } finally {
   await context.close();

@@ -12,6 +12,13 @@ export class ApiError extends Error {
   }
 }
 
+// Called when the API refuses the remembered token (revoked, or another pond): main.ts sends
+// the operator back to sign in.
+let onUnauthorized: () => void = () => {};
+export function whenUnauthorized(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
 export function token(): string | null {
   return localStorage.getItem(TOKEN_KEY);
 }
@@ -46,6 +53,11 @@ async function request<T>(method: string, path: string, body?: unknown, as?: 'te
       field = err?.field;
     } catch {
       /* not JSON */
+    }
+    // The sign-in check (GET /v1/stages) shows its own error instead.
+    if (res.status === 401 && tok && path !== '/v1/stages') {
+      setToken(null);
+      onUnauthorized();
     }
     throw new ApiError(res.status, field ? `${message} (${field})` : message, field);
   }

@@ -1,5 +1,5 @@
 // The console's shell: sign-in, the navigation, the language switch, and which page a path shows.
-import { api, ApiError, setToken, token } from './api';
+import { api, setToken, token, whenUnauthorized } from './api';
 import { disposeCharts } from './charts';
 import { errorBox, h } from './dom';
 import { locale, setLocale, t, type MessageKey } from './i18n';
@@ -94,12 +94,7 @@ function render(): void {
 }
 
 // A token the server no longer accepts sends the operator back to sign in.
-window.addEventListener('unhandledrejection', (e) => {
-  if (e.reason instanceof ApiError && e.reason.status === 401) {
-    setToken(null);
-    render();
-  }
-});
+whenUnauthorized(() => render());
 
 onNavigate(render);
 render();

@@ -218,7 +218,8 @@ class SnapshotCodec {
         c.last_seen.size() == nc && c.merged_into.size() == nc && c.event_count.size() == nc &&
         c.order_count.size() == nc && c.spent_fen.size() == nc && c.refunded_fen.size() == nc &&
         c.user_id.size() == nc && e.customer.size() == ne && e.amount_fen.size() == ne &&
-        e.money.size() == ne && e.touchpoint.size() == ne && c.channel.size() == nc && c.channel_at.size() == nc;
+        e.money.size() == ne && e.touchpoint.size() == ne && c.channel.size() == nc &&
+        c.channel_at.size() == nc;
     if (!consistent) return nullptr;
     for (uint32_t i = 0; i < nc; ++i) {
       if (c.channel[i] != kNoIndex && c.channel[i] >= t->channels_.names().size()) return nullptr;
