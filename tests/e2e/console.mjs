@@ -130,6 +130,23 @@ try {
     check(!(await api(`/v1/customers/${first.id}/tags`)).body.data.includes('e2e:checked'), 'and removed again');
   });
 
+  await step('hostile data', async () => {
+    // A customer whose name is markup: shown as text, never run.
+    const name = '<img src=x onerror="window.__pwned=1">小美';
+    const res = await fetch(`${pond.url}/v1/identify`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${pond.keys.write}:`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'e2e-hostile', traits: { name, phone: '13912345678' } }),
+    });
+    check(res.status === 200, 'the hostile customer is stored');
+    await page.click('nav a[href="/customers"]');
+    await page.fill('input[name=query]', '13912345678');
+    await page.press('input[name=query]', 'Enter');
+    await page.waitForSelector('a[data-customer]:has-text("小美")');
+    check((await text('a[data-customer]')) === name && (await page.evaluate(() => window.__pwned)) === undefined,
+          'markup in a customer name is shown as text, not run');
+  });
+
   await step('segments', async () => {
     await page.click('nav a[href="/segments"]');
     await page.waitForSelector('.count[data-count]');
