@@ -171,6 +171,13 @@ try {
     await page.waitForSelector('text=e2e 复购客户');
     const saved = (await api('/v1/segments')).body.data.find((s) => s.name === 'e2e 复购客户');
     check(saved && saved.customers === want, 'the saved segment has the previewed count');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`tr:has-text("e2e 复购客户") button`),
+    ]);
+    const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+    check(csv[0] === 'id,name,spent_fen' && csv.length - 1 === want,
+          `the CSV export has a line per member (${csv.length - 1})`);
     await shot('segments');
   });
 

@@ -35,7 +35,14 @@ export function overviewPage(): HTMLElement {
   const to = h('input', { type: 'date', 'aria-label': t('overview.to') });
   const kpis = h('div', { class: 'kpis' });
   const trendHost = h('div');
-  const chartsHost = h('div', { class: 'two' });
+  const chartsHost = h('div');
+  // Asked once per visit (again after a failure, for Retry); the date range changes only the trend.
+  let asked: Promise<[Value, ChannelFunnel]> | null = null;
+  const totals = () =>
+    (asked ??= Promise.all([api.get<Value>('/v1/reports/value'), api.get<ChannelFunnel>('/v1/reports/funnel')]).catch((e) => {
+      asked = null;
+      throw e;
+    }));
 
   const refreshTrend = () =>
     load(trendHost, async () => {
@@ -43,10 +50,7 @@ export function overviewPage(): HTMLElement {
       const trend = await api.get<Trend>(`/v1/reports/trend${range}`);
       from.value = trend.from;
       to.value = trend.to;
-      const [value, funnel] = await Promise.all([
-        api.get<Value>('/v1/reports/value'),
-        api.get<ChannelFunnel>('/v1/reports/funnel'),
-      ]);
+      const [value, funnel] = await totals();
       const reached = funnel.total.reached;
       const friends = trend.days.reduce((s, d) => s + d.new_friends, 0);
       kpis.replaceChildren(
@@ -70,10 +74,7 @@ export function overviewPage(): HTMLElement {
     });
 
   void load(chartsHost, async () => {
-    const [funnel, roi] = await Promise.all([
-      api.get<ChannelFunnel>('/v1/reports/funnel'),
-      api.get<Roi>('/v1/reports/channels'),
-    ]);
+    const [[, funnel], roi] = await Promise.all([totals(), api.get<Roi>('/v1/reports/channels')]);
     const stageNames = funnel.stages.map((s) => t(`stage.${s}` as MessageKey));
     const funnelChart = chart('funnel', {
       tooltip: { trigger: 'item' },

@@ -66,6 +66,13 @@ function groupBox(g: Group, changed: () => void, redraw: () => void, remove?: ()
   );
 }
 
+// One CSV field: quoted, quotes doubled, and a leading = + - @ defused, since operators open
+// these files in Excel, which would run such a name as a formula.
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
 async function exportCsv(s: Segment): Promise<void> {
   const lines = ['id,name,spent_fen'];
   let cursor = '';
@@ -74,8 +81,7 @@ async function exportCsv(s: Segment): Promise<void> {
       `/v1/segments/${s.id}/customers?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     for (const c of page.data) {
-      const name = String(c.traits.name ?? '').replace(/"/g, '""');
-      lines.push(`${c.id},"${name}",${c.spent_fen}`);
+      lines.push(`${c.id},${csvField(String(c.traits.name ?? ''))},${c.spent_fen}`);
     }
     cursor = page.next_cursor ?? '';
   } while (cursor);
