@@ -1,44 +1,32 @@
-// ECharts, only the parts the console draws: bars, lines, funnels and heat maps on a canvas.
-import { BarChart, FunnelChart, HeatmapChart, LineChart } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+// Charts in boxes of their own; ECharts itself arrives with the first chart (echarts_setup.ts).
+import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { h } from './dom';
 
-echarts.use([
-  BarChart,
-  FunnelChart,
-  HeatmapChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  CanvasRenderer,
-]);
-
-const live = new Set<echarts.ECharts>();
+const live = new Set<EChartsType>();
 window.addEventListener('resize', () => live.forEach((c) => c.resize()));
+let generation = 0; // charts of a page left behind are not drawn
 
-// A chart in a box of its own; `data-chart` names it for the browser tests.
-export function chart(name: string, option: echarts.EChartsCoreOption, height = 300): HTMLElement {
+// `data-chart` names the box for the browser tests; `data-rendered` is set once it is drawn.
+export function chart(name: string, option: EChartsCoreOption, height = 300): HTMLElement {
   const box = h('div', { class: 'chart', 'data-chart': name, style: `height:${height}px` });
-  // Drawn once the box is in the page and has a size.
-  requestAnimationFrame(() => {
-    const c = echarts.init(box);
-    c.setOption(option);
-    live.add(c);
-    box.dataset.rendered = 'true';
+  const mine = generation;
+  void import('./echarts_setup').then(({ echarts }) => {
+    // Drawn once the box is in the page (and so has a size); given up with its page.
+    const draw = () => {
+      if (mine !== generation) return;
+      if (!box.isConnected) return void requestAnimationFrame(draw);
+      const c = echarts.init(box);
+      c.setOption(option);
+      live.add(c);
+      box.dataset.rendered = 'true';
+    };
+    requestAnimationFrame(draw);
   });
   return box;
 }
 
 export function disposeCharts(): void {
+  generation++;
   live.forEach((c) => c.dispose());
   live.clear();
 }
