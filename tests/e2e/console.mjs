@@ -210,7 +210,17 @@ try {
     await page.click('button[data-action="action.activate"][data-row="welcome"]');
     await page.waitForSelector('button[data-action="action.pause"][data-row="welcome"]');
     check((await api('/v1/journeys/welcome')).body.status === 'active', 'and activating it again');
+    const growth = (await api('/v1/reports/growth')).body;
+    await page.click('nav a[href="/fission"]');
+    await page.waitForSelector('[data-chart=k-factor][data-rendered] canvas');
+    const first = growth.fission.campaigns[0];
+    check((await text(`[data-k="${first.campaign}"]`)) === first.k_factor.toFixed(2),
+          `the fission board's K-factor is the API's (${first.name}: ${first.k_factor.toFixed(2)})`);
+    await shot('fission');
     await page.click('nav a[href="/distribution"]');
+    await page.waitForSelector('[data-ratio]');
+    check(Number(await page.getAttribute('[data-ratio]', 'data-ratio')) === growth.distribution.commission_cost_bp,
+          'the distribution totals show the commission cost ratio');
     await page.waitForSelector('button[data-action="action.freeze"]');
     const target = await page.getAttribute('button[data-action="action.freeze"]', 'data-row');
     page.once('dialog', (d) => d.accept('e2e: suspicious orders'));

@@ -16,7 +16,8 @@ export function chart(name: string, option: EChartsCoreOption, height = 300): HT
       if (mine !== generation) return;
       if (!box.isConnected) return void requestAnimationFrame(draw);
       const c = echarts.init(box);
-      c.setOption(option);
+      // Under automation (the browser tests) charts appear at once, so screenshots show them.
+      c.setOption({ animation: !navigator.webdriver, ...option });
       live.add(c);
       box.dataset.rendered = 'true';
     };

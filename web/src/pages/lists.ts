@@ -4,6 +4,7 @@
 import { api } from '../api';
 import { card, empty, errorBox, h, load, table } from '../dom';
 import { dateTime, money, t, type MessageKey } from '../i18n';
+import { distributionTotals, fissionBoard } from './growth';
 
 type Row = Record<string, unknown>;
 
@@ -16,6 +17,7 @@ interface Action {
 
 interface ListSpec {
   title: MessageKey;
+  above?: () => HTMLElement; // a board shown above the list
   path: string;
   columns: [MessageKey, string][]; // header, field
   actions?: Action[];
@@ -42,10 +44,12 @@ export const LISTS: Record<string, ListSpec> = {
     title: 'list.fission',
     path: '/v1/fission/campaigns',
     columns: [['col.id', 'id'], ['col.name', 'name'], ['col.kind', 'kind'], ['col.start', 'start'], ['col.end', 'end'], ['col.budget', 'budget_fen']],
+    above: fissionBoard,
   },
   distribution: {
     title: 'list.distribution',
     path: '/v1/distributors?limit=200',
+    above: distributionTotals,
     columns: [['col.id', 'id'], ['col.customer', 'customer_id'], ['col.code', 'code'], ['col.grade', 'grade'], ['col.status', 'state'],
       ['col.clients', 'clients'], ['col.gmv', 'gmv_fen'], ['col.earned', 'earned_fen']],
     actions: [
@@ -110,5 +114,5 @@ export function listPage(name: string): HTMLElement {
         })));
     });
   void show();
-  return h('div', {}, h('h1', {}, t(spec.title)), card(t(spec.title), host));
+  return h('div', {}, h('h1', {}, t(spec.title)), spec.above?.(), card(t(spec.title), host));
 }

@@ -91,7 +91,7 @@ export function overviewPage(): HTMLElement {
       ? chart('roi', {
           tooltip: { trigger: 'axis' },
           legend: { data: [t('overview.spend'), t('overview.net90')] },
-          xAxis: { type: 'category', data: roi.channels.map((c) => c.name || c.code) },
+          xAxis: { type: 'category', data: roi.channels.map((c) => c.name || c.code), axisLabel: { interval: 0, rotate: 30 } },
           yAxis: { type: 'value', name: '¥' },
           series: [
             { name: t('overview.spend'), type: 'bar', data: roi.channels.map((c) => c.spend_fen / 100) },
