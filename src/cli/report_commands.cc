@@ -107,16 +107,15 @@ int Grid(const Common& common, Engine& engine, int zone, const ReportArgs& a) {
     g = analytics::ComputeTouchpointGrid(s, from, to);
   });
   if (!read.ok()) return Fail(read);
-  if (a.json || a.csv) return Print(a, server::GridJson(g, zone), server::GridCellsTable(g));
+  const json j = server::GridJson(g, zone);
+  if (a.json || a.csv) return Print(a, j, server::GridCellsTable(g));
   Print(a, {}, server::GridMatrixTable(g),
         "touchpoint x stage: results / customers per cell; - empty, ! weak");
   Table gaps({"touchpoint", "stage", "why", "为什么"});
-  for (size_t r = 0; r < kReportedTouchpointCount; ++r) {
-    for (size_t s = 0; s < analytics::kGridStageCount; ++s) {
-      if (!analytics::IsGap(g, r, s)) continue;
-      gaps.Add({std::string(TouchpointName(kReportedTouchpoints[r])), analytics::kGridStages[s],
-                analytics::DescribeCell(g, r, s, false), analytics::DescribeCell(g, r, s, true)});
-    }
+  for (const json& gap : j["gaps"]) {
+    std::vector<std::string> row;
+    for (const char* key : {"touchpoint", "stage", "en", "zh"}) row.push_back(gap[key]);
+    gaps.Add(std::move(row));
   }
   std::printf("\n");
   gaps.Print();

@@ -84,30 +84,23 @@ HttpResponse ListCustomers(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, req.params.at("id"));
   if (!p.ok()) return ErrorResponse(p.status());
+  CustomerPlaces places;
   auto labels = ctx.segments.Labels(ctx.workspace, {p->summary.id});
   if (!labels.ok()) return ErrorResponse(labels.status());
-  json profile = json::parse(ProfileJsonText(*p, labels->front()));
-  // Where the customer is now: the journeys running for them and the groups they are in.
+  places.labels = labels->front();
   auto instances = ctx.journeys.Instances(ctx.workspace, "", 100, p->summary.id);
   if (!instances.ok()) return ErrorResponse(instances.status());
-  json journeys = json::array();
-  for (const InstanceView& i : *instances) {
-    journeys.push_back(
-        {{"journey", i.journey}, {"step", i.step}, {"since", FormatIso8601(i.since)}});
-  }
+  places.journeys = std::move(*instances);
   auto groups = ctx.community.Groups(ctx.workspace);
   if (!groups.ok()) return ErrorResponse(groups.status());
-  json in_groups = json::array();
   for (const GroupView& g : *groups) {
     auto members = ctx.community.Members(ctx.workspace, g.group.id);
     if (!members.ok()) return ErrorResponse(members.status());
     if (std::find(members->begin(), members->end(), p->summary.id) != members->end()) {
-      in_groups.push_back({{"id", g.group.id}, {"name", g.group.name}});
+      places.groups.emplace_back(g.group.id, g.group.name);
     }
   }
-  profile["journeys"] = std::move(journeys);
-  profile["groups"] = std::move(in_groups);
-  return JsonResponse(DumpJson(profile));
+  return JsonResponse(ProfileJsonText(*p, places));
 }
 
 // --- channels ----------------------------------------------------------------------------
@@ -122,15 +115,6 @@ json ChannelJson(const Channel& c) {
 
 // --- the workspace ---------------------------------------------------------------------------
 
-// "+08:00" for 28,800 seconds east of UTC.
-std::string OffsetText(int seconds) {
-  char buf[16];
-  const int abs = seconds < 0 ? -seconds : seconds;
-  std::snprintf(buf, sizeof buf, "%c%02d:%02d", seconds < 0 ? '-' : '+', abs / 3600,
-                abs % 3600 / 60);
-  return buf;
-}
-
 HttpResponse GetWorkspace(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<Workspace>> all = ctx.engine.ListWorkspaces();
   if (!all.ok()) return ErrorResponse(all.status());
@@ -139,7 +123,7 @@ HttpResponse GetWorkspace(ApiContext& ctx, const HttpRequest&) {
     return JsonResponse(DumpJson({{"id", w.id},
                                   {"name", w.name},
                                   {"utc_offset_seconds", w.utc_offset_seconds},
-                                  {"utc_offset", OffsetText(w.utc_offset_seconds)},
+                                  {"utc_offset", FormatUtcOffset(w.utc_offset_seconds)},
                                   {"created_at", FormatIso8601(w.created_at)}}));
   }
   return ErrorResponse(Status::NotFound("workspace \"" + ctx.workspace + "\" not found"));

@@ -65,25 +65,12 @@ json EventJson(const Event& e) {
   return j;
 }
 
-}  // namespace
-
-static void AddLabels(json& row, const SegmentService::CustomerLabels& labels) {
+void AddLabels(json& row, const SegmentService::CustomerLabels& labels) {
   row["stage"] = labels.stage;
   row["rfm"] = labels.rfm.empty() ? json(nullptr) : json(labels.rfm);
 }
 
-static json ProfileJson(const CustomerProfile& p);
-
-std::string ProfileJsonText(const CustomerProfile& p) { return DumpJson(ProfileJson(p)); }
-
-std::string ProfileJsonText(const CustomerProfile& p,
-                            const SegmentService::CustomerLabels& labels) {
-  json j = ProfileJson(p);
-  AddLabels(j, labels);
-  return DumpJson(j);
-}
-
-static json ProfileJson(const CustomerProfile& p) {
+json ProfileJson(const CustomerProfile& p) {
   json j = SummaryJson(p.summary);
   json ids = json::array(), merges = json::array(), timeline = json::array(),
        orders = json::array(), refunds = json::array();
@@ -110,6 +97,24 @@ static json ProfileJson(const CustomerProfile& p) {
   j["refunds"] = refunds;
   j["timeline"] = timeline;
   return j;
+}
+
+}  // namespace
+
+std::string ProfileJsonText(const CustomerProfile& p) { return DumpJson(ProfileJson(p)); }
+
+std::string ProfileJsonText(const CustomerProfile& p, const CustomerPlaces& places) {
+  json j = ProfileJson(p);
+  AddLabels(j, places.labels);
+  json journeys = json::array(), groups = json::array();
+  for (const InstanceView& i : places.journeys) {
+    journeys.push_back(
+        {{"journey", i.journey}, {"step", i.step}, {"since", FormatIso8601(i.since)}});
+  }
+  for (const auto& [id, name] : places.groups) groups.push_back({{"id", id}, {"name", name}});
+  j["journeys"] = std::move(journeys);
+  j["groups"] = std::move(groups);
+  return DumpJson(j);
 }
 
 namespace {

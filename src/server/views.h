@@ -12,9 +12,15 @@ namespace pond::server {
 
 std::string ProfileJsonText(const CustomerProfile& profile);
 std::string CustomerPageJsonText(const CustomerPage& page);
-// With the customer's lifecycle `stage` and `rfm` cell (null when unscored).
-std::string ProfileJsonText(const CustomerProfile& profile,
-                            const SegmentService::CustomerLabels& labels);
+// Where a customer is now, beside their profile: the lifecycle stage and RFM cell, the journeys
+// running for them, and the community groups they are in ({id, name}).
+struct CustomerPlaces {
+  SegmentService::CustomerLabels labels;
+  std::vector<InstanceView> journeys;
+  std::vector<std::pair<std::string, std::string>> groups;
+};
+// With `stage`, `rfm` (null when unscored), `journeys` and `groups`.
+std::string ProfileJsonText(const CustomerProfile& profile, const CustomerPlaces& places);
 // Each customer with its stage, rfm cell and tags (`labels` and `tags` in the page's order).
 std::string CustomerPageJsonText(const CustomerPage& page,
                                  const std::vector<SegmentService::CustomerLabels>& labels,

@@ -172,15 +172,16 @@ std::string FormatIso8601(Micros t, int offset_seconds) {
     }
     out.append(buf, n);
   }
-  if (offset_seconds == 0) {
-    out += 'Z';
-  } else {
-    int a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-    n = std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', a / 3600,
-                      a / 60 % 60);
-    out.append(buf, n);
-  }
+  out += offset_seconds == 0 ? "Z" : FormatUtcOffset(offset_seconds);
   return out;
+}
+
+std::string FormatUtcOffset(int offset_seconds) {
+  char buf[16];
+  const int a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  const int n = std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+',
+                              a / 3600, a / 60 % 60);
+  return std::string(buf, n);
 }
 
 }  // namespace pond

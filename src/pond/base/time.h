@@ -19,6 +19,8 @@ Result<Micros> ParseIso8601(std::string_view text, int default_offset_seconds = 
 // Formats as "2024-03-01T08:30:00Z" / "...:00.123Z" / "...:00.123456Z", or with "+08:00" when
 // offset_seconds is not 0 (the wall time shown is then local to that offset).
 std::string FormatIso8601(Micros t, int offset_seconds = 0);
+// The offset itself: 28,800 → "+08:00", −18,000 → "-05:00", 0 → "+00:00".
+std::string FormatUtcOffset(int offset_seconds);
 
 // The local calendar day of `t` at `offset_seconds` east of UTC, as days since 1970-01-01
 // (floored, so times before 1970 fall on the right day).

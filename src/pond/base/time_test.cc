@@ -67,6 +67,9 @@ TEST(TimeTest, FormatsAndRoundTrips) {
   EXPECT_EQ(FormatIso8601(1709281800 * S + 123000), "2024-03-01T08:30:00.123Z");
   EXPECT_EQ(FormatIso8601(1709281800 * S + 7), "2024-03-01T08:30:00.000007Z");
   EXPECT_EQ(FormatIso8601(1709281800 * S, 8 * 3600), "2024-03-01T16:30:00+08:00");
+  EXPECT_EQ(FormatUtcOffset(8 * 3600), "+08:00");
+  EXPECT_EQ(FormatUtcOffset(-5 * 3600 - 1800), "-05:30");
+  EXPECT_EQ(FormatUtcOffset(0), "+00:00");
   EXPECT_EQ(FormatIso8601(-1 * S), "1969-12-31T23:59:59Z");
   for (Micros t : {Micros{0}, 1709281800 * S + 999999, Micros{-86400} * S * 365 * 10,
                    Micros{253402300799} * S}) {
