@@ -89,7 +89,9 @@ int main(int argc, char** argv) {
   auto service = FissionService::Start(&e);
   if (!service.ok()) return Fail(service.status());
   FissionService& fission = **service;
-  if (Status s = fission.SaveCampaign(kDefaultWorkspace, ParseCampaign(kCampaign).value()).status();
+  const int zone = e.UtcOffsetOf(kDefaultWorkspace).value();
+  if (Status s =
+          fission.SaveCampaign(kDefaultWorkspace, ParseCampaign(kCampaign, zone).value()).status();
       !s.ok()) {
     return Fail(s);
   }

@@ -30,10 +30,10 @@
 #include <thread>
 #include <vector>
 
+#include "pond/base/base64.h"
 #include "pond/base/time.h"
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
 #include "pond/engine/engine.h"
-#include "pond/testing/base64.h"
 #include "pond/testing/temp_dir.h"
 #include "server/http_server.h"
 
@@ -230,7 +230,7 @@ class Client {
   int fd_;
 };
 
-std::string Basic(const std::string& key) { return "Basic " + testing::Base64(key + ":"); }
+std::string Basic(const std::string& key) { return "Basic " + Base64Encode(key + ":"); }
 
 }  // namespace
 
@@ -381,22 +381,10 @@ int main(int argc, char** argv) {
   std::string key = http_engine->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
   server::ServerOptions so;
   so.port = 0;
-  auto http_segments = SegmentService::Start(http_engine.get()).value();
-  auto http_journeys = JourneyRuntime::Start(http_engine.get(), http_segments.get()).value();
-  auto http_deliveries = outbound::DeliveryService::Start(http_engine.get()).value();
-  auto http_tasks = TaskService::Start(http_engine.get()).value();
-  auto http_distribution =
-      DistributionService::Start(http_engine.get(), http_segments.get()).value();
-  auto http_fission = FissionService::Start(http_engine.get()).value();
-  auto http_content = ContentService::Start(http_engine.get()).value();
-  auto http_community = CommunityService::Start(http_engine.get(), http_segments.get()).value();
-  auto http_wecom = wecom::WecomService::Open(http_engine.get(), dir.File("http") + "/wecom.key",
-                                              wecom::ApiSettingsOf(http_deliveries.get()))
-                        .value();
-  auto srv = server::HttpServer::Start(
-      {*http_engine, *http_segments, *http_journeys, *http_deliveries, *http_tasks,
-       *http_distribution, *http_fission, *http_content, *http_community, *http_wecom},
-      so);
+  app::AppOptions http_options;
+  http_options.engine.data_dir = dir.File("http");
+  app::App http_app(std::move(http_engine), http_options);
+  auto srv = server::HttpServer::Start(http_app, so);
   std::thread serve([&] { (*srv)->Run(); });
   const int64_t http_batch = 500;  // ~100 KB: well inside Segment's 500 KB limit
   std::vector<std::string> http_bodies = MakeBodies(a, a.http_events, 10'000'000, http_batch);

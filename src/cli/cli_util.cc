@@ -1,6 +1,7 @@
 #include "cli/cli_util.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/commands.h"
 
@@ -11,9 +12,8 @@ int Fail(const Status& s) {
   return 1;
 }
 
-Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state,
-                                           Durability durability, int64_t snapshot_every,
-                                           Clock* clock) {
+EngineOptions EngineOptionsFor(const Common& common, bool load_state, Durability durability,
+                               int64_t snapshot_every, Clock* clock) {
   EngineOptions o;
   o.data_dir = common.data_dir;
   o.load_state = load_state;
@@ -21,7 +21,27 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state
   o.snapshot_every_events = snapshot_every;
   o.snapshot_min_interval_millis = 10 * 60 * 1000;
   if (clock) o.clock = clock;
-  return Engine::Open(o);
+  return o;
+}
+
+Result<std::unique_ptr<Engine>> OpenEngine(const Common& common, bool load_state,
+                                           Durability durability, int64_t snapshot_every,
+                                           Clock* clock) {
+  return Engine::Open(EngineOptionsFor(common, load_state, durability, snapshot_every, clock));
+}
+
+Result<std::unique_ptr<app::App>> OpenApp(const Common& common, app::Parts parts, Clock* clock) {
+  app::AppOptions o;
+  o.engine = EngineOptionsFor(common, true, Durability::kProcessCrash, 0, clock);
+  ASSIGN_OR_RETURN(std::unique_ptr<app::App> app, app::App::Open(o));
+  RETURN_IF_ERROR(app->Start(parts));
+  return app;
+}
+
+Result<int> WorkspaceZone(const Common& common) {
+  if (!std::filesystem::exists(common.data_dir + "/pond.db")) return kDefaultUtcOffsetSeconds;
+  ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, OpenEngine(common, false));
+  return engine->UtcOffsetOf(common.workspace);
 }
 
 std::string WithCommas(int64_t n) {

@@ -9,6 +9,8 @@
 
 #include "cli/cli_util.h"
 #include "cli/table.h"
+#include "pond/app/demo.h"
+#include "pond/app/views.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
 #include "pond/channels/csv.h"
@@ -19,12 +21,8 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/sop_library.h"
 #include "pond/segment/segment_service.h"
-#include "pond/sim/demo_community.h"
-#include "pond/sim/demo_distribution.h"
-#include "pond/sim/demo_fission.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
-#include "server/views.h"
 
 namespace pond::cli {
 namespace {
@@ -74,11 +72,14 @@ int RunServe(const Common& common, const ServeArgs& args) {
   listen->threads = args.threads;
   listen->handle_signals = true;
   listen->web_dir = args.web;
-  auto engine = OpenEngine(
+  app::AppOptions options;
+  options.engine = EngineOptionsFor(
       common, true, args.durability == "power" ? Durability::kPowerLoss : Durability::kProcessCrash,
       args.snapshot_every);
-  if (!engine.ok()) return Fail(engine.status());
-  Engine& e = **engine;
+  auto opened = app::App::Open(options);
+  if (!opened.ok()) return Fail(opened.status());
+  app::App& app = **opened;
+  Engine& e = app.engine();
   // First start: a fresh data dir gets keys, so `make run` is usable at once.
   auto keys = e.ListApiKeys(kDefaultWorkspace);
   std::string admin_token = "$ADMIN";  // shown only on first start; later the operator has it
@@ -93,37 +94,9 @@ int RunServe(const Common& common, const ServeArgs& args) {
       admin_token = admin->secret;
     }
   }
-  auto segments = SegmentService::Start(&e);
-  if (!segments.ok()) return Fail(segments.status());
-  (*segments)->RunInBackground(std::chrono::seconds(1));
-  auto journeys = JourneyRuntime::Start(&e, segments->get());
-  if (!journeys.ok()) return Fail(journeys.status());
-  (*journeys)->RunInBackground(std::chrono::seconds(1));
-  auto deliveries = outbound::DeliveryService::Start(&e);
-  if (!deliveries.ok()) return Fail(deliveries.status());
-  (*deliveries)->RunInBackground(std::chrono::seconds(1));
-  auto tasks = TaskService::Start(&e);
-  if (!tasks.ok()) return Fail(tasks.status());
-  (*tasks)->RunInBackground(std::chrono::seconds(1));
-  auto distribution = DistributionService::Start(&e, segments->get());
-  if (!distribution.ok()) return Fail(distribution.status());
-  (*distribution)->RunInBackground(std::chrono::seconds(1));
-  auto fission = FissionService::Start(&e);
-  if (!fission.ok()) return Fail(fission.status());
-  (*fission)->RunInBackground(std::chrono::seconds(1));
-  auto content = ContentService::Start(&e);
-  if (!content.ok()) return Fail(content.status());
-  auto community = CommunityService::Start(&e, segments->get());
-  if (!community.ok()) return Fail(community.status());
-  (*community)->RunInBackground(std::chrono::seconds(1));
-  auto wecom = wecom::WecomService::Open(&e, common.data_dir + "/wecom.key",
-                                         wecom::ApiSettingsOf(deliveries->get()));
-  if (!wecom.ok()) return Fail(wecom.status());
-  (*wecom)->RunInBackground();
-  auto server =
-      server::HttpServer::Start({e, **segments, **journeys, **deliveries, **tasks, **distribution,
-                                 **fission, **content, **community, **wecom},
-                                *listen);
+  if (Status started = app.Start(app::kAllParts); !started.ok()) return Fail(started);
+  app.RunInBackground(std::chrono::seconds(1));
+  auto server = server::HttpServer::Start(app, *listen);
   if (!server.ok()) return Fail(server.status());
   std::printf("pond listening on http://%s:%u\n", listen->host.c_str(), (*server)->port());
   if (!args.web.empty() && std::filesystem::exists(args.web + "/index.html")) {
@@ -136,7 +109,7 @@ int RunServe(const Common& common, const ServeArgs& args) {
       admin_token.c_str(), listen->host.c_str(), (*server)->port());
   std::fflush(stdout);
   (*server)->Run();
-  Status flushed = (*segments)->Flush();
+  Status flushed = app.Flush();
   if (!flushed.ok()) std::fprintf(stderr, "pond: %s\n", flushed.message().c_str());
   Status snap = e.WriteSnapshot();
   if (!snap.ok()) std::fprintf(stderr, "pond: %s\n", snap.message().c_str());
@@ -167,7 +140,7 @@ int RunImport(const Common& common, const ImportArgs& args) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  auto offset = ParseOffset(args.utc_offset);
+  auto offset = args.utc_offset.empty() ? WorkspaceZone(common) : ParseOffset(args.utc_offset);
   if (!offset.ok()) return Fail(offset.status());
   o.utc_offset_seconds = *offset;
   o.refund_prefix = args.refund_prefix;
@@ -228,14 +201,16 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
   auto p = (*engine)->GetCustomer(common.workspace, key, static_cast<size_t>(timeline));
   if (!p.ok()) return Fail(p.status());
   if (common.json) {
-    std::printf("%s\n", server::ProfileJsonText(*p).c_str());
+    std::printf("%s\n", app::ProfileJsonText(*p).c_str());
     return 0;
   }
+  auto zone = (*engine)->UtcOffsetOf(common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
   const CustomerSummary& s = p->summary;
   std::printf("customer %s\n", s.id.c_str());
   Table t({"field", "value"});
-  t.Add({"first seen", FormatIso8601(s.created_at, 8 * 3600)});
-  t.Add({"last seen", FormatIso8601(s.last_seen, 8 * 3600)});
+  t.Add({"first seen", FormatIso8601(s.created_at, *zone)});
+  t.Add({"last seen", FormatIso8601(s.last_seen, *zone)});
   t.Add({"events", std::to_string(s.event_count)});
   t.Add({"orders", std::to_string(s.order_count)});
   t.Add({"spent", "¥" + Money::FromFen(s.spent_fen).ToYuanString()});
@@ -251,9 +226,9 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
   t.Print();
   if (!p->timeline.empty()) {
     std::printf("\n%zu most recent events\n", p->timeline.size());
-    Table events({"time (+08:00)", "type", "event", "amount"});
+    Table events({"time (" + FormatUtcOffset(*zone) + ")", "type", "event", "amount"});
     for (const Event& e : p->timeline) {
-      events.Add({FormatIso8601(e.timestamp, 8 * 3600), std::string(EventTypeName(e.type)), e.name,
+      events.Add({FormatIso8601(e.timestamp, *zone), std::string(EventTypeName(e.type)), e.name,
                   e.amount_fen ? "¥" + Money::FromFen(e.amount_fen).ToYuanString() : ""});
     }
     events.Print();
@@ -267,14 +242,16 @@ int RunCustomersList(const Common& common, const std::string& query, int limit) 
   auto page = (*engine)->ListCustomers(common.workspace, query, static_cast<size_t>(limit), "");
   if (!page.ok()) return Fail(page.status());
   if (common.json) {
-    std::printf("%s\n", server::CustomerPageJsonText(*page).c_str());
+    std::printf("%s\n", app::CustomerPageJsonText(*page).c_str());
     return 0;
   }
+  auto zone = (*engine)->UtcOffsetOf(common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
   std::printf("%s customers\n", WithCommas(page->total).c_str());
-  Table t({"id", "events", "orders", "spent", "last seen (+08:00)"});
+  Table t({"id", "events", "orders", "spent", "last seen (" + FormatUtcOffset(*zone) + ")"});
   for (const CustomerSummary& s : page->data) {
     t.Add({s.id, std::to_string(s.event_count), std::to_string(s.order_count),
-           "¥" + Money::FromFen(s.spent_fen).ToYuanString(), FormatIso8601(s.last_seen, 8 * 3600)});
+           "¥" + Money::FromFen(s.spent_fen).ToYuanString(), FormatIso8601(s.last_seen, *zone)});
   }
   t.Print();
   return 0;
@@ -316,12 +293,16 @@ int RunKeyList(const Common& common) {
   return 0;
 }
 
-int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name) {
+int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name,
+                       const std::string& utc_offset) {
+  auto zone = ParseOffset(utc_offset);
+  if (!zone.ok()) return Fail(zone.status());
   auto engine = OpenEngine(common, false);
   if (!engine.ok()) return Fail(engine.status());
-  auto w = (*engine)->CreateWorkspace(id, name);
+  auto w = (*engine)->CreateWorkspace(id, name, *zone);
   if (!w.ok()) return Fail(w.status());
-  std::printf("created workspace %s\n", w->id.c_str());
+  std::printf("created workspace %s (%s)\n", w->id.c_str(),
+              FormatUtcOffset(w->utc_offset_seconds).c_str());
   return 0;
 }
 
@@ -372,24 +353,15 @@ Result<std::unique_ptr<RuleNode>> ReadRule(std::string text) {
   return ParseRule(text);
 }
 
-// Engine and segment service, in the order they must be destroyed.
-struct SegmentSession {
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<SegmentService> segments;
-};
-
-Result<SegmentSession> OpenSegments(const Common& common) {
-  SegmentSession s;
-  ASSIGN_OR_RETURN(s.engine, OpenEngine(common));
-  ASSIGN_OR_RETURN(s.segments, SegmentService::Start(s.engine.get()));
-  return s;
+Result<std::unique_ptr<app::App>> OpenSegments(const Common& common) {
+  return OpenApp(common, app::kSegments);
 }
 
-void PrintCustomers(const std::vector<CustomerSummary>& customers) {
+void PrintCustomers(const std::vector<CustomerSummary>& customers, int zone) {
   Table t({"customer", "orders", "spent", "last seen"});
   for (const CustomerSummary& c : customers) {
     t.Add({c.id, WithCommas(c.order_count), Money::FromFen(c.spent_fen).ToYuanString(),
-           FormatIso8601(c.last_seen, 8 * 3600)});
+           FormatIso8601(c.last_seen, zone)});
   }
   t.Print();
 }
@@ -423,7 +395,7 @@ int RunTagBulk(const Common& common, const std::vector<std::string>& add,
   }
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  auto r = s->segments->BulkTag(common.workspace, req);
+  auto r = (*s)->segments().BulkTag(common.workspace, req);
   if (!r.ok()) return Fail(r.status());
   if (common.json) {
     std::printf("{\"customers\":%lld,\"events\":%lld}\n", static_cast<long long>(r->customers),
@@ -440,25 +412,27 @@ int RunSegmentPreview(const Common& common, const std::string& text, int limit) 
   if (!rule.ok()) return Fail(rule.status());
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  auto p = s->segments->Preview(common.workspace, **rule, static_cast<size_t>(limit));
+  auto p = (*s)->segments().Preview(common.workspace, **rule, static_cast<size_t>(limit));
   if (!p.ok()) return Fail(p.status());
   if (common.json) {
-    std::printf("%s\n", server::SegmentPreviewJsonText(*p).c_str());
+    std::printf("%s\n", app::SegmentPreviewJsonText(*p).c_str());
     return 0;
   }
   std::printf("%s customers match (%.1f ms): %s\n", WithCommas(p->count).c_str(),
               static_cast<double>(p->took_micros) / 1000.0, p->rule.c_str());
-  PrintCustomers(p->customers);
+  auto zone = (*s)->engine().UtcOffsetOf(common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
+  PrintCustomers(p->customers, *zone);
   return 0;
 }
 
 int RunSegmentList(const Common& common) {
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  auto list = s->segments->List(common.workspace);
+  auto list = (*s)->segments().List(common.workspace);
   if (!list.ok()) return Fail(list.status());
   if (common.json) {
-    std::printf("%s\n", server::SegmentListJsonText(*list).c_str());
+    std::printf("%s\n", app::SegmentListJsonText(*list).c_str());
     return 0;
   }
   std::printf("%zu segments\n", list->size());
@@ -478,10 +452,10 @@ int RunSegmentCreate(const Common& common, const std::string& name, const std::s
   spec.rule = std::move(*rule);
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  auto made = s->segments->Create(common.workspace, std::move(spec));
+  auto made = (*s)->segments().Create(common.workspace, std::move(spec));
   if (!made.ok()) return Fail(made.status());
   if (common.json) {
-    std::printf("%s\n", server::SegmentJsonText(*made).c_str());
+    std::printf("%s\n", app::SegmentJsonText(*made).c_str());
     return 0;
   }
   std::printf("%s customers in \"%s\"\n%s\n", WithCommas(made->customers).c_str(),
@@ -492,7 +466,7 @@ int RunSegmentCreate(const Common& common, const std::string& name, const std::s
 int RunSegmentDelete(const Common& common, const std::string& id) {
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  Status deleted = s->segments->Delete(common.workspace, id);
+  Status deleted = (*s)->segments().Delete(common.workspace, id);
   if (!deleted.ok()) return Fail(deleted);
   std::printf("deleted %s\n", id.c_str());
   return 0;
@@ -501,14 +475,16 @@ int RunSegmentDelete(const Common& common, const std::string& id) {
 int RunSegmentCustomers(const Common& common, const std::string& id, int limit) {
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  auto page = s->segments->Members(common.workspace, id, static_cast<size_t>(limit), "");
+  auto page = (*s)->segments().Members(common.workspace, id, static_cast<size_t>(limit), "");
   if (!page.ok()) return Fail(page.status());
   if (common.json) {
-    std::printf("%s\n", server::CustomerPageJsonText(*page).c_str());
+    std::printf("%s\n", app::CustomerPageJsonText(*page).c_str());
     return 0;
   }
   std::printf("%s customers\n", WithCommas(page->total).c_str());
-  PrintCustomers(page->data);
+  auto zone = (*s)->engine().UtcOffsetOf(common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
+  PrintCustomers(page->data, *zone);
   return 0;
 }
 
@@ -532,12 +508,14 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   const Micros day = 86'400'000'000LL;
   // The engine lives on the simulation's clock while the world is generated.
   FakeClock clock(params.end_micros - static_cast<Micros>(params.days + 1) * day);
-  EngineOptions o;
-  o.data_dir = common.data_dir;
-  o.clock = &clock;
-  auto engine = Engine::Open(o);
-  if (!engine.ok()) return Fail(engine.status());
-  auto before = (*engine)->Stats(kDefaultWorkspace);
+  app::AppOptions o;
+  o.engine.data_dir = common.data_dir;
+  o.engine.clock = &clock;
+  auto opened = app::App::Open(o);
+  if (!opened.ok()) return Fail(opened.status());
+  app::App& app = **opened;
+  Engine& engine = app.engine();
+  auto before = engine.Stats(kDefaultWorkspace);
   if (!before.ok()) return Fail(before.status());
   if (before->events > 0) {
     return Fail(Status::FailedPrecondition("data directory " + common.data_dir + " already holds " +
@@ -548,82 +526,38 @@ int RunDemo(const Common& common, const DemoArgs& args) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  // The distribution programme runs through the real service on the world's clock.
-  auto distribution = DistributionService::Start(engine->get(), nullptr);
-  if (!distribution.ok()) return Fail(distribution.status());
-  sim::DemoDistributionParams dp;
-  dp.start_day = std::min(20, params.days / 4);
-  sim::DemoDistribution programme(**engine, **distribution, params.seed, dp);
-  auto fission = FissionService::Start(engine->get());
-  if (!fission.ok()) return Fail(fission.status());
-  sim::DemoFissionParams fp;
-  fp.start_day = std::min(30, params.days / 3);
-  sim::DemoFission campaigns(**engine, **fission, params.seed, fp);
-  // Communities and content: the group code's threshold is a segment rule.
-  auto segments = SegmentService::Start(engine->get());
-  if (!segments.ok()) return Fail(segments.status());
-  auto community = CommunityService::Start(engine->get(), segments->get());
-  if (!community.ok()) return Fail(community.status());
-  auto content = ContentService::Start(engine->get());
-  if (!content.ok()) return Fail(content.status());
-  sim::DemoCommunityParams cp;
-  cp.start_day = std::min(10, params.days / 4);
-  sim::DemoCommunity groups(**engine, **community, **content, params.staff, params.seed, cp);
-  auto stats = sim::RunDemo(
-      params, **engine, clock,
-      [&](int d, const sim::DemoStats& s) {
-        if ((d + 1) % 10 == 0 || d + 1 == params.days) {
-          std::fprintf(stderr, "\rday %d/%d: %s people, %s friends, %s orders, %s events (%.0f s)",
-                       d + 1, params.days, WithCommas(s.people).c_str(),
-                       WithCommas(s.friends).c_str(), WithCommas(s.orders).c_str(),
-                       WithCommas(s.events).c_str(), seconds());
-        }
-      },
-      [&](int d) -> Status {
-        RETURN_IF_ERROR(programme.AfterDay(d));
-        RETURN_IF_ERROR(groups.AfterDay(d, params.days));
-        return campaigns.AfterDay(d, params.days);
-      });
+  auto world = app::RunDemoWorld(app, clock, params, [&](int d, const sim::DemoStats& s) {
+    if ((d + 1) % 10 == 0 || d + 1 == params.days) {
+      std::fprintf(stderr, "\rday %d/%d: %s people, %s friends, %s orders, %s events (%.0f s)",
+                   d + 1, params.days, WithCommas(s.people).c_str(), WithCommas(s.friends).c_str(),
+                   WithCommas(s.orders).c_str(), WithCommas(s.events).c_str(), seconds());
+    }
+  });
   std::fprintf(stderr, "\n");
-  if (!stats.ok()) return Fail(stats.status());
-  auto totals = (*distribution)->Totals(kDefaultWorkspace);
-  if (!totals.ok()) return Fail(totals.status());
-  distribution->reset();
-  std::vector<CampaignReport> fission_reports;
-  for (const char* id : {"cmp_mask_task", "cmp_serum_group", "cmp_mask_bargain"}) {
-    auto r = (*fission)->Report(kDefaultWorkspace, id);
-    if (r.ok()) fission_reports.push_back(*r);
-  }
-  fission->reset();
-  auto group_codes = (*community)->GetCode(kDefaultWorkspace, "gcd_club");
-  community->reset();
-  content->reset();
-  // The SOP library, on: new friends, buyers and the dormant meet it once `pond serve` runs.
-  // On the outbox, so the demo sends nothing real.
-  auto sop = TurnOnSopLibrary(engine->get(), segments->get(), kDefaultWorkspace, true);
-  if (!sop.ok()) return Fail(sop.status());
-  if (Status s = (*segments)->Flush(); !s.ok()) return Fail(s);
-  segments->reset();
-  if (Status s = (*engine)->WriteSnapshot(); !s.ok()) return Fail(s);
-  auto after = (*engine)->Stats(kDefaultWorkspace);
+  if (!world.ok()) return Fail(world.status());
+  const sim::DemoStats& stats = world->stats;
+  const DistributionTotals& totals = world->distribution;
+  const std::vector<CampaignReport>& fission_reports = world->fission;
+  if (Status s = engine.WriteSnapshot(); !s.ok()) return Fail(s);
+  auto after = engine.Stats(kDefaultWorkspace);
   if (!after.ok()) return Fail(after.status());
   std::printf("demo world: %d days, seed %llu, %.1f s\n", params.days,
               static_cast<unsigned long long>(params.seed), seconds());
   std::printf("customers %s (after %s merges), events %s, orders %s, refunds %s, GMV ¥%s\n",
               WithCommas(after->customers).c_str(), WithCommas(after->merges).c_str(),
               WithCommas(after->events).c_str(), WithCommas(after->orders).c_str(),
-              WithCommas(after->refunds).c_str(), WithCommas(stats->gmv_fen / 100).c_str());
+              WithCommas(after->refunds).c_str(), WithCommas(stats.gmv_fen / 100).c_str());
   std::printf("friends %s, churned %s, buyers %s, repeat buyers %s\n",
-              WithCommas(stats->friends).c_str(), WithCommas(stats->churned).c_str(),
-              WithCommas(stats->buyers).c_str(), WithCommas(stats->repeat_buyers).c_str());
+              WithCommas(stats.friends).c_str(), WithCommas(stats.churned).c_str(),
+              WithCommas(stats.buyers).c_str(), WithCommas(stats.repeat_buyers).c_str());
   std::printf("SOP journeys: %d active on the outbox (docs/sop), %d segments made for them\n",
-              sop->journeys, sop->segments_created);
+              world->sop.journeys, world->sop.segments_created);
   std::printf(
       "distribution: %s distributors (two levels), %s clients, %s orders, commission ¥%s "
       "(%.2f%% of GMV), paid out ¥%s\n",
-      WithCommas(totals->distributors).c_str(), WithCommas(totals->clients).c_str(),
-      WithCommas(totals->orders).c_str(), WithCommas(totals->commission_fen / 100).c_str(),
-      totals->commission_cost_bp / 100.0, WithCommas(totals->withdrawn_fen / 100).c_str());
+      WithCommas(totals.distributors).c_str(), WithCommas(totals.clients).c_str(),
+      WithCommas(totals.orders).c_str(), WithCommas(totals.commission_fen / 100).c_str(),
+      totals.commission_cost_bp / 100.0, WithCommas(totals.withdrawn_fen / 100).c_str());
   if (fission_reports.size() == 3) {
     const CampaignReport& task = fission_reports[0];
     std::printf(
@@ -634,22 +568,21 @@ int RunDemo(const Common& common, const DemoArgs& args) {
         WithCommas(fission_reports[1].groups_succeeded).c_str(),
         WithCommas(fission_reports[1].groups_failed).c_str());
   }
-  const sim::DemoCommunityStats& cs = groups.stats();
+  const sim::DemoCommunityStats& cs = world->community;
   std::printf(
       "communities: %s routed by the club code (%s groups), %s refused by its threshold, %s "
       "when all were full, %s joined; content: %s Moments planned, %s rule broken\n",
-      WithCommas(cs.routed).c_str(),
-      WithCommas(group_codes.ok() ? static_cast<int64_t>(group_codes->groups.size()) : 0).c_str(),
+      WithCommas(cs.routed).c_str(), WithCommas(world->club_groups).c_str(),
       WithCommas(cs.refused).c_str(), WithCommas(cs.full).c_str(), WithCommas(cs.joined).c_str(),
       WithCommas(cs.moments).c_str(), WithCommas(cs.violations).c_str());
   if (params.wecom_callbacks) {
     // The demo corp's callback settings, so the recorded callbacks replay and `pond serve`
     // accepts more of them.
-    auto store = wecom::WecomConfigStore::Open(engine->get(), common.data_dir + "/wecom.key");
+    auto store = wecom::WecomConfigStore::Open(&engine, common.data_dir + "/wecom.key");
     if (!store.ok()) return Fail(store.status());
     if (Status s = (*store)->Put(kDefaultWorkspace, sim::kDemoWecom); !s.ok()) return Fail(s);
     std::printf("wecom: %s callbacks sealed, verified, decrypted and mapped%s%s\n",
-                WithCommas(stats->wecom_callbacks).c_str(),
+                WithCommas(stats.wecom_callbacks).c_str(),
                 params.wecom_record.empty() ? "" : "; recorded in ", params.wecom_record.c_str());
   }
   return 0;

@@ -29,7 +29,7 @@ struct ImportArgs {
   std::string file;
   std::string map;
   std::string columns;
-  std::string utc_offset = "+08:00";
+  std::string utc_offset;  // "": the workspace's zone
   std::string refund_prefix = "C";
   std::string source = "import";
   std::string rejects;
@@ -40,12 +40,14 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
 int RunCustomersList(const Common& common, const std::string& query, int limit);
 int RunKeyCreate(const Common& common, bool admin);
 int RunKeyList(const Common& common);
-int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name);
+// `utc_offset`: "+08:00", "-05:00", "Z".
+int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name,
+                       const std::string& utc_offset);
 int RunSnapshot(const Common& common);
 
 // Checks journey definitions (docs/journeys.md); FILE "-" reads standard input. Exit 1 on the
 // first invalid one, naming the file and the JSON path.
-int RunJourneyValidate(const std::vector<std::string>& files);
+int RunJourneyValidate(const Common& common, const std::vector<std::string>& files);
 // Saves each file: a new journey (paused) or a new version of a known one.
 int RunJourneySave(const Common& common, const std::vector<std::string>& files);
 int RunJourneySetStatus(const Common& common, const std::string& id, bool active);

@@ -75,15 +75,12 @@ int Health(const Common& common, CommunityService& c, const std::string& id) {
 }  // namespace
 
 int RunGroups(const Common& common, const GroupArgs& a) {
-  auto engine = OpenEngine(common);
-  if (!engine.ok()) return Fail(engine.status());
-  auto segments = SegmentService::Start(engine->get());
-  if (!segments.ok()) return Fail(segments.status());
-  auto service = CommunityService::Start(engine->get(), segments->get());
-  if (!service.ok()) return Fail(service.status());
-  if (a.action == "list") return List(common, **service);
-  if (a.action == "health") return Health(common, **service, a.id);
-  auto r = (*service)->Route(common.workspace, a.id, a.customer);
+  auto app = OpenApp(common, app::kCommunity);
+  if (!app.ok()) return Fail(app.status());
+  CommunityService& service = (*app)->community();
+  if (a.action == "list") return List(common, service);
+  if (a.action == "health") return Health(common, service, a.id);
+  auto r = service.Route(common.workspace, a.id, a.customer);
   if (!r.ok()) return Fail(r.status());
   if (common.json) {
     std::printf("%s\n", json({{"group", r->group},

@@ -39,13 +39,14 @@ Result<std::vector<ContentItem>> ReadItems(const std::string& file) {
   return items;
 }
 
-void PrintPlans(const Common& common, const std::vector<std::string>& staff, const Persona& persona,
-                const std::vector<MomentsPlan>& plans, const std::vector<ContentItem>& items) {
+void PrintPlans(const Common& common, int zone, const std::vector<std::string>& staff,
+                const Persona& persona, const std::vector<MomentsPlan>& plans,
+                const std::vector<ContentItem>& items) {
   if (common.json) {
     json out = json::array();
     for (size_t i = 0; i < plans.size(); ++i) {
       json posts = json::array();
-      for (const PlannedPost& p : plans[i].posts) posts.push_back(PostJson(p));
+      for (const PlannedPost& p : plans[i].posts) posts.push_back(PostJson(p, zone));
       out.push_back({{"staff", staff[i]},
                      {"persona", PersonaJson(persona)},
                      {"posts", posts},
@@ -59,7 +60,7 @@ void PrintPlans(const Common& common, const std::vector<std::string>& staff, con
   Table t({"when", "staff", "kind", "item", "title"});
   for (const MomentsPlan& plan : plans) {
     for (const PlannedPost& p : plan.posts) {
-      const std::string at = FormatIso8601(p.at, 8 * 3600);
+      const std::string at = FormatIso8601(p.at, zone);
       t.Add({at.substr(0, 10) + " " + at.substr(11, 5), p.staff, ContentKindName(p.kind), p.item,
              titles[p.item]});
     }
@@ -70,7 +71,7 @@ void PrintPlans(const Common& common, const std::vector<std::string>& staff, con
   }
 }
 
-int Check(const Common& common, const MomentsArgs& a, const Persona& persona,
+int Check(const Common& common, int zone, const MomentsArgs& a, const Persona& persona,
           const std::vector<ContentItem>& items) {
   auto text = ReadInput(a.check, kMaxInput);
   if (!text.ok()) return Fail(text.status());
@@ -83,16 +84,16 @@ int Check(const Common& common, const MomentsArgs& a, const Persona& persona,
   } else if (j.is_object()) {
     posts = j.value("posts", json());
   }
-  auto parsed = ParsePlannedPosts(posts);
+  auto parsed = ParsePlannedPosts(posts, zone);
   if (!parsed.ok()) return Fail(parsed.status());
   Micros from = 0;
   if (!a.from.empty()) {
-    auto f = ParseLocalDate(json(a.from), "--from");
+    auto f = ParseLocalDate(json(a.from), "--from", zone);
     if (!f.ok()) return Fail(f.status());
     from = *f;
   }
   const auto found =
-      ValidateMoments(*parsed, items, persona, {}, from, a.from.empty() ? 0 : a.days, 8 * 3600);
+      ValidateMoments(*parsed, items, persona, {}, from, a.from.empty() ? 0 : a.days, zone);
   if (common.json) {
     json data = json::array();
     for (const MomentsViolation& v : found) data.push_back(ViolationJson(v));
@@ -113,25 +114,23 @@ int RunPlanMoments(const Common& common, const MomentsArgs& a) {
   auto persona = ParsePersona(json(a.persona), "--persona");
   if (!persona.ok()) return Fail(persona.status());
   std::vector<ContentItem> items;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<ContentService> service;
+  std::unique_ptr<app::App> app;
   if (!a.items.empty()) {
     auto read = ReadItems(a.items);
     if (!read.ok()) return Fail(read.status());
     items = std::move(*read);
   } else {
-    auto opened = OpenEngine(common);
+    auto opened = OpenApp(common, app::kContent);
     if (!opened.ok()) return Fail(opened.status());
-    engine = std::move(*opened);
-    auto started = ContentService::Start(engine.get());
-    if (!started.ok()) return Fail(started.status());
-    service = std::move(*started);
-    auto listed = service->Items(common.workspace, "");
+    app = std::move(*opened);
+    auto listed = app->content().Items(common.workspace, "");
     if (!listed.ok()) return Fail(listed.status());
     items = std::move(*listed);
   }
-  if (!a.check.empty()) return Check(common, a, *persona, items);
-  auto from = ParseLocalDate(json(a.from), "--from");
+  auto zone = WorkspaceZone(common);
+  if (!zone.ok()) return Fail(zone.status());
+  if (!a.check.empty()) return Check(common, *zone, a, *persona, items);
+  auto from = ParseLocalDate(json(a.from), "--from", *zone);
   if (!from.ok()) return Fail(from.status());
   std::vector<MomentsPlan> plans;
   for (const std::string& staff : a.staff) {
@@ -145,16 +144,14 @@ int RunPlanMoments(const Common& common, const MomentsArgs& a) {
     if (!plan.ok()) return Fail(plan.status());
     plans.push_back(std::move(*plan));
   }
-  PrintPlans(common, a.staff, *persona, plans, items);
+  PrintPlans(common, *zone, a.staff, *persona, plans, items);
   return 0;
 }
 
 int RunScripts(const Common& common, const ScriptArgs& a) {
-  auto engine = OpenEngine(common);
-  if (!engine.ok()) return Fail(engine.status());
-  auto service = ContentService::Start(engine->get());
-  if (!service.ok()) return Fail(service.status());
-  ContentService& c = **service;
+  auto app = OpenApp(common, app::kContent);
+  if (!app.ok()) return Fail(app.status());
+  ContentService& c = (*app)->content();
   if (a.action == "import") {
     auto text = ReadInput(a.file, kMaxInput);
     if (!text.ok()) return Fail(text.status());

@@ -7,28 +7,18 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "pond/app/distribution_views.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
 #include "pond/distribution/distribution_service.h"
-#include "server/distribution_views.h"
 
 namespace pond::cli {
 namespace {
 
 using nlohmann::json;
 
-struct Session {  // in the order they must be destroyed
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<SegmentService> segments;
-  std::unique_ptr<DistributionService> distribution;
-};
-
-Result<Session> Open(const Common& common, Clock* clock = nullptr) {
-  Session s;
-  ASSIGN_OR_RETURN(s.engine, OpenEngine(common, true, Durability::kProcessCrash, 0, clock));
-  ASSIGN_OR_RETURN(s.segments, SegmentService::Start(s.engine.get()));
-  ASSIGN_OR_RETURN(s.distribution, DistributionService::Start(s.engine.get(), s.segments.get()));
-  return s;
+Result<std::unique_ptr<app::App>> Open(const Common& common, Clock* clock = nullptr) {
+  return OpenApp(common, app::kDistribution, clock);
 }
 
 std::string Yuan(int64_t fen) { return "¥" + Money::FromFen(fen).ToYuanString(); }
@@ -36,7 +26,7 @@ std::string Yuan(int64_t fen) { return "¥" + Money::FromFen(fen).ToYuanString()
 int PrintDistributors(const Common& common, const std::vector<DistributorView>& list) {
   if (common.json) {
     json data = json::array();
-    for (const DistributorView& v : list) data.push_back(server::DistributorJson(v));
+    for (const DistributorView& v : list) data.push_back(app::DistributorJson(v));
     std::printf("%s\n", json({{"data", data}, {"total", list.size()}}).dump(2).c_str());
     return 0;
   }
@@ -59,7 +49,7 @@ int PrintOne(const Common& common, const Result<DistributorView>& v) {
 int PrintWithdrawal(const Common& common, const Result<WithdrawalView>& w) {
   if (!w.ok()) return Fail(w.status());
   if (common.json) {
-    std::printf("%s\n", server::WithdrawalJson(*w).dump(2).c_str());
+    std::printf("%s\n", app::WithdrawalJson(*w).dump(2).c_str());
   } else {
     std::printf("withdrawal %s of %s by %s is %s\n", w->id.c_str(), Yuan(w->amount_fen).c_str(),
                 w->distributor.c_str(), w->state.c_str());
@@ -67,17 +57,17 @@ int PrintWithdrawal(const Common& common, const Result<WithdrawalView>& w) {
   return 0;
 }
 
-int Report(const Common& common, Session& s, const DistributionArgs& a) {
-  auto totals = s.distribution->Totals(common.workspace);
+int Report(const Common& common, app::App& s, const DistributionArgs& a) {
+  auto totals = s.distribution().Totals(common.workspace);
   if (!totals.ok()) return Fail(totals.status());
-  auto leaders = s.distribution->Leaderboard(common.workspace, a.by, a.limit);
+  auto leaders = s.distribution().Leaderboard(common.workspace, a.by, a.limit);
   if (!leaders.ok()) return Fail(leaders.status());
   if (common.json) {
     json board = json::array();
-    for (const DistributorView& v : *leaders) board.push_back(server::DistributorJson(v));
+    for (const DistributorView& v : *leaders) board.push_back(app::DistributorJson(v));
     std::printf(
         "%s\n",
-        json({{"totals", server::TotalsJson(*totals)}, {"leaderboard", board}}).dump(2).c_str());
+        json({{"totals", app::TotalsJson(*totals)}, {"leaderboard", board}}).dump(2).c_str());
     return 0;
   }
   std::printf("%s distributors (%s active), %s clients, %s orders\n",
@@ -89,10 +79,10 @@ int Report(const Common& common, Session& s, const DistributionArgs& a) {
   return PrintDistributors(common, *leaders);
 }
 
-int Reconcile(const Common& common, Session& s) {
-  auto r = s.distribution->Reconcile(common.workspace);
+int Reconcile(const Common& common, app::App& s) {
+  auto r = s.distribution().Reconcile(common.workspace);
   if (!r.ok()) return Fail(r.status());
-  const json j = server::ReconciliationJson(*r);
+  const json j = app::ReconciliationJson(*r);
   if (common.json) {
     std::printf("%s\n", j.dump(2).c_str());
   } else {
@@ -107,20 +97,22 @@ int Reconcile(const Common& common, Session& s) {
   return j["balanced"].get<bool>() ? 0 : 1;
 }
 
-int Withdrawals(const Common& common, Session& s, const DistributionArgs& a) {
-  auto list = s.distribution->Withdrawals(common.workspace, a.id, a.state);
+int Withdrawals(const Common& common, app::App& s, const DistributionArgs& a) {
+  auto list = s.distribution().Withdrawals(common.workspace, a.id, a.state);
   if (!list.ok()) return Fail(list.status());
   if (common.json) {
     json data = json::array();
-    for (const WithdrawalView& w : *list) data.push_back(server::WithdrawalJson(w));
+    for (const WithdrawalView& w : *list) data.push_back(app::WithdrawalJson(w));
     std::printf("%s\n", json({{"data", data}, {"total", list->size()}}).dump(2).c_str());
     return 0;
   }
   std::printf("%zu withdrawals\n", list->size());
+  auto zone = s.engine().UtcOffsetOf(common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
   Table t({"id", "distributor", "amount", "fee", "state", "requested"});
   for (const WithdrawalView& w : *list) {
     t.Add({w.id, w.distributor, Yuan(w.amount_fen), Yuan(w.fee_fen), w.state,
-           FormatIso8601(w.requested_at, 8 * 3600)});
+           FormatIso8601(w.requested_at, *zone)});
   }
   t.Print();
   return 0;
@@ -132,7 +124,9 @@ int RunDistribution(const Common& common, const DistributionArgs& a) {
   FakeClock at_clock(0);
   Clock* clock = nullptr;
   if (!a.at.empty()) {  // `run --at`: the clock stands at that time
-    Result<Micros> parsed = ParseIso8601(a.at, 8 * 3600);
+    Result<int> zone = WorkspaceZone(common);
+    if (!zone.ok()) return Fail(zone.status());
+    Result<Micros> parsed = ParseIso8601(a.at, *zone);
     if (!parsed.ok())
       return Fail(FieldError("at", "expected a time like 2026-11-23T10:00:00+08:00"));
     at_clock.Set(*parsed);
@@ -141,7 +135,7 @@ int RunDistribution(const Common& common, const DistributionArgs& a) {
   auto s = Open(common, clock);
   if (!s.ok()) return Fail(s.status());
   const std::string& ws = common.workspace;
-  DistributionService& d = *s->distribution;
+  DistributionService& d = (*s)->distribution();
   if (a.action == "settings") {
     if (!a.file.empty()) {
       auto text = ReadInput(a.file, 256 * 1024);
@@ -165,9 +159,9 @@ int RunDistribution(const Common& common, const DistributionArgs& a) {
   if (a.action == "approve") return PrintOne(common, d.Approve(ws, a.id, a.grade, "cli"));
   if (a.action == "freeze") return PrintOne(common, d.Freeze(ws, a.id, a.reason));
   if (a.action == "unfreeze") return PrintOne(common, d.Unfreeze(ws, a.id));
-  if (a.action == "report") return Report(common, *s, a);
-  if (a.action == "reconcile") return Reconcile(common, *s);
-  if (a.action == "withdrawals") return Withdrawals(common, *s, a);
+  if (a.action == "report") return Report(common, **s, a);
+  if (a.action == "reconcile") return Reconcile(common, **s);
+  if (a.action == "withdrawals") return Withdrawals(common, **s, a);
   if (a.action == "approve-withdrawal") {
     return PrintWithdrawal(common, d.ApproveWithdrawal(ws, a.id, a.fee_fen, "cli"));
   }

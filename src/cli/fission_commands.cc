@@ -6,9 +6,9 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "pond/app/fission_views.h"
 #include "pond/base/money.h"
 #include "pond/fission/fission_service.h"
-#include "server/fission_views.h"
 
 namespace pond::cli {
 namespace {
@@ -21,7 +21,7 @@ int Report(const Common& common, FissionService& f, const std::string& id) {
   auto r = f.Report(common.workspace, id);
   if (!r.ok()) return Fail(r.status());
   if (common.json) {
-    std::printf("%s\n", server::CampaignReportJson(*r).dump(2).c_str());
+    std::printf("%s\n", app::CampaignReportJson(*r).dump(2).c_str());
     return 0;
   }
   Table t({"figure", "value"});
@@ -137,17 +137,17 @@ int Tree(const Common& common, FissionService& f, const FissionArgs& a) {
 }  // namespace
 
 int RunFission(const Common& common, const FissionArgs& a) {
-  auto engine = OpenEngine(common);
-  if (!engine.ok()) return Fail(engine.status());
-  auto service = FissionService::Start(engine->get());
-  if (!service.ok()) return Fail(service.status());
-  FissionService& f = **service;
+  auto app = OpenApp(common, app::kFission);
+  if (!app.ok()) return Fail(app.status());
+  FissionService& f = (*app)->fission();
   if (a.action == "list") {
     auto list = f.Campaigns(common.workspace);
     if (!list.ok()) return Fail(list.status());
     if (common.json) {
       json data = json::array();
-      for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c)));
+      auto zone = (*app)->engine().UtcOffsetOf(common.workspace);
+      if (!zone.ok()) return Fail(zone.status());
+      for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c, *zone)));
       std::printf("%s\n", json({{"data", data}, {"total", list->size()}}).dump(2).c_str());
       return 0;
     }

@@ -6,51 +6,43 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "pond/app/views.h"
 #include "pond/base/time.h"
 #include "pond/journey/journey.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/journey_store.h"
 #include "pond/segment/segment_service.h"
-#include "server/views.h"
 
 namespace pond::cli {
 namespace {
 
 constexpr size_t kMaxDefinitionBytes = 1 << 20;
 
-// Engine, segments and journeys, in the order they must be destroyed.
-struct JourneySession {
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<SegmentService> segments;
-  std::unique_ptr<JourneyRuntime> journeys;
-};
-
-Result<JourneySession> OpenJourneys(const Common& common, Clock* clock = nullptr) {
-  JourneySession s;
-  ASSIGN_OR_RETURN(s.engine, OpenEngine(common, true, Durability::kProcessCrash, 0, clock));
-  ASSIGN_OR_RETURN(s.segments, SegmentService::Start(s.engine.get()));
-  ASSIGN_OR_RETURN(s.journeys, JourneyRuntime::Start(s.engine.get(), s.segments.get()));
-  return s;
+Result<std::unique_ptr<app::App>> OpenJourneys(const Common& common, Clock* clock = nullptr) {
+  return OpenApp(common, app::kJourneys, clock);
 }
 
 // The API's stats JSON (server/views.h), as an object to nest.
 nlohmann::json StatsJson(const JourneyStats& s) {
-  return nlohmann::json::parse(server::JourneyStatsJsonText(s));
+  return nlohmann::json::parse(app::JourneyStatsJsonText(s));
 }
 
-// A definition file ("-": standard input), parsed; errors name the file and are printed.
-Result<std::pair<std::string, JourneyDef>> ReadDefinition(const std::string& file) {
+// A definition file ("-": standard input), parsed in the workspace's zone; errors name the
+// file and are printed.
+Result<std::pair<std::string, JourneyDef>> ReadDefinition(const std::string& file, int zone) {
   ASSIGN_OR_RETURN(std::string text, ReadInput(file, kMaxDefinitionBytes));
-  Result<JourneyDef> d = ParseJourney(text);
+  Result<JourneyDef> d = ParseJourney(text, zone);
   if (!d.ok()) return Status(d.status().code(), file + ": " + d.status().ToString());
   return std::make_pair(std::move(text), std::move(*d));
 }
 
 }  // namespace
 
-int RunJourneyValidate(const std::vector<std::string>& files) {
+int RunJourneyValidate(const Common& common, const std::vector<std::string>& files) {
+  auto zone = WorkspaceZone(common);
+  if (!zone.ok()) return Fail(zone.status());
   for (const std::string& file : files) {
-    auto d = ReadDefinition(file);
+    auto d = ReadDefinition(file, *zone);
     if (!d.ok()) return Fail(d.status());
     std::printf("%s: journey \"%s\" is valid: %zu steps\n", file.c_str(), d->second.id.c_str(),
                 d->second.steps.size());
@@ -62,8 +54,10 @@ int RunJourneySave(const Common& common, const std::vector<std::string>& files) 
   auto engine = OpenEngine(common);
   if (!engine.ok()) return Fail(engine.status());
   JourneyStore store(engine->get());
+  auto zone = (*engine)->UtcOffsetOf(common.workspace);
+  if (!zone.ok()) return Fail(zone.status());
   for (const std::string& file : files) {
-    auto d = ReadDefinition(file);
+    auto d = ReadDefinition(file, *zone);
     if (!d.ok()) return Fail(d.status());
     const auto& [text, def] = *d;
     // A new id is created (paused); a known one gets a new version.
@@ -101,12 +95,12 @@ int RunJourneyDelete(const Common& common, const std::string& id) {
 int RunJourneyList(const Common& common) {
   auto s = OpenJourneys(common);
   if (!s.ok()) return Fail(s.status());
-  auto list = JourneyStore(s->engine.get()).List(common.workspace);
+  auto list = JourneyStore(&(*s)->engine()).List(common.workspace);
   if (!list.ok()) return Fail(list.status());
   nlohmann::json out = nlohmann::json::array();
   Table t({"id", "name", "status", "version", "entered", "live", "converted"});
   for (const SavedJourney& j : *list) {
-    auto stats = s->journeys->Stats(common.workspace, j.id);
+    auto stats = (*s)->journeys().Stats(common.workspace, j.id);
     if (!stats.ok()) return Fail(stats.status());
     out.push_back({{"id", j.id},
                    {"name", j.name},
@@ -128,10 +122,10 @@ int RunJourneyList(const Common& common) {
 int RunJourneyStats(const Common& common, const std::string& id) {
   auto s = OpenJourneys(common);
   if (!s.ok()) return Fail(s.status());
-  auto stats = s->journeys->Stats(common.workspace, id);
+  auto stats = (*s)->journeys().Stats(common.workspace, id);
   if (!stats.ok()) return Fail(stats.status());
   if (common.json) {
-    std::printf("%s\n", server::JourneyStatsJsonText(*stats).c_str());
+    std::printf("%s\n", app::JourneyStatsJsonText(*stats).c_str());
     return 0;
   }
   Table totals({"entered", "live", "converted", "exited", "messages sent", "tasks created"});
@@ -154,7 +148,9 @@ int RunJourneyStats(const Common& common, const std::string& id) {
 int RunJourneyRun(const Common& common, const std::string& at) {
   Micros now = Clock::System().NowMicros();
   if (!at.empty()) {
-    Result<Micros> parsed = ParseIso8601(at, 8 * 3600);
+    Result<int> zone = WorkspaceZone(common);
+    if (!zone.ok()) return Fail(zone.status());
+    Result<Micros> parsed = ParseIso8601(at, *zone);
     if (!parsed.ok())
       return Fail(FieldError("at", "expected a time like 2026-11-23T10:00:00+08:00"));
     now = *parsed;
@@ -166,14 +162,14 @@ int RunJourneyRun(const Common& common, const std::string& at) {
   // then the segment changes the journeys' own events made, and the journeys again.
   int64_t steps = 0;
   for (int pass = 0; pass < 2; ++pass) {
-    s->segments->Tick();
-    Status flushed = s->segments->Flush();
+    (*s)->segments().Tick();
+    Status flushed = (*s)->segments().Flush();
     if (!flushed.ok()) return Fail(flushed);
-    Result<int64_t> done = s->journeys->RunDue();
+    Result<int64_t> done = (*s)->journeys().RunDue();
     if (!done.ok()) return Fail(done.status());
     steps += *done;
   }
-  Status flushed = s->segments->Flush();
+  Status flushed = (*s)->segments().Flush();
   if (!flushed.ok()) return Fail(flushed);
   if (common.json) {
     std::printf("%s\n",

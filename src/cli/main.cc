@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "cli/commands.h"
+#include "pond/base/time.h"
+#include "pond/model/workspace.h"
 
 int main(int argc, char** argv) {
   using namespace pond::cli;
@@ -54,8 +56,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   import_cmd->add_option("--map", imp.map, "field=Column pairs, e.g. order_id=单号,phone=电话");
   import_cmd->add_option("--columns", imp.columns, "column names for a CSV without a header");
-  import_cmd->add_option("--utc-offset", imp.utc_offset, "zone of times without an offset")
-      ->capture_default_str();
+  import_cmd->add_option("--utc-offset", imp.utc_offset,
+                         "zone of times without an offset (default: the workspace's)");
   import_cmd
       ->add_option("--refund-prefix", imp.refund_prefix,
                    "order ids with this prefix are cancellations (refunds)")
@@ -93,13 +95,15 @@ int main(int argc, char** argv) {
   add_common(keys_list);
   keys_list->add_flag("--json", common.json, "JSON");
 
-  std::string ws_id, ws_name;
+  std::string ws_id, ws_name, ws_zone = pond::FormatUtcOffset(pond::kDefaultUtcOffsetSeconds);
   auto* ws = app.add_subcommand("workspace", "workspaces (tenants)");
   ws->require_subcommand(1);
   auto* ws_create = ws->add_subcommand("create", "create a workspace");
   add_common(ws_create, false);
   ws_create->add_option("id", ws_id, "a-z, 0-9, - and _")->required();
   ws_create->add_option("--name", ws_name, "display name");
+  ws_create->add_option("--utc-offset", ws_zone, "the brand's zone, like -05:00")
+      ->capture_default_str();
 
   auto* tag_cmd = app.add_subcommand("tag", "customer tags");
   tag_cmd->require_subcommand(1);
@@ -164,6 +168,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> journey_files;
   auto* journey_validate =
       journey_cmd->add_subcommand("validate", "check journey definitions without a data dir");
+  add_common(journey_validate);  // only for the workspace's zone, when the data dir exists
   journey_validate->add_option("files", journey_files, "JSON files; - reads standard input")
       ->required();
   auto* journey_save = journey_cmd->add_subcommand(
@@ -289,8 +294,9 @@ int main(int argc, char** argv) {
     std::replace(flag.begin(), flag.end(), '_', '-');
     diagnose_cmd->add_option(flag, diagnose.params[name], help);
   }
-  diagnose_cmd->add_flag("--no-store", [&](int64_t) { diagnose.use_store = false; },
-                         "ignore the data directory's own orders");
+  diagnose_cmd->add_flag(
+      "--no-store", [&](int64_t) { diagnose.use_store = false; },
+      "ignore the data directory's own orders");
   diagnose_cmd->add_flag("--json", diagnose.json, "print the API's JSON");
 
   GroupArgs grp;
@@ -437,7 +443,7 @@ int main(int argc, char** argv) {
   if (*list) return RunCustomersList(common, query, limit);
   if (*create) return RunKeyCreate(common, admin);
   if (*keys_list) return RunKeyList(common);
-  if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name);
+  if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name, ws_zone);
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);
   if (*plan_fission) return RunPlanFission(common, plan);
@@ -470,7 +476,7 @@ int main(int argc, char** argv) {
     dist.action = name;
     return RunDistribution(common, dist);
   }
-  if (*journey_validate) return RunJourneyValidate(journey_files);
+  if (*journey_validate) return RunJourneyValidate(common, journey_files);
   if (*journey_save) return RunJourneySave(common, journey_files);
   if (*journey_activate) return RunJourneySetStatus(common, journey_id, true);
   if (*journey_pause) return RunJourneySetStatus(common, journey_id, false);

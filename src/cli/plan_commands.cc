@@ -6,8 +6,8 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "pond/app/fission_views.h"
 #include "pond/base/money.h"
-#include "server/fission_views.h"
 
 namespace pond::cli {
 
@@ -24,7 +24,7 @@ int RunPlanFission(const Common& common, const PlanFissionArgs& a) {
   auto plan = PlanFission(*input);
   if (!plan.ok()) return Fail(plan.status());
   if (common.json) {
-    std::printf("%s\n", server::FissionPlanJson(*input, *plan).dump(2).c_str());
+    std::printf("%s\n", app::FissionPlanJson(*input, *plan).dump(2).c_str());
     return 0;
   }
   auto yuan = [](int64_t fen) {

@@ -16,11 +16,12 @@
 #include "pond/analytics/report_inputs.h"
 #include "pond/analytics/touchpoint_grid.h"
 #include "pond/analytics/value_report.h"
+#include "pond/app/grid_views.h"
+#include "pond/app/report_views.h"
+#include "pond/app/reports.h"
 #include "pond/base/time.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/rule.h"
-#include "server/grid_views.h"
-#include "server/report_views.h"
 
 namespace pond::cli {
 namespace {
@@ -28,12 +29,12 @@ namespace {
 using nlohmann::json;
 
 // Prints the report the way asked: JSON, CSV, or an aligned table under an optional headline.
-int Print(const ReportArgs& a, const json& j, const server::ReportTable& t,
+int Print(const ReportArgs& a, const json& j, const app::ReportTable& t,
           const std::string& headline = "") {
   if (a.json) {
     std::printf("%s\n", j.dump(2).c_str());
   } else if (a.csv) {
-    std::fputs(server::ToCsv(t).c_str(), stdout);
+    std::fputs(app::ToCsv(t).c_str(), stdout);
   } else {
     if (!headline.empty()) std::printf("%s\n\n", headline.c_str());
     Table table(t.header);
@@ -61,26 +62,20 @@ Result<std::optional<analytics::Period>> PeriodOf(const std::string& name, bool 
 }
 
 // --from / --to in the workspace's zone when they carry no offset; unset ones stay as they are.
-Status ParseRange(const ReportArgs& a, int zone, Micros* from, Micros* to) {
-  for (auto [text, out, name] : {std::tuple{&a.from, from, "--from"}, {&a.to, to, "--to"}}) {
-    if (text->empty()) continue;
-    Result<Micros> t = ParseIso8601(*text, zone);
-    if (!t.ok()) return FieldError(name, "an ISO 8601 time such as 2024-05-01T00:00:00");
-    *out = *t;
-  }
+Status ParseRange(app::App& app, const Common& common, const ReportArgs& a, Micros* from,
+                  Micros* to) {
+  ASSIGN_OR_RETURN(*from, app::ParseLocalTime(app, common.workspace, a.from, "--from", *from));
+  ASSIGN_OR_RETURN(*to, app::ParseLocalTime(app, common.workspace, a.to, "--to", *to));
   return Status::Ok();
 }
 
-int Funnel(const Common& common, Engine& engine, int zone, const ReportArgs& a) {
+int Funnel(const Common& common, app::App& app, const ReportArgs& a) {
   if (a.steps.empty()) {
     Result<std::optional<analytics::Period>> period = PeriodOf(a.period, true);
     if (!period.ok()) return Fail(period.status());
-    analytics::ChannelFunnel f;
-    Status read = engine.ReadState(common.workspace, [&](const TenantState& s) {
-      f = analytics::ComputeChannelFunnel(s, *period, zone);
-    });
-    if (!read.ok()) return Fail(read);
-    return Print(a, server::ChannelFunnelJson(f), server::ChannelFunnelTable(f),
+    auto f = app::ChannelFunnel(app, common.workspace, *period);
+    if (!f.ok()) return Fail(f.status());
+    return Print(a, app::ChannelFunnelJson(*f), app::ChannelFunnelTable(*f),
                  "channel funnel (channel * is every channel)");
   }
   analytics::FunnelRequest f;
@@ -90,26 +85,22 @@ int Funnel(const Common& common, Engine& engine, int zone, const ReportArgs& a) 
   f.window = *window * kMicrosPerSecond;
   f.by_channel = a.by == "channel";
   if (!a.by.empty() && !f.by_channel) return Fail(FieldError("--by", "channel or nothing"));
-  if (Status range = ParseRange(a, zone, &f.from, &f.to); !range.ok()) return Fail(range);
-  Result<analytics::FunnelReport> r = analytics::RunFunnel(engine, common.workspace, f);
+  if (Status range = ParseRange(app, common, a, &f.from, &f.to); !range.ok()) return Fail(range);
+  Result<analytics::FunnelReport> r = app::Funnel(app, common.workspace, f);
   if (!r.ok()) return Fail(r.status());
-  return Print(a, server::FunnelJson(*r, f.steps, a.window), server::FunnelTable(*r, f.steps),
+  return Print(a, app::FunnelJson(*r, f.steps, a.window), app::FunnelTable(*r, f.steps),
                "event funnel within " + a.window + " of the first step");
 }
 
 // The grid as touchpoints by stages, then each empty or weak cell in both languages.
-int Grid(const Common& common, Engine& engine, int zone, const ReportArgs& a) {
+int Grid(const Common& common, app::App& app, int zone, const ReportArgs& a) {
   Micros from = INT64_MIN, to = INT64_MAX;
-  if (Status range = ParseRange(a, zone, &from, &to); !range.ok()) return Fail(range);
-  if (from >= to) return Fail(FieldError("--to", "a time after --from"));
-  analytics::TouchpointGrid g;
-  Status read = engine.ReadState(common.workspace, [&](const TenantState& s) {
-    g = analytics::ComputeTouchpointGrid(s, from, to);
-  });
-  if (!read.ok()) return Fail(read);
-  const json j = server::GridJson(g, zone);
-  if (a.json || a.csv) return Print(a, j, server::GridCellsTable(g));
-  Print(a, {}, server::GridMatrixTable(g),
+  if (Status range = ParseRange(app, common, a, &from, &to); !range.ok()) return Fail(range);
+  auto g = app::Grid(app, common.workspace, from, to, "--from", "--to");
+  if (!g.ok()) return Fail(g.status());
+  const json j = app::GridJson(*g, zone);
+  if (a.json || a.csv) return Print(a, j, app::GridCellsTable(*g));
+  Print(a, {}, app::GridMatrixTable(*g),
         "touchpoint x stage: results / customers per cell; - empty, ! weak");
   Table gaps({"touchpoint", "stage", "why", "为什么"});
   for (const json& gap : j["gaps"]) {
@@ -128,7 +119,7 @@ int Rfm(const Common& common, Engine& engine, const ReportArgs& a) {
   Status read =
       engine.ReadState(common.workspace, [&](const TenantState& s) { rfm = ComputeRfm(s, now); });
   if (!read.ok()) return Fail(read);
-  server::ReportTable t{{"cell", "customers"}, {}};
+  app::ReportTable t{{"cell", "customers"}, {}};
   json data = json::array();
   for (size_t i = 0; i < kRfmCellCount; ++i) {
     const auto n = static_cast<int64_t>(rfm.members[i].cardinality());
@@ -162,7 +153,7 @@ int RunDiagnoseCommand(const Common& common, const DiagnoseArgs& a) {
   }
   if (!d.ok()) return Fail(d.status());
   if (a.json) {
-    std::printf("%s\n", server::DiagnosisJson(*d, buyers).dump(2).c_str());
+    std::printf("%s\n", app::DiagnosisJson(*d, buyers).dump(2).c_str());
     return 0;
   }
   std::printf("%s\n%s\n\n", d->verdict_zh.c_str(), d->verdict_en.c_str());
@@ -184,44 +175,40 @@ int RunDiagnoseCommand(const Common& common, const DiagnoseArgs& a) {
 }
 
 int RunReport(const Common& common, const ReportArgs& a) {
-  auto engine = OpenEngine(common);
-  if (!engine.ok()) return Fail(engine.status());
-  Engine& e = **engine;
-  Result<int> zone = analytics::WorkspaceUtcOffset(e, common.workspace);
+  auto opened = OpenApp(common, 0);  // the reports read the engine's state; no service needed
+  if (!opened.ok()) return Fail(opened.status());
+  app::App& app = **opened;
+  Engine& e = app.engine();
+  Result<int> zone = e.UtcOffsetOf(common.workspace);
   if (!zone.ok()) return Fail(zone.status());
-  const Micros now = e.clock().NowMicros();
-  if (a.kind == "funnel") return Funnel(common, e, *zone, a);
+  if (a.kind == "funnel") return Funnel(common, app, a);
   if (a.kind == "rfm") return Rfm(common, e, a);
-  if (a.kind == "grid") return Grid(common, e, *zone, a);
+  if (a.kind == "grid") return Grid(common, app, *zone, a);
   if (a.kind == "channels") {
     Result<std::optional<int64_t>> margin = analytics::ParseGrossMargin(a.gross_margin);
     if (!margin.ok()) return Fail(FieldError("--gross-margin", margin.status().message()));
     Result<analytics::ChannelRoiReport> r = analytics::RunChannelRoi(e, common.workspace, *margin);
     if (!r.ok()) return Fail(r.status());
-    return Print(a, server::ChannelRoiJson(*r), server::ChannelRoiTable(*r),
+    return Print(a, app::ChannelRoiJson(*r), app::ChannelRoiTable(*r),
                  *margin ? "channel ROI at a " + a.gross_margin + "% gross margin"
                          : "channel ROI on net revenue (give --gross-margin for margin)");
   }
   if (a.kind == "cohorts") {
     Result<std::optional<analytics::Period>> period = PeriodOf(a.period, false);
     if (!period.ok()) return Fail(period.status());
-    analytics::CohortTriangle t;
-    Status read = e.ReadState(common.workspace, [&](const TenantState& s) {
-      t = analytics::ComputeCohorts(s, **period, now, *zone);
-    });
-    if (!read.ok()) return Fail(read);
-    return Print(a, server::CohortsJson(t), server::CohortsTable(t),
-                 "cohorts by " + std::string(analytics::PeriodName(t.period)) +
+    auto t = app::Cohorts(app, common.workspace, **period);
+    if (!t.ok()) return Fail(t.status());
+    return Print(a, app::CohortsJson(*t), app::CohortsTable(*t),
+                 "cohorts by " + std::string(analytics::PeriodName(t->period)) +
                      " of first event: customers active and buying at each offset");
   }
   if (a.kind == "value") {
-    analytics::ValueReport v;
-    Status read = e.ReadState(common.workspace,
-                              [&](const TenantState& s) { v = analytics::ComputeValue(s); });
-    if (!read.ok()) return Fail(read);
+    auto value = app::Value(app, common.workspace);
+    if (!value.ok()) return Fail(value.status());
+    const analytics::ValueReport& v = *value;
     char rate[16];
     std::snprintf(rate, sizeof rate, "%.1f%%", v.repurchase_rate * 100);
-    return Print(a, server::ValueJson(v), server::ValueChannelsTable(v),
+    return Print(a, app::ValueJson(v), app::ValueChannelsTable(v),
                  WithCommas(v.buyers) + " buyers, " + rate + " bought again; GMV " +
                      Yuan(v.gmv_fen) + " in " + WithCommas(v.orders) + " orders, AOV " +
                      Yuan(v.aov_fen) + "; median " + std::to_string(v.median_interval_days) +
@@ -232,11 +219,9 @@ int RunReport(const Common& common, const ReportArgs& a) {
       return Fail(
           FieldError("--horizon-days", "1 to " + std::to_string(analytics::kMaxLtvHorizonDays)));
     }
-    analytics::LtvReport r;
-    Status read = e.ReadState(common.workspace, [&](const TenantState& s) {
-      r = analytics::ComputeLtv(s, now, *zone, a.horizon_days);
-    });
-    if (!read.ok()) return Fail(read);
+    auto ltv = app::Ltv(app, common.workspace, a.horizon_days);
+    if (!ltv.ok()) return Fail(ltv.status());
+    const analytics::LtvReport& r = *ltv;
     char model[256];
     std::snprintf(model, sizeof model,
                   "BG/NBD r=%.3f alpha=%.2f a=%.4f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.0f",
@@ -246,7 +231,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
                                                    std::to_string(r.horizon_days) +
                                                    " days: " + Yuan(r.predicted_fen)
                                              : "no prediction: " + r.why;
-    return Print(a, server::LtvJson(r), server::LtvTable(r), headline);
+    return Print(a, app::LtvJson(r), app::LtvTable(r), headline);
   }
   return Fail(Status::InvalidArgument("unknown report \"" + a.kind +
                                       "\" (funnel, channels, cohorts, value, ltv, rfm, grid)"));

@@ -34,14 +34,13 @@ int RunWecomReplay(const Common& common, const WecomArgs& a) {
     if (!file) return Fail(Status::NotFound("cannot read " + a.file));
   }
   std::istream& in = a.file == "-" ? std::cin : file;
-  auto engine = OpenEngine(common);
-  if (!engine.ok()) return Fail(engine.status());
-  auto service =
-      wecom::WecomService::Open(engine->get(), common.data_dir + "/wecom.key",
-                                [](const std::string&) -> Result<outbound::WecomApiSettings> {
-                                  return Status::FailedPrecondition("replay makes no WeCom calls");
-                                });
-  if (!service.ok()) return Fail(service.status());
+  app::AppOptions options;
+  options.engine = EngineOptionsFor(common);
+  options.wecom_offline = true;
+  auto app = app::App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  if (Status s = (*app)->Start(app::kWecom); !s.ok()) return Fail(s);
+  wecom::WecomService* service = &(*app)->wecom();
   int64_t n = 0, stored = 0, retries = 0, refused = 0;
   std::string line;
   while (std::getline(in, line)) {
@@ -49,7 +48,7 @@ int RunWecomReplay(const Common& common, const WecomArgs& a) {
     if (line.empty()) continue;
     Result<wecom::SealedCallback> callback = wecom::ParseRecordedCallback(line);
     Result<wecom::Received> r =
-        callback.ok() ? (*service)->Receive(common.workspace, callback->query, callback->body)
+        callback.ok() ? service->Receive(common.workspace, callback->query, callback->body)
                       : Result<wecom::Received>(callback.status());
     if (!r.ok()) {
       ++refused;

@@ -1,5 +1,7 @@
 #include "server/handler_util.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "pond/segment/segment_service.h"
@@ -17,6 +19,31 @@ Result<size_t> LimitParam(const HttpRequest& req) {
   return static_cast<size_t>(v);
 }
 
+HttpResponse ListResponse(const HttpRequest& req, json items) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return ErrorResponse(limit.status());
+  const size_t total = items.is_array() ? items.size() : 0;
+  size_t from = 0;
+  if (const std::string cursor = QueryParam(req, "cursor"); !cursor.empty()) {
+    // "o<offset>": where the next page starts.
+    char* end = nullptr;
+    const unsigned long long offset =
+        cursor.size() > 1 && cursor.size() <= 12 && cursor[0] == 'o' && std::isdigit(cursor[1])
+            ? std::strtoull(cursor.c_str() + 1, &end, 10)
+            : 0;
+    if (!end || *end != '\0' || offset == 0 || offset > total) {
+      return ErrorResponse(FieldError("cursor", "not a cursor this list gave"));
+    }
+    from = static_cast<size_t>(offset);
+  }
+  const size_t to = std::min(total, from + *limit);
+  json data = json::array();
+  for (size_t i = from; i < to; ++i) data.push_back(std::move(items[i]));
+  json next = to < total ? json("o" + std::to_string(to)) : json(nullptr);
+  return JsonResponse(
+      DumpJson({{"data", std::move(data)}, {"next_cursor", std::move(next)}, {"total", total}}));
+}
+
 std::string QueryParam(const HttpRequest& req, const char* name) {
   auto it = req.query.find(name);
   return it == req.query.end() ? std::string() : it->second;
@@ -28,6 +55,14 @@ Result<json> ParseJsonObject(const HttpRequest& req) {
     return Status::InvalidArgument("body: not a JSON object");
   }
   return j;
+}
+
+Result<std::string> RequiredString(const HttpRequest& req, const char* name) {
+  ASSIGN_OR_RETURN(json body, ParseJsonObject(req));
+  std::string value;
+  RETURN_IF_ERROR(ReadStringField(body, name, &value));
+  if (value.empty()) return FieldError(name, "is required");
+  return value;
 }
 
 Status ReadStringField(const json& j, const char* name, std::string* out) {

@@ -19,11 +19,17 @@ using nlohmann::json;
 
 // ?limit= (1 to 1000, default 50).
 Result<size_t> LimitParam(const HttpRequest& req);
+// The list convention (ARCHITECTURE.md) for a list kept whole in memory: ?limit and the opaque
+// ?cursor a previous page gave pick the page of `items` answered as {data, next_cursor (null on
+// the last page), total}. A cursor this list never gave is a 400 naming `cursor`.
+HttpResponse ListResponse(const HttpRequest& req, json items);
 std::string QueryParam(const HttpRequest& req, const char* name);
 // The body as a JSON object, or a 400.
 Result<json> ParseJsonObject(const HttpRequest& req);
 // An optional string member (absent or null leaves *out alone); errors name it.
 Status ReadStringField(const json& j, const char* name, std::string* out);
+// The body's string member `name`, which must be there and not empty.
+Result<std::string> RequiredString(const HttpRequest& req, const char* name);
 // An optional list of strings; errors name the member or its element.
 Status ReadStringList(const json& body, const char* name, std::vector<std::string>* out);
 // A list of objects under `name`, at most `max`, each handed to `each` with its path

@@ -1,13 +1,14 @@
 // The API's route table, and the handlers for ingest, customers, channels and operations (tags
 // and segments have files of their own). Each handler: read the request, call the Engine or a
 // service, write JSON. Errors come back as Status and leave through ErrorResponse.
+#include "pond/app/channels.h"
+#include "pond/app/customers.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
 #include "server/handler_util.h"
 #include "server/metrics.h"
 #include "server/router.h"
-#include "server/views.h"
 
 namespace pond::server {
 namespace {
@@ -63,55 +64,20 @@ HttpResponse PostOrders(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse ListCustomers(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
   if (!limit.ok()) return ErrorResponse(limit.status());
-  Result<CustomerPage> page = ctx.engine.ListCustomers(ctx.workspace, QueryParam(req, "query"),
-                                                       *limit, QueryParam(req, "cursor"));
+  Result<std::string> page = app::CustomerListJson(ctx.app, ctx.workspace, QueryParam(req, "query"),
+                                                   *limit, QueryParam(req, "cursor"));
   if (!page.ok()) return ErrorResponse(page.status());
-  std::vector<std::string> ids;
-  for (const CustomerSummary& c : page->data) ids.push_back(c.id);
-  auto labels = ctx.segments.Labels(ctx.workspace, ids);
-  if (!labels.ok()) return ErrorResponse(labels.status());
-  std::vector<std::vector<std::string>> tags;
-  Status read = ctx.engine.ReadState(ctx.workspace, [&](const TenantState& s) {
-    for (const std::string& id : ids) {
-      const uint32_t dense = s.ParseCustomerId(id);
-      tags.push_back(dense == kNoIndex ? std::vector<std::string>() : s.TagsOf(s.Live(dense)));
-    }
-  });
-  if (!read.ok()) return ErrorResponse(read);
-  return JsonResponse(CustomerPageJsonText(*page, *labels, tags));
+  return JsonResponse(std::move(*page));
 }
 
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
-  Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, req.params.at("id"));
-  if (!p.ok()) return ErrorResponse(p.status());
-  CustomerPlaces places;
-  auto labels = ctx.segments.Labels(ctx.workspace, {p->summary.id});
-  if (!labels.ok()) return ErrorResponse(labels.status());
-  places.labels = labels->front();
-  auto instances = ctx.journeys.Instances(ctx.workspace, "", 100, p->summary.id);
-  if (!instances.ok()) return ErrorResponse(instances.status());
-  places.journeys = std::move(*instances);
-  auto groups = ctx.community.Groups(ctx.workspace);
-  if (!groups.ok()) return ErrorResponse(groups.status());
-  for (const GroupView& g : *groups) {
-    auto members = ctx.community.Members(ctx.workspace, g.group.id);
-    if (!members.ok()) return ErrorResponse(members.status());
-    if (std::find(members->begin(), members->end(), p->summary.id) != members->end()) {
-      places.groups.emplace_back(g.group.id, g.group.name);
-    }
-  }
-  return JsonResponse(ProfileJsonText(*p, places));
+  Result<std::string> profile =
+      app::CustomerProfileJson(ctx.app, ctx.workspace, req.params.at("id"));
+  if (!profile.ok()) return ErrorResponse(profile.status());
+  return JsonResponse(std::move(*profile));
 }
 
 // --- channels ----------------------------------------------------------------------------
-
-json ChannelJson(const Channel& c) {
-  return {{"id", c.id},
-          {"code", c.code},
-          {"name", c.name},
-          {"kind", ChannelKindName(c.kind)},
-          {"created_at", FormatIso8601(c.created_at)}};
-}
 
 // --- the workspace ---------------------------------------------------------------------------
 
@@ -130,21 +96,9 @@ HttpResponse GetWorkspace(ApiContext& ctx, const HttpRequest&) {
 }
 
 HttpResponse ListChannels(ApiContext& ctx, const HttpRequest&) {
-  Result<std::vector<Channel>> channels = ctx.engine.ListChannels(ctx.workspace);
-  if (!channels.ok()) return ErrorResponse(channels.status());
-  auto codes = ctx.wecom.LiveCodes(ctx.workspace);
-  if (!codes.ok()) return ErrorResponse(codes.status());
-  json data = json::array();
-  for (const Channel& c : *channels) {
-    json row = ChannelJson(c);
-    for (const wecom::LiveCode& code : *codes) {
-      if (code.channel == c.code) row["qr_code"] = code.qr_code;
-    }
-    data.push_back(std::move(row));
-  }
-  return JsonResponse(DumpJson({{"data", data},
-                                {"next_cursor", nullptr},
-                                {"total", static_cast<int64_t>(channels->size())}}));
+  Result<json> list = app::ChannelListJson(ctx.app, ctx.workspace);
+  if (!list.ok()) return ErrorResponse(list.status());
+  return JsonResponse(DumpJson(*list));
 }
 
 HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
@@ -177,21 +131,9 @@ HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
     if (!parsed.ok()) return ErrorResponse(parsed.status());
     code = std::move(*parsed);
   }
-  Result<Channel> made = ctx.engine.CreateChannel(ctx.workspace, c);
+  Result<json> made = app::CreateChannel(ctx.app, ctx.workspace, c, code);
   if (!made.ok()) return ErrorResponse(made.status());
-  json out = ChannelJson(*made);
-  if (code) {
-    Result<wecom::LiveCode> live = ctx.wecom.CreateLiveCode(ctx.workspace, *code);
-    if (!live.ok()) {
-      return ErrorResponse(
-          Status(live.status().code(), "channel " + made->code +
-                                           " was created, its WeCom live code was "
-                                           "not (create it with POST /v1/wecom/live-codes): " +
-                                           live.status().message()));
-    }
-    out["qr_code"] = live->qr_code;
-  }
-  return JsonResponse(DumpJson(out), 201);
+  return JsonResponse(DumpJson(*made), 201);
 }
 
 HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
@@ -253,7 +195,8 @@ HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
     data.push_back(
         {{"method", r.method}, {"path", r.pattern}, {"auth", auth}, {"summary", r.summary}});
   }
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The whole table on one page: the API's own listing is read whole.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 }  // namespace

@@ -14,12 +14,12 @@ json GroupViewJson(const GroupView& v) {
 
 }  // namespace
 
-HttpResponse ListGroups(ApiContext& ctx, const HttpRequest&) {
+HttpResponse ListGroups(ApiContext& ctx, const HttpRequest& req) {
   auto groups = ctx.community.Groups(ctx.workspace);
   if (!groups.ok()) return ErrorResponse(groups.status());
   json data = json::array();
   for (const GroupView& g : *groups) data.push_back(GroupViewJson(g));
-  return JsonResponse(DumpJson({{"data", data}, {"total", groups->size()}}));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse SaveGroupHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -37,13 +37,9 @@ HttpResponse GetCommunityGroup(ApiContext& ctx, const HttpRequest& req) {
 }
 
 HttpResponse GroupMembers(ApiContext& ctx, const HttpRequest& req) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
   auto members = ctx.community.Members(ctx.workspace, req.params.at("id"));
   if (!members.ok()) return ErrorResponse(members.status());
-  json data = json::array();
-  for (size_t i = 0; i < members->size() && i < *limit; ++i) data.push_back((*members)[i]);
-  return JsonResponse(DumpJson({{"data", data}, {"total", members->size()}}));
+  return ListResponse(req, json(std::move(*members)));
 }
 
 HttpResponse GroupHealthHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -69,12 +65,12 @@ HttpResponse GroupHealthHandler(ApiContext& ctx, const HttpRequest& req) {
                                 {"alerts", h->alerts}}));
 }
 
-HttpResponse ListGroupCodes(ApiContext& ctx, const HttpRequest&) {
+HttpResponse ListGroupCodes(ApiContext& ctx, const HttpRequest& req) {
   auto codes = ctx.community.Codes(ctx.workspace);
   if (!codes.ok()) return ErrorResponse(codes.status());
   json data = json::array();
   for (const GroupCode& c : *codes) data.push_back(json::parse(GroupCodeJson(c)));
-  return JsonResponse(DumpJson({{"data", data}, {"total", codes->size()}}));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse SaveGroupCodeHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -97,13 +93,9 @@ HttpResponse GetGroupCodeHandler(ApiContext& ctx, const HttpRequest& req) {
 
 // {customer}
 HttpResponse RouteByGroupCode(ApiContext& ctx, const HttpRequest& req) {
-  auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
-  std::string customer;
-  Status s = ReadStringField(*body, "customer", &customer);
-  if (s.ok() && customer.empty()) s = FieldError("customer", "is required");
-  if (!s.ok()) return ErrorResponse(s);
-  auto r = ctx.community.Route(ctx.workspace, req.params.at("id"), customer);
+  Result<std::string> customer = RequiredString(req, "customer");
+  if (!customer.ok()) return ErrorResponse(customer.status());
+  auto r = ctx.community.Route(ctx.workspace, req.params.at("id"), *customer);
   if (!r.ok()) return ErrorResponse(r.status());
   return JsonResponse(DumpJson({{"group", r->group},
                                 {"group_name", r->group_name},

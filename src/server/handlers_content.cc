@@ -15,11 +15,11 @@ struct PlanFrame {
   Micros from = 0;
   int days = 0;
 };
-Result<PlanFrame> ReadFrame(const json& body, bool need_range) {
+Result<PlanFrame> ReadFrame(const json& body, bool need_range, int zone) {
   PlanFrame f;
   ASSIGN_OR_RETURN(f.rules, ParseMomentsRules(body.value("rules", json())));
   if (!need_range && !body.contains("from")) return f;
-  ASSIGN_OR_RETURN(f.from, ParseLocalDate(body.value("from", json()), "from"));
+  ASSIGN_OR_RETURN(f.from, ParseLocalDate(body.value("from", json()), "from", zone));
   auto days = body.find("days");
   if (days == body.end() || !days->is_number_integer() || days->get<int64_t>() < 1 ||
       days->get<int64_t>() > 366) {
@@ -32,13 +32,11 @@ Result<PlanFrame> ReadFrame(const json& body, bool need_range) {
 }  // namespace
 
 HttpResponse ListContentItems(ApiContext& ctx, const HttpRequest& req) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
   auto items = ctx.content.Items(ctx.workspace, QueryParam(req, "kind"));
   if (!items.ok()) return ErrorResponse(items.status());
   json data = json::array();
-  for (size_t i = 0; i < items->size() && i < *limit; ++i) data.push_back(ItemJson((*items)[i]));
-  return JsonResponse(DumpJson({{"data", data}, {"total", items->size()}}));
+  for (const ContentItem& item : *items) data.push_back(ItemJson(item));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse SaveContentItem(ApiContext& ctx, const HttpRequest& req) {
@@ -65,7 +63,9 @@ HttpResponse DeleteContentItem(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto frame = ReadFrame(*body, true);
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  auto frame = ReadFrame(*body, true, *zone);
   if (!frame.ok()) return ErrorResponse(frame.status());
   auto staff = body->find("staff");
   if (staff == body->end() || !staff->is_array() || staff->empty() || staff->size() > 100) {
@@ -92,7 +92,7 @@ HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   json out = json::array();
   for (size_t i = 0; i < result->size(); ++i) {
     json posts = json::array();
-    for (const PlannedPost& p : (*result)[i].posts) posts.push_back(PostJson(p));
+    for (const PlannedPost& p : (*result)[i].posts) posts.push_back(PostJson(p, *zone));
     out.push_back({{"staff", plans[i].staff},
                    {"persona", PersonaJson(plans[i].persona)},
                    {"posts", posts},
@@ -105,11 +105,13 @@ HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto frame = ReadFrame(*body, false);
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  auto frame = ReadFrame(*body, false, *zone);
   if (!frame.ok()) return ErrorResponse(frame.status());
   auto persona = ParsePersona(body->value("persona", json("friend")), "persona");
   if (!persona.ok()) return ErrorResponse(persona.status());
-  auto posts = ParsePlannedPosts(body->value("posts", json()));
+  auto posts = ParsePlannedPosts(body->value("posts", json()), *zone);
   if (!posts.ok()) return ErrorResponse(posts.status());
   auto found = ctx.content.ValidateMoments(ctx.workspace, *posts, *persona, frame->from,
                                            frame->days, frame->rules);
@@ -123,7 +125,9 @@ HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  auto posts = ParsePlannedPosts(body->value("posts", json()));
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  auto posts = ParsePlannedPosts(body->value("posts", json()), *zone);
   if (!posts.ok()) return ErrorResponse(posts.status());
   const json senders = body->value("senders", json::object());
   if (!senders.is_object()) return ErrorResponse(FieldError("senders", "{staff id: WeCom userid}"));
@@ -136,7 +140,7 @@ HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
           FieldError("posts[" + std::to_string(i) + "].item", item.status().message()));
     }
     const std::string sender = senders.value(p.staff, p.staff);
-    json post = PostJson(p);
+    json post = PostJson(p, *zone);
     post["kind"] = ContentKindName(item->kind);
     post["request"] = {{"method", "POST"},
                        {"path", "/cgi-bin/externalcontact/add_moment_task"},
@@ -158,7 +162,9 @@ HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
     if (!h.snippet.empty()) s["snippet"] = h.snippet;
     data.push_back(std::move(s));
   }
-  return JsonResponse(DumpJson({{"data", data}, {"total", hits->size()}}));
+  // The search ranks at most `limit` hits: they are the one page.
+  return JsonResponse(
+      DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", hits->size()}}));
 }
 
 HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req) {

@@ -26,7 +26,8 @@ HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req) {
     if (d.status == "pending") row["next_attempt"] = FormatIso8601(d.next_attempt);
     data.push_back(std::move(row));
   }
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The queue answers the oldest `limit`: they are the one page.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req) {

@@ -1,8 +1,9 @@
 // Distribution (docs/distribution.md): settings, distributors, binding, withdrawals, reports,
 // and the distributor portal, where a portal token shows one distributor their own figures.
+#include "pond/app/distribution.h"
+#include "pond/app/distribution_views.h"
 #include "pond/base/time.h"
 #include "pond/distribution/distribution_settings.h"
-#include "server/distribution_views.h"
 #include "server/handler_util.h"
 
 namespace pond::server {
@@ -22,14 +23,14 @@ Status ReadFen(const json& body, const char* name, bool required, int64_t* out) 
 
 HttpResponse DistributorAnswer(const Result<DistributorView>& v, int status = 200) {
   if (!v.ok()) return ErrorResponse(v.status());
-  HttpResponse r = JsonResponse(DumpJson(DistributorJson(*v)));
+  HttpResponse r = JsonResponse(DumpJson(app::DistributorJson(*v)));
   r.status = status;
   return r;
 }
 
 HttpResponse WithdrawalAnswer(const Result<WithdrawalView>& w, int status = 200) {
   if (!w.ok()) return ErrorResponse(w.status());
-  HttpResponse r = JsonResponse(DumpJson(WithdrawalJson(*w)));
+  HttpResponse r = JsonResponse(DumpJson(app::WithdrawalJson(*w)));
   r.status = status;
   return r;
 }
@@ -46,51 +47,24 @@ Result<std::vector<std::string>> Strings(const HttpRequest& req,
 }
 
 HttpResponse ClientsOf(ApiContext& ctx, const std::string& distributor, size_t limit) {
-  auto clients = ctx.distribution.Clients(ctx.workspace, distributor);
+  auto clients = app::DistributorClientsJson(ctx.app, ctx.workspace, distributor, limit);
   if (!clients.ok()) return ErrorResponse(clients.status());
-  json data = json::array();
-  for (size_t i = 0; i < clients->size() && i < limit; ++i) {
-    json c = {{"customer_id", (*clients)[i]}, {"phone", nullptr}};
-    auto p = ctx.engine.GetCustomer(ctx.workspace, (*clients)[i], 0);
-    if (p.ok()) {
-      for (const Identity& id : p->identities) {
-        if (id.kind == IdentityKind::kPhone) c["phone"] = MaskPhone(id.value);  // never in full
-      }
-      c["orders"] = p->summary.order_count;
-      c["spent_fen"] = p->summary.spent_fen;
-    }
-    data.push_back(std::move(c));
-  }
-  return JsonResponse(DumpJson({{"data", data}, {"total", clients->size()}}));
+  return JsonResponse(DumpJson(*clients));
 }
 
 HttpResponse CommissionsOf(ApiContext& ctx, const std::string& distributor, size_t limit) {
-  auto list = ctx.distribution.Commissions(ctx.workspace, distributor);
-  if (!list.ok()) return ErrorResponse(list.status());
-  json data = json::array();
-  int64_t pending = 0, released = 0, taken_back = 0;
-  for (const CommissionView& c : *list) {
-    (c.state == "pending" ? pending : released) += c.fen - c.taken_back_fen;
-    taken_back += c.taken_back_fen;
-    if (data.size() < limit) data.push_back(CommissionJson(c));
-  }
-  return JsonResponse(DumpJson(
-      {{"data", data},
-       {"total", list->size()},
-       {"by_state",
-        {{"pending_fen", pending}, {"released_fen", released}, {"taken_back_fen", taken_back}}}}));
+  auto commissions = app::DistributorCommissionsJson(ctx.app, ctx.workspace, distributor, limit);
+  if (!commissions.ok()) return ErrorResponse(commissions.status());
+  return JsonResponse(DumpJson(*commissions));
 }
 
 HttpResponse WithdrawalsOf(ApiContext& ctx, const HttpRequest& req,
                            const std::string& distributor) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
   auto list = ctx.distribution.Withdrawals(ctx.workspace, distributor, QueryParam(req, "state"));
   if (!list.ok()) return ErrorResponse(list.status());
   json data = json::array();
-  for (size_t i = 0; i < list->size() && i < *limit; ++i)
-    data.push_back(WithdrawalJson((*list)[i]));
-  return JsonResponse(DumpJson({{"data", data}, {"total", list->size()}}));
+  for (const WithdrawalView& w : *list) data.push_back(app::WithdrawalJson(w));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse RequestWithdrawalFor(ApiContext& ctx, const HttpRequest& req,
@@ -123,14 +97,11 @@ HttpResponse PutDistributionSettings(ApiContext& ctx, const HttpRequest& req) {
 }
 
 HttpResponse ListDistributors(ApiContext& ctx, const HttpRequest& req) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
   auto list = ctx.distribution.List(ctx.workspace, QueryParam(req, "state"));
   if (!list.ok()) return ErrorResponse(list.status());
   json data = json::array();
-  for (size_t i = 0; i < list->size() && i < *limit; ++i)
-    data.push_back(DistributorJson((*list)[i]));
-  return JsonResponse(DumpJson({{"data", data}, {"total", list->size()}}));
+  for (const DistributorView& v : *list) data.push_back(app::DistributorJson(v));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse CreateDistributor(ApiContext& ctx, const HttpRequest& req) {
@@ -191,8 +162,8 @@ HttpResponse DistributorJournal(ApiContext& ctx, const HttpRequest& req) {
   auto journal = ctx.distribution.Journal(ctx.workspace, req.params.at("id"));
   if (!journal.ok()) return ErrorResponse(journal.status());
   json data = json::array();
-  for (const LedgerTransaction& t : *journal) data.push_back(TransactionJson(t));
-  return JsonResponse(DumpJson({{"data", data}, {"total", journal->size()}}));
+  for (const LedgerTransaction& t : *journal) data.push_back(app::TransactionJson(t));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse DistributorPortalToken(ApiContext& ctx, const HttpRequest& req) {
@@ -221,16 +192,12 @@ HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req) {
   if (!account.ok()) return ErrorResponse(account.status());
   auto journal = ctx.distribution.Journal(ctx.workspace, *account);
   if (!journal.ok()) return ErrorResponse(journal.status());
+  auto balances = ctx.distribution.Balances(ctx.workspace, *account);
+  if (!balances.ok()) return ErrorResponse(balances.status());
   json data = json::array();
-  int64_t available = 0;
-  for (const LedgerTransaction& t : *journal) {
-    data.push_back(TransactionJson(t));
-    for (const LedgerPosting& p : t.postings) {  // a credit is negative
-      if (p.account == AccountId{*account, AccountKind::kAvailable}) available -= p.fen;
-    }
-  }
+  for (const LedgerTransaction& t : *journal) data.push_back(app::TransactionJson(t));
   return JsonResponse(DumpJson({{"customer", *account},
-                                {"available_fen", available},
+                                {"available_fen", balances->available_fen},
                                 {"data", data},
                                 {"total", journal->size()}}));
 }
@@ -298,13 +265,13 @@ HttpResponse DistributionReport(ApiContext& ctx, const HttpRequest& req) {
                      {"commission_cost_bp", v.gmv_fen ? v.earned_fen * 10'000 / v.gmv_fen : 0}});
   }
   return JsonResponse(
-      DumpJson({{"totals", TotalsJson(*totals)}, {"by", by}, {"leaderboard", board}}));
+      DumpJson({{"totals", app::TotalsJson(*totals)}, {"by", by}, {"leaderboard", board}}));
 }
 
 HttpResponse ReconciliationReport(ApiContext& ctx, const HttpRequest&) {
   auto r = ctx.distribution.Reconcile(ctx.workspace);
   if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(DumpJson(ReconciliationJson(*r)));
+  return JsonResponse(DumpJson(app::ReconciliationJson(*r)));
 }
 
 // --- the portal: ctx.distributor, from the token, is the only distributor these can name ----

@@ -1,7 +1,7 @@
 // Fission (docs/fission.md): the economics planner.
+#include "pond/app/fission_views.h"
 #include "pond/base/time.h"
 #include "pond/fission/campaign.h"
-#include "server/fission_views.h"
 #include "server/handler_util.h"
 
 namespace pond::server {
@@ -11,39 +11,41 @@ HttpResponse PlanFissionHandler(ApiContext&, const HttpRequest& req) {
   if (!input.ok()) return ErrorResponse(input.status());
   auto plan = PlanFission(*input);
   if (!plan.ok()) return ErrorResponse(plan.status());
-  return JsonResponse(DumpJson(FissionPlanJson(*input, *plan)));
+  return JsonResponse(DumpJson(app::FissionPlanJson(*input, *plan)));
 }
 
-HttpResponse ListCampaigns(ApiContext& ctx, const HttpRequest&) {
+HttpResponse ListCampaigns(ApiContext& ctx, const HttpRequest& req) {
   auto list = ctx.fission.Campaigns(ctx.workspace);
   if (!list.ok()) return ErrorResponse(list.status());
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
   json data = json::array();
-  for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c)));
-  return JsonResponse(DumpJson({{"data", data}, {"total", list->size()}}));
+  for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c, *zone)));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
-  auto c = ParseCampaign(req.Body());
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  auto c = ParseCampaign(req.Body(), *zone);
   if (!c.ok()) return ErrorResponse(c.status());
   auto saved = ctx.fission.SaveCampaign(ctx.workspace, *c);
   if (!saved.ok()) return ErrorResponse(saved.status());
-  return JsonResponse(CampaignJson(*saved));
+  return JsonResponse(CampaignJson(*saved, *zone));
 }
 
 HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
   auto c = ctx.fission.GetCampaign(ctx.workspace, req.params.at("id"));
   if (!c.ok()) return ErrorResponse(c.status());
-  return JsonResponse(CampaignJson(*c));
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  return JsonResponse(CampaignJson(*c, *zone));
 }
 
 HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req) {
-  auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
-  std::string customer;
-  Status s = ReadStringField(*body, "customer", &customer);
-  if (s.ok() && customer.empty()) s = FieldError("customer", "is required");
-  if (!s.ok()) return ErrorResponse(s);
-  auto poster = ctx.fission.Join(ctx.workspace, req.params.at("id"), customer);
+  Result<std::string> customer = RequiredString(req, "customer");
+  if (!customer.ok()) return ErrorResponse(customer.status());
+  auto poster = ctx.fission.Join(ctx.workspace, req.params.at("id"), *customer);
   if (!poster.ok()) return ErrorResponse(poster.status());
   return JsonResponse(DumpJson(
       {{"campaign", poster->campaign}, {"customer", poster->customer}, {"code", poster->code}}));
@@ -52,7 +54,7 @@ HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req) {
   auto r = ctx.fission.Report(ctx.workspace, req.params.at("id"));
   if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(DumpJson(CampaignReportJson(*r)));
+  return JsonResponse(DumpJson(app::CampaignReportJson(*r)));
 }
 
 HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
@@ -67,7 +69,8 @@ HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
                     {"qualified", r.qualified},
                     {"depth", r.depth}});
   }
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The `limit` best inviters are the one page.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {
@@ -78,7 +81,7 @@ HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(
         {{"key", h.key}, {"inviter", h.inviter}, {"score", h.score}, {"reasons", h.reasons}});
   }
-  return JsonResponse(DumpJson({{"data", data}, {"total", held->size()}}));
+  return ListResponse(req, std::move(data));
 }
 
 static HttpResponse ReviewReward(ApiContext& ctx, const HttpRequest& req, bool approve) {

@@ -50,7 +50,8 @@ HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req) {
     inviter["invitees"] = std::move(invitees);
     data.push_back(std::move(inviter));
   }
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The `limit` most suspect inviters are the one page.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req) {

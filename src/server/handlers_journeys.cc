@@ -1,9 +1,9 @@
 // Journeys: saved definitions with versions and a status, what the runtime is doing with
 // them, and the messaging settings (quiet hours, caps, staff limits) every send obeys.
+#include "pond/app/views.h"
 #include "pond/base/time.h"
 #include "pond/journey/journey_store.h"
 #include "server/handler_util.h"
-#include "server/views.h"
 
 namespace pond::server {
 
@@ -83,7 +83,7 @@ HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse JourneyStatsHandler(ApiContext& ctx, const HttpRequest& req) {
   auto stats = ctx.journeys.Stats(ctx.workspace, req.params.at("id"));
   if (!stats.ok()) return ErrorResponse(stats.status());
-  return JsonResponse(JourneyStatsJsonText(*stats));
+  return JsonResponse(app::JourneyStatsJsonText(*stats));
 }
 
 HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
@@ -99,7 +99,8 @@ HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
                     {"step", i.step},
                     {"since", FormatIso8601(i.since)}});
   }
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The oldest `limit` running instances are the one page.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest&) {

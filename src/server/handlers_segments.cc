@@ -1,8 +1,8 @@
 // Segments, previews, lifecycle stages, the intent table and RFM.
+#include "pond/app/views.h"
 #include "pond/base/time.h"
 #include "pond/segment/segment_service.h"
 #include "server/handler_util.h"
-#include "server/views.h"
 
 namespace pond::server {
 
@@ -18,7 +18,7 @@ static Result<SegmentSpec> SegmentSpecOf(const HttpRequest& req) {
 HttpResponse ListSegments(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<SegmentInfo>> list = ctx.segments.List(ctx.workspace);
   if (!list.ok()) return ErrorResponse(list.status());
-  return JsonResponse(SegmentListJsonText(*list));
+  return JsonResponse(app::SegmentListJsonText(*list));
 }
 
 HttpResponse CreateSegment(ApiContext& ctx, const HttpRequest& req) {
@@ -26,13 +26,13 @@ HttpResponse CreateSegment(ApiContext& ctx, const HttpRequest& req) {
   if (!spec.ok()) return ErrorResponse(spec.status());
   Result<SegmentInfo> made = ctx.segments.Create(ctx.workspace, std::move(*spec));
   if (!made.ok()) return ErrorResponse(made.status());
-  return JsonResponse(SegmentJsonText(*made), 201);
+  return JsonResponse(app::SegmentJsonText(*made), 201);
 }
 
 HttpResponse GetSegment(ApiContext& ctx, const HttpRequest& req) {
   Result<SegmentInfo> s = ctx.segments.Get(ctx.workspace, req.params.at("id"));
   if (!s.ok()) return ErrorResponse(s.status());
-  return JsonResponse(SegmentJsonText(*s));
+  return JsonResponse(app::SegmentJsonText(*s));
 }
 
 HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req) {
@@ -40,7 +40,7 @@ HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req) {
   if (!spec.ok()) return ErrorResponse(spec.status());
   Result<SegmentInfo> s = ctx.segments.Update(ctx.workspace, req.params.at("id"), std::move(*spec));
   if (!s.ok()) return ErrorResponse(s.status());
-  return JsonResponse(SegmentJsonText(*s));
+  return JsonResponse(app::SegmentJsonText(*s));
 }
 
 HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req) {
@@ -55,7 +55,7 @@ HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req) {
   Result<CustomerPage> page =
       ctx.segments.Members(ctx.workspace, req.params.at("id"), *limit, QueryParam(req, "cursor"));
   if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(CustomerPageJsonText(*page));
+  return JsonResponse(app::CustomerPageJsonText(*page));
 }
 
 HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
@@ -72,7 +72,7 @@ HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
   }
   Result<SegmentPreview> p = ctx.segments.Preview(ctx.workspace, **rule, limit);
   if (!p.ok()) return ErrorResponse(p.status());
-  return JsonResponse(SegmentPreviewJsonText(*p));
+  return JsonResponse(app::SegmentPreviewJsonText(*p));
 }
 
 HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {

@@ -1,7 +1,7 @@
 // Tags: a customer's, in bulk, from questionnaire answers, groups and automatic tags.
+#include "pond/app/views.h"
 #include "pond/segment/segment_service.h"
 #include "server/handler_util.h"
-#include "server/views.h"
 
 namespace pond::server {
 

@@ -39,7 +39,8 @@ HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req) {
   const Micros now = ctx.engine.clock().NowMicros();
   json data = json::array();
   for (const StaffTask& t : *list) data.push_back(TaskJson(t, now));
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The first `limit` in the task list's order are the one page.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 static HttpResponse TaskAnswer(ApiContext& ctx, const std::string& id) {
@@ -68,7 +69,9 @@ HttpResponse SnoozeTask(ApiContext& ctx, const HttpRequest& req) {
   Status s = ReadStringField(*body, "until", &until);
   if (!s.ok()) return ErrorResponse(s);
   if (until.empty()) return ErrorResponse(FieldError("until", "required: an ISO 8601 time"));
-  Result<Micros> at = ParseIso8601(until, 8 * 3600);  // without an offset: Beijing time
+  Result<int> zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return ErrorResponse(zone.status());
+  Result<Micros> at = ParseIso8601(until, *zone);  // without an offset: the workspace's time
   if (!at.ok()) return ErrorResponse(FieldError("until", "an ISO 8601 time"));
   s = ctx.tasks.Snooze(ctx.workspace, req.params.at("id"), *at);
   if (!s.ok()) return ErrorResponse(s);

@@ -95,12 +95,12 @@ HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson(LiveCodeView(*updated)));
 }
 
-HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest&) {
+HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest& req) {
   auto codes = ctx.wecom.LiveCodes(ctx.workspace);
   if (!codes.ok()) return ErrorResponse(codes.status());
   json data = json::array();
   for (const wecom::LiveCode& c : *codes) data.push_back(LiveCodeView(c));
-  return JsonResponse(DumpJson({{"data", data}}));
+  return ListResponse(req, std::move(data));
 }
 
 HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
@@ -111,7 +111,8 @@ HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(
         {{"at", FormatIso8601(a.at)}, {"kind", a.kind}, {"ok", a.ok}, {"detail", a.detail}});
   }
-  return JsonResponse(DumpJson({{"data", data}}));
+  // The newest `limit` are the one page.
+  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
 }
 
 }  // namespace pond::server

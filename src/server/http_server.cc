@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "pond/base/query_string.h"
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
 #include "server/router.h"
 
 namespace pond::server {
@@ -123,12 +123,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class ServerImpl final : public HttpServer {
  public:
-  ServerImpl(const Services& services, const ServerOptions& options)
+  ServerImpl(app::App& app, const ServerOptions& options)
       : options_(options),
         ioc_(options.threads),
         acceptor_(net::make_strand(ioc_)),
         signals_(ioc_),
-        router_(services, metrics_, options.web_dir) {}
+        router_(app, metrics_, options.web_dir) {}
 
   Status Listen() {
     beast::error_code ec;
@@ -186,9 +186,9 @@ class ServerImpl final : public HttpServer {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(const Services& services,
-                                                      const ServerOptions& options) {
-  auto server = std::make_unique<ServerImpl>(services, options);
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(app::App& app, const ServerOptions& options) {
+  RETURN_IF_ERROR(app.Start(app::kAllParts));
+  auto server = std::make_unique<ServerImpl>(app, options);
   RETURN_IF_ERROR(server->Listen());
   return std::unique_ptr<HttpServer>(std::move(server));
 }

@@ -16,14 +16,14 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: pick a free port (see HttpServer::port())
   int threads = 2;
   bool handle_signals = false;  // stop cleanly on SIGINT / SIGTERM
-  std::string web_dir;           // the console's built files, served at `/` (empty: none)
+  std::string web_dir;          // the console's built files, served at `/` (empty: none)
 };
 
 class HttpServer {
  public:
-  // Binds and listens; requests are served once Run() is called.
-  static Result<std::unique_ptr<HttpServer>> Start(const Services& services,
-                                                   const ServerOptions& options);
+  // Starts every part of `app` not yet started, binds and listens; requests are served once
+  // Run() is called. `app` must outlive the server.
+  static Result<std::unique_ptr<HttpServer>> Start(app::App& app, const ServerOptions& options);
   virtual ~HttpServer() = default;
   virtual uint16_t port() const = 0;
   // Serves until Stop() (or a signal, when handle_signals). Blocks.

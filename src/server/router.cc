@@ -2,7 +2,8 @@
 
 #include <chrono>
 
-#include "pond/channels/segment.h"
+#include "pond/base/base64.h"
+#include "pond/channels/tracking_api.h"
 #include "server/gzip.h"
 #include "server/static_files.h"
 
@@ -31,23 +32,14 @@ bool Match(std::string_view pattern, std::string_view path,
 std::string CredentialFrom(const std::string& header) {
   if (header.starts_with("Bearer ")) return header.substr(7);
   if (!header.starts_with("Basic ")) return {};
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string decoded;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : std::string_view(header).substr(6)) {
-    if (c == '=' || c == ' ') continue;
-    size_t v = kAlphabet.find(c);
-    if (v == std::string_view::npos) return {};
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      decoded += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return decoded.substr(0, decoded.find(':'));
+  // Some clients leave the padding off; the credential is short, so it is put back.
+  std::string encoded = header.substr(6);
+  while (!encoded.empty() && encoded.back() == ' ') encoded.pop_back();
+  if (encoded.size() > 4096) return {};
+  while (encoded.size() % 4) encoded += '=';
+  Result<std::string> decoded = Base64Decode(encoded, "authorization");
+  if (!decoded.ok()) return {};
+  return decoded->substr(0, decoded->find(':'));
 }
 
 }  // namespace
@@ -76,16 +68,17 @@ HttpResponse Router::Handle(HttpRequest& req) {
     }
   }
   HttpResponse resp;
-  ApiContext ctx{engine_,
-                 services_.segments,
-                 services_.journeys,
-                 services_.deliveries,
-                 services_.tasks,
-                 services_.distribution,
-                 services_.fission,
-                 services_.content,
-                 services_.community,
-                 services_.wecom,
+  ApiContext ctx{app_,
+                 engine_,
+                 app_.segments(),
+                 app_.journeys(),
+                 app_.deliveries(),
+                 app_.tasks(),
+                 app_.distribution(),
+                 app_.fission(),
+                 app_.content(),
+                 app_.community(),
+                 app_.wecom(),
                  metrics_,
                  {},
                  false,
@@ -123,7 +116,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                      ? Result<std::pair<std::string, std::string>>(
                            Status::Unauthenticated("a portal token is required: Authorization: "
                                                    "Bearer pdt.…"))
-                     : services_.distribution.AuthenticatePortal(credential);
+                     : app_.distribution().AuthenticatePortal(credential);
       if (who.ok()) {
         ctx.workspace = who->first;
         ctx.distributor = who->second;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "pond/app/app.h"
 #include "pond/base/histogram.h"
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/wecom/wecom_service.h"
@@ -37,21 +38,10 @@ struct ServerMetrics {
   LatencyHistogram ingest_latency;        // whole HTTP handling of ingest calls
 };
 
-// The long-lived parts a request may use; owned by whoever runs the server.
-struct Services {
-  Engine& engine;
-  SegmentService& segments;
-  JourneyRuntime& journeys;
-  outbound::DeliveryService& deliveries;
-  TaskService& tasks;
-  DistributionService& distribution;
-  FissionService& fission;
-  ContentService& content;
-  CommunityService& community;
-  wecom::WecomService& wecom;
-};
-
+// What a handler may use: the application and its services (all started), the server's
+// metrics, and who is calling.
 struct ApiContext {
+  app::App& app;
   Engine& engine;
   SegmentService& segments;
   JourneyRuntime& journeys;
@@ -86,14 +76,14 @@ const std::vector<Route>& Routes();
 class Router {
  public:
   // `web_dir`: the console's built files, served outside /v1 (empty: none).
-  Router(const Services& services, ServerMetrics& metrics, std::string web_dir = "")
-      : services_(services), engine_(services.engine), metrics_(metrics),
-        web_dir_(std::move(web_dir)) {}
+  // REQUIRES: every part of `app` is started.
+  Router(app::App& app, ServerMetrics& metrics, std::string web_dir = "")
+      : app_(app), engine_(app.engine()), metrics_(metrics), web_dir_(std::move(web_dir)) {}
   // Thread-safe; called from every connection.
   HttpResponse Handle(HttpRequest& req);
 
  private:
-  Services services_;
+  app::App& app_;
   Engine& engine_;
   ServerMetrics& metrics_;
   std::string web_dir_;

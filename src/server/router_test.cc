@@ -6,15 +6,14 @@
 #include <zlib.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
-#include "pond/channels/segment.h"
-#include "pond/testing/base64.h"
+#include "pond/base/base64.h"
+#include "pond/channels/tracking_api.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond::server {
 namespace {
-
-using ::pond::testing::Base64;
 
 std::string Gzip(const std::string& data) {
   z_stream zs{};
@@ -33,24 +32,12 @@ std::string Gzip(const std::string& data) {
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    EngineOptions o;
-    o.data_dir = dir_.path().string();
-    engine_ = Engine::Open(o).value();
-    segments_ = SegmentService::Start(engine_.get()).value();
-    journeys_ = JourneyRuntime::Start(engine_.get(), segments_.get()).value();
-    deliveries_ = outbound::DeliveryService::Start(engine_.get()).value();
-    tasks_ = TaskService::Start(engine_.get()).value();
-    distribution_ = DistributionService::Start(engine_.get(), segments_.get()).value();
-    fission_ = FissionService::Start(engine_.get()).value();
-    content_ = ContentService::Start(engine_.get()).value();
-    community_ = CommunityService::Start(engine_.get(), segments_.get()).value();
-    wecom_ = wecom::WecomService::Open(engine_.get(), dir_.path().string() + "/wecom.key",
-                                       wecom::ApiSettingsOf(deliveries_.get()))
-                 .value();
-    router_ = std::make_unique<Router>(
-        Services{*engine_, *segments_, *journeys_, *deliveries_, *tasks_, *distribution_, *fission_,
-                 *content_, *community_, *wecom_},
-        metrics_);
+    app::AppOptions o;
+    o.engine.data_dir = dir_.path().string();
+    app_ = app::App::Open(o).value();
+    ASSERT_TRUE(app_->Start(app::kAllParts).ok());
+    engine_ = &app_->engine();
+    router_ = std::make_unique<Router>(*app_, metrics_);
     write_key_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
     admin_ = engine_->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
   }
@@ -61,10 +48,12 @@ class RouterTest : public ::testing::Test {
     r.method = method;
     size_t q = target.find('?');
     r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string query = target.substr(q + 1);
-      size_t eq = query.find('=');
-      r.query[query.substr(0, eq)] = query.substr(eq + 1);
+    for (size_t at = q; at != std::string::npos;) {
+      const size_t next = target.find('&', at + 1);
+      const std::string pair = target.substr(at + 1, next - at - 1);
+      const size_t eq = pair.find('=');
+      r.query[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+      at = next;
     }
     r.headers = std::move(headers);
     r.body_size = body.size();
@@ -73,7 +62,7 @@ class RouterTest : public ::testing::Test {
     return router_->Handle(r);
   }
   std::map<std::string, std::string> Basic(const std::string& key) {
-    return {{"authorization", "Basic " + Base64(key + ":")}};
+    return {{"authorization", "Basic " + Base64Encode(key + ":")}};
   }
   std::map<std::string, std::string> Bearer() { return {{"authorization", "Bearer " + admin_}}; }
   int64_t StoredEvents() { return engine_->Stats(kDefaultWorkspace)->events; }
@@ -83,16 +72,8 @@ class RouterTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
-  std::unique_ptr<SegmentService> segments_;
-  std::unique_ptr<JourneyRuntime> journeys_;
-  std::unique_ptr<outbound::DeliveryService> deliveries_;
-  std::unique_ptr<TaskService> tasks_;
-  std::unique_ptr<DistributionService> distribution_;
-  std::unique_ptr<FissionService> fission_;
-  std::unique_ptr<ContentService> content_;
-  std::unique_ptr<CommunityService> community_;
-  std::unique_ptr<wecom::WecomService> wecom_;
+  std::unique_ptr<app::App> app_;
+  Engine* engine_ = nullptr;
   ServerMetrics metrics_;
   std::unique_ptr<Router> router_;
   std::string write_key_, admin_;
@@ -243,6 +224,56 @@ TEST_F(RouterTest, UnknownRoutesAndMethods) {
   HttpResponse m = Call("GET", "/metrics");
   EXPECT_NE(m.body.find("pond_events_ingested_total"), std::string::npos);
   EXPECT_NE(m.body.find("pond_submit_latency_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+}
+
+// Every list the admin API reads without parameters answers {data, next_cursor, total}.
+TEST_F(RouterTest, EveryListFollowsTheListConvention) {
+  int lists = 0;
+  for (const Route& route : Routes()) {
+    const std::string path = route.pattern;
+    if (std::string(route.method) != "GET" || route.auth != Auth::kAdmin ||
+        path.find('{') != std::string::npos) {
+      continue;
+    }
+    HttpResponse r = Call("GET", path, "", Bearer());
+    if (r.status != 200 || r.content_type.find("json") == std::string::npos) continue;
+    auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) continue;
+    ++lists;
+    EXPECT_TRUE(body.contains("next_cursor")) << path;
+    EXPECT_TRUE(body.contains("total")) << path;
+  }
+  EXPECT_GE(lists, 15);
+}
+
+TEST_F(RouterTest, AListPagesWithItsCursorAndRefusesOneItNeverGave) {
+  for (const char* id : {"cnt_a", "cnt_b", "cnt_c"}) {
+    const std::string item =
+        R"({"id": ")" + std::string(id) + R"(", "kind": "knowledge", "title": "t"})";
+    ASSERT_EQ(Call("POST", "/v1/content/items", item, Bearer()).status, 200);
+  }
+  auto page = [&](const std::string& query) {
+    HttpResponse r = Call("GET", "/v1/content/items?" + query, "", Bearer());
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    return nlohmann::json::parse(r.body);
+  };
+  const auto first = page("limit=2");
+  EXPECT_EQ(first["data"].size(), 2u);
+  EXPECT_EQ(first["total"], 3);
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  const auto second = page("limit=2&cursor=" + first["next_cursor"].get<std::string>());
+  ASSERT_EQ(second["data"].size(), 1u);
+  EXPECT_TRUE(second["next_cursor"].is_null());
+  std::set<std::string> ids;
+  for (const auto* p : {&first, &second}) {
+    for (const auto& item : (*p)["data"]) ids.insert(item["id"].get<std::string>());
+  }
+  EXPECT_EQ(ids.size(), 3u);
+  for (const char* bad : {"x", "o", "o0", "o4", "o2x", "o-1", "o99999999999999"}) {
+    HttpResponse r = Call("GET", std::string("/v1/content/items?cursor=") + bad, "", Bearer());
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(Field(r), "cursor") << bad;
+  }
 }
 
 }  // namespace

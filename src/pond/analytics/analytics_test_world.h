@@ -9,6 +9,7 @@
 
 #include "pond/base/time.h"
 #include "pond/engine/engine.h"
+#include "pond/model/event_names.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond::analytics {
@@ -42,14 +43,14 @@ class AnalyticsWorld {
     e.timestamp = At(at);
     e.properties = properties;
     e.identities = {{IdentityKind::kUserId, user}};
-    if (name == "order_paid") {
+    if (name == kOrderPaid) {
       Order order;
       order.order_id = "o" + std::to_string(sent_);
       order.total_fen = amount_fen;
       e.order = order;
       e.amount_fen = amount_fen;
     }
-    if (name == "order_refunded") {
+    if (name == kOrderRefunded) {
       Refund refund;
       refund.order_id = "o";
       refund.refund_id = "r" + std::to_string(sent_);

@@ -8,18 +8,18 @@
 
 #include "pond/analytics/money_names.h"
 #include "pond/analytics/parallel_scan.h"
+#include "pond/model/event_names.h"
 
 namespace pond::analytics {
 namespace {
 
 enum Stage : size_t { kScanned, kFriend, kEngaged, kFirstOrder, kRepeat, kAdvocate };
 
-constexpr std::string_view kInteractions[] = {"message_received", "moment_liked",
-                                              "questionnaire_submitted", "content_viewed",
-                                              "group_joined"};
+constexpr std::string_view kInteractions[] = {
+    kMessageReceived, kMomentLiked, kQuestionnaireSubmitted, kContentViewed, kGroupJoined};
 // Passing pond on: an invitation shared, a fission poster taken, a distributor approved.
-constexpr std::string_view kAdvocacy[] = {"invite_sent", "referral_converted", "fission_joined",
-                                          "distributor_approved"};
+constexpr std::string_view kAdvocacy[] = {kInviteSent, "referral_converted", kFissionJoined,
+                                          kDistributorApproved};
 
 // What one interned event name can be for the funnel.
 struct NameRole {
@@ -51,7 +51,7 @@ ChannelFunnel ComputeChannelFunnel(const TenantState& state, std::optional<Perio
   std::vector<NameRole> roles(state.event_names().size());
   for (size_t i = 0; i < roles.size(); ++i) {
     const std::string& name = state.event_names()[i];
-    roles[i].friend_added = name == "friend_added";
+    roles[i].friend_added = name == kFriendAdded;
     roles[i].interaction = std::find(std::begin(kInteractions), std::end(kInteractions), name) !=
                            std::end(kInteractions);
     roles[i].advocacy =

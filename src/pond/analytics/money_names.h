@@ -6,6 +6,7 @@
 #pragma once
 
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 
 namespace pond::analytics {
 
@@ -13,8 +14,8 @@ class MoneyNames {
  public:
   explicit MoneyNames(const TenantState& state)
       : events_(state.events()),
-        paid_(state.FindEventName("order_paid")),
-        refunded_(state.FindEventName("order_refunded")) {}
+        paid_(state.FindEventName(kOrderPaid)),
+        refunded_(state.FindEventName(kOrderRefunded)) {}
 
   // An order_paid that counted as an order (a repeated order id counts once).
   bool IsOrder(const HistoryEntry& h) const {

@@ -6,14 +6,6 @@
 
 namespace pond::analytics {
 
-Result<int> WorkspaceUtcOffset(Engine& engine, const std::string& workspace) {
-  ASSIGN_OR_RETURN(std::vector<Workspace> all, engine.ListWorkspaces());
-  for (const Workspace& w : all) {
-    if (w.id == workspace) return w.utc_offset_seconds;
-  }
-  return Status::NotFound("workspace \"" + workspace + "\" not found");
-}
-
 Result<std::optional<int64_t>> ParseHundredths(std::string_view text, const std::string& field,
                                                int64_t max, const std::string& what) {
   if (text.empty()) return std::optional<int64_t>();

@@ -11,10 +11,6 @@
 
 namespace pond::analytics {
 
-// The workspace's UTC offset in seconds; NotFound for an unknown workspace, and a store that
-// cannot be read is the error, not a default zone.
-Result<int> WorkspaceUtcOffset(Engine& engine, const std::string& workspace);
-
 // A decimal with at most two places ("60", "62.5", "99.90") as hundredths (percent → basis
 // points, yuan → fen, times → ×100), from 0 to `max`; "" → none. Errors name `field` and say
 // `what` it takes.

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "pond/model/event_names.h"
+
 namespace pond::analytics {
 namespace {
 
@@ -18,40 +20,40 @@ constexpr GridKind L(GridStage s) { return {s, GridRole::kLoss}; }
 
 // docs/events.md's standard events and the ones pond's services write.
 constexpr NamedKind kKinds[] = {
-    {"channel_scanned", R(GridStage::kAttract)},
-    {"friend_added", R(GridStage::kAttract)},
-    {"group_joined", R(GridStage::kAttract)},
+    {kChannelScanned, R(GridStage::kAttract)},
+    {kFriendAdded, R(GridStage::kAttract)},
+    {kGroupJoined, R(GridStage::kAttract)},
     {"subscribed", R(GridStage::kAttract)},
-    {"message_sent", A(GridStage::kRetain)},
-    {"message_delivered", A(GridStage::kRetain)},
+    {kMessageSent, A(GridStage::kRetain)},
+    {kMessageDelivered, A(GridStage::kRetain)},
     {"moment_posted", A(GridStage::kRetain)},
-    {"message_received", R(GridStage::kRetain)},
+    {kMessageReceived, R(GridStage::kRetain)},
     {"group_message", R(GridStage::kRetain)},
-    {"moment_viewed", R(GridStage::kRetain)},
-    {"moment_liked", R(GridStage::kRetain)},
-    {"content_viewed", R(GridStage::kRetain)},
+    {kMomentViewed, R(GridStage::kRetain)},
+    {kMomentLiked, R(GridStage::kRetain)},
+    {kContentViewed, R(GridStage::kRetain)},
     {"content_liked", R(GridStage::kRetain)},
     {"content_commented", R(GridStage::kRetain)},
-    {"questionnaire_submitted", R(GridStage::kRetain)},
+    {kQuestionnaireSubmitted, R(GridStage::kRetain)},
     {"page_viewed", R(GridStage::kRetain)},
-    {"friend_deleted", L(GridStage::kRetain)},
-    {"group_left", L(GridStage::kRetain)},
+    {kFriendDeleted, L(GridStage::kRetain)},
+    {kGroupLeft, L(GridStage::kRetain)},
     {"unsubscribed", L(GridStage::kRetain)},
-    {"coupon_issued", A(GridStage::kConvert)},
-    {"group_campaign", A(GridStage::kConvert)},
-    {"order_paid", R(GridStage::kConvert)},
-    {"coupon_redeemed", R(GridStage::kConvert)},
-    {"fission_reward_granted", A(GridStage::kFission)},
-    {"invite_sent", R(GridStage::kFission)},
-    {"invite_accepted", R(GridStage::kFission)},
-    {"fission_joined", R(GridStage::kFission)},
-    {"fission_qualified", R(GridStage::kFission)},
-    {"group_buy_opened", R(GridStage::kFission)},
-    {"group_buy_joined", R(GridStage::kFission)},
-    {"bargain_started", R(GridStage::kFission)},
-    {"bargain_helped", R(GridStage::kFission)},
-    {"distributor_link_opened", R(GridStage::kFission)},
-    {"distributor_approved", R(GridStage::kFission)},
+    {kCouponIssued, A(GridStage::kConvert)},
+    {kGroupCampaign, A(GridStage::kConvert)},
+    {kOrderPaid, R(GridStage::kConvert)},
+    {kCouponRedeemed, R(GridStage::kConvert)},
+    {kFissionRewardGranted, A(GridStage::kFission)},
+    {kInviteSent, R(GridStage::kFission)},
+    {kInviteAccepted, R(GridStage::kFission)},
+    {kFissionJoined, R(GridStage::kFission)},
+    {kFissionQualified, R(GridStage::kFission)},
+    {kGroupBuyOpened, R(GridStage::kFission)},
+    {kGroupBuyJoined, R(GridStage::kFission)},
+    {kBargainStarted, R(GridStage::kFission)},
+    {kBargainHelped, R(GridStage::kFission)},
+    {kDistributorLinkOpened, R(GridStage::kFission)},
+    {kDistributorApproved, R(GridStage::kFission)},
     {"referral_converted", R(GridStage::kFission)},
 };
 
@@ -131,7 +133,7 @@ TouchpointGrid ComputeTouchpointGrid(const TenantState& state, Micros from, Micr
     const std::optional<GridKind> kind = GridKindOf(state.EventName(name));
     if (!kind) continue;
     const auto stage = static_cast<size_t>(kind->stage);
-    const bool counts_money = state.EventName(name) == "order_paid";
+    const bool counts_money = state.EventName(name) == kOrderPaid;
     for (const Posting& p : state.EventsNamed(name)) {
       if (p.timestamp < from || p.timestamp >= to) continue;
       const auto t = static_cast<Touchpoint>(events.touchpoint[p.event]);

@@ -4,6 +4,7 @@
 #include "pond/analytics/parallel_scan.h"
 #include "pond/base/time.h"
 #include "pond/engine/event_origin.h"
+#include "pond/model/event_names.h"
 
 namespace pond::analytics {
 
@@ -13,7 +14,7 @@ Trend ComputeTrend(const TenantState& state, int64_t first_day, int64_t last_day
   const CustomerColumns& c = state.customers();
   const EventColumns& events = state.events();
   const MoneyNames money(state);
-  const uint32_t friend_added = state.FindEventName("friend_added");
+  const uint32_t friend_added = state.FindEventName(kFriendAdded);
   // Whether each interned name is something the customer did (not one of pond's own writes).
   std::vector<bool> by_customer(state.event_names().size());
   for (size_t n = 0; n < by_customer.size(); ++n) {

@@ -11,7 +11,8 @@
 #include "pond/base/time.h"
 #include "pond/base/utf8.h"
 #include "pond/channels/csv.h"
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -311,12 +312,12 @@ Result<Event> OrderEvent(PendingOrder& o, const ImportOptions& options, Micros n
   for (const LineItem& li : o.items) total += li.amount_fen;
   std::string p = "{";
   if (o.refund) {
-    e.name = "order_refunded";
+    e.name = kOrderRefunded;
     e.message_id = "refund:" + o.order_id;
     p += "\"refund_id\":";
     AppendJsonString(&p, o.order_id);
   } else {
-    e.name = "order_paid";
+    e.name = kOrderPaid;
     e.message_id = "order:" + o.order_id;
     p += "\"order_id\":";
     AppendJsonString(&p, o.order_id);

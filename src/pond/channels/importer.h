@@ -32,8 +32,9 @@ enum class ImportKind { kOrders, kEvents, kCustomers };
 struct ImportOptions {
   ImportKind kind = ImportKind::kOrders;
   std::vector<std::pair<std::string, std::string>> column_map;  // pond field -> file column
-  std::vector<std::string> columns;   // names for a CSV without a header row
-  int utc_offset_seconds = 8 * 3600;  // zone of times written without an offset
+  std::vector<std::string> columns;  // names for a CSV without a header row
+  // Zone of times written without an offset; ImportFile's callers pass the workspace's.
+  int utc_offset_seconds = kDefaultUtcOffsetSeconds;
   std::string refund_prefix = "C";
   std::string source = "import";
   size_t batch_size = 1000;  // events per Submit

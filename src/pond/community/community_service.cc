@@ -9,6 +9,7 @@
 #include "pond/base/time.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/rule.h"
 
 namespace pond {
@@ -18,9 +19,9 @@ using nlohmann::json;
 
 constexpr char kGroupKind[] = "community_group";
 constexpr char kCodeKind[] = "group_code";
-const std::vector<std::string> kObserved = {"group_joined",  "group_left",       kGroupRouted,
-                                            "group_message", "group_campaign",   "order_paid",
-                                            "group_invited", kGroupInviteDecided};
+const std::vector<std::string> kObserved = {kGroupJoined,    kGroupLeft,         kGroupRouted,
+                                            "group_message", kGroupCampaign,     kOrderPaid,
+                                            kGroupInvited,   kGroupInviteDecided};
 
 Status NotFound(const char* what, const std::string& id) {
   return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
@@ -39,9 +40,9 @@ int64_t CommunityService::Live::Occupied(Micros now) const {
 Result<std::unique_ptr<CommunityService>> CommunityService::Start(Engine* engine,
                                                                   SegmentService* segments) {
   std::unique_ptr<CommunityService> service(new CommunityService(engine, segments));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->Load(ws.id));
-  engine->AddObserver(service.get());  // OnReset replays membership from the log
+  // Groups and codes are definitions; membership is replayed from the log by OnReset.
+  RETURN_IF_ERROR(engine->LoadThenObserve(
+      service.get(), [&](const pond::Workspace& ws) { return service->Load(ws.id); }));
   return service;
 }
 
@@ -78,14 +79,14 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
   using Type = GroupActivity::Type;
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) return;
-  if (e.name == "order_paid") {
+  if (e.name == kOrderPaid) {
     auto of = groups_of.find(customer);
     if (of == groups_of.end()) return;
     for (const std::string& g : of->second)
       live[g].log.push_back({Type::kOrder, customer, e.timestamp, false});
     return;
   }
-  if (e.name == "group_invited") {
+  if (e.name == kGroupInvited) {
     if (const std::string target = JsonString(p, "group"); !target.empty()) {
       invites[e.seq] = {customer, target};
     }
@@ -100,12 +101,12 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
   const std::string group = JsonString(p, "group_id");
   if (group.empty()) return;
   Live& l = live[group];
-  if (e.name == "group_joined") {
+  if (e.name == kGroupJoined) {
     if (!l.members.insert(customer).second) return;  // a member already
     groups_of[customer].insert(group);
     l.held.erase(customer);
     l.log.push_back({Type::kJoined, customer, e.timestamp, false});
-  } else if (e.name == "group_left") {
+  } else if (e.name == kGroupLeft) {
     if (!l.members.erase(customer)) return;
     groups_of[customer].erase(group);
     l.log.push_back({Type::kLeft, customer, e.timestamp, false});
@@ -115,7 +116,7 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     const auto ad = p.find("is_ad");
     l.log.push_back({Type::kMessage, customer, e.timestamp,
                      ad != p.end() && ad->is_boolean() && ad->get<bool>()});
-  } else if (e.name == "group_campaign") {
+  } else if (e.name == kGroupCampaign) {
     l.log.push_back({Type::kCampaign, "", e.timestamp, false});
   }
 }
@@ -129,16 +130,18 @@ void CommunityService::OnApplied(const std::string& ws, const TenantState& state
 }
 
 void CommunityService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.live.clear();
   w.groups_of.clear();
   w.invites.clear();
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) {
-      w.Note(e, TenantState::CustomerId(state.Live(customer)));
-    }
-  });
+  NoteReplay(ws,
+             ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) {
+                 w.Note(e, TenantState::CustomerId(state.Live(customer)));
+               }
+             }));
 }
 
 // --- groups and codes -----------------------------------------------------------------------
@@ -187,6 +190,20 @@ Result<std::vector<std::string>> CommunityService::Members(const std::string& ws
   if (!w.groups.count(id)) return NotFound("group", id);
   const auto& m = w.live[id].members;
   return std::vector<std::string>(m.begin(), m.end());
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> CommunityService::GroupsOf(
+    const std::string& ws, const std::string& customer) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  std::vector<std::pair<std::string, std::string>> in;
+  for (const auto& [id, group] : w.groups) {
+    auto live = w.live.find(id);
+    if (live != w.live.end() && live->second.members.count(customer)) {
+      in.emplace_back(id, group.name);
+    }
+  }
+  return in;
 }
 
 Result<GroupCode> CommunityService::SaveCode(const std::string& ws, const GroupCode& code) {
@@ -284,6 +301,7 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
   const std::string& code_id = target;
   const std::string rule = EntryRule(code);
   ASSIGN_OR_RETURN(bool qualifies, Qualifies(ws, rule, customer));
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));  // alerts name local times
   if (!qualifies) {
     return Status::FailedPrecondition(customer + " does not meet the entry rule of " + code_id +
                                       ": " + rule);
@@ -330,7 +348,7 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
             "all " + std::to_string(code.groups.size()) + " groups of " + code_id + " are full" +
             (code.auto_open ? "; a WeCom group code serves at most 5 groups: make a new code"
                             : "; auto_open is off: open a group and add it to the code");
-        if (!single) w.alerts[code_id].push_back(FormatIso8601(now, 8 * 3600) + " " + why);
+        if (!single) w.alerts[code_id].push_back(FormatIso8601(now, zone) + " " + why);
         return Status::ResourceExhausted(why);
       }
       // The rotation operators do by hand: the next group, from the template.
@@ -371,6 +389,7 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
 
 Result<GroupHealth> CommunityService::Health(const std::string& ws, const std::string& group) {
   const Micros now = engine_->clock().NowMicros();
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
   std::vector<GroupActivity> log;
   int capacity = 0;
   {
@@ -381,7 +400,7 @@ Result<GroupHealth> CommunityService::Health(const std::string& ws, const std::s
     capacity = it->second.capacity;
     log = w.live[group].log;
   }
-  return ComputeGroupHealth(log, capacity, now, 8 * 3600);
+  return ComputeGroupHealth(log, capacity, now, zone);
 }
 
 Result<int64_t> CommunityService::RunDue() {

@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "pond/base/periodic.h"
-#include "pond/community/community_event_names.h"
 #include "pond/community/community_group.h"
 #include "pond/community/group_health.h"
 #include "pond/engine/engine.h"
+#include "pond/model/event_names.h"  // group_routed, group_invite_decided
 #include "pond/segment/segment_service.h"
 
 namespace pond {
@@ -47,7 +47,7 @@ struct RouteResult {
   bool again = false;   // the customer was routed (or is a member) already: the same group
 };
 
-class CommunityService final : public StateObserver {
+class CommunityService final : public ReplayingObserver {
  public:
   static Result<std::unique_ptr<CommunityService>> Start(Engine* engine, SegmentService* segments);
   ~CommunityService() override;
@@ -56,6 +56,9 @@ class CommunityService final : public StateObserver {
   Result<std::vector<GroupView>> Groups(const std::string& ws);
   Result<GroupView> GetGroup(const std::string& ws, const std::string& id);
   Result<std::vector<std::string>> Members(const std::string& ws, const std::string& id);
+  // The groups `customer` is in now ({id, name}), in id order.
+  Result<std::vector<std::pair<std::string, std::string>>> GroupsOf(const std::string& ws,
+                                                                    const std::string& customer);
 
   Result<GroupCode> SaveCode(const std::string& ws, const GroupCode& code);
   Result<std::vector<GroupCode>> Codes(const std::string& ws);

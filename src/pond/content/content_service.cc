@@ -6,6 +6,7 @@
 #include "pond/base/json_fields.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -14,7 +15,7 @@ using nlohmann::json;
 
 constexpr char kItemKind[] = "content_item";
 constexpr char kScriptKind[] = "script";
-const std::vector<std::string> kObserved = {"content_viewed", "content_liked", "content_commented",
+const std::vector<std::string> kObserved = {kContentViewed, "content_liked", "content_commented",
                                             "moment_posted"};
 
 Status NotFound(const char* what, const std::string& id) {
@@ -25,9 +26,9 @@ Status NotFound(const char* what, const std::string& id) {
 
 Result<std::unique_ptr<ContentService>> ContentService::Start(Engine* engine) {
   std::unique_ptr<ContentService> service(new ContentService(engine));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->Load(ws.id));
-  engine->AddObserver(service.get());  // OnReset counts the events already stored
+  // Items and scripts are definitions; OnReset counts the events already stored.
+  RETURN_IF_ERROR(engine->LoadThenObserve(
+      service.get(), [&](const pond::Workspace& ws) { return service->Load(ws.id); }));
   return service;
 }
 
@@ -78,7 +79,7 @@ void ContentService::Workspace::Note(const Event& e) {
     return;
   }
   auto& counts = performance[item];
-  ++counts[e.name == "content_viewed" ? 0 : e.name == "content_liked" ? 1 : 2];
+  ++counts[e.name == kContentViewed ? 0 : e.name == "content_liked" ? 1 : 2];
 }
 
 void ContentService::OnApplied(const std::string& ws, const TenantState& state,
@@ -90,13 +91,15 @@ void ContentService::OnApplied(const std::string& ws, const TenantState& state,
 }
 
 void ContentService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.performance.clear();
   w.posted.clear();
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) w.Note(e);
-  });
+  NoteReplay(ws,
+             ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) w.Note(e);
+             }));
 }
 
 ContentItem ContentService::WithPerformance(const Workspace& w, const ContentItem& item) const {
@@ -168,6 +171,7 @@ Result<std::vector<MomentsPlan>> ContentService::PlanMoments(const std::string& 
   if (staff.empty() || staff.size() > 100) return FieldError("staff", "1 to 100 staff accounts");
   std::vector<MomentsRequest> requests;
   {
+    ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
     std::lock_guard lock(mu_);
     const Workspace& w = WorkspaceFor(ws);
     std::vector<ContentItem> items;  // the library with its performance, once for every account
@@ -178,7 +182,7 @@ Result<std::vector<MomentsPlan>> ContentService::PlanMoments(const std::string& 
       r.persona = s.persona;
       r.from = from;
       r.days = days;
-      r.tz_offset_seconds = 8 * 3600;
+      r.tz_offset_seconds = zone;
       r.items = items;
       if (auto p = w.posted.find(s.staff); p != w.posted.end()) {
         for (PlannedPost post : p->second) {
@@ -210,7 +214,8 @@ Result<std::vector<MomentsViolation>> ContentService::ValidateMoments(
     std::lock_guard lock(mu_);
     for (const auto& [id, item] : WorkspaceFor(ws).items) items.push_back(item);
   }
-  return pond::ValidateMoments(posts, items, persona, rules, from, days, 8 * 3600);
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
+  return pond::ValidateMoments(posts, items, persona, rules, from, days, zone);
 }
 
 // --- scripts --------------------------------------------------------------------------------

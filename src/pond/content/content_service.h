@@ -21,7 +21,7 @@
 
 namespace pond {
 
-class ContentService final : public StateObserver {
+class ContentService final : public ReplayingObserver {
  public:
   static Result<std::unique_ptr<ContentService>> Start(Engine* engine);
   ~ContentService() override;

@@ -9,8 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kChina = 8 * 3600;
-
 Status IntField(const json& j, const char* key, int lo, int hi, int* out) {
   auto it = j.find(key);
   if (it == j.end()) return Status::Ok();
@@ -96,15 +94,15 @@ Result<MomentsRules> ParseMomentsRules(const json& j) {
   return r;
 }
 
-Result<Micros> ParseLocalDate(const json& j, const std::string& field) {
+Result<Micros> ParseLocalDate(const json& j, const std::string& field, int utc_offset_seconds) {
   const std::string text = j.is_string() ? j.get<std::string>() : "";
-  Result<Micros> t = text.size() == 10 ? ParseIso8601(text + "T00:00:00", kChina)
+  Result<Micros> t = text.size() == 10 ? ParseIso8601(text + "T00:00:00", utc_offset_seconds)
                                        : Result<Micros>(Status::InvalidArgument(""));
   if (!t.ok()) return FieldError(field, "a date, YYYY-MM-DD");
   return *t;
 }
 
-Result<std::vector<PlannedPost>> ParsePlannedPosts(const json& j) {
+Result<std::vector<PlannedPost>> ParsePlannedPosts(const json& j, int utc_offset_seconds) {
   if (!j.is_array() || j.size() > 10'000) return FieldError("posts", "a list of at most 10,000");
   std::vector<PlannedPost> out;
   for (size_t i = 0; i < j.size(); ++i) {
@@ -116,7 +114,7 @@ Result<std::vector<PlannedPost>> ParsePlannedPosts(const json& j) {
     post.item = p.value("item", "");
     if (post.staff.empty()) return FieldError(at + ".staff", "is required");
     if (post.item.empty()) return FieldError(at + ".item", "is required");
-    Result<Micros> when = ParseIso8601(p.value("at", ""), kChina);
+    Result<Micros> when = ParseIso8601(p.value("at", ""), utc_offset_seconds);
     if (!when.ok()) return FieldError(at + ".at", "an ISO 8601 time");
     post.at = *when;
     out.push_back(std::move(post));
@@ -132,9 +130,9 @@ json PersonaJson(const Persona& p) {
   return {{"id", p.id}, {"posts_per_day", p.posts_per_day}, {"mix", mix}};
 }
 
-json PostJson(const PlannedPost& p) {
+json PostJson(const PlannedPost& p, int utc_offset_seconds) {
   return {{"staff", p.staff},
-          {"at", FormatIso8601(p.at, kChina)},
+          {"at", FormatIso8601(p.at, utc_offset_seconds)},
           {"item", p.item},
           {"kind", ContentKindName(p.kind)}};
 }

@@ -15,13 +15,15 @@ Result<Persona> ParsePersona(const nlohmann::json& j, const std::string& field);
 // {"min_posts", "max_posts", "max_ads", "min_gap_minutes", "no_repeat_days",
 //  "windows": [{"name", "start": "07:00", "end": "09:00"}]}: what is absent keeps its default.
 Result<MomentsRules> ParseMomentsRules(const nlohmann::json& j);
-// "2026-12-01": local midnight in China time (UTC+8).
-Result<Micros> ParseLocalDate(const nlohmann::json& j, const std::string& field);
-// [{"staff", "at", "item"}] (at: ISO 8601, China time when it names no offset).
-Result<std::vector<PlannedPost>> ParsePlannedPosts(const nlohmann::json& j);
+// Local time is the workspace's zone, `utc_offset_seconds` east of UTC.
+// "2026-12-01": local midnight.
+Result<Micros> ParseLocalDate(const nlohmann::json& j, const std::string& field,
+                              int utc_offset_seconds);
+// [{"staff", "at", "item"}] (at: ISO 8601, local time when it names no offset).
+Result<std::vector<PlannedPost>> ParsePlannedPosts(const nlohmann::json& j, int utc_offset_seconds);
 
 nlohmann::json PersonaJson(const Persona& p);
-nlohmann::json PostJson(const PlannedPost& p);  // at in China time
+nlohmann::json PostJson(const PlannedPost& p, int utc_offset_seconds);  // at in local time
 nlohmann::json ViolationJson(const MomentsViolation& v);
 
 // The body of WeCom's externalcontact/add_moment_task for one planned post of `item` by the

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pond/model/workspace.h"
+
 namespace pond {
 namespace {
 
@@ -26,8 +28,12 @@ TEST(MomentsJsonTest, PersonasAndRulesNameTheField) {
                 .field(),
             "rules.windows[0].start");
   EXPECT_EQ(ParseMomentsRules(json()).value().max_posts, 5);
-  EXPECT_EQ(ParseLocalDate(json("2026-02-30"), "from").status().field(), "from");
-  EXPECT_EQ(ParsePlannedPosts(json::parse(R"([{"staff": "s", "item": "cnt_a"}])")).status().field(),
+  EXPECT_EQ(ParseLocalDate(json("2026-02-30"), "from", kDefaultUtcOffsetSeconds).status().field(),
+            "from");
+  EXPECT_EQ(ParsePlannedPosts(json::parse(R"([{"staff": "s", "item": "cnt_a"}])"),
+                              kDefaultUtcOffsetSeconds)
+                .status()
+                .field(),
             "posts[0].at");
 }
 

@@ -22,6 +22,7 @@
 #include "pond/base/clock.h"
 #include "pond/base/status.h"
 #include "pond/content/content_item.h"
+#include "pond/model/workspace.h"
 
 namespace pond {
 
@@ -70,7 +71,7 @@ struct MomentsRequest {
   Persona persona;
   Micros from = 0;  // local midnight of the first day
   int days = 7;
-  int tz_offset_seconds = 8 * 3600;
+  int tz_offset_seconds = kDefaultUtcOffsetSeconds;  // the workspace's zone
   std::vector<ContentItem> items;
   std::vector<PlannedPost> recent;  // the account's posts before `from` (no repeats across)
 };

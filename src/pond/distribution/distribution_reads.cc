@@ -89,6 +89,16 @@ Result<std::vector<LedgerTransaction>> DistributionService::Journal(
   return w.ledger->Journal(distributor);
 }
 
+Result<DistributorBalances> DistributionService::Balances(const std::string& ws,
+                                                          const std::string& account) {
+  std::lock_guard lock(mu_);
+  Workspace& w = WorkspaceFor(ws);
+  if (!w.registry.Find(account) && !account.starts_with("cus_")) {
+    return Status::NotFound("distributor \"" + account + "\" not found");
+  }
+  return w.BalancesOf(account);
+}
+
 Result<Reconciliation> DistributionService::Reconcile(const std::string& ws) {
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);

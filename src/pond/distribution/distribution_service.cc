@@ -9,6 +9,7 @@
 #include "pond/distribution/referral_code.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/rule.h"
 
 namespace pond {
@@ -28,9 +29,9 @@ Status NotADistributor(const std::string& id) {
 Result<std::unique_ptr<DistributionService>> DistributionService::Start(Engine* engine,
                                                                         SegmentService* segments) {
   std::unique_ptr<DistributionService> service(new DistributionService(engine, segments));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->LoadSettings(ws.id));
-  engine->AddObserver(service.get());  // OnReset rebuilds everything from the log
+  // Settings are read; OnReset rebuilds everything else from the log.
+  RETURN_IF_ERROR(engine->LoadThenObserve(
+      service.get(), [&](const pond::Workspace& ws) { return service->LoadSettings(ws.id); }));
   return service;
 }
 
@@ -108,8 +109,8 @@ Status DistributionService::SetSettings(const std::string& ws, const Distributio
 void DistributionService::OnApplied(const std::string& ws, const TenantState& state,
                                     const AppliedEvent& applied) {
   const std::string& name = state.EventName(applied.name);
-  const bool own = IsDistributionLedgerEvent(name) || name == kRewardGranted;
-  if (!own && name != "order_paid" && name != "order_refunded" && name != "order_received" &&
+  const bool own = IsAnyOf(name, kOwnDistributionEvents) || name == kFissionRewardGranted;
+  if (!own && name != kOrderPaid && name != kOrderRefunded && name != kOrderReceived &&
       name != kDistributorLinkOpened) {
     return;
   }
@@ -119,11 +120,11 @@ void DistributionService::OnApplied(const std::string& ws, const TenantState& st
   const Event& e = applied.event;
   if (own) {
     w.ApplyOwn(e, name, customer);
-  } else if (name == "order_paid") {
+  } else if (name == kOrderPaid) {
     w.NoteOrderPaid(e, customer, w.registry.BindingOf(customer), true);
-  } else if (name == "order_refunded") {
+  } else if (name == kOrderRefunded) {
     w.NoteRefund(e, customer);
-  } else if (name == "order_received") {
+  } else if (name == kOrderReceived) {
     w.NoteReceived(e);
   } else {
     json p = json::parse(e.properties, nullptr, false);
@@ -137,6 +138,7 @@ void DistributionService::OnApplied(const std::string& ws, const TenantState& st
 }
 
 void DistributionService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.ClearDerived();
@@ -148,41 +150,41 @@ void DistributionService::OnReset(const std::string& ws, const TenantState& stat
   // in seq order, to tell which orders were paid while bound.
   std::vector<std::string> own(std::begin(kOwnDistributionEvents),
                                std::end(kOwnDistributionEvents));
-  own.push_back(kRewardGranted);  // fission's cash rewards, posted to this ledger
+  own.push_back(kFissionRewardGranted);  // fission's cash rewards, posted to this ledger
   std::map<std::string, std::vector<std::pair<int64_t, Binding>>> bound;  // client -> history
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) {
-      const std::string id = TenantState::CustomerId(state.Live(customer));
-      w.ApplyOwn(e, e.name, id);
-      if (e.name == kClientBound) {
-        if (const Binding* b = w.registry.BindingOf(id)) bound[id].emplace_back(e.seq, *b);
-      }
-    }
-  });
+  NoteReplay(ws, ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) {
+                 const std::string id = TenantState::CustomerId(state.Live(customer));
+                 w.ApplyOwn(e, e.name, id);
+                 if (e.name == kClientBound) {
+                   if (const Binding* b = w.registry.BindingOf(id))
+                     bound[id].emplace_back(e.seq, *b);
+                 }
+               }
+             }));
   if (bound.empty()) return;
   // Then the money events of clients who were ever bound: orders and refunds stored without
   // their decision (pond stopped in between) are queued again; receipts move release times.
-  std::vector<EventRef> refs =
-      EventRefs(state, {"order_paid", "order_refunded", "order_received"}, 0);
+  std::vector<EventRef> refs = EventRefs(state, {kOrderPaid, kOrderRefunded, kOrderReceived}, 0);
   std::erase_if(refs, [&](const EventRef& r) {
     return !bound.count(TenantState::CustomerId(state.Live(r.customer)));
   });
-  (void)ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) {
-      const std::string id = TenantState::CustomerId(state.Live(customer));
-      if (e.name == "order_paid") {
-        const Binding* binding = nullptr;
-        for (const auto& [seq, b] : bound[id]) {
-          if (seq < e.seq) binding = &b;
-        }
-        w.NoteOrderPaid(e, id, binding, false);
-      } else if (e.name == "order_refunded") {
-        w.NoteRefund(e, id);
-      } else {
-        w.NoteReceived(e);
-      }
-    }
-  });
+  NoteReplay(ws, ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) {
+                 const std::string id = TenantState::CustomerId(state.Live(customer));
+                 if (e.name == kOrderPaid) {
+                   const Binding* binding = nullptr;
+                   for (const auto& [seq, b] : bound[id]) {
+                     if (seq < e.seq) binding = &b;
+                   }
+                   w.NoteOrderPaid(e, id, binding, false);
+                 } else if (e.name == kOrderRefunded) {
+                   w.NoteRefund(e, id);
+                 } else {
+                   w.NoteReceived(e);
+                 }
+               }
+             }));
 }
 
 // --- helpers --------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ struct DistributionTotals {
   int64_t withdrawn_fen = 0;       // paid out
 };
 
-class DistributionService final : public StateObserver {
+class DistributionService final : public ReplayingObserver {
  public:
   // Loads every workspace's settings and starts observing `engine`. Neither is owned;
   // `segments` may be null where no automatic approval runs (the demo world's generation).
@@ -161,8 +161,11 @@ class DistributionService final : public StateObserver {
   // --- reads -------------------------------------------------------------------------------
   Result<std::vector<CommissionView>> Commissions(const std::string& ws,
                                                   const std::string& distributor);
+  // A distributor's postings, or a customer's own (cus_…: fission cash rewards).
   Result<std::vector<LedgerTransaction>> Journal(const std::string& ws,
                                                  const std::string& distributor);
+  // The same account's balances, from the ledger.
+  Result<DistributorBalances> Balances(const std::string& ws, const std::string& account);
   Result<Reconciliation> Reconcile(const std::string& ws);
   Result<DistributionTotals> Totals(const std::string& ws);
   // The distributor's own link code (HMAC of its id under the workspace's secret).

@@ -144,7 +144,7 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
         }
       }
     }
-  } else if (name == kRewardGranted) {
+  } else if (name == kFissionRewardGranted) {
     const int64_t cash = Int(p, "cash_fen");
     const std::string key = JsonString(p, "key");
     if (cash <= 0 || key.empty()) return;

@@ -24,6 +24,7 @@
 #include "pond/engine/keys.h"
 #include "pond/engine/snapshot.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 struct PendingSubmit::Verdict {
@@ -100,7 +101,7 @@ Event TagChangeEvent(const std::string& customer_id, const std::string& tag, boo
   Event e;
   e.message_id = RandomId("tag_");
   e.type = EventType::kTrack;
-  e.name = add ? "tag_added" : "tag_removed";
+  e.name = add ? kTagAdded : kTagRemoved;
   e.identities.push_back({IdentityKind::kCustomerId, customer_id});
   e.properties = "{\"tag\":";
   AppendJsonString(&e.properties, tag);
@@ -184,7 +185,7 @@ class EngineImpl final : public Engine {
     bool has_default = false;
     for (const Workspace& w : workspaces) has_default |= w.id == kDefaultWorkspace;
     if (!has_default) {
-      Workspace w{kDefaultWorkspace, "Default", 8 * 3600, clock_->NowMicros()};
+      Workspace w{kDefaultWorkspace, "Default", kDefaultUtcOffsetSeconds, clock_->NowMicros()};
       RETURN_IF_ERROR(store_->PutWorkspace(w));
       workspaces.push_back(w);
     }
@@ -623,8 +624,20 @@ class EngineImpl final : public Engine {
   // --- configuration -------------------------------------------------------------------
   Result<std::vector<Workspace>> ListWorkspaces() override { return store_->ListWorkspaces(); }
 
-  Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name) override {
+  Result<Workspace> GetWorkspace(const std::string& id) override {
+    ASSIGN_OR_RETURN(std::vector<Workspace> all, store_->ListWorkspaces());
+    for (Workspace& w : all) {
+      if (w.id == id) return std::move(w);
+    }
+    return Status::NotFound("workspace \"" + id + "\" not found");
+  }
+
+  Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name,
+                                    int utc_offset_seconds) override {
     if (id.empty() || id.size() > 64) return FieldError("id", "1 to 64 characters");
+    if (utc_offset_seconds < -12 * 3600 || utc_offset_seconds > 14 * 3600) {
+      return FieldError("utc_offset", "between -12:00 and +14:00");
+    }
     for (char c : id) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
         return FieldError("id", "only a-z, 0-9, '-' and '_'");
@@ -633,7 +646,7 @@ class EngineImpl final : public Engine {
     RETURN_IF_ERROR(ValidateText(name, "name", 128, false));
     std::lock_guard write_lock(write_mu_);
     if (FindTenant(id)) return Status::AlreadyExists("workspace \"" + id + "\" already exists");
-    Workspace w{id, name.empty() ? id : name, 8 * 3600, clock_->NowMicros()};
+    Workspace w{id, name.empty() ? id : name, utc_offset_seconds, clock_->NowMicros()};
     RETURN_IF_ERROR(store_->PutWorkspace(w));
     auto t = std::make_unique<Tenant>();
     t->state = std::make_unique<TenantState>(id);
@@ -877,6 +890,21 @@ Result<SubmitResult> PendingSubmit::Wait() {
     if (!s.ok()) return s;
   }
   return counts_;
+}
+
+Status Engine::LoadThenObserve(StateObserver* service,
+                               const std::function<Status(const Workspace& workspace)>& load) {
+  if (load) {
+    ASSIGN_OR_RETURN(std::vector<Workspace> all, ListWorkspaces());
+    for (const Workspace& w : all) RETURN_IF_ERROR(load(w));
+  }
+  AddObserver(service);
+  return Status::Ok();
+}
+
+Result<int> Engine::UtcOffsetOf(const std::string& workspace_id) {
+  ASSIGN_OR_RETURN(Workspace w, GetWorkspace(workspace_id));
+  return w.utc_offset_seconds;
 }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {

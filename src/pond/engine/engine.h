@@ -193,7 +193,14 @@ class Engine {
 
   // --- configuration ---------------------------------------------------------------------
   virtual Result<std::vector<Workspace>> ListWorkspaces() = 0;
-  virtual Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name) = 0;
+  // NotFound for an unknown id.
+  virtual Result<Workspace> GetWorkspace(const std::string& id) = 0;
+  // The workspace's zone, seconds east of UTC: what its local days, quiet hours, daily caps,
+  // calendars and reports use.
+  Result<int> UtcOffsetOf(const std::string& workspace_id);
+  // `utc_offset_seconds`: the brand's zone, -12:00 to +14:00.
+  virtual Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name,
+                                            int utc_offset_seconds = kDefaultUtcOffsetSeconds) = 0;
   virtual Result<NewApiKey> CreateApiKey(const std::string& workspace_id, KeyKind kind) = 0;
   // The key a secret belongs to, or Unauthenticated.
   virtual Result<ApiKey> Authenticate(const std::string& secret) = 0;
@@ -217,6 +224,12 @@ class Engine {
   // with every workspace's current state before this returns, then sees every applied event.
   virtual void AddObserver(StateObserver* observer) = 0;
   virtual void RemoveObserver(StateObserver* observer) = 0;
+  // How every service starts: `load` (may be null) reads each stored workspace's definitions
+  // (campaigns, groups, settings), then `service` observes the engine, which resets it with
+  // each workspace's state at once so it replays that workspace's events. A workspace made
+  // later reaches the service only through OnReset.
+  Status LoadThenObserve(StateObserver* service,
+                         const std::function<Status(const Workspace& workspace)>& load);
   // Events by seq, in no particular order, including those applied but not yet committed.
   // Takes no engine lock, so observers may call it.
   virtual Result<std::vector<Event>> LoadEvents(std::span<const int64_t> seqs) = 0;

@@ -7,15 +7,17 @@
 #include <iterator>
 #include <string_view>
 
+#include "pond/model/event_names.h"
+
 namespace pond {
 
 inline bool IsPondWrittenEvent(std::string_view name) {
   // The customer writing to a staff account shares the prefix of pond's delivery outcomes.
-  if (name == "message_received") return false;
+  if (name == kMessageReceived) return false;
   static constexpr std::string_view kPrefixes[] = {
-      "fission_",     "journey_",      "message_",     "task_",        "commission_",
-      "distributor_", "withdrawal_",   "group_buy_",   "bargain_",     "tag_added",
-      "tag_removed",  "coupon_issued", "client_bound", "stage_changed"};
+      "fission_",     "journey_",    "message_",   "task_",      "commission_",
+      "distributor_", "withdrawal_", "group_buy_", "bargain_",   kTagAdded,
+      kTagRemoved,    kCouponIssued, kClientBound, kStageChanged};
   return std::any_of(std::begin(kPrefixes), std::end(kPrefixes),
                      [&](std::string_view p) { return name.starts_with(p); });
 }

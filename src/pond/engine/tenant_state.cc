@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "pond/engine/touchpoint.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 
@@ -270,8 +271,8 @@ std::vector<int64_t> TenantState::RecentEventSeqs(uint32_t customer, size_t limi
 }
 
 void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
-  const bool added = e.name == "tag_added";
-  if (!added && e.name != "tag_removed") return;
+  const bool added = e.name == kTagAdded;
+  if (!added && e.name != kTagRemoved) return;
   const std::string tag = TagOfEvent(e);
   if (tag.empty()) return;
   uint32_t id = tags_.Intern(tag);
@@ -285,9 +286,9 @@ void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
 }
 
 void TenantState::ApplyContactEvent(const Event& e, uint32_t customer) {
-  const bool scanned = e.name == "channel_scanned";
-  const bool added = e.name == "friend_added";
-  const bool deleted = e.name == "friend_deleted";
+  const bool scanned = e.name == kChannelScanned;
+  const bool added = e.name == kFriendAdded;
+  const bool deleted = e.name == kFriendDeleted;
   if (!scanned && !added && !deleted) return;
   Traits properties;  // flat key -> raw JSON value
   (void)properties.MergeJson(e.properties);
@@ -382,7 +383,7 @@ std::vector<std::string> TenantState::TagsOf(uint32_t customer) const {
 }
 
 std::string TagOfEvent(const Event& e) {
-  if (e.name != "tag_added" && e.name != "tag_removed") return {};
+  if (e.name != kTagAdded && e.name != kTagRemoved) return {};
   Traits properties;  // a flat key -> raw JSON map is all this needs
   if (!properties.MergeJson(e.properties).ok()) return {};
   return properties.GetString("tag");

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "pond/base/simdjson_util.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -161,7 +162,7 @@ Touchpoint ClassifyTouchpoint(std::string_view event_name, std::string_view prop
   if (h.group) return Touchpoint::kGroup;
   if (event_name.starts_with("moment_")) return Touchpoint::kMoments;
   if (h.via) return *h.via;
-  if (event_name == "channel_scanned" || event_name == "friend_added") {
+  if (event_name == kChannelScanned || event_name == kFriendAdded) {
     return Touchpoint::kByAcquisition;
   }
   if (h.staff) {

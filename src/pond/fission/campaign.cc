@@ -6,6 +6,7 @@
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/fission/task_tiers.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -23,8 +24,8 @@ Status Int(const json& j, const std::string& field, int64_t lo, int64_t hi, int6
   return Status::Ok();
 }
 
-Status Time(const json& j, const char* key, Micros* out) {
-  Result<Micros> t = ParseIso8601(JsonString(j, key), 8 * 3600);
+Status Time(const json& j, const char* key, int utc_offset_seconds, Micros* out) {
+  Result<Micros> t = ParseIso8601(JsonString(j, key), utc_offset_seconds);
   if (!t.ok()) return FieldError(key, "an ISO 8601 time, e.g. 2026-11-01T00:00:00+08:00");
   *out = *t;
   return Status::Ok();
@@ -66,7 +67,7 @@ const char* CampaignKindName(CampaignKind kind) {
   return "task";
 }
 
-Result<Campaign> ParseCampaign(std::string_view text) {
+Result<Campaign> ParseCampaign(std::string_view text, int utc_offset_seconds) {
   if (text.size() > 64 * 1024) return FieldError("campaign", "larger than 64 KiB");
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return FieldError("campaign", "must be a JSON object");
@@ -88,8 +89,8 @@ Result<Campaign> ParseCampaign(std::string_view text) {
   } else {
     return FieldError("kind", "\"task\", \"group_buy\" or \"bargain\"");
   }
-  RETURN_IF_ERROR(Time(j, "start", &c.start));
-  RETURN_IF_ERROR(Time(j, "end", &c.end));
+  RETURN_IF_ERROR(Time(j, "start", utc_offset_seconds, &c.start));
+  RETURN_IF_ERROR(Time(j, "end", utc_offset_seconds, &c.end));
   if (c.end <= c.start) return FieldError("end", "must be after start");
   RETURN_IF_ERROR(Int(j, "budget_fen", 0, 10'000'000'000, &c.budget_fen));
   RETURN_IF_ERROR(Int(j, "stock", 0, 10'000'000, &c.stock));
@@ -101,12 +102,12 @@ Result<Campaign> ParseCampaign(std::string_view text) {
     if (q != j.end()) {
       if (!q->is_object()) return FieldError("qualify", "must be an object");
       c.qualify.event = JsonString(*q, "event");
-      if (c.qualify.event == "order_paid") {
+      if (c.qualify.event == kOrderPaid) {
         if (q->contains("min_amount_fen")) {
           RETURN_IF_ERROR(
               Int(*q, "qualify.min_amount_fen", 0, 100'000'000, &c.qualify.min_amount_fen));
         }
-      } else if (c.qualify.event == "friend_added") {
+      } else if (c.qualify.event == kFriendAdded) {
         c.qualify.staff_id = JsonString(*q, "staff_id");
       } else {
         return FieldError("qualify.event", "\"order_paid\" or \"friend_added\"");
@@ -144,19 +145,19 @@ Result<Campaign> ParseCampaign(std::string_view text) {
   return c;
 }
 
-std::string CampaignJson(const Campaign& c) {
+std::string CampaignJson(const Campaign& c, int utc_offset_seconds) {
   json j = {{"id", c.id},
             {"name", c.name},
             {"kind", CampaignKindName(c.kind)},
-            {"start", FormatIso8601(c.start, 8 * 3600)},
-            {"end", FormatIso8601(c.end, 8 * 3600)},
+            {"start", FormatIso8601(c.start, utc_offset_seconds)},
+            {"end", FormatIso8601(c.end, utc_offset_seconds)},
             {"budget_fen", c.budget_fen},
             {"stock", c.stock},
             {"window_days", c.window_days}};
   if (c.kind == CampaignKind::kTask) {
     json q = {{"event", c.qualify.event}};
-    if (c.qualify.event == "order_paid") q["min_amount_fen"] = c.qualify.min_amount_fen;
-    if (c.qualify.event == "friend_added") q["staff_id"] = c.qualify.staff_id;
+    if (c.qualify.event == kOrderPaid) q["min_amount_fen"] = c.qualify.min_amount_fen;
+    if (c.qualify.event == kFriendAdded) q["staff_id"] = c.qualify.staff_id;
     j["qualify"] = q;
     json tiers = json::array();
     for (const CampaignTier& t : c.tiers) {

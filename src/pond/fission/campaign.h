@@ -21,6 +21,7 @@
 #include "pond/base/status.h"
 #include "pond/fission/bargain.h"
 #include "pond/fission/group_buy.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 
@@ -40,9 +41,9 @@ struct CampaignTier {
 };
 
 struct QualifyRule {
-  std::string event = "order_paid";  // or "friend_added"
-  int64_t min_amount_fen = 0;        // order_paid: at least this much
-  std::string staff_id;              // friend_added: of this staff account ("" = any)
+  std::string event = kOrderPaid;  // or "friend_added"
+  int64_t min_amount_fen = 0;      // order_paid: at least this much
+  std::string staff_id;            // friend_added: of this staff account ("" = any)
 };
 
 struct Campaign {
@@ -61,8 +62,10 @@ struct Campaign {
   bool Active(Micros at) const { return at >= start && at < end; }
 };
 
-// Errors name the field ("tiers[1].invites", "qualify.event", "end").
-Result<Campaign> ParseCampaign(std::string_view json);
-std::string CampaignJson(const Campaign& campaign);
+// Errors name the field ("tiers[1].invites", "qualify.event", "end"). Times written without
+// an offset are the workspace's local time (`utc_offset_seconds`), and CampaignJson writes
+// them in that zone, so a campaign that "starts on the 11th" starts at the brand's midnight.
+Result<Campaign> ParseCampaign(std::string_view json, int utc_offset_seconds);
+std::string CampaignJson(const Campaign& campaign, int utc_offset_seconds);
 
 }  // namespace pond

@@ -12,6 +12,7 @@
 #include "pond/engine/tenant_state.h"
 #include "pond/fission/fission_event_names.h"
 #include "pond/fission/fission_workspace.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -37,9 +38,9 @@ bool SameTiers(const std::vector<CampaignTier>& a, const std::vector<CampaignTie
 
 Result<std::unique_ptr<FissionService>> FissionService::Start(Engine* engine) {
   std::unique_ptr<FissionService> service(new FissionService(engine));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> all, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : all) RETURN_IF_ERROR(service->Load(ws.id));
-  engine->AddObserver(service.get());  // OnReset rebuilds every campaign from the log
+  // Campaigns are definitions; OnReset rebuilds their standing from the log.
+  RETURN_IF_ERROR(engine->LoadThenObserve(
+      service.get(), [&](const pond::Workspace& ws) { return service->Load(ws.id); }));
   return service;
 }
 
@@ -59,9 +60,10 @@ FissionService::Workspace& FissionService::WorkspaceFor(const std::string& ws) {
 Status FissionService::Load(const std::string& ws) {
   ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(*engine_, ws, kObjectKind));
   ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine_->ListObjects(ws, kCampaignKind));
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
   std::vector<Campaign> campaigns;
   for (const StoredObject& o : stored) {
-    ASSIGN_OR_RETURN(Campaign c, ParseCampaign(o.body));
+    ASSIGN_OR_RETURN(Campaign c, ParseCampaign(o.body, zone));
     campaigns.push_back(std::move(c));
   }
   std::lock_guard lock(mu_);
@@ -83,8 +85,9 @@ Result<Campaign> FissionService::SaveCampaign(const std::string& ws, const Campa
       }
     }
   }
-  RETURN_IF_ERROR(
-      engine_->PutObject(ws, {kCampaignKind, c.id, CampaignJson(c), engine_->clock().NowMicros()}));
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kCampaignKind, c.id, CampaignJson(c, zone), engine_->clock().NowMicros()}));
   RETURN_IF_ERROR(Load(ws));
   return GetCampaign(ws, c.id);
 }
@@ -129,9 +132,9 @@ Result<Poster> FissionService::Join(const std::string& ws, const std::string& ca
 void FissionService::OnApplied(const std::string& ws, const TenantState& state,
                                const AppliedEvent& applied) {
   const std::string& name = state.EventName(applied.name);
-  const bool own = IsFissionLedgerEvent(name);
-  if (!own && name != "invite_accepted" && name != "order_paid" && name != "friend_added" &&
-      name != "order_refunded" && name != "friend_deleted") {
+  const bool own = IsAnyOf(name, kOwnFissionEvents);
+  if (!own && name != kInviteAccepted && name != kOrderPaid && name != kFriendAdded &&
+      name != kOrderRefunded && name != kFriendDeleted) {
     return;
   }
   std::lock_guard lock(mu_);
@@ -146,6 +149,7 @@ void FissionService::OnApplied(const std::string& ws, const TenantState& state,
 }
 
 void FissionService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   std::vector<Campaign> defs;
@@ -160,28 +164,28 @@ void FissionService::OnReset(const std::string& ws, const TenantState& state) {
   for (const Campaign& c : defs) w.Define(c);
   if (defs.empty()) return;
   const std::vector<std::string> own(std::begin(kOwnFissionEvents), std::end(kOwnFissionEvents));
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) {
-      w.ApplyOwn(e, TenantState::CustomerId(state.Live(customer)));
-    }
-  });
+  NoteReplay(ws, ForEachLoadedChunk(engine_, EventRefs(state, own, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) {
+                 w.ApplyOwn(e, TenantState::CustomerId(state.Live(customer)));
+               }
+             }));
   // Catch-up: what arrived while no service ran is noted again, in order. Decisions already
   // made come out with the messageIds they had, which the engine drops as duplicates.
   auto note = [&](const std::vector<EventRef>& refs) {
-    (void)ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
-      for (const auto& [e, customer] : chunk) {
-        w.Note(e, TenantState::CustomerId(state.Live(customer)));
-      }
-    });
+    NoteReplay(ws, ForEachLoadedChunk(engine_, refs, [&](const auto& chunk) {
+                 for (const auto& [e, customer] : chunk) {
+                   w.Note(e, TenantState::CustomerId(state.Live(customer)));
+                 }
+               }));
   };
-  note(EventRefs(state, {"invite_accepted"}, 0));
+  note(EventRefs(state, {kInviteAccepted}, 0));
   std::set<std::string> friends;
   for (const auto& [id, c] : w.campaigns) {
     for (const auto& [friend_id, q] : c.qualified) friends.insert(friend_id);
   }
   for (const auto& [friend_id, campaign] : w.arriving) friends.insert(friend_id);
   std::vector<EventRef> refs =
-      EventRefs(state, {"order_paid", "friend_added", "order_refunded", "friend_deleted"}, 0);
+      EventRefs(state, {kOrderPaid, kFriendAdded, kOrderRefunded, kFriendDeleted}, 0);
   std::erase_if(refs, [&](const EventRef& r) {
     const std::string id = TenantState::CustomerId(state.Live(r.customer));
     return !friends.count(id) &&
@@ -300,7 +304,7 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
                                        {"value_fen", r.value_fen},
                                        {"cash_fen", r.cash ? r.value_fen : 0}}));
         if (!r.coupon.empty()) {
-          events.push_back(FissionEvent("coupon_issued", "fis:coupon:" + key, inviter, now,
+          events.push_back(FissionEvent(kCouponIssued, "fis:coupon:" + key, inviter, now,
                                         {{"coupon_id", r.coupon},
                                          {"value_fen", r.value_fen},
                                          {"campaign_id", id},
@@ -339,7 +343,7 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
       for (const GroupMember& m : w.members[g.id]) {
         if (m.order_id.empty() || m.amount_fen <= 0) continue;
         const std::string refund_id = "gb-" + g.id + "-" + m.customer;
-        Event refund = FissionEvent("order_refunded", "fis:grefund:" + g.id + ":" + m.customer,
+        Event refund = FissionEvent(kOrderRefunded, "fis:grefund:" + g.id + ":" + m.customer,
                                     m.customer, g.closed_at,
                                     {{"order_id", m.order_id},
                                      {"refund_id", refund_id},

@@ -84,7 +84,7 @@ struct Poster {
   std::string code;
 };
 
-class FissionService final : public StateObserver {
+class FissionService final : public ReplayingObserver {
  public:
   static Result<std::unique_ptr<FissionService>> Start(Engine* engine);
   ~FissionService() override;

@@ -11,6 +11,7 @@
 
 #include "pond/base/time.h"
 #include "pond/distribution/distribution_service.h"
+#include "pond/model/workspace.h"
 #include "pond/testing/temp_dir.h"
 #include "pond/testing/timeline.h"
 
@@ -34,7 +35,10 @@ class FissionServiceTest : public ::testing::Test {
     o_.clock = &clock_;
     engine_ = Engine::Open(o_).value();
     Start();
-    ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, ParseCampaign(kCampaign).value()).ok());
+    ASSERT_TRUE(service_
+                    ->SaveCampaign(kDefaultWorkspace,
+                                   ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value())
+                    .ok());
   }
   void Start() {
     service_.reset();
@@ -139,7 +143,7 @@ TEST_F(FissionServiceTest, TiersAreGrantedOnceAndARefundDisputesTheTier) {
 }
 
 TEST_F(FissionServiceTest, FirstTouchAndStockLimits) {
-  Campaign c = ParseCampaign(kCampaign).value();
+  Campaign c = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
   c.stock = 1;  // one reward in all
   ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
   Track("h1", "ann", "signed_up", json::object());
@@ -256,7 +260,8 @@ TEST_F(FissionServiceTest, AFarmsRewardsWaitForReviewAndAreGrantedOrRejectedOnce
 TEST_F(FissionServiceTest, GroupBuysNeverOverfillAndAFailedGroupRefundsEveryMember) {
   Campaign c = ParseCampaign(R"({"id": "cmp_pin", "name": "三人团", "kind": "group_buy",
       "start": "2026-03-01T00:00:00+08:00", "end": "2026-04-01T00:00:00+08:00",
-      "budget_fen": 0, "stock": 0, "group": {"size": 3, "hours": 24}})")
+      "budget_fen": 0, "stock": 0, "group": {"size": 3, "hours": 24}})",
+                             kDefaultUtcOffsetSeconds)
                    .value();
   ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
   for (int i = 0; i < 12; ++i) Track("h" + std::to_string(i), "u" + std::to_string(i), "x", {});
@@ -309,7 +314,8 @@ TEST_F(FissionServiceTest, BargainsReachTheFloorExactlyAtTheLastHelperOnceEach) 
   Campaign c = ParseCampaign(R"({"id": "cmp_cut", "name": "砍价", "kind": "bargain",
       "start": "2026-03-01T00:00:00+08:00", "end": "2026-04-01T00:00:00+08:00",
       "budget_fen": 0, "stock": 0,
-      "bargain": {"start_fen": 16900, "floor_fen": 990, "helpers": 5}})")
+      "bargain": {"start_fen": 16900, "floor_fen": 990, "helpers": 5}})",
+                             kDefaultUtcOffsetSeconds)
                    .value();
   ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
   for (int i = 0; i < 12; ++i) Track("h" + std::to_string(i), "u" + std::to_string(i), "x", {});
@@ -347,7 +353,7 @@ TEST_F(FissionServiceTest, BargainsReachTheFloorExactlyAtTheLastHelperOnceEach) 
 
 TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
   auto distribution = DistributionService::Start(engine_.get(), nullptr).value();
-  Campaign c = ParseCampaign(kCampaign).value();
+  Campaign c = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
   c.id = "cmp_cash";
   CampaignReward cash;
   cash.cash = true;
@@ -407,7 +413,7 @@ TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
 }
 
 TEST_F(FissionServiceTest, AFriendWhoDeletesTheStaffAccountStopsCounting) {
-  Campaign c = ParseCampaign(kCampaign).value();
+  Campaign c = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
   c.id = "cmp_add";
   c.qualify = {"friend_added", 0, "stf_lily"};
   ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, c).ok());
@@ -511,7 +517,7 @@ TEST_F(FissionServiceTest, IdentitiesTellSelfReferralReregistrationAndZombies) {
 }
 
 TEST_F(FissionServiceTest, TheForestAcrossCampaignsKeepsTheFirstInvitation) {
-  Campaign b = ParseCampaign(kCampaign).value();
+  Campaign b = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
   b.id = "cmp_b";
   ASSERT_TRUE(service_->SaveCampaign(kDefaultWorkspace, b).ok());
   for (const std::string u : {"ann", "bob", "carl", "dan", "zed"}) {
@@ -567,28 +573,31 @@ TEST_F(FissionServiceTest, TheForestAcrossCampaignsKeepsTheFirstInvitation) {
 }
 
 TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
-  EXPECT_EQ(ParseCampaign("[]").status().field(), "campaign");
+  EXPECT_EQ(ParseCampaign("[]", kDefaultUtcOffsetSeconds).status().field(), "campaign");
   json j = json::parse(kCampaign);
   j["id"] = "mask";
-  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "id");
+  EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "id");
   j = json::parse(kCampaign);
   j["end"] = "2026-02-01T00:00:00+08:00";
-  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "end");
+  EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "end");
   j = json::parse(kCampaign);
   j["tiers"][1]["invites"] = 2;
-  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "tiers[1].invites");
+  EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "tiers[1].invites");
   j = json::parse(kCampaign);
   j["tiers"][0]["reward"] = {{"coupon", "C"}, {"product", "P"}, {"value_fen", 1}};
-  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "tiers[0].reward");
+  EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "tiers[0].reward");
   j = json::parse(kCampaign);
   j["qualify"]["event"] = "page_viewed";
-  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "qualify.event");
+  EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "qualify.event");
   j = json::parse(kCampaign);
   j["kind"] = "bargain";
   j["bargain"] = {{"start_fen", 100}, {"floor_fen", 50}, {"helpers", 60}};
-  EXPECT_EQ(ParseCampaign(j.dump()).status().field(), "bargain.helpers");
-  const Campaign c = ParseCampaign(kCampaign).value();
-  EXPECT_EQ(ParseCampaign(CampaignJson(c)).value().tiers.size(), 2u);  // round trip
+  EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "bargain.helpers");
+  const Campaign c = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
+  EXPECT_EQ(ParseCampaign(CampaignJson(c, kDefaultUtcOffsetSeconds), kDefaultUtcOffsetSeconds)
+                .value()
+                .tiers.size(),
+            2u);  // round trip
   clock_.Set(ParseIso8601("2026-05-01T00:00:00+08:00").value());
   Track("late", "zoe", "signed_up", json::object());
   EXPECT_EQ(service_->Join(kDefaultWorkspace, "cmp_mask", "zoe").status().code(),

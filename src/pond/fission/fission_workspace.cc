@@ -5,6 +5,7 @@
 #include "pond/distribution/referral_code.h"
 #include "pond/engine/event_origin.h"
 #include "pond/fission/fission_event_names.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 
@@ -31,7 +32,7 @@ ArrivalCheck CheckArrival(const TenantState& state, const Arrival& a, const std:
   }
   // Someone who deleted the staff account and comes back as a "new" customer under another
   // account: the index still names the older profile for their phone or unionid.
-  const uint32_t deleted = state.FindEventName("friend_deleted");
+  const uint32_t deleted = state.FindEventName(kFriendDeleted);
   if (deleted == kNoIndex) return out;
   for (const auto& [kind, value] :
        {std::pair{IdentityKind::kPhone, &a.phone}, std::pair{IdentityKind::kUnionId, &a.unionid}}) {
@@ -174,7 +175,7 @@ void FissionService::Workspace::ApplyOwn(const Event& e, const std::string& cust
 void FissionService::Workspace::Note(const Event& e, const std::string& customer) {
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) p = json::object();
-  if (e.name == "invite_accepted") {
+  if (e.name == kInviteAccepted) {
     json ctx = json::parse(e.context, nullptr, false);
     std::string ip, device;
     if (ctx.is_object()) {
@@ -209,10 +210,10 @@ void FissionService::Workspace::Note(const Event& e, const std::string& customer
     auto q = c.qualified.find(customer);
     const QualifyRule& rule = c.def.qualify;
     if (q == c.qualified.end() && c.def.Active(e.timestamp)) {
-      const bool paid = e.name == "order_paid" && rule.event == "order_paid" && e.order &&
+      const bool paid = e.name == kOrderPaid && rule.event == kOrderPaid && e.order &&
                         e.order->total_fen >= rule.min_amount_fen;
       const std::string staff = JsonString(p, "staff_id");
-      const bool added = e.name == "friend_added" && rule.event == "friend_added" &&
+      const bool added = e.name == kFriendAdded && rule.event == kFriendAdded &&
                          (rule.staff_id.empty() || rule.staff_id == staff);
       if (paid || added) {
         standings.push_back({customer, id, paid ? e.order->order_id : "", added ? staff : "", true,
@@ -220,9 +221,9 @@ void FissionService::Workspace::Note(const Event& e, const std::string& customer
       }
     } else if (q != c.qualified.end() &&
                e.timestamp - q->second.at <= c.def.window_days * kMicrosPerDay) {
-      const bool refunded = e.name == "order_refunded" && !q->second.order_id.empty() &&
+      const bool refunded = e.name == kOrderRefunded && !q->second.order_id.empty() &&
                             JsonString(p, "order_id") == q->second.order_id;
-      const bool deleted = e.name == "friend_deleted" && !q->second.staff_id.empty() &&
+      const bool deleted = e.name == kFriendDeleted && !q->second.staff_id.empty() &&
                            JsonString(p, "staff_id") == q->second.staff_id;
       if (refunded || deleted) {
         standings.push_back({customer, id, "", "", false,

@@ -99,7 +99,8 @@ inline constexpr size_t kMaxJourneySteps = 100;
 // Parses and validates a journey's JSON. Errors are InvalidArgument naming the JSON path
 // ("steps[2].wait", "trigger.schedule.at") and saying what was expected. Beyond the shape it
 // checks that step ids are unique, every step named exists, branch rules compile, and no loop
-// of steps can run without a wait (which would message a customer forever).
-Result<JourneyDef> ParseJourney(std::string_view json);
+// of steps can run without a wait (which would message a customer forever). A `once` time
+// written without an offset is the workspace's local time (`utc_offset_seconds`).
+Result<JourneyDef> ParseJourney(std::string_view json, int utc_offset_seconds);
 
 }  // namespace pond

@@ -6,6 +6,7 @@
 #include "pond/base/json_writer.h"
 #include "pond/base/time.h"
 #include "pond/engine/engine.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/segment_service.h"
 
 namespace pond {
@@ -172,7 +173,7 @@ class Advance {
       }
       case StepKind::kTag:
       case StepKind::kUntag:
-        Emit(step.kind == StepKind::kTag ? "tag_added" : "tag_removed", step.id, fallthrough);
+        Emit(step.kind == StepKind::kTag ? kTagAdded : kTagRemoved, step.id, fallthrough);
         AddProperty(&out_.back(), "tag", step.target);
         AddProperty(&out_.back(), "by", "journey:" + journey_.id);
         CloseProperties(&out_.back());
@@ -194,7 +195,7 @@ class Advance {
         CloseProperties(&out_.back());
         return fallthrough;
       case StepKind::kInviteToGroup:
-        Emit("group_invited", step.id, fallthrough);
+        Emit(kGroupInvited, step.id, fallthrough);
         AddProperty(&out_.back(), "group", step.target);
         CloseProperties(&out_.back());
         return fallthrough;

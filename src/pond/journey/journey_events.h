@@ -21,19 +21,11 @@
 #include <string_view>
 
 #include "pond/model/event.h"
+#include "pond/model/event_names.h"  // journey_entered, message_sent, …
 
 namespace pond {
 
 inline constexpr std::string_view kJourneyMessagePrefix = "jrn:";
-
-// The event names the runtime writes.
-inline constexpr char kJourneyEntered[] = "journey_entered";
-inline constexpr char kJourneyStep[] = "journey_step";
-inline constexpr char kJourneyExited[] = "journey_exited";
-inline constexpr char kJourneyConverted[] = "journey_converted";
-inline constexpr char kMessageSent[] = "message_sent";
-inline constexpr char kMessageSuppressed[] = "message_suppressed";
-inline constexpr char kTaskCreated[] = "task_created";
 
 // What the runtime reads back from one of its events.
 struct JourneyEventInfo {

@@ -7,6 +7,7 @@
 #include "pond/base/time.h"
 #include "pond/engine/engine.h"
 #include "pond/journey/journey.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/compiled_rule.h"
 
 namespace pond {
@@ -101,7 +102,7 @@ Status EventSelector(const json& j, const std::string& path, std::string* event,
   return Status::Ok();
 }
 
-Status ParseTrigger(const json& j, JourneyTrigger* t) {
+Status ParseTrigger(const json& j, int utc_offset_seconds, JourneyTrigger* t) {
   if (!j.is_object()) {
     return Bad("trigger",
                "required: {\"event\": …}, {\"segment_entered\": …}, {\"schedule\": …} or "
@@ -111,9 +112,9 @@ Status ParseTrigger(const json& j, JourneyTrigger* t) {
     t->kind = TriggerKind::kEvent;
     return EventSelector(j["event"], "trigger.event", &t->event, &t->where);
   }
-  if (j.contains("segment_entered")) {
+  if (j.contains(kSegmentEntered)) {
     t->kind = TriggerKind::kSegmentEntered;
-    ASSIGN_OR_RETURN(t->segment, String(j["segment_entered"], "trigger.segment_entered", 128));
+    ASSIGN_OR_RETURN(t->segment, String(j[kSegmentEntered], "trigger.segment_entered", 128));
     return Status::Ok();
   }
   if (j.contains("schedule")) {
@@ -138,7 +139,7 @@ Status ParseTrigger(const json& j, JourneyTrigger* t) {
     if (!s.contains("at") || !s["at"].is_string()) {
       return Bad("trigger.once.at", "required: an ISO 8601 time");
     }
-    Result<Micros> at = ParseIso8601(s["at"].get<std::string>(), 8 * 3600);
+    Result<Micros> at = ParseIso8601(s["at"].get<std::string>(), utc_offset_seconds);
     if (!at.ok()) return Bad("trigger.once.at", "an ISO 8601 time like 2026-11-25T20:00:00+08:00");
     t->once_at = *at;
     if (!s.contains("segment")) return Bad("trigger.once.segment", "required");
@@ -418,7 +419,7 @@ std::string_view StepKindName(StepKind kind) {
   return "?";
 }
 
-Result<JourneyDef> ParseJourney(std::string_view text) {
+Result<JourneyDef> ParseJourney(std::string_view text, int utc_offset_seconds) {
   if (text.size() > 256 * 1024) return Bad("journey", "at most 256 KB");
   json root = json::parse(text, nullptr, false);
   if (root.is_discarded() || !root.is_object()) return Bad("journey", "not a JSON object");
@@ -431,7 +432,8 @@ Result<JourneyDef> ParseJourney(std::string_view text) {
   if (root.contains("name")) {
     ASSIGN_OR_RETURN(d.name, String(root["name"], "name", 200));
   }
-  RETURN_IF_ERROR(ParseTrigger(root.contains("trigger") ? root["trigger"] : json(), &d.trigger));
+  RETURN_IF_ERROR(ParseTrigger(root.contains("trigger") ? root["trigger"] : json(),
+                               utc_offset_seconds, &d.trigger));
   RETURN_IF_ERROR(ParseEntry(root, &d));
   if (root.contains("goal")) {
     const json& g = root["goal"];

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "pond/journey/journey.h"
+#include "pond/model/workspace.h"
 
 namespace pond {
 namespace {
@@ -30,7 +31,7 @@ constexpr char kWelcome[] = R"J({
   ]})J";
 
 TEST(JourneyParserTest, ParsesEveryStepKind) {
-  Result<JourneyDef> d = ParseJourney(kWelcome);
+  Result<JourneyDef> d = ParseJourney(kWelcome, kDefaultUtcOffsetSeconds);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->id, "welcome");
   EXPECT_EQ(d->trigger.kind, TriggerKind::kEvent);
@@ -53,14 +54,16 @@ TEST(JourneyParserTest, ParsesEveryStepKind) {
 TEST(JourneyParserTest, OtherTriggersAndEntryPolicies) {
   auto d = ParseJourney(R"({"id": "recall", "trigger": {"schedule": {"at": "09:30",
       "segment": "dormant-60", "weekdays": ["mon"]}}, "entry": {"once_per_days": 30},
-      "steps": [{"id": "s", "send": {"channel": "sms", "template": "recall"}}]})");
+      "steps": [{"id": "s", "send": {"channel": "sms", "template": "recall"}}]})",
+                        kDefaultUtcOffsetSeconds);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->trigger.kind, TriggerKind::kSchedule);
   EXPECT_EQ(d->trigger.minute_of_day, 9 * 60 + 30);
   EXPECT_EQ(d->entry, EntryPolicy::kOncePerDays);
   EXPECT_EQ(d->entry_days, 30);
   d = ParseJourney(R"({"id": "vip", "trigger": {"segment_entered": "VIP"}, "entry": "every_time",
-      "steps": [{"id": "t", "tag": "vip"}]})");
+      "steps": [{"id": "t", "tag": "vip"}]})",
+                   kDefaultUtcOffsetSeconds);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->trigger.kind, TriggerKind::kSegmentEntered);
   EXPECT_EQ(d->entry, EntryPolicy::kEveryTime);
@@ -111,7 +114,7 @@ TEST(JourneyParserTest, MistakesNameTheirPath) {
   };
   for (Case& c : cases) {
     SCOPED_TRACE(c.json.substr(0, 120));
-    Result<JourneyDef> d = ParseJourney(c.json);
+    Result<JourneyDef> d = ParseJourney(c.json, kDefaultUtcOffsetSeconds);
     ASSERT_FALSE(d.ok());
     EXPECT_EQ(d.status().field(), c.field) << d.status().ToString();
     EXPECT_NE(d.status().message().find(c.says), std::string::npos) << d.status().ToString();
@@ -121,31 +124,34 @@ TEST(JourneyParserTest, MistakesNameTheirPath) {
 TEST(JourneyParserTest, ALoopWithoutAWaitIsRefused) {
   auto d = ParseJourney(R"({"id": "spam", "trigger": {"event": "friend_added"},
       "steps": [{"id": "a", "send": {"channel": "outbox", "template": "x"}},
-                {"id": "b", "tag": "t", "next": "a"}]})");
+                {"id": "b", "tag": "t", "next": "a"}]})",
+                        kDefaultUtcOffsetSeconds);
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("loop without a wait"), std::string::npos);
   // The same loop with a wait in it is a legitimate reminder cycle.
   d = ParseJourney(R"({"id": "remind", "trigger": {"event": "friend_added"},
       "steps": [{"id": "a", "send": {"channel": "outbox", "template": "x"}},
                 {"id": "w", "wait": "7d"},
-                {"id": "b", "tag": "t", "next": "a"}]})");
+                {"id": "b", "tag": "t", "next": "a"}]})",
+                   kDefaultUtcOffsetSeconds);
   EXPECT_TRUE(d.ok()) << d.status().ToString();
 }
 
 TEST(JourneyParserTest, HostileInputIsRefusedCleanly) {
-  EXPECT_FALSE(ParseJourney(std::string(300 * 1024, ' ')).ok());
+  EXPECT_FALSE(ParseJourney(std::string(300 * 1024, ' '), kDefaultUtcOffsetSeconds).ok());
   std::string many = R"({"id": "big", "trigger": {"event": "x"}, "steps": [)";
   for (int i = 0; i < 101; ++i) {
     many += std::string(i ? "," : "") + R"({"id": "s)" + std::to_string(i) + R"(", "wait": "1d"})";
   }
   many += "]}";
-  EXPECT_EQ(ParseJourney(many).status().field(), "steps");
+  EXPECT_EQ(ParseJourney(many, kDefaultUtcOffsetSeconds).status().field(), "steps");
   std::string deep = R"({"id": "d", "trigger": {"event": "x"}, "steps": [{"id": "b", "branch":
       {"if": ")" + std::string(5000, '(') +
                      R"(", "then": "b"}}]})";
-  EXPECT_EQ(ParseJourney(deep).status().field(), "steps[0].branch.if");
+  EXPECT_EQ(ParseJourney(deep, kDefaultUtcOffsetSeconds).status().field(), "steps[0].branch.if");
   EXPECT_FALSE(ParseJourney(R"({"id": "x", "trigger": {"event": "x"}, "steps": [{"id": "a",
-      "wait": "-5d"}]})")
+      "wait": "-5d"}]})",
+                            kDefaultUtcOffsetSeconds)
                    .ok());
 }
 
@@ -157,7 +163,7 @@ TEST(JourneyParserTest, TheShippedSopLibraryIsValid) {
     std::ifstream in(entry.path());
     std::stringstream text;
     text << in.rdbuf();
-    Result<JourneyDef> d = ParseJourney(text.str());
+    Result<JourneyDef> d = ParseJourney(text.str(), kDefaultUtcOffsetSeconds);
     EXPECT_TRUE(d.ok()) << entry.path() << ": " << d.status().ToString();
     if (d.ok()) {
       EXPECT_EQ(d->id + ".json", entry.path().filename().string());

@@ -7,6 +7,7 @@
 #include "pond/engine/event_replay.h"
 #include "pond/journey/journey_advance.h"
 #include "pond/journey/journey_workspace.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -30,7 +31,7 @@ constexpr Micros kTriggerMaxAge = kMicrosPerDay;
 // The event names the runtime writes, whose events rebuild the instances at start.
 constexpr const char* kOwnEventNames[] = {
     kJourneyEntered,    kJourneyStep, kJourneyExited, kJourneyConverted, kMessageSent,
-    kMessageSuppressed, kTaskCreated, "tag_added",    "tag_removed",     "group_invited"};
+    kMessageSuppressed, kTaskCreated, kTagAdded,      kTagRemoved,       kGroupInvited};
 
 // A saved journey compiled, ready to merge into a workspace.
 struct Loaded {
@@ -43,7 +44,7 @@ struct Loaded {
 };
 
 Result<std::vector<Loaded>> LoadJourneys(JourneyStore& store, SegmentService* segments,
-                                         const std::string& ws) {
+                                         const std::string& ws, int utc_offset_seconds) {
   ASSIGN_OR_RETURN(std::vector<SavedJourney> saved, store.List(ws));
   std::vector<Loaded> out;
   for (const SavedJourney& s : saved) {
@@ -55,7 +56,7 @@ Result<std::vector<Loaded>> LoadJourneys(JourneyStore& store, SegmentService* se
     for (const JourneyVersion& jv : s.versions) {
       auto v = std::make_unique<CompiledVersion>();
       v->version = jv.version;
-      ASSIGN_OR_RETURN(v->def, ParseJourney(jv.definition));
+      ASSIGN_OR_RETURN(v->def, ParseJourney(jv.definition, utc_offset_seconds));
       v->rules.resize(v->def.steps.size());
       for (size_t i = 0; i < v->def.steps.size(); ++i) {
         v->step_index[v->def.steps[i].id] = static_cast<uint16_t>(i);
@@ -82,16 +83,15 @@ Result<std::vector<Loaded>> LoadJourneys(JourneyStore& store, SegmentService* se
 Result<std::unique_ptr<JourneyRuntime>> JourneyRuntime::Start(Engine* engine,
                                                               SegmentService* segments) {
   std::unique_ptr<JourneyRuntime> runtime(new JourneyRuntime(engine, segments));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> workspaces, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : workspaces) {
-    {
-      std::lock_guard lock(runtime->mu_);
-      runtime->WorkspaceFor(ws.id).utc_offset_seconds = ws.utc_offset_seconds;
-    }
-    RETURN_IF_ERROR(runtime->Reload(ws.id));
-  }
-  engine->AddObserver(runtime.get());  // OnReset rebuilds the instances from the log
-  for (const pond::Workspace& ws : workspaces) RETURN_IF_ERROR(runtime->CatchUp(ws.id));
+  // The saved journeys are definitions (each workspace's zone comes with WorkspaceFor);
+  // OnReset rebuilds the instances from the log, then what arrived while pond was stopped is
+  // caught up.
+  std::vector<std::string> loaded;
+  RETURN_IF_ERROR(engine->LoadThenObserve(runtime.get(), [&](const pond::Workspace& ws) {
+    loaded.push_back(ws.id);
+    return runtime->Reload(ws.id);
+  }));
+  for (const std::string& ws : loaded) RETURN_IF_ERROR(runtime->CatchUp(ws));
   return runtime;
 }
 
@@ -108,12 +108,15 @@ JourneyRuntime::Workspace& JourneyRuntime::WorkspaceFor(const std::string& ws) {
   if (!w) {
     w = std::make_unique<Workspace>();
     w->id = ws;
+    // A workspace made while pond runs: its zone from the store (Start sets the others').
+    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w->utc_offset_seconds = *zone;
   }
   return *w;
 }
 
 Status JourneyRuntime::Reload(const std::string& ws) {
-  ASSIGN_OR_RETURN(std::vector<Loaded> loaded, LoadJourneys(store_, segments_, ws));
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
+  ASSIGN_OR_RETURN(std::vector<Loaded> loaded, LoadJourneys(store_, segments_, ws, zone));
   PolitenessSettings politeness;
   ASSIGN_OR_RETURN(std::vector<StoredObject> settings, engine_->ListObjects(ws, kSettingsKind));
   for (const StoredObject& o : settings) {
@@ -165,19 +168,20 @@ Status JourneyRuntime::Reload(const std::string& ws) {
 }
 
 void JourneyRuntime::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.ClearRuntimeState();
   if (w.journeys.empty()) return;
   const std::vector<std::string> names(std::begin(kOwnEventNames), std::end(kOwnEventNames));
   // A chunk that cannot be read leaves its instances where the events before it left them.
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) {
-      JourneyEventInfo info;
-      if (!ReadJourneyEvent(e, &info)) continue;
-      w.ApplyJourneyEvent(state, info, e.name, e.seq, state.Live(customer), e.timestamp);
-    }
-  });
+  NoteReplay(ws, ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) {
+                 JourneyEventInfo info;
+                 if (!ReadJourneyEvent(e, &info)) continue;
+                 w.ApplyJourneyEvent(state, info, e.name, e.seq, state.Live(customer), e.timestamp);
+               }
+             }));
 }
 
 namespace {
@@ -198,7 +202,7 @@ void QueueWork(JourneyRuntime::Workspace& w, const Event& e, const std::string& 
       if (live.active && MatchesFilters(e.properties, live.def().trigger.where)) enter(j);
     }
   }
-  if (fresh && !w.segment_triggers.empty() && name == "segment_entered") {
+  if (fresh && !w.segment_triggers.empty() && name == kSegmentEntered) {
     nlohmann::json p = nlohmann::json::parse(e.properties, nullptr, false);
     const std::string segment =
         p.is_object() && p.contains("segment_id") && p["segment_id"].is_string()
@@ -275,7 +279,7 @@ Status JourneyRuntime::CatchUp(const std::string& ws) {
     std::vector<std::string> names;
     for (const auto& [name, _] : w.triggers_by_event) names.push_back(name);
     for (const auto& [name, _] : w.listeners_by_event) names.push_back(name);
-    if (!w.segment_triggers.empty()) names.push_back("segment_entered");
+    if (!w.segment_triggers.empty()) names.push_back(kSegmentEntered);
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     refs = EventRefs(state, names, w.watermark);

@@ -58,7 +58,7 @@ struct InstanceView {
 
 struct Work;  // journey_workspace.h
 
-class JourneyRuntime final : public StateObserver {
+class JourneyRuntime final : public ReplayingObserver {
  public:
   // Loads every workspace's journeys and starts observing `engine`. Neither is owned.
   static Result<std::unique_ptr<JourneyRuntime>> Start(Engine* engine, SegmentService* segments);

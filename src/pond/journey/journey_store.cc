@@ -55,7 +55,8 @@ Status JourneyStore::Put(const std::string& ws, const SavedJourney& j) {
 }
 
 Result<SavedJourney> JourneyStore::Create(const std::string& ws, const std::string& definition) {
-  ASSIGN_OR_RETURN(JourneyDef def, ParseJourney(definition));
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
+  ASSIGN_OR_RETURN(JourneyDef def, ParseJourney(definition, zone));
   RETURN_IF_ERROR(engine_->ReadState(ws, [](const TenantState&) {}));  // the workspace exists
   ASSIGN_OR_RETURN(std::vector<StoredObject> all, engine_->ListObjects(ws, kKind));
   for (const StoredObject& o : all) {
@@ -73,7 +74,8 @@ Result<SavedJourney> JourneyStore::Create(const std::string& ws, const std::stri
 
 Result<SavedJourney> JourneyStore::Update(const std::string& ws, const std::string& id,
                                           const std::string& definition) {
-  ASSIGN_OR_RETURN(JourneyDef def, ParseJourney(definition));
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
+  ASSIGN_OR_RETURN(JourneyDef def, ParseJourney(definition, zone));
   if (def.id != id) {
     return FieldError("id", "the definition's id \"" + def.id + "\" is not \"" + id + "\"");
   }

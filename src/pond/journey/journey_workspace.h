@@ -14,6 +14,7 @@
 #include "pond/journey/journey.h"
 #include "pond/journey/journey_events.h"
 #include "pond/journey/journey_runtime.h"
+#include "pond/model/workspace.h"
 #include "pond/segment/compiled_rule.h"
 
 namespace pond {
@@ -90,7 +91,7 @@ struct Work {
 
 struct JourneyRuntime::Workspace {
   std::string id;
-  int utc_offset_seconds = 8 * 3600;
+  int utc_offset_seconds = kDefaultUtcOffsetSeconds;  // the workspace's, set when it is made
   PolitenessSettings politeness;
   std::vector<std::unique_ptr<LiveJourney>> journeys;  // append-only; deleted ones stay marked
   std::unordered_map<std::string, uint32_t> journey_index;

@@ -9,6 +9,7 @@
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/journey/journey_events.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -29,7 +30,8 @@ Event TaskEvent(const char* name, std::string message_id, const std::string& cus
 
 Result<std::unique_ptr<TaskService>> TaskService::Start(Engine* engine) {
   std::unique_ptr<TaskService> service(new TaskService(engine));
-  engine->AddObserver(service.get());  // OnReset rebuilds the tasks from the log
+  // Nothing to load: OnReset rebuilds the tasks from the log.
+  RETURN_IF_ERROR(engine->LoadThenObserve(service.get(), nullptr));
   return service;
 }
 
@@ -41,12 +43,12 @@ TaskService::~TaskService() {
 void TaskService::Apply(Workspace& w, const Event& e, const std::string& name,
                         const std::string& customer_id, bool live) {
   if (name != kTaskCreated && name != kTaskCompleted && name != kTaskSnoozed &&
-      name != "friend_deleted") {
+      name != kFriendDeleted) {
     return;
   }
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) p = json::object();
-  if (name == "friend_deleted") {
+  if (name == kFriendDeleted) {
     const Micros now = engine_->clock().NowMicros();
     if (!live || JsonString(p, "by") == "staff" || now - e.timestamp > kAlertMaxAge) return;
     const std::string staff = JsonString(p, "staff_id");
@@ -91,7 +93,7 @@ void TaskService::OnApplied(const std::string& ws, const TenantState& state,
                             const AppliedEvent& applied) {
   const std::string& name = state.EventName(applied.name);
   if (name != kTaskCreated && name != kTaskCompleted && name != kTaskSnoozed &&
-      name != "friend_deleted") {
+      name != kFriendDeleted) {
     return;
   }
   std::lock_guard lock(mu_);
@@ -99,15 +101,16 @@ void TaskService::OnApplied(const std::string& ws, const TenantState& state,
 }
 
 void TaskService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = workspaces_[ws];
   w.tasks.clear();
   const std::vector<std::string> names = {kTaskCreated, kTaskCompleted, kTaskSnoozed};
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) {
-      Apply(w, e, e.name, TenantState::CustomerId(state.Live(customer)), false);
-    }
-  });
+  NoteReplay(ws, ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) {
+                 Apply(w, e, e.name, TenantState::CustomerId(state.Live(customer)), false);
+               }
+             }));
 }
 
 Result<std::vector<StaffTask>> TaskService::List(const std::string& ws, const TaskQuery& q) {

@@ -21,11 +21,9 @@
 
 #include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
+#include "pond/model/event_names.h"  // task_completed, task_snoozed
 
 namespace pond {
-
-inline constexpr char kTaskCompleted[] = "task_completed";
-inline constexpr char kTaskSnoozed[] = "task_snoozed";
 
 struct StaffTask {
   std::string id;  // "tsk_<seq>"
@@ -48,7 +46,7 @@ struct TaskQuery {
   size_t limit = 50;
 };
 
-class TaskService final : public StateObserver {
+class TaskService final : public ReplayingObserver {
  public:
   static Result<std::unique_ptr<TaskService>> Start(Engine* engine);
   ~TaskService() override;

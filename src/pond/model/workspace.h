@@ -10,10 +10,16 @@
 
 namespace pond {
 
+// The zone a workspace gets when none is chosen: China Standard Time (UTC+8, no daylight
+// saving), where most of pond's brands sell. The only place pond names a zone: everything that
+// needs local time asks the workspace for its own.
+inline constexpr int kDefaultUtcOffsetSeconds = 8 * 60 * 60;
+
 struct Workspace {
   std::string id;  // "default", or a slug chosen at creation
   std::string name;
-  int utc_offset_seconds = 8 * 3600;  // the brand's zone for days, quiet hours, reports
+  int utc_offset_seconds = kDefaultUtcOffsetSeconds;  // the brand's zone for days, quiet
+                                                      // hours, caps, calendars and reports
   Micros created_at = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include "pond/base/money.h"
 #include "pond/engine/traits.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/intent.h"
 #include "pond/segment/lifecycle.h"
 #include "pond/segment/rfm.h"
@@ -55,11 +56,11 @@ class Compiler {
         }
         return Status::Ok();
       case RuleKind::kHasTag:
-        out_->events.insert("tag_added");
-        out_->events.insert("tag_removed");
+        out_->events.insert(kTagAdded);
+        out_->events.insert(kTagRemoved);
         if (n.name == kFriendTag) {
-          out_->events.insert("friend_added");
-          out_->events.insert("friend_deleted");
+          out_->events.insert(kFriendAdded);
+          out_->events.insert(kFriendDeleted);
         }
         return Status::Ok();
       case RuleKind::kInSegment:
@@ -134,7 +135,7 @@ class Compiler {
       out_->events.insert(row.event);
       if (!row.where.empty()) AddFilter(row.filter_key, row.event, row.where);
     }
-    out_->events.insert("order_paid");  // a first order ends the score
+    out_->events.insert(kOrderPaid);  // a first order ends the score
     out_->uses_time = true;
     out_->uses_intent = true;
     return Status::Ok();
@@ -154,11 +155,11 @@ class Compiler {
       }
     }
     if (n.name == "owner") {
-      out_->events.insert("friend_added");
-      out_->events.insert("friend_deleted");
+      out_->events.insert(kFriendAdded);
+      out_->events.insert(kFriendDeleted);
     } else {
-      out_->events.insert("channel_scanned");
-      out_->events.insert("friend_added");
+      out_->events.insert(kChannelScanned);
+      out_->events.insert(kFriendAdded);
       out_->uses_channel_kinds |= n.name == "channel_kind";
     }
     return Status::Ok();
@@ -211,7 +212,7 @@ class Compiler {
       return Refuse(n, n.name + " is produced by segments themselves; a rule cannot count it");
     }
     out_->events.insert(n.name);
-    c->counted_only = n.name == "order_paid" || n.name == "order_refunded";
+    c->counted_only = n.name == kOrderPaid || n.name == kOrderRefunded;
     c->window = n.window_seconds * kMicrosPerSecond;
     c->duration = n.duration_seconds * kMicrosPerSecond;
     if (c->window > 0 || n.kind == RuleKind::kLast || n.kind == RuleKind::kFirst) {
@@ -256,7 +257,7 @@ class Compiler {
 }  // namespace
 
 bool IsDerivedEvent(std::string_view name) {
-  return name == "segment_entered" || name == "segment_left" || name == "stage_changed";
+  return name == kSegmentEntered || name == kSegmentLeft || name == kStageChanged;
 }
 
 const RuleSettings& DefaultRuleSettings() {

@@ -17,6 +17,7 @@
 
 #include "pond/base/clock.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/workspace.h"
 #include "pond/segment/compiled_rule.h"
 
 namespace pond {
@@ -26,7 +27,8 @@ inline constexpr Micros kNever = std::numeric_limits<Micros>::max();
 struct EvalContext {
   const TenantState* state = nullptr;
   Micros now = 0;
-  int utc_offset_seconds = 8 * 3600;  // days and birthdays are the brand's local days
+  int utc_offset_seconds = kDefaultUtcOffsetSeconds;  // the workspace's: days and birthdays
+                                                      // are the brand's local days
   // The events a where-filter selects (by CompiledNode::filter_key); null when none do.
   std::function<const Roaring*(const std::string& filter_key)> filter_matches;
   // Members of a segment named by in_segment; null for an unknown segment.

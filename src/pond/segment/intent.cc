@@ -1,5 +1,6 @@
 #include "pond/segment/intent.h"
 
+#include "pond/model/event_names.h"
 #include "pond/segment/compiled_rule.h"
 
 namespace pond {
@@ -8,11 +9,11 @@ const IntentSettings& DefaultIntentSettings() {
   static const IntentSettings settings = [] {
     IntentSettings s;
     const std::pair<const char*, int64_t> rows[] = {
-        {"message_received", 5}, {"questionnaire_submitted", 15},
-        {"friend_added", 10},    {"channel_scanned", 5},
-        {"moment_liked", 3},     {"content_viewed", 2},
-        {"moment_viewed", 1},    {"page_viewed", 1},
-        {"invite_sent", 5},      {"coupon_redeemed", 10},
+        {kMessageReceived, 5}, {kQuestionnaireSubmitted, 15},
+        {kFriendAdded, 10},    {kChannelScanned, 5},
+        {kMomentLiked, 3},     {kContentViewed, 2},
+        {kMomentViewed, 1},    {"page_viewed", 1},
+        {kInviteSent, 5},      {kCouponRedeemed, 10},
     };
     for (const auto& [event, points] : rows) s.rows.push_back({event, {}, "", points});
     return s;

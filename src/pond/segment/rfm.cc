@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pond/model/event_names.h"
+
 namespace pond {
 namespace {
 
@@ -37,11 +39,11 @@ std::vector<uint8_t> Quintiles(const std::vector<int64_t>& values) {
 size_t RfmCell(int r, int fm) {
   static constexpr Cell kGrid[5][5] = {
       // FM:  1            2              3              4          5
-      {kLost, kLost, kAtRisk, kAtRisk, kCantLose},                               // R 1
-      {kHibernating, kHibernating, kAtRisk, kAtRisk, kCantLose},                 // R 2
-      {kAboutToSleep, kAboutToSleep, kNeedAttention, kLoyal, kLoyal},            // R 3
-      {kPromising, kPotential, kPotential, kLoyal, kChampions},                  // R 4
-      {kNew, kPotential, kPotential, kChampions, kChampions},                    // R 5
+      {kLost, kLost, kAtRisk, kAtRisk, kCantLose},                     // R 1
+      {kHibernating, kHibernating, kAtRisk, kAtRisk, kCantLose},       // R 2
+      {kAboutToSleep, kAboutToSleep, kNeedAttention, kLoyal, kLoyal},  // R 3
+      {kPromising, kPotential, kPotential, kLoyal, kChampions},        // R 4
+      {kNew, kPotential, kPotential, kChampions, kChampions},          // R 5
   };
   return kGrid[std::clamp(r, 1, 5) - 1][std::clamp(fm, 1, 5) - 1];
 }
@@ -57,7 +59,7 @@ RfmTable ComputeRfm(const TenantState& state, Micros now) {
   RfmTable t;
   t.computed_at = now;
   t.members.resize(kRfmCellCount);
-  const uint32_t paid = state.FindEventName("order_paid");
+  const uint32_t paid = state.FindEventName(kOrderPaid);
   if (paid == kNoIndex) return t;
   // The last counted order of each customer, from the order postings.
   const CustomerColumns& cs = state.customers();

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "pond/engine/keys.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/segment_workspace.h"
 
 namespace pond {
@@ -53,8 +54,8 @@ Status ValidateSpecText(const SegmentSpec& spec) {
 
 Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
   std::unique_ptr<SegmentService> service(new SegmentService(engine));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> workspaces, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : workspaces) {
+  // Saved segments, settings and tag tables are definitions; OnReset evaluates them all.
+  RETURN_IF_ERROR(engine->LoadThenObserve(service.get(), [&](const pond::Workspace& ws) -> Status {
     Workspace& w = service->WorkspaceFor(ws.id);
     w.utc_offset_seconds = ws.utc_offset_seconds;
     RETURN_IF_ERROR(LoadRuleSettings(engine, w));
@@ -73,9 +74,8 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
     }
     RETURN_IF_ERROR(OrderSegments(w.segments));
     w.Reindex();
-    RETURN_IF_ERROR(LoadTagTables(engine, w));
-  }
-  engine->AddObserver(service.get());  // OnReset evaluates them all
+    return LoadTagTables(engine, w);
+  }));
   return service;
 }
 
@@ -103,6 +103,8 @@ SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
   if (!w) {
     w = std::make_unique<Workspace>();
     w->id = ws;
+    // A workspace made while pond runs: its zone from the store (Start sets the others').
+    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w->utc_offset_seconds = *zone;
     (void)w->BuildStageSegments();  // the default stages compile, or every test fails
     w->Reindex();
   }
@@ -110,6 +112,7 @@ SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
 }
 
 void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   const Micros now = engine_->clock().NowMicros();
@@ -120,8 +123,9 @@ void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
   w.report_filters.clear();  // event indexes belong to the state just rebuilt
   w.trait_numbers.clear();
   for (auto& s : w.segments) {
-    // A filter that cannot be loaded leaves its conditions matching nothing until the next reset.
-    (void)w.EnsureFilters(engine_, state, s->rule);
+    // A filter that cannot be loaded leaves its conditions matching nothing until the next
+    // reset, and is the replay error the service reports.
+    NoteReplay(ws, w.EnsureFilters(engine_, state, s->rule));
   }
   w.Reindex();
   w.rfm = ComputeRfm(state, now);
@@ -169,10 +173,10 @@ void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
   }
   const std::string& name = state.EventName(applied.name);
   if (state.events().money[applied.index] != 0) ++w.orders_since_rfm;
-  if (name == "questionnaire_submitted" && !w.answer_tags.empty()) {
+  if (name == kQuestionnaireSubmitted && !w.answer_tags.empty()) {
     w.TagAnswers(state, applied.event, applied.customer);
   }
-  if (name == "tag_added" && !w.tag_groups.empty()) {
+  if (name == kTagAdded && !w.tag_groups.empty()) {
     w.KeepGroupExclusive(state, applied.event, applied.customer);
   }
   if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {

@@ -57,7 +57,7 @@ struct SegmentPreview {
 
 struct RuleSettings;
 
-class SegmentService final : public StateObserver {
+class SegmentService final : public ReplayingObserver {
  public:
   // Loads every workspace's segments and starts observing `engine` (not owned).
   static Result<std::unique_ptr<SegmentService>> Start(Engine* engine);

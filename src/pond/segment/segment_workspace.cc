@@ -7,6 +7,7 @@
 
 #include "pond/base/json_writer.h"
 #include "pond/engine/keys.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/event_filter_scan.h"
 #include "pond/segment/lifecycle.h"
 #include "pond/segment/value_match.h"
@@ -253,7 +254,7 @@ void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
     // "none" has not changed stage.
     std::string from = stage_left ? *stage_left : std::string(kNoStage);
     std::string to = stage_entered ? *stage_entered : std::string(kNoStage);
-    if (from != to) Queue("stage_changed", c, "from", std::move(from), "to", std::move(to), now);
+    if (from != to) Queue(kStageChanged, c, "from", std::move(from), "to", std::move(to), now);
   }
 }
 
@@ -268,8 +269,7 @@ void SegmentService::Workspace::ScheduleAll(const TenantState& state, const Live
 
 Status SegmentService::Workspace::LoadFilter(Engine* engine, const TenantState& state,
                                              FilterIndex* f) {
-  ASSIGN_OR_RETURN(f->matches,
-                   ScanMatchingEvents(*engine, state, f->spec.event, f->spec.filters));
+  ASSIGN_OR_RETURN(f->matches, ScanMatchingEvents(*engine, state, f->spec.event, f->spec.filters));
   return Status::Ok();
 }
 
@@ -312,8 +312,8 @@ void SegmentService::Workspace::Announce(const LiveSegment& s, uint32_t c, bool 
     pending.push_back(
         TagChangeEvent(TenantState::CustomerId(c), s.auto_tag, in, "rule:" + s.rule.text));
   } else {
-    Queue(in ? "segment_entered" : "segment_left", c, "segment_id", s.info.id, "segment",
-          s.info.name, now);
+    Queue(in ? kSegmentEntered : kSegmentLeft, c, "segment_id", s.info.id, "segment", s.info.name,
+          now);
   }
 }
 

@@ -69,7 +69,7 @@ struct Timer {
 
 struct SegmentService::Workspace {
   std::string id;
-  int utc_offset_seconds = 8 * 3600;
+  int utc_offset_seconds = kDefaultUtcOffsetSeconds;  // the workspace's, set when it is made
   // In dependency order: a segment comes after every segment its rule names.
   std::vector<std::unique_ptr<LiveSegment>> segments;
   std::unordered_map<std::string, std::vector<size_t>> by_event;

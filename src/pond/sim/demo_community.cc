@@ -7,13 +7,13 @@
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 
 namespace pond::sim {
 namespace {
 
 using nlohmann::json;
 
-constexpr int kTz = 8 * 3600;
 constexpr char kCode[] = "gcd_club";
 
 const char* const kTopics[] = {"防晒", "保湿", "卸妆", "眼霜",   "精华", "面膜",
@@ -120,9 +120,10 @@ Status DemoCommunity::Open(int day, int days) {
   code.group_template = {"会员俱乐部", staff_.empty() ? "" : staff_[0].id, p_.group_capacity,
                          "欢迎加入会员俱乐部！群公告里有新人礼。"};
   RETURN_IF_ERROR(community_.SaveCode(ws, code).status());
-  // Each staff account's Moments from tomorrow to the end, by its persona.
+  // Each staff account's Moments from tomorrow to the end, by its persona, in local days.
+  ASSIGN_OR_RETURN(zone_, engine_.UtcOffsetOf(ws));
   const Micros tomorrow =
-      (LocalDay(engine_.clock().NowMicros(), kTz) + 1) * kMicrosPerDay - kTz * kMicrosPerSecond;
+      (LocalDay(engine_.clock().NowMicros(), zone_) + 1) * kMicrosPerDay - zone_ * kMicrosPerSecond;
   const int plan_days = std::max(1, days - day - 1);
   std::vector<ContentService::StaffPlan> accounts;
   for (const StaffParams& s : staff_) {
@@ -133,7 +134,7 @@ Status DemoCommunity::Open(int day, int days) {
   ASSIGN_OR_RETURN(std::vector<MomentsPlan> plans,
                    content_.PlanMoments(ws, accounts, tomorrow, plan_days, {}));
   for (size_t i = 0; i < plans.size(); ++i) {
-    for (const PlannedPost& p : plans[i].posts) posts_by_day_[LocalDay(p.at, kTz)].push_back(p);
+    for (const PlannedPost& p : plans[i].posts) posts_by_day_[LocalDay(p.at, zone_)].push_back(p);
     stats_.moments += static_cast<int64_t>(plans[i].posts.size());
     ASSIGN_OR_RETURN(
         std::vector<MomentsViolation> found,
@@ -178,7 +179,7 @@ Status DemoCommunity::Route(int day) {
     ++stats_.routed;
     stats_.groups += r->opened;
     if (Unit(salt + 3) < p_.join_share) {
-      joins.push_back(ServiceEvent("group_joined", "demo-grp-join:" + customer, customer,
+      joins.push_back(ServiceEvent(kGroupJoined, "demo-grp-join:" + customer, customer,
                                    now - kMicrosPerHour, DumpJson({{"group_id", r->group}})));
       members_.emplace_back(customer, r->group);
       ++stats_.joined;
@@ -204,7 +205,7 @@ Status DemoCommunity::Chatter(int day) {
   }
   if (day % 7 == 0) {  // a weekly campaign in every group
     for (const auto& [group, customer] : first_member) {
-      events.push_back(ServiceEvent("group_campaign",
+      events.push_back(ServiceEvent(kGroupCampaign,
                                     "demo-grp-cmp:" + std::to_string(day) + ":" + group, customer,
                                     now - 10 * kMicrosPerHour, DumpJson({{"group_id", group}})));
     }
@@ -214,7 +215,7 @@ Status DemoCommunity::Chatter(int day) {
 }
 
 Status DemoCommunity::PostMoments(int day) {
-  auto today = posts_by_day_.find(LocalDay(engine_.clock().NowMicros(), kTz));
+  auto today = posts_by_day_.find(LocalDay(engine_.clock().NowMicros(), zone_));
   if (today == posts_by_day_.end() || members_.empty()) return Status::Ok();
   // Friends see the day's posts; some like them (the items' performance).
   std::vector<Event> events;
@@ -227,7 +228,7 @@ Status DemoCommunity::PostMoments(int day) {
           members_[Mix64(salt * 31 + static_cast<uint64_t>(v)) % members_.size()].first;
       const std::string id =
           std::to_string(day) + ":" + std::to_string(i) + ":" + std::to_string(v);
-      events.push_back(ServiceEvent("content_viewed", "demo-cnt-view:" + id, who, p.at,
+      events.push_back(ServiceEvent(kContentViewed, "demo-cnt-view:" + id, who, p.at,
                                     DumpJson({{"content_id", p.item}, {"staff_id", p.staff}})));
       if (Unit(salt + 100 + static_cast<uint64_t>(v)) < 0.2) {
         events.push_back(ServiceEvent("content_liked", "demo-cnt-like:" + id, who, p.at,

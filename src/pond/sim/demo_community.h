@@ -58,6 +58,7 @@ class DemoCommunity {
   Status PostMoments(int day);
   double Unit(uint64_t salt) const;
 
+  int zone_ = 0;  // the workspace's, read when the Moments are planned
   Engine& engine_;
   CommunityService& community_;
   ContentService& content_;

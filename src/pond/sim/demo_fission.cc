@@ -9,6 +9,7 @@
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 
 namespace pond::sim {
 namespace {
@@ -32,7 +33,7 @@ Event Track(const std::string& message_id, const std::string& user, const char* 
 Event Trial(const std::string& user, Micros at) {
   const std::string order_id = "TRIAL-" + user;
   Event e =
-      Track("fis-trial:" + user, user, "order_paid", at,
+      Track("fis-trial:" + user, user, kOrderPaid, at,
             {{"order_id", order_id},
              {"amount_fen", kTrialFen},
              {"products", {{{"sku", "TRIAL-3"}, {"category", "trial"}, {"price_fen", 990}}}}});
@@ -65,8 +66,9 @@ Status DemoFission::AfterDay(int day, int days) {
 
 Status DemoFission::Open(int day, int days) {
   const Micros now = engine_.clock().NowMicros();
-  const std::string start = FormatIso8601(now - kMicrosPerHour, 8 * 3600);
-  const std::string end = FormatIso8601(now + (days - day + 2) * kMicrosPerDay, 8 * 3600);
+  ASSIGN_OR_RETURN(const int zone, engine_.UtcOffsetOf(kDefaultWorkspace));
+  const std::string start = FormatIso8601(now - kMicrosPerHour, zone);
+  const std::string end = FormatIso8601(now + (days - day + 2) * kMicrosPerDay, zone);
   const std::string dates = R"("start": ")" + start + R"(", "end": ")" + end + "\"";
   const std::string kinds[] = {
       R"({"id": "cmp_mask_task", "name": "邀3位好友买9.9体验装得20元券，10位得面膜", "kind": "task",)" +
@@ -80,7 +82,7 @@ Status DemoFission::Open(int day, int days) {
           R"(, "budget_fen": 0, "stock": 0,
          "bargain": {"start_fen": 16900, "floor_fen": 990, "helpers": 5}})"};
   for (const std::string& text : kinds) {
-    ASSIGN_OR_RETURN(Campaign c, ParseCampaign(text));
+    ASSIGN_OR_RETURN(Campaign c, ParseCampaign(text, zone));
     RETURN_IF_ERROR(service_.SaveCampaign(kDefaultWorkspace, c).status());
   }
   // The best buyers (repeat buyers first) get posters and open groups and bargains.
@@ -120,7 +122,7 @@ Status DemoFission::Invite(int day) {
                : json{{"ip", "10." + std::to_string(friends_made_ % 250) + "." +
                                  std::to_string(friends_made_ / 250 % 250) + ".7"},
                       {"device", {{"id", "dev-" + f}}}};
-      events.push_back(Track("fis-arrive:" + f, f, "invite_accepted", now - kMicrosPerHour,
+      events.push_back(Track("fis-arrive:" + f, f, kInviteAccepted, now - kMicrosPerHour,
                              {{"campaign_id", "cmp_mask_task"}, {"code", posters_[i].second}},
                              context));
       // A farm's numbers come from one block (170 + the farm's 4 digits); others are scattered.

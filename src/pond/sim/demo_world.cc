@@ -8,9 +8,10 @@
 
 #include "pond/base/json_writer.h"
 #include "pond/base/time.h"
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/channels/wecom/wecom_service.h"
+#include "pond/model/event_names.h"
 
 namespace pond::sim {
 
@@ -21,7 +22,6 @@ namespace {
 constexpr Micros kMinute = 60'000'000LL;
 constexpr Micros kHour = 60 * kMinute;
 constexpr Micros kDay = 24 * kHour;
-constexpr int kShanghai = 8 * 3600;
 
 // One simulated person. Identities are derived from the index, so nothing random is stored.
 struct Person {
@@ -62,8 +62,9 @@ std::string CallbackXml(Micros at, const std::string& event, const std::string& 
 
 class Simulation {
  public:
-  Simulation(const DemoParams& p, Engine& engine, FakeClock& clock)
+  Simulation(const DemoParams& p, Engine& engine, FakeClock& clock, int zone)
       : p_(p),
+        zone_(zone),
         engine_(engine),
         clock_(clock),
         rng_(p.seed),
@@ -121,7 +122,7 @@ class Simulation {
   void SeasonOf(int day) {
     int64_t y;
     unsigned m, d;
-    const int64_t days = (day_start_of(day) + int64_t{kShanghai} * 1'000'000) / kDay;
+    const int64_t days = (day_start_of(day) + int64_t{zone_} * 1'000'000) / kDay;
     CivilFromDays(days, &y, &m, &d);
     const int weekday = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
     weekend_.push_back(weekday == 0 || weekday == 6 ? p_.weekend_factor : 1.0);
@@ -180,7 +181,7 @@ class Simulation {
   }
 
   Status RecordSpend(int day, const std::vector<int64_t>& leads) {
-    const std::string date = FormatIso8601(day_start_of(day), kShanghai).substr(0, 10);
+    const std::string date = FormatIso8601(day_start_of(day), zone_).substr(0, 10);
     for (size_t c = 0; c < p_.channels.size(); ++c) {
       const int64_t spend = leads[c] * p_.channels[c].cost_per_lead_fen;
       if (spend == 0) continue;
@@ -214,7 +215,7 @@ class Simulation {
       AppendJsonString(&j, event);
     }
     if (!body_key.empty()) j += ",\"" + body_key + "\":" + body;
-    j += ",\"timestamp\":\"" + FormatIso8601(at, kShanghai) + "\"";
+    j += ",\"timestamp\":\"" + FormatIso8601(at, zone_) + "\"";
     j += ",\"messageId\":\"demo-" + std::to_string(p_.seed) + "-" + std::to_string(++calls_made_) +
          "\"}";
     return {at, calls_made_, std::move(j), "", ""};
@@ -232,7 +233,7 @@ class Simulation {
   void FriendAdded(Micros at, uint32_t id, const std::string& staff, const std::string& state) {
     if (!p_.wecom_callbacks) {
       Track(
-          at, id, "friend_added",
+          at, id, kFriendAdded,
           Props({{"staff_id", staff}, {"state", state}, {"external_userid", ExternalUserid(id)}}));
       return;
     }
@@ -251,7 +252,7 @@ class Simulation {
   }
   void FriendDeleted(Micros at, uint32_t id, const std::string& staff) {
     if (!p_.wecom_callbacks) {
-      Track(at, id, "friend_deleted", Props({{"staff_id", staff}, {"by", "customer"}}));
+      Track(at, id, kFriendDeleted, Props({{"staff_id", staff}, {"by", "customer"}}));
       return;
     }
     Callback(at, CallbackXml(at, "change_external_contact", "del_follow_user",
@@ -259,7 +260,7 @@ class Simulation {
   }
   void GroupChange(Micros at, uint32_t id, const std::string& group, bool join) {
     if (!p_.wecom_callbacks) {
-      Track(at, id, join ? "group_joined" : "group_left",
+      Track(at, id, join ? kGroupJoined : kGroupLeft,
             join ? Props({{"group_id", group}, {"via", "invite"}})
                  : Props({{"group_id", group}, {"reason", "quit"}}));
       return;
@@ -299,7 +300,7 @@ class Simulation {
       const auto id = static_cast<uint32_t>(Between(0, known_before_today_ - 1));
       const std::string device =
           "dev-" + std::to_string(p_.seed) + "-" + std::to_string(calls_made_);
-      Emit(at, "track", device, "channel_scanned", "properties", Props({{"channel", ch.code}}));
+      Emit(at, "track", device, kChannelScanned, "properties", Props({{"channel", ch.code}}));
       Emit(at + Between(1, 30) * kMinute, "identify", device, "", "traits",
            Props({{"unionid", Unionid(id)}}));
       ++stats_.second_arrivals;
@@ -316,7 +317,7 @@ class Simulation {
       Order(at - Between(2, 6) * kDay, id, day, true);
     }
     // The live code knows the scanner's WeChat: the unionid is an identity from the first scan.
-    Track(at, id, "channel_scanned", Props({{"channel", ch.code}, {"unionid", Unionid(id)}}));
+    Track(at, id, kChannelScanned, Props({{"channel", ch.code}, {"unionid", Unionid(id)}}));
     if (!Chance(ch.pass_rate)) return;
     const int staff = AssignStaff();
     if (staff < 0) return;  // every account is full or at today's limit: the lead stays a lead
@@ -342,7 +343,7 @@ class Simulation {
       std::string answers = "{\"questionnaire\":\"skin\",\"answers\":{\"肤质\":\"" +
                             std::string(skins[Between(0, 3)]) + "\",\"关心\":\"" +
                             cares[Between(0, 2)] + "\"}}";
-      Track(person.friend_at + Between(10, 240) * kMinute, id, "questionnaire_submitted", answers);
+      Track(person.friend_at + Between(10, 240) * kMinute, id, kQuestionnaireSubmitted, answers);
     }
     if (Chance(p_.group_join)) {
       person.in_group = true;
@@ -394,7 +395,7 @@ class Simulation {
     if (taobao)
       properties += ",\"taobao_nick\":\"" + TaobaoNick(id) + "\",\"phone\":\"" + Phone(id) + "\"";
     properties += "}";
-    Emit(at, "track", anonymous, "order_paid", "properties", properties);
+    Emit(at, "track", anonymous, kOrderPaid, "properties", properties);
     ++stats_.orders;
     stats_.gmv_fen += total;
     if (!Chance(p_.refund)) return;
@@ -402,7 +403,7 @@ class Simulation {
     const Micros refund_at = at + Between(1, 7) * kDay;
     // Submitted on the day it happens, with that day's calls.
     const int due = std::max(day, static_cast<int>((refund_at - day_start_of(0)) / kDay));
-    refunds_.push_back({due, MakeCall(refund_at, "track", anonymous, "order_refunded", "properties",
+    refunds_.push_back({due, MakeCall(refund_at, "track", anonymous, kOrderRefunded, "properties",
                                       "{\"order_id\":\"" + order_id + "\",\"amount_fen\":" +
                                           std::to_string(total) + ",\"reason\":\"不想要了\"}")});
   }
@@ -419,22 +420,22 @@ class Simulation {
       person.sent_window_day = day;
     }
     if (Chance(p_.message_in * interest)) {
-      Track(TimeOfDay(), id, "message_received",
+      Track(TimeOfDay(), id, kMessageReceived,
             Props({{"staff_id", p_.staff[person.staff].id},
                    {"kind", "text"},
                    {"keyword", Chance(0.3) ? "price" : (Chance(0.5) ? "usage" : "shipping")}}));
     }
     if (Chance(p_.message_out)) {
       ++person.sent_recent;
-      Track(TimeOfDay(), id, "message_sent",
+      Track(TimeOfDay(), id, kMessageSent,
             Props({{"staff_id", p_.staff[person.staff].id}, {"template", "care"}}));
     }
     if (Chance(p_.moment_view * interest)) {
-      Track(TimeOfDay(), id, "moment_viewed",
+      Track(TimeOfDay(), id, kMomentViewed,
             Props({{"moment_id", "mo_" + std::to_string(day)},
                    {"staff_id", p_.staff[person.staff].id}}));
       if (Chance(p_.moment_like / p_.moment_view)) {
-        Track(TimeOfDay(), id, "moment_liked",
+        Track(TimeOfDay(), id, kMomentLiked,
               Props({{"moment_id", "mo_" + std::to_string(day)},
                      {"staff_id", p_.staff[person.staff].id}}));
       }
@@ -530,6 +531,7 @@ class Simulation {
   }
 
   const DemoParams& p_;
+  const int zone_;  // the workspace's: local days, weekends and shopping peaks
   Engine& engine_;
   FakeClock& clock_;
   std::mt19937_64 rng_;
@@ -562,7 +564,8 @@ Result<DemoStats> RunDemo(const DemoParams& params, Engine& engine, FakeClock& c
   if (params.channels.empty() || params.staff.empty() || params.catalogue.empty()) {
     return FieldError("params", "needs channels, staff and a catalogue");
   }
-  Simulation sim(params, engine, clock);
+  ASSIGN_OR_RETURN(const int zone, engine.UtcOffsetOf(kDefaultWorkspace));
+  Simulation sim(params, engine, clock, zone);
   return sim.Run(progress, after_day);
 }
 

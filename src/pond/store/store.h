@@ -10,8 +10,9 @@
 // live in the identify events and in memory, not in a per-customer row rewritten per identify.
 // Configuration (workspaces, keys, channels, staff) is written directly.
 //
-// Implementations: SqliteStore (store/sqlite/, the default) and, for teams running several nodes,
-// a PostgreSQL store implementing the same interface. No SQL dialect leaks out of this header.
+// Implementations: SqliteStore (store/sqlite/), the only one today. A PostgreSQL store for
+// teams running several nodes is to implement the same interface; no SQL dialect leaks out of
+// this header.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
-// FailingStore: a real store whose commits can be made to fail, to test what a refused commit
-// (a full disk, an I/O error) leaves behind. Every other call goes to the real store.
+// FailingStore: a real store whose commits, or reads of events by seq, can be made to fail, to
+// test what a refused commit (a full disk, an I/O error) or an unreadable log leaves behind.
+// Every other call goes to the real store.
 #pragma once
 
 #include <atomic>
@@ -12,7 +13,8 @@ namespace pond::testing {
 class FailingStore final : public Store {
  public:
   explicit FailingStore(std::unique_ptr<Store> real) : real_(std::move(real)) {}
-  std::atomic<bool> fail{false};
+  std::atomic<bool> fail{false};        // commits
+  std::atomic<bool> fail_reads{false};  // EventsBySeq (what services replay from)
   using Store::Commit;
   Status Commit(std::span<const CommitBatch* const> b) override {
     if (fail) return Status::Internal("disk I/O error");
@@ -23,6 +25,7 @@ class FailingStore final : public Store {
     return real_->ScanEvents(after, fn);
   }
   Result<std::vector<Event>> EventsBySeq(std::span<const int64_t> s) override {
+    if (fail_reads) return Status::Internal("disk I/O error");
     return real_->EventsBySeq(s);
   }
   Result<std::optional<Customer>> GetCustomer(const std::string& w, const std::string& c) override {

@@ -7,6 +7,7 @@
 #include "pond/base/json_text.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/model/event_names.h"
 
 namespace pond::outbound {
 namespace {
@@ -21,9 +22,7 @@ constexpr size_t kAttemptsPerRun = 200;
 constexpr Micros kResubmitDelay = 30 * kMicrosPerSecond;
 
 // The events that queue a message (decisions) and that settle one (outcomes).
-bool IsDecision(const std::string& name) {
-  return name == "message_sent" || name == "journey_step";
-}
+bool IsDecision(const std::string& name) { return name == kMessageSent || name == kJourneyStep; }
 bool IsOutcome(const std::string& name) {
   return name == kMessageDelivered || name == kMessageFailed || name == kMessageRetried;
 }
@@ -37,15 +36,15 @@ Event OutcomeEvent(const char* name, std::string message_id, const std::string& 
 
 Result<std::unique_ptr<DeliveryService>> DeliveryService::Start(Engine* engine) {
   std::unique_ptr<DeliveryService> service(new DeliveryService(engine));
-  ASSIGN_OR_RETURN(std::vector<pond::Workspace> workspaces, engine->ListWorkspaces());
-  for (const pond::Workspace& ws : workspaces) {
+  // Channel settings are read; OnReset rebuilds the queue from the log.
+  RETURN_IF_ERROR(engine->LoadThenObserve(service.get(), [&](const pond::Workspace& ws) -> Status {
     ASSIGN_OR_RETURN(ChannelSettings settings, service->Settings(ws.id));
     std::lock_guard lock(service->mu_);
     Workspace& w = service->WorkspaceFor(ws.id);
     w.settings = settings;
     service->BuildChannels(w);
-  }
-  engine->AddObserver(service.get());  // OnReset rebuilds the queue from the log
+    return Status::Ok();
+  }));
   return service;
 }
 
@@ -72,10 +71,10 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
   const bool decision = IsDecision(name);
   if (!decision && !IsOutcome(name)) return;
   // Most decisions are outbox sends or steps of other kinds: skip them without parsing.
-  if (name == "message_sent" && e.properties.find(R"("channel":"outbox")") != std::string::npos) {
+  if (name == kMessageSent && e.properties.find(R"("channel":"outbox")") != std::string::npos) {
     return;
   }
-  if (name == "journey_step" && e.properties.find(R"("kind":"webhook")") == std::string::npos) {
+  if (name == kJourneyStep && e.properties.find(R"("kind":"webhook")") == std::string::npos) {
     return;
   }
   json p = json::parse(e.properties, nullptr, false);
@@ -84,7 +83,7 @@ void DeliveryService::Apply(Workspace& w, const Event& e, const std::string& nam
     Item item;
     OutboundMessage& m = item.message;
     m.id = e.message_id;
-    m.channel = name == "journey_step" ? "webhook" : JsonString(p, "channel");
+    m.channel = name == kJourneyStep ? "webhook" : JsonString(p, "channel");
     if (m.channel.empty() || m.channel == "outbox") return;
     for (const Identity& i : e.identities) {
       if (i.kind == IdentityKind::kCustomerId) m.customer_id = i.value;
@@ -137,16 +136,17 @@ void DeliveryService::OnApplied(const std::string& ws, const TenantState& state,
 }
 
 void DeliveryService::OnReset(const std::string& ws, const TenantState& state) {
+  BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.pending.clear();
   w.failed.clear();
   w.due.clear();
-  const std::vector<std::string> names = {"message_sent", "journey_step", kMessageDelivered,
+  const std::vector<std::string> names = {kMessageSent, kJourneyStep, kMessageDelivered,
                                           kMessageFailed, kMessageRetried};
-  (void)ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
-    for (const auto& [e, customer] : chunk) Apply(w, e, e.name);
-  });
+  NoteReplay(ws, ForEachLoadedChunk(engine_, EventRefs(state, names, 0), [&](const auto& chunk) {
+               for (const auto& [e, customer] : chunk) Apply(w, e, e.name);
+             }));
 }
 
 std::optional<Event> DeliveryService::Attempt(const std::string& ws, OutboundChannel* channel,

@@ -29,12 +29,9 @@
 #include "pond/base/periodic.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/engine/engine.h"
+#include "pond/model/event_names.h"  // message_delivered, message_failed, message_retried
 
 namespace pond::outbound {
-
-inline constexpr char kMessageDelivered[] = "message_delivered";
-inline constexpr char kMessageFailed[] = "message_failed";
-inline constexpr char kMessageRetried[] = "message_retried";
 
 struct DeliveryView {
   std::string id;  // the source messageId
@@ -47,7 +44,7 @@ struct DeliveryView {
   Micros next_attempt = 0;
 };
 
-class DeliveryService final : public StateObserver {
+class DeliveryService final : public ReplayingObserver {
  public:
   static Result<std::unique_ptr<DeliveryService>> Start(Engine* engine);
   ~DeliveryService() override;

@@ -2,6 +2,7 @@
 // delivery's idempotency key, so a receiving system can drop a redelivery.
 #include <nlohmann/json.hpp>
 
+#include "pond/base/base64.h"
 #include "pond/base/time.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/channels/outbound/http_client.h"
@@ -9,37 +10,19 @@
 namespace pond::outbound {
 namespace {
 
-std::string Base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += {k[n >> 18], k[(n >> 12) & 63], k[(n >> 6) & 63], k[n & 63]};
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += {k[n >> 18], k[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {k[n >> 18], k[(n >> 12) & 63], k[(n >> 6) & 63], '='};
-  }
-  return out;
-}
-
 // The subject is the text's first line (at most 100 bytes), the body the whole text, both as
 // UTF-8 in base64 so any language survives any server.
 std::string Compose(const std::string& from, const std::string& to, const OutboundMessage& m) {
   std::string subject = m.text.substr(0, m.text.find('\n'));
   if (subject.size() > 100) subject.resize(100);
-  std::string body64 = Base64(m.text);
+  std::string body64 = Base64Encode(m.text);
   std::string wrapped;
   for (size_t i = 0; i < body64.size(); i += 76) wrapped += body64.substr(i, 76) + "\r\n";
   std::string id = m.id;
   for (char& ch : id) {
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') ch = '.';
   }
-  return "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: =?UTF-8?B?" + Base64(subject) +
+  return "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: =?UTF-8?B?" + Base64Encode(subject) +
          "?=\r\nMessage-ID: <" + id + "@pond>\r\nMIME-Version: 1.0\r\n" +
          "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n" +
          "X-Pond-Delivery: " + m.id + "\r\n\r\n" + wrapped;

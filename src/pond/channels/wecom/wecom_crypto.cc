@@ -38,31 +38,6 @@ Result<std::string> Cbc(std::string_view key, std::string_view in, bool encrypt)
 
 }  // namespace
 
-Result<std::string> Base64Decode(std::string_view text, const char* field) {
-  if (text.empty() || text.size() % 4 != 0 || text.size() > (1u << 26)) {
-    return FieldError(field, "not base64");
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return FieldError(field, "not base64");
-  size_t pad = 0;  // EVP_DecodeBlock keeps the bytes '=' stood for
-  if (text.back() == '=') ++pad;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 Result<std::string> AesKeyFrom(std::string_view encoding_aes_key) {
   if (encoding_aes_key.size() != 43 ||
       !std::all_of(encoding_aes_key.begin(), encoding_aes_key.end(), [](char c) {

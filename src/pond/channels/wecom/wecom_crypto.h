@@ -11,13 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "pond/base/base64.h"  // standard base64 with padding, as WeCom's ciphertexts use it
 #include "pond/base/status.h"
 
 namespace pond::wecom {
-
-// Standard base64 with padding, as WeCom's ciphertexts use it. Decoding errors name `field`.
-Result<std::string> Base64Decode(std::string_view text, const char* field);
-std::string Base64Encode(std::string_view bytes);
 
 // The 32-byte AES key of a 43-character EncodingAESKey; errors name "aes_key".
 Result<std::string> AesKeyFrom(std::string_view encoding_aes_key);

@@ -4,6 +4,7 @@
 
 #include "pond/base/clock.h"
 #include "pond/base/json_text.h"
+#include "pond/model/event_names.h"
 
 namespace pond::wecom {
 namespace {
@@ -42,12 +43,12 @@ std::vector<Event> MapCallback(const XmlFields& x, const std::string& corp) {
       json p = {
           {"staff_id", staff}, {"state", x.Get("State")}, {"welcome_code", x.Get("WelcomeCode")}};
       if (change == "add_half_external_contact") p["half"] = true;
-      out.push_back(Make(x, corp, user, "friend_added", std::move(p)));
+      out.push_back(Make(x, corp, user, kFriendAdded, std::move(p)));
     } else if (change == "edit_external_contact") {
       out.push_back(Make(x, corp, user, "contact_edited", {{"staff_id", staff}}));
     } else if (change == "del_external_contact" || change == "del_follow_user") {
       out.push_back(Make(
-          x, corp, user, "friend_deleted",
+          x, corp, user, kFriendDeleted,
           {{"staff_id", staff}, {"by", change == "del_external_contact" ? "staff" : "customer"}}));
     } else if (change == "transfer_fail") {
       out.push_back(Make(x, corp, user, "transfer_failed",
@@ -61,7 +62,7 @@ std::vector<Event> MapCallback(const XmlFields& x, const std::string& corp) {
     for (const std::string& m : members->second) {
       if (m.empty()) continue;
       out.push_back(
-          Make(x, corp, m, detail == "add_member" ? "group_joined" : "group_left",
+          Make(x, corp, m, detail == "add_member" ? kGroupJoined : kGroupLeft,
                {{"group_id", x.Get("ChatId")},
                 {"scene", detail == "add_member" ? x.Get("JoinScene") : x.Get("QuitScene")}}));
     }

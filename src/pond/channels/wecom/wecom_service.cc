@@ -5,6 +5,7 @@
 
 #include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
+#include "pond/model/event_names.h"
 
 namespace pond::wecom {
 namespace {
@@ -114,7 +115,7 @@ Result<Received> WecomService::Receive(const std::string& ws, const CallbackQuer
   std::vector<FollowUp> jobs;
   for (const Event& e : *events) {
     out.events.push_back(e.name);
-    if (e.name != "friend_added" || e.identities.empty()) continue;
+    if (e.name != kFriendAdded || e.identities.empty()) continue;
     const json p = json::parse(e.properties, nullptr, false);
     jobs.push_back({ws, e.identities[0].value, JsonString(p, "state"),
                     JsonString(p, "welcome_code"), e.message_id});

@@ -1,4 +1,4 @@
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
 
 #include <gtest/gtest.h>
 

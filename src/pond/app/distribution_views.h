@@ -6,7 +6,7 @@
 
 #include "pond/distribution/distribution_service.h"
 
-namespace pond::server {
+namespace pond::app {
 
 nlohmann::json DistributorJson(const DistributorView& v);
 nlohmann::json WithdrawalJson(const WithdrawalView& w);
@@ -17,4 +17,4 @@ nlohmann::json TotalsJson(const DistributionTotals& t);
 // "13800138000" → "138****8000"; shorter numbers keep only their last 2 digits.
 std::string MaskPhone(const std::string& phone);
 
-}  // namespace pond::server
+}  // namespace pond::app

@@ -1,11 +1,11 @@
-#include "server/views.h"
+#include "pond/app/views.h"
 
 #include <nlohmann/json.hpp>
 
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 
-namespace pond::server {
+namespace pond::app {
 namespace {
 
 using nlohmann::json;
@@ -193,4 +193,4 @@ std::string JourneyStatsJsonText(const JourneyStats& s) {
                    {"deferred", s.deferred}});
 }
 
-}  // namespace pond::server
+}  // namespace pond::app

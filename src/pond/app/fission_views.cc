@@ -1,8 +1,8 @@
-#include "server/fission_views.h"
+#include "pond/app/fission_views.h"
 
 #include <cmath>
 
-namespace pond::server {
+namespace pond::app {
 
 nlohmann::json FissionPlanJson(const FissionPlanInput& in, const FissionPlan& p) {
   auto round2 = [](double x) { return std::round(x * 100) / 100; };
@@ -51,4 +51,4 @@ nlohmann::json CampaignReportJson(const CampaignReport& r) {
           {"cost_per_customer_fen", r.cost_per_customer_fen}};
 }
 
-}  // namespace pond::server
+}  // namespace pond::app

@@ -1,10 +1,10 @@
-#include "server/grid_views.h"
+#include "pond/app/grid_views.h"
 
 #include <string>
 
 #include "pond/base/time.h"
 
-namespace pond::server {
+namespace pond::app {
 namespace {
 
 using analytics::GridCell;
@@ -97,4 +97,4 @@ ReportTable GridMatrixTable(const analytics::TouchpointGrid& g) {
   return out;
 }
 
-}  // namespace pond::server
+}  // namespace pond::app

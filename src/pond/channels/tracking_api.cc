@@ -1,4 +1,4 @@
-#include "pond/channels/segment.h"
+#include "pond/channels/tracking_api.h"
 
 #include <random>
 
@@ -6,9 +6,7 @@
 #include "pond/base/simdjson_util.h"
 #include "pond/base/time.h"
 #include "pond/base/utf8.h"
-#include "pond/community/community_event_names.h"
-#include "pond/distribution/distribution_event_names.h"
-#include "pond/fission/fission_event_names.h"
+#include "pond/model/event_names.h"
 
 namespace pond {
 namespace {
@@ -203,9 +201,7 @@ Status ParseCall(object& obj, std::string_view implied_type, std::string_view de
   if (e->type == EventType::kTrack && e->name.empty()) {
     return FieldError("event", "required for track");
   }
-  if (e->type == EventType::kTrack &&
-      (IsDistributionLedgerEvent(e->name) || IsFissionLedgerEvent(e->name) ||
-       IsCommunityServiceEvent(e->name))) {
+  if (e->type == EventType::kTrack && IsWrittenOnlyByPond(e->name)) {
     return FieldError("event", "\"" + e->name +
                                    "\" is written by pond only (money, rewards and group places "
                                    "follow from it); use /v1/distribution, /v1/fission or "
@@ -373,8 +369,8 @@ std::string NewMessageId() {
 Status ParseMoneyEvent(Event& e) { return ParseMoneyEvent(e, e.properties, false); }
 
 Status ParseMoneyEvent(Event& e, std::string_view properties, bool padded) {
-  const bool paid = e.name == "order_paid";
-  const bool refunded = e.name == "order_refunded";
+  const bool paid = e.name == kOrderPaid;
+  const bool refunded = e.name == kOrderRefunded;
   if (!paid && !refunded) return Status::Ok();
   if (properties.empty()) properties = "{}";
   simdjson::ondemand::document doc;
@@ -532,7 +528,7 @@ constexpr size_t kMaxOrdersPerRequest = 1000;
 
 Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
   e->type = EventType::kTrack;
-  e->name = "order_paid";
+  e->name = kOrderPaid;
   e->properties = std::string(raw);
   e->received_at = received_at;
   simdjson::ondemand::document doc;

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/analytics/touchpoint_grid.h"
-#include "server/report_views.h"
+#include "pond/app/report_views.h"
 
-namespace pond::server {
+namespace pond::app {
 
 // `utc_offset_seconds`: the workspace's zone, for from / to.
 nlohmann::json GridJson(const analytics::TouchpointGrid& g, int utc_offset_seconds);
@@ -16,4 +16,4 @@ ReportTable GridCellsTable(const analytics::TouchpointGrid& g);
 // Each cell as "results / customers", "-" when empty, a "!" after a weak one.
 ReportTable GridMatrixTable(const analytics::TouchpointGrid& g);
 
-}  // namespace pond::server
+}  // namespace pond::app

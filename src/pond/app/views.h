@@ -8,7 +8,7 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/segment/segment_service.h"
 
-namespace pond::server {
+namespace pond::app {
 
 std::string ProfileJsonText(const CustomerProfile& profile);
 std::string CustomerPageJsonText(const CustomerPage& page);
@@ -30,4 +30,4 @@ std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments);
 std::string SegmentPreviewJsonText(const SegmentPreview& preview);
 std::string JourneyStatsJsonText(const JourneyStats& stats);
 
-}  // namespace pond::server
+}  // namespace pond::app

@@ -1,8 +1,8 @@
-#include "server/distribution_views.h"
+#include "pond/app/distribution_views.h"
 
 #include "pond/base/time.h"
 
-namespace pond::server {
+namespace pond::app {
 
 using nlohmann::json;
 
@@ -104,4 +104,4 @@ std::string MaskPhone(const std::string& phone) {
   return std::string(phone.size() - 2, '*') + phone.substr(phone.size() - 2);
 }
 
-}  // namespace pond::server
+}  // namespace pond::app

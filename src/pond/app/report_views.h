@@ -16,7 +16,7 @@
 #include "pond/analytics/trend.h"
 #include "pond/analytics/value_report.h"
 
-namespace pond::server {
+namespace pond::app {
 
 struct ReportTable {
   std::vector<std::string> header;
@@ -54,4 +54,4 @@ ReportTable LtvTable(const analytics::LtvReport& r);
 nlohmann::json TrendJson(const analytics::Trend& trend);
 ReportTable TrendTable(const std::vector<analytics::TrendDay>& days);
 
-}  // namespace pond::server
+}  // namespace pond::app

@@ -7,9 +7,9 @@
 #include "pond/fission/fission_service.h"
 #include "pond/fission/planner.h"
 
-namespace pond::server {
+namespace pond::app {
 
 nlohmann::json FissionPlanJson(const FissionPlanInput& input, const FissionPlan& plan);
 nlohmann::json CampaignReportJson(const CampaignReport& report);
 
-}  // namespace pond::server
+}  // namespace pond::app

@@ -1,10 +1,10 @@
-#include "server/report_views.h"
+#include "pond/app/report_views.h"
 
 #include <cmath>
 
 #include "pond/base/time.h"
 
-namespace pond::server {
+namespace pond::app {
 namespace {
 
 using nlohmann::json;
@@ -359,4 +359,4 @@ ReportTable TrendTable(const std::vector<analytics::TrendDay>& days) {
   return out;
 }
 
-}  // namespace pond::server
+}  // namespace pond::app

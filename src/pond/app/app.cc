@@ -1,0 +1,143 @@
+#include "pond/app/app.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+
+#include "pond/channels/outbound/delivery_service.h"
+#include "pond/channels/wecom/wecom_service.h"
+#include "pond/community/community_service.h"
+#include "pond/content/content_service.h"
+#include "pond/distribution/distribution_service.h"
+#include "pond/fission/fission_service.h"
+#include "pond/journey/journey_runtime.h"
+#include "pond/journey/task_service.h"
+#include "pond/segment/segment_service.h"
+
+namespace pond::app {
+namespace {
+
+// What each part needs started before it.
+Parts DependenciesOf(Part part) {
+  switch (part) {
+    case kJourneys:
+    case kDistribution:
+    case kCommunity:
+      return kSegments;
+    case kWecom:
+      return kDeliveries;
+    default:
+      return 0;
+  }
+}
+
+// A started service kept, or why it did not start: a service that could not replay the events
+// its state needs does not run on what it has.
+template <typename T>
+Status Keep(Result<std::unique_ptr<T>> started, std::unique_ptr<T>* out) {
+  if (!started.ok()) return started.status();
+  if constexpr (std::is_base_of_v<StateObserver, T>) RETURN_IF_ERROR((*started)->ReplayError());
+  *out = std::move(*started);
+  return Status::Ok();
+}
+
+template <typename T>
+T& Started(const std::unique_ptr<T>& service, const char* name) {
+  if (!service) {
+    std::fprintf(stderr, "pond: the %s service was used before App::Start started it\n", name);
+    std::abort();
+  }
+  return *service;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(options.engine));
+  return std::make_unique<App>(std::move(engine), options);
+}
+
+App::App(std::unique_ptr<Engine> engine, const AppOptions& options)
+    : engine_(std::move(engine)), options_(options) {
+  if (options_.wecom_key_file.empty()) {
+    options_.wecom_key_file = options.engine.data_dir + "/wecom.key";
+  }
+}
+
+App::~App() = default;
+
+Status App::Start(Parts parts) {
+  // A dependency is always a lower bit than its dependents, so one pass from the top closes
+  // the set.
+  for (uint32_t bit = kAllParts + 1; bit >>= 1;) {
+    if (parts & bit) parts |= DependenciesOf(static_cast<Part>(bit));
+  }
+  for (uint32_t bit = 1; bit < kAllParts; bit <<= 1) {
+    if (!(parts & bit) || (started_ & bit)) continue;
+    RETURN_IF_ERROR(StartOne(static_cast<Part>(bit)));
+    started_ |= bit;
+  }
+  return Status::Ok();
+}
+
+Status App::StartOne(Part part) {
+  Engine* e = engine_.get();
+  switch (part) {
+    case kSegments:
+      return Keep(SegmentService::Start(e), &segments_);
+    case kJourneys:
+      return Keep(JourneyRuntime::Start(e, segments_.get()), &journeys_);
+    case kDeliveries:
+      return Keep(outbound::DeliveryService::Start(e), &deliveries_);
+    case kTasks:
+      return Keep(TaskService::Start(e), &tasks_);
+    case kDistribution:
+      return Keep(DistributionService::Start(e, segments_.get()), &distribution_);
+    case kFission:
+      return Keep(FissionService::Start(e), &fission_);
+    case kContent:
+      return Keep(ContentService::Start(e), &content_);
+    case kCommunity:
+      return Keep(CommunityService::Start(e, segments_.get()), &community_);
+    case kWecom: {
+      wecom::WecomService::ApiSettingsFn settings = wecom::ApiSettingsOf(deliveries_.get());
+      if (options_.wecom_offline) {
+        settings = [](const std::string&) -> Result<outbound::WecomApiSettings> {
+          return Status::FailedPrecondition("this run makes no WeCom calls");
+        };
+      }
+      return Keep(wecom::WecomService::Open(e, options_.wecom_key_file, settings), &wecom_);
+    }
+    default:
+      return Status::Internal("unknown part " + std::to_string(part));
+  }
+}
+
+void App::RunInBackground(std::chrono::milliseconds every) {
+  if (segments_) segments_->RunInBackground(every);
+  if (journeys_) journeys_->RunInBackground(every);
+  if (deliveries_) deliveries_->RunInBackground(every);
+  if (tasks_) tasks_->RunInBackground(every);
+  if (distribution_) distribution_->RunInBackground(every);
+  if (fission_) fission_->RunInBackground(every);
+  if (community_) community_->RunInBackground(every);
+  if (wecom_) wecom_->RunInBackground();
+}
+
+Status App::Flush() {
+  if (segments_) RETURN_IF_ERROR(segments_->Flush());
+  if (tasks_) RETURN_IF_ERROR(tasks_->Flush());
+  return Status::Ok();
+}
+
+SegmentService& App::segments() { return Started(segments_, "segments"); }
+JourneyRuntime& App::journeys() { return Started(journeys_, "journeys"); }
+outbound::DeliveryService& App::deliveries() { return Started(deliveries_, "deliveries"); }
+TaskService& App::tasks() { return Started(tasks_, "tasks"); }
+DistributionService& App::distribution() { return Started(distribution_, "distribution"); }
+FissionService& App::fission() { return Started(fission_, "fission"); }
+ContentService& App::content() { return Started(content_, "content"); }
+CommunityService& App::community() { return Started(community_, "community"); }
+wecom::WecomService& App::wecom() { return Started(wecom_, "wecom"); }
+
+}  // namespace pond::app

@@ -1,0 +1,22 @@
+// Customers as the API and the console see them: the engine's records joined with where each
+// customer is now (lifecycle stage, RFM cell, tags, running journeys, community groups).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "pond/app/app.h"
+#include "pond/base/status.h"
+
+namespace pond::app {
+
+// GET /v1/customers: a page of the search, each with its stage, RFM cell and tags.
+// REQUIRES: segments started.
+Result<std::string> CustomerListJson(App& app, const std::string& ws, const std::string& query,
+                                     size_t limit, const std::string& cursor);
+
+// GET /v1/customers/{id}: the profile with its stage, RFM cell, the journeys running for the
+// customer and the groups they are in. REQUIRES: segments, journeys and community started.
+Result<std::string> CustomerProfileJson(App& app, const std::string& ws, const std::string& key);
+
+}  // namespace pond::app
