@@ -1,6 +1,7 @@
 // The API's route table, and the handlers for ingest, customers, channels and operations (tags
-// and segments have files of their own). Each handler: read the request, call the Engine or a
-// service, write JSON. Errors come back as Status and leave through ErrorResponse.
+// and segments have files of their own). Each handler: read the request, call the app layer
+// (src/pond/app) or one service, write JSON. Errors come back as Status and leave through
+// ErrorResponse.
 #include "pond/app/channels.h"
 #include "pond/app/customers.h"
 #include "pond/base/money.h"
@@ -77,9 +78,7 @@ HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(std::move(*profile));
 }
 
-// --- channels ----------------------------------------------------------------------------
-
-// --- the workspace ---------------------------------------------------------------------------
+// --- the workspace and its channels ----------------------------------------------------------
 
 HttpResponse GetWorkspace(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<Workspace>> all = ctx.engine.ListWorkspaces();

@@ -199,6 +199,7 @@ HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(DumpJson({{"customer", *account},
                                 {"available_fen", balances->available_fen},
                                 {"data", data},
+                                {"next_cursor", nullptr},  // the whole journal
                                 {"total", journal->size()}}));
 }
 

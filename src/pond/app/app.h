@@ -7,7 +7,7 @@
 // started later. The order is the dependency order below and never depends on which command
 // asked, so a replay sees the same order as the live run.
 //
-// Thread safety: Start, RunInBackground and Close are called from one thread; the accessors are
+// Thread safety: Start, RunInBackground and Flush are called from one thread; the accessors are
 // safe from any thread once the part is started.
 #pragma once
 

@@ -23,7 +23,7 @@ Result<json> DistributorClientsJson(App& app, const std::string& ws, const std::
     }
     data.push_back(std::move(c));
   }
-  return json{{"data", data}, {"total", clients.size()}};
+  return json{{"data", data}, {"next_cursor", nullptr}, {"total", clients.size()}};
 }
 
 Result<json> DistributorCommissionsJson(App& app, const std::string& ws,
@@ -39,6 +39,7 @@ Result<json> DistributorCommissionsJson(App& app, const std::string& ws,
   }
   return json{
       {"data", data},
+      {"next_cursor", nullptr},
       {"total", list.size()},
       {"by_state",
        {{"pending_fen", pending}, {"released_fen", released}, {"taken_back_fen", taken_back}}}};

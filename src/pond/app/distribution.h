@@ -10,13 +10,14 @@
 
 namespace pond::app {
 
-// {data: [{customer_id, phone (masked) | null, orders, spent_fen}], total}, the first `limit`.
-// REQUIRES: distribution started.
+// {data: [{customer_id, phone (masked) | null, orders, spent_fen}], next_cursor: null, total}:
+// the first `limit` are the one page. REQUIRES: distribution started.
 Result<nlohmann::json> DistributorClientsJson(App& app, const std::string& ws,
                                               const std::string& distributor, size_t limit);
 
-// {data: [commission], total, by_state: {pending_fen, released_fen, taken_back_fen}}: the sums
-// over all of them, the first `limit` listed. REQUIRES: distribution started.
+// {data: [commission], next_cursor: null, total, by_state: {pending_fen, released_fen,
+// taken_back_fen}}: the sums over all of them, the first `limit` listed as the one page.
+// REQUIRES: distribution started.
 Result<nlohmann::json> DistributorCommissionsJson(App& app, const std::string& ws,
                                                   const std::string& distributor, size_t limit);
 
