@@ -1,4 +1,5 @@
 // Content (docs/content.md): the content library, the Moments planner and the script library.
+#include "pond/app/moment_tasks.h"
 #include "pond/content/moments_json.h"
 #include "server/handler_util.h"
 
@@ -131,23 +132,16 @@ HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!posts.ok()) return ErrorResponse(posts.status());
   const json senders = body->value("senders", json::object());
   if (!senders.is_object()) return ErrorResponse(FieldError("senders", "{staff id: WeCom userid}"));
-  json tasks = json::array();
-  for (size_t i = 0; i < posts->size(); ++i) {
-    const PlannedPost& p = (*posts)[i];
-    auto item = ctx.content.GetItem(ctx.workspace, p.item);
-    if (!item.ok()) {
-      return ErrorResponse(
-          FieldError("posts[" + std::to_string(i) + "].item", item.status().message()));
+  std::map<std::string, std::string> sender_of;
+  for (const auto& [staff, userid] : senders.items()) {
+    if (!userid.is_string()) {
+      return ErrorResponse(FieldError("senders." + staff, "a WeCom userid (a string)"));
     }
-    const std::string sender = senders.value(p.staff, p.staff);
-    json post = PostJson(p, *zone);
-    post["kind"] = ContentKindName(item->kind);
-    post["request"] = {{"method", "POST"},
-                       {"path", "/cgi-bin/externalcontact/add_moment_task"},
-                       {"body", MomentTaskBody(*item, sender)}};
-    tasks.push_back(std::move(post));
+    sender_of[staff] = userid.get<std::string>();
   }
-  return JsonResponse(DumpJson({{"tasks", tasks}}));
+  auto tasks = app::MomentTasks(ctx.app, ctx.workspace, *posts, sender_of);
+  if (!tasks.ok()) return ErrorResponse(tasks.status());
+  return JsonResponse(DumpJson(*tasks));
 }
 
 HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
