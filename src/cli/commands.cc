@@ -10,6 +10,7 @@
 #include "cli/cli_util.h"
 #include "cli/table.h"
 #include "pond/app/demo.h"
+#include "pond/app/first_start.h"
 #include "pond/app/views.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
@@ -81,18 +82,13 @@ int RunServe(const Common& common, const ServeArgs& args) {
   app::App& app = **opened;
   Engine& e = app.engine();
   // First start: a fresh data dir gets keys, so `make run` is usable at once.
-  auto keys = e.ListApiKeys(kDefaultWorkspace);
   std::string admin_token = "$ADMIN";  // shown only on first start; later the operator has it
-  if (keys.ok() && keys->empty()) {
-    auto admin = e.CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin);
-    auto write = e.CreateApiKey(kDefaultWorkspace, KeyKind::kWrite);
-    if (admin.ok() && write.ok()) {
-      std::printf(
-          "First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
-          "  admin token: %s\n  write key:   %s\n",
-          admin->secret.c_str(), write->secret.c_str());
-      admin_token = admin->secret;
-    }
+  if (auto first = app::CreateFirstKeys(app); first.ok() && *first) {
+    std::printf(
+        "First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
+        "  admin token: %s\n  write key:   %s\n",
+        (*first)->admin_token.c_str(), (*first)->write_key.c_str());
+    admin_token = (*first)->admin_token;
   }
   if (Status started = app.Start(app::kAllParts); !started.ok()) return Fail(started);
   app.RunInBackground(std::chrono::seconds(1));
