@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/cli_util.h"
 #include "cli/table.h"
@@ -136,9 +137,12 @@ int RunImport(const Common& common, const ImportArgs& args) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  auto offset = args.utc_offset.empty() ? WorkspaceZone(common) : ParseOffset(args.utc_offset);
-  if (!offset.ok()) return Fail(offset.status());
-  o.utc_offset_seconds = *offset;
+  std::optional<int> offset;  // none: the workspace's zone, once the engine is open
+  if (!args.utc_offset.empty()) {
+    auto parsed = ParseOffset(args.utc_offset);
+    if (!parsed.ok()) return Fail(parsed.status());
+    offset = *parsed;
+  }
   o.refund_prefix = args.refund_prefix;
   o.source = args.source;
   std::string base = args.file.substr(args.file.find_last_of('/') + 1);
@@ -148,6 +152,12 @@ int RunImport(const Common& common, const ImportArgs& args) {
   o.progress = [&](int64_t done, int64_t total) { progress.Update(done, total); };
   auto engine = OpenEngine(common);
   if (!engine.ok()) return Fail(engine.status());
+  if (!offset) {
+    auto zone = (*engine)->UtcOffsetOf(common.workspace);
+    if (!zone.ok()) return Fail(zone.status());
+    offset = *zone;
+  }
+  o.utc_offset_seconds = *offset;
   Result<ImportReport> r = ImportFile(**engine, common.workspace, args.file, o);
   o.progress(1, 1);
   if (!r.ok()) return Fail(r.status());

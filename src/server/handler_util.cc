@@ -57,6 +57,12 @@ Result<json> ParseJsonObject(const HttpRequest& req) {
   return j;
 }
 
+HttpResponse OnePageResponse(json data) {
+  const size_t total = data.size();
+  return JsonResponse(
+      DumpJson({{"data", std::move(data)}, {"next_cursor", nullptr}, {"total", total}}));
+}
+
 Result<std::string> RequiredString(const HttpRequest& req, const char* name) {
   ASSIGN_OR_RETURN(json body, ParseJsonObject(req));
   std::string value;

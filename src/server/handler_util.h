@@ -23,6 +23,9 @@ Result<size_t> LimitParam(const HttpRequest& req);
 // ?cursor a previous page gave pick the page of `items` answered as {data, next_cursor (null on
 // the last page), total}. A cursor this list never gave is a 400 naming `cursor`.
 HttpResponse ListResponse(const HttpRequest& req, json items);
+// A list answered whole as one page: {data, next_cursor: null, total: its size}. For lists a
+// service already ranked or capped to `limit`, and the short ones read whole.
+HttpResponse OnePageResponse(json data);
 std::string QueryParam(const HttpRequest& req, const char* name);
 // The body as a JSON object, or a 400.
 Result<json> ParseJsonObject(const HttpRequest& req);

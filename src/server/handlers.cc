@@ -169,8 +169,7 @@ HttpResponse ListSpend(ApiContext& ctx, const HttpRequest& req) {
   for (const ChannelSpend& s : *spend) {
     data.push_back({{"day", s.day}, {"amount_fen", s.amount_fen}});
   }
-  return JsonResponse(DumpJson(
-      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(spend->size())}}));
+  return OnePageResponse(std::move(data));
 }
 
 // --- operations --------------------------------------------------------------------------
@@ -195,7 +194,7 @@ HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
         {{"method", r.method}, {"path", r.pattern}, {"auth", auth}, {"summary", r.summary}});
   }
   // The whole table on one page: the API's own listing is read whole.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 }  // namespace

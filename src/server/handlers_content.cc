@@ -157,8 +157,7 @@ HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(std::move(s));
   }
   // The search ranks at most `limit` hits: they are the one page.
-  return JsonResponse(
-      DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", hits->size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req) {

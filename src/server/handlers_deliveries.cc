@@ -27,7 +27,7 @@ HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(std::move(row));
   }
   // The queue answers the oldest `limit`: they are the one page.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req) {

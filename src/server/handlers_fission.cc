@@ -70,7 +70,7 @@ HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
                     {"depth", r.depth}});
   }
   // The `limit` best inviters are the one page.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {

@@ -51,7 +51,7 @@ HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(std::move(inviter));
   }
   // The `limit` most suspect inviters are the one page.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req) {

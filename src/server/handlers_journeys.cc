@@ -40,8 +40,7 @@ HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest&) {
   if (!all.ok()) return ErrorResponse(all.status());
   json data = json::array();
   for (const SavedJourney& j : *all) data.push_back(JourneyJson(j, false));
-  return JsonResponse(DumpJson(
-      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(all->size())}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse CreateJourney(ApiContext& ctx, const HttpRequest& req) {
@@ -100,7 +99,7 @@ HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
                     {"since", FormatIso8601(i.since)}});
   }
   // The oldest `limit` running instances are the one page.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest&) {

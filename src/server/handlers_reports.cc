@@ -152,10 +152,14 @@ HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());
-  Result<app::GrowthReport> growth = app::Growth(ctx.app, ctx.workspace);
+  if (*csv) {
+    Result<app::GrowthCampaigns> campaigns = app::GrowthByCampaign(ctx.app, ctx.workspace);
+    if (!campaigns.ok()) return ErrorResponse(campaigns.status());
+    return Csv(campaigns->table);
+  }
+  Result<json> growth = app::Growth(ctx.app, ctx.workspace);
   if (!growth.ok()) return ErrorResponse(growth.status());
-  if (*csv) return Csv(growth->campaigns);
-  return JsonResponse(DumpJson(growth->json));
+  return JsonResponse(DumpJson(*growth));
 }
 
 // GET /v1/reports/trend: ?from / ?to are local days (2026-11-01), both included.

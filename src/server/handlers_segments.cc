@@ -82,8 +82,7 @@ HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
   for (const auto& s : *stages) {
     data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", s.rule}});
   }
-  return JsonResponse(DumpJson(
-      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(stages->size())}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {

@@ -21,8 +21,7 @@ HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
                     {"group", colon == std::string::npos ? "" : t.tag.substr(0, colon)},
                     {"customers", t.customers}});
   }
-  return JsonResponse(DumpJson(
-      {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(tags->size())}}));
+  return OnePageResponse(std::move(data));
 }
 
 HttpResponse GetCustomerTags(ApiContext& ctx, const HttpRequest& req) {

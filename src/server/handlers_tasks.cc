@@ -40,7 +40,7 @@ HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req) {
   json data = json::array();
   for (const StaffTask& t : *list) data.push_back(TaskJson(t, now));
   // The first `limit` in the task list's order are the one page.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 static HttpResponse TaskAnswer(ApiContext& ctx, const std::string& id) {

@@ -112,7 +112,7 @@ HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
         {{"at", FormatIso8601(a.at)}, {"kind", a.kind}, {"ok", a.ok}, {"detail", a.detail}});
   }
   // The newest `limit` are the one page.
-  return JsonResponse(DumpJson({{"data", data}, {"next_cursor", nullptr}, {"total", data.size()}}));
+  return OnePageResponse(std::move(data));
 }
 
 }  // namespace pond::server

@@ -98,49 +98,53 @@ Result<analytics::Trend> Trend(App& app, const std::string& ws, const std::strin
   });
 }
 
-Result<GrowthReport> Growth(App& app, const std::string& ws) {
+Result<GrowthCampaigns> GrowthByCampaign(App& app, const std::string& ws) {
   ASSIGN_OR_RETURN(std::vector<Campaign> campaigns, app.fission().Campaigns(ws));
-  GrowthReport out;
-  out.campaigns.header = {"campaign",  "name",
-                          "kind",      "participants",
-                          "invites",   "invites_per_participant",
-                          "qualified", "k_factor",
-                          "spent_fen", "cost_per_customer_fen"};
-  json rows = json::array();
+  GrowthCampaigns out;
+  out.table.header = {"campaign",  "name",
+                      "kind",      "participants",
+                      "invites",   "invites_per_participant",
+                      "qualified", "k_factor",
+                      "spent_fen", "cost_per_customer_fen"};
+  out.rows = json::array();
   for (const Campaign& c : campaigns) {
     ASSIGN_OR_RETURN(CampaignReport r, app.fission().Report(ws, c.id));
     char per[32], k[32];
     std::snprintf(per, sizeof per, "%.2f", r.invites_per_participant);
     std::snprintf(k, sizeof k, "%.3f", r.k_factor);
-    out.campaigns.rows.push_back({c.id, c.name, std::string(CampaignKindName(c.kind)),
-                                  std::to_string(r.participants), std::to_string(r.invites), per,
-                                  std::to_string(r.qualified), k, std::to_string(r.spent_fen),
-                                  std::to_string(r.cost_per_customer_fen)});
-    rows.push_back({{"campaign", c.id},
-                    {"name", c.name},
-                    {"kind", CampaignKindName(c.kind)},
-                    {"participants", r.participants},
-                    {"invites", r.invites},
-                    {"invites_per_participant", r.invites_per_participant},
-                    {"qualified", r.qualified},
-                    {"k_factor", r.k_factor},
-                    {"spent_fen", r.spent_fen},
-                    {"cost_per_customer_fen", r.cost_per_customer_fen}});
+    out.table.rows.push_back({c.id, c.name, std::string(CampaignKindName(c.kind)),
+                              std::to_string(r.participants), std::to_string(r.invites), per,
+                              std::to_string(r.qualified), k, std::to_string(r.spent_fen),
+                              std::to_string(r.cost_per_customer_fen)});
+    out.rows.push_back({{"campaign", c.id},
+                        {"name", c.name},
+                        {"kind", CampaignKindName(c.kind)},
+                        {"participants", r.participants},
+                        {"invites", r.invites},
+                        {"invites_per_participant", r.invites_per_participant},
+                        {"qualified", r.qualified},
+                        {"k_factor", r.k_factor},
+                        {"spent_fen", r.spent_fen},
+                        {"cost_per_customer_fen", r.cost_per_customer_fen}});
   }
+  return out;
+}
+
+Result<json> Growth(App& app, const std::string& ws) {
+  ASSIGN_OR_RETURN(GrowthCampaigns campaigns, GrowthByCampaign(app, ws));
   ASSIGN_OR_RETURN(FissionService::ForestReport forest, app.fission().Forest(ws, 0));
   ASSIGN_OR_RETURN(DistributionTotals totals, app.distribution().Totals(ws));
   const double per_participant = forest.participants ? static_cast<double>(forest.invites) /
                                                            static_cast<double>(forest.participants)
                                                      : 0.0;
-  out.json = {{"fission",
+  return json{{"fission",
                {{"participants", forest.participants},
                 {"invites", forest.invites},
                 {"qualified", forest.qualified},
                 {"invites_per_participant", per_participant},
                 {"k_factor", forest.k_factor},
-                {"campaigns", rows}}},
+                {"campaigns", std::move(campaigns.rows)}}},
               {"distribution", TotalsJson(totals)}};
-  return out;
 }
 
 }  // namespace pond::app

@@ -42,13 +42,17 @@ Result<analytics::LtvReport> Ltv(App& app, const std::string& ws, int horizon_da
 Result<analytics::Trend> Trend(App& app, const std::string& ws, const std::string& from,
                                const std::string& to);
 
-// Fission and distribution side by side: each campaign's figures (the CSV table, and `json`'s
-// campaigns), the invitation forest across campaigns and the distribution programme's totals.
-// REQUIRES: fission and distribution started.
-struct GrowthReport {
-  ReportTable campaigns;
-  nlohmann::json json;
+// Each fission campaign's figures as its own report gives them: the CSV table, and the same rows
+// as JSON. REQUIRES: fission started.
+struct GrowthCampaigns {
+  ReportTable table;
+  nlohmann::json rows;
 };
-Result<GrowthReport> Growth(App& app, const std::string& ws);
+Result<GrowthCampaigns> GrowthByCampaign(App& app, const std::string& ws);
+
+// Fission and distribution side by side: the invitation forest across campaigns with each
+// campaign's rows, and the distribution programme's totals. REQUIRES: fission and distribution
+// started.
+Result<nlohmann::json> Growth(App& app, const std::string& ws);
 
 }  // namespace pond::app

@@ -19,7 +19,7 @@ namespace {
 constexpr char kNewYork[] = "ny";   // -05:00
 constexpr char kShanghai[] = "sh";  // +08:00
 constexpr int kNewYorkZone = -5 * 3600;
-constexpr int kShanghaiZone = 8 * 60 * 60;
+constexpr int kShanghaiZone = 8 * 3600;
 
 Micros Utc(const char* text) { return ParseIso8601(text, 0).value(); }
 

@@ -189,6 +189,10 @@ class EngineImpl final : public Engine {
       RETURN_IF_ERROR(store_->PutWorkspace(w));
       workspaces.push_back(w);
     }
+    {
+      std::lock_guard lock(workspaces_mu_);
+      for (const Workspace& w : workspaces) workspaces_[w.id] = w;
+    }
     if (!options_.load_state) {
       for (const Workspace& w : workspaces) {
         auto t = std::make_unique<Tenant>();
@@ -625,11 +629,10 @@ class EngineImpl final : public Engine {
   Result<std::vector<Workspace>> ListWorkspaces() override { return store_->ListWorkspaces(); }
 
   Result<Workspace> GetWorkspace(const std::string& id) override {
-    ASSIGN_OR_RETURN(std::vector<Workspace> all, store_->ListWorkspaces());
-    for (Workspace& w : all) {
-      if (w.id == id) return std::move(w);
-    }
-    return Status::NotFound("workspace \"" + id + "\" not found");
+    std::lock_guard lock(workspaces_mu_);
+    auto it = workspaces_.find(id);
+    if (it == workspaces_.end()) return Status::NotFound("workspace \"" + id + "\" not found");
+    return it->second;
   }
 
   Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name,
@@ -648,6 +651,11 @@ class EngineImpl final : public Engine {
     if (FindTenant(id)) return Status::AlreadyExists("workspace \"" + id + "\" already exists");
     Workspace w{id, name.empty() ? id : name, utc_offset_seconds, clock_->NowMicros()};
     RETURN_IF_ERROR(store_->PutWorkspace(w));
+    {
+      // Before the observers' reset below: they ask for the new workspace's zone.
+      std::lock_guard lock(workspaces_mu_);
+      workspaces_[id] = w;
+    }
     auto t = std::make_unique<Tenant>();
     t->state = std::make_unique<TenantState>(id);
     {
@@ -844,6 +852,11 @@ class EngineImpl final : public Engine {
     std::promise<Status> done;
   };
   static constexpr size_t kMaxBatchesPerGroup = 64;
+
+  // The workspaces' records (name, zone) as stored, read on every request that needs local
+  // time; a workspace's zone never changes once it is made.
+  std::mutex workspaces_mu_;  // last in lock order: nothing is called while it is held
+  std::map<std::string, Workspace> workspaces_;  // GUARDED_BY(workspaces_mu_)
 
   std::mutex write_mu_;  // the single writer: Submit, snapshots, workspace creation
   std::vector<StateObserver*> observers_;  // GUARDED_BY(write_mu_)

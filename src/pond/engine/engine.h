@@ -193,7 +193,8 @@ class Engine {
 
   // --- configuration ---------------------------------------------------------------------
   virtual Result<std::vector<Workspace>> ListWorkspaces() = 0;
-  // NotFound for an unknown id.
+  // NotFound for an unknown id. From memory (the workspaces known when the engine opened and
+  // those it made since): cheap enough for every request.
   virtual Result<Workspace> GetWorkspace(const std::string& id) = 0;
   // The workspace's zone, seconds east of UTC: what its local days, quiet hours, daily caps,
   // calendars and reports use.

@@ -108,7 +108,6 @@ JourneyRuntime::Workspace& JourneyRuntime::WorkspaceFor(const std::string& ws) {
   if (!w) {
     w = std::make_unique<Workspace>();
     w->id = ws;
-    // A workspace made while pond runs: its zone from the store (Start sets the others').
     if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w->utc_offset_seconds = *zone;
   }
   return *w;

@@ -57,7 +57,6 @@ Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
   // Saved segments, settings and tag tables are definitions; OnReset evaluates them all.
   RETURN_IF_ERROR(engine->LoadThenObserve(service.get(), [&](const pond::Workspace& ws) -> Status {
     Workspace& w = service->WorkspaceFor(ws.id);
-    w.utc_offset_seconds = ws.utc_offset_seconds;
     RETURN_IF_ERROR(LoadRuleSettings(engine, w));
     ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine->ListObjects(ws.id, kKind));
     for (const StoredObject& o : stored) {
@@ -103,7 +102,6 @@ SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
   if (!w) {
     w = std::make_unique<Workspace>();
     w->id = ws;
-    // A workspace made while pond runs: its zone from the store (Start sets the others').
     if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w->utc_offset_seconds = *zone;
     (void)w->BuildStageSegments();  // the default stages compile, or every test fails
     w->Reindex();
