@@ -28,7 +28,7 @@ constexpr NamedKind kKinds[] = {
     {kMessageDelivered, A(GridStage::kRetain)},
     {"moment_posted", A(GridStage::kRetain)},
     {kMessageReceived, R(GridStage::kRetain)},
-    {"group_message", R(GridStage::kRetain)},
+    {kGroupMessage, R(GridStage::kRetain)},
     {kMomentViewed, R(GridStage::kRetain)},
     {kMomentLiked, R(GridStage::kRetain)},
     {kContentViewed, R(GridStage::kRetain)},

@@ -157,6 +157,7 @@ TEST_F(ReplayTest, AFreshAppRebuildsEveryServiceFromTheStore) {
     ASSERT_GT(world->distribution.distributors, 0);
     ASSERT_EQ(world->fission.size(), 3u);
     ASSERT_GT(world->community.routed, 0);
+    ASSERT_GT(world->community.groups, 0);  // the rotation opened groups: events, not objects
     ASSERT_TRUE(app->Start(kAllParts).ok());
     ASSERT_TRUE(app->Flush().ok());
     live = Fingerprint(*app);

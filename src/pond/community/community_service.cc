@@ -19,9 +19,26 @@ using nlohmann::json;
 
 constexpr char kGroupKind[] = "community_group";
 constexpr char kCodeKind[] = "group_code";
-const std::vector<std::string> kObserved = {kGroupJoined,    kGroupLeft,         kGroupRouted,
-                                            "group_message", kGroupCampaign,     kOrderPaid,
-                                            kGroupInvited,   kGroupInviteDecided};
+const std::vector<std::string> kObserved = {
+    kGroupJoined, kGroupLeft,    kGroupRouted,        kGroupMessage, kGroupCampaign,
+    kOrderPaid,   kGroupInvited, kGroupInviteDecided, kGroupOpened,  kGroupRouteRefused};
+
+// The rotation operators do by hand: the code's next group, from its template.
+CommunityGroup NextGroup(const GroupCode& code,
+                         const std::map<std::string, CommunityGroup>& groups) {
+  CommunityGroup g;
+  size_t n = code.groups.size() + 1;
+  do {
+    g.id = "grp_" + code.id.substr(4) + "_" + std::to_string(n++);
+  } while (groups.count(g.id));
+  g.name = code.group_template.name + " " + std::to_string(code.groups.size() + 1);
+  g.kind = code.kind;
+  g.owner = code.group_template.owner;
+  g.capacity = code.group_template.capacity;
+  g.rule = code.rule;
+  g.welcome = code.group_template.welcome;
+  return g;
+}
 
 Status NotFound(const char* what, const std::string& id) {
   return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
@@ -52,9 +69,7 @@ CommunityService::~CommunityService() {
 }
 
 CommunityService::Workspace& CommunityService::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) w = std::make_unique<Workspace>();
-  return *w;
+  return workspaces_.For(ws);
 }
 
 Status CommunityService::Load(const std::string& ws) {
@@ -64,13 +79,36 @@ Status CommunityService::Load(const std::string& ws) {
   Workspace& w = WorkspaceFor(ws);
   for (const StoredObject& o : groups) {
     ASSIGN_OR_RETURN(CommunityGroup g, ParseGroup(o.body));
+    w.saved_groups.insert(g.id);
     w.groups[g.id] = std::move(g);
   }
   for (const StoredObject& o : codes) {
     ASSIGN_OR_RETURN(GroupCode c, ParseGroupCode(o.body));
+    w.code_saved_at[c.id] = o.updated_at;
+    w.saved_codes[c.id] = c;
     w.codes[c.id] = std::move(c);
   }
   return Status::Ok();
+}
+
+void CommunityService::Workspace::ForgetEvents() {
+  std::erase_if(groups, [&](const auto& g) { return !saved_groups.count(g.first); });
+  codes = saved_codes;
+  live.clear();
+  groups_of.clear();
+  alerts.clear();
+  invites.clear();
+}
+
+void CommunityService::Workspace::NoteOpened(const CommunityGroup& group, const std::string& code,
+                                             Micros at) {
+  groups.try_emplace(group.id, group);  // a group saved since keeps what the operator saved
+  auto c = codes.find(code);
+  auto saved = code_saved_at.find(code);
+  // A code saved after the opening holds the groups it was saved with.
+  if (c == codes.end() || (saved != code_saved_at.end() && saved->second > at)) return;
+  std::vector<std::string>& in = c->second.groups;
+  if (std::find(in.begin(), in.end(), group.id) == in.end()) in.push_back(group.id);
 }
 
 // --- events ---------------------------------------------------------------------------------
@@ -98,6 +136,18 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     }
     return;
   }
+  if (e.name == kGroupOpened) {
+    auto group = p.find("group");
+    if (group == p.end() || !group->is_object()) return;
+    if (Result<CommunityGroup> g = ParseGroup(group->dump()); g.ok()) {
+      NoteOpened(*g, JsonString(p, "code_id"), e.timestamp);
+    }
+    return;
+  }
+  if (e.name == kGroupRouteRefused) {
+    alerts[JsonString(p, "code_id")].push_back({e.timestamp, JsonString(p, "reason")});
+    return;
+  }
   const std::string group = JsonString(p, "group_id");
   if (group.empty()) return;
   Live& l = live[group];
@@ -112,7 +162,7 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     l.log.push_back({Type::kLeft, customer, e.timestamp, false});
   } else if (e.name == kGroupRouted) {
     if (!l.members.count(customer)) l.held[customer] = e.timestamp;
-  } else if (e.name == "group_message") {
+  } else if (e.name == kGroupMessage) {
     const auto ad = p.find("is_ad");
     l.log.push_back({Type::kMessage, customer, e.timestamp,
                      ad != p.end() && ad->is_boolean() && ad->get<bool>()});
@@ -133,9 +183,7 @@ void CommunityService::OnReset(const std::string& ws, const TenantState& state) 
   BeginReplay(ws);
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
-  w.live.clear();
-  w.groups_of.clear();
-  w.invites.clear();
+  w.ForgetEvents();
   NoteReplay(ws,
              ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
                for (const auto& [e, customer] : chunk) {
@@ -155,7 +203,9 @@ Result<CommunityGroup> CommunityService::SaveGroup(const std::string& ws,
   RETURN_IF_ERROR(engine_->PutObject(
       ws, {kGroupKind, group.id, GroupJson(group), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
-  WorkspaceFor(ws).groups[group.id] = group;
+  Workspace& w = WorkspaceFor(ws);
+  w.saved_groups.insert(group.id);
+  w.groups[group.id] = group;
   return group;
 }
 
@@ -226,10 +276,13 @@ Result<GroupCode> CommunityService::SaveCode(const std::string& ws, const GroupC
       }
     }
   }
-  RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kCodeKind, code.id, GroupCodeJson(code), engine_->clock().NowMicros()}));
+  const Micros now = engine_->clock().NowMicros();
+  RETURN_IF_ERROR(engine_->PutObject(ws, {kCodeKind, code.id, GroupCodeJson(code), now}));
   std::lock_guard lock(mu_);
-  WorkspaceFor(ws).codes[code.id] = code;
+  Workspace& w = WorkspaceFor(ws);
+  w.code_saved_at[code.id] = now;
+  w.saved_codes[code.id] = code;
+  w.codes[code.id] = code;
   return code;
 }
 
@@ -250,10 +303,13 @@ Result<GroupCode> CommunityService::GetCode(const std::string& ws, const std::st
 
 Result<std::vector<std::string>> CommunityService::Alerts(const std::string& ws,
                                                           const std::string& code) {
+  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));  // alerts name local times
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   if (!w.codes.count(code)) return NotFound("group code", code);
-  return w.alerts[code];
+  std::vector<std::string> out;
+  for (const Alert& a : w.alerts[code]) out.push_back(FormatIso8601(a.at, zone) + " " + a.why);
+  return out;
 }
 
 // --- routing --------------------------------------------------------------------------------
@@ -301,7 +357,6 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
   const std::string& code_id = target;
   const std::string rule = EntryRule(code);
   ASSIGN_OR_RETURN(bool qualifies, Qualifies(ws, rule, customer));
-  ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));  // alerts name local times
   if (!qualifies) {
     return Status::FailedPrecondition(customer + " does not meet the entry rule of " + code_id +
                                       ": " + rule);
@@ -310,6 +365,7 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
   const Micros now = engine_->clock().NowMicros();
   RouteResult out;
   std::optional<CommunityGroup> opened;
+  std::string full;  // why no group has space and none can be opened
   {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
@@ -342,40 +398,32 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
         chosen = g;
       }
     }
-    if (chosen.empty()) {
-      if (!code.auto_open || code.groups.size() >= static_cast<size_t>(kGroupsPerCode)) {
-        const std::string why =
-            "all " + std::to_string(code.groups.size()) + " groups of " + code_id + " are full" +
-            (code.auto_open ? "; a WeCom group code serves at most 5 groups: make a new code"
-                            : "; auto_open is off: open a group and add it to the code");
-        if (!single) w.alerts[code_id].push_back(FormatIso8601(now, zone) + " " + why);
-        return Status::ResourceExhausted(why);
-      }
-      // The rotation operators do by hand: the next group, from the template.
-      CommunityGroup g;
-      size_t n = code.groups.size() + 1;
-      do {
-        g.id = "grp_" + code_id.substr(4) + "_" + std::to_string(n++);
-      } while (w.groups.count(g.id));
-      g.name = code.group_template.name + " " + std::to_string(code.groups.size() + 1);
-      g.kind = code.kind;
-      g.owner = code.group_template.owner;
-      g.capacity = code.group_template.capacity;
-      g.rule = code.rule;
-      g.welcome = code.group_template.welcome;
-      opened = g;
-      chosen = g.id;
-    } else {
+    if (!chosen.empty()) {
       answer(chosen, false);
+    } else if (code.auto_open && code.groups.size() < static_cast<size_t>(kGroupsPerCode)) {
+      opened = NextGroup(code, w.groups);
+    } else {
+      full = "all " + std::to_string(code.groups.size()) + " groups of " + code_id + " are full" +
+             (code.auto_open ? "; a WeCom group code serves at most 5 groups: make a new code"
+                             : "; auto_open is off: open a group and add it to the code");
+      if (single) return Status::ResourceExhausted(full);
     }
   }
-  if (opened) {
-    RETURN_IF_ERROR(SaveGroup(ws, *opened).status());
-    code.groups.push_back(opened->id);
-    RETURN_IF_ERROR(SaveCode(ws, code).status());
+  std::vector<Event> routed;
+  if (!full.empty()) {  // the code's alert: an event, so that it outlives a restart
+    routed.push_back(ServiceEvent(
+        kGroupRouteRefused, "grp:full:" + code_id + ":" + customer + ":" + std::to_string(now),
+        customer, now, DumpJson({{"code_id", code_id}, {"reason", full}})));
+    RETURN_IF_ERROR(engine_->Submit(ws, std::move(routed)).status());
+    return Status::ResourceExhausted(full);
+  }
+  if (opened) {  // the group exists from this event on, also in a replay
+    routed.push_back(ServiceEvent(kGroupOpened, "grp:open:" + opened->id, customer, now,
+                                  DumpJson({{"group_id", opened->id},
+                                            {"code_id", code_id},
+                                            {"group", json::parse(GroupJson(*opened))}})));
     out = {opened->id, opened->name, opened->welcome, true, false};
   }
-  std::vector<Event> routed;
   json props = {{"group_id", out.group}, {"code_id", single ? "" : code_id}};
   if (cause) props["cause"] = cause;
   routed.push_back(
@@ -407,11 +455,11 @@ Result<int64_t> CommunityService::RunDue() {
   std::vector<std::tuple<std::string, int64_t, std::string, std::string>> due;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [ws, w] : workspaces_) {
-      for (const auto& [seq, invite] : w->invites) {
+    workspaces_.ForEach([&](const std::string& ws, const Workspace& w) {
+      for (const auto& [seq, invite] : w.invites) {
         due.emplace_back(ws, seq, invite.first, invite.second);
       }
-    }
+    });
   }
   int64_t decided = 0;
   for (const auto& [ws, seq, customer, target] : due) {

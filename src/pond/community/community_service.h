@@ -12,6 +12,10 @@
 // group; RunDue routes each such customer as the API would and records the outcome as
 // group_invite_decided {cause, target, outcome: routed|again|refused, group, reason}, once per
 // invitation (its messageIds come from the invitation's seq), also after a restart.
+//
+// What a route decides beyond a place is an event too, so that a replay rebuilds it:
+// group_opened {group_id, code_id, group} when the rotation opens a group, and
+// group_route_refused {code_id, reason} when every group is full (the code's alerts).
 #pragma once
 
 #include <chrono>
@@ -26,6 +30,7 @@
 #include "pond/community/community_group.h"
 #include "pond/community/group_health.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 #include "pond/model/event_names.h"  // group_routed, group_invite_decided
 #include "pond/segment/segment_service.h"
 
@@ -89,14 +94,27 @@ class CommunityService final : public ReplayingObserver {
     std::vector<GroupActivity> log;
     int64_t Occupied(Micros now) const;
   };
+  struct Alert {
+    Micros at;
+    std::string why;
+  };
   struct Workspace {
+    // What operators saved (definitions), and when each code was saved.
+    std::set<std::string> saved_groups;
+    std::map<std::string, GroupCode> saved_codes;
+    std::map<std::string, Micros> code_saved_at;
+    // The definitions with what the events added: groups the rotation opened.
     std::map<std::string, CommunityGroup> groups;
     std::map<std::string, GroupCode> codes;
     std::map<std::string, Live> live;                                // by group
     std::map<std::string, std::set<std::string>> groups_of;          // customer -> groups
-    std::map<std::string, std::vector<std::string>> alerts;          // by code
+    std::map<std::string, std::vector<Alert>> alerts;                // by code
     std::map<int64_t, std::pair<std::string, std::string>> invites;  // seq -> (customer, target)
     void Note(const Event& e, const std::string& customer);
+    // A group the rotation opened for `code` at `at`.
+    void NoteOpened(const CommunityGroup& group, const std::string& code, Micros at);
+    // Back to the saved definitions, before a replay of the events.
+    void ForgetEvents();
   };
   CommunityService(Engine* engine, SegmentService* segments)
       : engine_(engine), segments_(segments) {}
@@ -112,7 +130,7 @@ class CommunityService final : public ReplayingObserver {
   SegmentService* segments_;
   std::mutex route_mu_;  // routes decided one at a time; before mu_
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
   PeriodicThread background_;
 };
 

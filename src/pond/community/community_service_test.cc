@@ -161,7 +161,30 @@ TEST_F(CommunityServiceTest, TheRotationOpensTheNextGroupExactlyWhenAllAreFull) 
   const auto refused = service_->Route(kDefaultWorkspace, "gcd_r", "r15");
   EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(refused.status().message().find("at most 5 groups"), std::string::npos);
-  EXPECT_EQ(service_->Alerts(kDefaultWorkspace, "gcd_r")->size(), 1u);
+  const std::vector<std::string> alerts = service_->Alerts(kDefaultWorkspace, "gcd_r").value();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].substr(0, 25), "2026-11-20T10:00:00+08:00");  // the workspace's zone
+
+  // What the rotation did is in the log: the opened groups, the code and the alert come back
+  // after a restart, as events, not as saved definitions.
+  const std::vector<std::string> groups = service_->GetCode(kDefaultWorkspace, "gcd_r")->groups;
+  EXPECT_EQ(engine_->ListObjects(kDefaultWorkspace, "community_group")->size(), 1u);
+  Reopen();
+  EXPECT_EQ(service_->GetCode(kDefaultWorkspace, "gcd_r")->groups, groups);
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, "grp_r_5")->group.name, "护肤交流群 5");
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, "grp_r_5")->members +
+                service_->GetGroup(kDefaultWorkspace, "grp_r_5")->held,
+            3);
+  EXPECT_EQ(service_->Alerts(kDefaultWorkspace, "gcd_r").value(), alerts);
+
+  // An operator who saves the code later decides its groups: the openings before do not return.
+  clock_.Advance(kMicrosPerMinute);
+  GroupCode fewer = service_->GetCode(kDefaultWorkspace, "gcd_r").value();
+  fewer.groups = {"grp_r_1", "grp_r_2"};
+  ASSERT_TRUE(service_->SaveCode(kDefaultWorkspace, fewer).ok());
+  Reopen();
+  EXPECT_EQ(service_->GetCode(kDefaultWorkspace, "gcd_r")->groups, fewer.groups);
+  EXPECT_TRUE(service_->GetGroup(kDefaultWorkspace, "grp_r_5").ok());  // the group stays known
 }
 
 TEST_F(CommunityServiceTest, BalanceSpreadsAndMembershipComesFromEvents) {

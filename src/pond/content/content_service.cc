@@ -35,9 +35,7 @@ Result<std::unique_ptr<ContentService>> ContentService::Start(Engine* engine) {
 ContentService::~ContentService() { engine_->RemoveObserver(this); }
 
 ContentService::Workspace& ContentService::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) w = std::make_unique<Workspace>();
-  return *w;
+  return workspaces_.For(ws);
 }
 
 Status ContentService::Load(const std::string& ws) {

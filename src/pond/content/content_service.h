@@ -18,6 +18,7 @@
 #include "pond/content/moments_plan.h"
 #include "pond/content/script_library.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 
 namespace pond {
 
@@ -84,7 +85,7 @@ class ContentService final : public ReplayingObserver {
   Engine* engine_;
   std::mutex use_mu_;  // script writes (saves, uses), one at a time; before mu_
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
 };
 
 }  // namespace pond

@@ -71,7 +71,7 @@ Result<int64_t> DistributionService::RunDue() {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+    ids = workspaces_.Ids();
   }
   int64_t submitted = 0;
   Status first = Status::Ok();

@@ -44,12 +44,7 @@ DistributionService::~DistributionService() {
 }
 
 DistributionService::Workspace& DistributionService::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) {
-    w = std::make_unique<Workspace>();
-    w->id = ws;
-  }
-  return *w;
+  return workspaces_.For(ws);
 }
 
 Status DistributionService::LoadSettings(const std::string& ws) {
@@ -80,8 +75,8 @@ Status DistributionService::LoadSettings(const std::string& ws) {
 Result<std::string> DistributionService::Secret(const std::string& ws) {
   {
     std::lock_guard lock(mu_);
-    auto it = workspaces_.find(ws);
-    if (it != workspaces_.end() && !it->second->secret.empty()) return it->second->secret;
+    const Workspace* w = workspaces_.Find(ws);
+    if (w && !w->secret.empty()) return w->secret;
   }
   RETURN_IF_ERROR(LoadSettings(ws));  // a workspace created since start
   std::lock_guard lock(mu_);

@@ -35,6 +35,7 @@
 #include "pond/distribution/distributors.h"
 #include "pond/distribution/ledger.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 #include "pond/segment/segment_service.h"
 
 namespace pond {
@@ -219,9 +220,9 @@ class DistributionService final : public ReplayingObserver {
 
   Engine* engine_;
   SegmentService* segments_;
-  std::mutex withdrawal_mu_;  // one withdrawal decision at a time: check, then submit
-  std::mutex mu_;             // the workspaces; taken under the engine's tenant lock
-  std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  std::mutex withdrawal_mu_;            // one withdrawal decision at a time: check, then submit
+  std::mutex mu_;                       // the workspaces; taken under the engine's tenant lock
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
   PeriodicThread background_;
 };
 

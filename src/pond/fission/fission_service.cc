@@ -52,9 +52,7 @@ FissionService::~FissionService() {
 }
 
 FissionService::Workspace& FissionService::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) w = std::make_unique<Workspace>();
-  return *w;
+  return workspaces_.For(ws);
 }
 
 Status FissionService::Load(const std::string& ws) {
@@ -199,7 +197,7 @@ Result<int64_t> FissionService::RunDue() {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+    ids = workspaces_.Ids();
   }
   int64_t submitted = 0;
   for (const std::string& ws : ids) {

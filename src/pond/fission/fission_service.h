@@ -27,6 +27,7 @@
 
 #include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 #include "pond/fission/campaign.h"
 #include "pond/fission/fraud.h"
 #include "pond/fission/group_buy.h"
@@ -187,7 +188,7 @@ class FissionService final : public ReplayingObserver {
   Engine* engine_;
   std::mutex decide_mu_;  // group joins: check, then submit, one at a time
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
   PeriodicThread background_;
 };
 

@@ -104,13 +104,9 @@ JourneyRuntime::~JourneyRuntime() {
 }
 
 JourneyRuntime::Workspace& JourneyRuntime::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) {
-    w = std::make_unique<Workspace>();
-    w->id = ws;
-    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w->utc_offset_seconds = *zone;
-  }
-  return *w;
+  return workspaces_.For(ws, [&](Workspace& w) {
+    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w.utc_offset_seconds = *zone;
+  });
 }
 
 Status JourneyRuntime::Reload(const std::string& ws) {
@@ -242,9 +238,9 @@ void QueueWork(JourneyRuntime::Workspace& w, const Event& e, const std::string& 
 void JourneyRuntime::OnApplied(const std::string& ws, const TenantState& state,
                                const AppliedEvent& applied) {
   std::lock_guard lock(mu_);
-  auto found = workspaces_.find(ws);
-  if (found == workspaces_.end()) return;
-  Workspace& w = *found->second;
+  Workspace* found = workspaces_.Find(ws);
+  if (!found) return;
+  Workspace& w = *found;
   w.observed = applied.event.seq;
   if (w.journeys.empty()) return;
   const uint32_t c = applied.customer;
@@ -316,7 +312,7 @@ Result<int64_t> JourneyRuntime::RunDue() {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+    ids = workspaces_.Ids();
   }
   int64_t steps = 0;
   for (const std::string& ws : ids) {

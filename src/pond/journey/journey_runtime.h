@@ -27,6 +27,7 @@
 
 #include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 #include "pond/journey/journey_store.h"
 #include "pond/journey/politeness.h"
 #include "pond/segment/segment_service.h"
@@ -113,9 +114,9 @@ class JourneyRuntime final : public ReplayingObserver {
   SegmentService* segments_;
   JourneyStore store_;
   PeriodicThread background_;
-  std::mutex run_mu_;  // one RunDue at a time
-  std::mutex mu_;      // after the engine's tenant lock when both are held
-  std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  std::mutex run_mu_;                   // one RunDue at a time
+  std::mutex mu_;                       // after the engine's tenant lock when both are held
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
 };
 
 }  // namespace pond

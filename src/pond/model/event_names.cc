@@ -27,6 +27,7 @@ constexpr std::array kEvents = {
     StandardEvent{kInviteAccepted, W::kClient, "events.md"},
     StandardEvent{kContentViewed, W::kClient, "events.md"},
     StandardEvent{kGroupCampaign, W::kClient, "analytics.md"},
+    StandardEvent{kGroupMessage, W::kClient, "communities.md"},
     StandardEvent{kTagAdded, W::kClient, "rules.md"},
     StandardEvent{kTagRemoved, W::kClient, "rules.md"},
     StandardEvent{kMessageSent, W::kClient, "journeys.md"},
@@ -75,6 +76,8 @@ constexpr std::array kEvents = {
     StandardEvent{kBargainHelped, W::kPondOnly, "fission.md"},
     StandardEvent{kGroupRouted, W::kPondOnly, "communities.md"},
     StandardEvent{kGroupInviteDecided, W::kPondOnly, "communities.md"},
+    StandardEvent{kGroupOpened, W::kPondOnly, "communities.md"},
+    StandardEvent{kGroupRouteRefused, W::kPondOnly, "communities.md"},
 };
 
 }  // namespace

@@ -35,6 +35,7 @@ inline constexpr char kInviteSent[] = "invite_sent";
 inline constexpr char kInviteAccepted[] = "invite_accepted";
 inline constexpr char kContentViewed[] = "content_viewed";
 inline constexpr char kGroupCampaign[] = "group_campaign";  // a campaign sent to a group
+inline constexpr char kGroupMessage[] = "group_message";    // {group_id, is_ad}
 
 // --- tags, segments and stages ---------------------------------------------------------------
 inline constexpr char kTagAdded[] = "tag_added";
@@ -95,6 +96,8 @@ inline constexpr char kBargainHelped[] = "bargain_helped";  // {campaign_id, bar
 // --- communities (docs/communities.md) -------------------------------------------------------
 inline constexpr char kGroupRouted[] = "group_routed";  // {group_id, code_id, cause?}
 inline constexpr char kGroupInviteDecided[] = "group_invite_decided";  // {cause, outcome, …}
+inline constexpr char kGroupOpened[] = "group_opened";                 // {group_id, code_id, group}
+inline constexpr char kGroupRouteRefused[] = "group_route_refused";    // {code_id, reason}
 
 enum class EventWriter { kClient, kPond, kPondOnly };
 

@@ -67,7 +67,7 @@ class Compiler {
         out_->segments.insert(n.name);
         return Status::Ok();
       case RuleKind::kInGroup:
-        return Refuse(n, "in_group needs communities, which pond does not keep yet");
+        return CompileInGroup(n, c);
       case RuleKind::kAttribute:
         if (n.name == "stage") return CompileStage(n, c);
         if (n.name == "rfm") return CompileRfm(n);
@@ -138,6 +138,26 @@ class Compiler {
     out_->events.insert(kOrderPaid);  // a first order ends the score
     out_->uses_time = true;
     out_->uses_intent = true;
+    return Status::Ok();
+  }
+
+  // in_group("grp_…"): a member when the customer's last group_joined of that group_id came
+  // after their last group_left of it (docs/communities.md). Two children, one per side, each
+  // with its where-filter: kInGroup nodes too, so that nothing takes them for a timed event.
+  Status CompileInGroup(const RuleNode& n, CompiledNode* c) {
+    if (n.name.empty()) return Refuse(n, "in_group names a group's id, as group_joined carries it");
+    for (const char* event : {kGroupJoined, kGroupLeft}) {
+      PropertyFilter same_group;
+      same_group.property = "group_id";
+      same_group.value.text = n.name;
+      const std::vector<PropertyFilter> where = {same_group};
+      CompiledNode& side = c->children.emplace_back();
+      side.kind = RuleKind::kInGroup;
+      side.name = event;
+      side.filter_key = EventFilterKey(event, where);
+      AddFilter(side.filter_key, event, where);
+      out_->events.insert(event);
+    }
     return Status::Ok();
   }
 

@@ -20,9 +20,10 @@ namespace pond {
 struct CompiledNode {
   RuleKind kind = RuleKind::kAnd;
   RuleOp op = RuleOp::kEq;
-  // and/or: 2+; not: 1; stage (kAttribute "stage"): 1, the stage rules it expands to
+  // and/or: 2+; not: 1; stage (kAttribute "stage"): 1, the stage rules it expands to;
+  // in_group: 2, its joins and its leaves (each named by its event, with its filter)
   std::vector<CompiledNode> children;
-  std::string name;  // tag, trait key, event name, segment id, "stage"
+  std::string name;  // tag, trait key, event name, segment id, group id, "stage"
   std::vector<RuleValue> values;
   int64_t threshold = 0;   // count: events; sum: fen
   int64_t window = 0;      // count/sum: microseconds, 0 = all time

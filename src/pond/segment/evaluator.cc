@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 
 #include "pond/base/time.h"
 #include "pond/segment/intent.h"
@@ -186,6 +188,70 @@ Aggregate AggregateCustomer(const CompiledNode& n, const EvalContext& ctx, uint3
   return a;
 }
 
+Roaring FromSorted(std::vector<uint32_t>& ids) {
+  Roaring r;
+  if (!ids.empty()) r.addMany(ids.size(), ids.data());
+  r.runOptimize();
+  return r;
+}
+
+// --- in_group ----------------------------------------------------------------------------
+// The group's joins and leaves as filtered event indices; null when a filter is not loaded.
+struct GroupSides {
+  uint32_t joined = kNoIndex, left = kNoIndex;
+  const Roaring* joins = nullptr;
+  const Roaring* leaves = nullptr;
+};
+
+std::optional<GroupSides> SidesOf(const CompiledNode& n, const EvalContext& ctx) {
+  GroupSides g;
+  bool none = false;
+  g.joins = FilterOf(n.children[0], ctx, &none);
+  if (none) return std::nullopt;
+  g.leaves = FilterOf(n.children[1], ctx, &none);
+  if (none) return std::nullopt;
+  g.joined = EventNameId(n.children[0], *ctx.state);
+  g.left = EventNameId(n.children[1], *ctx.state);
+  return g;
+}
+
+// Events are indexed in the order they were applied: the later of a join and a leave decides,
+// as the community service's membership does.
+bool InGroupOfCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c) {
+  const std::optional<GroupSides> g = SidesOf(n, ctx);
+  if (!g || g->joined == kNoIndex) return false;
+  int64_t last_join = -1, last_leave = -1;
+  for (const HistoryEntry& h : ctx.state->customers().history[c]) {
+    if (h.name == g->joined && g->joins->contains(h.event)) {
+      last_join = std::max<int64_t>(last_join, h.event);
+    } else if (h.name == g->left && g->leaves->contains(h.event)) {
+      last_leave = std::max<int64_t>(last_leave, h.event);
+    }
+  }
+  return last_join > last_leave;
+}
+
+Roaring InGroupOfAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& universe) {
+  const std::optional<GroupSides> g = SidesOf(n, ctx);
+  if (!g || g->joined == kNoIndex) return Roaring();
+  const TenantState& s = *ctx.state;
+  std::unordered_map<uint32_t, std::pair<int64_t, int64_t>> last;  // customer -> join, leave
+  for (uint32_t i : *g->joins) {
+    auto& [join, leave] = last.try_emplace(s.Live(s.events().customer[i]), -1, -1).first->second;
+    join = std::max<int64_t>(join, i);
+  }
+  for (uint32_t i : *g->leaves) {
+    auto it = last.find(s.Live(s.events().customer[i]));
+    if (it != last.end()) it->second.second = std::max<int64_t>(it->second.second, i);
+  }
+  std::vector<uint32_t> out;
+  for (const auto& [c, sides] : last) {
+    if (sides.first > sides.second && universe.contains(c)) out.push_back(c);
+  }
+  std::sort(out.begin(), out.end());
+  return FromSorted(out);
+}
+
 // --- all customers -----------------------------------------------------------------------
 // Scratch space reused across evaluations on one thread: one slot per customer.
 struct Scratch {
@@ -202,13 +268,6 @@ struct Scratch {
     touched.clear();
   }
 };
-
-Roaring FromSorted(std::vector<uint32_t>& ids) {
-  Roaring r;
-  if (!ids.empty()) r.addMany(ids.size(), ids.data());
-  r.runOptimize();
-  return r;
-}
 
 // Rough costs, measured on this design: a postings scan reads its array in order (~3 ns a
 // posting); a walk reads each candidate's history, contiguous (a cache miss to reach it, then
@@ -492,6 +551,10 @@ double EstimateNanos(const CompiledNode& n, const EvalContext& ctx, double u) {
     }
     case RuleKind::kTrait:
       return NumericTraitColumn(n, ctx) ? u * 2 : u * 150;
+    case RuleKind::kInGroup: {  // a group's joins and leaves are few: nearly free
+      const std::optional<GroupSides> g = SidesOf(n, ctx);
+      return g ? static_cast<double>(g->joins->cardinality() + g->leaves->cardinality()) * 5 : 0;
+    }
     case RuleKind::kAnd:
     case RuleKind::kOr:
     case RuleKind::kNot: {
@@ -553,6 +616,8 @@ Roaring EvalAll(const CompiledNode& n, const EvalContext& ctx, const Roaring& un
       const Roaring* m = ctx.segment_members ? ctx.segment_members(n.name) : nullptr;
       return m ? *m & universe : Roaring();
     }
+    case RuleKind::kInGroup:
+      return InGroupOfAll(n, ctx, universe);
     case RuleKind::kTrait: {
       std::vector<uint32_t> out;
       if (const std::vector<double>* numbers = NumericTraitColumn(n, ctx)) {
@@ -635,6 +700,8 @@ bool EvaluateCustomer(const CompiledNode& n, const EvalContext& ctx, uint32_t c,
       const Roaring* m = ctx.segment_members ? ctx.segment_members(n.name) : nullptr;
       return m && m->contains(c);
     }
+    case RuleKind::kInGroup:
+      return InGroupOfCustomer(n, ctx, c);
     case RuleKind::kTrait:
       return TraitHolds(n, ctx, c, next_change);
     default:

@@ -239,7 +239,6 @@ TEST(EvaluatorTest, CompilingRefusesWhatCannotBeEvaluated) {
       {"sum(order_paid.quantity) >= 3", "not \"quantity\""},
       {"sum(order_paid.amount) >= 1.234", "yuan"},
       {"count(segment_entered) >= 1", "produced by segments"},
-      {R"(in_group("grp_1"))", "communities"},
       {R"(intent == "hot")", "intent compares"},
       {R"(channel_kind == "tiktok")", "no channel kind \"tiktok\""},
       {R"(owner > "a")", "owner compares with ==, != or in"},

@@ -24,8 +24,9 @@ std::unique_ptr<RuleNode> Node(RuleKind kind) {
 const std::vector<StageRule>& DefaultStages() {
   static const std::vector<StageRule> stages = {
       {"lost", R"(count(friend_deleted) >= 1 and not has_tag("pond:friend"))"},
-      {"dormant", R"((first(friend_added) older_than 60d or first(order_paid) older_than 60d) and not )" +
-                      std::string(kInteracted60)},
+      {"dormant",
+       R"((first(friend_added) older_than 60d or first(order_paid) older_than 60d) and not )" +
+           std::string(kInteracted60)},
       {"advocate", "count(referral_converted) >= 1"},
       {"repeat", "count(order_paid) >= 2"},
       {"customer", "count(order_paid) >= 1"},

@@ -27,8 +27,8 @@
 namespace pond {
 
 inline constexpr const char* kRfmCells[] = {
-    "Champions", "Loyal",  "Potential Loyalist", "New",         "Promising", "Need Attention",
-    "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost"};
+    "Champions",      "Loyal",   "Potential Loyalist", "New",         "Promising", "Need Attention",
+    "About to Sleep", "At Risk", "Can't Lose Them",    "Hibernating", "Lost"};
 inline constexpr size_t kRfmCellCount = std::size(kRfmCells);
 
 // Index into kRfmCells for scores r and fm in 1..5.

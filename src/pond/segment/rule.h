@@ -23,7 +23,7 @@ enum class RuleKind {
   kNot,
   kHasTag,     // has_tag("group:tag")
   kInSegment,  // in_segment("seg_…" or name)
-  kInGroup,    // in_group("grp_…" or name)
+  kInGroup,    // in_group("grp_…"): the last join of that group_id after the last leave
   kTrait,      // trait.KEY <comparison>
   kCount,      // count(EVENT [where …] [, WINDOW]) CMP NUMBER
   kSum,        // sum(EVENT.FIELD [where …] [, WINDOW]) CMP NUMBER

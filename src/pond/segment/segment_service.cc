@@ -98,15 +98,11 @@ std::shared_ptr<const RuleSettings> SegmentService::SettingsFor(const std::strin
 }
 
 SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) {
-    w = std::make_unique<Workspace>();
-    w->id = ws;
-    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w->utc_offset_seconds = *zone;
-    (void)w->BuildStageSegments();  // the default stages compile, or every test fails
-    w->Reindex();
-  }
-  return *w;
+  return workspaces_.For(ws, [&](Workspace& w) {
+    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w.utc_offset_seconds = *zone;
+    (void)w.BuildStageSegments();  // the default stages compile, or every test fails
+    w.Reindex();
+  });
 }
 
 void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
@@ -224,13 +220,13 @@ void SegmentService::Tick() {
   std::vector<std::string> rfm_due;
   {
     std::lock_guard lock(mu_);
-    for (auto& [id, w] : workspaces_) {
-      if (!w->timers.empty() && w->timers.top().due <= now) ids.push_back(id);
-      const Micros age = now - w->rfm.computed_at;
-      if (age >= kRfmEvery || (w->orders_since_rfm > 0 && age >= kRfmAfterOrders)) {
+    workspaces_.ForEach([&](const std::string& id, const Workspace& w) {
+      if (!w.timers.empty() && w.timers.top().due <= now) ids.push_back(id);
+      const Micros age = now - w.rfm.computed_at;
+      if (age >= kRfmEvery || (w.orders_since_rfm > 0 && age >= kRfmAfterOrders)) {
         rfm_due.push_back(id);
       }
-    }
+    });
   }
   for (const std::string& ws : rfm_due) (void)RecomputeRfm(ws);
   for (const std::string& ws : ids) {
@@ -256,10 +252,10 @@ Status SegmentService::Flush() {
   std::vector<std::pair<std::string, std::vector<Event>>> batches;
   {
     std::lock_guard lock(mu_);
-    for (auto& [id, w] : workspaces_) {
-      if (!w->pending.empty()) batches.emplace_back(id, std::move(w->pending));
-      w->pending.clear();
-    }
+    workspaces_.ForEach([&](const std::string& id, Workspace& w) {
+      if (!w.pending.empty()) batches.emplace_back(id, std::move(w.pending));
+      w.pending.clear();
+    });
   }
   Status result;
   for (auto& [ws, events] : batches) {

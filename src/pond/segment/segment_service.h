@@ -24,6 +24,7 @@
 
 #include "pond/base/periodic.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/intent.h"
 #include "pond/segment/lifecycle.h"
@@ -251,9 +252,9 @@ class SegmentService final : public ReplayingObserver {
 
   Engine* engine_;
   PeriodicThread background_;
-  std::mutex mu_;  // after the engine's tenant lock when both are held
-  std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
-  UpkeepStats upkeep_;  // GUARDED_BY(mu_)
+  std::mutex mu_;                       // after the engine's tenant lock when both are held
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
+  UpkeepStats upkeep_;                  // GUARDED_BY(mu_)
 };
 
 // Refuses tags that belong to an automatic tag's rule, and (when adding) values a declared tag

@@ -107,6 +107,34 @@ TEST_F(SegmentServiceTest, MembersFollowEventsAndTimeAndEmitEnteredAndLeft) {
   EXPECT_EQ(Count("buyers"), 2);
 }
 
+// Membership is the later of the customer's last join and last leave of that group_id, kept live
+// as events arrive, the same after a restart, and for one customer as for all.
+TEST_F(SegmentServiceTest, InGroupFollowsTheLastJoinOrLeaveOfThatGroup) {
+  const std::string a = R"({"group_id": "grp_a"})", b = R"({"group_id": "grp_b"})";
+  Track("ann", "group_joined", a);
+  Track("bob", "group_joined", a);
+  Track("bob", "group_left", a);
+  Track("cat", "group_joined", b);
+  Track("dan", "group_left", a);
+  Track("dan", "group_joined", a);
+  auto in_a = Save("in a", R"(in_group("grp_a"))");
+  ASSERT_TRUE(in_a.ok()) << in_a.status().ToString();
+  EXPECT_EQ(in_a->customers, 2);  // ann, dan
+  Track("bob", "group_joined", a);
+  Track("ann", "group_left", a);
+  Track("ann", "group_left", b);  // another group's leave changes nothing of grp_a
+  EXPECT_EQ(Count("in a"), 2);    // bob, dan
+  auto only_a = ParseRule(R"(in_group("grp_a") and not in_group("grp_b"))").value();
+  EXPECT_EQ(service_->Preview(kDefaultWorkspace, *only_a, 10)->count, 2);
+  Track("bob", "group_joined", b);
+  EXPECT_EQ(service_->Preview(kDefaultWorkspace, *only_a, 10)->count, 1);
+  EXPECT_EQ(
+      service_->Preview(kDefaultWorkspace, *ParseRule(R"(in_group("grp_z"))").value(), 10)->count,
+      0);
+  Reopen();
+  EXPECT_EQ(Count("in a"), 2);
+}
+
 TEST_F(SegmentServiceTest, SegmentsSurviveARestartAndRecomputeFromTheState) {
   Order("ann", 10000);
   Track("bob", "message_received", R"({"keyword":"price"})");

@@ -199,7 +199,7 @@ Status DemoCommunity::Chatter(int day) {
     const uint64_t salt = static_cast<uint64_t>(day) * 1'000'003 + i;
     if (Unit(salt) >= p_.chat_share) continue;
     events.push_back(
-        ServiceEvent("group_message", "demo-grp-msg:" + std::to_string(day) + ":" + customer,
+        ServiceEvent(kGroupMessage, "demo-grp-msg:" + std::to_string(day) + ":" + customer,
                      customer, now - 3 * kMicrosPerHour,
                      DumpJson({{"group_id", group}, {"is_ad", Unit(salt + 7) < 0.1}})));
   }

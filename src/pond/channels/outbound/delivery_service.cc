@@ -54,9 +54,7 @@ DeliveryService::~DeliveryService() {
 }
 
 DeliveryService::Workspace& DeliveryService::WorkspaceFor(const std::string& ws) {
-  auto& w = workspaces_[ws];
-  if (!w) w = std::make_unique<Workspace>();
-  return *w;
+  return workspaces_.For(ws);
 }
 
 void DeliveryService::BuildChannels(Workspace& w) {
@@ -198,7 +196,7 @@ Result<int64_t> DeliveryService::RunDue() {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, w] : workspaces_) ids.push_back(id);
+    ids = workspaces_.Ids();
   }
   int64_t attempts = 0;
   for (const std::string& ws : ids) {

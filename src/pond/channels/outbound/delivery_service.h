@@ -29,6 +29,7 @@
 #include "pond/base/periodic.h"
 #include "pond/channels/outbound/channels.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/workspace_map.h"
 #include "pond/model/event_names.h"  // message_delivered, message_failed, message_retried
 
 namespace pond::outbound {
@@ -93,7 +94,7 @@ class DeliveryService final : public ReplayingObserver {
   PeriodicThread background_;
   std::mutex run_mu_;  // one RunDue at a time
   std::mutex mu_;
-  std::unordered_map<std::string, std::unique_ptr<Workspace>> workspaces_;
+  WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
 };
 
 }  // namespace pond::outbound
