@@ -25,7 +25,7 @@ int List(const Common& common, CommunityService& c) {
   if (common.json) {
     json data = json::array();
     for (const GroupView& g : *groups) {
-      json j = json::parse(GroupJson(g.group));
+      json j = GroupJson(g.group);
       j["members"] = g.members;
       j["held"] = g.held;
       data.push_back(std::move(j));

@@ -173,7 +173,7 @@ int RunScripts(const Common& common, const ScriptArgs& a) {
   if (common.json) {
     json data = json::array();
     for (const auto& h : *hits) {
-      json s = json::parse(ScriptJson(h.script));
+      json s = ScriptJson(h.script);
       if (!h.snippet.empty()) s["snippet"] = h.snippet;
       data.push_back(std::move(s));
     }

@@ -147,7 +147,7 @@ int RunDistribution(const Common& common, const DistributionArgs& a) {
     }
     auto settings = d.Settings(ws);
     if (!settings.ok()) return Fail(settings.status());
-    std::printf("%s\n", json::parse(DistributionSettingsJson(*settings)).dump(2).c_str());
+    std::printf("%s\n", DistributionSettingsJson(*settings).dump(2).c_str());
     return 0;
   }
   if (a.action == "list") {

@@ -147,7 +147,7 @@ int RunFission(const Common& common, const FissionArgs& a) {
       json data = json::array();
       auto zone = (*app)->engine().UtcOffsetOf(common.workspace);
       if (!zone.ok()) return Fail(zone.status());
-      for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c, *zone)));
+      for (const Campaign& c : *list) data.push_back(CampaignJson(c, *zone));
       std::printf("%s\n", json({{"data", data}, {"total", list->size()}}).dump(2).c_str());
       return 0;
     }

@@ -19,9 +19,8 @@ Result<size_t> LimitParam(const HttpRequest& req) {
   return static_cast<size_t>(v);
 }
 
-HttpResponse ListResponse(const HttpRequest& req, json items) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+Result<json> ListPage(const HttpRequest& req, json items) {
+  ASSIGN_OR_RETURN(const size_t limit, LimitParam(req));
   const size_t total = items.is_array() ? items.size() : 0;
   size_t from = 0;
   if (const std::string cursor = QueryParam(req, "cursor"); !cursor.empty()) {
@@ -32,16 +31,15 @@ HttpResponse ListResponse(const HttpRequest& req, json items) {
             ? std::strtoull(cursor.c_str() + 1, &end, 10)
             : 0;
     if (!end || *end != '\0' || offset == 0 || offset > total) {
-      return ErrorResponse(FieldError("cursor", "not a cursor this list gave"));
+      return FieldError("cursor", "not a cursor this list gave");
     }
     from = static_cast<size_t>(offset);
   }
-  const size_t to = std::min(total, from + *limit);
+  const size_t to = std::min(total, from + limit);
   json data = json::array();
   for (size_t i = from; i < to; ++i) data.push_back(std::move(items[i]));
   json next = to < total ? json("o" + std::to_string(to)) : json(nullptr);
-  return JsonResponse(
-      DumpJson({{"data", std::move(data)}, {"next_cursor", std::move(next)}, {"total", total}}));
+  return json{{"data", std::move(data)}, {"next_cursor", std::move(next)}, {"total", total}};
 }
 
 std::string QueryParam(const HttpRequest& req, const char* name) {
@@ -57,10 +55,9 @@ Result<json> ParseJsonObject(const HttpRequest& req) {
   return j;
 }
 
-HttpResponse OnePageResponse(json data) {
+json OnePage(json data) {
   const size_t total = data.size();
-  return JsonResponse(
-      DumpJson({{"data", std::move(data)}, {"next_cursor", nullptr}, {"total", total}}));
+  return {{"data", std::move(data)}, {"next_cursor", nullptr}, {"total", total}};
 }
 
 Result<std::string> RequiredString(const HttpRequest& req, const char* name) {

@@ -22,10 +22,10 @@ Result<size_t> LimitParam(const HttpRequest& req);
 // The list convention (ARCHITECTURE.md) for a list kept whole in memory: ?limit and the opaque
 // ?cursor a previous page gave pick the page of `items` answered as {data, next_cursor (null on
 // the last page), total}. A cursor this list never gave is a 400 naming `cursor`.
-HttpResponse ListResponse(const HttpRequest& req, json items);
+Result<json> ListPage(const HttpRequest& req, json items);
 // A list answered whole as one page: {data, next_cursor: null, total: its size}. For lists a
 // service already ranked or capped to `limit`, and the short ones read whole.
-HttpResponse OnePageResponse(json data);
+json OnePage(json data);
 std::string QueryParam(const HttpRequest& req, const char* name);
 // The body as a JSON object, or a 400.
 Result<json> ParseJsonObject(const HttpRequest& req);
@@ -45,134 +45,134 @@ Status ForEachObject(const json& body, const char* name, size_t max, bool requir
 Result<std::unique_ptr<RuleNode>> RuleField(const json& body);
 
 // handlers_tags.cc
-HttpResponse ListTags(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetCustomerTags(ApiContext& ctx, const HttpRequest& req);
-HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req);
-HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req);
-HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListTags(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetCustomerTags(ApiContext& ctx, const HttpRequest& req);
+Result<json> AddCustomerTags(ApiContext& ctx, const HttpRequest& req);
+Result<json> RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req);
+Result<json> BulkTags(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetAnswerTags(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutAnswerTags(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetTagGroups(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutTagGroups(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetTagRules(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutTagRules(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_segments.cc
 HttpResponse ListSegments(ApiContext& ctx, const HttpRequest& req);
 HttpResponse CreateSegment(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GetSegment(ApiContext& ctx, const HttpRequest& req);
 HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req);
+Result<json> DeleteSegment(ApiContext& ctx, const HttpRequest& req);
 HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req);
 HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListStages(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetIntent(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListStages(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutStages(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetIntent(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutIntent(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetRfm(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_journeys.cc
-HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CreateJourney(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetJourney(ApiContext& ctx, const HttpRequest& req);
-HttpResponse UpdateJourney(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DeleteJourney(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ActivateJourney(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListJourneys(ApiContext& ctx, const HttpRequest& req);
+Result<json> CreateJourney(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetJourney(ApiContext& ctx, const HttpRequest& req);
+Result<json> UpdateJourney(ApiContext& ctx, const HttpRequest& req);
+Result<json> DeleteJourney(ApiContext& ctx, const HttpRequest& req);
+Result<json> ActivateJourney(ApiContext& ctx, const HttpRequest& req);
+Result<json> PauseJourney(ApiContext& ctx, const HttpRequest& req);
 HttpResponse JourneyStatsHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutMessagingSettings(ApiContext& ctx, const HttpRequest& req);
+Result<json> JourneyInstances(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetMessagingSettings(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutMessagingSettings(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_deliveries.cc
-HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req);
-HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutChannelSettings(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListDeliveries(ApiContext& ctx, const HttpRequest& req);
+Result<json> RetryDelivery(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetChannelSettings(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutChannelSettings(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_distribution.cc
-HttpResponse GetDistributionSettings(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PutDistributionSettings(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListDistributors(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CreateDistributor(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetDistributor(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ApproveDistributor(ApiContext& ctx, const HttpRequest& req);
-HttpResponse RejectDistributor(ApiContext& ctx, const HttpRequest& req);
-HttpResponse FreezeDistributor(ApiContext& ctx, const HttpRequest& req);
-HttpResponse UnfreezeDistributor(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SetDistributorGrade(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DistributorClients(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DistributorCommissions(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DistributorJournal(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DistributorPortalToken(ApiContext& ctx, const HttpRequest& req);
-HttpResponse OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req);
-HttpResponse BindClient(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListWithdrawals(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ApproveWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse RejectWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PaidWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DistributionReport(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ReconciliationReport(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PortalMe(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PortalClients(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PortalCommissions(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PortalWithdrawals(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetDistributionSettings(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutDistributionSettings(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListDistributors(ApiContext& ctx, const HttpRequest& req);
+Result<json> CreateDistributor(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetDistributor(ApiContext& ctx, const HttpRequest& req);
+Result<json> ApproveDistributor(ApiContext& ctx, const HttpRequest& req);
+Result<json> RejectDistributor(ApiContext& ctx, const HttpRequest& req);
+Result<json> FreezeDistributor(ApiContext& ctx, const HttpRequest& req);
+Result<json> UnfreezeDistributor(ApiContext& ctx, const HttpRequest& req);
+Result<json> SetDistributorGrade(ApiContext& ctx, const HttpRequest& req);
+Result<json> DistributorClients(ApiContext& ctx, const HttpRequest& req);
+Result<json> DistributorCommissions(ApiContext& ctx, const HttpRequest& req);
+Result<json> DistributorJournal(ApiContext& ctx, const HttpRequest& req);
+Result<json> DistributorPortalToken(ApiContext& ctx, const HttpRequest& req);
+Result<json> OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req);
+Result<json> BindClient(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListWithdrawals(ApiContext& ctx, const HttpRequest& req);
+Result<json> ApproveWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> RejectWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> PaidWithdrawalHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> DistributionReport(ApiContext& ctx, const HttpRequest& req);
+Result<json> ReconciliationReport(ApiContext& ctx, const HttpRequest& req);
+Result<json> PortalMe(ApiContext& ctx, const HttpRequest& req);
+Result<json> PortalClients(ApiContext& ctx, const HttpRequest& req);
+Result<json> PortalCommissions(ApiContext& ctx, const HttpRequest& req);
+Result<json> PortalWithdrawals(ApiContext& ctx, const HttpRequest& req);
+Result<json> PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission.cc
-HttpResponse PlanFissionHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListCampaigns(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req);
-HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req);
-HttpResponse OpenGroupHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse JoinGroupHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetGroupHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse StartBargainHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse HelpBargainHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetBargainHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> PlanFissionHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListCampaigns(ApiContext& ctx, const HttpRequest& req);
+Result<json> SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetCampaignHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> CampaignPoster(ApiContext& ctx, const HttpRequest& req);
+Result<json> CampaignReportHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req);
+Result<json> CampaignInviters(ApiContext& ctx, const HttpRequest& req);
+Result<json> ApproveHeldReward(ApiContext& ctx, const HttpRequest& req);
+Result<json> RejectHeldReward(ApiContext& ctx, const HttpRequest& req);
+Result<json> OpenGroupHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> JoinGroupHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetGroupHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> StartBargainHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> HelpBargainHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetBargainHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_distribution.cc: a customer's own account (fission cash rewards)
-HttpResponse CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req);
+Result<json> CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req);
+Result<json> CustomerJournal(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_content.cc
-HttpResponse ListContentItems(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SaveContentItem(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetContentItem(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DeleteContentItem(ApiContext& ctx, const HttpRequest& req);
-HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetScriptHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse UseScriptHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListContentItems(ApiContext& ctx, const HttpRequest& req);
+Result<json> SaveContentItem(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetContentItem(ApiContext& ctx, const HttpRequest& req);
+Result<json> DeleteContentItem(ApiContext& ctx, const HttpRequest& req);
+Result<json> PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> MomentTasksHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> SaveScriptHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetScriptHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> UseScriptHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_community.cc
-HttpResponse ListGroups(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SaveGroupHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetCommunityGroup(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GroupMembers(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GroupHealthHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListGroupCodes(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SaveGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse RouteByGroupCode(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListGroups(ApiContext& ctx, const HttpRequest& req);
+Result<json> SaveGroupHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetCommunityGroup(ApiContext& ctx, const HttpRequest& req);
+Result<json> GroupMembers(ApiContext& ctx, const HttpRequest& req);
+Result<json> GroupHealthHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListGroupCodes(ApiContext& ctx, const HttpRequest& req);
+Result<json> SaveGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetGroupCodeHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> RouteByGroupCode(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_wecom.cc
 HttpResponse WecomVerifyUrl(ApiContext& ctx, const HttpRequest& req);
 HttpResponse WecomCallback(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest& req);
-HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
-HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListLiveCodes(ApiContext& ctx, const HttpRequest& req);
+Result<json> UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> WecomActivityHandler(ApiContext& ctx, const HttpRequest& req);
 // A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field,
 // after `field_prefix` when the fields sit inside another object ("wecom.").
 Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel,
@@ -190,18 +190,18 @@ HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GrowthReportHandler(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_fission_trees.cc
-HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req);
-HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req);
-HttpResponse FissionTree(ApiContext& ctx, const HttpRequest& req);
+Result<json> CampaignFraud(ApiContext& ctx, const HttpRequest& req);
+Result<json> FissionForest(ApiContext& ctx, const HttpRequest& req);
+Result<json> FissionTree(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_broadcasts.cc
-HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req);
-HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req);
-HttpResponse ListBroadcasts(ApiContext& ctx, const HttpRequest& req);
+Result<json> CreateBroadcast(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetBroadcast(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListBroadcasts(ApiContext& ctx, const HttpRequest& req);
 
 // handlers_tasks.cc
-HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req);
-HttpResponse CompleteTask(ApiContext& ctx, const HttpRequest& req);
-HttpResponse SnoozeTask(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListTasks(ApiContext& ctx, const HttpRequest& req);
+Result<json> CompleteTask(ApiContext& ctx, const HttpRequest& req);
+Result<json> SnoozeTask(ApiContext& ctx, const HttpRequest& req);
 
 }  // namespace pond::server

@@ -47,17 +47,16 @@ HttpResponse IngestCall(ApiContext& ctx, const HttpRequest& req) {
 constexpr char kIdentify[] = "identify", kTrack[] = "track", kPage[] = "page", kScreen[] = "screen",
                kGroup[] = "group", kAlias[] = "alias", kBatch[] = "batch", kImport[] = "import";
 
-HttpResponse PostOrders(ApiContext& ctx, const HttpRequest& req) {
-  if (!ctx.authenticated) return ErrorResponse(Status::Unauthenticated("a key is required"));
+Result<json> PostOrders(ApiContext& ctx, const HttpRequest& req) {
+  if (!ctx.authenticated) return Status::Unauthenticated("a key is required");
   Result<std::vector<Event>> events =
       ParseOrdersRequest(req.Body(), ctx.engine.clock().NowMicros());
-  if (!events.ok()) return ErrorResponse(events.status());
+  if (!events.ok()) return events.status();
   json ids = json::array();
   for (const Event& e : *events) ids.push_back(e.order->order_id);
   Result<SubmitResult> r = ctx.engine.Submit(ctx.workspace, std::move(*events));
-  if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(
-      DumpJson({{"accepted", r->accepted}, {"duplicates", r->duplicates}, {"order_ids", ids}}));
+  if (!r.ok()) return r.status();
+  return json({{"accepted", r->accepted}, {"duplicates", r->duplicates}, {"order_ids", ids}});
 }
 
 // --- customers ---------------------------------------------------------------------------
@@ -80,96 +79,91 @@ HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
 
 // --- the workspace and its channels ----------------------------------------------------------
 
-HttpResponse GetWorkspace(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetWorkspace(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<Workspace>> all = ctx.engine.ListWorkspaces();
-  if (!all.ok()) return ErrorResponse(all.status());
+  if (!all.ok()) return all.status();
   for (const Workspace& w : *all) {
     if (w.id != ctx.workspace) continue;
-    return JsonResponse(DumpJson({{"id", w.id},
-                                  {"name", w.name},
-                                  {"utc_offset_seconds", w.utc_offset_seconds},
-                                  {"utc_offset", FormatUtcOffset(w.utc_offset_seconds)},
-                                  {"created_at", FormatIso8601(w.created_at)}}));
+    return json({{"id", w.id},
+                 {"name", w.name},
+                 {"utc_offset_seconds", w.utc_offset_seconds},
+                 {"utc_offset", FormatUtcOffset(w.utc_offset_seconds)},
+                 {"created_at", FormatIso8601(w.created_at)}});
   }
-  return ErrorResponse(Status::NotFound("workspace \"" + ctx.workspace + "\" not found"));
+  return Status::NotFound("workspace \"" + ctx.workspace + "\" not found");
 }
 
-HttpResponse ListChannels(ApiContext& ctx, const HttpRequest&) {
-  Result<json> list = app::ChannelListJson(ctx.app, ctx.workspace);
-  if (!list.ok()) return ErrorResponse(list.status());
-  return JsonResponse(DumpJson(*list));
+Result<json> ListChannels(ApiContext& ctx, const HttpRequest&) {
+  return app::ChannelListJson(ctx.app, ctx.workspace);
 }
 
-HttpResponse CreateChannel(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CreateChannel(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   Channel c;
   std::string kind = "other";
   for (Status s : {ReadStringField(*body, "code", &c.code), ReadStringField(*body, "name", &c.name),
                    ReadStringField(*body, "kind", &kind)}) {
-    if (!s.ok()) return ErrorResponse(s);
+    if (!s.ok()) return s;
   }
   auto parsed_kind = ChannelKindFromName(kind);
   if (!parsed_kind) {
-    return ErrorResponse(
-        FieldError("kind",
-                   "unknown channel kind (package_card, sms, offline_store, xiaohongshu, douyin, "
-                   "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)"));
+    return FieldError(
+        "kind",
+        "unknown channel kind (package_card, sms, offline_store, xiaohongshu, douyin, "
+        "zhihu, weibo, paid_ads, live_stream, taobao, referral, other)");
   }
   c.kind = *parsed_kind;
   // With `wecom`, the channel gets its WeCom live code (state = its code) at once.
   std::optional<wecom::LiveCode> code;
   if (auto w = body->find("wecom"); w != body->end() && !w->is_null()) {
-    if (!w->is_object()) return ErrorResponse(FieldError("wecom", "{staff, skip_verify, welcome}"));
+    if (!w->is_object()) return FieldError("wecom", "{staff, skip_verify, welcome}");
     if (c.code.size() > outbound::kMaxContactWayState) {
-      return ErrorResponse(FieldError("code", "at most " +
-                                                  std::to_string(outbound::kMaxContactWayState) +
-                                                  " characters for a WeCom live code's state"));
+      return FieldError("code", "at most " + std::to_string(outbound::kMaxContactWayState) +
+                                    " characters for a WeCom live code's state");
     }
     Result<wecom::LiveCode> parsed = ParseLiveCode(*w, c.code, "wecom.");
-    if (!parsed.ok()) return ErrorResponse(parsed.status());
+    if (!parsed.ok()) return parsed.status();
     code = std::move(*parsed);
   }
-  Result<json> made = app::CreateChannel(ctx.app, ctx.workspace, c, code);
-  if (!made.ok()) return ErrorResponse(made.status());
-  return JsonResponse(DumpJson(*made), 201);
+  return app::CreateChannel(ctx.app, ctx.workspace, c, code);
 }
 
-HttpResponse AddSpend(ApiContext& ctx, const HttpRequest& req) {
+Result<json> AddSpend(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   ChannelSpend spend;
   spend.channel_id = req.params.at("id");
-  if (Status s = ReadStringField(*body, "day", &spend.day); !s.ok()) return ErrorResponse(s);
+  if (Status s = ReadStringField(*body, "day", &spend.day); !s.ok()) return s;
   auto fen = body->find("amount_fen");
   auto yuan = body->find("amount");
   if (fen != body->end()) {
     if (!fen->is_number_integer()) {
-      return ErrorResponse(FieldError("amount_fen", "must be an integer number of fen"));
+      return FieldError("amount_fen", "must be an integer number of fen");
     }
     spend.amount_fen = fen->get<int64_t>();
   } else if (yuan != body->end() && yuan->is_string()) {
     Result<Money> m = Money::ParseYuan(yuan->get<std::string>());
-    if (!m.ok()) return ErrorResponse(FieldError("amount", m.status().message()));
+    if (!m.ok()) return FieldError("amount", m.status().message());
     spend.amount_fen = m->fen();
   } else {
-    return ErrorResponse(FieldError("amount_fen", "required (or amount as a yuan string)"));
+    return FieldError("amount_fen", "required (or amount as a yuan string)");
   }
   Status s = ctx.engine.AddChannelSpend(ctx.workspace, spend);
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson(
-      {{"channel_id", spend.channel_id}, {"day", spend.day}, {"amount_fen", spend.amount_fen}}));
+  if (!s.ok()) return s;
+  return json(
+      {{"channel_id", spend.channel_id}, {"day", spend.day}, {"amount_fen", spend.amount_fen}});
 }
 
-HttpResponse ListSpend(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ListSpend(ApiContext& ctx, const HttpRequest& req) {
   Result<std::vector<ChannelSpend>> spend =
       ctx.engine.ListChannelSpend(ctx.workspace, req.params.at("id"));
-  if (!spend.ok()) return ErrorResponse(spend.status());
+  if (!spend.ok()) return spend.status();
   json data = json::array();
   for (const ChannelSpend& s : *spend) {
     data.push_back({{"day", s.day}, {"amount_fen", s.amount_fen}});
   }
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
 // --- operations --------------------------------------------------------------------------
@@ -183,7 +177,7 @@ HttpResponse Metrics(ApiContext& ctx, const HttpRequest&) {
   return r;
 }
 
-HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
+Result<json> ListRoutes(ApiContext&, const HttpRequest&) {
   json data = json::array();
   for (const Route& r : Routes()) {
     const char* auth = r.auth == Auth::kNone     ? "none"
@@ -194,7 +188,7 @@ HttpResponse ListRoutes(ApiContext&, const HttpRequest&) {
         {{"method", r.method}, {"path", r.pattern}, {"auth", auth}, {"summary", r.summary}});
   }
   // The whole table on one page: the API's own listing is read whole.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
 }  // namespace
@@ -257,7 +251,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/rfm", Auth::kAdmin, "RFM cells with their customer counts", GetRfm},
       {"GET", "/v1/journeys", Auth::kAdmin, "Saved journeys", ListJourneys},
       {"POST", "/v1/journeys", Auth::kAdmin, "Save a journey (docs/journeys.md), paused",
-       CreateJourney},
+       CreateJourney, 201},
       {"GET", "/v1/journeys/{id}", Auth::kAdmin, "A journey with its versions", GetJourney},
       {"PUT", "/v1/journeys/{id}", Auth::kAdmin, "Save a new version of a journey", UpdateJourney},
       {"DELETE", "/v1/journeys/{id}", Auth::kAdmin, "Delete a paused journey", DeleteJourney},
@@ -276,7 +270,7 @@ const std::vector<Route>& Routes() {
        ListBroadcasts},
       {"POST", "/v1/broadcasts", Auth::kAdmin,
        "Send to a segment at a time {segment, template, channel, at, variables, marketing}",
-       CreateBroadcast},
+       CreateBroadcast, 201},
       {"GET", "/v1/broadcasts/{id}", Auth::kAdmin, "One broadcast's progress and result",
        GetBroadcast},
       {"GET", "/v1/tasks", Auth::kAdmin, "Staff tasks (?assignee&status=open|done|all&overdue)",
@@ -292,7 +286,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/distributors", Auth::kAdmin, "Distributors with their figures (?state)",
        ListDistributors},
       {"POST", "/v1/distributors", Auth::kAdmin,
-       "A customer applies to be a distributor {customer, recruiter, via}", CreateDistributor},
+       "A customer applies to be a distributor {customer, recruiter, via}", CreateDistributor, 201},
       {"GET", "/v1/distributors/{id}", Auth::kAdmin, "One distributor: link code, balances",
        GetDistributor},
       {"POST", "/v1/distributors/{id}/approve", Auth::kAdmin, "Approve an application {grade}",
@@ -313,9 +307,11 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/distributors/{id}/portal-token", Auth::kAdmin,
        "A token for the distributor's own portal", DistributorPortalToken},
       {"POST", "/v1/distributors/{id}/withdrawals", Auth::kAdmin,
-       "Request a withdrawal for the distributor {amount_fen, request_id}", OperatorWithdrawal},
+       "Request a withdrawal for the distributor {amount_fen, request_id}", OperatorWithdrawal,
+       201},
       {"POST", "/v1/customers/{id}/withdrawals", Auth::kAdmin,
-       "Withdraw a customer's fission cash rewards {amount_fen, request_id}", CustomerWithdrawal},
+       "Withdraw a customer's fission cash rewards {amount_fen, request_id}", CustomerWithdrawal,
+       201},
       {"GET", "/v1/customers/{id}/journal", Auth::kAdmin,
        "The customer's own account: cash rewards and withdrawals, and what is available",
        CustomerJournal},
@@ -342,7 +338,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/portal/withdrawals", Auth::kPortal, "The distributor's withdrawals",
        PortalWithdrawals},
       {"POST", "/v1/portal/withdrawals", Auth::kPortal,
-       "Request a withdrawal {amount_fen, request_id}", PortalRequestWithdrawal},
+       "Request a withdrawal {amount_fen, request_id}", PortalRequestWithdrawal, 201},
       {"POST", "/v1/fission/plan", Auth::kAdmin,
        "What a task campaign costs per customer, and the repurchase that pays it back",
        PlanFissionHandler},
@@ -374,12 +370,12 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/fission/campaigns/{id}/review/{key}/reject", Auth::kAdmin,
        "Reject a held reward {by}", RejectHeldReward},
       {"POST", "/v1/fission/campaigns/{id}/groups", Auth::kAdmin,
-       "Open a group buy {leader, order_id, amount_fen}", OpenGroupHandler},
+       "Open a group buy {leader, order_id, amount_fen}", OpenGroupHandler, 201},
       {"POST", "/v1/fission/groups/{group}/join", Auth::kAdmin,
        "Join a group buy {customer, order_id, amount_fen}", JoinGroupHandler},
       {"GET", "/v1/fission/groups/{group}", Auth::kAdmin, "One group buy", GetGroupHandler},
       {"POST", "/v1/fission/campaigns/{id}/bargains", Auth::kAdmin,
-       "Start a customer's bargain {customer}", StartBargainHandler},
+       "Start a customer's bargain {customer}", StartBargainHandler, 201},
       {"POST", "/v1/fission/bargains/{bargain}/help", Auth::kAdmin,
        "A friend cuts the price {helper}", HelpBargainHandler},
       {"GET", "/v1/fission/bargains/{bargain}", Auth::kAdmin, "One bargain: price and cuts",
@@ -426,21 +422,22 @@ const std::vector<Route>& Routes() {
        "Outbound messages dead-lettered (?status=failed) or queued (?status=pending)",
        ListDeliveries},
       {"POST", "/v1/deliveries/{id}/retry", Auth::kAdmin, "Send a dead-lettered message again",
-       RetryDelivery},
+       RetryDelivery, 202},
       {"GET", "/v1/settings/channels", Auth::kAdmin,
        "Outbound channels, templates and retry budget (secrets masked)", GetChannelSettings},
       {"PUT", "/v1/settings/channels", Auth::kAdmin, "Replace the outbound channel settings",
        PutChannelSettings},
       {"GET", "/v1/channels", Auth::kAdmin, "Acquisition channels", ListChannels},
       {"POST", "/v1/channels", Auth::kAdmin,
-       "Create a channel {code, name, kind, wecom?: {staff, skip_verify, welcome}}", CreateChannel},
+       "Create a channel {code, name, kind, wecom?: {staff, skip_verify, welcome}}", CreateChannel,
+       201},
       {"GET", "/v1/channels/{id}/spend", Auth::kAdmin, "A channel's spend by day", ListSpend},
       {"POST", "/v1/channels/{id}/spend", Auth::kAdmin,
        "Record a day's spend {day, amount_fen | amount}", AddSpend},
       {"GET", "/v1/wecom/live-codes", Auth::kAdmin, "Channels' WeCom live codes", ListLiveCodes},
       {"POST", "/v1/wecom/live-codes", Auth::kAdmin,
        "Create a channel's WeCom live code {channel, staff, skip_verify, welcome}",
-       CreateLiveCodeHandler},
+       CreateLiveCodeHandler, 201},
       {"PUT", "/v1/wecom/live-codes/{channel}", Auth::kAdmin,
        "Change a live code's staff, skip_verify and welcome", UpdateLiveCodeHandler},
       {"GET", "/v1/wecom/activity", Auth::kAdmin,

@@ -5,9 +5,9 @@
 
 namespace pond::server {
 
-HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CreateBroadcast(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   app::BroadcastRequest r;
   for (auto [field, out] : {std::pair<const char*, std::string*>{"id", &r.id},
                             {"name", &r.name},
@@ -15,25 +15,19 @@ HttpResponse CreateBroadcast(ApiContext& ctx, const HttpRequest& req) {
                             {"at", &r.at},
                             {"channel", &r.channel},
                             {"template", &r.template_id}}) {
-    if (Status s = ReadStringField(*body, field, out); !s.ok()) return ErrorResponse(s);
+    if (Status s = ReadStringField(*body, field, out); !s.ok()) return s;
   }
   if (body->contains("variables")) r.variables = (*body)["variables"];
   if (body->contains("marketing")) r.marketing = (*body)["marketing"];
-  auto report = app::CreateBroadcast(ctx.app, ctx.workspace, r);
-  if (!report.ok()) return ErrorResponse(report.status());
-  return JsonResponse(DumpJson(*report), 201);
+  return app::CreateBroadcast(ctx.app, ctx.workspace, r);
 }
 
-HttpResponse GetBroadcast(ApiContext& ctx, const HttpRequest& req) {
-  auto report = app::GetBroadcast(ctx.app, ctx.workspace, req.params.at("id"));
-  if (!report.ok()) return ErrorResponse(report.status());
-  return JsonResponse(DumpJson(*report));
+Result<json> GetBroadcast(ApiContext& ctx, const HttpRequest& req) {
+  return app::GetBroadcast(ctx.app, ctx.workspace, req.params.at("id"));
 }
 
-HttpResponse ListBroadcasts(ApiContext& ctx, const HttpRequest&) {
-  auto list = app::ListBroadcasts(ctx.app, ctx.workspace);
-  if (!list.ok()) return ErrorResponse(list.status());
-  return JsonResponse(DumpJson(*list));
+Result<json> ListBroadcasts(ApiContext& ctx, const HttpRequest&) {
+  return app::ListBroadcasts(ctx.app, ctx.workspace);
 }
 
 }  // namespace pond::server

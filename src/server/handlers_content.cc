@@ -6,10 +6,6 @@
 namespace pond::server {
 namespace {
 
-json ItemJson(const ContentItem& item) { return json::parse(ContentItemJson(item)); }
-
-json ScriptJsonValue(const Script& s) { return json::parse(ScriptJson(s)); }
-
 // {rules?} of a body, and {from, days} when `need_range`.
 struct PlanFrame {
   MomentsRules rules;
@@ -32,45 +28,45 @@ Result<PlanFrame> ReadFrame(const json& body, bool need_range, int zone) {
 
 }  // namespace
 
-HttpResponse ListContentItems(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ListContentItems(ApiContext& ctx, const HttpRequest& req) {
   auto items = ctx.content.Items(ctx.workspace, QueryParam(req, "kind"));
-  if (!items.ok()) return ErrorResponse(items.status());
+  if (!items.ok()) return items.status();
   json data = json::array();
-  for (const ContentItem& item : *items) data.push_back(ItemJson(item));
-  return ListResponse(req, std::move(data));
+  for (const ContentItem& item : *items) data.push_back(ContentItemJson(item));
+  return ListPage(req, std::move(data));
 }
 
-HttpResponse SaveContentItem(ApiContext& ctx, const HttpRequest& req) {
+Result<json> SaveContentItem(ApiContext& ctx, const HttpRequest& req) {
   auto item = ParseContentItem(req.Body());
-  if (!item.ok()) return ErrorResponse(item.status());
+  if (!item.ok()) return item.status();
   auto saved = ctx.content.SaveItem(ctx.workspace, *item);
-  if (!saved.ok()) return ErrorResponse(saved.status());
-  return JsonResponse(DumpJson(ItemJson(*saved)));
+  if (!saved.ok()) return saved.status();
+  return ContentItemJson(*saved);
 }
 
-HttpResponse GetContentItem(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetContentItem(ApiContext& ctx, const HttpRequest& req) {
   auto item = ctx.content.GetItem(ctx.workspace, req.params.at("id"));
-  if (!item.ok()) return ErrorResponse(item.status());
-  return JsonResponse(DumpJson(ItemJson(*item)));
+  if (!item.ok()) return item.status();
+  return ContentItemJson(*item);
 }
 
-HttpResponse DeleteContentItem(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DeleteContentItem(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.content.DeleteItem(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
+  if (!s.ok()) return s;
+  return json({{"deleted", req.params.at("id")}});
 }
 
 // {staff: [{id, persona}], from, days, rules?}
-HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
+  if (!zone.ok()) return zone.status();
   auto frame = ReadFrame(*body, true, *zone);
-  if (!frame.ok()) return ErrorResponse(frame.status());
+  if (!frame.ok()) return frame.status();
   auto staff = body->find("staff");
   if (staff == body->end() || !staff->is_array() || staff->empty() || staff->size() > 100) {
-    return ErrorResponse(FieldError("staff", "1 to 100 {id, persona}"));
+    return FieldError("staff", "1 to 100 {id, persona}");
   }
   std::vector<ContentService::StaffPlan> plans;
   for (size_t i = 0; i < staff->size(); ++i) {
@@ -78,18 +74,18 @@ HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
     const json& s = (*staff)[i];
     if (!s.is_object() || !s.contains("id") || !s["id"].is_string() ||
         s["id"].get<std::string>().empty()) {
-      return ErrorResponse(FieldError(at + ".id", "is required"));
+      return FieldError(at + ".id", "is required");
     }
     auto persona = ParsePersona(s.value("persona", json("friend")), at + ".persona");
-    if (!persona.ok()) return ErrorResponse(persona.status());
+    if (!persona.ok()) return persona.status();
     if (Status c = CheckPersona(*persona, frame->rules, at + ".persona"); !c.ok()) {
-      return ErrorResponse(c);
+      return c;
     }
     plans.push_back({s["id"].get<std::string>(), *persona});
   }
   auto result =
       ctx.content.PlanMoments(ctx.workspace, plans, frame->from, frame->days, frame->rules);
-  if (!result.ok()) return ErrorResponse(result.status());
+  if (!result.ok()) return result.status();
   json out = json::array();
   for (size_t i = 0; i < result->size(); ++i) {
     json posts = json::array();
@@ -99,91 +95,89 @@ HttpResponse PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
                    {"posts", posts},
                    {"shortfalls", (*result)[i].shortfalls}});
   }
-  return JsonResponse(DumpJson({{"plans", out}}));
+  return json({{"plans", out}});
 }
 
 // {persona, posts, from?, days?, rules?}
-HttpResponse ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
+  if (!zone.ok()) return zone.status();
   auto frame = ReadFrame(*body, false, *zone);
-  if (!frame.ok()) return ErrorResponse(frame.status());
+  if (!frame.ok()) return frame.status();
   auto persona = ParsePersona(body->value("persona", json("friend")), "persona");
-  if (!persona.ok()) return ErrorResponse(persona.status());
+  if (!persona.ok()) return persona.status();
   auto posts = ParsePlannedPosts(body->value("posts", json()), *zone);
-  if (!posts.ok()) return ErrorResponse(posts.status());
+  if (!posts.ok()) return posts.status();
   auto found = ctx.content.ValidateMoments(ctx.workspace, *posts, *persona, frame->from,
                                            frame->days, frame->rules);
-  if (!found.ok()) return ErrorResponse(found.status());
+  if (!found.ok()) return found.status();
   json data = json::array();
   for (const MomentsViolation& v : *found) data.push_back(ViolationJson(v));
-  return JsonResponse(DumpJson({{"ok", found->empty()}, {"violations", data}}));
+  return json({{"ok", found->empty()}, {"violations", data}});
 }
 
 // {posts: [{staff, at, item}], senders: {staff: wecom userid}}: WeCom's add_moment_task bodies.
-HttpResponse MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
+  if (!zone.ok()) return zone.status();
   auto posts = ParsePlannedPosts(body->value("posts", json()), *zone);
-  if (!posts.ok()) return ErrorResponse(posts.status());
+  if (!posts.ok()) return posts.status();
   const json senders = body->value("senders", json::object());
-  if (!senders.is_object()) return ErrorResponse(FieldError("senders", "{staff id: WeCom userid}"));
+  if (!senders.is_object()) return FieldError("senders", "{staff id: WeCom userid}");
   std::map<std::string, std::string> sender_of;
   for (const auto& [staff, userid] : senders.items()) {
     if (!userid.is_string()) {
-      return ErrorResponse(FieldError("senders." + staff, "a WeCom userid (a string)"));
+      return FieldError("senders." + staff, "a WeCom userid (a string)");
     }
     sender_of[staff] = userid.get<std::string>();
   }
-  auto tasks = app::MomentTasks(ctx.app, ctx.workspace, *posts, sender_of);
-  if (!tasks.ok()) return ErrorResponse(tasks.status());
-  return JsonResponse(DumpJson(*tasks));
+  return app::MomentTasks(ctx.app, ctx.workspace, *posts, sender_of);
 }
 
-HttpResponse SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   auto hits = ctx.content.SearchScripts(ctx.workspace, QueryParam(req, "q"), QueryParam(req, "tag"),
                                         QueryParam(req, "stage"), *limit);
-  if (!hits.ok()) return ErrorResponse(hits.status());
+  if (!hits.ok()) return hits.status();
   json data = json::array();
   for (const auto& h : *hits) {
-    json s = ScriptJsonValue(h.script);
+    json s = ScriptJson(h.script);
     if (!h.snippet.empty()) s["snippet"] = h.snippet;
     data.push_back(std::move(s));
   }
   // The search ranks at most `limit` hits: they are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse SaveScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> SaveScriptHandler(ApiContext& ctx, const HttpRequest& req) {
   auto script = ParseScript(req.Body());
-  if (!script.ok()) return ErrorResponse(script.status());
+  if (!script.ok()) return script.status();
   auto saved = ctx.content.SaveScript(ctx.workspace, *script);
-  if (!saved.ok()) return ErrorResponse(saved.status());
-  return JsonResponse(ScriptJson(*saved));
+  if (!saved.ok()) return saved.status();
+  return ScriptJson(*saved);
 }
 
-HttpResponse GetScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetScriptHandler(ApiContext& ctx, const HttpRequest& req) {
   auto s = ctx.content.GetScript(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return ErrorResponse(s.status());
-  return JsonResponse(ScriptJson(*s));
+  if (!s.ok()) return s.status();
+  return ScriptJson(*s);
 }
 
-HttpResponse DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.content.DeleteScript(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
+  if (!s.ok()) return s;
+  return json({{"deleted", req.params.at("id")}});
 }
 
-HttpResponse UseScriptHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> UseScriptHandler(ApiContext& ctx, const HttpRequest& req) {
   auto s = ctx.content.UseScript(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return ErrorResponse(s.status());
-  return JsonResponse(ScriptJson(*s));
+  if (!s.ok()) return s.status();
+  return ScriptJson(*s);
 }
 
 }  // namespace pond::server

@@ -2,18 +2,18 @@
 // channel settings with their secrets masked.
 #include <nlohmann/json.hpp>
 
+#include "pond/app/channels.h"
 #include "pond/base/time.h"
 #include "server/handler_util.h"
 
 namespace pond::server {
 
-HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+Result<json> ListDeliveries(ApiContext& ctx, const HttpRequest& req) {
+  ASSIGN_OR_RETURN(const size_t limit, LimitParam(req));
   std::string status = QueryParam(req, "status");
   if (status.empty()) status = "failed";
-  auto list = ctx.deliveries.List(ctx.workspace, status, *limit);
-  if (!list.ok()) return ErrorResponse(list.status());
+  auto list = ctx.deliveries.List(ctx.workspace, status, limit);
+  if (!list.ok()) return list.status();
   json data = json::array();
   for (const outbound::DeliveryView& d : *list) {
     json row = {{"id", d.id},
@@ -27,35 +27,24 @@ HttpResponse ListDeliveries(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(std::move(row));
   }
   // The queue answers the oldest `limit`: they are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse RetryDelivery(ApiContext& ctx, const HttpRequest& req) {
+Result<json> RetryDelivery(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.deliveries.Retry(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson({{"id", req.params.at("id")}, {"status", "pending"}}), 202);
+  if (!s.ok()) return s;
+  return json({{"id", req.params.at("id")}, {"status", "pending"}});
 }
 
-HttpResponse GetChannelSettings(ApiContext& ctx, const HttpRequest&) {
-  auto s = ctx.deliveries.Settings(ctx.workspace);
-  if (!s.ok()) return ErrorResponse(s.status());
-  return JsonResponse(outbound::ChannelSettingsJson(*s, false));
+Result<json> GetChannelSettings(ApiContext& ctx, const HttpRequest&) {
+  ASSIGN_OR_RETURN(const outbound::ChannelSettings s, ctx.deliveries.Settings(ctx.workspace));
+  return outbound::ChannelSettingsJson(s, false);
 }
 
-HttpResponse PutChannelSettings(ApiContext& ctx, const HttpRequest& req) {
-  auto s = outbound::ParseChannelSettings(req.Body());
-  if (!s.ok()) return ErrorResponse(s.status());
-  auto old = ctx.deliveries.Settings(ctx.workspace);
-  if (!old.ok()) return ErrorResponse(old.status());
-  // A secret sent back as GET showed it (masked) keeps its stored value.
-  auto keep = [](std::string& secret, const std::string& stored) {
-    if (secret.starts_with("••••")) secret = stored;
-  };
-  keep(s->webhook_secret, old->webhook_secret);
-  keep(s->wecom_secret, old->wecom_secret);
-  Status saved = ctx.deliveries.SetSettings(ctx.workspace, *s);
-  if (!saved.ok()) return ErrorResponse(saved);
-  return JsonResponse(outbound::ChannelSettingsJson(*s, false));
+Result<json> PutChannelSettings(ApiContext& ctx, const HttpRequest& req) {
+  ASSIGN_OR_RETURN(outbound::ChannelSettings s, outbound::ParseChannelSettings(req.Body()));
+  ASSIGN_OR_RETURN(s, app::ReplaceChannelSettings(ctx.app, ctx.workspace, std::move(s)));
+  return outbound::ChannelSettingsJson(s, false);
 }
 
 }  // namespace pond::server

@@ -21,18 +21,14 @@ Status ReadFen(const json& body, const char* name, bool required, int64_t* out) 
   return Status::Ok();
 }
 
-HttpResponse DistributorAnswer(const Result<DistributorView>& v, int status = 200) {
-  if (!v.ok()) return ErrorResponse(v.status());
-  HttpResponse r = JsonResponse(DumpJson(app::DistributorJson(*v)));
-  r.status = status;
-  return r;
+Result<json> DistributorAnswer(const Result<DistributorView>& v) {
+  if (!v.ok()) return v.status();
+  return app::DistributorJson(*v);
 }
 
-HttpResponse WithdrawalAnswer(const Result<WithdrawalView>& w, int status = 200) {
-  if (!w.ok()) return ErrorResponse(w.status());
-  HttpResponse r = JsonResponse(DumpJson(app::WithdrawalJson(*w)));
-  r.status = status;
-  return r;
+Result<json> WithdrawalAnswer(const Result<WithdrawalView>& w) {
+  if (!w.ok()) return w.status();
+  return app::WithdrawalJson(*w);
 }
 
 // The body's string fields named in `names`, in order; absent ones are "".
@@ -46,133 +42,128 @@ Result<std::vector<std::string>> Strings(const HttpRequest& req,
   return out;
 }
 
-HttpResponse ClientsOf(ApiContext& ctx, const std::string& distributor, size_t limit) {
-  auto clients = app::DistributorClientsJson(ctx.app, ctx.workspace, distributor, limit);
-  if (!clients.ok()) return ErrorResponse(clients.status());
-  return JsonResponse(DumpJson(*clients));
+Result<json> ClientsOf(ApiContext& ctx, const std::string& distributor, size_t limit) {
+  return app::DistributorClientsJson(ctx.app, ctx.workspace, distributor, limit);
 }
 
-HttpResponse CommissionsOf(ApiContext& ctx, const std::string& distributor, size_t limit) {
-  auto commissions = app::DistributorCommissionsJson(ctx.app, ctx.workspace, distributor, limit);
-  if (!commissions.ok()) return ErrorResponse(commissions.status());
-  return JsonResponse(DumpJson(*commissions));
+Result<json> CommissionsOf(ApiContext& ctx, const std::string& distributor, size_t limit) {
+  return app::DistributorCommissionsJson(ctx.app, ctx.workspace, distributor, limit);
 }
 
-HttpResponse WithdrawalsOf(ApiContext& ctx, const HttpRequest& req,
+Result<json> WithdrawalsOf(ApiContext& ctx, const HttpRequest& req,
                            const std::string& distributor) {
-  auto list = ctx.distribution.Withdrawals(ctx.workspace, distributor, QueryParam(req, "state"));
-  if (!list.ok()) return ErrorResponse(list.status());
+  ASSIGN_OR_RETURN(
+      std::vector<WithdrawalView> list,
+      ctx.distribution.Withdrawals(ctx.workspace, distributor, QueryParam(req, "state")));
   json data = json::array();
-  for (const WithdrawalView& w : *list) data.push_back(app::WithdrawalJson(w));
-  return ListResponse(req, std::move(data));
+  for (const WithdrawalView& w : list) data.push_back(app::WithdrawalJson(w));
+  return ListPage(req, std::move(data));
 }
 
-HttpResponse RequestWithdrawalFor(ApiContext& ctx, const HttpRequest& req,
+// Answered 201 (the route says so): a request creates a withdrawal, or answers the same one.
+Result<json> RequestWithdrawalFor(ApiContext& ctx, const HttpRequest& req,
                                   const std::string& distributor) {
-  auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  ASSIGN_OR_RETURN(json body, ParseJsonObject(req));
   int64_t amount = 0;
   std::string request_id;
-  Status s = ReadFen(*body, "amount_fen", true, &amount);
-  if (s.ok()) s = ReadStringField(*body, "request_id", &request_id);
-  if (!s.ok()) return ErrorResponse(s);
+  RETURN_IF_ERROR(ReadFen(body, "amount_fen", true, &amount));
+  RETURN_IF_ERROR(ReadStringField(body, "request_id", &request_id));
   return WithdrawalAnswer(
-      ctx.distribution.RequestWithdrawal(ctx.workspace, distributor, amount, request_id), 201);
+      ctx.distribution.RequestWithdrawal(ctx.workspace, distributor, amount, request_id));
 }
 
 }  // namespace
 
-HttpResponse GetDistributionSettings(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetDistributionSettings(ApiContext& ctx, const HttpRequest&) {
   auto s = ctx.distribution.Settings(ctx.workspace);
-  if (!s.ok()) return ErrorResponse(s.status());
-  return JsonResponse(DistributionSettingsJson(*s));
+  if (!s.ok()) return s.status();
+  return DistributionSettingsJson(*s);
 }
 
-HttpResponse PutDistributionSettings(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutDistributionSettings(ApiContext& ctx, const HttpRequest& req) {
   auto s = ParseDistributionSettings(req.Body());
-  if (!s.ok()) return ErrorResponse(s.status());
+  if (!s.ok()) return s.status();
   Status put = ctx.distribution.SetSettings(ctx.workspace, *s);
-  if (!put.ok()) return ErrorResponse(put);
+  if (!put.ok()) return put;
   return GetDistributionSettings(ctx, req);
 }
 
-HttpResponse ListDistributors(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ListDistributors(ApiContext& ctx, const HttpRequest& req) {
   auto list = ctx.distribution.List(ctx.workspace, QueryParam(req, "state"));
-  if (!list.ok()) return ErrorResponse(list.status());
+  if (!list.ok()) return list.status();
   json data = json::array();
   for (const DistributorView& v : *list) data.push_back(app::DistributorJson(v));
-  return ListResponse(req, std::move(data));
+  return ListPage(req, std::move(data));
 }
 
-HttpResponse CreateDistributor(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CreateDistributor(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"customer", "recruiter", "via"});
-  if (!f.ok()) return ErrorResponse(f.status());
-  if ((*f)[0].empty()) return ErrorResponse(FieldError("customer", "is required"));
+  if (!f.ok()) return f.status();
+  if ((*f)[0].empty()) return FieldError("customer", "is required");
   return DistributorAnswer(ctx.distribution.ApplyFor(ctx.workspace, (*f)[0], (*f)[1],
-                                                     (*f)[2].empty() ? "operator" : (*f)[2]),
-                           201);
+                                                     (*f)[2].empty() ? "operator" : (*f)[2]));
 }
 
-HttpResponse GetDistributor(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetDistributor(ApiContext& ctx, const HttpRequest& req) {
   return DistributorAnswer(ctx.distribution.Get(ctx.workspace, req.params.at("id")));
 }
 
-HttpResponse ApproveDistributor(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ApproveDistributor(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"grade", "by"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   return DistributorAnswer(
       ctx.distribution.Approve(ctx.workspace, req.params.at("id"), (*f)[0], (*f)[1]));
 }
 
-HttpResponse RejectDistributor(ApiContext& ctx, const HttpRequest& req) {
+Result<json> RejectDistributor(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"reason"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   return DistributorAnswer(ctx.distribution.Reject(ctx.workspace, req.params.at("id"), (*f)[0]));
 }
 
-HttpResponse FreezeDistributor(ApiContext& ctx, const HttpRequest& req) {
+Result<json> FreezeDistributor(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"reason"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   return DistributorAnswer(ctx.distribution.Freeze(ctx.workspace, req.params.at("id"), (*f)[0]));
 }
 
-HttpResponse UnfreezeDistributor(ApiContext& ctx, const HttpRequest& req) {
+Result<json> UnfreezeDistributor(ApiContext& ctx, const HttpRequest& req) {
   return DistributorAnswer(ctx.distribution.Unfreeze(ctx.workspace, req.params.at("id")));
 }
 
-HttpResponse SetDistributorGrade(ApiContext& ctx, const HttpRequest& req) {
+Result<json> SetDistributorGrade(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"grade"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   return DistributorAnswer(ctx.distribution.SetGrade(ctx.workspace, req.params.at("id"), (*f)[0]));
 }
 
-HttpResponse DistributorClients(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DistributorClients(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   return ClientsOf(ctx, req.params.at("id"), *limit);
 }
 
-HttpResponse DistributorCommissions(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DistributorCommissions(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   return CommissionsOf(ctx, req.params.at("id"), *limit);
 }
 
-HttpResponse DistributorJournal(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DistributorJournal(ApiContext& ctx, const HttpRequest& req) {
   auto journal = ctx.distribution.Journal(ctx.workspace, req.params.at("id"));
-  if (!journal.ok()) return ErrorResponse(journal.status());
+  if (!journal.ok()) return journal.status();
   json data = json::array();
   for (const LedgerTransaction& t : *journal) data.push_back(app::TransactionJson(t));
-  return ListResponse(req, std::move(data));
+  return ListPage(req, std::move(data));
 }
 
-HttpResponse DistributorPortalToken(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DistributorPortalToken(ApiContext& ctx, const HttpRequest& req) {
   auto token = ctx.distribution.PortalToken(ctx.workspace, req.params.at("id"));
-  if (!token.ok()) return ErrorResponse(token.status());
-  return JsonResponse(DumpJson({{"token", *token}, {"distributor", req.params.at("id")}}));
+  if (!token.ok()) return token.status();
+  return json({{"token", *token}, {"distributor", req.params.at("id")}});
 }
 
-HttpResponse OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req) {
+Result<json> OperatorWithdrawal(ApiContext& ctx, const HttpRequest& req) {
   return RequestWithdrawalFor(ctx, req, req.params.at("id"));
 }
 
@@ -181,79 +172,79 @@ static Result<std::string> CustomerAccount(ApiContext& ctx, const HttpRequest& r
   return ctx.engine.ResolveCustomer(ctx.workspace, req.params.at("id"));
 }
 
-HttpResponse CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req) {
   Result<std::string> account = CustomerAccount(ctx, req);
-  if (!account.ok()) return ErrorResponse(account.status());
+  if (!account.ok()) return account.status();
   return RequestWithdrawalFor(ctx, req, *account);
 }
 
-HttpResponse CustomerJournal(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CustomerJournal(ApiContext& ctx, const HttpRequest& req) {
   Result<std::string> account = CustomerAccount(ctx, req);
-  if (!account.ok()) return ErrorResponse(account.status());
+  if (!account.ok()) return account.status();
   auto journal = ctx.distribution.Journal(ctx.workspace, *account);
-  if (!journal.ok()) return ErrorResponse(journal.status());
+  if (!journal.ok()) return journal.status();
   auto balances = ctx.distribution.Balances(ctx.workspace, *account);
-  if (!balances.ok()) return ErrorResponse(balances.status());
+  if (!balances.ok()) return balances.status();
   json data = json::array();
   for (const LedgerTransaction& t : *journal) data.push_back(app::TransactionJson(t));
-  return JsonResponse(DumpJson({{"customer", *account},
-                                {"available_fen", balances->available_fen},
-                                {"data", data},
-                                {"next_cursor", nullptr},  // the whole journal
-                                {"total", journal->size()}}));
+  return json({{"customer", *account},
+               {"available_fen", balances->available_fen},
+               {"data", data},
+               {"next_cursor", nullptr},  // the whole journal
+               {"total", journal->size()}});
 }
 
-HttpResponse BindClient(ApiContext& ctx, const HttpRequest& req) {
+Result<json> BindClient(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"customer", "code", "via"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   auto b = ctx.distribution.Bind(ctx.workspace, (*f)[0], (*f)[1], (*f)[2]);
-  if (!b.ok()) return ErrorResponse(b.status());
-  return JsonResponse(DumpJson({{"distributor", b->distributor},
-                                {"since", FormatIso8601(b->since)},
-                                {"rebinds", b->rebinds}}));
+  if (!b.ok()) return b.status();
+  return json({{"distributor", b->distributor},
+               {"since", FormatIso8601(b->since)},
+               {"rebinds", b->rebinds}});
 }
 
-HttpResponse ListWithdrawals(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ListWithdrawals(ApiContext& ctx, const HttpRequest& req) {
   return WithdrawalsOf(ctx, req, QueryParam(req, "distributor"));
 }
 
-HttpResponse ApproveWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ApproveWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
   int64_t fee = -1;
   std::string by;
   if (req.body_size > 0) {
     auto body = ParseJsonObject(req);
-    if (!body.ok()) return ErrorResponse(body.status());
+    if (!body.ok()) return body.status();
     Status s = ReadFen(*body, "fee_fen", false, &fee);
     if (s.ok() && body->contains("fee_fen") && fee < 0) s = FieldError("fee_fen", "negative");
     if (s.ok()) s = ReadStringField(*body, "by", &by);
-    if (!s.ok()) return ErrorResponse(s);
+    if (!s.ok()) return s;
   }
   return WithdrawalAnswer(
       ctx.distribution.ApproveWithdrawal(ctx.workspace, req.params.at("id"), fee, by));
 }
 
-HttpResponse RejectWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> RejectWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"reason"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   return WithdrawalAnswer(
       ctx.distribution.RejectWithdrawal(ctx.workspace, req.params.at("id"), (*f)[0]));
 }
 
-HttpResponse PaidWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PaidWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"reference", "via"});
-  if (!f.ok()) return ErrorResponse(f.status());
+  if (!f.ok()) return f.status();
   return WithdrawalAnswer(
       ctx.distribution.MarkPaid(ctx.workspace, req.params.at("id"), (*f)[0], (*f)[1]));
 }
 
-HttpResponse DistributionReport(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DistributionReport(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   const std::string by = QueryParam(req, "by").empty() ? "gmv" : QueryParam(req, "by");
   auto totals = ctx.distribution.Totals(ctx.workspace);
-  if (!totals.ok()) return ErrorResponse(totals.status());
+  if (!totals.ok()) return totals.status();
   auto leaders = ctx.distribution.Leaderboard(ctx.workspace, by, *limit);
-  if (!leaders.ok()) return ErrorResponse(leaders.status());
+  if (!leaders.ok()) return leaders.status();
   json board = json::array();
   for (const DistributorView& v : *leaders) {
     board.push_back({{"id", v.distributor.id},
@@ -265,39 +256,38 @@ HttpResponse DistributionReport(ApiContext& ctx, const HttpRequest& req) {
                      {"earned_fen", v.earned_fen},
                      {"commission_cost_bp", v.gmv_fen ? v.earned_fen * 10'000 / v.gmv_fen : 0}});
   }
-  return JsonResponse(
-      DumpJson({{"totals", app::TotalsJson(*totals)}, {"by", by}, {"leaderboard", board}}));
+  return json({{"totals", app::TotalsJson(*totals)}, {"by", by}, {"leaderboard", board}});
 }
 
-HttpResponse ReconciliationReport(ApiContext& ctx, const HttpRequest&) {
+Result<json> ReconciliationReport(ApiContext& ctx, const HttpRequest&) {
   auto r = ctx.distribution.Reconcile(ctx.workspace);
-  if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(DumpJson(app::ReconciliationJson(*r)));
+  if (!r.ok()) return r.status();
+  return app::ReconciliationJson(*r);
 }
 
 // --- the portal: ctx.distributor, from the token, is the only distributor these can name ----
 
-HttpResponse PortalMe(ApiContext& ctx, const HttpRequest&) {
+Result<json> PortalMe(ApiContext& ctx, const HttpRequest&) {
   return DistributorAnswer(ctx.distribution.Get(ctx.workspace, ctx.distributor));
 }
 
-HttpResponse PortalClients(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PortalClients(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   return ClientsOf(ctx, ctx.distributor, *limit);
 }
 
-HttpResponse PortalCommissions(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PortalCommissions(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   return CommissionsOf(ctx, ctx.distributor, *limit);
 }
 
-HttpResponse PortalWithdrawals(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PortalWithdrawals(ApiContext& ctx, const HttpRequest& req) {
   return WithdrawalsOf(ctx, req, ctx.distributor);
 }
 
-HttpResponse PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PortalRequestWithdrawal(ApiContext& ctx, const HttpRequest& req) {
   return RequestWithdrawalFor(ctx, req, ctx.distributor);
 }
 

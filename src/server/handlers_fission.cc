@@ -6,62 +6,60 @@
 
 namespace pond::server {
 
-HttpResponse PlanFissionHandler(ApiContext&, const HttpRequest& req) {
-  auto input = ParseFissionPlanInput(req.Body());
-  if (!input.ok()) return ErrorResponse(input.status());
-  auto plan = PlanFission(*input);
-  if (!plan.ok()) return ErrorResponse(plan.status());
-  return JsonResponse(DumpJson(app::FissionPlanJson(*input, *plan)));
+Result<json> PlanFissionHandler(ApiContext&, const HttpRequest& req) {
+  ASSIGN_OR_RETURN(const FissionPlanInput input, ParseFissionPlanInput(req.Body()));
+  ASSIGN_OR_RETURN(const FissionPlan plan, PlanFission(input));
+  return app::FissionPlanJson(input, plan);
 }
 
-HttpResponse ListCampaigns(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ListCampaigns(ApiContext& ctx, const HttpRequest& req) {
   auto list = ctx.fission.Campaigns(ctx.workspace);
-  if (!list.ok()) return ErrorResponse(list.status());
+  if (!list.ok()) return list.status();
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
+  if (!zone.ok()) return zone.status();
   json data = json::array();
-  for (const Campaign& c : *list) data.push_back(json::parse(CampaignJson(c, *zone)));
-  return ListResponse(req, std::move(data));
+  for (const Campaign& c : *list) data.push_back(CampaignJson(c, *zone));
+  return ListPage(req, std::move(data));
 }
 
-HttpResponse SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> SaveCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
+  if (!zone.ok()) return zone.status();
   auto c = ParseCampaign(req.Body(), *zone);
-  if (!c.ok()) return ErrorResponse(c.status());
+  if (!c.ok()) return c.status();
   auto saved = ctx.fission.SaveCampaign(ctx.workspace, *c);
-  if (!saved.ok()) return ErrorResponse(saved.status());
-  return JsonResponse(CampaignJson(*saved, *zone));
+  if (!saved.ok()) return saved.status();
+  return CampaignJson(*saved, *zone);
 }
 
-HttpResponse GetCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetCampaignHandler(ApiContext& ctx, const HttpRequest& req) {
   auto c = ctx.fission.GetCampaign(ctx.workspace, req.params.at("id"));
-  if (!c.ok()) return ErrorResponse(c.status());
+  if (!c.ok()) return c.status();
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
-  return JsonResponse(CampaignJson(*c, *zone));
+  if (!zone.ok()) return zone.status();
+  return CampaignJson(*c, *zone);
 }
 
-HttpResponse CampaignPoster(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CampaignPoster(ApiContext& ctx, const HttpRequest& req) {
   Result<std::string> customer = RequiredString(req, "customer");
-  if (!customer.ok()) return ErrorResponse(customer.status());
+  if (!customer.ok()) return customer.status();
   auto poster = ctx.fission.Join(ctx.workspace, req.params.at("id"), *customer);
-  if (!poster.ok()) return ErrorResponse(poster.status());
-  return JsonResponse(DumpJson(
-      {{"campaign", poster->campaign}, {"customer", poster->customer}, {"code", poster->code}}));
+  if (!poster.ok()) return poster.status();
+  return json(
+      {{"campaign", poster->campaign}, {"customer", poster->customer}, {"code", poster->code}});
 }
 
-HttpResponse CampaignReportHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CampaignReportHandler(ApiContext& ctx, const HttpRequest& req) {
   auto r = ctx.fission.Report(ctx.workspace, req.params.at("id"));
-  if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(DumpJson(app::CampaignReportJson(*r)));
+  if (!r.ok()) return r.status();
+  return app::CampaignReportJson(*r);
 }
 
-HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   auto rows = ctx.fission.Inviters(ctx.workspace, req.params.at("id"), *limit);
-  if (!rows.ok()) return ErrorResponse(rows.status());
+  if (!rows.ok()) return rows.status();
   json data = json::array();
   for (const auto& r : *rows) {
     data.push_back({{"inviter", r.inviter},
@@ -70,43 +68,42 @@ HttpResponse CampaignInviters(ApiContext& ctx, const HttpRequest& req) {
                     {"depth", r.depth}});
   }
   // The `limit` best inviters are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CampaignReviewQueue(ApiContext& ctx, const HttpRequest& req) {
   auto held = ctx.fission.Held(ctx.workspace, req.params.at("id"));
-  if (!held.ok()) return ErrorResponse(held.status());
+  if (!held.ok()) return held.status();
   json data = json::array();
   for (const HeldReward& h : *held) {
     data.push_back(
         {{"key", h.key}, {"inviter", h.inviter}, {"score", h.score}, {"reasons", h.reasons}});
   }
-  return ListResponse(req, std::move(data));
+  return ListPage(req, std::move(data));
 }
 
-static HttpResponse ReviewReward(ApiContext& ctx, const HttpRequest& req, bool approve) {
+static Result<json> ReviewReward(ApiContext& ctx, const HttpRequest& req, bool approve) {
   std::string by;
   if (req.body_size > 0) {
     auto body = ParseJsonObject(req);
-    if (!body.ok()) return ErrorResponse(body.status());
-    if (Status s = ReadStringField(*body, "by", &by); !s.ok()) return ErrorResponse(s);
+    if (!body.ok()) return body.status();
+    if (Status s = ReadStringField(*body, "by", &by); !s.ok()) return s;
   }
   Status s =
       ctx.fission.Review(ctx.workspace, req.params.at("id"), req.params.at("key"), approve, by);
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(
-      DumpJson({{"key", req.params.at("key")}, {"decision", approve ? "approved" : "rejected"}}));
+  if (!s.ok()) return s;
+  return json({{"key", req.params.at("key")}, {"decision", approve ? "approved" : "rejected"}});
 }
 
-HttpResponse ApproveHeldReward(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ApproveHeldReward(ApiContext& ctx, const HttpRequest& req) {
   return ReviewReward(ctx, req, true);
 }
 
-HttpResponse RejectHeldReward(ApiContext& ctx, const HttpRequest& req) {
+Result<json> RejectHeldReward(ApiContext& ctx, const HttpRequest& req) {
   return ReviewReward(ctx, req, false);
 }
 
-static json GroupJson(const Group& g) {
+static json GroupBuyJson(const Group& g) {
   return {{"id", g.id},
           {"campaign", g.campaign},
           {"leader", g.leader},
@@ -114,6 +111,11 @@ static json GroupJson(const Group& g) {
           {"state", GroupStateName(g.state)},
           {"opened_at", FormatIso8601(g.opened_at)},
           {"expires_at", FormatIso8601(g.expires_at)}};
+}
+
+static Result<json> GroupAnswer(const Result<Group>& g) {
+  if (!g.ok()) return g.status();
+  return GroupBuyJson(*g);
 }
 
 // {customer (or leader), order_id, amount_fen}
@@ -132,34 +134,24 @@ static Status ReadOrder(const HttpRequest& req, const char* who, std::string* cu
   return Status::Ok();
 }
 
-HttpResponse OpenGroupHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> OpenGroupHandler(ApiContext& ctx, const HttpRequest& req) {
   std::string leader, order_id;
   int64_t amount = 0;
-  if (Status s = ReadOrder(req, "leader", &leader, &order_id, &amount); !s.ok()) {
-    return ErrorResponse(s);
-  }
-  auto g = ctx.fission.OpenGroup(ctx.workspace, req.params.at("id"), leader, order_id, amount);
-  if (!g.ok()) return ErrorResponse(g.status());
-  HttpResponse r = JsonResponse(DumpJson(GroupJson(*g)));
-  r.status = 201;
-  return r;
+  RETURN_IF_ERROR(ReadOrder(req, "leader", &leader, &order_id, &amount));
+  return GroupAnswer(
+      ctx.fission.OpenGroup(ctx.workspace, req.params.at("id"), leader, order_id, amount));
 }
 
-HttpResponse JoinGroupHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> JoinGroupHandler(ApiContext& ctx, const HttpRequest& req) {
   std::string customer, order_id;
   int64_t amount = 0;
-  if (Status s = ReadOrder(req, "customer", &customer, &order_id, &amount); !s.ok()) {
-    return ErrorResponse(s);
-  }
-  auto g = ctx.fission.JoinGroup(ctx.workspace, req.params.at("group"), customer, order_id, amount);
-  if (!g.ok()) return ErrorResponse(g.status());
-  return JsonResponse(DumpJson(GroupJson(*g)));
+  RETURN_IF_ERROR(ReadOrder(req, "customer", &customer, &order_id, &amount));
+  return GroupAnswer(
+      ctx.fission.JoinGroup(ctx.workspace, req.params.at("group"), customer, order_id, amount));
 }
 
-HttpResponse GetGroupHandler(ApiContext& ctx, const HttpRequest& req) {
-  auto g = ctx.fission.GetGroup(ctx.workspace, req.params.at("group"));
-  if (!g.ok()) return ErrorResponse(g.status());
-  return JsonResponse(DumpJson(GroupJson(*g)));
+Result<json> GetGroupHandler(ApiContext& ctx, const HttpRequest& req) {
+  return GroupAnswer(ctx.fission.GetGroup(ctx.workspace, req.params.at("group")));
 }
 
 static json BargainJson(const Bargain& b) {
@@ -169,11 +161,9 @@ static json BargainJson(const Bargain& b) {
           {"reached", b.reached}, {"started_at", FormatIso8601(b.started_at)}};
 }
 
-static HttpResponse BargainAnswer(const Result<Bargain>& b, int status = 200) {
-  if (!b.ok()) return ErrorResponse(b.status());
-  HttpResponse r = JsonResponse(DumpJson(BargainJson(*b)));
-  r.status = status;
-  return r;
+static Result<json> BargainAnswer(const Result<Bargain>& b) {
+  if (!b.ok()) return b.status();
+  return BargainJson(*b);
 }
 
 // The body's one required string field `name`.
@@ -185,20 +175,19 @@ static Result<std::string> OneString(const HttpRequest& req, const char* name) {
   return value;
 }
 
-HttpResponse StartBargainHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> StartBargainHandler(ApiContext& ctx, const HttpRequest& req) {
   auto customer = OneString(req, "customer");
-  if (!customer.ok()) return ErrorResponse(customer.status());
-  return BargainAnswer(ctx.fission.StartBargain(ctx.workspace, req.params.at("id"), *customer),
-                       201);
+  if (!customer.ok()) return customer.status();
+  return BargainAnswer(ctx.fission.StartBargain(ctx.workspace, req.params.at("id"), *customer));
 }
 
-HttpResponse HelpBargainHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> HelpBargainHandler(ApiContext& ctx, const HttpRequest& req) {
   auto helper = OneString(req, "helper");
-  if (!helper.ok()) return ErrorResponse(helper.status());
+  if (!helper.ok()) return helper.status();
   return BargainAnswer(ctx.fission.HelpBargain(ctx.workspace, req.params.at("bargain"), *helper));
 }
 
-HttpResponse GetBargainHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetBargainHandler(ApiContext& ctx, const HttpRequest& req) {
   return BargainAnswer(ctx.fission.GetBargain(ctx.workspace, req.params.at("bargain")));
 }
 

@@ -37,11 +37,11 @@ Result<int> DepthParam(const HttpRequest& req) {
 
 }  // namespace
 
-HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CampaignFraud(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   auto rows = ctx.fission.Fraud(ctx.workspace, req.params.at("id"), *limit);
-  if (!rows.ok()) return ErrorResponse(rows.status());
+  if (!rows.ok()) return rows.status();
   json data = json::array();
   for (const auto& row : *rows) {
     json invitees = json::array();
@@ -51,14 +51,14 @@ HttpResponse CampaignFraud(ApiContext& ctx, const HttpRequest& req) {
     data.push_back(std::move(inviter));
   }
   // The `limit` most suspect inviters are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req) {
+Result<json> FissionForest(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   auto forest = ctx.fission.Forest(ctx.workspace, *limit);
-  if (!forest.ok()) return ErrorResponse(forest.status());
+  if (!forest.ok()) return forest.status();
   const auto& r = *forest;
   json depths = json::object();
   for (const auto& [depth, n] : r.depths) depths[std::to_string(depth)] = n;
@@ -69,30 +69,30 @@ HttpResponse FissionForest(ApiContext& ctx, const HttpRequest& req) {
                    {"qualified", row.qualified},
                    {"depth", row.depth}});
   }
-  return JsonResponse(DumpJson({{"participants", r.participants},
-                                {"invites", r.invites},
-                                {"qualified", r.qualified},
-                                {"k_factor", r.k_factor},
-                                {"depths", depths},
-                                {"top_inviters", top}}));
+  return json({{"participants", r.participants},
+               {"invites", r.invites},
+               {"qualified", r.qualified},
+               {"k_factor", r.k_factor},
+               {"depths", depths},
+               {"top_inviters", top}});
 }
 
-HttpResponse FissionTree(ApiContext& ctx, const HttpRequest& req) {
+Result<json> FissionTree(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   Result<int> depth = DepthParam(req);
-  if (!depth.ok()) return ErrorResponse(depth.status());
+  if (!depth.ok()) return depth.status();
   auto tree = ctx.fission.TreeOf(ctx.workspace, req.params.at("customer"), *depth, *limit);
-  if (!tree.ok()) return ErrorResponse(tree.status());
+  if (!tree.ok()) return tree.status();
   const auto& t = *tree;
   json up = json::array(), down = json::array();
   for (const auto& n : t.upline) up.push_back(NodeJson(n));
   for (const auto& n : t.downline) down.push_back(NodeJson(n));
-  return JsonResponse(DumpJson({{"customer", t.customer},
-                                {"self", NodeJson(t.self)},
-                                {"upline", up},
-                                {"downline", down},
-                                {"truncated", t.truncated}}));
+  return json({{"customer", t.customer},
+               {"self", NodeJson(t.self)},
+               {"upline", up},
+               {"downline", down},
+               {"truncated", t.truncated}});
 }
 
 }  // namespace pond::server

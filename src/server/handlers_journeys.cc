@@ -27,53 +27,51 @@ static json JourneyJson(const SavedJourney& j, bool with_versions) {
 
 // A write changed what runs: the runtime reloads the workspace's journeys before answering,
 // so a journey activated by this call runs from the next tick.
-static HttpResponse JourneyResponse(ApiContext& ctx, const Result<SavedJourney>& j,
-                                    int status = 200) {
-  if (!j.ok()) return ErrorResponse(j.status());
-  Status reloaded = ctx.journeys.Reload(ctx.workspace);
-  if (!reloaded.ok()) return ErrorResponse(reloaded);
-  return JsonResponse(DumpJson(JourneyJson(*j, true)), status);
+static Result<json> JourneyResponse(ApiContext& ctx, const Result<SavedJourney>& j) {
+  if (!j.ok()) return j.status();
+  RETURN_IF_ERROR(ctx.journeys.Reload(ctx.workspace));
+  return JourneyJson(*j, true);
 }
 
-HttpResponse ListJourneys(ApiContext& ctx, const HttpRequest&) {
+Result<json> ListJourneys(ApiContext& ctx, const HttpRequest&) {
   auto all = JourneyStore(&ctx.engine).List(ctx.workspace);
-  if (!all.ok()) return ErrorResponse(all.status());
+  if (!all.ok()) return all.status();
   json data = json::array();
   for (const SavedJourney& j : *all) data.push_back(JourneyJson(j, false));
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse CreateJourney(ApiContext& ctx, const HttpRequest& req) {
-  return JourneyResponse(
-      ctx, JourneyStore(&ctx.engine).Create(ctx.workspace, std::string(req.Body())), 201);
+Result<json> CreateJourney(ApiContext& ctx, const HttpRequest& req) {
+  return JourneyResponse(ctx,
+                         JourneyStore(&ctx.engine).Create(ctx.workspace, std::string(req.Body())));
 }
 
-HttpResponse GetJourney(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetJourney(ApiContext& ctx, const HttpRequest& req) {
   auto j = JourneyStore(&ctx.engine).Get(ctx.workspace, req.params.at("id"));
-  if (!j.ok()) return ErrorResponse(j.status());
-  return JsonResponse(DumpJson(JourneyJson(*j, true)));
+  if (!j.ok()) return j.status();
+  return JourneyJson(*j, true);
 }
 
-HttpResponse UpdateJourney(ApiContext& ctx, const HttpRequest& req) {
+Result<json> UpdateJourney(ApiContext& ctx, const HttpRequest& req) {
   return JourneyResponse(ctx,
                          JourneyStore(&ctx.engine)
                              .Update(ctx.workspace, req.params.at("id"), std::string(req.Body())));
 }
 
-HttpResponse DeleteJourney(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DeleteJourney(ApiContext& ctx, const HttpRequest& req) {
   Status s = JourneyStore(&ctx.engine).Delete(ctx.workspace, req.params.at("id"));
   if (s.ok()) s = ctx.journeys.Reload(ctx.workspace);
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
+  if (!s.ok()) return s;
+  return json({{"deleted", req.params.at("id")}});
 }
 
-HttpResponse ActivateJourney(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ActivateJourney(ApiContext& ctx, const HttpRequest& req) {
   return JourneyResponse(
       ctx, JourneyStore(&ctx.engine)
                .SetStatus(ctx.workspace, req.params.at("id"), JourneyStatus::kActive));
 }
 
-HttpResponse PauseJourney(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PauseJourney(ApiContext& ctx, const HttpRequest& req) {
   return JourneyResponse(
       ctx, JourneyStore(&ctx.engine)
                .SetStatus(ctx.workspace, req.params.at("id"), JourneyStatus::kPaused));
@@ -85,11 +83,11 @@ HttpResponse JourneyStatsHandler(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(app::JourneyStatsJsonText(*stats));
 }
 
-HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
+Result<json> JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   auto list = ctx.journeys.Instances(ctx.workspace, req.params.at("id"), *limit);
-  if (!list.ok()) return ErrorResponse(list.status());
+  if (!list.ok()) return list.status();
   json data = json::array();
   for (const InstanceView& i : *list) {
     data.push_back({{"instance", i.instance},
@@ -99,21 +97,21 @@ HttpResponse JourneyInstances(ApiContext& ctx, const HttpRequest& req) {
                     {"since", FormatIso8601(i.since)}});
   }
   // The oldest `limit` running instances are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse GetMessagingSettings(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetMessagingSettings(ApiContext& ctx, const HttpRequest&) {
   auto settings = ctx.journeys.Politeness(ctx.workspace);
-  if (!settings.ok()) return ErrorResponse(settings.status());
-  return JsonResponse(PolitenessSettingsJson(*settings));
+  if (!settings.ok()) return settings.status();
+  return PolitenessSettingsJson(*settings);
 }
 
-HttpResponse PutMessagingSettings(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutMessagingSettings(ApiContext& ctx, const HttpRequest& req) {
   auto settings = ParsePolitenessSettings(req.Body());
-  if (!settings.ok()) return ErrorResponse(settings.status());
+  if (!settings.ok()) return settings.status();
   Status saved = ctx.journeys.SetPoliteness(ctx.workspace, *settings);
-  if (!saved.ok()) return ErrorResponse(saved);
-  return JsonResponse(PolitenessSettingsJson(*settings));
+  if (!saved.ok()) return saved;
+  return PolitenessSettingsJson(*settings);
 }
 
 }  // namespace pond::server

@@ -43,10 +43,10 @@ HttpResponse UpdateSegment(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(app::SegmentJsonText(*s));
 }
 
-HttpResponse DeleteSegment(ApiContext& ctx, const HttpRequest& req) {
+Result<json> DeleteSegment(ApiContext& ctx, const HttpRequest& req) {
   Status s = ctx.segments.Delete(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson({{"deleted", req.params.at("id")}}));
+  if (!s.ok()) return s;
+  return json({{"deleted", req.params.at("id")}});
 }
 
 HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req) {
@@ -75,19 +75,19 @@ HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(app::SegmentPreviewJsonText(*p));
 }
 
-HttpResponse ListStages(ApiContext& ctx, const HttpRequest&) {
+Result<json> ListStages(ApiContext& ctx, const HttpRequest&) {
   auto stages = ctx.segments.Stages(ctx.workspace);
-  if (!stages.ok()) return ErrorResponse(stages.status());
+  if (!stages.ok()) return stages.status();
   json data = json::array();
   for (const auto& s : *stages) {
     data.push_back({{"stage", s.stage}, {"customers", s.customers}, {"rule", s.rule}});
   }
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutStages(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   std::vector<StageRule> stages;
   Status read = ForEachObject(
       *body, "stages", SegmentService::kMaxStages, true,
@@ -101,9 +101,9 @@ HttpResponse PutStages(ApiContext& ctx, const HttpRequest& req) {
         stages.push_back(std::move(stage));
         return Status::Ok();
       });
-  if (!read.ok()) return ErrorResponse(read);
+  if (!read.ok()) return read;
   Status s = ctx.segments.SetStages(ctx.workspace, std::move(stages));
-  if (!s.ok()) return ErrorResponse(s);
+  if (!s.ok()) return s;
   return ListStages(ctx, req);
 }
 
@@ -118,21 +118,21 @@ static json IntentJson(const IntentSettings& intent) {
           {"points", rows}};
 }
 
-HttpResponse GetIntent(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetIntent(ApiContext& ctx, const HttpRequest&) {
   Result<IntentSettings> intent = ctx.segments.Intent(ctx.workspace);
-  if (!intent.ok()) return ErrorResponse(intent.status());
-  return JsonResponse(DumpJson(IntentJson(*intent)));
+  if (!intent.ok()) return intent.status();
+  return IntentJson(*intent);
 }
 
-HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutIntent(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   IntentSettings intent;
   for (auto [name, out] : {std::pair{"half_life_days", &intent.half_life_days},
                            std::pair{"strong", &intent.strong}, std::pair{"weak", &intent.weak}}) {
     auto it = body->find(name);
     if (it == body->end()) continue;
-    if (!it->is_number_integer()) return ErrorResponse(FieldError(name, "must be a whole number"));
+    if (!it->is_number_integer()) return FieldError(name, "must be a whole number");
     *out = it->get<int64_t>();
   }
   Status read =
@@ -148,29 +148,29 @@ HttpResponse PutIntent(ApiContext& ctx, const HttpRequest& req) {
                       intent.rows.push_back(std::move(row));
                       return Status::Ok();
                     });
-  if (!read.ok()) return ErrorResponse(read);
+  if (!read.ok()) return read;
   Status s = ctx.segments.SetIntent(ctx.workspace, std::move(intent));
-  if (!s.ok()) return ErrorResponse(s);
+  if (!s.ok()) return s;
   return GetIntent(ctx, req);
 }
 
-HttpResponse GetRfm(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetRfm(ApiContext& ctx, const HttpRequest& req) {
   const std::string refresh = QueryParam(req, "refresh");
   if (refresh == "true" || refresh == "1") {
     Status s = ctx.segments.RecomputeRfm(ctx.workspace);
-    if (!s.ok()) return ErrorResponse(s);
+    if (!s.ok()) return s;
   } else if (!refresh.empty() && refresh != "false" && refresh != "0") {
-    return ErrorResponse(FieldError("refresh", "true or false"));
+    return FieldError("refresh", "true or false");
   }
   auto rfm = ctx.segments.Rfm(ctx.workspace);
-  if (!rfm.ok()) return ErrorResponse(rfm.status());
+  if (!rfm.ok()) return rfm.status();
   json data = json::array();
   for (const auto& c : rfm->cells) data.push_back({{"cell", c.cell}, {"customers", c.customers}});
-  return JsonResponse(DumpJson({{"computed_at", FormatIso8601(rfm->computed_at)},
-                                {"scored", rfm->scored},
-                                {"data", data},
-                                {"next_cursor", nullptr},
-                                {"total", static_cast<int64_t>(rfm->cells.size())}}));
+  return json({{"computed_at", FormatIso8601(rfm->computed_at)},
+               {"scored", rfm->scored},
+               {"data", data},
+               {"next_cursor", nullptr},
+               {"total", static_cast<int64_t>(rfm->cells.size())}});
 }
 
 }  // namespace pond::server

@@ -5,15 +5,15 @@
 
 namespace pond::server {
 
-static HttpResponse TagsResponse(ApiContext& ctx, const std::string& customer) {
+static Result<json> TagsResponse(ApiContext& ctx, const std::string& customer) {
   Result<CustomerProfile> p = ctx.engine.GetCustomer(ctx.workspace, customer, 0);
-  if (!p.ok()) return ErrorResponse(p.status());
-  return JsonResponse(DumpJson({{"customer", p->summary.id}, {"data", p->tags}}));
+  if (!p.ok()) return p.status();
+  return json({{"customer", p->summary.id}, {"data", p->tags}});
 }
 
-HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
+Result<json> ListTags(ApiContext& ctx, const HttpRequest&) {
   Result<std::vector<TagCount>> tags = ctx.engine.ListTags(ctx.workspace);
-  if (!tags.ok()) return ErrorResponse(tags.status());
+  if (!tags.ok()) return tags.status();
   json data = json::array();
   for (const TagCount& t : *tags) {
     size_t colon = t.tag.find(':');
@@ -21,63 +21,63 @@ HttpResponse ListTags(ApiContext& ctx, const HttpRequest&) {
                     {"group", colon == std::string::npos ? "" : t.tag.substr(0, colon)},
                     {"customers", t.customers}});
   }
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-HttpResponse GetCustomerTags(ApiContext& ctx, const HttpRequest& req) {
+Result<json> GetCustomerTags(ApiContext& ctx, const HttpRequest& req) {
   return TagsResponse(ctx, req.params.at("id"));
 }
 
-HttpResponse AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
+Result<json> AddCustomerTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   auto it = body->find("tags");
   if (it == body->end() || !it->is_array()) {
-    return ErrorResponse(FieldError("tags", "required: a list of tags like [\"skin:oily\"]"));
+    return FieldError("tags", "required: a list of tags like [\"skin:oily\"]");
   }
   std::vector<std::string> tags;
   for (size_t i = 0; i < it->size(); ++i) {
     if (!(*it)[i].is_string()) {
-      return ErrorResponse(FieldError("tags[" + std::to_string(i) + "]", "must be a string"));
+      return FieldError("tags[" + std::to_string(i) + "]", "must be a string");
     }
     tags.push_back((*it)[i].get<std::string>());
   }
-  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, tags); !s.ok()) return ErrorResponse(s);
+  if (Status s = CheckManualTags(ctx.engine, ctx.workspace, tags); !s.ok()) return s;
   Result<SubmitResult> r =
       ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"), tags, true, "api");
-  if (!r.ok()) return ErrorResponse(r.status());
+  if (!r.ok()) return r.status();
   return TagsResponse(ctx, req.params.at("id"));
 }
 
-HttpResponse RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
+Result<json> RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
   if (Status s = CheckManualTags(ctx.engine, ctx.workspace, {req.params.at("tag")}, "tags", false);
       !s.ok()) {
-    return ErrorResponse(s);
+    return s;
   }
   Result<SubmitResult> r = ctx.engine.ChangeTags(ctx.workspace, req.params.at("id"),
                                                  {req.params.at("tag")}, false, "api");
-  if (!r.ok()) return ErrorResponse(r.status());
+  if (!r.ok()) return r.status();
   return TagsResponse(ctx, req.params.at("id"));
 }
 
-HttpResponse BulkTags(ApiContext& ctx, const HttpRequest& req) {
+Result<json> BulkTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   SegmentService::BulkTagRequest bulk;
   for (Status s :
        {ReadStringList(*body, "add", &bulk.add), ReadStringList(*body, "remove", &bulk.remove),
         ReadStringList(*body, "customers", &bulk.customers)}) {
-    if (!s.ok()) return ErrorResponse(s);
+    if (!s.ok()) return s;
   }
   if (body->contains("rule")) {
     Result<std::unique_ptr<RuleNode>> rule = RuleField(*body);
-    if (!rule.ok()) return ErrorResponse(rule.status());
+    if (!rule.ok()) return rule.status();
     bulk.rule = std::move(*rule);
   }
   bulk.by = "api:bulk";
   auto r = ctx.segments.BulkTag(ctx.workspace, bulk);
-  if (!r.ok()) return ErrorResponse(r.status());
-  return JsonResponse(DumpJson({{"customers", r->customers}, {"events", r->events}}));
+  if (!r.ok()) return r.status();
+  return json({{"customers", r->customers}, {"events", r->events}});
 }
 
 static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
@@ -91,15 +91,15 @@ static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
   return {{"rows", data}};
 }
 
-HttpResponse GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
   auto rows = ctx.segments.AnswerTags(ctx.workspace);
-  if (!rows.ok()) return ErrorResponse(rows.status());
-  return JsonResponse(DumpJson(AnswerTagsJson(*rows)));
+  if (!rows.ok()) return rows.status();
+  return AnswerTagsJson(*rows);
 }
 
-HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   std::vector<SegmentService::AnswerTag> rows;
   Status read = ForEachObject(
       *body, "rows", SegmentService::kMaxAnswerTags, true,
@@ -114,15 +114,15 @@ HttpResponse PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
         rows.push_back(std::move(row));
         return Status::Ok();
       });
-  if (!read.ok()) return ErrorResponse(read);
+  if (!read.ok()) return read;
   Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
-  if (!s.ok()) return ErrorResponse(s);
-  return JsonResponse(DumpJson(AnswerTagsJson(rows)));
+  if (!s.ok()) return s;
+  return AnswerTagsJson(rows);
 }
 
-HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetTagGroups(ApiContext& ctx, const HttpRequest&) {
   auto groups = ctx.segments.TagGroups(ctx.workspace);
-  if (!groups.ok()) return ErrorResponse(groups.status());
+  if (!groups.ok()) return groups.status();
   json data = json::array();
   for (const auto& v : *groups) {
     json tags = json::array();
@@ -134,12 +134,12 @@ HttpResponse GetTagGroups(ApiContext& ctx, const HttpRequest&) {
                     {"declared", v.declared},
                     {"tags", tags}});
   }
-  return JsonResponse(DumpJson({{"groups", data}}));
+  return json({{"groups", data}});
 }
 
-HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   std::vector<SegmentService::TagGroup> groups;
   Status read = ForEachObject(*body, "groups", SegmentService::kMaxTagGroups, true,
                               "required: a list of {name, label, exclusive, values}",
@@ -158,9 +158,9 @@ HttpResponse PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
                                 groups.push_back(std::move(group));
                                 return Status::Ok();
                               });
-  if (!read.ok()) return ErrorResponse(read);
+  if (!read.ok()) return read;
   Status s = ctx.segments.SetTagGroups(ctx.workspace, std::move(groups));
-  if (!s.ok()) return ErrorResponse(s);
+  if (!s.ok()) return s;
   return GetTagGroups(ctx, req);
 }
 
@@ -172,15 +172,15 @@ static json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
   return {{"rules", data}};
 }
 
-HttpResponse GetTagRules(ApiContext& ctx, const HttpRequest&) {
+Result<json> GetTagRules(ApiContext& ctx, const HttpRequest&) {
   auto rows = ctx.segments.TagRules(ctx.workspace);
-  if (!rows.ok()) return ErrorResponse(rows.status());
-  return JsonResponse(DumpJson(TagRulesJson(*rows)));
+  if (!rows.ok()) return rows.status();
+  return TagRulesJson(*rows);
 }
 
-HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
+Result<json> PutTagRules(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   std::vector<SegmentService::TagRuleSpec> rows;
   Status read =
       ForEachObject(*body, "rules", SegmentService::kMaxTagRules, true,
@@ -193,12 +193,12 @@ HttpResponse PutTagRules(ApiContext& ctx, const HttpRequest& req) {
                       rows.push_back(std::move(row));
                       return Status::Ok();
                     });
-  if (!read.ok()) return ErrorResponse(read);
+  if (!read.ok()) return read;
   Status s = ctx.segments.SetTagRules(ctx.workspace, std::move(rows));
-  if (!s.ok()) return ErrorResponse(s);
+  if (!s.ok()) return s;
   auto saved = ctx.segments.TagRules(ctx.workspace);
-  if (!saved.ok()) return ErrorResponse(saved.status());
-  return JsonResponse(DumpJson(TagRulesJson(*saved)));
+  if (!saved.ok()) return saved.status();
+  return TagRulesJson(*saved);
 }
 
 }  // namespace pond::server

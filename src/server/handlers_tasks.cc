@@ -22,59 +22,58 @@ static json TaskJson(const StaffTask& t, Micros now) {
   return j;
 }
 
-HttpResponse ListTasks(ApiContext& ctx, const HttpRequest& req) {
-  Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+Result<json> ListTasks(ApiContext& ctx, const HttpRequest& req) {
+  ASSIGN_OR_RETURN(const size_t limit, LimitParam(req));
   TaskQuery q;
   q.assignee = QueryParam(req, "assignee");
   q.status = QueryParam(req, "status").empty() ? "open" : QueryParam(req, "status");
   const std::string overdue = QueryParam(req, "overdue");
   if (!overdue.empty() && overdue != "true" && overdue != "false") {
-    return ErrorResponse(FieldError("overdue", "true or false"));
+    return FieldError("overdue", "true or false");
   }
   q.overdue_only = overdue == "true";
-  q.limit = *limit;
+  q.limit = limit;
   auto list = ctx.tasks.List(ctx.workspace, q);
-  if (!list.ok()) return ErrorResponse(list.status());
+  if (!list.ok()) return list.status();
   const Micros now = ctx.engine.clock().NowMicros();
   json data = json::array();
   for (const StaffTask& t : *list) data.push_back(TaskJson(t, now));
   // The first `limit` in the task list's order are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
-static HttpResponse TaskAnswer(ApiContext& ctx, const std::string& id) {
+static Result<json> TaskAnswer(ApiContext& ctx, const std::string& id) {
   auto t = ctx.tasks.Get(ctx.workspace, id);
-  if (!t.ok()) return ErrorResponse(t.status());
-  return JsonResponse(DumpJson(TaskJson(*t, ctx.engine.clock().NowMicros())));
+  if (!t.ok()) return t.status();
+  return TaskJson(*t, ctx.engine.clock().NowMicros());
 }
 
-HttpResponse CompleteTask(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CompleteTask(ApiContext& ctx, const HttpRequest& req) {
   std::string by;
   if (req.body_size > 0) {
     auto body = ParseJsonObject(req);
-    if (!body.ok()) return ErrorResponse(body.status());
+    if (!body.ok()) return body.status();
     Status s = ReadStringField(*body, "by", &by);
-    if (!s.ok()) return ErrorResponse(s);
+    if (!s.ok()) return s;
   }
   Status s = ctx.tasks.Complete(ctx.workspace, req.params.at("id"), by);
-  if (!s.ok()) return ErrorResponse(s);
+  if (!s.ok()) return s;
   return TaskAnswer(ctx, req.params.at("id"));
 }
 
-HttpResponse SnoozeTask(ApiContext& ctx, const HttpRequest& req) {
+Result<json> SnoozeTask(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   std::string until;
   Status s = ReadStringField(*body, "until", &until);
-  if (!s.ok()) return ErrorResponse(s);
-  if (until.empty()) return ErrorResponse(FieldError("until", "required: an ISO 8601 time"));
+  if (!s.ok()) return s;
+  if (until.empty()) return FieldError("until", "required: an ISO 8601 time");
   Result<int> zone = ctx.engine.UtcOffsetOf(ctx.workspace);
-  if (!zone.ok()) return ErrorResponse(zone.status());
+  if (!zone.ok()) return zone.status();
   Result<Micros> at = ParseIso8601(until, *zone);  // without an offset: the workspace's time
-  if (!at.ok()) return ErrorResponse(FieldError("until", "an ISO 8601 time"));
+  if (!at.ok()) return FieldError("until", "an ISO 8601 time");
   s = ctx.tasks.Snooze(ctx.workspace, req.params.at("id"), *at);
-  if (!s.ok()) return ErrorResponse(s);
+  if (!s.ok()) return s;
   return TaskAnswer(ctx, req.params.at("id"));
 }
 

@@ -70,49 +70,49 @@ Result<wecom::LiveCode> ParseLiveCode(const json& j, const std::string& channel,
   return code;
 }
 
-HttpResponse CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> CreateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   std::string channel;
   if (Status s = ReadJsonText(*body, "channel", outbound::kMaxContactWayState, true, &channel);
       !s.ok()) {
-    return ErrorResponse(s);
+    return s;
   }
   Result<wecom::LiveCode> code = ParseLiveCode(*body, channel);
-  if (!code.ok()) return ErrorResponse(code.status());
+  if (!code.ok()) return code.status();
   Result<wecom::LiveCode> made = ctx.wecom.CreateLiveCode(ctx.workspace, *code);
-  if (!made.ok()) return ErrorResponse(made.status());
-  return JsonResponse(DumpJson(LiveCodeView(*made)), 201);
+  if (!made.ok()) return made.status();
+  return LiveCodeView(*made);
 }
 
-HttpResponse UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> UpdateLiveCodeHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body.ok()) return body.status();
   Result<wecom::LiveCode> change = ParseLiveCode(*body, req.params.at("channel"));
-  if (!change.ok()) return ErrorResponse(change.status());
+  if (!change.ok()) return change.status();
   Result<wecom::LiveCode> updated = ctx.wecom.UpdateLiveCode(ctx.workspace, *change);
-  if (!updated.ok()) return ErrorResponse(updated.status());
-  return JsonResponse(DumpJson(LiveCodeView(*updated)));
+  if (!updated.ok()) return updated.status();
+  return LiveCodeView(*updated);
 }
 
-HttpResponse ListLiveCodes(ApiContext& ctx, const HttpRequest& req) {
+Result<json> ListLiveCodes(ApiContext& ctx, const HttpRequest& req) {
   auto codes = ctx.wecom.LiveCodes(ctx.workspace);
-  if (!codes.ok()) return ErrorResponse(codes.status());
+  if (!codes.ok()) return codes.status();
   json data = json::array();
   for (const wecom::LiveCode& c : *codes) data.push_back(LiveCodeView(c));
-  return ListResponse(req, std::move(data));
+  return ListPage(req, std::move(data));
 }
 
-HttpResponse WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
+Result<json> WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!limit.ok()) return limit.status();
   json data = json::array();
   for (const wecom::WecomActivity& a : ctx.wecom.Activity(ctx.workspace, *limit)) {
     data.push_back(
         {{"at", FormatIso8601(a.at)}, {"kind", a.kind}, {"ok", a.ok}, {"detail", a.detail}});
   }
   // The newest `limit` are the one page.
-  return OnePageResponse(std::move(data));
+  return OnePage(std::move(data));
 }
 
 }  // namespace pond::server

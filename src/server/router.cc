@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "pond/base/base64.h"
+#include "pond/base/json_text.h"
 #include "pond/channels/tracking_api.h"
 #include "server/gzip.h"
 #include "server/static_files.h"
@@ -50,6 +51,13 @@ Status ApiContext::AuthenticateWriteKey(const std::string& secret) {
   workspace = key->workspace_id;
   authenticated = true;
   return Status::Ok();
+}
+
+HttpResponse Route::Call(ApiContext& ctx, const HttpRequest& req) const {
+  if (handler) return handler(ctx, req);
+  Result<nlohmann::json> answer = json_handler(ctx, req);
+  if (!answer.ok()) return ErrorResponse(answer.status());
+  return JsonResponse(DumpJson(*answer), status);
 }
 
 HttpResponse Router::Handle(HttpRequest& req) {
@@ -142,7 +150,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
       auth = FieldError("Content-Encoding",
                         "only gzip is supported, not \"" + encoding.substr(0, 20) + "\"");
     }
-    resp = auth.ok() ? route->handler(ctx, req) : ErrorResponse(auth);
+    resp = auth.ok() ? route->Call(ctx, req) : ErrorResponse(auth);
     // Tokens go in "Bearer" (RFC 6750); a "Basic" challenge there would make a browser (the
     // console) stop and ask for a user name and password instead of showing the error.
     if (resp.status == 401 && route->auth != Auth::kWrite) {

@@ -1,8 +1,10 @@
 // The route table: one declarative list that drives dispatch, authentication and the API
-// listing in docs/api.md. Handlers turn requests into Engine calls and JSON; no business rules.
+// listing in docs/api.md. A handler parses the request, calls the app (or one service) and
+// renders the answer; no business rules.
 #pragma once
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -61,14 +63,35 @@ struct ApiContext {
   Status AuthenticateWriteKey(const std::string& secret);
 };
 
+// A handler that shapes its own response: ingest, reports that also answer CSV, WeCom's
+// plain-text replies, and the JSON text the app's views write directly (customer lists and
+// profiles, segments, previews: JsonWriter, not a JSON tree).
 using Handler = HttpResponse (*)(ApiContext& ctx, const HttpRequest& req);
+// The usual handler: parses the request, calls the app and answers a JSON value; an error
+// becomes its HTTP status with {error: {code, message, field}} (http_types.h).
+using JsonHandler = Result<nlohmann::json> (*)(ApiContext& ctx, const HttpRequest& req);
 
 struct Route {
+  Route(const char* method, const char* pattern, Auth auth, const char* summary, Handler handler)
+      : method(method), pattern(pattern), auth(auth), summary(summary), handler(handler) {}
+  // `status`: what a success answers (201 where the call creates).
+  Route(const char* method, const char* pattern, Auth auth, const char* summary,
+        JsonHandler json_handler, int status = 200)
+      : method(method),
+        pattern(pattern),
+        auth(auth),
+        summary(summary),
+        json_handler(json_handler),
+        status(status) {}
+  HttpResponse Call(ApiContext& ctx, const HttpRequest& req) const;
+
   const char* method;
   const char* pattern;  // "/v1/customers/{id}"
   Auth auth;
   const char* summary;
-  Handler handler;
+  Handler handler = nullptr;  // one of the two
+  JsonHandler json_handler = nullptr;
+  int status = 200;
 };
 
 const std::vector<Route>& Routes();

@@ -45,4 +45,16 @@ Result<json> CreateChannel(App& app, const std::string& ws, const Channel& chann
   return out;
 }
 
+Result<outbound::ChannelSettings> ReplaceChannelSettings(App& app, const std::string& ws,
+                                                         outbound::ChannelSettings settings) {
+  ASSIGN_OR_RETURN(const outbound::ChannelSettings stored, app.deliveries().Settings(ws));
+  auto keep = [](std::string& secret, const std::string& was) {
+    if (secret.starts_with("••••")) secret = was;
+  };
+  keep(settings.webhook_secret, stored.webhook_secret);
+  keep(settings.wecom_secret, stored.wecom_secret);
+  RETURN_IF_ERROR(app.deliveries().SetSettings(ws, settings));
+  return settings;
+}
+
 }  // namespace pond::app

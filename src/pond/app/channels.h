@@ -1,5 +1,6 @@
 // Acquisition channels (渠道) with their WeCom live codes: one use-case for "a channel and its
-// 「联系我」 code", shared by POST /v1/channels and whoever else creates channels.
+// 「联系我」 code", shared by POST /v1/channels and whoever else creates channels; and the
+// outbound channels' settings.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "pond/app/app.h"
+#include "pond/channels/outbound/outbound.h"
 #include "pond/channels/wecom/wecom_service.h"
 #include "pond/model/workspace.h"
 
@@ -24,5 +26,11 @@ Result<nlohmann::json> ChannelListJson(App& app, const std::string& ws);
 // REQUIRES: wecom started.
 Result<nlohmann::json> CreateChannel(App& app, const std::string& ws, const Channel& channel,
                                      const std::optional<wecom::LiveCode>& live_code);
+
+// Replaces the outbound channel settings (docs/journeys.md, "Delivery"). A secret sent back as
+// GET showed it, masked ("••••…"), keeps its stored value. Returns the settings now in force.
+// REQUIRES: deliveries started.
+Result<outbound::ChannelSettings> ReplaceChannelSettings(App& app, const std::string& ws,
+                                                         outbound::ChannelSettings settings);
 
 }  // namespace pond::app

@@ -3,6 +3,8 @@
 // own zone; none may assume China time.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "pond/app/app.h"
 #include "pond/app/reports.h"
 #include "pond/base/time.h"
@@ -146,8 +148,10 @@ TEST_F(ZonesTest, ACampaignDayStartsAtTheWorkspacesMidnight) {
   EXPECT_EQ(ny.start, Utc("2024-11-11T05:00:00Z"));
   EXPECT_EQ(sh.start, Utc("2024-11-10T16:00:00Z"));
   // What is saved reads back in the workspace's zone.
-  EXPECT_NE(CampaignJson(ny, kNewYorkZone).find("2024-11-11T00:00:00-05:00"), std::string::npos);
-  EXPECT_NE(CampaignJson(sh, kShanghaiZone).find("2024-11-11T00:00:00+08:00"), std::string::npos);
+  EXPECT_NE(CampaignJson(ny, kNewYorkZone).dump().find("2024-11-11T00:00:00-05:00"),
+            std::string::npos);
+  EXPECT_NE(CampaignJson(sh, kShanghaiZone).dump().find("2024-11-11T00:00:00+08:00"),
+            std::string::npos);
   // Midnight UTC on the 11th: the sale is on in Shanghai, not yet in New York.
   const Micros at = Utc("2024-11-11T00:00:00Z");
   EXPECT_TRUE(sh.Active(at));

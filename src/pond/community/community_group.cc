@@ -76,15 +76,15 @@ Result<CommunityGroup> ParseGroup(std::string_view text) {
   return g;
 }
 
-std::string GroupJson(const CommunityGroup& g) {
-  return DumpJson({{"id", g.id},
-                   {"name", g.name},
-                   {"kind", GroupKindName(g.kind)},
-                   {"owner", g.owner},
-                   {"capacity", g.capacity},
-                   {"rule", g.rule},
-                   {"entry_rule", EntryRule(g)},
-                   {"welcome", g.welcome}});
+nlohmann::json GroupJson(const CommunityGroup& g) {
+  return json({{"id", g.id},
+               {"name", g.name},
+               {"kind", GroupKindName(g.kind)},
+               {"owner", g.owner},
+               {"capacity", g.capacity},
+               {"rule", g.rule},
+               {"entry_rule", EntryRule(g)},
+               {"welcome", g.welcome}});
 }
 
 Result<GroupCode> ParseGroupCode(std::string_view text) {
@@ -133,7 +133,7 @@ Result<GroupCode> ParseGroupCode(std::string_view text) {
   return c;
 }
 
-std::string GroupCodeJson(const GroupCode& c) {
+nlohmann::json GroupCodeJson(const GroupCode& c) {
   json j = {{"id", c.id},
             {"name", c.name},
             {"kind", GroupKindName(c.kind)},
@@ -148,7 +148,7 @@ std::string GroupCodeJson(const GroupCode& c) {
                      {"capacity", c.group_template.capacity},
                      {"welcome", c.group_template.welcome}};
   }
-  return DumpJson(j);
+  return j;
 }
 
 }  // namespace pond

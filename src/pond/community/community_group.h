@@ -11,6 +11,7 @@
 //                        "welcome": "…"}}
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,9 +62,9 @@ struct GroupCode {
 
 // Errors name the field ("capacity", "groups[2]").
 Result<CommunityGroup> ParseGroup(std::string_view json);
-std::string GroupJson(const CommunityGroup& group);
+nlohmann::json GroupJson(const CommunityGroup& group);
 Result<GroupCode> ParseGroupCode(std::string_view json);
-std::string GroupCodeJson(const GroupCode& code);
+nlohmann::json GroupCodeJson(const GroupCode& code);
 
 // The rule a group (or a code) admits by: its own, or its kind's default.
 std::string EntryRule(const CommunityGroup& group);

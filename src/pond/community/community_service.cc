@@ -201,7 +201,7 @@ Result<CommunityGroup> CommunityService::SaveGroup(const std::string& ws,
     if (!rule.ok()) return FieldError("rule", rule.status().message());
   }
   RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kGroupKind, group.id, GroupJson(group), engine_->clock().NowMicros()}));
+      ws, {kGroupKind, group.id, DumpJson(GroupJson(group)), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.saved_groups.insert(group.id);
@@ -277,7 +277,7 @@ Result<GroupCode> CommunityService::SaveCode(const std::string& ws, const GroupC
     }
   }
   const Micros now = engine_->clock().NowMicros();
-  RETURN_IF_ERROR(engine_->PutObject(ws, {kCodeKind, code.id, GroupCodeJson(code), now}));
+  RETURN_IF_ERROR(engine_->PutObject(ws, {kCodeKind, code.id, DumpJson(GroupCodeJson(code)), now}));
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.code_saved_at[code.id] = now;
@@ -418,10 +418,9 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
     return Status::ResourceExhausted(full);
   }
   if (opened) {  // the group exists from this event on, also in a replay
-    routed.push_back(ServiceEvent(kGroupOpened, "grp:open:" + opened->id, customer, now,
-                                  DumpJson({{"group_id", opened->id},
-                                            {"code_id", code_id},
-                                            {"group", json::parse(GroupJson(*opened))}})));
+    routed.push_back(ServiceEvent(
+        kGroupOpened, "grp:open:" + opened->id, customer, now,
+        DumpJson({{"group_id", opened->id}, {"code_id", code_id}, {"group", GroupJson(*opened)}})));
     out = {opened->id, opened->name, opened->welcome, true, false};
   }
   json props = {{"group_id", out.group}, {"code_id", single ? "" : code_id}};

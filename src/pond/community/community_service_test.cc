@@ -285,13 +285,13 @@ TEST(CommunityGroupTest, DefinitionsNameTheField) {
   const CommunityGroup g =
       ParseGroup(R"({"id": "grp_v", "name": "会员群", "kind": "membership"})").value();
   EXPECT_EQ(EntryRule(g), "count(order_paid) >= 1");
-  EXPECT_EQ(ParseGroup(GroupJson(g))->name, "会员群");
+  EXPECT_EQ(ParseGroup(GroupJson(g).dump())->name, "会员群");
   for (
       const char* code :  // what is written reads back
       {R"({"id": "gcd_a", "name": "a", "kind": "interest", "groups": ["grp_1"], "auto_open": false})",
        R"({"id": "gcd_b", "name": "b", "kind": "interest", "template": {"name": "t"}})"}) {
     const GroupCode c = ParseGroupCode(code).value();
-    EXPECT_EQ(ParseGroupCode(GroupCodeJson(c)).value().id, c.id);
+    EXPECT_EQ(ParseGroupCode(GroupCodeJson(c).dump()).value().id, c.id);
   }
 }
 

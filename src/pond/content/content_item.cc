@@ -83,19 +83,19 @@ Result<ContentItem> ParseContentItem(std::string_view text) {
   return item;
 }
 
-std::string ContentItemJson(const ContentItem& item) {
-  return DumpJson({{"id", item.id},
-                   {"kind", ContentKindName(item.kind)},
-                   {"title", item.title},
-                   {"text", item.text},
-                   {"topics", item.topics},
-                   {"personas", item.personas},
-                   {"media", item.media},
-                   {"performance",
-                    {{"views", item.views},
-                     {"likes", item.likes},
-                     {"comments", item.comments},
-                     {"score", item.Score()}}}});
+nlohmann::json ContentItemJson(const ContentItem& item) {
+  return json({{"id", item.id},
+               {"kind", ContentKindName(item.kind)},
+               {"title", item.title},
+               {"text", item.text},
+               {"topics", item.topics},
+               {"personas", item.personas},
+               {"media", item.media},
+               {"performance",
+                {{"views", item.views},
+                 {"likes", item.likes},
+                 {"comments", item.comments},
+                 {"score", item.Score()}}}});
 }
 
 }  // namespace pond

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,6 @@ struct ContentItem {
 
 // Errors name the field ("kind", "topics[2]", "title").
 Result<ContentItem> ParseContentItem(std::string_view json);
-std::string ContentItemJson(const ContentItem& item);  // with its performance
+nlohmann::json ContentItemJson(const ContentItem& item);  // with its performance
 
 }  // namespace pond

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/base/json_fields.h"
+#include "pond/base/json_text.h"
 #include "pond/engine/event_replay.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/model/event_names.h"
@@ -114,7 +115,7 @@ ContentItem ContentService::WithPerformance(const Workspace& w, const ContentIte
 
 Result<ContentItem> ContentService::SaveItem(const std::string& ws, const ContentItem& item) {
   RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kItemKind, item.id, ContentItemJson(item), engine_->clock().NowMicros()}));
+      ws, {kItemKind, item.id, DumpJson(ContentItemJson(item)), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.items[item.id] = item;
@@ -227,8 +228,8 @@ Result<Script> ContentService::SaveScript(const std::string& ws, const Script& g
     auto it = w.scripts.find(s.id);
     s.uses = it == w.scripts.end() ? 0 : it->second.uses;
   }
-  RETURN_IF_ERROR(
-      engine_->PutObject(ws, {kScriptKind, s.id, ScriptJson(s), engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kScriptKind, s.id, DumpJson(ScriptJson(s)), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   if (!w.index) return Status::Unavailable("the script index is not loaded");
@@ -298,8 +299,8 @@ Result<Script> ContentService::UseScript(const std::string& ws, const std::strin
     s = it->second;
   }
   ++s.uses;
-  RETURN_IF_ERROR(
-      engine_->PutObject(ws, {kScriptKind, s.id, ScriptJson(s), engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kScriptKind, s.id, DumpJson(ScriptJson(s)), engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   WorkspaceFor(ws).scripts[s.id].uses = s.uses;
   return s;

@@ -59,13 +59,13 @@ Result<Script> ParseScript(std::string_view text) {
   return s;
 }
 
-std::string ScriptJson(const Script& s) {
-  return DumpJson({{"id", s.id},
-                   {"question", s.question},
-                   {"answer", s.answer},
-                   {"tags", s.tags},
-                   {"stage", s.stage},
-                   {"uses", s.uses}});
+nlohmann::json ScriptJson(const Script& s) {
+  return json({{"id", s.id},
+               {"question", s.question},
+               {"answer", s.answer},
+               {"tags", s.tags},
+               {"stage", s.stage},
+               {"uses", s.uses}});
 }
 
 Result<std::unique_ptr<ScriptIndex>> ScriptIndex::Open() {

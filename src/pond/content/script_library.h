@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,7 @@ struct Script {
 
 // Errors name the field ("question", "tags[1]").
 Result<Script> ParseScript(std::string_view json);
-std::string ScriptJson(const Script& script);
+nlohmann::json ScriptJson(const Script& script);
 
 // The search index: an in-memory SQLite FTS5 table over question, answer and tags, filled from
 // the stored scripts at start. Thread-safe.

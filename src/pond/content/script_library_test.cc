@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "pond/content/cjk_tokenizer.h"
 
@@ -124,7 +125,7 @@ TEST(ScriptTest, ParsingNamesTheField) {
   const Script s =
       ParseScript(R"({"id": "scr_p", "question": "贵？", "answer": "正品", "tags": ["价格"]})")
           .value();
-  EXPECT_EQ(ParseScript(ScriptJson(s)).value().tags, s.tags);
+  EXPECT_EQ(ParseScript(ScriptJson(s).dump()).value().tags, s.tags);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "pond/distribution/commission_book.h"
 #include "pond/distribution/distribution_settings.h"
 
@@ -187,7 +189,7 @@ TEST(DistributionSettingsTest, DefaultsRoundTripAndErrorsNameTheField) {
   auto defaults = ParseDistributionSettings("{}");
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->plan.level_rates_bp, (std::vector<int>{1000, 300}));
-  auto again = ParseDistributionSettings(DistributionSettingsJson(*defaults));
+  auto again = ParseDistributionSettings(DistributionSettingsJson(*defaults).dump());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(DistributionSettingsJson(*again), DistributionSettingsJson(*defaults));
   EXPECT_EQ(ParseDistributionSettings("[]").status().field(), "settings");

@@ -94,8 +94,9 @@ Status DistributionService::SetSettings(const std::string& ws, const Distributio
   if (Result<std::unique_ptr<RuleNode>> rule = ParseRule(s.auto_rule); !rule.ok()) {
     return FieldError("auto_rule", rule.status().message());
   }
-  RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kObjectKind, kSettingsId, DistributionSettingsJson(s), engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(
+      engine_->PutObject(ws, {kObjectKind, kSettingsId, DumpJson(DistributionSettingsJson(s)),
+                              engine_->clock().NowMicros()}));
   return LoadSettings(ws);
 }
 

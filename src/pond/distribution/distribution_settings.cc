@@ -129,19 +129,19 @@ Result<DistributionSettings> ParseDistributionSettings(std::string_view text) {
   return s;
 }
 
-std::string DistributionSettingsJson(const DistributionSettings& s) {
-  return DumpJson({{"approval", ApprovalModeName(s.approval)},
-                   {"auto_rule", s.auto_rule},
-                   {"binding", BindingPolicyName(s.binding)},
-                   {"lock_days", s.lock_days},
-                   {"new_customers_only", s.new_customers_only},
-                   {"commission", PlanJson(s.plan)},
-                   {"after_sale_days", s.after_sale_days},
-                   {"delivery_days", s.delivery_days},
-                   {"min_withdrawal_fen", s.withdrawals.min_fen},
-                   {"max_withdrawal_fen", s.withdrawals.max_fen},
-                   {"withdrawal_fee_bp", s.withdrawal_fee_bp},
-                   {"training_group", s.training_group}});
+nlohmann::json DistributionSettingsJson(const DistributionSettings& s) {
+  return json({{"approval", ApprovalModeName(s.approval)},
+               {"auto_rule", s.auto_rule},
+               {"binding", BindingPolicyName(s.binding)},
+               {"lock_days", s.lock_days},
+               {"new_customers_only", s.new_customers_only},
+               {"commission", PlanJson(s.plan)},
+               {"after_sale_days", s.after_sale_days},
+               {"delivery_days", s.delivery_days},
+               {"min_withdrawal_fen", s.withdrawals.min_fen},
+               {"max_withdrawal_fen", s.withdrawals.max_fen},
+               {"withdrawal_fee_bp", s.withdrawal_fee_bp},
+               {"training_group", s.training_group}});
 }
 
 }  // namespace pond

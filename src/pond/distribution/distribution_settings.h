@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,6 @@ const char* BindingPolicyName(BindingPolicy policy);
 
 // Parses and validates; errors name the field ("commission.level_rates_bp", "lock_days").
 Result<DistributionSettings> ParseDistributionSettings(std::string_view json);
-std::string DistributionSettingsJson(const DistributionSettings& settings);
+nlohmann::json DistributionSettingsJson(const DistributionSettings& settings);
 
 }  // namespace pond

@@ -145,7 +145,7 @@ Result<Campaign> ParseCampaign(std::string_view text, int utc_offset_seconds) {
   return c;
 }
 
-std::string CampaignJson(const Campaign& c, int utc_offset_seconds) {
+nlohmann::json CampaignJson(const Campaign& c, int utc_offset_seconds) {
   json j = {{"id", c.id},
             {"name", c.name},
             {"kind", CampaignKindName(c.kind)},
@@ -177,7 +177,7 @@ std::string CampaignJson(const Campaign& c, int utc_offset_seconds) {
                     {"floor_fen", c.bargain.floor_fen},
                     {"helpers", c.bargain.helpers}};
   }
-  return DumpJson(j);
+  return j;
 }
 
 }  // namespace pond

@@ -13,6 +13,7 @@
 // campaigns {"bargain": {"start_fen", "floor_fen", "helpers"}} instead of tiers.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,6 @@ struct Campaign {
 // an offset are the workspace's local time (`utc_offset_seconds`), and CampaignJson writes
 // them in that zone, so a campaign that "starts on the 11th" starts at the brand's midnight.
 Result<Campaign> ParseCampaign(std::string_view json, int utc_offset_seconds);
-std::string CampaignJson(const Campaign& campaign, int utc_offset_seconds);
+nlohmann::json CampaignJson(const Campaign& campaign, int utc_offset_seconds);
 
 }  // namespace pond

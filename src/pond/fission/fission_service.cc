@@ -85,7 +85,7 @@ Result<Campaign> FissionService::SaveCampaign(const std::string& ws, const Campa
   }
   ASSIGN_OR_RETURN(const int zone, engine_->UtcOffsetOf(ws));
   RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kCampaignKind, c.id, CampaignJson(c, zone), engine_->clock().NowMicros()}));
+      ws, {kCampaignKind, c.id, DumpJson(CampaignJson(c, zone)), engine_->clock().NowMicros()}));
   RETURN_IF_ERROR(Load(ws));
   return GetCampaign(ws, c.id);
 }

@@ -594,10 +594,11 @@ TEST_F(FissionServiceTest, CampaignDefinitionsAreValidated) {
   j["bargain"] = {{"start_fen", 100}, {"floor_fen", 50}, {"helpers", 60}};
   EXPECT_EQ(ParseCampaign(j.dump(), kDefaultUtcOffsetSeconds).status().field(), "bargain.helpers");
   const Campaign c = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
-  EXPECT_EQ(ParseCampaign(CampaignJson(c, kDefaultUtcOffsetSeconds), kDefaultUtcOffsetSeconds)
-                .value()
-                .tiers.size(),
-            2u);  // round trip
+  EXPECT_EQ(
+      ParseCampaign(CampaignJson(c, kDefaultUtcOffsetSeconds).dump(), kDefaultUtcOffsetSeconds)
+          .value()
+          .tiers.size(),
+      2u);  // round trip
   clock_.Set(ParseIso8601("2026-05-01T00:00:00+08:00").value());
   Track("late", "zoe", "signed_up", json::object());
   EXPECT_EQ(service_->Join(kDefaultWorkspace, "cmp_mask", "zoe").status().code(),

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "pond/base/json_text.h"
 #include "pond/engine/event_replay.h"
 #include "pond/journey/journey_advance.h"
 #include "pond/journey/journey_workspace.h"
@@ -595,9 +596,9 @@ Result<std::vector<InstanceView>> JourneyRuntime::Instances(const std::string& w
 }
 
 Status JourneyRuntime::SetPoliteness(const std::string& ws, const PolitenessSettings& settings) {
-  RETURN_IF_ERROR(
-      engine_->PutObject(ws, {kSettingsKind, kPolitenessId, PolitenessSettingsJson(settings),
-                              engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kSettingsKind, kPolitenessId, DumpJson(PolitenessSettingsJson(settings)),
+           engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   WorkspaceFor(ws).politeness = settings;
   return Status::Ok();

@@ -107,7 +107,7 @@ Result<PolitenessSettings> ParsePolitenessSettings(std::string_view text) {
   return s;
 }
 
-std::string PolitenessSettingsJson(const PolitenessSettings& s) {
+nlohmann::json PolitenessSettingsJson(const PolitenessSettings& s) {
   json caps = {{"default", CapJson(s.default_cap)}};
   for (const auto& [channel, cap] : s.caps) caps[channel] = CapJson(cap);
   json j = {{"quiet_hours",
@@ -119,7 +119,7 @@ std::string PolitenessSettingsJson(const PolitenessSettings& s) {
               {"messages_per_day", s.staff.messages_per_day},
               {"adds_per_day", s.staff.adds_per_day},
               {"transfers_per_day", s.staff.transfers_per_day}}}};
-  return j.dump();
+  return j;
 }
 
 Micros LocalMonthStart(Micros now, int offset) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,7 @@ struct PolitenessSettings {
 };
 
 Result<PolitenessSettings> ParsePolitenessSettings(std::string_view json);
-std::string PolitenessSettingsJson(const PolitenessSettings& settings);
+nlohmann::json PolitenessSettingsJson(const PolitenessSettings& settings);
 
 // The end of the quiet hours `now` falls in, or 0 when `now` is not in quiet hours.
 Micros QuietHoursEnd(const PolitenessSettings& settings, Micros now, int utc_offset_seconds);

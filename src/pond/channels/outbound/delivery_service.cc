@@ -262,9 +262,9 @@ void DeliveryService::RunInBackground(std::chrono::milliseconds every) {
 }
 
 Status DeliveryService::SetSettings(const std::string& ws, const ChannelSettings& settings) {
-  RETURN_IF_ERROR(
-      engine_->PutObject(ws, {kSettingsKind, kSettingsId, ChannelSettingsJson(settings, true),
-                              engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(engine_->PutObject(
+      ws, {kSettingsKind, kSettingsId, DumpJson(ChannelSettingsJson(settings, true)),
+           engine_->clock().NowMicros()}));
   std::lock_guard lock(mu_);
   Workspace& w = WorkspaceFor(ws);
   w.settings = settings;

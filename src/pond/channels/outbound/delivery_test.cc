@@ -306,9 +306,9 @@ TEST(ChannelSettingsTest, BadSettingsNameTheFieldAndSecretsAreMasked) {
   auto s =
       ParseChannelSettings(R"({"webhook": {"url": "https://a.example/h", "secret": "abcdefgh"}})");
   ASSERT_TRUE(s.ok());
-  json masked = json::parse(ChannelSettingsJson(*s, false));
+  json masked = ChannelSettingsJson(*s, false);
   EXPECT_EQ(masked["webhook"]["secret"], "••••efgh");
-  EXPECT_EQ(json::parse(ChannelSettingsJson(*s, true))["webhook"]["secret"], "abcdefgh");
+  EXPECT_EQ(ChannelSettingsJson(*s, true)["webhook"]["secret"], "abcdefgh");
   EXPECT_EQ(RenderTemplate("a {{ x }} b", R"({"x": "1"})").value(), "a 1 b");
 }
 

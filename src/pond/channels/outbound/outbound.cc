@@ -157,11 +157,11 @@ Result<ChannelSettings> ParseChannelSettings(std::string_view text) {
   }();
 }
 
-std::string ChannelSettingsJson(const ChannelSettings& s, bool with_secrets) {
+nlohmann::json ChannelSettingsJson(const ChannelSettings& s, bool with_secrets) {
   auto secret = [&](const std::string& v) { return with_secrets ? v : Mask(v); };
   json templates = json::object();
   for (const auto& [id, text] : s.templates) templates[id] = text;
-  return DumpJson(
+  return json(
       {{"webhook", {{"url", s.webhook_url}, {"secret", secret(s.webhook_secret)}}},
        {"sms", {{"url", s.sms_url}, {"body", s.sms_body}, {"content_type", s.sms_content_type}}},
        {"smtp", {{"url", s.smtp_url}, {"from", s.smtp_from}}},

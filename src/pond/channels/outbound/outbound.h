@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -77,7 +78,7 @@ struct ChannelSettings {
 
 Result<ChannelSettings> ParseChannelSettings(std::string_view json);
 // Secrets masked ("••••" and the last 4 characters) unless `with_secrets`.
-std::string ChannelSettingsJson(const ChannelSettings& s, bool with_secrets);
+nlohmann::json ChannelSettingsJson(const ChannelSettings& s, bool with_secrets);
 
 // "{{name}}" → the variable's value (strings as they are, other JSON as text); an unknown
 // variable is an error naming it.
