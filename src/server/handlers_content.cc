@@ -174,10 +174,18 @@ Result<json> DeleteScriptHandler(ApiContext& ctx, const HttpRequest& req) {
   return json({{"deleted", req.params.at("id")}});
 }
 
+// {customer, staff?, request_id?}
 Result<json> UseScriptHandler(ApiContext& ctx, const HttpRequest& req) {
-  auto s = ctx.content.UseScript(ctx.workspace, req.params.at("id"));
-  if (!s.ok()) return s.status();
-  return ScriptJson(*s);
+  ASSIGN_OR_RETURN(const json body, ParseJsonObject(req));
+  ContentService::ScriptUse use;
+  RETURN_IF_ERROR(ReadStringField(body, "customer", &use.customer_key));
+  if (use.customer_key.empty()) {
+    return FieldError("customer", "is required: the customer the script was used with");
+  }
+  RETURN_IF_ERROR(ReadStringField(body, "staff", &use.staff));
+  RETURN_IF_ERROR(ReadStringField(body, "request_id", &use.request_id));
+  ASSIGN_OR_RETURN(const Script s, ctx.content.UseScript(ctx.workspace, req.params.at("id"), use));
+  return ScriptJson(s);
 }
 
 }  // namespace pond::server

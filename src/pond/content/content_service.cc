@@ -6,6 +6,7 @@
 #include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/engine/event_replay.h"
+#include "pond/engine/keys.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/model/event_names.h"
 
@@ -17,7 +18,7 @@ using nlohmann::json;
 constexpr char kItemKind[] = "content_item";
 constexpr char kScriptKind[] = "script";
 const std::vector<std::string> kObserved = {kContentViewed, "content_liked", "content_commented",
-                                            "moment_posted"};
+                                            "moment_posted", kScriptUsed};
 
 Status NotFound(const char* what, const std::string& id) {
   return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
@@ -67,6 +68,10 @@ Status ContentService::Load(const std::string& ws) {
 void ContentService::Workspace::Note(const Event& e) {
   json p = json::parse(e.properties, nullptr, false);
   if (!p.is_object()) return;
+  if (e.name == kScriptUsed) {
+    if (const std::string script = JsonString(p, "script_id"); !script.empty()) ++used[script];
+    return;
+  }
   const std::string item = JsonString(p, "content_id");
   if (item.empty()) return;
   if (e.name == "moment_posted") {
@@ -95,10 +100,17 @@ void ContentService::OnReset(const std::string& ws, const TenantState& state) {
   Workspace& w = WorkspaceFor(ws);
   w.performance.clear();
   w.posted.clear();
+  w.used.clear();
   NoteReplay(ws,
              ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {
                for (const auto& [e, customer] : chunk) w.Note(e);
              }));
+}
+
+Script ContentService::Workspace::WithUses(const Script& s) const {
+  Script out = s;
+  if (auto it = used.find(s.id); it != used.end()) out.uses += it->second;
+  return out;
 }
 
 ContentItem ContentService::WithPerformance(const Workspace& w, const ContentItem& item) const {
@@ -220,7 +232,7 @@ Result<std::vector<MomentsViolation>> ContentService::ValidateMoments(
 // --- scripts --------------------------------------------------------------------------------
 
 Result<Script> ContentService::SaveScript(const std::string& ws, const Script& given) {
-  std::lock_guard use(use_mu_);  // the uses it keeps are not changed meanwhile
+  std::lock_guard save(use_mu_);  // the stored count it keeps is read and written at once
   Script s = given;
   {
     std::lock_guard lock(mu_);
@@ -235,7 +247,7 @@ Result<Script> ContentService::SaveScript(const std::string& ws, const Script& g
   if (!w.index) return Status::Unavailable("the script index is not loaded");
   RETURN_IF_ERROR(w.index->Put(s));
   w.scripts[s.id] = s;
-  return s;
+  return w.WithUses(s);
 }
 
 Result<Script> ContentService::GetScript(const std::string& ws, const std::string& id) {
@@ -243,7 +255,7 @@ Result<Script> ContentService::GetScript(const std::string& ws, const std::strin
   const Workspace& w = WorkspaceFor(ws);
   auto it = w.scripts.find(id);
   if (it == w.scripts.end()) return NotFound("script", id);
-  return it->second;
+  return w.WithUses(it->second);
 }
 
 Status ContentService::DeleteScript(const std::string& ws, const std::string& id) {
@@ -268,7 +280,7 @@ Result<std::vector<ContentService::ScriptHit>> ContentService::SearchScripts(
   std::vector<ScriptHit> out;
   if (query.empty()) {
     for (const auto& [id, s] : w.scripts) {
-      if (keep(s)) out.push_back({s, ""});
+      if (keep(s)) out.push_back({w.WithUses(s), ""});
     }
     std::stable_sort(out.begin(), out.end(), [](const ScriptHit& a, const ScriptHit& b) {
       return a.script.uses > b.script.uses;
@@ -282,28 +294,28 @@ Result<std::vector<ContentService::ScriptHit>> ContentService::SearchScripts(
   for (const ScriptIndex::Hit& h : hits) {
     auto it = w.scripts.find(h.id);
     if (it == w.scripts.end() || !keep(it->second)) continue;
-    out.push_back({it->second, h.snippet});
+    out.push_back({w.WithUses(it->second), h.snippet});
     if (out.size() == limit) break;
   }
   return out;
 }
 
-Result<Script> ContentService::UseScript(const std::string& ws, const std::string& id) {
-  std::lock_guard use(use_mu_);  // one use at a time: none lost
-  Script s;
-  {
-    std::lock_guard lock(mu_);
-    const Workspace& w = WorkspaceFor(ws);
-    auto it = w.scripts.find(id);
-    if (it == w.scripts.end()) return NotFound("script", id);
-    s = it->second;
-  }
-  ++s.uses;
-  RETURN_IF_ERROR(engine_->PutObject(
-      ws, {kScriptKind, s.id, DumpJson(ScriptJson(s)), engine_->clock().NowMicros()}));
-  std::lock_guard lock(mu_);
-  WorkspaceFor(ws).scripts[s.id].uses = s.uses;
-  return s;
+Result<Script> ContentService::UseScript(const std::string& ws, const std::string& id,
+                                         const ScriptUse& use) {
+  RETURN_IF_ERROR(GetScript(ws, id).status());
+  if (use.staff.size() > 64) return FieldError("staff", "at most 64 characters");
+  if (use.request_id.size() > 128) return FieldError("request_id", "at most 128 characters");
+  ASSIGN_OR_RETURN(const std::string customer, engine_->ResolveCustomer(ws, use.customer_key));
+  const Micros now = engine_->clock().NowMicros();
+  json props = {{"script_id", id}};
+  if (!use.staff.empty()) props["staff"] = use.staff;
+  // Without a request id every call is a use; with one, a retry is the same event.
+  const std::string message_id =
+      "scr:use:" + id + ":" + (use.request_id.empty() ? RandomId("u") : use.request_id);
+  std::vector<Event> used;
+  used.push_back(ServiceEvent(kScriptUsed, message_id, customer, now, DumpJson(props)));
+  RETURN_IF_ERROR(engine_->Submit(ws, std::move(used)).status());
+  return GetScript(ws, id);  // the event is applied (and counted) by now
 }
 
 }  // namespace pond

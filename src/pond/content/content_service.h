@@ -5,6 +5,10 @@
 // staff account posted come from events, kept by observing the engine:
 //   content_viewed / content_liked / content_commented {content_id}   → views, likes, comments
 //   moment_posted {staff_id, content_id}                             → no repeat within 14 days
+//   script_used {script_id, staff}                                   → a script's uses
+// A use of a script is an event on the customer it was used with (UseScript writes it), so a
+// replay of the log counts the same uses. A script stored before uses were events keeps the
+// count it was stored with, and the events add to it.
 #pragma once
 
 #include <array>
@@ -61,8 +65,14 @@ class ContentService final : public ReplayingObserver {
   Result<std::vector<ScriptHit>> SearchScripts(const std::string& ws, const std::string& query,
                                                const std::string& tag, const std::string& stage,
                                                size_t limit);
-  // A staff member pasted it: one more use.
-  Result<Script> UseScript(const std::string& ws, const std::string& id);
+  // `staff` used the script with `customer_key` (a customer id or identity): script_used on the
+  // customer. A `request_id` makes a retry count once (it names the event's messageId).
+  struct ScriptUse {
+    std::string customer_key;
+    std::string staff;
+    std::string request_id;
+  };
+  Result<Script> UseScript(const std::string& ws, const std::string& id, const ScriptUse& use);
 
   void OnApplied(const std::string& ws, const TenantState& state,
                  const AppliedEvent& applied) override;
@@ -75,7 +85,10 @@ class ContentService final : public ReplayingObserver {
     std::unique_ptr<ScriptIndex> index;
     std::map<std::string, std::array<int64_t, 3>> performance;  // views, likes, comments
     std::map<std::string, std::vector<PlannedPost>> posted;     // by staff
+    std::map<std::string, int64_t> used;                        // script_used, by script
     void Note(const Event& e);
+    // The script with its uses: the count it was stored with and its script_used events.
+    Script WithUses(const Script& s) const;
   };
   explicit ContentService(Engine* engine) : engine_(engine) {}
   Status Load(const std::string& ws);
@@ -83,7 +96,7 @@ class ContentService final : public ReplayingObserver {
   ContentItem WithPerformance(const Workspace& w, const ContentItem& item) const;
 
   Engine* engine_;
-  std::mutex use_mu_;  // script writes (saves, uses), one at a time; before mu_
+  std::mutex use_mu_;  // script saves, one at a time; before mu_
   std::mutex mu_;
   WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
 };

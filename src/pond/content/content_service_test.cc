@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "pond/base/time.h"
+#include "pond/model/event_names.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -128,17 +129,31 @@ TEST_F(ContentServiceTest, ScriptsAreSearchedAndEveryUseCounts) {
   EXPECT_TRUE(service_->SearchScripts(kDefaultWorkspace, "防晒", "", "lead", 10)->empty());
   EXPECT_EQ(service_->SearchScripts(kDefaultWorkspace, "", "售后", "", 10)->size(), 1u);
 
+  // Each use is script_used on the customer it was used with; concurrent uses lose none.
+  Track("hello", "page_viewed", json::object());  // the customer "viewer"
   std::vector<std::thread> staff;
   for (int t = 0; t < 8; ++t) {
-    staff.emplace_back([&] {
+    staff.emplace_back([&, t] {
+      const ContentService::ScriptUse use{"viewer", "stf_" + std::to_string(t), ""};
       for (int i = 0; i < 25; ++i)
-        ASSERT_TRUE(service_->UseScript(kDefaultWorkspace, "scr_spf").ok());
+        ASSERT_TRUE(service_->UseScript(kDefaultWorkspace, "scr_spf", use).ok());
     });
   }
   for (auto& t : staff) t.join();
   EXPECT_EQ(service_->GetScript(kDefaultWorkspace, "scr_spf")->uses, 200);
-  // Editing the text keeps the count.
+  // A retry with the same request id is the same use.
+  const ContentService::ScriptUse once{"viewer", "stf_0", "req-1"};
+  EXPECT_EQ(service_->UseScript(kDefaultWorkspace, "scr_price", once)->uses, 1);
+  EXPECT_EQ(service_->UseScript(kDefaultWorkspace, "scr_price", once)->uses, 1);
+  const CustomerProfile viewer = engine_->GetCustomer(kDefaultWorkspace, "viewer", 1).value();
+  ASSERT_EQ(viewer.timeline.size(), 1u);
+  EXPECT_EQ(viewer.timeline[0].name, kScriptUsed);
+  EXPECT_EQ(json::parse(viewer.timeline[0].properties)["staff"], "stf_0");
+  EXPECT_EQ(service_->UseScript(kDefaultWorkspace, "scr_price", {"nobody", "", ""}).status().code(),
+            StatusCode::kNotFound);
+  // Editing the text keeps the count; a restart counts the events again.
   save(R"({"id": "scr_spf", "question": "防晒霜阴天也要涂吗？", "answer": "要。"})");
+  EXPECT_EQ(service_->GetScript(kDefaultWorkspace, "scr_spf")->uses, 200);
   Reopen();
   EXPECT_EQ(service_->GetScript(kDefaultWorkspace, "scr_spf")->uses, 200);
   const auto all = service_->SearchScripts(kDefaultWorkspace, "", "", "", 10).value();
@@ -147,8 +162,17 @@ TEST_F(ContentServiceTest, ScriptsAreSearchedAndEveryUseCounts) {
   EXPECT_EQ(service_->SearchScripts(kDefaultWorkspace, "阴天", "", "", 10)->size(), 1u);
   ASSERT_TRUE(service_->DeleteScript(kDefaultWorkspace, "scr_spf").ok());
   EXPECT_TRUE(service_->SearchScripts(kDefaultWorkspace, "阴天", "", "", 10)->empty());
-  EXPECT_EQ(service_->UseScript(kDefaultWorkspace, "scr_spf").status().code(),
+  EXPECT_EQ(service_->UseScript(kDefaultWorkspace, "scr_spf", once).status().code(),
             StatusCode::kNotFound);
+  // A script stored before uses were events keeps its count, and the events add to it.
+  ASSERT_TRUE(engine_
+                  ->PutObject(kDefaultWorkspace,
+                              {"script", "scr_old",
+                               R"({"id": "scr_old", "question": "q", "answer": "a", "uses": 5})",
+                               clock_.NowMicros()})
+                  .ok());
+  Reopen();
+  EXPECT_EQ(service_->UseScript(kDefaultWorkspace, "scr_old", {"viewer", "", ""})->uses, 6);
 }
 
 }  // namespace

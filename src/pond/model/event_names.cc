@@ -26,6 +26,7 @@ constexpr std::array kEvents = {
     StandardEvent{kInviteSent, W::kClient, "events.md"},
     StandardEvent{kInviteAccepted, W::kClient, "events.md"},
     StandardEvent{kContentViewed, W::kClient, "events.md"},
+    StandardEvent{kScriptUsed, W::kPond, "content.md"},
     StandardEvent{kGroupCampaign, W::kClient, "analytics.md"},
     StandardEvent{kGroupMessage, W::kClient, "communities.md"},
     StandardEvent{kTagAdded, W::kClient, "rules.md"},

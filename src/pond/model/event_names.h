@@ -34,6 +34,7 @@ inline constexpr char kCouponRedeemed[] = "coupon_redeemed";
 inline constexpr char kInviteSent[] = "invite_sent";
 inline constexpr char kInviteAccepted[] = "invite_accepted";
 inline constexpr char kContentViewed[] = "content_viewed";
+inline constexpr char kScriptUsed[] = "script_used";  // {script_id, staff?}: a staff member used it
 inline constexpr char kGroupCampaign[] = "group_campaign";  // a campaign sent to a group
 inline constexpr char kGroupMessage[] = "group_message";    // {group_id, is_ad}
 
