@@ -104,14 +104,15 @@ int main(int argc, char** argv) {
   std::printf("(a) populate: %.2f s (%.2f s CPU), Engine::Submit %.0f events/s\n", populate_s,
               CpuSeconds() - cpu0, submit_rate);
 
-  auto segments = SegmentService::Start(&e);
-  if (!segments.ok()) return Fail(segments.status());
+  auto rules = LiveRules::Start(&e);
+  if (!rules.ok()) return Fail(rules.status());
+  auto segments = std::make_unique<SegmentService>(rules->get());
   SegmentSpec spec{"club", "members", ParseRule("count(joined_club) >= 1").value()};
-  if (auto s = (*segments)->Create(kDefaultWorkspace, std::move(spec)); !s.ok()) {
+  if (auto s = segments->Create(kDefaultWorkspace, std::move(spec)); !s.ok()) {
     return Fail(s.status());
   }
-  if (Status s = (*segments)->Flush(); !s.ok()) return Fail(s);
-  auto runtime = JourneyRuntime::Start(&e, segments->get());
+  if (Status s = (*rules)->Flush(); !s.ok()) return Fail(s);
+  auto runtime = JourneyRuntime::Start(&e, segments.get());
   if (!runtime.ok()) return Fail(runtime.status());
   JourneyStore store(&e);
   if (auto j = store.Create(kDefaultWorkspace, kJourney); !j.ok()) return Fail(j.status());

@@ -232,7 +232,8 @@ int main(int argc, char** argv) {
        MedianOf(1, [&] { (void)analytics::RunFunnel(*engine, kDefaultWorkspace, filtered); }));
   // As `pond serve` runs it: the filter's events are read once, then kept current.
   t0 = Steady::now();
-  auto segments = SegmentService::Start(engine.get()).value();
+  auto rules = LiveRules::Start(engine.get()).value();
+  auto segments = std::make_unique<SegmentService>(rules.get());
   std::printf("  (segment service started in %.1f s)\n", Millis(t0) / 1000);
   Line("  the same, first ask to the segment service (store, then kept)", MedianOf(1, [&] {
          (void)analytics::RunFunnel(*engine, kDefaultWorkspace, filtered, segments.get());

@@ -24,19 +24,20 @@
 #include <thread>
 #include <vector>
 
+#include "bench_world.h"
 #include "pond/base/time.h"
 #include "pond/engine/tenant_state.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 #include "pond/testing/temp_dir.h"
-#include "bench_world.h"
 
 using namespace pond;
 using Steady = std::chrono::steady_clock;
 
 namespace {
 
-using bench::kDay;
 using bench::Ingest;
+using bench::kDay;
 using bench::World;
 
 struct Args {
@@ -56,7 +57,7 @@ const char kRule[] =
     R"(and sum(order_paid.amount, 365d) >= 300 and not stage == "dormant")";
 
 // 50 live segments of the kinds operators keep.
-std::vector<std::string> LiveRules(int n) {
+std::vector<std::string> OperatorRules(int n) {
   const char* shapes[] = {
       R"(has_tag("skin:oily") and count(order_paid, 90d) >= 1)",
       R"(trait.city == "上海" and sum(order_paid.amount, 365d) >= 500)",
@@ -91,7 +92,7 @@ void Exec(sqlite3* db, const char* sql) {
 
 // Customers (traits and the stage pond computed), tags, and events (name, time, amount), with
 // the indexes the query needs.
-void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments) {
+void BuildSqlite(sqlite3* db, Engine& engine, ScoreService& scores) {
   Exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;");
   Exec(db,
        "CREATE TABLE customers (id INTEGER PRIMARY KEY, age INTEGER, city TEXT, stage TEXT);"
@@ -106,9 +107,9 @@ void BuildSqlite(sqlite3* db, Engine& engine, SegmentService& segments) {
   sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?,?,?,?)", -1, &ins_e, nullptr);
   // Stages and dense ids from pond, so both sides hold exactly the same facts.
   std::vector<std::string> stage_of;
-  auto stages = segments.Stages(kDefaultWorkspace).value();
+  auto stages = scores.Stages(kDefaultWorkspace).value();
   for (const auto& s : stages) {
-    Roaring members = segments.StageBitmap(kDefaultWorkspace, s.stage).value();
+    Roaring members = scores.StageBitmap(kDefaultWorkspace, s.stage).value();
     for (uint32_t c : members) {
       if (stage_of.size() <= c) stage_of.resize(c + 1);
       stage_of[c] = s.stage;
@@ -213,7 +214,9 @@ int main(int argc, char** argv) {
   o.data_dir = dir.File("pond");
   o.clock = &clock;
   auto engine = Engine::Open(o).value();
-  auto segments = SegmentService::Start(engine.get()).value();
+  auto rules = LiveRules::Start(engine.get()).value();
+  auto segments = std::make_unique<SegmentService>(rules.get());
+  ScoreService scores(rules.get());
   World world(a.customers, clock.NowMicros());
 
   std::printf("world: %lld customers, %lld events (%lld with %d live segments)\n",
@@ -223,21 +226,21 @@ int main(int argc, char** argv) {
   const int64_t bulk = a.events - a.upkeep_events;
   Ingest(*engine, world, 0, bulk);
   double bulk_ms = Millis(t0);
-  auto before = segments->Upkeep();
+  auto before = rules->Upkeep();
   std::printf("ingest without saved segments: %.1f s (%.0f events/s; stages kept: %.2f us/event)\n",
               bulk_ms / 1000, static_cast<double>(bulk) / bulk_ms * 1000,
               static_cast<double>(before.nanos) / 1000.0 / static_cast<double>(before.events));
 
   // (b) 50 live segments, then the last events.
   t0 = Steady::now();
-  std::vector<std::string> rules = LiveRules(a.segments);
-  for (size_t i = 0; i < rules.size(); ++i) {
+  std::vector<std::string> saved_rules = OperatorRules(a.segments);
+  for (size_t i = 0; i < saved_rules.size(); ++i) {
     SegmentSpec spec;
     spec.name = "live " + std::to_string(i);
-    spec.rule = ParseRule(rules[i]).value();
+    spec.rule = ParseRule(saved_rules[i]).value();
     auto made = segments->Create(kDefaultWorkspace, std::move(spec));
     if (!made.ok()) {
-      std::fprintf(stderr, "%s: %s\n", rules[i].c_str(), made.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s\n", saved_rules[i].c_str(), made.status().ToString().c_str());
       return 1;
     }
   }
@@ -246,7 +249,7 @@ int main(int argc, char** argv) {
   t0 = Steady::now();
   Ingest(*engine, world, bulk, a.events);
   double upkeep_ms = Millis(t0);
-  auto after = segments->Upkeep();
+  auto after = rules->Upkeep();
   const double per_event = static_cast<double>(after.nanos - before.nanos) / 1000.0 /
                            static_cast<double>(after.events - before.events);
   std::printf(
@@ -255,10 +258,10 @@ int main(int argc, char** argv) {
       a.segments, per_event, static_cast<long long>(after.events - before.events),
       static_cast<double>(a.upkeep_events) / upkeep_ms * 1000,
       static_cast<double>(bulk) / bulk_ms * 1000);
-  (void)segments->Flush();
+  (void)rules->Flush();
   clock.Advance(kDay);  // timers: a day passes
   t0 = Steady::now();
-  segments->Tick();
+  rules->Tick();
   std::printf("a day of timers: %.1f ms\n", Millis(t0));
 
   // (a) preview.
@@ -280,7 +283,7 @@ int main(int argc, char** argv) {
   sqlite3* db;
   sqlite3_open(dir.File("relational.db").c_str(), &db);
   t0 = Steady::now();
-  BuildSqlite(db, *engine, *segments);
+  BuildSqlite(db, *engine, scores);
   std::printf("SQLite tables and indexes built in %.1f s\n", Millis(t0) / 1000);
   std::vector<double> sql_runs;
   int64_t sql_count = 0;

@@ -23,6 +23,7 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/sop_library.h"
 #include "pond/segment/segment_service.h"
+#include "pond/segment/tag_service.h"
 #include "pond/sim/demo_world.h"
 #include "server/http_server.h"
 
@@ -377,7 +378,7 @@ void PrintCustomers(const std::vector<CustomerSummary>& customers, int zone) {
 int RunTagBulk(const Common& common, const std::vector<std::string>& add,
                const std::vector<std::string>& remove, const std::string& customers_file,
                const std::string& rule) {
-  SegmentService::BulkTagRequest req;
+  TagService::BulkTagRequest req;
   req.add = add;
   req.remove = remove;
   req.by = "cli";
@@ -401,7 +402,7 @@ int RunTagBulk(const Common& common, const std::vector<std::string>& add,
   }
   auto s = OpenSegments(common);
   if (!s.ok()) return Fail(s.status());
-  auto r = (*s)->segments().BulkTag(common.workspace, req);
+  auto r = (*s)->tags().BulkTag(common.workspace, req);
   if (!r.ok()) return Fail(r.status());
   if (common.json) {
     std::printf("{\"customers\":%lld,\"events\":%lld}\n", static_cast<long long>(r->customers),

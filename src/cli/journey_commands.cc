@@ -162,14 +162,14 @@ int RunJourneyRun(const Common& common, const std::string& at) {
   // then the segment changes the journeys' own events made, and the journeys again.
   int64_t steps = 0;
   for (int pass = 0; pass < 2; ++pass) {
-    (*s)->segments().Tick();
-    Status flushed = (*s)->segments().Flush();
+    (*s)->rules().Tick();
+    Status flushed = (*s)->rules().Flush();
     if (!flushed.ok()) return Fail(flushed);
     Result<int64_t> done = (*s)->journeys().RunDue();
     if (!done.ok()) return Fail(done.status());
     steps += *done;
   }
-  Status flushed = (*s)->segments().Flush();
+  Status flushed = (*s)->rules().Flush();
   if (!flushed.ok()) return Fail(flushed);
   if (common.json) {
     std::printf("%s\n",

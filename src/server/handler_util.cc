@@ -80,8 +80,8 @@ Status ReadStringList(const json& body, const char* name, std::vector<std::strin
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return Status::Ok();
   if (!it->is_array()) return FieldError(name, "must be a list of strings");
-  if (it->size() > SegmentService::kMaxBulkCustomers) {
-    return FieldError(name, "at most " + std::to_string(SegmentService::kMaxBulkCustomers));
+  if (it->size() > TagService::kMaxBulkCustomers) {
+    return FieldError(name, "at most " + std::to_string(TagService::kMaxBulkCustomers));
   }
   for (size_t i = 0; i < it->size(); ++i) {
     if (!(*it)[i].is_string()) {

@@ -76,7 +76,7 @@ HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
 }
 
 Result<json> ListStages(ApiContext& ctx, const HttpRequest&) {
-  auto stages = ctx.segments.Stages(ctx.workspace);
+  auto stages = ctx.scores.Stages(ctx.workspace);
   if (!stages.ok()) return stages.status();
   json data = json::array();
   for (const auto& s : *stages) {
@@ -90,7 +90,7 @@ Result<json> PutStages(ApiContext& ctx, const HttpRequest& req) {
   if (!body.ok()) return body.status();
   std::vector<StageRule> stages;
   Status read = ForEachObject(
-      *body, "stages", SegmentService::kMaxStages, true,
+      *body, "stages", ScoreService::kMaxStages, true,
       "required: a list of {stage, rule} ([] restores the default)",
       [&](const json& r, const std::string& at) {
         StageRule stage;
@@ -102,7 +102,7 @@ Result<json> PutStages(ApiContext& ctx, const HttpRequest& req) {
         return Status::Ok();
       });
   if (!read.ok()) return read;
-  Status s = ctx.segments.SetStages(ctx.workspace, std::move(stages));
+  Status s = ctx.scores.SetStages(ctx.workspace, std::move(stages));
   if (!s.ok()) return s;
   return ListStages(ctx, req);
 }
@@ -119,7 +119,7 @@ static json IntentJson(const IntentSettings& intent) {
 }
 
 Result<json> GetIntent(ApiContext& ctx, const HttpRequest&) {
-  Result<IntentSettings> intent = ctx.segments.Intent(ctx.workspace);
+  Result<IntentSettings> intent = ctx.scores.Intent(ctx.workspace);
   if (!intent.ok()) return intent.status();
   return IntentJson(*intent);
 }
@@ -149,7 +149,7 @@ Result<json> PutIntent(ApiContext& ctx, const HttpRequest& req) {
                       return Status::Ok();
                     });
   if (!read.ok()) return read;
-  Status s = ctx.segments.SetIntent(ctx.workspace, std::move(intent));
+  Status s = ctx.scores.SetIntent(ctx.workspace, std::move(intent));
   if (!s.ok()) return s;
   return GetIntent(ctx, req);
 }
@@ -157,12 +157,12 @@ Result<json> PutIntent(ApiContext& ctx, const HttpRequest& req) {
 Result<json> GetRfm(ApiContext& ctx, const HttpRequest& req) {
   const std::string refresh = QueryParam(req, "refresh");
   if (refresh == "true" || refresh == "1") {
-    Status s = ctx.segments.RecomputeRfm(ctx.workspace);
+    Status s = ctx.scores.RecomputeRfm(ctx.workspace);
     if (!s.ok()) return s;
   } else if (!refresh.empty() && refresh != "false" && refresh != "0") {
     return FieldError("refresh", "true or false");
   }
-  auto rfm = ctx.segments.Rfm(ctx.workspace);
+  auto rfm = ctx.scores.Rfm(ctx.workspace);
   if (!rfm.ok()) return rfm.status();
   json data = json::array();
   for (const auto& c : rfm->cells) data.push_back({{"cell", c.cell}, {"customers", c.customers}});

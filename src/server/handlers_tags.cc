@@ -63,7 +63,7 @@ Result<json> RemoveCustomerTag(ApiContext& ctx, const HttpRequest& req) {
 Result<json> BulkTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return body.status();
-  SegmentService::BulkTagRequest bulk;
+  TagService::BulkTagRequest bulk;
   for (Status s :
        {ReadStringList(*body, "add", &bulk.add), ReadStringList(*body, "remove", &bulk.remove),
         ReadStringList(*body, "customers", &bulk.customers)}) {
@@ -75,12 +75,12 @@ Result<json> BulkTags(ApiContext& ctx, const HttpRequest& req) {
     bulk.rule = std::move(*rule);
   }
   bulk.by = "api:bulk";
-  auto r = ctx.segments.BulkTag(ctx.workspace, bulk);
+  auto r = ctx.tags.BulkTag(ctx.workspace, bulk);
   if (!r.ok()) return r.status();
   return json({{"customers", r->customers}, {"events", r->events}});
 }
 
-static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
+static json AnswerTagsJson(const std::vector<TagService::AnswerTag>& rows) {
   json data = json::array();
   for (const auto& r : rows) {
     data.push_back({{"questionnaire", r.questionnaire},
@@ -92,7 +92,7 @@ static json AnswerTagsJson(const std::vector<SegmentService::AnswerTag>& rows) {
 }
 
 Result<json> GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
-  auto rows = ctx.segments.AnswerTags(ctx.workspace);
+  auto rows = ctx.tags.AnswerTags(ctx.workspace);
   if (!rows.ok()) return rows.status();
   return AnswerTagsJson(*rows);
 }
@@ -100,12 +100,12 @@ Result<json> GetAnswerTags(ApiContext& ctx, const HttpRequest&) {
 Result<json> PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return body.status();
-  std::vector<SegmentService::AnswerTag> rows;
+  std::vector<TagService::AnswerTag> rows;
   Status read = ForEachObject(
-      *body, "rows", SegmentService::kMaxAnswerTags, true,
+      *body, "rows", TagService::kMaxAnswerTags, true,
       "required: a list of {questionnaire, question, answer, tag}",
       [&](const json& r, const std::string& at) {
-        SegmentService::AnswerTag row;
+        TagService::AnswerTag row;
         for (auto [name, out] :
              {std::pair{"questionnaire", &row.questionnaire}, std::pair{"question", &row.question},
               std::pair{"answer", &row.answer}, std::pair{"tag", &row.tag}}) {
@@ -115,13 +115,13 @@ Result<json> PutAnswerTags(ApiContext& ctx, const HttpRequest& req) {
         return Status::Ok();
       });
   if (!read.ok()) return read;
-  Status s = ctx.segments.SetAnswerTags(ctx.workspace, rows);
+  Status s = ctx.tags.SetAnswerTags(ctx.workspace, rows);
   if (!s.ok()) return s;
   return AnswerTagsJson(rows);
 }
 
 Result<json> GetTagGroups(ApiContext& ctx, const HttpRequest&) {
-  auto groups = ctx.segments.TagGroups(ctx.workspace);
+  auto groups = ctx.tags.TagGroups(ctx.workspace);
   if (!groups.ok()) return groups.status();
   json data = json::array();
   for (const auto& v : *groups) {
@@ -140,11 +140,11 @@ Result<json> GetTagGroups(ApiContext& ctx, const HttpRequest&) {
 Result<json> PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return body.status();
-  std::vector<SegmentService::TagGroup> groups;
-  Status read = ForEachObject(*body, "groups", SegmentService::kMaxTagGroups, true,
+  std::vector<TagService::TagGroup> groups;
+  Status read = ForEachObject(*body, "groups", TagService::kMaxTagGroups, true,
                               "required: a list of {name, label, exclusive, values}",
                               [&](const json& g, const std::string& at) {
-                                SegmentService::TagGroup group;
+                                TagService::TagGroup group;
                                 for (Status s : {ReadStringField(g, "name", &group.name),
                                                  ReadStringField(g, "label", &group.label),
                                                  ReadStringList(g, "values", &group.values)}) {
@@ -159,12 +159,12 @@ Result<json> PutTagGroups(ApiContext& ctx, const HttpRequest& req) {
                                 return Status::Ok();
                               });
   if (!read.ok()) return read;
-  Status s = ctx.segments.SetTagGroups(ctx.workspace, std::move(groups));
+  Status s = ctx.tags.SetTagGroups(ctx.workspace, std::move(groups));
   if (!s.ok()) return s;
   return GetTagGroups(ctx, req);
 }
 
-static json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
+static json TagRulesJson(const std::vector<TagService::TagRule>& rows) {
   json data = json::array();
   for (const auto& r : rows) {
     data.push_back({{"tag", r.tag}, {"rule", r.rule}, {"customers", r.customers}});
@@ -173,7 +173,7 @@ static json TagRulesJson(const std::vector<SegmentService::TagRule>& rows) {
 }
 
 Result<json> GetTagRules(ApiContext& ctx, const HttpRequest&) {
-  auto rows = ctx.segments.TagRules(ctx.workspace);
+  auto rows = ctx.tags.TagRules(ctx.workspace);
   if (!rows.ok()) return rows.status();
   return TagRulesJson(*rows);
 }
@@ -181,11 +181,11 @@ Result<json> GetTagRules(ApiContext& ctx, const HttpRequest&) {
 Result<json> PutTagRules(ApiContext& ctx, const HttpRequest& req) {
   Result<json> body = ParseJsonObject(req);
   if (!body.ok()) return body.status();
-  std::vector<SegmentService::TagRuleSpec> rows;
+  std::vector<TagService::TagRuleSpec> rows;
   Status read =
-      ForEachObject(*body, "rules", SegmentService::kMaxTagRules, true,
+      ForEachObject(*body, "rules", TagService::kMaxTagRules, true,
                     "required: a list of {tag, rule}", [&](const json& r, const std::string& at) {
-                      SegmentService::TagRuleSpec row;
+                      TagService::TagRuleSpec row;
                       RETURN_IF_ERROR(ReadStringField(r, "tag", &row.tag).WithFieldPrefix(at));
                       Result<std::unique_ptr<RuleNode>> rule = RuleField(r);
                       if (!rule.ok()) return rule.status().WithFieldPrefix(at);
@@ -194,9 +194,9 @@ Result<json> PutTagRules(ApiContext& ctx, const HttpRequest& req) {
                       return Status::Ok();
                     });
   if (!read.ok()) return read;
-  Status s = ctx.segments.SetTagRules(ctx.workspace, std::move(rows));
+  Status s = ctx.tags.SetTagRules(ctx.workspace, std::move(rows));
   if (!s.ok()) return s;
-  auto saved = ctx.segments.TagRules(ctx.workspace);
+  auto saved = ctx.tags.TagRules(ctx.workspace);
   if (!saved.ok()) return saved.status();
   return TagRulesJson(*saved);
 }

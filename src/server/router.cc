@@ -79,6 +79,8 @@ HttpResponse Router::Handle(HttpRequest& req) {
   ApiContext ctx{app_,
                  engine_,
                  app_.segments(),
+                 app_.tags(),
+                 app_.scores(),
                  app_.journeys(),
                  app_.deliveries(),
                  app_.tasks(),

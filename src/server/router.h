@@ -19,7 +19,9 @@
 #include "pond/fission/fission_service.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/task_service.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
+#include "pond/segment/tag_service.h"
 #include "server/http_types.h"
 
 namespace pond::server {
@@ -46,6 +48,8 @@ struct ApiContext {
   app::App& app;
   Engine& engine;
   SegmentService& segments;
+  TagService& tags;
+  ScoreService& scores;
   JourneyRuntime& journeys;
   outbound::DeliveryService& deliveries;
   TaskService& tasks;

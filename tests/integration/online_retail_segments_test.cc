@@ -19,6 +19,7 @@
 #include "pond/base/time.h"
 #include "pond/channels/importer.h"
 #include "pond/segment/rfm.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 #include "pond/testing/temp_dir.h"
 
@@ -63,8 +64,10 @@ TEST(OnlineRetailSegmentsTest, RulesAndRfmCellsMatchSql) {
   ImportOptions o;
   o.utc_offset_seconds = 0;
   ASSERT_TRUE(ImportFile(*engine, kDefaultWorkspace, kFile, o).ok());
-  auto segments = SegmentService::Start(engine.get()).value();
-  ASSERT_TRUE(segments->RecomputeRfm(kDefaultWorkspace).ok());
+  auto rules = LiveRules::Start(engine.get()).value();
+  auto segments = std::make_unique<SegmentService>(rules.get());
+  auto scores = std::make_unique<ScoreService>(rules.get());
+  ASSERT_TRUE(scores->RecomputeRfm(kDefaultWorkspace).ok());
 
   auto count = [&](const std::string& rule) {
     auto parsed = ParseRule(rule);
@@ -105,7 +108,7 @@ TEST(OnlineRetailSegmentsTest, RulesAndRfmCellsMatchSql) {
   }
 
   // RFM: every cell, and the same through a rule.
-  auto rfm = segments->Rfm(kDefaultWorkspace);
+  auto rfm = scores->Rfm(kDefaultWorkspace);
   ASSERT_TRUE(rfm.ok());
   EXPECT_EQ(rfm->scored, sql.Count("SELECT COUNT(*) FROM rfm"));
   int64_t nonempty = 0;

@@ -89,7 +89,8 @@ TEST(FunnelTest, FiltersAndAStepNamedTwice) {
 // the same answers as reading it each time, before and after new events arrive.
 TEST(FunnelTest, KeptFiltersFollowNewEvents) {
   AnalyticsWorld w;
-  auto segments = SegmentService::Start(&w.engine()).value();
+  auto rules = LiveRules::Start(&w.engine()).value();
+  auto segments = std::make_unique<SegmentService>(rules.get());
   w.Track("ann", "order_paid", "2024-05-01T10:00:00Z", R"({"source":"taobao"})");
   w.Track("ann", "order_paid", "2024-05-03T10:00:00Z", R"({"source":"mini_program"})");
   w.Track("bob", "order_paid", "2024-05-01T10:00:00Z", R"({"source":"taobao"})");

@@ -12,7 +12,10 @@
 #include "pond/fission/fission_service.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/task_service.h"
+#include "pond/segment/live_rules.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
+#include "pond/segment/tag_service.h"
 
 namespace pond::app {
 namespace {
@@ -84,7 +87,12 @@ Status App::StartOne(Part part) {
   Engine* e = engine_.get();
   switch (part) {
     case kSegments:
-      return Keep(SegmentService::Start(e), &segments_);
+      // One LiveRules evaluates each event once for segments, tags and scores alike.
+      RETURN_IF_ERROR(Keep(LiveRules::Start(e), &rules_));
+      segments_ = std::make_unique<SegmentService>(rules_.get());
+      tags_ = std::make_unique<TagService>(rules_.get());
+      scores_ = std::make_unique<ScoreService>(rules_.get());
+      return Status::Ok();
     case kJourneys:
       return Keep(JourneyRuntime::Start(e, segments_.get()), &journeys_);
     case kDeliveries:
@@ -114,7 +122,7 @@ Status App::StartOne(Part part) {
 }
 
 void App::RunInBackground(std::chrono::milliseconds every) {
-  if (segments_) segments_->RunInBackground(every);
+  if (rules_) rules_->RunInBackground(every);
   if (journeys_) journeys_->RunInBackground(every);
   if (deliveries_) deliveries_->RunInBackground(every);
   if (tasks_) tasks_->RunInBackground(every);
@@ -125,12 +133,15 @@ void App::RunInBackground(std::chrono::milliseconds every) {
 }
 
 Status App::Flush() {
-  if (segments_) RETURN_IF_ERROR(segments_->Flush());
+  if (rules_) RETURN_IF_ERROR(rules_->Flush());
   if (tasks_) RETURN_IF_ERROR(tasks_->Flush());
   return Status::Ok();
 }
 
+LiveRules& App::rules() { return Started(rules_, "segments"); }
 SegmentService& App::segments() { return Started(segments_, "segments"); }
+TagService& App::tags() { return Started(tags_, "segments"); }
+ScoreService& App::scores() { return Started(scores_, "segments"); }
 JourneyRuntime& App::journeys() { return Started(journeys_, "journeys"); }
 outbound::DeliveryService& App::deliveries() { return Started(deliveries_, "deliveries"); }
 TaskService& App::tasks() { return Started(tasks_, "tasks"); }

@@ -20,7 +20,10 @@
 #include "pond/engine/engine.h"
 
 namespace pond {
+class LiveRules;
 class SegmentService;
+class TagService;
+class ScoreService;
 class JourneyRuntime;
 class TaskService;
 class DistributionService;
@@ -85,8 +88,12 @@ class App {
   Status Flush();
 
   Engine& engine() { return *engine_; }
-  // REQUIRES: the part was started (a programmer error otherwise: it aborts).
+  // REQUIRES: the part was started (a programmer error otherwise: it aborts). kSegments starts
+  // the live rules and the three services over them: segments, tags and scores.
+  LiveRules& rules();
   SegmentService& segments();
+  TagService& tags();
+  ScoreService& scores();
   JourneyRuntime& journeys();
   outbound::DeliveryService& deliveries();
   TaskService& tasks();
@@ -103,7 +110,10 @@ class App {
   AppOptions options_;
   Parts started_ = 0;
   // Destroyed in reverse order of declaration: dependents before what they depend on.
+  std::unique_ptr<LiveRules> rules_;
   std::unique_ptr<SegmentService> segments_;
+  std::unique_ptr<TagService> tags_;
+  std::unique_ptr<ScoreService> scores_;
   std::unique_ptr<JourneyRuntime> journeys_;
   std::unique_ptr<outbound::DeliveryService> deliveries_;
   std::unique_ptr<TaskService> tasks_;

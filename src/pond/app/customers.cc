@@ -3,6 +3,7 @@
 #include "pond/app/views.h"
 #include "pond/community/community_service.h"
 #include "pond/journey/journey_runtime.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 
 namespace pond::app {
@@ -13,7 +14,7 @@ Result<std::string> CustomerListJson(App& app, const std::string& ws, const std:
   ASSIGN_OR_RETURN(CustomerPage page, engine.ListCustomers(ws, query, limit, cursor));
   std::vector<std::string> ids;
   for (const CustomerSummary& c : page.data) ids.push_back(c.id);
-  ASSIGN_OR_RETURN(auto labels, app.segments().Labels(ws, ids));
+  ASSIGN_OR_RETURN(auto labels, app.scores().Labels(ws, ids));
   std::vector<std::vector<std::string>> tags;
   RETURN_IF_ERROR(engine.ReadState(ws, [&](const TenantState& s) {
     for (const std::string& id : ids) {
@@ -27,7 +28,7 @@ Result<std::string> CustomerListJson(App& app, const std::string& ws, const std:
 Result<std::string> CustomerProfileJson(App& app, const std::string& ws, const std::string& key) {
   ASSIGN_OR_RETURN(CustomerProfile p, app.engine().GetCustomer(ws, key));
   CustomerPlaces places;
-  ASSIGN_OR_RETURN(auto labels, app.segments().Labels(ws, {p.summary.id}));
+  ASSIGN_OR_RETURN(auto labels, app.scores().Labels(ws, {p.summary.id}));
   places.labels = labels.front();
   ASSIGN_OR_RETURN(places.journeys, app.journeys().Instances(ws, "", 100, p.summary.id));
   ASSIGN_OR_RETURN(places.groups, app.community().GroupsOf(ws, p.summary.id));

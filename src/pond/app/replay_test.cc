@@ -16,6 +16,7 @@
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/journey_store.h"
 #include "pond/journey/task_service.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 #include "pond/sim/demo_params.h"
 #include "pond/testing/failing_store.h"
@@ -39,8 +40,8 @@ T Ok(Result<T> r) {
 // time-based segment membership (dormant, intent's decay) follows its timers to now, as
 // `pond serve` does every second; what that submits is part of what is compared.
 json Fingerprint(App& app) {
-  app.segments().Tick();
-  EXPECT_TRUE(app.segments().Flush().ok());
+  app.rules().Tick();
+  EXPECT_TRUE(app.rules().Flush().ok());
   json f;
   const StoreStats stats = Ok(app.engine().Stats(kWs));
   f["engine"] = {stats.events, stats.customers, stats.identities,
@@ -50,10 +51,10 @@ json Fingerprint(App& app) {
   json& seg = f["segments"];
   for (const SegmentInfo& s : Ok(app.segments().List(kWs))) seg["names"][s.id] = s.name;
   for (const SegmentInfo& s : Ok(app.segments().List(kWs))) seg["saved"][s.id] = s.customers;
-  for (const auto& s : Ok(app.segments().Stages(kWs))) seg["stages"][s.stage] = s.customers;
+  for (const auto& s : Ok(app.scores().Stages(kWs))) seg["stages"][s.stage] = s.customers;
   // RFM is recomputed on a schedule, not per event: both sides compute it now.
-  EXPECT_TRUE(app.segments().RecomputeRfm(kWs).ok());
-  const auto rfm = Ok(app.segments().Rfm(kWs));
+  EXPECT_TRUE(app.scores().RecomputeRfm(kWs).ok());
+  const auto rfm = Ok(app.scores().Rfm(kWs));
   seg["rfm_scored"] = rfm.scored;
   for (const auto& c : rfm.cells) seg["rfm"][c.cell] = c.customers;
 

@@ -65,7 +65,7 @@ json EventJson(const Event& e) {
   return j;
 }
 
-void AddLabels(json& row, const SegmentService::CustomerLabels& labels) {
+void AddLabels(json& row, const ScoreService::CustomerLabels& labels) {
   row["stage"] = labels.stage;
   row["rfm"] = labels.rfm.empty() ? json(nullptr) : json(labels.rfm);
 }
@@ -154,7 +154,7 @@ std::string SegmentPreviewJsonText(const SegmentPreview& p) {
 
 // `labels` and `tags` null: the summaries alone.
 static std::string PageJsonText(const CustomerPage& page,
-                                const std::vector<SegmentService::CustomerLabels>* labels,
+                                const std::vector<ScoreService::CustomerLabels>* labels,
                                 const std::vector<std::vector<std::string>>* tags) {
   json data = json::array();
   for (size_t i = 0; i < page.data.size(); ++i) {
@@ -173,7 +173,7 @@ std::string CustomerPageJsonText(const CustomerPage& page) {
 }
 
 std::string CustomerPageJsonText(const CustomerPage& page,
-                                 const std::vector<SegmentService::CustomerLabels>& labels,
+                                 const std::vector<ScoreService::CustomerLabels>& labels,
                                  const std::vector<std::vector<std::string>>& tags) {
   return PageJsonText(page, &labels, &tags);
 }

@@ -6,6 +6,7 @@
 
 #include "pond/engine/engine.h"
 #include "pond/journey/journey_runtime.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 
 namespace pond::app {
@@ -15,7 +16,7 @@ std::string CustomerPageJsonText(const CustomerPage& page);
 // Where a customer is now, beside their profile: the lifecycle stage and RFM cell, the journeys
 // running for them, and the community groups they are in ({id, name}).
 struct CustomerPlaces {
-  SegmentService::CustomerLabels labels;
+  ScoreService::CustomerLabels labels;
   std::vector<InstanceView> journeys;
   std::vector<std::pair<std::string, std::string>> groups;
 };
@@ -23,7 +24,7 @@ struct CustomerPlaces {
 std::string ProfileJsonText(const CustomerProfile& profile, const CustomerPlaces& places);
 // Each customer with its stage, rfm cell and tags (`labels` and `tags` in the page's order).
 std::string CustomerPageJsonText(const CustomerPage& page,
-                                 const std::vector<SegmentService::CustomerLabels>& labels,
+                                 const std::vector<ScoreService::CustomerLabels>& labels,
                                  const std::vector<std::vector<std::string>>& tags);
 std::string SegmentJsonText(const SegmentInfo& segment);
 std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments);

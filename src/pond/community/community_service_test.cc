@@ -27,9 +27,11 @@ class CommunityServiceTest : public ::testing::Test {
   void Reopen() {
     service_.reset();
     segments_.reset();
+    rules_.reset();
     engine_.reset();
     engine_ = Engine::Open(o_).value();
-    segments_ = SegmentService::Start(engine_.get()).value();
+    rules_ = LiveRules::Start(engine_.get()).value();
+    segments_ = std::make_unique<SegmentService>(rules_.get());
     service_ = CommunityService::Start(engine_.get(), segments_.get()).value();
   }
   void Track(const std::string& id, const std::string& user, const std::string& name,
@@ -63,6 +65,7 @@ class CommunityServiceTest : public ::testing::Test {
   FakeClock clock_{ParseIso8601("2026-11-20T10:00:00+08:00").value()};
   EngineOptions o_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<LiveRules> rules_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<CommunityService> service_;
 };

@@ -31,7 +31,9 @@ class DistributionServiceTest : public ::testing::Test {
   void Restart() {
     service_.reset();
     segments_.reset();
-    segments_ = SegmentService::Start(engine_.get()).value();
+    rules_.reset();
+    rules_ = LiveRules::Start(engine_.get()).value();
+    segments_ = std::make_unique<SegmentService>(rules_.get());
     auto s = DistributionService::Start(engine_.get(), segments_.get());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(*s);
@@ -39,6 +41,7 @@ class DistributionServiceTest : public ::testing::Test {
   void Reopen() {  // a whole restart: engine and services rebuilt from the store
     service_.reset();
     segments_.reset();
+    rules_.reset();
     engine_.reset();
     EngineOptions o;
     o.data_dir = dir_.path().string();
@@ -105,6 +108,7 @@ class DistributionServiceTest : public ::testing::Test {
   testing::TempDir dir_;
   FakeClock clock_{ParseIso8601("2026-03-02T10:00:00+08:00").value()};
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<LiveRules> rules_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<DistributionService> service_;
 };

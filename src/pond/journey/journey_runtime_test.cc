@@ -28,13 +28,15 @@ class JourneyRuntimeTest : public ::testing::Test {
   void Reopen() {
     runtime_.reset();
     segments_.reset();
+    rules_.reset();
     engine_.reset();
     EngineOptions o;
     o.data_dir = dir_.path().string();
     o.clock = &clock_;
     o.store = store_.get();
     engine_ = Engine::Open(o).value();
-    segments_ = SegmentService::Start(engine_.get()).value();
+    rules_ = LiveRules::Start(engine_.get()).value();
+    segments_ = std::make_unique<SegmentService>(rules_.get());
     auto r = JourneyRuntime::Start(engine_.get(), segments_.get());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     runtime_ = std::move(*r);
@@ -99,6 +101,7 @@ class JourneyRuntimeTest : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<testing::FailingStore> store_;  // null: the engine's own SQLite store
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<LiveRules> rules_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<JourneyRuntime> runtime_;
   int seq_ = 0;
@@ -548,7 +551,7 @@ TEST_F(JourneyRuntimeTest, ScheduleAndSegmentTriggersEnterMembers) {
   CreateSegment("members", "count(joined_club) >= 1");
   Track("ann", "joined_club");
   Track("bob", "ping");
-  ASSERT_TRUE(segments_->Flush().ok());  // ann's segment_entered, before any journey
+  ASSERT_TRUE(rules_->Flush().ok());  // ann's segment_entered, before any journey
   Activate(R"({"id": "daily", "name": "d", "trigger": {"schedule": {"at": "11:00",
     "segment": "members"}}, "entry": "every_time", "steps": [{"id": "w", "wait": "1h"}]})");
   Activate(R"({"id": "joined", "name": "j", "trigger": {"segment_entered": "members"},
@@ -556,7 +559,7 @@ TEST_F(JourneyRuntimeTest, ScheduleAndSegmentTriggersEnterMembers) {
   Run();
   EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "daily")->entered, 0);  // 10:00: not yet
   Track("bob", "joined_club");                                         // bob enters the segment
-  ASSERT_TRUE(segments_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   Run();
   EXPECT_EQ(runtime_->Stats(kDefaultWorkspace, "joined")->entered, 1);
   clock_.Set(At("2024-03-01 11:00:00"));
@@ -574,7 +577,7 @@ TEST_F(JourneyRuntimeTest, ABroadcastSendsOnceAtItsTimeObeyingQuietHoursAndCaps)
   Track("ann", "joined_club");
   Track("bob", "joined_club");
   Track("cy", "joined_club");
-  ASSERT_TRUE(segments_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   // cy already had today's marketing message: the broadcast is suppressed for her.
   Activate(R"({"id": "earlier", "name": "e", "trigger": {"event": "ping"},
     "steps": [{"id": "s", "send": {"channel": "outbox", "template": "t"}}]})");
@@ -608,7 +611,7 @@ TEST_F(JourneyRuntimeTest, ABroadcastSendsOnceAtItsTimeObeyingQuietHoursAndCaps)
 TEST_F(JourneyRuntimeTest, ABroadcastMoreThanAnHourLateIsNotSent) {
   CreateSegment("club", "count(joined_club) >= 1");
   Track("ann", "joined_club");
-  ASSERT_TRUE(segments_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   Activate(R"({"id": "bc", "name": "b", "trigger": {"once": {
     "at": "2024-03-01T08:30:00+08:00", "segment": "club"}},
     "steps": [{"id": "promo", "send": {"channel": "outbox", "template": "d12"}}]})");

@@ -221,7 +221,7 @@ class Compiler {
       negated->children.push_back(std::move(expanded));
       expanded = std::move(negated);
     }
-    // The stage is kept as a bitmap per stage (SegmentService); the expansion answers where
+    // The stage is kept as a bitmap per stage (LiveRules); the expansion answers where
     // none is at hand, and says what events and times the stage depends on.
     out_->uses_stage = true;
     return Compile(*expanded, &c->children.emplace_back());

@@ -11,6 +11,7 @@
 
 #include "pond/base/time.h"
 #include "pond/segment/lifecycle.h"
+#include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 #include "pond/testing/temp_dir.h"
 
@@ -154,7 +155,9 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
   o.data_dir = dir.path().string();
   o.clock = &clock;
   auto engine = Engine::Open(o).value();
-  auto service = SegmentService::Start(engine.get()).value();
+  auto live = LiveRules::Start(engine.get()).value();
+  auto service = std::make_unique<SegmentService>(live.get());
+  auto scores = std::make_unique<ScoreService>(live.get());
   RandomWorld world(GetParam());
   // ch1 is a registered package card from the start, ch2 becomes one halfway through.
   auto register_card = [&](const char* code) {
@@ -200,11 +203,11 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
     // Mostly minutes to hours; sometimes days, so windows and birthdays slide past.
     clock.Advance(world.Uniform(0, 9) == 0 ? world.Uniform(1, 3) * kDay
                                            : world.Uniform(0, 3 * kHour));
-    service->Tick();
+    live->Tick();
     if (step == kEvents / 2) register_card("ch2");
     ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {world.Next(clock.NowMicros())}).ok());
     if (step % 1000 == 999) {
-      ASSERT_TRUE(service->Flush().ok());
+      ASSERT_TRUE(live->Flush().ok());
     }
     for (size_t r = 0; r < rules.size(); ++r) {
       std::string name = "r" + std::to_string(r);
@@ -218,7 +221,7 @@ TEST_P(IncrementalSegmentsTest, TwentyRandomRulesMatchFullEvaluationAfterEveryEv
     }
     // Stages are kept by one pass over the stage rules; the full answer expands each stage.
     for (const NamedStage& s : stage_names) {
-      Roaring kept = service->StageBitmap(kDefaultWorkspace, s.stage).value();
+      Roaring kept = scores->StageBitmap(kDefaultWorkspace, s.stage).value();
       Roaring full = service->Evaluate(kDefaultWorkspace, *s.rule, true).value();
       ASSERT_TRUE(kept == full) << "after event " << step << ", stage " << s.stage << ": kept "
                                 << kept.cardinality() << ", full " << full.cardinality();

@@ -17,8 +17,6 @@ namespace {
 
 constexpr char kKind[] = "segment";
 constexpr size_t kMaxSegments = 1000;
-constexpr Micros kRfmEvery = 3600LL * 1'000'000;      // RFM is recomputed hourly at least,
-constexpr Micros kRfmAfterOrders = 60LL * 1'000'000;  // and a minute after new orders
 
 std::string ToBody(const SegmentInfo& s) {
   nlohmann::json j = {{"id", s.id},
@@ -52,232 +50,23 @@ Status ValidateSpecText(const SegmentSpec& spec) {
 
 }  // namespace
 
-Result<std::unique_ptr<SegmentService>> SegmentService::Start(Engine* engine) {
-  std::unique_ptr<SegmentService> service(new SegmentService(engine));
-  // Saved segments, settings and tag tables are definitions; OnReset evaluates them all.
-  RETURN_IF_ERROR(engine->LoadThenObserve(service.get(), [&](const pond::Workspace& ws) -> Status {
-    Workspace& w = service->WorkspaceFor(ws.id);
-    RETURN_IF_ERROR(LoadRuleSettings(engine, w));
-    ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine->ListObjects(ws.id, kKind));
-    for (const StoredObject& o : stored) {
-      auto live = std::make_unique<LiveSegment>();
-      ASSIGN_OR_RETURN(live->info, FromBody(o.body));
-      ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> rule, ParseRule(live->info.rule));
-      ASSIGN_OR_RETURN(live->rule, CompileRule(*rule, *w.settings));
-      w.segments.push_back(std::move(live));
-    }
-    // References were stored as ids, so they resolve as they are.
-    for (auto& s : w.segments) {
-      std::set<std::string> ids;
-      RETURN_IF_ERROR(ResolveReferences(w, s->rule.root, &ids));
-    }
-    RETURN_IF_ERROR(OrderSegments(w.segments));
-    w.Reindex();
-    return LoadTagTables(engine, w);
-  }));
-  return service;
-}
-
-SegmentService::SegmentService(Engine* engine) : engine_(engine) {}
-
-SegmentService::~SegmentService() {
-  background_.Stop();  // before what it calls goes away
-  engine_->RemoveObserver(this);
-}
-
-void SegmentService::RunInBackground(std::chrono::milliseconds every) {
-  background_.Start(every, [this] {
-    Tick();
-    (void)Flush();  // what fails stays queued for the next round
-  });
-}
-
-std::shared_ptr<const RuleSettings> SegmentService::SettingsFor(const std::string& ws) {
-  std::lock_guard lock(mu_);
-  return WorkspaceFor(ws).settings;
-}
-
-SegmentService::Workspace& SegmentService::WorkspaceFor(const std::string& ws) {
-  return workspaces_.For(ws, [&](Workspace& w) {
-    if (Result<int> zone = engine_->UtcOffsetOf(ws); zone.ok()) w.utc_offset_seconds = *zone;
-    (void)w.BuildStageSegments();  // the default stages compile, or every test fails
-    w.Reindex();
-  });
-}
-
-void SegmentService::OnReset(const std::string& ws, const TenantState& state) {
-  BeginReplay(ws);
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  const Micros now = engine_->clock().NowMicros();
-  w.due.assign(state.customers().size(), kNever);
-  w.customers_seen = state.customers().size();
-  w.timers = {};
-  w.filters.clear();
-  w.report_filters.clear();  // event indexes belong to the state just rebuilt
-  w.trait_numbers.clear();
-  for (auto& s : w.segments) {
-    // A filter that cannot be loaded leaves its conditions matching nothing until the next
-    // reset, and is the replay error the service reports.
-    NoteReplay(ws, w.EnsureFilters(engine_, state, s->rule));
+Status LoadSavedSegments(Engine* engine, LiveRules::Workspace& w) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine->ListObjects(w.id, kKind));
+  for (const StoredObject& o : stored) {
+    auto live = std::make_unique<LiveSegment>();
+    ASSIGN_OR_RETURN(live->info, FromBody(o.body));
+    ASSIGN_OR_RETURN(std::unique_ptr<RuleNode> rule, ParseRule(live->info.rule));
+    ASSIGN_OR_RETURN(live->rule, CompileRule(*rule, *w.settings));
+    w.segments.push_back(std::move(live));
   }
+  // References were stored as ids, so they resolve as they are.
+  for (auto& s : w.segments) {
+    std::set<std::string> ids;
+    RETURN_IF_ERROR(ResolveReferences(w, s->rule.root, &ids));
+  }
+  RETURN_IF_ERROR(OrderSegments(w.segments));
   w.Reindex();
-  w.rfm = ComputeRfm(state, now);
-  w.orders_since_rfm = 0;
-  for (auto& s : w.segments) w.Rebuild(state, *s, now);
-  // Automatic tags catch up with what changed while pond was stopped.
-  for (auto& s : w.segments) {
-    if (!s->auto_tag.empty()) w.SyncAutoTag(state, *s);
-  }
-}
-
-void SegmentService::OnChannelRegistered(const std::string& ws, const TenantState& state) {
-  std::lock_guard lock(mu_);
-  WorkspaceFor(ws).RebuildAndAnnounce(state, engine_->clock().NowMicros(),
-                                      [](const CompiledRule& r) { return r.uses_channel_kinds; });
-}
-
-SegmentService::UpkeepStats SegmentService::Upkeep() {
-  std::lock_guard lock(mu_);
-  return upkeep_;
-}
-
-void SegmentService::OnApplied(const std::string& ws, const TenantState& state,
-                               const AppliedEvent& applied) {
-  const auto started = std::chrono::steady_clock::now();
-  std::lock_guard lock(mu_);
-  ++upkeep_.events;
-  struct AddTime {
-    std::chrono::steady_clock::time_point started;
-    int64_t* nanos;
-    ~AddTime() {
-      *nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count();
-    }
-  } add_time{started, &upkeep_.nanos};
-  Workspace& w = WorkspaceFor(ws);
-  if (!w.trait_numbers.empty() && (applied.event.traits.size() > 2 || !applied.merged.empty() ||
-                                   applied.customer >= w.customers_seen)) {
-    w.UpdateTraitNumbers(state, applied.customer);
-  }
-  if (w.segments.empty()) {
-    w.customers_seen = state.customers().size();
-    return;
-  }
-  const std::string& name = state.EventName(applied.name);
-  if (state.events().money[applied.index] != 0) ++w.orders_since_rfm;
-  if (name == kQuestionnaireSubmitted && !w.answer_tags.empty()) {
-    w.TagAnswers(state, applied.event, applied.customer);
-  }
-  if (name == kTagAdded && !w.tag_groups.empty()) {
-    w.KeepGroupExclusive(state, applied.event, applied.customer);
-  }
-  if (auto it = w.filters_by_event.find(name); it != w.filters_by_event.end()) {
-    for (FilterIndex* f : it->second) {
-      if (MatchesFilters(applied.event.properties, f->spec.filters)) f->matches.add(applied.index);
-    }
-  }
-  for (auto& [key, kept] : w.report_filters) {
-    const FilterIndex& f = kept.index;
-    if (f.spec.event == name && MatchesFilters(applied.event.properties, f.spec.filters)) {
-      kept.index.matches.add(applied.index);
-    }
-  }
-  thread_local std::vector<uint8_t> affected;
-  affected.assign(w.segments.size(), 0);
-  bool any = false;
-  auto mark = [&](size_t i) {
-    affected[i] = 1;
-    any = true;
-  };
-  if (auto it = w.by_event.find(name); it != w.by_event.end()) {
-    for (size_t i : it->second) mark(i);
-  }
-  if (applied.event.traits.size() > 2) {
-    for (size_t i : w.by_traits) mark(i);
-  }
-  if (applied.customer >= w.customers_seen) {
-    // A new customer: a rule can hold with nothing at all ("not has_tag(…)").
-    w.customers_seen = applied.customer + 1;
-    for (size_t i = 0; i < w.segments.size(); ++i) mark(i);
-  }
-  if (!applied.merged.empty()) {
-    // The folded profiles are gone; the survivor has new events, tags and traits.
-    for (uint32_t m : applied.merged) {
-      for (auto& s : w.segments) s->Set(m, false);
-      if (m < w.due.size()) w.due[m] = kNever;
-    }
-    for (size_t i = 0; i < w.segments.size(); ++i) mark(i);
-  }
-  if (!any) return;
-  w.Reevaluate(state, applied.customer, affected, engine_->clock().NowMicros());
-}
-
-void SegmentService::Tick() {
-  const Micros now = engine_->clock().NowMicros();
-  std::vector<std::string> ids;
-  std::vector<std::string> rfm_due;
-  {
-    std::lock_guard lock(mu_);
-    workspaces_.ForEach([&](const std::string& id, const Workspace& w) {
-      if (!w.timers.empty() && w.timers.top().due <= now) ids.push_back(id);
-      const Micros age = now - w.rfm.computed_at;
-      if (age >= kRfmEvery || (w.orders_since_rfm > 0 && age >= kRfmAfterOrders)) {
-        rfm_due.push_back(id);
-      }
-    });
-  }
-  for (const std::string& ws : rfm_due) (void)RecomputeRfm(ws);
-  for (const std::string& ws : ids) {
-    (void)engine_->ReadState(ws, [&](const TenantState& state) {
-      std::lock_guard lock(mu_);
-      Workspace& w = WorkspaceFor(ws);
-      thread_local std::vector<uint8_t> affected;
-      while (!w.timers.empty() && w.timers.top().due <= now) {
-        Timer t = w.timers.top();
-        w.timers.pop();
-        if (t.customer >= w.due.size() || w.due[t.customer] != t.due) continue;  // superseded
-        w.due[t.customer] = kNever;
-        if (state.customers().merged_into[t.customer] != kNoIndex) continue;
-        affected.assign(w.segments.size(), 0);
-        for (size_t i : w.timed) affected[i] = 1;
-        w.Reevaluate(state, t.customer, affected, now);
-      }
-    });
-  }
-}
-
-Status SegmentService::Flush() {
-  std::vector<std::pair<std::string, std::vector<Event>>> batches;
-  {
-    std::lock_guard lock(mu_);
-    workspaces_.ForEach([&](const std::string& id, Workspace& w) {
-      if (!w.pending.empty()) batches.emplace_back(id, std::move(w.pending));
-      w.pending.clear();
-    });
-  }
-  Status result;
-  for (auto& [ws, events] : batches) {
-    size_t at = 0;
-    for (; at < events.size() && result.ok(); at += kMaxEventsPerSubmit) {
-      size_t end = std::min(events.size(), at + kMaxEventsPerSubmit);
-      std::vector<Event> part(events.begin() + static_cast<long>(at),
-                              events.begin() + static_cast<long>(end));
-      result = engine_->Submit(ws, std::move(part)).status();
-      if (!result.ok()) break;
-    }
-    if (at < events.size()) {
-      // Not submitted: back to the front of the queue for the next Flush (messageIds make a
-      // part that was stored after all a duplicate, not a second event).
-      std::lock_guard lock(mu_);
-      std::vector<Event>& pending = WorkspaceFor(ws).pending;
-      pending.insert(pending.begin(),
-                     std::make_move_iterator(events.begin() + static_cast<long>(at)),
-                     std::make_move_iterator(events.end()));
-    }
-  }
-  return result;
+  return Status::Ok();
 }
 
 Result<SegmentInfo> SegmentService::Create(const std::string& ws, SegmentSpec spec) {
@@ -287,11 +76,11 @@ Result<SegmentInfo> SegmentService::Create(const std::string& ws, SegmentSpec sp
 Result<SegmentInfo> SegmentService::Update(const std::string& ws, const std::string& id,
                                            SegmentSpec spec) {
   RETURN_IF_ERROR(ValidateSpecText(spec));
-  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(*spec.rule, *SettingsFor(ws)));
+  ASSIGN_OR_RETURN(CompiledRule rule, CompileRule(*spec.rule, *rules_->SettingsFor(ws)));
   Result<SegmentInfo> result = Status::Internal("not evaluated");
   Status read = engine_->ReadState(ws, [&](const TenantState& state) {
-    std::lock_guard lock(mu_);
-    Workspace& w = WorkspaceFor(ws);
+    std::lock_guard lock(rules_->mu());
+    LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
     const Micros now = engine_->clock().NowMicros();
     LiveSegment* existing = nullptr;
     if (!id.empty()) {
@@ -390,8 +179,8 @@ Result<SegmentInfo> SegmentService::Update(const std::string& ws, const std::str
 Status SegmentService::Delete(const std::string& ws, const std::string& id) {
   Status result;
   Status read = engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    Workspace& w = WorkspaceFor(ws);
+    std::lock_guard lock(rules_->mu());
+    LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
     LiveSegment* s = w.Find(id);
     if (!s) {
       result = Status::NotFound("segment \"" + id + "\" not found");
@@ -418,8 +207,8 @@ Status SegmentService::Delete(const std::string& ws, const std::string& id) {
 Result<std::vector<SegmentInfo>> SegmentService::List(const std::string& ws) {
   std::vector<SegmentInfo> out;
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    for (auto& s : WorkspaceFor(ws).segments) {
+    std::lock_guard lock(rules_->mu());
+    for (auto& s : rules_->WorkspaceFor(ws).segments) {
       if (!s->saved()) continue;
       out.push_back(s->info);
       out.back().customers = static_cast<int64_t>(s->members.cardinality());
@@ -433,8 +222,8 @@ Result<std::vector<SegmentInfo>> SegmentService::List(const std::string& ws) {
 Result<SegmentInfo> SegmentService::Get(const std::string& ws, const std::string& key) {
   Result<SegmentInfo> result = Status::NotFound("segment \"" + key + "\" not found");
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    if (LiveSegment* s = WorkspaceFor(ws).Find(key)) {
+    std::lock_guard lock(rules_->mu());
+    if (LiveSegment* s = rules_->WorkspaceFor(ws).Find(key)) {
       SegmentInfo info = s->info;
       info.customers = static_cast<int64_t>(s->members.cardinality());
       result = info;
@@ -443,50 +232,11 @@ Result<SegmentInfo> SegmentService::Get(const std::string& ws, const std::string
   return result;
 }
 
-Status SegmentService::RecomputeRfm(const std::string& ws) {
-  return engine_->ReadState(ws, [&](const TenantState& state) {
-    std::lock_guard lock(mu_);
-    WorkspaceFor(ws).RecomputeRfm(state, engine_->clock().NowMicros());
-  });
-}
-
-Result<SegmentService::RfmSummary> SegmentService::Rfm(const std::string& ws) {
-  RfmSummary out;
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    const RfmTable& t = WorkspaceFor(ws).rfm;
-    out.computed_at = t.computed_at;
-    out.scored = t.scored;
-    for (size_t k = 0; k < kRfmCellCount; ++k) {
-      out.cells.push_back({kRfmCells[k], k < t.members.size()
-                                             ? static_cast<int64_t>(t.members[k].cardinality())
-                                             : 0});
-    }
-  }));
-  return out;
-}
-
-Result<std::vector<SegmentService::StageCount>> SegmentService::Stages(const std::string& ws) {
-  std::vector<StageCount> out;
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    for (auto& s : WorkspaceFor(ws).segments) {
-      if (s->stage.empty()) continue;
-      std::string rule;
-      for (const StageRule& r : WorkspaceFor(ws).settings->stages) {
-        if (r.stage == s->stage) rule = r.rule;
-      }
-      out.push_back({s->stage, static_cast<int64_t>(s->members.cardinality()), rule});
-    }
-  }));
-  return out;
-}
-
 Result<Roaring> SegmentService::MatchingEvents(const std::string& ws, const TenantState& state,
                                                const std::string& event,
                                                const std::vector<PropertyFilter>& filters) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
+  std::lock_guard lock(rules_->mu());
+  LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
   const std::string key = EventFilterKey(event, filters);
   if (auto saved = w.filters.find(key); saved != w.filters.end()) return saved->second.matches;
   auto it = w.report_filters.find(key);
@@ -499,53 +249,17 @@ Result<Roaring> SegmentService::MatchingEvents(const std::string& ws, const Tena
           [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
       w.report_filters.erase(oldest);
     }
-    it = w.report_filters.emplace(key, Workspace::ReportFilter{std::move(f), 0}).first;
+    it = w.report_filters.emplace(key, LiveRules::Workspace::ReportFilter{std::move(f), 0}).first;
   }
   it->second.last_used = ++w.report_filter_clock;
   return it->second.index.matches;
 }
 
-Result<std::vector<SegmentService::CustomerLabels>> SegmentService::Labels(
-    const std::string& ws, const std::vector<std::string>& customer_ids) {
-  std::vector<CustomerLabels> out(customer_ids.size());
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
-    std::lock_guard lock(mu_);
-    Workspace& w = WorkspaceFor(ws);
-    for (size_t i = 0; i < customer_ids.size(); ++i) {
-      const uint32_t dense = state.ParseCustomerId(customer_ids[i]);
-      if (dense == kNoIndex) continue;
-      const uint32_t live = state.Live(dense);
-      out[i].stage = "none";
-      for (auto& seg : w.segments) {
-        if (!seg->stage.empty() && seg->members.contains(live)) {
-          out[i].stage = seg->stage;
-          break;
-        }
-      }
-      for (size_t k = 0; k < w.rfm.members.size() && k < kRfmCellCount; ++k) {
-        if (w.rfm.members[k].contains(live)) out[i].rfm = kRfmCells[k];
-      }
-    }
-  }));
-  return out;
-}
-
-Result<Roaring> SegmentService::StageBitmap(const std::string& ws, const std::string& stage) {
-  Result<Roaring> result = Status::NotFound("no stage \"" + stage + "\"");
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    for (auto& s : WorkspaceFor(ws).segments) {
-      if (s->stage == stage) result = s->members;
-    }
-  }));
-  return result;
-}
-
 Result<Roaring> SegmentService::MemberBitmap(const std::string& ws, const std::string& key) {
   Result<Roaring> result = Status::NotFound("segment \"" + key + "\" not found");
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    if (LiveSegment* s = WorkspaceFor(ws).Find(key)) result = s->members;
+    std::lock_guard lock(rules_->mu());
+    if (LiveSegment* s = rules_->WorkspaceFor(ws).Find(key)) result = s->members;
   }));
   return result;
 }
@@ -576,8 +290,8 @@ Result<CustomerPage> SegmentService::Members(const std::string& ws, const std::s
       }
       start = c + 1;
     }
-    std::lock_guard lock(mu_);
-    if (LiveSegment* s = WorkspaceFor(ws).Find(key)) {
+    std::lock_guard lock(rules_->mu());
+    if (LiveSegment* s = rules_->WorkspaceFor(ws).Find(key)) {
       result = PageOf(state, s->members, limit, start);
     }
   }));
@@ -586,7 +300,7 @@ Result<CustomerPage> SegmentService::Members(const std::string& ws, const std::s
 
 // Full evaluation of an unsaved rule; `done` gets the state and the members while the state is
 // still locked.
-static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Workspace& w,
+static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, LiveRules::Workspace& w,
                               const std::string& ws, const RuleNode& rule_node,
                               bool from_stage_rules,
                               const std::function<void(const TenantState&, Roaring)>& done);
@@ -594,12 +308,12 @@ static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Wo
 Result<Roaring> SegmentService::Evaluate(const std::string& ws, const RuleNode& rule,
                                          bool from_stage_rules) {
   Roaring out;
-  Workspace* w;
+  LiveRules::Workspace* w;
   {
-    std::lock_guard lock(mu_);
-    w = &WorkspaceFor(ws);
+    std::lock_guard lock(rules_->mu());
+    w = &rules_->WorkspaceFor(ws);
   }
-  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule, from_stage_rules,
+  RETURN_IF_ERROR(EvaluateUnsaved(engine_, rules_->mu(), *w, ws, rule, from_stage_rules,
                                   [&](const TenantState&, Roaring r) { out = std::move(r); }));
   return out;
 }
@@ -607,13 +321,13 @@ Result<Roaring> SegmentService::Evaluate(const std::string& ws, const RuleNode& 
 Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const RuleNode& rule,
                                                size_t limit) {
   auto started = std::chrono::steady_clock::now();
-  Workspace* w;
+  LiveRules::Workspace* w;
   {
-    std::lock_guard lock(mu_);
-    w = &WorkspaceFor(ws);
+    std::lock_guard lock(rules_->mu());
+    w = &rules_->WorkspaceFor(ws);
   }
   SegmentPreview p;
-  RETURN_IF_ERROR(EvaluateUnsaved(engine_, mu_, *w, ws, rule, false,
+  RETURN_IF_ERROR(EvaluateUnsaved(engine_, rules_->mu(), *w, ws, rule, false,
                                   [&](const TenantState& state, Roaring members) {
                                     CustomerPage page = PageOf(state, members, limit, 0);
                                     p.count = page.total;
@@ -626,7 +340,7 @@ Result<SegmentPreview> SegmentService::Preview(const std::string& ws, const Rule
   return p;
 }
 
-static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Workspace& w,
+static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, LiveRules::Workspace& w,
                               const std::string& ws, const RuleNode& rule_node,
                               bool from_stage_rules,
                               const std::function<void(const TenantState&, Roaring)>& done) {
@@ -668,8 +382,8 @@ static Status EvaluateUnsaved(Engine* engine, std::mutex& mu, SegmentService::Wo
 }
 
 Result<CompiledRule> SegmentService::CompileFor(const std::string& ws, const RuleNode& rule) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
+  std::lock_guard lock(rules_->mu());
+  LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
   ASSIGN_OR_RETURN(CompiledRule compiled, CompileRule(rule, *w.settings));
   std::set<std::string> refs;
   RETURN_IF_ERROR(ResolveReferences(w, compiled.root, &refs));
@@ -699,8 +413,8 @@ bool SegmentService::Holds(const std::string& ws, const TenantState& state,
       if (MatchesFilters(e.properties, spec.filters)) matches.add(index_of[e.seq]);
     }
   }
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
+  std::lock_guard lock(rules_->mu());
+  LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
   EvalContext ctx = w.Context(state, engine_->clock().NowMicros());
   ctx.trait_numbers = nullptr;  // one customer: read its traits rather than build a column
   ctx.filter_matches = [&](const std::string& key) -> const Roaring* {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "pond/segment/rfm.h"
+#include "pond/segment/score_service.h"
+#include "pond/segment/tag_service.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -17,14 +19,18 @@ class SegmentServiceTest : public ::testing::Test {
   void SetUp() override { Reopen(); }
   void Reopen() {
     service_.reset();
+    rules_.reset();
     engine_.reset();
     EngineOptions o;
     o.data_dir = dir_.path().string();
     o.clock = &clock_;
     engine_ = Engine::Open(o).value();
-    auto s = SegmentService::Start(engine_.get());
+    auto s = LiveRules::Start(engine_.get());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    service_ = std::move(*s);
+    rules_ = std::move(*s);
+    service_ = std::make_unique<SegmentService>(rules_.get());
+    tags_ = std::make_unique<TagService>(rules_.get());
+    scores_ = std::make_unique<ScoreService>(rules_.get());
   }
   void Track(const std::string& user, const std::string& name, const std::string& props = "{}") {
     Event e;
@@ -73,7 +79,10 @@ class SegmentServiceTest : public ::testing::Test {
   testing::TempDir dir_;
   FakeClock clock_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<LiveRules> rules_;
   std::unique_ptr<SegmentService> service_;
+  std::unique_ptr<TagService> tags_;
+  std::unique_ptr<ScoreService> scores_;
   int seq_ = 0;
 };
 
@@ -92,14 +101,14 @@ TEST_F(SegmentServiceTest, MembersFollowEventsAndTimeAndEmitEnteredAndLeft) {
   EXPECT_EQ(Count("recent"), 2);
 
   clock_.Advance(25 * kDayMicros);  // ann's order is 35 days old, bob's 25
-  service_->Tick();
+  rules_->Tick();
   EXPECT_EQ(Count("recent"), 1);
   clock_.Advance(6 * kDayMicros);
-  service_->Tick();
+  rules_->Tick();
   EXPECT_EQ(Count("recent"), 0);
   EXPECT_EQ(Count("buyers"), 2);
 
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   // Initial members emit nothing; later changes do, through the engine.
   EXPECT_EQ(SegmentEvents("ann"), "left:recent ");
   EXPECT_EQ(SegmentEvents("bob"), "entered:buyers entered:recent left:recent ");
@@ -176,9 +185,9 @@ TEST_F(SegmentServiceTest, LifecycleStagesFollowTheFunnelAndTime) {
   auto stage_of = [&](const std::string& user) {
     auto p = engine_->GetCustomer(kDefaultWorkspace, user);
     uint32_t dense = static_cast<uint32_t>(std::stoul(p->summary.id.substr(4)) - 1);
-    auto stages = service_->Stages(kDefaultWorkspace).value();
+    auto stages = scores_->Stages(kDefaultWorkspace).value();
     for (const auto& s : stages) {
-      if (service_->StageBitmap(kDefaultWorkspace, s.stage)->contains(dense)) return s.stage;
+      if (scores_->StageBitmap(kDefaultWorkspace, s.stage)->contains(dense)) return s.stage;
     }
     return std::string("?");
   };
@@ -189,21 +198,21 @@ TEST_F(SegmentServiceTest, LifecycleStagesFollowTheFunnelAndTime) {
   Track("ann", "message_received");
   EXPECT_EQ(stage_of("ann"), "engaged");
   clock_.Advance(15 * kDayMicros);  // no interaction in 14 days: a friend again
-  service_->Tick();
+  rules_->Tick();
   EXPECT_EQ(stage_of("ann"), "friend");
   Order("ann", 9900);
   EXPECT_EQ(stage_of("ann"), "customer");
   Order("ann", 16900);
   EXPECT_EQ(stage_of("ann"), "repeat");
   clock_.Advance(61 * kDayMicros);  // 61 days since the last order, 76 since the last message
-  service_->Tick();
+  rules_->Tick();
   EXPECT_EQ(stage_of("ann"), "dormant");
   Track("ann", "friend_deleted");
   EXPECT_EQ(stage_of("ann"), "lost");
   Track("bob", "page_viewed");
   EXPECT_EQ(stage_of("bob"), "none");
 
-  auto stages = service_->Stages(kDefaultWorkspace);
+  auto stages = scores_->Stages(kDefaultWorkspace);
   ASSERT_TRUE(stages.ok());
   EXPECT_EQ(stages->front().stage, "lost");
   EXPECT_EQ(stages->front().customers, 1);
@@ -211,7 +220,7 @@ TEST_F(SegmentServiceTest, LifecycleStagesFollowTheFunnelAndTime) {
   EXPECT_EQ(stages->back().customers, 1);
 
   // Every move was an event, in order.
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   auto p = engine_->GetCustomer(kDefaultWorkspace, "ann");
   std::string moves;
   for (auto it = p->timeline.rbegin(); it != p->timeline.rend(); ++it) {
@@ -237,48 +246,48 @@ TEST_F(SegmentServiceTest, RfmIsRecomputedAMinuteAfterOrdersAndMovesSegments) {
   ASSERT_TRUE(Save("champions", R"(rfm == "Champions")").ok());
   EXPECT_EQ(Count("champions"), 0);  // computed at start, before these orders
   clock_.Advance(61'000'000);        // a minute after the orders
-  service_->Tick();
+  rules_->Tick();
   EXPECT_EQ(Count("champions"), 1);  // b5: R 5, F 5, M 5
-  auto rfm = service_->Rfm(kDefaultWorkspace);
+  auto rfm = scores_->Rfm(kDefaultWorkspace);
   EXPECT_EQ(rfm->scored, 5);
   EXPECT_EQ(rfm->cells[RfmCellFromName("Lost").value()].customers, 1);  // b1: R 1, FM 1
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   auto p = engine_->GetCustomer(kDefaultWorkspace, "b5");
   bool entered = false;
   for (const Event& e : p->timeline) entered |= e.name == "segment_entered";
   EXPECT_TRUE(entered);
   // Nothing new: no recomputation before the hour.
-  auto before = service_->Rfm(kDefaultWorkspace)->computed_at;
+  auto before = scores_->Rfm(kDefaultWorkspace)->computed_at;
   clock_.Advance(120'000'000);
-  service_->Tick();
-  EXPECT_EQ(service_->Rfm(kDefaultWorkspace)->computed_at, before);
+  rules_->Tick();
+  EXPECT_EQ(scores_->Rfm(kDefaultWorkspace)->computed_at, before);
 }
 
 TEST_F(SegmentServiceTest, QuestionnaireAnswersBecomeTagsAndANewerAnswerReplacesTheGroup) {
-  ASSERT_TRUE(service_
+  ASSERT_TRUE(tags_
                   ->SetAnswerTags(kDefaultWorkspace, {{"skin", "肤质", "油性", "skin:oily"},
                                                       {"skin", "肤质", "干性", "skin:dry"},
                                                       {"", "关心", "价格", "price:sensitive"}})
                   .ok());
-  EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "", "x", "a"}}).field(),
+  EXPECT_EQ(tags_->SetAnswerTags(kDefaultWorkspace, {{"", "", "x", "a"}}).field(),
             "rows[0].question");
-  EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "q", "x", "pond:x"}}).field(),
+  EXPECT_EQ(tags_->SetAnswerTags(kDefaultWorkspace, {{"", "q", "x", "pond:x"}}).field(),
             "rows[0].tag");
   auto tags = [&] { return engine_->GetCustomer(kDefaultWorkspace, "ann")->tags; };
   Track("ann", "questionnaire_submitted",
         R"({"questionnaire":"skin","answers":{"肤质":"油性","关心":["价格","成分"]}})");
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags(), (std::vector<std::string>{"price:sensitive", "skin:oily"}));
   Track("ann", "questionnaire_submitted", R"({"questionnaire":"skin","answers":{"肤质":"干性"}})");
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags(), (std::vector<std::string>{"price:sensitive", "skin:dry"}));
   // Another questionnaire's 肤质 does not count for rows bound to "skin".
   Track("bob", "questionnaire_submitted", R"({"questionnaire":"intro","answers":{"肤质":"油性"}})");
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_TRUE(engine_->GetCustomer(kDefaultWorkspace, "bob")->tags.empty());
   // The table survives a restart.
   Reopen();
-  EXPECT_EQ(service_->AnswerTags(kDefaultWorkspace)->size(), 3u);
+  EXPECT_EQ(tags_->AnswerTags(kDefaultWorkspace)->size(), 3u);
 }
 
 TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
@@ -287,21 +296,21 @@ TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
   };
   using Tags = std::vector<std::string>;
   auto rule_row = [](const std::string& tag, const std::string& rule) {
-    return SegmentService::TagRuleSpec{tag, ParseRule(rule).value()};
+    return TagService::TagRuleSpec{tag, ParseRule(rule).value()};
   };
-  auto set = [&](std::vector<SegmentService::TagRuleSpec> rows) {
-    return service_->SetTagRules(kDefaultWorkspace, std::move(rows));
+  auto set = [&](std::vector<TagService::TagRuleSpec> rows) {
+    return tags_->SetTagRules(kDefaultWorkspace, std::move(rows));
   };
   Order("amy", 10000);
   Order("amy", 20000);
   Order("ben", 5000);
   // Set by hand before a rule owned it: ben loses it once the rule says otherwise.
   ASSERT_TRUE(engine_->ChangeTags(kDefaultWorkspace, "ben", {"value:repeat"}, true, "api").ok());
-  std::vector<SegmentService::TagRuleSpec> rows;
+  std::vector<TagService::TagRuleSpec> rows;
   rows.push_back(rule_row("value:repeat", "count(order_paid, 30d) >= 2"));
   rows.push_back(rule_row("intent:strong", R"(intent == "strong")"));
   ASSERT_TRUE(set(std::move(rows)).ok());
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("amy"), Tags{"value:repeat"});
   EXPECT_EQ(tags("ben"), Tags{});
   auto timeline = engine_->GetCustomer(kDefaultWorkspace, "amy")->timeline;
@@ -309,36 +318,36 @@ TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
   EXPECT_EQ(timeline.front().name, "tag_added");
   EXPECT_NE(timeline.front().properties.find("rule:count(order_paid, 30d) >= 2"),
             std::string::npos);
-  EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->front().customers, 1);
+  EXPECT_EQ(tags_->TagRules(kDefaultWorkspace)->front().customers, 1);
 
   // Events move the tag; so does time.
   clock_.Advance(kDayMicros);
   Order("ben", 7000);
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("ben"), Tags{"value:repeat"});
   clock_.Advance(30 * kDayMicros);
-  service_->Tick();
-  ASSERT_TRUE(service_->Flush().ok());
+  rules_->Tick();
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("amy"), Tags{});
   EXPECT_EQ(tags("ben"), Tags{});  // only one of his orders is within 30 days now
   Order("ben", 3000);
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("ben"), Tags{"value:repeat"});
 
   // The tag is the rule's: not by hand, not in bulk, not from answers.
   EXPECT_EQ(CheckManualTags(*engine_, kDefaultWorkspace, {"vip", "value:repeat"}).field(),
             "tags[1]");
-  SegmentService::BulkTagRequest bulk;
+  TagService::BulkTagRequest bulk;
   bulk.add = {"value:repeat"};
   bulk.customers = {"amy"};
-  EXPECT_EQ(service_->BulkTag(kDefaultWorkspace, bulk).status().field(), "add[0]");
-  EXPECT_EQ(service_->SetAnswerTags(kDefaultWorkspace, {{"", "q", "a", "intent:strong"}}).field(),
+  EXPECT_EQ(tags_->BulkTag(kDefaultWorkspace, bulk).status().field(), "add[0]");
+  EXPECT_EQ(tags_->SetAnswerTags(kDefaultWorkspace, {{"", "q", "a", "intent:strong"}}).field(),
             "rows[0]");
 
   // Refused tables change nothing.
-  auto refused = [&](std::vector<SegmentService::TagRuleSpec> bad) {
+  auto refused = [&](std::vector<TagService::TagRuleSpec> bad) {
     Status s = set(std::move(bad));
-    EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->size(), 2u);
+    EXPECT_EQ(tags_->TagRules(kDefaultWorkspace)->size(), 2u);
     return s;
   };
   ASSERT_TRUE(Save("buyers", "count(order_paid) >= 1").ok());
@@ -363,9 +372,9 @@ TEST_F(SegmentServiceTest, AutomaticTagsFollowTheirRulesAndBelongToThem) {
   service_.reset();
   clock_.Advance(2 * kDayMicros);
   Reopen();
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("ben"), Tags{});
-  EXPECT_EQ(service_->TagRules(kDefaultWorkspace)->size(), 2u);
+  EXPECT_EQ(tags_->TagRules(kDefaultWorkspace)->size(), 2u);
 }
 
 TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOtherValues) {
@@ -374,17 +383,17 @@ TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOthe
     return engine_->GetCustomer(kDefaultWorkspace, user)->tags;
   };
   ASSERT_TRUE(
-      service_
+      tags_
           ->SetTagGroups(kDefaultWorkspace, {{"skin", "肤质", true, {"oily", "dry", "combination"}},
                                              {"interest", "兴趣", false, {}}})
           .ok());
   Track("cat", "tag_added", R"({"tag":"skin:oily"})");
   Track("cat", "tag_added", R"({"tag":"interest:mask"})");
   Track("cat", "tag_added", R"({"tag":"interest:serum"})");  // not exclusive: both stay
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("cat"), (Tags{"interest:mask", "interest:serum", "skin:oily"}));
   Track("cat", "tag_added", R"({"tag":"skin:dry"})");
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   EXPECT_EQ(tags("cat"), (Tags{"interest:mask", "interest:serum", "skin:dry"}));
   auto timeline = engine_->GetCustomer(kDefaultWorkspace, "cat")->timeline;
   EXPECT_EQ(timeline.front().name, "tag_removed");
@@ -395,13 +404,13 @@ TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOthe
             "tags[1]");
   EXPECT_TRUE(CheckManualTags(*engine_, kDefaultWorkspace, {"skin:greasy"}, "tags", false).ok());
   EXPECT_TRUE(CheckManualTags(*engine_, kDefaultWorkspace, {"interest:anything", "vip"}).ok());
-  std::vector<SegmentService::TagRuleSpec> rules;
+  std::vector<TagService::TagRuleSpec> rules;
   rules.push_back({"skin:unknown", ParseRule("count(order_paid) >= 1").value()});
-  EXPECT_EQ(service_->SetTagRules(kDefaultWorkspace, std::move(rules)).field(), "rules[0]");
+  EXPECT_EQ(tags_->SetTagRules(kDefaultWorkspace, std::move(rules)).field(), "rules[0]");
 
   // The listing: declared groups in order with their tags, then groups only seen in tags.
   Track("dan", "tag_added", R"({"tag":"city:sh"})");
-  auto groups = service_->TagGroups(kDefaultWorkspace).value();
+  auto groups = tags_->TagGroups(kDefaultWorkspace).value();
   ASSERT_EQ(groups.size(), 3u);
   EXPECT_EQ(groups[0].group.label, "肤质");
   ASSERT_EQ(groups[0].tags.size(), 1u);
@@ -411,17 +420,17 @@ TEST_F(SegmentServiceTest, ExclusiveTagGroupsKeepOneTagAndClosedGroupsRefuseOthe
   EXPECT_EQ(groups[2].group.name, "city");
 
   // Bad definitions change nothing.
-  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"a:b", "", false, {}}}).field(),
+  EXPECT_EQ(tags_->SetTagGroups(kDefaultWorkspace, {{"a:b", "", false, {}}}).field(),
             "groups[0].name");
-  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"pond", "", false, {}}}).field(),
+  EXPECT_EQ(tags_->SetTagGroups(kDefaultWorkspace, {{"pond", "", false, {}}}).field(),
             "groups[0].name");
-  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"x", "", false, {"a", "a"}}}).field(),
+  EXPECT_EQ(tags_->SetTagGroups(kDefaultWorkspace, {{"x", "", false, {"a", "a"}}}).field(),
             "groups[0].values[1]");
-  EXPECT_EQ(service_->SetTagGroups(kDefaultWorkspace, {{"x", "", false, {}}, {"x", "", false, {}}})
-                .field(),
-            "groups[1].name");
+  EXPECT_EQ(
+      tags_->SetTagGroups(kDefaultWorkspace, {{"x", "", false, {}}, {"x", "", false, {}}}).field(),
+      "groups[1].name");
   Reopen();
-  EXPECT_EQ(service_->TagGroups(kDefaultWorkspace)->front().group.values.size(), 3u);
+  EXPECT_EQ(tags_->TagGroups(kDefaultWorkspace)->front().group.values.size(), 3u);
 }
 
 TEST_F(SegmentServiceTest, AWorkspaceIntentTableScoresByEventAndPropertyAndDecays) {
@@ -433,7 +442,7 @@ TEST_F(SegmentServiceTest, AWorkspaceIntentTableScoresByEventAndPropertyAndDecay
   intent.rows.push_back(
       ParseIntentRow(R"(message_received where property.keyword == "price")", 30, "points[1]")
           .value());
-  ASSERT_TRUE(service_->SetIntent(kDefaultWorkspace, intent).ok());
+  ASSERT_TRUE(scores_->SetIntent(kDefaultWorkspace, intent).ok());
   ASSERT_TRUE(Save("hot", R"(intent == "strong")").ok());
   ASSERT_TRUE(Save("warm", R"(intent == "weak")").ok());
   Track("lea", "message_received", R"({"keyword":"price"})");  // 5 + 30
@@ -443,7 +452,7 @@ TEST_F(SegmentServiceTest, AWorkspaceIntentTableScoresByEventAndPropertyAndDecay
   EXPECT_EQ(Count("warm"), 1);
   // A week later lea's 35 is 17.5: weak.
   clock_.Advance(7 * kDayMicros);
-  service_->Tick();
+  rules_->Tick();
   EXPECT_EQ(Count("hot"), 0);
   EXPECT_EQ(Count("warm"), 1);
   EXPECT_EQ(service_->Preview(kDefaultWorkspace, *ParseRule("intent between 17 and 18").value(), 5)
@@ -452,7 +461,7 @@ TEST_F(SegmentServiceTest, AWorkspaceIntentTableScoresByEventAndPropertyAndDecay
 
   // The table survives a restart, with the property filter as written.
   Reopen();
-  auto saved = service_->Intent(kDefaultWorkspace).value();
+  auto saved = scores_->Intent(kDefaultWorkspace).value();
   ASSERT_EQ(saved.rows.size(), 2u);
   EXPECT_EQ(saved.rows[1].filter_key, R"(message_received where property.keyword == "price")");
   EXPECT_EQ(Count("warm"), 1);
@@ -460,24 +469,24 @@ TEST_F(SegmentServiceTest, AWorkspaceIntentTableScoresByEventAndPropertyAndDecay
   // Bad tables are refused with the field.
   IntentSettings bad = intent;
   bad.strong = 5;
-  EXPECT_EQ(service_->SetIntent(kDefaultWorkspace, bad).field(), "strong");
+  EXPECT_EQ(scores_->SetIntent(kDefaultWorkspace, bad).field(), "strong");
   bad = intent;
   bad.half_life_days = 0;
-  EXPECT_EQ(service_->SetIntent(kDefaultWorkspace, bad).field(), "half_life_days");
+  EXPECT_EQ(scores_->SetIntent(kDefaultWorkspace, bad).field(), "half_life_days");
   EXPECT_EQ(ParseIntentRow("message_received where", 5, "points[3]").status().field(),
             "points[3].event");
   EXPECT_EQ(ParseIntentRow("segment_entered", 5, "points[0]").status().field(), "points[0].event");
   EXPECT_EQ(ParseIntentRow("page_viewed", 0, "points[0]").status().field(), "points[0].points");
-  EXPECT_EQ(service_->Intent(kDefaultWorkspace)->strong, 30);
+  EXPECT_EQ(scores_->Intent(kDefaultWorkspace)->strong, 30);
 }
 
 TEST_F(SegmentServiceTest, AWorkspaceCanReplaceItsLifecycleStages) {
   auto stage_of = [&](const std::string& user) {
     auto p = engine_->GetCustomer(kDefaultWorkspace, user);
-    const auto stages = service_->Stages(kDefaultWorkspace).value();
+    const auto stages = scores_->Stages(kDefaultWorkspace).value();
     for (const auto& s : stages) {
       const uint32_t dense = static_cast<uint32_t>(std::stoul(p->summary.id.substr(4)) - 1);
-      if (service_->StageBitmap(kDefaultWorkspace, s.stage)->contains(dense)) return s.stage;
+      if (scores_->StageBitmap(kDefaultWorkspace, s.stage)->contains(dense)) return s.stage;
     }
     return std::string("?");
   };
@@ -486,7 +495,7 @@ TEST_F(SegmentServiceTest, AWorkspaceCanReplaceItsLifecycleStages) {
   std::vector<StageRule> stages = {{"vip", "sum(order_paid.amount) >= 1000"},
                                    {"buyer", "count(order_paid) >= 1"}};
   // A saved segment names a stage that would be gone: refused, nothing changes.
-  Status refused = service_->SetStages(kDefaultWorkspace, stages);
+  Status refused = scores_->SetStages(kDefaultWorkspace, stages);
   EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.message().find("repeaters"), std::string::npos);
   EXPECT_EQ(stage_of("vic"), "customer");
@@ -494,20 +503,20 @@ TEST_F(SegmentServiceTest, AWorkspaceCanReplaceItsLifecycleStages) {
       service_->Delete(kDefaultWorkspace, service_->Get(kDefaultWorkspace, "repeaters")->id).ok());
 
   ASSERT_TRUE(Save("vips", R"(stage == "vip")").ok() == false);  // not a stage yet
-  ASSERT_TRUE(service_->SetStages(kDefaultWorkspace, stages).ok());
+  ASSERT_TRUE(scores_->SetStages(kDefaultWorkspace, stages).ok());
   EXPECT_EQ(stage_of("vic"), "buyer");
   ASSERT_TRUE(Save("vips", R"(stage == "vip")").ok());
   Order("vic", 60000);
   EXPECT_EQ(stage_of("vic"), "vip");
   EXPECT_EQ(Count("vips"), 1);
-  ASSERT_TRUE(service_->Flush().ok());
+  ASSERT_TRUE(rules_->Flush().ok());
   auto timeline = engine_->GetCustomer(kDefaultWorkspace, "vic")->timeline;
   bool moved = false;
   for (const Event& e : timeline) {
     moved |= e.name == "stage_changed" && e.properties.find(R"("to":"vip")") != std::string::npos;
   }
   EXPECT_TRUE(moved);
-  auto listed = service_->Stages(kDefaultWorkspace).value();
+  auto listed = scores_->Stages(kDefaultWorkspace).value();
   ASSERT_EQ(listed.size(), 3u);
   EXPECT_EQ(listed[0].rule, "sum(order_paid.amount) >= 1000");
   EXPECT_EQ(listed[2].stage, "none");
@@ -516,13 +525,13 @@ TEST_F(SegmentServiceTest, AWorkspaceCanReplaceItsLifecycleStages) {
   EXPECT_EQ(stage_of("vic"), "vip");
   EXPECT_EQ(Count("vips"), 1);
 
-  EXPECT_EQ(service_->SetStages(kDefaultWorkspace, {{"none", "count(order_paid) >= 1"}}).field(),
+  EXPECT_EQ(scores_->SetStages(kDefaultWorkspace, {{"none", "count(order_paid) >= 1"}}).field(),
             "stages[0].stage");
-  EXPECT_EQ(service_->SetStages(kDefaultWorkspace, {{"a", R"(stage == "vip")"}}).field(),
+  EXPECT_EQ(scores_->SetStages(kDefaultWorkspace, {{"a", R"(stage == "vip")"}}).field(),
             "stages[0].rule");
-  EXPECT_EQ(service_->SetStages(kDefaultWorkspace, {{"a", "count(order_paid >= 1"}}).field(),
+  EXPECT_EQ(scores_->SetStages(kDefaultWorkspace, {{"a", "count(order_paid >= 1"}}).field(),
             "stages[0].rule");
-  EXPECT_EQ(service_->Stages(kDefaultWorkspace)->size(), 3u);
+  EXPECT_EQ(scores_->Stages(kDefaultWorkspace)->size(), 3u);
 }
 
 TEST_F(SegmentServiceTest, RefusesBadDefinitionsAndChangesNothing) {

@@ -14,7 +14,7 @@
 
 namespace pond {
 
-LiveSegment* SegmentService::Workspace::Find(const std::string& id_or_name) {
+LiveSegment* LiveRules::Workspace::Find(const std::string& id_or_name) {
   for (auto& s : segments) {
     if (s->saved() && s->info.id == id_or_name) return s.get();
   }
@@ -24,13 +24,13 @@ LiveSegment* SegmentService::Workspace::Find(const std::string& id_or_name) {
   return nullptr;
 }
 
-size_t SegmentService::Workspace::SavedCount() const {
+size_t LiveRules::Workspace::SavedCount() const {
   size_t n = 0;
   for (const auto& s : segments) n += s->saved();
   return n;
 }
 
-Status SegmentService::Workspace::BuildStageSegments() {
+Status LiveRules::Workspace::BuildStageSegments() {
   std::vector<CompiledRule> rules;
   std::vector<std::unique_ptr<LiveSegment>> built;
   for (const StageRule& s : settings->stages) {
@@ -61,7 +61,7 @@ Status SegmentService::Workspace::BuildStageSegments() {
   return Status::Ok();
 }
 
-Status SegmentService::Workspace::InstallSettings(std::shared_ptr<const RuleSettings> next) {
+Status LiveRules::Workspace::InstallSettings(std::shared_ptr<const RuleSettings> next) {
   // Compile everything against the new settings first: a rule that no longer compiles (a
   // stage that is gone) refuses the change and leaves everything as it was.
   std::vector<CompiledRule> compiled;
@@ -95,8 +95,8 @@ Status SegmentService::Workspace::InstallSettings(std::shared_ptr<const RuleSett
   return Status::Ok();
 }
 
-const std::vector<double>& SegmentService::Workspace::TraitNumbers(const TenantState& state,
-                                                                   const std::string& key) {
+const std::vector<double>& LiveRules::Workspace::TraitNumbers(const TenantState& state,
+                                                              const std::string& key) {
   auto it = trait_numbers.find(key);
   if (it != trait_numbers.end()) return it->second;
   const CustomerColumns& cs = state.customers();
@@ -107,7 +107,7 @@ const std::vector<double>& SegmentService::Workspace::TraitNumbers(const TenantS
   return trait_numbers.emplace(key, std::move(column)).first->second;
 }
 
-void SegmentService::Workspace::UpdateTraitNumbers(const TenantState& state, uint32_t c) {
+void LiveRules::Workspace::UpdateTraitNumbers(const TenantState& state, uint32_t c) {
   for (auto& [key, column] : trait_numbers) {
     if (column.size() <= c) column.resize(state.customers().size(), std::nan(""));
     std::optional<double> v = NumberOf(state.customers().traits[c].Get(key));
@@ -115,7 +115,7 @@ void SegmentService::Workspace::UpdateTraitNumbers(const TenantState& state, uin
   }
 }
 
-EvalContext SegmentService::Workspace::Context(const TenantState& state, Micros now) {
+EvalContext LiveRules::Workspace::Context(const TenantState& state, Micros now) {
   EvalContext ctx;
   ctx.state = &state;
   ctx.now = now;
@@ -143,7 +143,7 @@ EvalContext SegmentService::Workspace::Context(const TenantState& state, Micros 
   return ctx;
 }
 
-void SegmentService::Workspace::Reindex() {
+void LiveRules::Workspace::Reindex() {
   by_event.clear();
   by_traits.clear();
   timed.clear();
@@ -171,7 +171,7 @@ void SegmentService::Workspace::Reindex() {
   for (auto& [key, f] : filters) filters_by_event[f.spec.event].push_back(&f);
 }
 
-void SegmentService::Workspace::LowerDue(uint32_t c, Micros t) {
+void LiveRules::Workspace::LowerDue(uint32_t c, Micros t) {
   if (t == kNever) return;
   if (due.size() <= c) due.resize(c + 1, kNever);
   if (t < due[c]) {
@@ -180,9 +180,9 @@ void SegmentService::Workspace::LowerDue(uint32_t c, Micros t) {
   }
 }
 
-void SegmentService::Workspace::Queue(const char* name, uint32_t c, const char* k1,
-                                      const std::string& v1, const char* k2, const std::string& v2,
-                                      Micros now) {
+void LiveRules::Workspace::Queue(const char* name, uint32_t c, const char* k1,
+                                 const std::string& v1, const char* k2, const std::string& v2,
+                                 Micros now) {
   Event e;
   // Unique without a random draw per event: a random prefix per workspace, then a counter.
   if (id_prefix.empty()) id_prefix = RandomId("sev_") + "_";
@@ -203,8 +203,8 @@ void SegmentService::Workspace::Queue(const char* name, uint32_t c, const char* 
   pending.push_back(std::move(e));
 }
 
-void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
-                                           std::vector<uint8_t>& affected, Micros now) {
+void LiveRules::Workspace::Reevaluate(const TenantState& state, uint32_t c,
+                                      std::vector<uint8_t>& affected, Micros now) {
   EvalContext ctx = Context(state, now);
   const std::string* stage_left = nullptr;
   const std::string* stage_entered = nullptr;
@@ -258,8 +258,7 @@ void SegmentService::Workspace::Reevaluate(const TenantState& state, uint32_t c,
   }
 }
 
-void SegmentService::Workspace::ScheduleAll(const TenantState& state, const LiveSegment& s,
-                                            Micros now) {
+void LiveRules::Workspace::ScheduleAll(const TenantState& state, const LiveSegment& s, Micros now) {
   if (!s.rule.uses_time) return;
   EvalContext ctx = Context(state, now);
   std::vector<Micros> next(state.customers().size(), kNever);
@@ -267,14 +266,13 @@ void SegmentService::Workspace::ScheduleAll(const TenantState& state, const Live
   for (uint32_t c = 0; c < next.size(); ++c) LowerDue(c, next[c]);
 }
 
-Status SegmentService::Workspace::LoadFilter(Engine* engine, const TenantState& state,
-                                             FilterIndex* f) {
+Status LiveRules::Workspace::LoadFilter(Engine* engine, const TenantState& state, FilterIndex* f) {
   ASSIGN_OR_RETURN(f->matches, ScanMatchingEvents(*engine, state, f->spec.event, f->spec.filters));
   return Status::Ok();
 }
 
-Status SegmentService::Workspace::EnsureFilters(Engine* engine, const TenantState& state,
-                                                const CompiledRule& rule) {
+Status LiveRules::Workspace::EnsureFilters(Engine* engine, const TenantState& state,
+                                           const CompiledRule& rule) {
   for (const EventFilter& spec : rule.filters) {
     if (filters.count(spec.key)) continue;
     FilterIndex f{spec, {}};
@@ -284,13 +282,13 @@ Status SegmentService::Workspace::EnsureFilters(Engine* engine, const TenantStat
   return Status::Ok();
 }
 
-void SegmentService::Workspace::RecomputeRfm(const TenantState& state, Micros now) {
+void LiveRules::Workspace::RecomputeRfm(const TenantState& state, Micros now) {
   rfm = ComputeRfm(state, now);
   orders_since_rfm = 0;
   RebuildAndAnnounce(state, now, [](const CompiledRule& r) { return r.uses_rfm; });
 }
 
-void SegmentService::Workspace::RebuildAndAnnounce(
+void LiveRules::Workspace::RebuildAndAnnounce(
     const TenantState& state, Micros now,
     const std::function<bool(const CompiledRule&)>& stale_rule) {
   std::set<std::string> rebuilt;
@@ -307,7 +305,7 @@ void SegmentService::Workspace::RebuildAndAnnounce(
   }
 }
 
-void SegmentService::Workspace::Announce(const LiveSegment& s, uint32_t c, bool in, Micros now) {
+void LiveRules::Workspace::Announce(const LiveSegment& s, uint32_t c, bool in, Micros now) {
   if (!s.auto_tag.empty()) {
     pending.push_back(
         TagChangeEvent(TenantState::CustomerId(c), s.auto_tag, in, "rule:" + s.rule.text));
@@ -317,14 +315,14 @@ void SegmentService::Workspace::Announce(const LiveSegment& s, uint32_t c, bool 
   }
 }
 
-void SegmentService::Workspace::SyncAutoTag(const TenantState& state, const LiveSegment& s) {
+void LiveRules::Workspace::SyncAutoTag(const TenantState& state, const LiveSegment& s) {
   const uint32_t id = state.FindTag(s.auto_tag);
   const Roaring tagged = id == kNoIndex ? Roaring() : state.tag_bitmaps()[id] & state.live();
   for (uint32_t c : s.members - tagged) Announce(s, c, true, 0);
   for (uint32_t c : tagged - s.members) Announce(s, c, false, 0);
 }
 
-void SegmentService::Workspace::Rebuild(const TenantState& state, LiveSegment& s, Micros now) {
+void LiveRules::Workspace::Rebuild(const TenantState& state, LiveSegment& s, Micros now) {
   EvalContext ctx = Context(state, now);
   if (!s.stage.empty()) ctx.stage_members = nullptr;
   s.Assign(EvaluateAll(s.rule.root, ctx));
@@ -359,8 +357,7 @@ Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments) {
   return Status::Ok();
 }
 
-Status ResolveReferences(SegmentService::Workspace& w, CompiledNode& n,
-                         std::set<std::string>* ids) {
+Status ResolveReferences(LiveRules::Workspace& w, CompiledNode& n, std::set<std::string>* ids) {
   if (n.kind == RuleKind::kInSegment) {
     LiveSegment* s = w.Find(n.name);
     if (!s) return FieldError("rule", "in_segment(\"" + n.name + "\"): no such segment");

@@ -1,5 +1,5 @@
-// Internal to the segment service (segment_*.cc): one workspace's live segments, where-filter
-// indexes, timers and the events they queue. Not part of pond's interface.
+// Internal to LiveRules and the services over it (segment/*.cc): one workspace's live rules,
+// where-filter indexes, timers and the events they queue. Not part of pond's interface.
 #pragma once
 
 #include <functional>
@@ -15,8 +15,10 @@
 #include "pond/engine/tenant_state.h"
 #include "pond/segment/compiled_rule.h"
 #include "pond/segment/evaluator.h"
+#include "pond/segment/live_rules.h"
 #include "pond/segment/rfm.h"
 #include "pond/segment/segment_service.h"
+#include "pond/segment/tag_service.h"
 
 namespace pond {
 
@@ -67,7 +69,7 @@ struct Timer {
   bool operator>(const Timer& o) const { return due > o.due; }
 };
 
-struct SegmentService::Workspace {
+struct LiveRules::Workspace {
   std::string id;
   int utc_offset_seconds = kDefaultUtcOffsetSeconds;  // the workspace's, set when it is made
   // In dependency order: a segment comes after every segment its rule names.
@@ -91,11 +93,11 @@ struct SegmentService::Workspace {
   std::vector<Event> pending;  // segment_entered / segment_left, submitted by Flush
   std::shared_ptr<const RuleSettings> settings =
       std::make_shared<RuleSettings>(DefaultRuleSettings());
-  std::vector<CompiledRule> stage_rules;  // settings->stages compiled, in order
-  RfmTable rfm;                           // recomputed hourly (Tick) and on RecomputeRfm
-  int64_t orders_since_rfm = 0;           // order and refund events applied since
-  std::vector<SegmentService::AnswerTag> answer_tags;  // questionnaire answers → tags
-  std::vector<SegmentService::TagGroup> tag_groups;
+  std::vector<CompiledRule> stage_rules;           // settings->stages compiled, in order
+  RfmTable rfm;                                    // recomputed hourly (Tick) and on RecomputeRfm
+  int64_t orders_since_rfm = 0;                    // order and refund events applied since
+  std::vector<TagService::AnswerTag> answer_tags;  // questionnaire answers → tags
+  std::vector<TagService::TagGroup> tag_groups;
   // Traits as numbers per customer (EvalContext::trait_numbers), built on first use by a
   // numeric comparison and kept current as traits change; dropped on reset.
   std::map<std::string, std::vector<double>, std::less<>> trait_numbers;
@@ -171,12 +173,14 @@ struct SegmentService::Workspace {
   void Rebuild(const TenantState& state, LiveSegment& s, Micros now);
 };
 
+// Reads the workspace's saved segments (segment_service.cc).
+Status LoadSavedSegments(Engine* engine, LiveRules::Workspace& w);
 // Reads the workspace's answers-to-tags table, automatic tags' rules and tag groups
-// (segment_tags.cc, tag_groups.cc).
-Status LoadTagTables(Engine* engine, SegmentService::Workspace& w);
-// Reads the workspace's stages and intent table (segment_settings.cc) and installs them.
-Status LoadRuleSettings(Engine* engine, SegmentService::Workspace& w);
-Status LoadTagGroups(Engine* engine, SegmentService::Workspace& w);
+// (tag_service.cc, tag_groups.cc).
+Status LoadTagTables(Engine* engine, LiveRules::Workspace& w);
+// Reads the workspace's stages and intent table (score_service.cc) and installs them.
+Status LoadRuleSettings(Engine* engine, LiveRules::Workspace& w);
+Status LoadTagGroups(Engine* engine, LiveRules::Workspace& w);
 // The values check of CheckManualTags.
 Status CheckTagGroupValues(Engine& engine, const std::string& ws,
                            const std::vector<std::string>& tags, const std::string& field);
@@ -184,6 +188,6 @@ Status CheckTagGroupValues(Engine& engine, const std::string& ws,
 // Puts segments in dependency order; refuses a cycle or a reference to a missing segment.
 Status OrderSegments(std::vector<std::unique_ptr<LiveSegment>>& segments);
 // Rewrites in_segment names to ids. REQUIRES: the referenced segments exist in `w`.
-Status ResolveReferences(SegmentService::Workspace& w, CompiledNode& n, std::set<std::string>* ids);
+Status ResolveReferences(LiveRules::Workspace& w, CompiledNode& n, std::set<std::string>* ids);
 
 }  // namespace pond

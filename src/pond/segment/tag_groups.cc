@@ -15,9 +15,9 @@ std::string GroupOf(std::string_view tag) {
   return colon == std::string_view::npos ? std::string() : std::string(tag.substr(0, colon));
 }
 
-Result<std::vector<SegmentService::TagGroup>> ReadGroups(Engine& engine, const std::string& ws) {
+Result<std::vector<TagService::TagGroup>> ReadGroups(Engine& engine, const std::string& ws) {
   ASSIGN_OR_RETURN(std::vector<StoredObject> tables, engine.ListObjects(ws, kTagGroupsKind));
-  std::vector<SegmentService::TagGroup> groups;
+  std::vector<TagService::TagGroup> groups;
   for (const StoredObject& o : tables) {
     nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
     if (!rows.is_array()) return Status::Internal("stored tag groups are not a JSON list");
@@ -31,17 +31,17 @@ Result<std::vector<SegmentService::TagGroup>> ReadGroups(Engine& engine, const s
 
 }  // namespace
 
-Status LoadTagGroups(Engine* engine, SegmentService::Workspace& w) {
+Status LoadTagGroups(Engine* engine, LiveRules::Workspace& w) {
   ASSIGN_OR_RETURN(w.tag_groups, ReadGroups(*engine, w.id));
   return Status::Ok();
 }
 
 Status CheckTagGroupValues(Engine& engine, const std::string& ws,
                            const std::vector<std::string>& tags, const std::string& field) {
-  ASSIGN_OR_RETURN(std::vector<SegmentService::TagGroup> groups, ReadGroups(engine, ws));
+  ASSIGN_OR_RETURN(std::vector<TagService::TagGroup> groups, ReadGroups(engine, ws));
   for (size_t i = 0; i < tags.size(); ++i) {
     const std::string group = GroupOf(tags[i]);
-    for (const SegmentService::TagGroup& g : groups) {
+    for (const TagService::TagGroup& g : groups) {
       if (g.name != group || g.values.empty()) continue;
       const std::string value = tags[i].substr(group.size() + 1);
       if (std::find(g.values.begin(), g.values.end(), value) != g.values.end()) continue;
@@ -54,8 +54,8 @@ Status CheckTagGroupValues(Engine& engine, const std::string& ws,
   return Status::Ok();
 }
 
-void SegmentService::Workspace::RemoveOthersOfGroup(const TenantState& state, uint32_t c,
-                                                    const std::string& tag, const std::string& by) {
+void LiveRules::Workspace::RemoveOthersOfGroup(const TenantState& state, uint32_t c,
+                                               const std::string& tag, const std::string& by) {
   const std::string group = GroupOf(tag);
   if (group.empty()) return;
   for (const std::string& other : state.TagsOf(c)) {
@@ -65,18 +65,18 @@ void SegmentService::Workspace::RemoveOthersOfGroup(const TenantState& state, ui
   }
 }
 
-void SegmentService::Workspace::KeepGroupExclusive(const TenantState& state, const Event& e,
-                                                   uint32_t c) {
+void LiveRules::Workspace::KeepGroupExclusive(const TenantState& state, const Event& e,
+                                              uint32_t c) {
   const std::string tag = TagOfEvent(e);
   const std::string group = GroupOf(tag);
-  for (const SegmentService::TagGroup& g : tag_groups) {
+  for (const TagService::TagGroup& g : tag_groups) {
     if (!group.empty() && g.name == group && g.exclusive) {
       RemoveOthersOfGroup(state, c, tag, "group:" + group);
     }
   }
 }
 
-Status SegmentService::SetTagGroups(const std::string& ws, std::vector<TagGroup> groups) {
+Status TagService::SetTagGroups(const std::string& ws, std::vector<TagGroup> groups) {
   if (groups.size() > kMaxTagGroups) {
     return FieldError("groups", "at most " + std::to_string(kMaxTagGroups));
   }
@@ -108,12 +108,12 @@ Status SegmentService::SetTagGroups(const std::string& ws, std::vector<TagGroup>
   }
   RETURN_IF_ERROR(
       engine_->PutObject(ws, {kTagGroupsKind, "table", body.dump(), engine_->clock().NowMicros()}));
-  std::lock_guard lock(mu_);
-  WorkspaceFor(ws).tag_groups = std::move(groups);
+  std::lock_guard lock(rules_->mu());
+  rules_->WorkspaceFor(ws).tag_groups = std::move(groups);
   return Status::Ok();
 }
 
-Result<std::vector<SegmentService::TagGroupView>> SegmentService::TagGroups(const std::string& ws) {
+Result<std::vector<TagService::TagGroupView>> TagService::TagGroups(const std::string& ws) {
   std::vector<TagGroupView> out;
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
     std::map<std::string, std::vector<TagCount>> seen;  // by group, tags in name order
@@ -128,8 +128,8 @@ Result<std::vector<SegmentService::TagGroupView>> SegmentService::TagGroups(cons
       std::sort(tags.begin(), tags.end(),
                 [](const TagCount& a, const TagCount& b) { return a.tag < b.tag; });
     }
-    std::lock_guard lock(mu_);
-    for (const TagGroup& g : WorkspaceFor(ws).tag_groups) {
+    std::lock_guard lock(rules_->mu());
+    for (const TagGroup& g : rules_->WorkspaceFor(ws).tag_groups) {
       out.push_back({g, true, seen[g.name]});
       seen.erase(g.name);
     }

@@ -329,7 +329,8 @@ TEST(DemoWorldTest, GroupsRotateAndMomentsKeepTheRules) {
   o.data_dir = dir.path().string();
   o.clock = &clock;
   auto engine = Engine::Open(o).value();
-  auto segments = SegmentService::Start(engine.get()).value();
+  auto rules = LiveRules::Start(engine.get()).value();
+  auto segments = std::make_unique<SegmentService>(rules.get());
   auto community = CommunityService::Start(engine.get(), segments.get()).value();
   auto content = ContentService::Start(engine.get()).value();
   DemoCommunityParams cp;

@@ -1,4 +1,7 @@
-// What a workspace configures that rules read: its lifecycle stages and its intent table.
+// ScoreService: stages, intent and RFM. What a workspace configures that rules read (its
+// lifecycle stages and its intent table) is stored here; the scores are read from LiveRules.
+#include "pond/segment/score_service.h"
+
 #include <nlohmann/json.hpp>
 
 #include "pond/segment/segment_workspace.h"
@@ -40,8 +43,8 @@ std::string IntentBody(const IntentSettings& intent) {
 }
 
 Status CheckStages(const std::vector<StageRule>& stages, const RuleSettings& settings) {
-  if (stages.size() > SegmentService::kMaxStages) {
-    return FieldError("stages", "at most " + std::to_string(SegmentService::kMaxStages));
+  if (stages.size() > ScoreService::kMaxStages) {
+    return FieldError("stages", "at most " + std::to_string(ScoreService::kMaxStages));
   }
   std::set<std::string> names;
   for (size_t i = 0; i < stages.size(); ++i) {
@@ -63,7 +66,7 @@ Status CheckStages(const std::vector<StageRule>& stages, const RuleSettings& set
 
 }  // namespace
 
-Status LoadRuleSettings(Engine* engine, SegmentService::Workspace& w) {
+Status LoadRuleSettings(Engine* engine, LiveRules::Workspace& w) {
   ASSIGN_OR_RETURN(std::vector<StoredObject> stored, engine->ListObjects(w.id, kSettingsKind));
   auto settings = std::make_shared<RuleSettings>(*w.settings);
   for (const StoredObject& o : stored) {
@@ -89,11 +92,11 @@ Status LoadRuleSettings(Engine* engine, SegmentService::Workspace& w) {
   return w.InstallSettings(std::move(settings));
 }
 
-Status SegmentService::Reconfigure(const std::string& ws, const TenantState& state,
-                                   std::shared_ptr<const RuleSettings> settings,
-                                   bool stages_changed) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
+Status ScoreService::Reconfigure(const std::string& ws, const TenantState& state,
+                                 std::shared_ptr<const RuleSettings> settings,
+                                 bool stages_changed) {
+  std::lock_guard lock(rules_->mu());
+  LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
   std::shared_ptr<const RuleSettings> previous = w.settings;
   RETURN_IF_ERROR(w.InstallSettings(settings));
   Status stored =
@@ -117,8 +120,8 @@ Status SegmentService::Reconfigure(const std::string& ws, const TenantState& sta
   return Status::Ok();
 }
 
-Status SegmentService::SetStages(const std::string& ws, std::vector<StageRule> stages) {
-  std::shared_ptr<const RuleSettings> current = SettingsFor(ws);
+Status ScoreService::SetStages(const std::string& ws, std::vector<StageRule> stages) {
+  std::shared_ptr<const RuleSettings> current = rules_->SettingsFor(ws);
   auto next = std::make_shared<RuleSettings>(*current);
   next->stages = stages.empty() ? DefaultStages() : std::move(stages);
   RETURN_IF_ERROR(CheckStages(next->stages, *next));
@@ -128,10 +131,10 @@ Status SegmentService::SetStages(const std::string& ws, std::vector<StageRule> s
   return result;
 }
 
-Status SegmentService::SetIntent(const std::string& ws, IntentSettings intent) {
+Status ScoreService::SetIntent(const std::string& ws, IntentSettings intent) {
   if (intent.rows.empty()) intent.rows = DefaultIntentSettings().rows;
   RETURN_IF_ERROR(ValidateIntentSettings(intent));
-  auto next = std::make_shared<RuleSettings>(*SettingsFor(ws));
+  auto next = std::make_shared<RuleSettings>(*rules_->SettingsFor(ws));
   next->intent = std::move(intent);
   Status result;
   RETURN_IF_ERROR(engine_->ReadState(
@@ -139,10 +142,86 @@ Status SegmentService::SetIntent(const std::string& ws, IntentSettings intent) {
   return result;
 }
 
-Result<IntentSettings> SegmentService::Intent(const std::string& ws) {
+Result<IntentSettings> ScoreService::Intent(const std::string& ws) {
   std::shared_ptr<const RuleSettings> settings;
-  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) { settings = SettingsFor(ws); }));
+  RETURN_IF_ERROR(
+      engine_->ReadState(ws, [&](const TenantState&) { settings = rules_->SettingsFor(ws); }));
   return settings->intent;
+}
+
+Status ScoreService::RecomputeRfm(const std::string& ws) {
+  return engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(rules_->mu());
+    rules_->WorkspaceFor(ws).RecomputeRfm(state, engine_->clock().NowMicros());
+  });
+}
+
+Result<ScoreService::RfmSummary> ScoreService::Rfm(const std::string& ws) {
+  RfmSummary out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(rules_->mu());
+    const RfmTable& t = rules_->WorkspaceFor(ws).rfm;
+    out.computed_at = t.computed_at;
+    out.scored = t.scored;
+    for (size_t k = 0; k < kRfmCellCount; ++k) {
+      out.cells.push_back({kRfmCells[k], k < t.members.size()
+                                             ? static_cast<int64_t>(t.members[k].cardinality())
+                                             : 0});
+    }
+  }));
+  return out;
+}
+
+Result<std::vector<ScoreService::StageCount>> ScoreService::Stages(const std::string& ws) {
+  std::vector<StageCount> out;
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(rules_->mu());
+    for (auto& s : rules_->WorkspaceFor(ws).segments) {
+      if (s->stage.empty()) continue;
+      std::string rule;
+      for (const StageRule& r : rules_->WorkspaceFor(ws).settings->stages) {
+        if (r.stage == s->stage) rule = r.rule;
+      }
+      out.push_back({s->stage, static_cast<int64_t>(s->members.cardinality()), rule});
+    }
+  }));
+  return out;
+}
+
+Result<std::vector<ScoreService::CustomerLabels>> ScoreService::Labels(
+    const std::string& ws, const std::vector<std::string>& customer_ids) {
+  std::vector<CustomerLabels> out(customer_ids.size());
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+    std::lock_guard lock(rules_->mu());
+    LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
+    for (size_t i = 0; i < customer_ids.size(); ++i) {
+      const uint32_t dense = state.ParseCustomerId(customer_ids[i]);
+      if (dense == kNoIndex) continue;
+      const uint32_t live = state.Live(dense);
+      out[i].stage = "none";
+      for (auto& seg : w.segments) {
+        if (!seg->stage.empty() && seg->members.contains(live)) {
+          out[i].stage = seg->stage;
+          break;
+        }
+      }
+      for (size_t k = 0; k < w.rfm.members.size() && k < kRfmCellCount; ++k) {
+        if (w.rfm.members[k].contains(live)) out[i].rfm = kRfmCells[k];
+      }
+    }
+  }));
+  return out;
+}
+
+Result<Roaring> ScoreService::StageBitmap(const std::string& ws, const std::string& stage) {
+  Result<Roaring> result = Status::NotFound("no stage \"" + stage + "\"");
+  RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
+    std::lock_guard lock(rules_->mu());
+    for (auto& s : rules_->WorkspaceFor(ws).segments) {
+      if (s->stage == stage) result = s->members;
+    }
+  }));
+  return result;
 }
 
 }  // namespace pond

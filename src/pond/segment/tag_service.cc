@@ -1,5 +1,7 @@
-// Tags the segment service sets: in bulk (by list or by rule), from questionnaire answers, and
-// automatically from rules.
+// Tags pond sets: in bulk (by list or by rule), from questionnaire answers, and automatically
+// from rules.
+#include "pond/segment/tag_service.h"
+
 #include <nlohmann/json.hpp>
 
 #include "pond/engine/keys.h"
@@ -28,7 +30,7 @@ std::unique_ptr<LiveSegment> AutoTagSegment(const std::string& tag, CompiledRule
 
 }  // namespace
 
-Status LoadTagTables(Engine* engine, SegmentService::Workspace& w) {
+Status LoadTagTables(Engine* engine, LiveRules::Workspace& w) {
   ASSIGN_OR_RETURN(std::vector<StoredObject> answers, engine->ListObjects(w.id, kAnswerTagsKind));
   for (const StoredObject& o : answers) {
     nlohmann::json rows = nlohmann::json::parse(o.body, nullptr, false);
@@ -52,7 +54,7 @@ Status LoadTagTables(Engine* engine, SegmentService::Workspace& w) {
   return LoadTagGroups(engine, w);
 }
 
-Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows) {
+Status TagService::SetTagRules(const std::string& ws, std::vector<TagRuleSpec> rows) {
   if (rows.size() > kMaxTagRules)
     return FieldError("rules", "at most " + std::to_string(kMaxTagRules));
   std::set<std::string> tags;
@@ -90,8 +92,8 @@ Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpe
   }
   Status result;
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
-    std::lock_guard lock(mu_);
-    Workspace& w = WorkspaceFor(ws);
+    std::lock_guard lock(rules_->mu());
+    LiveRules::Workspace& w = rules_->WorkspaceFor(ws);
     const Micros now = engine_->clock().NowMicros();
     for (const CompiledRule& rule : compiled) {
       if (Status s = w.EnsureFilters(engine_, state, rule); !s.ok()) {
@@ -117,11 +119,11 @@ Status SegmentService::SetTagRules(const std::string& ws, std::vector<TagRuleSpe
   return result;
 }
 
-Result<std::vector<SegmentService::TagRule>> SegmentService::TagRules(const std::string& ws) {
+Result<std::vector<TagService::TagRule>> TagService::TagRules(const std::string& ws) {
   std::vector<TagRule> out;
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    for (const auto& s : WorkspaceFor(ws).segments) {
+    std::lock_guard lock(rules_->mu());
+    for (const auto& s : rules_->WorkspaceFor(ws).segments) {
       if (s->auto_tag.empty()) continue;
       out.push_back({s->auto_tag, s->rule.text, static_cast<int64_t>(s->members.cardinality())});
     }
@@ -148,7 +150,7 @@ Status CheckManualTags(Engine& engine, const std::string& ws, const std::vector<
   return Status::Ok();
 }
 
-void SegmentService::Workspace::TagAnswers(const TenantState& state, const Event& e, uint32_t c) {
+void LiveRules::Workspace::TagAnswers(const TenantState& state, const Event& e, uint32_t c) {
   nlohmann::json props = nlohmann::json::parse(e.properties, nullptr, false);
   if (!props.is_object() || !props.contains("answers") || !props["answers"].is_object()) return;
   const std::string questionnaire =
@@ -174,8 +176,8 @@ void SegmentService::Workspace::TagAnswers(const TenantState& state, const Event
   }
 }
 
-Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string& ws,
-                                                              const BulkTagRequest& req) {
+Result<TagService::BulkTagResult> TagService::BulkTag(const std::string& ws,
+                                                      const BulkTagRequest& req) {
   if (req.add.empty() && req.remove.empty())
     return FieldError("add", "at least one tag to add or remove");
   if (req.add.size() + req.remove.size() > 20) return FieldError("add", "at most 20 tags at once");
@@ -199,7 +201,7 @@ Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string&
   }
   Roaring selected;
   if (req.rule) {
-    ASSIGN_OR_RETURN(selected, Evaluate(ws, *req.rule));
+    ASSIGN_OR_RETURN(selected, SegmentService(rules_).Evaluate(ws, *req.rule));
   }
   BulkTagResult result;
   std::vector<Event> events;
@@ -237,7 +239,7 @@ Result<SegmentService::BulkTagResult> SegmentService::BulkTag(const std::string&
   return result;
 }
 
-Status SegmentService::SetAnswerTags(const std::string& ws, std::vector<AnswerTag> rows) {
+Status TagService::SetAnswerTags(const std::string& ws, std::vector<AnswerTag> rows) {
   if (rows.size() > kMaxAnswerTags) {
     return FieldError("rows", "at most " + std::to_string(kMaxAnswerTags));
   }
@@ -263,16 +265,16 @@ Status SegmentService::SetAnswerTags(const std::string& ws, std::vector<AnswerTa
   RETURN_IF_ERROR(CheckManualTags(*engine_, ws, tags, "rows"));
   RETURN_IF_ERROR(engine_->PutObject(
       ws, {kAnswerTagsKind, "table", body.dump(), engine_->clock().NowMicros()}));
-  std::lock_guard lock(mu_);
-  WorkspaceFor(ws).answer_tags = std::move(rows);
+  std::lock_guard lock(rules_->mu());
+  rules_->WorkspaceFor(ws).answer_tags = std::move(rows);
   return Status::Ok();
 }
 
-Result<std::vector<SegmentService::AnswerTag>> SegmentService::AnswerTags(const std::string& ws) {
+Result<std::vector<TagService::AnswerTag>> TagService::AnswerTags(const std::string& ws) {
   std::vector<AnswerTag> out;
   RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState&) {
-    std::lock_guard lock(mu_);
-    out = WorkspaceFor(ws).answer_tags;
+    std::lock_guard lock(rules_->mu());
+    out = rules_->WorkspaceFor(ws).answer_tags;
   }));
   return out;
 }
