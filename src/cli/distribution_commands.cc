@@ -10,7 +10,7 @@
 #include "pond/app/distribution_views.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
-#include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 
 namespace pond::cli {
 namespace {
@@ -58,7 +58,7 @@ int PrintWithdrawal(const Common& common, const Result<WithdrawalView>& w) {
 }
 
 int Report(const Common& common, app::App& s, const DistributionArgs& a) {
-  auto totals = s.distribution().Totals(common.workspace);
+  auto totals = s.payouts().Totals(common.workspace);
   if (!totals.ok()) return Fail(totals.status());
   auto leaders = s.distribution().Leaderboard(common.workspace, a.by, a.limit);
   if (!leaders.ok()) return Fail(leaders.status());
@@ -80,7 +80,7 @@ int Report(const Common& common, app::App& s, const DistributionArgs& a) {
 }
 
 int Reconcile(const Common& common, app::App& s) {
-  auto r = s.distribution().Reconcile(common.workspace);
+  auto r = s.payouts().Reconcile(common.workspace);
   if (!r.ok()) return Fail(r.status());
   const json j = app::ReconciliationJson(*r);
   if (common.json) {
@@ -98,7 +98,7 @@ int Reconcile(const Common& common, app::App& s) {
 }
 
 int Withdrawals(const Common& common, app::App& s, const DistributionArgs& a) {
-  auto list = s.distribution().Withdrawals(common.workspace, a.id, a.state);
+  auto list = s.payouts().Withdrawals(common.workspace, a.id, a.state);
   if (!list.ok()) return Fail(list.status());
   if (common.json) {
     json data = json::array();
@@ -163,13 +163,13 @@ int RunDistribution(const Common& common, const DistributionArgs& a) {
   if (a.action == "reconcile") return Reconcile(common, **s);
   if (a.action == "withdrawals") return Withdrawals(common, **s, a);
   if (a.action == "approve-withdrawal") {
-    return PrintWithdrawal(common, d.ApproveWithdrawal(ws, a.id, a.fee_fen, "cli"));
+    return PrintWithdrawal(common, (*s)->payouts().ApproveWithdrawal(ws, a.id, a.fee_fen, "cli"));
   }
   if (a.action == "reject-withdrawal") {
-    return PrintWithdrawal(common, d.RejectWithdrawal(ws, a.id, a.reason));
+    return PrintWithdrawal(common, (*s)->payouts().RejectWithdrawal(ws, a.id, a.reason));
   }
   if (a.action == "paid") {
-    return PrintWithdrawal(common, d.MarkPaid(ws, a.id, a.reference, "operator"));
+    return PrintWithdrawal(common, (*s)->payouts().MarkPaid(ws, a.id, a.reference, "operator"));
   }
   if (a.action == "run") {
     Result<int64_t> done = d.RunDue();

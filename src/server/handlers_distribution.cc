@@ -52,9 +52,8 @@ Result<json> CommissionsOf(ApiContext& ctx, const std::string& distributor, size
 
 Result<json> WithdrawalsOf(ApiContext& ctx, const HttpRequest& req,
                            const std::string& distributor) {
-  ASSIGN_OR_RETURN(
-      std::vector<WithdrawalView> list,
-      ctx.distribution.Withdrawals(ctx.workspace, distributor, QueryParam(req, "state")));
+  ASSIGN_OR_RETURN(std::vector<WithdrawalView> list,
+                   ctx.payouts.Withdrawals(ctx.workspace, distributor, QueryParam(req, "state")));
   json data = json::array();
   for (const WithdrawalView& w : list) data.push_back(app::WithdrawalJson(w));
   return ListPage(req, std::move(data));
@@ -69,7 +68,7 @@ Result<json> RequestWithdrawalFor(ApiContext& ctx, const HttpRequest& req,
   RETURN_IF_ERROR(ReadFen(body, "amount_fen", true, &amount));
   RETURN_IF_ERROR(ReadStringField(body, "request_id", &request_id));
   return WithdrawalAnswer(
-      ctx.distribution.RequestWithdrawal(ctx.workspace, distributor, amount, request_id));
+      ctx.payouts.RequestWithdrawal(ctx.workspace, distributor, amount, request_id));
 }
 
 }  // namespace
@@ -150,7 +149,7 @@ Result<json> DistributorCommissions(ApiContext& ctx, const HttpRequest& req) {
 }
 
 Result<json> DistributorJournal(ApiContext& ctx, const HttpRequest& req) {
-  auto journal = ctx.distribution.Journal(ctx.workspace, req.params.at("id"));
+  auto journal = ctx.payouts.Journal(ctx.workspace, req.params.at("id"));
   if (!journal.ok()) return journal.status();
   json data = json::array();
   for (const LedgerTransaction& t : *journal) data.push_back(app::TransactionJson(t));
@@ -181,9 +180,9 @@ Result<json> CustomerWithdrawal(ApiContext& ctx, const HttpRequest& req) {
 Result<json> CustomerJournal(ApiContext& ctx, const HttpRequest& req) {
   Result<std::string> account = CustomerAccount(ctx, req);
   if (!account.ok()) return account.status();
-  auto journal = ctx.distribution.Journal(ctx.workspace, *account);
+  auto journal = ctx.payouts.Journal(ctx.workspace, *account);
   if (!journal.ok()) return journal.status();
-  auto balances = ctx.distribution.Balances(ctx.workspace, *account);
+  auto balances = ctx.payouts.Balances(ctx.workspace, *account);
   if (!balances.ok()) return balances.status();
   json data = json::array();
   for (const LedgerTransaction& t : *journal) data.push_back(app::TransactionJson(t));
@@ -220,28 +219,28 @@ Result<json> ApproveWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
     if (!s.ok()) return s;
   }
   return WithdrawalAnswer(
-      ctx.distribution.ApproveWithdrawal(ctx.workspace, req.params.at("id"), fee, by));
+      ctx.payouts.ApproveWithdrawal(ctx.workspace, req.params.at("id"), fee, by));
 }
 
 Result<json> RejectWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"reason"});
   if (!f.ok()) return f.status();
   return WithdrawalAnswer(
-      ctx.distribution.RejectWithdrawal(ctx.workspace, req.params.at("id"), (*f)[0]));
+      ctx.payouts.RejectWithdrawal(ctx.workspace, req.params.at("id"), (*f)[0]));
 }
 
 Result<json> PaidWithdrawalHandler(ApiContext& ctx, const HttpRequest& req) {
   auto f = Strings(req, {"reference", "via"});
   if (!f.ok()) return f.status();
   return WithdrawalAnswer(
-      ctx.distribution.MarkPaid(ctx.workspace, req.params.at("id"), (*f)[0], (*f)[1]));
+      ctx.payouts.MarkPaid(ctx.workspace, req.params.at("id"), (*f)[0], (*f)[1]));
 }
 
 Result<json> DistributionReport(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
   if (!limit.ok()) return limit.status();
   const std::string by = QueryParam(req, "by").empty() ? "gmv" : QueryParam(req, "by");
-  auto totals = ctx.distribution.Totals(ctx.workspace);
+  auto totals = ctx.payouts.Totals(ctx.workspace);
   if (!totals.ok()) return totals.status();
   auto leaders = ctx.distribution.Leaderboard(ctx.workspace, by, *limit);
   if (!leaders.ok()) return leaders.status();
@@ -260,7 +259,7 @@ Result<json> DistributionReport(ApiContext& ctx, const HttpRequest& req) {
 }
 
 Result<json> ReconciliationReport(ApiContext& ctx, const HttpRequest&) {
-  auto r = ctx.distribution.Reconcile(ctx.workspace);
+  auto r = ctx.payouts.Reconcile(ctx.workspace);
   if (!r.ok()) return r.status();
   return app::ReconciliationJson(*r);
 }

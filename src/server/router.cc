@@ -85,6 +85,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  app_.deliveries(),
                  app_.tasks(),
                  app_.distribution(),
+                 app_.payouts(),
                  app_.fission(),
                  app_.content(),
                  app_.community(),

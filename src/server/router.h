@@ -14,7 +14,7 @@
 #include "pond/channels/wecom/wecom_service.h"
 #include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
-#include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/engine/engine.h"
 #include "pond/fission/fission_service.h"
 #include "pond/journey/journey_runtime.h"
@@ -54,6 +54,7 @@ struct ApiContext {
   outbound::DeliveryService& deliveries;
   TaskService& tasks;
   DistributionService& distribution;
+  PayoutService& payouts;
   FissionService& fission;
   ContentService& content;
   CommunityService& community;

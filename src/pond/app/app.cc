@@ -9,6 +9,7 @@
 #include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
 #include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/fission/fission_service.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/task_service.h"
@@ -100,7 +101,9 @@ Status App::StartOne(Part part) {
     case kTasks:
       return Keep(TaskService::Start(e), &tasks_);
     case kDistribution:
-      return Keep(DistributionService::Start(e, segments_.get()), &distribution_);
+      RETURN_IF_ERROR(Keep(DistributionService::Start(e, segments_.get()), &distribution_));
+      payouts_ = std::make_unique<PayoutService>(distribution_.get());
+      return Status::Ok();
     case kFission:
       return Keep(FissionService::Start(e), &fission_);
     case kContent:
@@ -146,6 +149,7 @@ JourneyRuntime& App::journeys() { return Started(journeys_, "journeys"); }
 outbound::DeliveryService& App::deliveries() { return Started(deliveries_, "deliveries"); }
 TaskService& App::tasks() { return Started(tasks_, "tasks"); }
 DistributionService& App::distribution() { return Started(distribution_, "distribution"); }
+PayoutService& App::payouts() { return Started(payouts_, "distribution"); }
 FissionService& App::fission() { return Started(fission_, "fission"); }
 ContentService& App::content() { return Started(content_, "content"); }
 CommunityService& App::community() { return Started(community_, "community"); }

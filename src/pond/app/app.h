@@ -22,6 +22,7 @@
 namespace pond {
 class LiveRules;
 class SegmentService;
+class PayoutService;
 class TagService;
 class ScoreService;
 class JourneyRuntime;
@@ -98,6 +99,7 @@ class App {
   outbound::DeliveryService& deliveries();
   TaskService& tasks();
   DistributionService& distribution();
+  PayoutService& payouts();
   FissionService& fission();
   ContentService& content();
   CommunityService& community();
@@ -118,6 +120,7 @@ class App {
   std::unique_ptr<outbound::DeliveryService> deliveries_;
   std::unique_ptr<TaskService> tasks_;
   std::unique_ptr<DistributionService> distribution_;
+  std::unique_ptr<PayoutService> payouts_;
   std::unique_ptr<FissionService> fission_;
   std::unique_ptr<ContentService> content_;
   std::unique_ptr<CommunityService> community_;

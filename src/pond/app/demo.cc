@@ -30,7 +30,7 @@ Result<DemoWorld> RunDemoWorld(App& app, FakeClock& clock, const sim::DemoParams
                      RETURN_IF_ERROR(groups.AfterDay(d, params.days));
                      return campaigns.AfterDay(d, params.days);
                    }));
-  ASSIGN_OR_RETURN(world.distribution, app.distribution().Totals(kDefaultWorkspace));
+  ASSIGN_OR_RETURN(world.distribution, app.payouts().Totals(kDefaultWorkspace));
   for (const char* id : {"cmp_mask_task", "cmp_serum_group", "cmp_mask_bargain"}) {
     Result<CampaignReport> r = app.fission().Report(kDefaultWorkspace, id);
     if (r.ok()) world.fission.push_back(*r);

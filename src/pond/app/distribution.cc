@@ -1,7 +1,7 @@
 #include "pond/app/distribution.h"
 
 #include "pond/app/distribution_views.h"
-#include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 
 namespace pond::app {
 
@@ -28,8 +28,7 @@ Result<json> DistributorClientsJson(App& app, const std::string& ws, const std::
 
 Result<json> DistributorCommissionsJson(App& app, const std::string& ws,
                                         const std::string& distributor, size_t limit) {
-  ASSIGN_OR_RETURN(std::vector<CommissionView> list,
-                   app.distribution().Commissions(ws, distributor));
+  ASSIGN_OR_RETURN(std::vector<CommissionView> list, app.payouts().Commissions(ws, distributor));
   json data = json::array();
   int64_t pending = 0, released = 0, taken_back = 0;
   for (const CommissionView& c : list) {

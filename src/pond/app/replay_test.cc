@@ -13,6 +13,7 @@
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/journey_store.h"
 #include "pond/journey/task_service.h"
@@ -82,9 +83,9 @@ json Fingerprint(App& app) {
   for (const DistributorView& v : Ok(app.distribution().List(kWs, ""))) {
     dist["distributors"].push_back(DistributorJson(v));
   }
-  dist["reconciliation"] = ReconciliationJson(Ok(app.distribution().Reconcile(kWs)));
-  dist["totals"] = TotalsJson(Ok(app.distribution().Totals(kWs)));
-  for (const WithdrawalView& w : Ok(app.distribution().Withdrawals(kWs, "", ""))) {
+  dist["reconciliation"] = ReconciliationJson(Ok(app.payouts().Reconcile(kWs)));
+  dist["totals"] = TotalsJson(Ok(app.payouts().Totals(kWs)));
+  for (const WithdrawalView& w : Ok(app.payouts().Withdrawals(kWs, "", ""))) {
     dist["withdrawals"].push_back(WithdrawalJson(w));
   }
 

@@ -4,7 +4,7 @@
 
 #include "pond/app/distribution_views.h"
 #include "pond/base/time.h"
-#include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/fission/fission_service.h"
 #include "pond/segment/segment_service.h"
 
@@ -133,7 +133,7 @@ Result<GrowthCampaigns> GrowthByCampaign(App& app, const std::string& ws) {
 Result<json> Growth(App& app, const std::string& ws) {
   ASSIGN_OR_RETURN(GrowthCampaigns campaigns, GrowthByCampaign(app, ws));
   ASSIGN_OR_RETURN(FissionService::ForestReport forest, app.fission().Forest(ws, 0));
-  ASSIGN_OR_RETURN(DistributionTotals totals, app.distribution().Totals(ws));
+  ASSIGN_OR_RETURN(DistributionTotals totals, app.payouts().Totals(ws));
   const double per_participant = forest.participants ? static_cast<double>(forest.invites) /
                                                            static_cast<double>(forest.participants)
                                                      : 0.0;

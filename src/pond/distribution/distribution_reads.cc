@@ -1,5 +1,4 @@
-// DistributionService's reads: distributors with their figures, commissions, the journal, the
-// reconciliation report and the programme's totals.
+// DistributionService's reads: distributors with their figures and the leaderboard.
 #include <algorithm>
 
 #include "pond/distribution/distribution_service.h"
@@ -54,92 +53,6 @@ Result<std::vector<DistributorView>> DistributionService::Leaderboard(const std:
   });
   if (all.size() > limit) all.resize(limit);
   return all;
-}
-
-Result<std::vector<CommissionView>> DistributionService::Commissions(
-    const std::string& ws, const std::string& distributor) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  if (!distributor.empty() && !w.registry.Find(distributor)) {
-    return Status::NotFound("distributor \"" + distributor + "\" not found");
-  }
-  std::vector<CommissionView> out;
-  for (const auto& [order_id, o] : w.orders) {
-    for (size_t i = 0; i < o.lines.size(); ++i) {
-      const LineCommission& c = o.lines[i];
-      if (!distributor.empty() && c.earner != distributor) continue;
-      out.push_back({order_id, o.client, c.line, c.level, c.base_fen, c.fen, o.taken_back[i],
-                     o.released ? "released" : "pending", o.accrued_at, o.release_at});
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const CommissionView& a, const CommissionView& b) {
-    return a.accrued_at > b.accrued_at;
-  });
-  return out;
-}
-
-Result<std::vector<LedgerTransaction>> DistributionService::Journal(
-    const std::string& ws, const std::string& distributor) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  // A customer's own account (fission cash rewards) is not a distributor's.
-  if (!w.registry.Find(distributor) && !distributor.starts_with("cus_")) {
-    return Status::NotFound("distributor \"" + distributor + "\" not found");
-  }
-  return w.ledger->Journal(distributor);
-}
-
-Result<DistributorBalances> DistributionService::Balances(const std::string& ws,
-                                                          const std::string& account) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  if (!w.registry.Find(account) && !account.starts_with("cus_")) {
-    return Status::NotFound("distributor \"" + account + "\" not found");
-  }
-  return w.BalancesOf(account);
-}
-
-Result<Reconciliation> DistributionService::Reconcile(const std::string& ws) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  const Ledger::Summary s = w.ledger->Summarize();
-  Reconciliation r;
-  r.transactions = s.transactions;
-  r.postings = s.postings;
-  r.sum_fen = s.sum_fen;
-  r.unbalanced_transactions = s.unbalanced;
-  std::map<std::string, int64_t> totals;
-  for (const auto& [account, balance] : w.ledger->Balances()) {
-    totals[AccountKindName(account.kind)] += balance;
-  }
-  r.totals.assign(totals.begin(), totals.end());
-  Status verified = w.ledger->Verify();
-  r.verify = verified.ok() ? "ok" : verified.message();
-  return r;
-}
-
-Result<DistributionTotals> DistributionService::Totals(const std::string& ws) {
-  std::lock_guard lock(mu_);
-  Workspace& w = WorkspaceFor(ws);
-  DistributionTotals t;
-  for (const auto& [id, d] : w.registry.all()) {
-    ++t.distributors;
-    if (d.state == DistributorState::kActive) ++t.active;
-    if (d.state == DistributorState::kApplied) ++t.applied;
-    if (d.state == DistributorState::kFrozen) ++t.frozen;
-  }
-  t.clients = static_cast<int64_t>(w.registry.bindings().size());
-  for (const auto& [order_id, o] : w.orders) {
-    ++t.orders;
-    t.gmv_fen += o.gmv_fen();
-    for (size_t i = 0; i < o.lines.size(); ++i)
-      t.commission_fen += o.lines[i].fen - o.taken_back[i];
-  }
-  t.commission_cost_bp = t.gmv_fen > 0 ? t.commission_fen * 10'000 / t.gmv_fen : 0;
-  for (const auto& [id, wd] : w.withdrawals) {
-    if (wd.state == "paid") t.withdrawn_fen += wd.amount_fen - wd.fee_fen;
-  }
-  return t;
 }
 
 }  // namespace pond

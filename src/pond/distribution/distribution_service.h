@@ -1,5 +1,7 @@
-// DistributionService: distributors, client binding, commissions and withdrawals, kept as
-// events (docs/distribution.md, "How it runs").
+// DistributionService: the distribution programme — distributors, client binding, settings, the
+// portal, and the commission decisions that follow orders — kept as events (docs/distribution.md,
+// "How it runs"). Withdrawals and the money reads are PayoutService's (payout_service.h), over
+// this service's per-workspace book.
 //
 // Every decision is an event that pond writes through Engine::Submit, with a messageId that is a
 // pure function of its cause ("dst:accrue:<order>", "dst:refund:<refund>", "dst:wd:<id>:approve"),
@@ -13,9 +15,7 @@
 // observer (which may not submit) and made by RunDue(). At start, orders and refunds that were
 // stored without their decision (pond stopped in between) are found and queued again.
 //
-// Money moves only through the ledger (ledger.h); a withdrawal is checked against `available`
-// when it is requested and posted by the ledger, which refuses an overdraft whatever the race,
-// so a request that lost a race is recorded as refused, never as money.
+// Money moves only through the ledger (ledger.h).
 #pragma once
 
 #include <chrono>
@@ -140,35 +140,6 @@ class DistributionService final : public ReplayingObserver {
                        const std::string& code_or_id, const std::string& via);
   Result<std::vector<std::string>> Clients(const std::string& ws, const std::string& id);
 
-  // --- withdrawals -------------------------------------------------------------------------
-  // `request_id` makes a retry the same withdrawal ("" = a new one); the withdrawal's id is
-  // "wdr_<distributor number>_<request_id>". A customer id ("cus_…") instead of a distributor's
-  // withdraws from that customer's own account, where fission cash rewards are posted
-  // ("wdr_c<number>_<request_id>"); it need not be a distributor.
-  Result<WithdrawalView> RequestWithdrawal(const std::string& ws, const std::string& distributor,
-                                           int64_t amount_fen, const std::string& request_id);
-  // `fee_fen` < 0: the settings' fee.
-  Result<WithdrawalView> ApproveWithdrawal(const std::string& ws, const std::string& id,
-                                           int64_t fee_fen, const std::string& by);
-  Result<WithdrawalView> RejectWithdrawal(const std::string& ws, const std::string& id,
-                                          const std::string& reason);
-  Result<WithdrawalView> MarkPaid(const std::string& ws, const std::string& id,
-                                  const std::string& reference, const std::string& via);
-  // "" = every distributor's; state "" = all.
-  Result<std::vector<WithdrawalView>> Withdrawals(const std::string& ws,
-                                                  const std::string& distributor,
-                                                  const std::string& state);
-
-  // --- reads -------------------------------------------------------------------------------
-  Result<std::vector<CommissionView>> Commissions(const std::string& ws,
-                                                  const std::string& distributor);
-  // A distributor's postings, or a customer's own (cus_…: fission cash rewards).
-  Result<std::vector<LedgerTransaction>> Journal(const std::string& ws,
-                                                 const std::string& distributor);
-  // The same account's balances, from the ledger.
-  Result<DistributorBalances> Balances(const std::string& ws, const std::string& account);
-  Result<Reconciliation> Reconcile(const std::string& ws);
-  Result<DistributionTotals> Totals(const std::string& ws);
   // The distributor's own link code (HMAC of its id under the workspace's secret).
   Result<std::string> CodeOf(const std::string& ws, const std::string& id);
 
@@ -192,6 +163,9 @@ class DistributionService final : public ReplayingObserver {
   struct Workspace;  // distribution_workspace.h
 
  private:
+  // The money side reads and posts through the same book and lock (payout_service.h).
+  friend class PayoutService;
+
   DistributionService(Engine* engine, SegmentService* segments);
   Workspace& WorkspaceFor(const std::string& ws);  // REQUIRES: mu_
   Status LoadSettings(const std::string& ws);
@@ -206,13 +180,6 @@ class DistributionService final : public ReplayingObserver {
   using StandingEvent = std::function<Event(const Workspace&, const Distributor&, Micros)>;
   Result<DistributorView> ChangeStanding(const std::string& ws, const std::string& id,
                                          const StandingCheck& check, const StandingEvent& make);
-  // The same for a withdrawal's review and payout, one decision at a time.
-  using WithdrawalCheck = std::function<Result<bool>(const Workspace&, const WithdrawalView&)>;
-  using WithdrawalEvent = std::function<Event(const WithdrawalView&, Micros)>;
-  Result<WithdrawalView> ChangeWithdrawal(const std::string& ws, const std::string& id,
-                                          const WithdrawalCheck& check,
-                                          const WithdrawalEvent& make);
-  Result<WithdrawalView> WithdrawalAfter(const std::string& ws, const std::string& id);
   Result<int64_t> RunDue(const std::string& ws);
   // Submits `events` in batches, adding the number stored to *submitted.
   Status SubmitAll(const std::string& ws, std::vector<Event> events, int64_t* submitted);
@@ -220,7 +187,6 @@ class DistributionService final : public ReplayingObserver {
 
   Engine* engine_;
   SegmentService* segments_;
-  std::mutex withdrawal_mu_;            // one withdrawal decision at a time: check, then submit
   std::mutex mu_;                       // the workspaces; taken under the engine's tenant lock
   WorkspaceMap<Workspace> workspaces_;  // REQUIRES: mu_
   PeriodicThread background_;

@@ -2,14 +2,13 @@
 // policies, commission at two levels on orders of bound clients, refunds of one line, release
 // after the after-sale window, withdrawals (also from many threads), catching up after a stop,
 // and a restart that rebuilds the same ledger from the events.
-#include "pond/distribution/distribution_service.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "pond/base/time.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/testing/temp_dir.h"
 #include "pond/testing/timeline.h"
 
@@ -29,6 +28,7 @@ class DistributionServiceTest : public ::testing::Test {
     Restart();
   }
   void Restart() {
+    payouts_.reset();
     service_.reset();
     segments_.reset();
     rules_.reset();
@@ -37,8 +37,10 @@ class DistributionServiceTest : public ::testing::Test {
     auto s = DistributionService::Start(engine_.get(), segments_.get());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     service_ = std::move(*s);
+    payouts_ = std::make_unique<PayoutService>(service_.get());
   }
   void Reopen() {  // a whole restart: engine and services rebuilt from the store
+    payouts_.reset();
     service_.reset();
     segments_.reset();
     rules_.reset();
@@ -111,6 +113,7 @@ class DistributionServiceTest : public ::testing::Test {
   std::unique_ptr<LiveRules> rules_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<DistributionService> service_;
+  std::unique_ptr<PayoutService> payouts_;
 };
 
 TEST_F(DistributionServiceTest, TwoLevelsRefundOfOneLineReleaseAndWithdrawalSurviveARestart) {
@@ -154,29 +157,29 @@ TEST_F(DistributionServiceTest, TwoLevelsRefundOfOneLineReleaseAndWithdrawalSurv
   EXPECT_EQ(Balances(sub).pending_fen, 0);
 
   // More than available is refused and moves nothing; then the exact amount.
-  auto too_much = service_->RequestWithdrawal(kDefaultWorkspace, sub, 3'001, "w0");
+  auto too_much = payouts_->RequestWithdrawal(kDefaultWorkspace, sub, 3'001, "w0");
   EXPECT_EQ(too_much.status().code(), StatusCode::kFailedPrecondition);
-  auto w = service_->RequestWithdrawal(kDefaultWorkspace, sub, 3'000, "w1");
+  auto w = payouts_->RequestWithdrawal(kDefaultWorkspace, sub, 3'000, "w1");
   ASSERT_TRUE(w.ok()) << w.status().ToString();
-  EXPECT_EQ(service_->RequestWithdrawal(kDefaultWorkspace, sub, 3'000, "w1")->id, w->id);  // retry
-  EXPECT_EQ(service_->RequestWithdrawal(kDefaultWorkspace, sub, 2'000, "w1").status().code(),
+  EXPECT_EQ(payouts_->RequestWithdrawal(kDefaultWorkspace, sub, 3'000, "w1")->id, w->id);  // retry
+  EXPECT_EQ(payouts_->RequestWithdrawal(kDefaultWorkspace, sub, 2'000, "w1").status().code(),
             StatusCode::kAlreadyExists);
-  ASSERT_TRUE(service_->ApproveWithdrawal(kDefaultWorkspace, w->id, 100, "ops").ok());
-  ASSERT_TRUE(service_->MarkPaid(kDefaultWorkspace, w->id, "BANK-1", "webhook").ok());
-  ASSERT_TRUE(service_->MarkPaid(kDefaultWorkspace, w->id, "BANK-1", "webhook").ok());  // retried
+  ASSERT_TRUE(payouts_->ApproveWithdrawal(kDefaultWorkspace, w->id, 100, "ops").ok());
+  ASSERT_TRUE(payouts_->MarkPaid(kDefaultWorkspace, w->id, "BANK-1", "webhook").ok());
+  ASSERT_TRUE(payouts_->MarkPaid(kDefaultWorkspace, w->id, "BANK-1", "webhook").ok());  // retried
   EXPECT_EQ(Balances(sub).paid_fen, 2'900);
   EXPECT_EQ(Balances(sub).available_fen, 0);
 
-  const Reconciliation before = service_->Reconcile(kDefaultWorkspace).value();
+  const Reconciliation before = payouts_->Reconcile(kDefaultWorkspace).value();
   EXPECT_EQ(before.verify, "ok");
   EXPECT_EQ(before.sum_fen, 0);
-  const auto journal = service_->Journal(kDefaultWorkspace, sub).value();
+  const auto journal = payouts_->Journal(kDefaultWorkspace, sub).value();
   Reopen();
   EXPECT_EQ(RunDue(), 0);  // nothing decided twice
-  const Reconciliation after = service_->Reconcile(kDefaultWorkspace).value();
+  const Reconciliation after = payouts_->Reconcile(kDefaultWorkspace).value();
   EXPECT_EQ(after.transactions, before.transactions);
   EXPECT_EQ(after.totals, before.totals);
-  const auto replayed = service_->Journal(kDefaultWorkspace, sub).value();
+  const auto replayed = payouts_->Journal(kDefaultWorkspace, sub).value();
   ASSERT_EQ(replayed.size(), journal.size());
   for (size_t i = 0; i < journal.size(); ++i) {
     EXPECT_EQ(replayed[i].key, journal[i].key);
@@ -196,7 +199,7 @@ TEST_F(DistributionServiceTest, RefundAfterReleaseClawsBackAndTheNextReleaseRepa
   clock_.Advance(7 * kDay + 1);
   RunDue();
   ASSERT_EQ(Balances(d).available_fen, 1'000);
-  ASSERT_TRUE(service_->RequestWithdrawal(kDefaultWorkspace, d, 800, "w1").ok());
+  ASSERT_TRUE(payouts_->RequestWithdrawal(kDefaultWorkspace, d, 800, "w1").ok());
   // The refund after release wants 1,000 back: 200 from available, 800 owed.
   Track("r1", "amy", "order_refunded",
         {{"order_id", "T1"}, {"refund_id", "R1"}, {"amount_fen", 10'000}});
@@ -210,7 +213,7 @@ TEST_F(DistributionServiceTest, RefundAfterReleaseClawsBackAndTheNextReleaseRepa
   RunDue();
   EXPECT_EQ(Balances(d).clawback_fen, 0);  // repaid first
   EXPECT_EQ(Balances(d).available_fen, 1'200);
-  EXPECT_EQ(service_->Reconcile(kDefaultWorkspace)->verify, "ok");
+  EXPECT_EQ(payouts_->Reconcile(kDefaultWorkspace)->verify, "ok");
 }
 
 TEST_F(DistributionServiceTest, BindingPoliciesSelfLoopsAndEveryBindingIsAnEvent) {
@@ -252,7 +255,7 @@ TEST_F(DistributionServiceTest, BindingPoliciesSelfLoopsAndEveryBindingIsAnEvent
   EXPECT_NE(service_->Bind(kDefaultWorkspace, "bob", a, "code").status().message().find("not new"),
             std::string::npos);
   RunDue();  // bob's order was paid unbound: no commission
-  EXPECT_EQ(service_->Totals(kDefaultWorkspace)->orders, 0);
+  EXPECT_EQ(payouts_->Totals(kDefaultWorkspace)->orders, 0);
 }
 
 TEST_F(DistributionServiceTest, ALinkOpenedEventBindsThroughRunDue) {
@@ -315,10 +318,10 @@ TEST_F(DistributionServiceTest, FrozenDistributorsEarnNothingNewAndCannotWithdra
   clock_.Advance(11 * kDay);
   RunDue();
   ASSERT_TRUE(service_->Freeze(kDefaultWorkspace, sub, "review").ok());
-  EXPECT_EQ(service_->RequestWithdrawal(kDefaultWorkspace, sub, 500, "").status().code(),
+  EXPECT_EQ(payouts_->RequestWithdrawal(kDefaultWorkspace, sub, 500, "").status().code(),
             StatusCode::kFailedPrecondition);
   ASSERT_TRUE(service_->Unfreeze(kDefaultWorkspace, sub).ok());
-  EXPECT_TRUE(service_->RequestWithdrawal(kDefaultWorkspace, sub, 500, "").ok());
+  EXPECT_TRUE(payouts_->RequestWithdrawal(kDefaultWorkspace, sub, 500, "").ok());
 }
 
 TEST_F(DistributionServiceTest, ConcurrentWithdrawalsNeverOverdraw) {
@@ -336,7 +339,7 @@ TEST_F(DistributionServiceTest, ConcurrentWithdrawalsNeverOverdraw) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 12; ++i) {
-        auto r = service_->RequestWithdrawal(kDefaultWorkspace, d, 1'500,
+        auto r = payouts_->RequestWithdrawal(kDefaultWorkspace, d, 1'500,
                                              "t" + std::to_string(t) + "-" + std::to_string(i));
         if (r.ok()) granted += r->amount_fen;
       }
@@ -346,7 +349,7 @@ TEST_F(DistributionServiceTest, ConcurrentWithdrawalsNeverOverdraw) {
   EXPECT_EQ(granted.load(), 33 * 1'500);  // 50,000 / 1,500 = 33 requests, never a 34th
   EXPECT_EQ(Balances(d).withdrawing_fen, 33 * 1'500);
   EXPECT_EQ(Balances(d).available_fen, 50'000 - 33 * 1'500);
-  EXPECT_EQ(service_->Reconcile(kDefaultWorkspace)->verify, "ok");
+  EXPECT_EQ(payouts_->Reconcile(kDefaultWorkspace)->verify, "ok");
 }
 
 TEST_F(DistributionServiceTest, OrdersStoredWhileStoppedAreDecidedAtStart) {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "pond/base/time.h"
-#include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/model/workspace.h"
 #include "pond/testing/temp_dir.h"
 #include "pond/testing/timeline.h"
@@ -353,6 +353,8 @@ TEST_F(FissionServiceTest, BargainsReachTheFloorExactlyAtTheLastHelperOnceEach) 
 
 TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
   auto distribution = DistributionService::Start(engine_.get(), nullptr).value();
+  // The money side over whichever programme is running now (a new one after each restart).
+  auto payouts = [&] { return PayoutService(distribution.get()); };
   Campaign c = ParseCampaign(kCampaign, kDefaultUtcOffsetSeconds).value();
   c.id = "cmp_cash";
   CampaignReward cash;
@@ -370,46 +372,44 @@ TEST_F(FissionServiceTest, CashRewardsArePostedToTheSharedLedgerOnce) {
   for (int round = 0; round < 3; ++round) (void)service_->RunDue();
   auto totals = [&] {
     std::map<std::string, int64_t> out;
-    const Reconciliation r = distribution->Reconcile(kDefaultWorkspace).value();
+    const Reconciliation r = payouts().Reconcile(kDefaultWorkspace).value();
     for (const auto& [kind, fen] : r.totals) out[kind] = fen;
     return out;
   };
   EXPECT_EQ(totals()["available"], 1'000);
   EXPECT_EQ(totals()["commission_expense"], 1'000);
-  EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->verify, "ok");
+  EXPECT_EQ(payouts().Reconcile(kDefaultWorkspace)->verify, "ok");
   // A restart replays the grant and posts it once.
   distribution.reset();
   Reopen();
   distribution = DistributionService::Start(engine_.get(), nullptr).value();
   EXPECT_EQ(service_->RunDue().value(), 0);
   EXPECT_EQ(totals()["available"], 1'000);
-  EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->transactions, 1);
+  EXPECT_EQ(payouts().Reconcile(kDefaultWorkspace)->transactions, 1);
 
   // ann is no distributor, yet withdraws her reward from her own account: once per request id,
   // never more than is available.
   const std::string ann = engine_->GetCustomer(kDefaultWorkspace, "ann", 0)->summary.id;
-  EXPECT_EQ(distribution->RequestWithdrawal(kDefaultWorkspace, ann, 1'001, "r0").status().code(),
+  EXPECT_EQ(payouts().RequestWithdrawal(kDefaultWorkspace, ann, 1'001, "r0").status().code(),
             StatusCode::kFailedPrecondition);
-  const WithdrawalView w =
-      distribution->RequestWithdrawal(kDefaultWorkspace, ann, 600, "r1").value();
+  const WithdrawalView w = payouts().RequestWithdrawal(kDefaultWorkspace, ann, 600, "r1").value();
   EXPECT_EQ(w.id, "wdr_c" + ann.substr(4) + "_r1");
-  EXPECT_EQ(distribution->RequestWithdrawal(kDefaultWorkspace, ann, 600, "r1")->id, w.id);
-  EXPECT_EQ(distribution->RequestWithdrawal(kDefaultWorkspace, ann, 600, "r2").status().code(),
+  EXPECT_EQ(payouts().RequestWithdrawal(kDefaultWorkspace, ann, 600, "r1")->id, w.id);
+  EXPECT_EQ(payouts().RequestWithdrawal(kDefaultWorkspace, ann, 600, "r2").status().code(),
             StatusCode::kFailedPrecondition);  // 400 left
-  ASSERT_TRUE(distribution->ApproveWithdrawal(kDefaultWorkspace, w.id, 0, "ops").ok());
-  ASSERT_TRUE(distribution->MarkPaid(kDefaultWorkspace, w.id, "BANK-1", "").ok());
+  ASSERT_TRUE(payouts().ApproveWithdrawal(kDefaultWorkspace, w.id, 0, "ops").ok());
+  ASSERT_TRUE(payouts().MarkPaid(kDefaultWorkspace, w.id, "BANK-1", "").ok());
   EXPECT_EQ(totals()["available"], 400);
   EXPECT_EQ(totals()["paid"], 600);
   EXPECT_EQ(Count("ann", "withdrawal_paid"), 1);
-  EXPECT_EQ(distribution->Journal(kDefaultWorkspace, ann)->size(), 4u);  // reward, request…
-  EXPECT_EQ(
-      distribution->RequestWithdrawal(kDefaultWorkspace, "dst_nobody", 100, "x").status().code(),
-      StatusCode::kNotFound);  // a distributor id still has to be one
+  EXPECT_EQ(payouts().Journal(kDefaultWorkspace, ann)->size(), 4u);  // reward, request…
+  EXPECT_EQ(payouts().RequestWithdrawal(kDefaultWorkspace, "dst_nobody", 100, "x").status().code(),
+            StatusCode::kNotFound);  // a distributor id still has to be one
   distribution.reset();
   Reopen();
   distribution = DistributionService::Start(engine_.get(), nullptr).value();
   EXPECT_EQ(totals()["available"], 400);
-  EXPECT_EQ(distribution->Reconcile(kDefaultWorkspace)->verify, "ok");
+  EXPECT_EQ(payouts().Reconcile(kDefaultWorkspace)->verify, "ok");
 }
 
 TEST_F(FissionServiceTest, AFriendWhoDeletesTheStaffAccountStopsCounting) {

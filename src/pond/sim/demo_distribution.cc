@@ -88,10 +88,10 @@ Status DemoDistribution::OpenLinks(int day) {
 Status DemoDistribution::Withdrawals(int day) {
   // Last week's approvals were paid out.
   ASSIGN_OR_RETURN(std::vector<WithdrawalView> approved,
-                   service_.Withdrawals(kDefaultWorkspace, "", "approved"));
+                   payouts_.Withdrawals(kDefaultWorkspace, "", "approved"));
   for (const WithdrawalView& w : approved) {
     RETURN_IF_ERROR(
-        service_.MarkPaid(kDefaultWorkspace, w.id, "PAY-" + w.id.substr(4), "webhook").status());
+        payouts_.MarkPaid(kDefaultWorkspace, w.id, "PAY-" + w.id.substr(4), "webhook").status());
   }
   ASSIGN_OR_RETURN(std::vector<DistributorView> all, service_.List(kDefaultWorkspace, "active"));
   for (const DistributorView& v : all) {
@@ -100,13 +100,13 @@ Status DemoDistribution::Withdrawals(int day) {
     const std::string request = "demo-day" + std::to_string(day);
     ASSIGN_OR_RETURN(
         WithdrawalView w,
-        service_.RequestWithdrawal(kDefaultWorkspace, v.distributor.id, available, request));
+        payouts_.RequestWithdrawal(kDefaultWorkspace, v.distributor.id, available, request));
     if (Mix64(seed_ + Fnv1a64(w.id)) % p_.reject_one_in == 0) {
       RETURN_IF_ERROR(
-          service_.RejectWithdrawal(kDefaultWorkspace, w.id, "银行卡信息有误 / bank details wrong")
+          payouts_.RejectWithdrawal(kDefaultWorkspace, w.id, "银行卡信息有误 / bank details wrong")
               .status());
     } else {
-      RETURN_IF_ERROR(service_.ApproveWithdrawal(kDefaultWorkspace, w.id, -1, "demo").status());
+      RETURN_IF_ERROR(payouts_.ApproveWithdrawal(kDefaultWorkspace, w.id, -1, "demo").status());
     }
   }
   return Status::Ok();

@@ -2,14 +2,14 @@
 // day, the best repeat buyers become distributors (a first level, and a second level each of
 // them recruited), some of each day's new customers open a distributor's link, and every week
 // distributors withdraw what is available: the operator approves most, rejects a few and marks
-// the approved ones paid a week later. Everything goes through the real DistributionService on
-// the simulation's clock, so commission accrues, is reversed by the world's refunds and is
-// released after the after-sale window exactly as it would be live.
+// the approved ones paid a week later. Everything goes through the real DistributionService (and
+// PayoutService) on the simulation's clock, so commission accrues, is reversed by the world's
+// refunds and is released after the after-sale window exactly as it would be live.
 #pragma once
 
 #include <cstdint>
 
-#include "pond/distribution/distribution_service.h"
+#include "pond/distribution/payout_service.h"
 #include "pond/engine/engine.h"
 
 namespace pond::sim {
@@ -27,7 +27,7 @@ class DemoDistribution {
  public:
   DemoDistribution(Engine& engine, DistributionService& service, uint64_t seed,
                    DemoDistributionParams params = {})
-      : engine_(engine), service_(service), seed_(seed), p_(params) {}
+      : engine_(engine), service_(service), payouts_(&service), seed_(seed), p_(params) {}
 
   // After the world's calls of `day` were submitted, with the clock at the end of that day.
   Status AfterDay(int day);
@@ -41,6 +41,7 @@ class DemoDistribution {
 
   Engine& engine_;
   DistributionService& service_;
+  PayoutService payouts_;
   uint64_t seed_;
   DemoDistributionParams p_;
   int64_t distributors_ = 0;

@@ -224,6 +224,7 @@ TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
   o.clock = &clock;
   auto engine = Engine::Open(o).value();
   auto service = DistributionService::Start(engine.get(), nullptr).value();
+  auto payouts = [&] { return PayoutService(service.get()); };
   DemoDistributionParams dp;
   dp.first_level = 10;
   dp.second_level = 30;
@@ -234,7 +235,7 @@ TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
   ASSERT_TRUE(
       RunDemo(p, *engine, clock, nullptr, [&](int d) { return programme.AfterDay(d); }).ok());
   EXPECT_EQ(programme.distributors(), 40);
-  const DistributionTotals totals = service->Totals(kDefaultWorkspace).value();
+  const DistributionTotals totals = payouts().Totals(kDefaultWorkspace).value();
   EXPECT_EQ(totals.active, 40);
   EXPECT_GT(totals.clients, 500);
   EXPECT_GT(totals.orders, 20);
@@ -242,7 +243,7 @@ TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
   int64_t recruited = 0, taken_back = 0;
   const std::vector<DistributorView> distributors = service->List(kDefaultWorkspace, "").value();
   const std::vector<CommissionView> commissions =
-      service->Commissions(kDefaultWorkspace, "").value();
+      payouts().Commissions(kDefaultWorkspace, "").value();
   for (const DistributorView& v : distributors) {
     recruited += !v.distributor.recruiter.empty();
   }
@@ -251,22 +252,22 @@ TEST(DemoWorldTest, TheDistributionProgrammeRunsThroughTheRealService) {
   }
   EXPECT_EQ(recruited, 30);
   EXPECT_GT(taken_back, 0);  // the world's refunds reversed commission
-  const auto withdrawals = service->Withdrawals(kDefaultWorkspace, "", "").value();
+  const auto withdrawals = payouts().Withdrawals(kDefaultWorkspace, "", "").value();
   std::map<std::string, int> states;
   for (const WithdrawalView& w : withdrawals) ++states[w.state];
   EXPECT_GT(states["paid"], 0);
   EXPECT_GT(states["rejected"], 0);
-  const Reconciliation before = service->Reconcile(kDefaultWorkspace).value();
+  const Reconciliation before = payouts().Reconcile(kDefaultWorkspace).value();
   EXPECT_EQ(before.verify, "ok");
 
   service.reset();
   engine.reset();
   engine = Engine::Open(o).value();
   service = DistributionService::Start(engine.get(), nullptr).value();
-  const Reconciliation after = service->Reconcile(kDefaultWorkspace).value();
+  const Reconciliation after = payouts().Reconcile(kDefaultWorkspace).value();
   EXPECT_EQ(after.transactions, before.transactions);
   EXPECT_EQ(after.totals, before.totals);
-  EXPECT_EQ(service->Totals(kDefaultWorkspace)->commission_fen, totals.commission_fen);
+  EXPECT_EQ(payouts().Totals(kDefaultWorkspace)->commission_fen, totals.commission_fen);
 }
 
 // The fission campaigns in a small world: every kind runs, and the phone farms' rewards wait for
