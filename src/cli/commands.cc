@@ -75,6 +75,8 @@ int RunServe(const Common& common, const ServeArgs& args) {
   listen->threads = args.threads;
   listen->handle_signals = true;
   listen->web_dir = args.web;
+  listen->max_connections = args.max_connections;
+  listen->max_connection_age = std::chrono::seconds(args.max_connection_age_s);
   app::AppOptions options;
   options.engine = EngineOptionsFor(
       common, true, args.durability == "power" ? Durability::kPowerLoss : Durability::kProcessCrash,

@@ -21,6 +21,8 @@ struct ServeArgs {
   std::string durability = "process";  // or "power"
   int64_t snapshot_every = 1'000'000;
   std::string web = POND_WEB_DIR;  // the console's built files ("": API only)
+  int max_connections = 1024;
+  int max_connection_age_s = 300;
 };
 int RunServe(const Common& common, const ServeArgs& args);
 

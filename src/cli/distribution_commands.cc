@@ -15,6 +15,9 @@
 namespace pond::cli {
 namespace {
 
+// `pond distribution reconcile` when it could ask but the books disagree.
+constexpr int kExitUnbalanced = 2;
+
 using nlohmann::json;
 
 Result<std::unique_ptr<app::App>> Open(const Common& common, Clock* clock = nullptr) {
@@ -89,12 +92,15 @@ int Reconcile(const Common& common, app::App& s) {
     std::printf("%s transactions, %s postings, sum %lld fen: %s\n",
                 WithCommas(r->transactions).c_str(), WithCommas(r->postings).c_str(),
                 static_cast<long long>(r->sum_fen),
-                j["balanced"].get<bool>() ? "the ledger balances" : r->verify.c_str());
+                j["balanced"].get<bool>() ? "the ledger balances and agrees with the book"
+                : r->verify != "ok"       ? r->verify.c_str()
+                                          : r->book.c_str());
     Table t({"account", "balance"});
     for (const auto& [kind, fen] : r->totals) t.Add({kind, Yuan(fen)});
     t.Print();
   }
-  return j["balanced"].get<bool>() ? 0 : 1;
+  // 2, not 1: a script can tell "the books disagree" from "could not ask" (store in use, …).
+  return j["balanced"].get<bool>() ? 0 : kExitUnbalanced;
 }
 
 int Withdrawals(const Common& common, app::App& s, const DistributionArgs& a) {

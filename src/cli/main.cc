@@ -39,6 +39,16 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "open connections at most; one more is answered 503 and closed")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-connection-age", serve.max_connection_age_s,
+                   "seconds a keep-alive connection may live, however busy")
+      ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--web", serve.web,
                    "the console's built files (web/dist, made by scripts/setup.sh), served at /; "
                    "\"\" serves the API alone")

@@ -4,6 +4,7 @@
 // ErrorResponse.
 #include "pond/app/channels.h"
 #include "pond/app/customers.h"
+#include "pond/app/ingest.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
 #include "pond/channels/tracking_api.h"
@@ -35,7 +36,9 @@ HttpResponse Ingest(ApiContext& ctx, const HttpRequest& req, std::string_view en
     Status s = ctx.AuthenticateWriteKey(parsed->write_key);
     if (!s.ok()) return ErrorResponse(s);
   }
-  Result<SubmitResult> r = ctx.engine.Submit(ctx.workspace, std::move(parsed->events));
+  const bool batch = endpoint == "batch" || endpoint == "import";
+  Result<SubmitResult> r =
+      app::SubmitClientEvents(ctx.app, ctx.workspace, std::move(parsed->events), batch);
   if (!r.ok()) return ErrorResponse(r.status());
   return JsonResponse(R"({"success":true})");
 }

@@ -1,13 +1,17 @@
 #include "server/http_server.h"
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -26,6 +30,28 @@ using tcp = net::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr size_t kMaxHeaderBytes = 16 * 1024;
+// When accept fails for want of file descriptors, wait this long before the next try instead of
+// spinning a core on an error that only a closing connection can clear.
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+
+// RFC 9112 §6.1: a request's transfer coding must end in chunked, and a request with both
+// Transfer-Encoding and Content-Length is refused (the classic request-smuggling pair). pond
+// supports no coding but chunked, so the only accepted value is "chunked", in any case.
+Status CheckFraming(const http::request<http::string_body>& req) {
+  auto te = req.find(http::field::transfer_encoding);
+  if (te == req.end()) return Status::Ok();
+  if (req.find(http::field::content_length) != req.end()) {
+    return FieldError("Transfer-Encoding", "must not come with Content-Length (RFC 9112 §6.1)");
+  }
+  std::string value(te->value());
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+  if (value != "chunked") {
+    return FieldError("Transfer-Encoding",
+                      "only \"chunked\" is supported, not \"" + value.substr(0, 20) + "\"");
+  }
+  return Status::Ok();
+}
 
 HttpRequest Convert(http::request<http::string_body>&& in) {
   HttpRequest r;
@@ -45,13 +71,36 @@ HttpRequest Convert(http::request<http::string_body>&& in) {
   return r;
 }
 
+// The open connections, for the cap: counted from a session's start to its end.
+struct ConnectionCount {
+  std::atomic<int> open{0};
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Router& router) : stream_(std::move(socket)), router_(router) {}
+  Session(tcp::socket&& socket, Router& router, ConnectionCount& count,
+          std::chrono::seconds max_age)
+      : stream_(std::move(socket)),
+        router_(router),
+        count_(count),
+        close_at_(std::chrono::steady_clock::now() + max_age) {
+    count_.open.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~Session() { count_.open.fetch_sub(1, std::memory_order_relaxed); }
 
   void Run() {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+  }
+
+  // Over the cap: one 503 and close, without reading the request.
+  void Refuse() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      HttpResponse busy = ErrorResponse(Status::Unavailable("too many open connections; retry"));
+      busy.status = 503;
+      busy.headers["Retry-After"] = "1";
+      self->Send(std::move(busy), 11, false);
+    });
   }
 
  private:
@@ -59,7 +108,11 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(kMaxRequestBodyBytes);
     parser_->header_limit(kMaxHeaderBytes);
-    stream_.expires_after(kIdleTimeout);
+    // Idle for at most kIdleTimeout, and never past the connection's age limit.
+    const auto now = std::chrono::steady_clock::now();
+    stream_.expires_after(std::max<std::chrono::steady_clock::duration>(
+        std::chrono::seconds(1),
+        std::min<std::chrono::steady_clock::duration>(kIdleTimeout, close_at_ - now)));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -83,7 +136,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     http::request<http::string_body> req = parser_->release();
     unsigned version = req.version();
-    bool keep_alive = req.keep_alive();
+    if (Status framing = CheckFraming(req); !framing.ok()) {
+      return Send(ErrorResponse(framing), version, false);
+    }
+    bool keep_alive = req.keep_alive() && std::chrono::steady_clock::now() < close_at_;
     HttpRequest request = Convert(std::move(req));
     Send(router_.Handle(request), version, keep_alive);
   }
@@ -119,6 +175,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   Router& router_;
+  ConnectionCount& count_;
+  std::chrono::steady_clock::time_point close_at_;
 };
 
 class ServerImpl final : public HttpServer {
@@ -127,6 +185,7 @@ class ServerImpl final : public HttpServer {
       : options_(options),
         ioc_(options.threads),
         acceptor_(net::make_strand(ioc_)),
+        accept_backoff_(acceptor_.get_executor()),
         signals_(ioc_),
         router_(app, metrics_, options.web_dir) {}
 
@@ -167,9 +226,24 @@ class ServerImpl final : public HttpServer {
  private:
   void DoAccept() {
     acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+      if (ec == net::error::operation_aborted) return;  // stopping
+      if (ec == net::error::no_descriptors || ec.value() == ENFILE || ec == net::error::no_memory ||
+          ec == net::error::no_buffer_space) {
+        metrics_.accept_backoffs.fetch_add(1, std::memory_order_relaxed);
+        accept_backoff_.expires_after(kAcceptBackoff);
+        accept_backoff_.async_wait([this](beast::error_code) { DoAccept(); });
+        return;
+      }
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(s), router_)->Run();
+        auto session = std::make_shared<Session>(std::move(s), router_, connections_,
+                                                 options_.max_connection_age);
+        if (connections_.open.load(std::memory_order_relaxed) > options_.max_connections) {
+          metrics_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+          session->Refuse();
+        } else {
+          session->Run();
+        }
       }
       DoAccept();
     });
@@ -178,7 +252,9 @@ class ServerImpl final : public HttpServer {
   ServerOptions options_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_backoff_;
   net::signal_set signals_;
+  ConnectionCount connections_;
   ServerMetrics metrics_;
   Router router_;
   uint16_t port_ = 0;

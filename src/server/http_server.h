@@ -2,6 +2,7 @@
 // server/ that cli/ includes; Beast itself stays inside http_server.cc.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,11 @@ struct ServerOptions {
   int threads = 2;
   bool handle_signals = false;  // stop cleanly on SIGINT / SIGTERM
   std::string web_dir;          // the console's built files, served at `/` (empty: none)
+  // Open connections at most; one more is answered 503 and closed at once.
+  int max_connections = 1024;
+  // A keep-alive connection is closed after this long however busy it is (its last response
+  // says "Connection: close"), so that no client holds a connection and its buffers forever.
+  std::chrono::seconds max_connection_age{300};
 };
 
 class HttpServer {

@@ -38,6 +38,12 @@ std::string RenderMetrics(Engine& engine, const ServerMetrics& server) {
   Counter(&out, "pond_http_server_errors_total", "HTTP 5xx responses.", server.errors_5xx.load());
   Counter(&out, "pond_http_gzip_requests_total", "Request bodies sent gzip-compressed.",
           server.gzip_requests.load());
+  Counter(&out, "pond_http_connections_refused_total",
+          "Connections answered 503 because the server held its maximum already.",
+          server.connections_refused.load());
+  Counter(&out, "pond_http_accept_backoffs_total",
+          "Times accept failed for want of file descriptors and waited before trying again.",
+          server.accept_backoffs.load());
   Counter(&out, "pond_customers", "Live customers in memory.", m.customers, "gauge");
   Counter(&out, "pond_events_in_memory", "Events indexed in memory.", m.events_in_memory, "gauge");
   Counter(&out, "pond_store_bytes", "Size of the store on disk (database and WAL).", m.store_bytes,

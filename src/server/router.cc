@@ -1,5 +1,6 @@
 #include "server/router.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "pond/base/base64.h"
@@ -138,7 +139,12 @@ HttpResponse Router::Handle(HttpRequest& req) {
     } else if (route->auth == Auth::kWrite && !credential.empty()) {
       auth = ctx.AuthenticateWriteKey(credential);
     }
+    // Content codings are case-insensitive tokens (RFC 9110 §8.4.1): "GZIP" is gzip.
     std::string encoding = req.Header("content-encoding");
+    for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!encoding.empty() && (encoding.back() == ' ' || encoding.back() == '\t')) {
+      encoding.pop_back();
+    }
     if (auth.ok() && (encoding == "gzip" || encoding == "deflate")) {
       metrics_.gzip_requests.fetch_add(1, std::memory_order_relaxed);
       Result<std::string> inflated = Gunzip(req.Body(), 500 * 1024);

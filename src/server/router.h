@@ -38,8 +38,10 @@ struct ServerMetrics {
   std::atomic<int64_t> requests{0};
   std::atomic<int64_t> errors_4xx{0};
   std::atomic<int64_t> errors_5xx{0};
-  std::atomic<int64_t> gzip_requests{0};  // bodies sent with Content-Encoding: gzip
-  LatencyHistogram ingest_latency;        // whole HTTP handling of ingest calls
+  std::atomic<int64_t> gzip_requests{0};        // bodies sent with Content-Encoding: gzip
+  std::atomic<int64_t> connections_refused{0};  // over the connection cap: answered 503
+  std::atomic<int64_t> accept_backoffs{0};      // accept failed for want of descriptors
+  LatencyHistogram ingest_latency;              // whole HTTP handling of ingest calls
 };
 
 // What a handler may use: the application and its services (all started), the server's

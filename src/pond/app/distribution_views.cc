@@ -76,12 +76,14 @@ json TransactionJson(const LedgerTransaction& t) {
 json ReconciliationJson(const Reconciliation& r) {
   json totals = json::object();
   for (const auto& [kind, fen] : r.totals) totals[kind + "_fen"] = fen;
-  return {{"balanced", r.sum_fen == 0 && r.unbalanced_transactions == 0 && r.verify == "ok"},
+  return {{"balanced",
+           r.sum_fen == 0 && r.unbalanced_transactions == 0 && r.verify == "ok" && r.book == "ok"},
           {"transactions", r.transactions},
           {"postings", r.postings},
           {"sum_fen", r.sum_fen},
           {"unbalanced_transactions", r.unbalanced_transactions},
           {"verify", r.verify},
+          {"book", r.book},
           {"totals", totals}};
 }
 

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
 #include "pond/base/hash.h"
@@ -342,6 +343,7 @@ Result<Event> OrderEvent(PendingOrder& o, const ImportOptions& options, Micros n
   }
   p += "]}";
   e.properties = std::move(p);
+  RETURN_IF_ERROR(CheckEventTime(e.timestamp, now, "paid_at"));
   RETURN_IF_ERROR(ParseMoneyEvent(e));
   if (e.order) e.order->source = options.source;
   return e;
@@ -416,6 +418,16 @@ Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv, const
   Batcher batcher(engine, ws, options.batch_size, report);
   const Micros now = engine.clock().NowMicros();
   for (PendingOrder& o : orders) {
+    // What the rows said may still break the money or time rules as a whole (lines above the
+    // limit, a negative line, a time out of range): the order's rows are rejected, not the file.
+    std::optional<Result<Event>> built;
+    if (!o.error) built = OrderEvent(o, options, now);
+    if (built && !built->ok()) {
+      const Status& s = built->status();
+      const std::string key = s.field().empty() ? "order" : s.field();
+      o.error = RowError{key, key + ": " + s.message()};
+      o.row_reasons.assign(o.raw_rows.size(), o.error->detail);
+    }
     if (o.error) {
       for (size_t i = 0; i < o.raw_rows.size(); ++i) {
         bool own = !o.row_reasons[i].empty();
@@ -426,7 +438,7 @@ Status ImportOrders(Engine& engine, const std::string& ws, CsvReader& csv, const
       }
       continue;
     }
-    ASSIGN_OR_RETURN(Event e, OrderEvent(o, options, now));
+    Event e = std::move(**built);
     report->rows_accepted += static_cast<int64_t>(o.raw_rows.size());
     ++(o.refund ? report->refunds : report->orders);
     RETURN_IF_ERROR(batcher.Add(std::move(e)));

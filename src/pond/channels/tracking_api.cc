@@ -42,6 +42,17 @@ Status JsonError(simdjson::error_code err, const std::string& field) {
   return field.empty() ? Status::InvalidArgument(problem) : FieldError(field, problem);
 }
 
+// Ids and names travel into logs, CSV exports and the store's index keys: no NUL, no other
+// control character.
+Status CheckNoControl(std::string_view s, const std::string& field) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      return FieldError(field, "must not contain control characters (U+0000 to U+001F, U+007F)");
+    }
+  }
+  return Status::Ok();
+}
+
 // Reads a string or number as text (Segment ids may be numbers).
 Status ReadId(value& v, const std::string& field, std::string* out) {
   json_type type;
@@ -60,7 +71,7 @@ Status ReadId(value& v, const std::string& field, std::string* out) {
   if (out->size() > kMaxIdBytes) {
     return FieldError(field, "longer than " + std::to_string(kMaxIdBytes) + " bytes");
   }
-  return Status::Ok();
+  return CheckNoControl(*out, field);
 }
 
 Status ReadString(value& v, const std::string& field, std::string* out) {
@@ -70,7 +81,7 @@ Status ReadString(value& v, const std::string& field, std::string* out) {
   if (type == json_type::null) return Status::Ok();
   if (v.get_string().get(s)) return FieldError(field, "must be a string");
   *out = s;
-  return Status::Ok();
+  return CheckNoControl(s, field);
 }
 
 Status ReadObject(value& v, const std::string& field, std::string_view* out) {
@@ -279,6 +290,8 @@ Status ParseOne(std::string_view raw, std::string_view implied_type, std::string
   if (auto err = IterateObjectView(CallParser(), raw, true, &doc, &obj)) return JsonError(err, "");
   RETURN_IF_ERROR(ParseCall(obj, implied_type, default_type, received_at, batch_sent_at, e));
   if (!AtEnd(doc)) return Status::InvalidArgument("invalid JSON (trailing content)");
+  RETURN_IF_ERROR(
+      CheckEventTime(e->timestamp, received_at, "timestamp", limits.earliest, limits.max_lead));
   return Status::Ok();
 }
 
@@ -303,6 +316,17 @@ Status ReadFen(value& v, const std::string& field, int64_t* fen) {
   int64_t n;
   if (v.get_int64().get(n)) return FieldError(field, "must be an integer number of fen");
   *fen = n;
+  return Status::Ok();
+}
+
+// An amount of an order, a line or a refund: never negative, never more than kMaxMoneyFen, so
+// that no sum pond keeps can overflow.
+Status CheckMoney(int64_t fen, const std::string& field) {
+  if (fen < 0) return FieldError(field, "must not be negative");
+  if (fen > kMaxMoneyFen) {
+    return FieldError(field, "more than the limit of " + std::to_string(kMaxMoneyFen) + " fen (¥" +
+                                 std::to_string(kMaxMoneyFen / 100) + ")");
+  }
   return Status::Ok();
 }
 
@@ -331,25 +355,41 @@ Status ParseLineItem(object& obj, const std::string& field, LineItem* li) {
       RETURN_IF_ERROR(ReadCount(v, sub, &li->quantity));
     } else if (key == "price") {
       RETURN_IF_ERROR(ReadAmount(v, sub, &li->unit_price_fen));
+      RETURN_IF_ERROR(CheckMoney(li->unit_price_fen, sub));
       has_price = true;
     } else if (key == "price_fen") {
       RETURN_IF_ERROR(ReadFen(v, sub, &li->unit_price_fen));
+      RETURN_IF_ERROR(CheckMoney(li->unit_price_fen, sub));
       has_price = true;
     } else if (key == "amount") {
       RETURN_IF_ERROR(ReadAmount(v, sub, &li->amount_fen));
+      RETURN_IF_ERROR(CheckMoney(li->amount_fen, sub));
       has_amount = true;
     } else if (key == "amount_fen") {
       RETURN_IF_ERROR(ReadFen(v, sub, &li->amount_fen));
+      RETURN_IF_ERROR(CheckMoney(li->amount_fen, sub));
       has_amount = true;
     }
   }
-  if (!has_amount && has_price) li->amount_fen = li->unit_price_fen * li->quantity;
+  if (!has_amount && has_price) {
+    // Both are bounded (price ≤ kMaxMoneyFen, quantity ≤ 1,000,000): the product fits int64.
+    li->amount_fen = li->unit_price_fen * li->quantity;
+    RETURN_IF_ERROR(CheckMoney(li->amount_fen, field + ".price"));
+  }
   return Status::Ok();
 }
 
 }  // namespace
 
 size_t JsonPadding() { return simdjson::SIMDJSON_PADDING; }
+
+Status CheckEventTime(Micros t, Micros received_at, const std::string& field, Micros earliest,
+                      Micros max_lead) {
+  if (t >= earliest && t <= received_at + max_lead) return Status::Ok();
+  return FieldError(field, "must lie between " + FormatIso8601(earliest) + " and " +
+                               FormatIso8601(received_at + max_lead) +
+                               ", after clock-skew correction");
+}
 
 Result<Event> ParseSegmentCall(std::string_view call, Micros received_at,
                                std::string_view default_type) {
@@ -395,14 +435,18 @@ Status ParseMoneyEvent(Event& e, std::string_view properties, bool padded) {
       RETURN_IF_ERROR(ReadId(v, field, &refund_id));
     } else if (key == "amount" || key == "total" || key == "revenue") {
       RETURN_IF_ERROR(ReadAmount(v, field, &amount));
+      RETURN_IF_ERROR(CheckMoney(amount, field));
       has_amount = true;
     } else if (key == "amount_fen" || key == "total_fen") {
       RETURN_IF_ERROR(ReadFen(v, field, &amount));
+      RETURN_IF_ERROR(CheckMoney(amount, field));
       has_amount = true;
     } else if (key == "discount") {
       RETURN_IF_ERROR(ReadAmount(v, field, &discount));
+      RETURN_IF_ERROR(CheckMoney(discount, field));
     } else if (key == "discount_fen") {
       RETURN_IF_ERROR(ReadFen(v, field, &discount));
+      RETURN_IF_ERROR(CheckMoney(discount, field));
     } else if (key == "source") {
       RETURN_IF_ERROR(ReadString(v, field, &source));
     } else if (key == "currency") {
@@ -427,15 +471,25 @@ Status ParseMoneyEvent(Event& e, std::string_view properties, bool padded) {
   if (order_id.empty() && (paid || refund_id.empty())) {
     return FieldError("properties.order_id", std::string("required for ") + e.name);
   }
+  // The lines are what was paid for each after discounts; shipping and fees are the rest of the
+  // amount. At most 1,000 lines of at most kMaxMoneyFen each: the sum fits int64.
+  int64_t lines_fen = 0;
+  for (const LineItem& li : items) lines_fen += li.amount_fen;
   if (!has_amount && paid && !items.empty()) {
-    for (const LineItem& li : items) amount += li.amount_fen;
+    amount = lines_fen;
+    RETURN_IF_ERROR(CheckMoney(amount, "properties.amount"));
     has_amount = true;
   }
   if (!has_amount) {
     return FieldError("properties.amount",
                       std::string("required for ") + e.name + " (yuan, or amount_fen)");
   }
-  if (amount < 0) return FieldError("properties.amount", "negative");
+  if (lines_fen > amount) {
+    return FieldError("properties.items",
+                      "the lines add up to " + std::to_string(lines_fen) + " fen, more than the " +
+                          (paid ? "order's" : "refund's") + " amount of " + std::to_string(amount) +
+                          " fen (a line's amount is what was paid for it after discounts)");
+  }
   e.amount_fen = amount;
   if (paid) {
     Order& o = e.order.emplace();
@@ -556,6 +610,7 @@ Status ParseOrder(std::string_view raw, Micros received_at, Event* e) {
     return FieldError("user_id", "an order needs user_id or an identity (phone, taobao_nick, …)");
   }
   if (e->timestamp == 0) e->timestamp = received_at;
+  RETURN_IF_ERROR(CheckEventTime(e->timestamp, received_at, "paid_at"));
   e->message_id = "order:" + order_id;
   Status s = ParseMoneyEvent(*e, raw, true);
   if (!s.ok() && s.field().starts_with("properties.")) {

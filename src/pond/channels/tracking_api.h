@@ -19,10 +19,22 @@
 
 namespace pond {
 
+inline constexpr Micros kEarliestEventTime = 946'684'800'000'000;  // 2000-01-01T00:00:00Z
+inline constexpr Micros kDefaultMaxEventLead = 86'400'000'000;     // one day ahead of receipt
+
+// The event time window above, for `field`: an error that names it and the window.
+Status CheckEventTime(Micros t, Micros received_at, const std::string& field,
+                      Micros earliest = kEarliestEventTime, Micros max_lead = kDefaultMaxEventLead);
+
 struct SegmentLimits {
   size_t max_event_bytes = 32 * 1024;   // Segment: 32 KB per call
   size_t max_batch_bytes = 500 * 1024;  // Segment: 500 KB per batch request
   size_t max_batch_events = 2500;       // Segment: 2,500 events per batch
+  // An event's time, after clock-skew correction, lies in [earliest, received + max_lead]:
+  // reports and cohorts are sized by the time span of the data, so a year 0001 or 9999 is
+  // refused rather than stored.
+  Micros earliest = kEarliestEventTime;
+  Micros max_lead = kDefaultMaxEventLead;
 };
 
 struct SegmentRequest {

@@ -229,6 +229,63 @@ TEST(OrdersTest, ParsesOneOrManyOrders) {
   EXPECT_EQ((*m)[1].order->total_fen, 990);
 }
 
+// The probe's findings (issue 25): lines above the amount, negative lines, amounts past int64's
+// comfort, a price times a quantity that would overflow, NUL inside ids and names.
+TEST(SegmentTest, RefusesMoneyThatWasNeverPaid) {
+  auto order = [](const std::string& properties) {
+    return Parse(R"({"userId":"u","event":"order_paid","properties":)" + properties + "}", "track");
+  };
+  struct Case {
+    std::string properties;
+    std::string field;
+  } cases[] = {
+      // a ¥10 order with a ¥10,000 course line
+      {R"({"order_id":"T","amount":10,"items":[{"sku":"COURSE","amount":10000}]})",
+       "properties.items"},
+      {R"({"order_id":"T","amount":10,"items":[{"sku":"A","amount":6},{"sku":"B","amount":5}]})",
+       "properties.items"},
+      {R"({"order_id":"T","amount":10,"items":[{"sku":"A","amount":-100}]})",
+       "properties.items[0].amount"},
+      {R"({"order_id":"T","items":[{"sku":"A","price":-5,"quantity":2}]})",
+       "properties.items[0].price"},
+      {R"({"order_id":"T","items":[{"sku":"A","price_fen":-1}]})", "properties.items[0].price_fen"},
+      {R"({"order_id":"T","amount":-1})", "properties.amount"},
+      {R"({"order_id":"T","amount_fen":10000000001})", "properties.amount_fen"},
+      {R"({"order_id":"T","amount_fen":9223372036854775807})", "properties.amount_fen"},
+      {R"({"order_id":"T","discount_fen":-5,"amount":1})", "properties.discount_fen"},
+      // 10^10 fen × 10^6 would be 10^16 fen: within int64, far past the per-line limit
+      {R"({"order_id":"T","items":[{"sku":"A","price_fen":10000000000,"quantity":1000000}]})",
+       "properties.items[0].price"},
+      // lines of the limit each add up past it: the derived amount is refused
+      {R"({"order_id":"T","items":[{"amount_fen":10000000000},{"amount_fen":10000000000}]})",
+       "properties.amount"},
+      {"{\"order_id\":\"T\\u0000x\",\"amount\":1}", "properties.order_id"},
+      {"{\"order_id\":\"T\",\"amount\":1,\"items\":[{\"name\":\"a\\nb\"}]}",
+       "properties.items[0].name"},
+  };
+  for (const Case& c : cases) {
+    auto r = order(c.properties);
+    ASSERT_FALSE(r.ok()) << c.properties;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << c.properties;
+    EXPECT_EQ(r.status().field(), c.field) << c.properties << " -> " << r.status().ToString();
+  }
+  auto nul_user = Parse("{\"userId\":\"u\\u0000\",\"event\":\"e\"}", "track");
+  EXPECT_EQ(nul_user.status().field(), "userId") << nul_user.status().ToString();
+
+  // What stays accepted: lines below the amount (shipping is the rest), the limit itself.
+  auto shipping = order(R"({"order_id":"T","amount":12,"items":[{"sku":"A","amount":10}]})");
+  ASSERT_TRUE(shipping.ok()) << shipping.status().ToString();
+  EXPECT_EQ(shipping->events[0].order->total_fen, 1200);
+  auto limit = order(R"({"order_id":"T","amount_fen":10000000000})");
+  ASSERT_TRUE(limit.ok()) << limit.status().ToString();
+  EXPECT_EQ(limit->events[0].amount_fen, kMaxMoneyFen);
+  // A refund may not name more lines than it gives back either.
+  auto refund = Parse(R"({"userId":"u","event":"order_refunded","properties":{"order_id":"T",
+    "amount":1,"items":[{"sku":"COURSE","amount":10000}]}})",
+                      "track");
+  EXPECT_EQ(refund.status().field(), "properties.items") << refund.status().ToString();
+}
+
 TEST(OrdersTest, BadOrdersNameTheField) {
   struct Case {
     std::string body;
@@ -243,6 +300,9 @@ TEST(OrdersTest, BadOrdersNameTheField) {
        "orders[1].user_id"},
       {R"({"orders":{}})", "orders"},
       {R"({"orders":[]})", "orders"},
+      {R"({"order_id":"T","user_id":"u","amount":10,"items":[{"price":-1,"quantity":1}]})",
+       "items[0].price"},
+      {R"({"order_id":"T","user_id":"u","amount":1,"items":[{"price":2,"quantity":1}]})", "items"},
   };
   for (const Case& c : cases) {
     std::string body = c.body;

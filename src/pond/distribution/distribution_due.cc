@@ -1,6 +1,8 @@
 // DistributionService::RunDue: the decisions that follow other events — approvals by rule or
 // invitation, bindings through links, commission on orders, its reversal on refunds and its
 // release when the after-sale window ends — made and submitted as events.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -32,6 +34,7 @@ Event AccrualEvent(const DistributionService::Workspace& w, const std::string& o
     whole.amount_fen = order.total_fen;
     items.push_back(whole);
   }
+  AllocatePaid(order.total_fen, &items);
   const std::optional<Earner> level1 = EarnerOf(w.registry, work.distributor);
   std::optional<Earner> level2;
   if (level1) {
@@ -66,6 +69,19 @@ Event AccrualEvent(const DistributionService::Workspace& w, const std::string& o
 }
 
 }  // namespace
+
+void AllocatePaid(int64_t paid_fen, std::vector<LineItem>* items) {
+  __int128 lines = 0;
+  for (LineItem& li : *items) {
+    li.amount_fen = std::max<int64_t>(0, li.amount_fen);
+    lines += li.amount_fen;
+  }
+  paid_fen = std::max<int64_t>(0, paid_fen);
+  if (lines <= paid_fen) return;
+  for (LineItem& li : *items) {
+    li.amount_fen = static_cast<int64_t>(li.amount_fen * static_cast<__int128>(paid_fen) / lines);
+  }
+}
 
 Result<int64_t> DistributionService::RunDue() {
   std::vector<std::string> ids;
@@ -147,10 +163,14 @@ Result<int64_t> DistributionService::RunDue(const std::string& ws) {
   RETURN_IF_ERROR(SubmitAll(ws, std::move(events), &submitted));
 
   // Refunds of orders with commission; a refund of an order still waiting for its accrual waits.
+  // Two refunds of one order in this round are allocated one after the other: the second sees
+  // what the first gave back (a copy of the order, since neither is applied before both are
+  // submitted), or their rounding could leave part of a fully refunded line's commission.
   events.clear();
   {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
+    std::map<std::string, OrderCommission> planned;
     for (auto it = w.refunds.begin(); it != w.refunds.end();) {
       const RefundWork& r = it->second;
       auto order = w.orders.find(r.order_id);
@@ -158,9 +178,11 @@ Result<int64_t> DistributionService::RunDue(const std::string& ws) {
         it = w.accrue.count(r.order_id) ? std::next(it) : w.refunds.erase(it);
         continue;
       }
+      OrderCommission& o = planned.try_emplace(r.order_id, order->second).first->second;
       json lines = json::array();
-      for (const auto& [line, fen] : AllocateRefund(order->second, r.amount_fen, r.properties)) {
+      for (const auto& [line, fen] : AllocateRefund(o, r.amount_fen, r.properties)) {
         lines.push_back({{"line", line}, {"fen", fen}});
+        o.refunded_fen[line] = std::min(o.line_fen[line], o.refunded_fen[line] + fen);
       }
       events.push_back(DistributionEvent(kCommissionRefunded, "dst:refund:" + it->first, r.client,
                                          now,

@@ -89,6 +89,10 @@ struct Reconciliation {
   int64_t unbalanced_transactions = 0;
   std::vector<std::pair<std::string, int64_t>> totals;  // per account kind, normal balance
   std::string verify;  // "ok" or the first breach Ledger::Verify found
+  // "ok" when, for every distributor, the commission book (what each order's lines earned, net
+  // of what refunds took back) agrees with the ledger (pending, and everything it ever credited
+  // them); otherwise the first disagreement.
+  std::string book = "ok";
 };
 
 struct DistributionTotals {

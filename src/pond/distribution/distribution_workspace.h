@@ -50,6 +50,12 @@ struct RefundWork {
   Micros at = 0;
 };
 
+// The commission base of an order's lines is what was paid: a negative line counts as nothing,
+// and lines that add up to more than `paid_fen` are scaled down in proportion (rounded down), so
+// no line earns commission on money the order never took. The ingest edge refuses such orders
+// now; this also holds for orders stored before it did.
+void AllocatePaid(int64_t paid_fen, std::vector<LineItem>* items);
+
 // Which lines of `o` a refund of `amount_fen` gave money back for, and how much each: the
 // refund's `items` ([{sku, amount | amount_fen}], matched to the order's lines by sku) when it
 // names them; otherwise the amount spread over the lines in proportion to what is left of each,

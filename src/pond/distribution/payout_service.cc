@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <map>
 
 #include "pond/distribution/distribution_events.h"
 #include "pond/distribution/distribution_workspace.h"
@@ -13,15 +14,6 @@
 
 namespace pond {
 namespace {
-
-std::string RandomHex(size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  randombytes_buf(buf.data(), buf.size());
-  std::string out(bytes * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), buf.data(), buf.size());
-  out.pop_back();
-  return out;
-}
 
 bool IsRequestId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
@@ -39,6 +31,49 @@ std::string HolderCustomer(const std::string& holder) {
 
 Status NotADistributor(const std::string& id) {
   return Status::NotFound("distributor \"" + id + "\" not found");
+}
+
+// Per distributor, the commission book against the ledger: what is pending, and what was ever
+// credited (pending + available + withdrawing + paid − clawback, plus what withdrawals moved to
+// the platform's payable and fee accounts). "ok" or the first disagreement.
+std::string BookAgreesWithLedger(const DistributionService::Workspace& w) {
+  struct Figures {
+    int64_t pending = 0, total = 0;
+  };
+  std::map<std::string, Figures> book;
+  for (const auto& [order_id, o] : w.orders) {
+    for (size_t i = 0; i < o.lines.size(); ++i) {
+      const int64_t net = o.lines[i].fen - o.taken_back[i];
+      Figures& f = book[o.lines[i].earner];
+      f.total += net;
+      if (!o.released) f.pending += net;
+    }
+  }
+  // What left the holder's accounts for the platform's: an approved withdrawal's whole amount
+  // (payable and fee), and once paid only its fee (the rest is in the holder's `paid`).
+  std::map<std::string, int64_t> moved_out;
+  for (const auto& [id, wd] : w.withdrawals) {
+    if (wd.state == "approved") moved_out[wd.distributor] += wd.amount_fen;
+    if (wd.state == "paid") moved_out[wd.distributor] += wd.fee_fen;
+  }
+  for (const auto& [holder, d] : w.registry.all()) book.try_emplace(holder);
+  for (const auto& [holder, f] : book) {
+    const Ledger& l = *w.ledger;
+    const int64_t pending = l.Balance({holder, AccountKind::kPending});
+    if (pending != f.pending) {
+      return holder + ": the book holds " + std::to_string(f.pending) +
+             " fen pending, the ledger " + std::to_string(pending);
+    }
+    const int64_t credited = pending + l.Balance({holder, AccountKind::kAvailable}) +
+                             l.Balance({holder, AccountKind::kWithdrawing}) +
+                             l.Balance({holder, AccountKind::kPaid}) -
+                             l.Balance({holder, AccountKind::kClawback}) + moved_out[holder];
+    if (credited != f.total) {
+      return holder + ": the book says " + std::to_string(f.total) +
+             " fen earned net of refunds, the ledger credited " + std::to_string(credited);
+    }
+  }
+  return "ok";
 }
 
 }  // namespace
@@ -61,15 +96,19 @@ Result<WithdrawalView> PayoutService::RequestWithdrawal(const std::string& ws,
                                                         const std::string& distributor,
                                                         int64_t amount_fen,
                                                         const std::string& request_id) {
-  if (!request_id.empty() && !IsRequestId(request_id)) {
-    return FieldError("request_id", "1 to 64 letters, digits, '_' or '-'");
+  // Required: without it a retried request (a timeout, a double tap) would be a second
+  // withdrawal.
+  if (!IsRequestId(request_id)) {
+    return FieldError("request_id",
+                      "required: 1 to 64 letters, digits, '_' or '-' (the same id again is the "
+                      "same withdrawal)");
   }
   // Per holder: one holder's request ids say nothing about another's. A customer's own account
   // (cash rewards of fission campaigns) is not a distributor's: "wdr_c<number>_…".
   const bool customer_account = distributor.starts_with("cus_");
   const std::string id = std::string(customer_account ? "wdr_c" : "wdr_") +
                          distributor.substr(std::min<size_t>(4, distributor.size())) + "_" +
-                         (request_id.empty() ? RandomHex(8) : request_id);
+                         request_id;
   std::lock_guard decision(decision_mu_);
   {
     std::lock_guard lock(programme_->mu_);
@@ -270,6 +309,7 @@ Result<Reconciliation> PayoutService::Reconcile(const std::string& ws) {
   r.totals.assign(totals.begin(), totals.end());
   Status verified = w.ledger->Verify();
   r.verify = verified.ok() ? "ok" : verified.message();
+  r.book = BookAgreesWithLedger(w);
   return r;
 }
 

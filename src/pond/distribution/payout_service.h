@@ -21,7 +21,7 @@ class PayoutService {
  public:
   explicit PayoutService(DistributionService* programme);  // not owned
 
-  // `request_id` makes a retry the same withdrawal ("" = a new one); the withdrawal's id is
+  // `request_id` (required) makes a retry the same withdrawal; the withdrawal's id is
   // "wdr_<distributor number>_<request_id>". A customer id ("cus_…") instead of a distributor's
   // withdraws from that customer's own account, where fission cash rewards are posted
   // ("wdr_c<number>_<request_id>"); it need not be a distributor.

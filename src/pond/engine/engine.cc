@@ -327,6 +327,9 @@ class EngineImpl final : public Engine {
         fresh.push_back(&e);
       }
     }
+    // Money that was never paid cannot be refunded: checked before anything is applied, so a
+    // refused batch changes nothing. The state only changes under write_mu_, which we hold.
+    RETURN_IF_ERROR(state.CheckRefunds(fresh, batch.data()));
     counts.accepted = static_cast<int64_t>(fresh.size());
     batches_.fetch_add(1, std::memory_order_relaxed);
     duplicates_.fetch_add(counts.duplicates, std::memory_order_relaxed);

@@ -34,6 +34,17 @@ Event Paid(std::string message_id, std::string user_id, std::string order_id, in
   return e;
 }
 
+Event Refunded(std::string message_id, std::string user_id, std::string order_id,
+               std::string refund_id, int64_t fen) {
+  Event e = Track(std::move(message_id), std::move(user_id), "", {}, "order_refunded");
+  e.refund.emplace();
+  e.refund->refund_id = std::move(refund_id);
+  e.refund->order_id = std::move(order_id);
+  e.refund->amount_fen = fen;
+  e.amount_fen = fen;
+  return e;
+}
+
 class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }
@@ -163,6 +174,41 @@ TEST_F(EngineTest, AnOrderCountsOncePerOrderId) {
   EXPECT_EQ(p->orders.size(), 2u);
   Reopen(false);
   EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u1")->summary.spent_fen, 17890);
+}
+
+// Refunds are bounded by their order (issue 25): an unknown order or more than is left of one
+// is refused with the field named, the whole batch stores nothing, and the bound holds after a
+// restart from the log and from a snapshot.
+TEST_F(EngineTest, ARefundTakesBackNoMoreThanItsOrderPaid) {
+  auto refused = [&](std::vector<Event> batch) {
+    auto r = engine_->Submit(kDefaultWorkspace, std::move(batch));
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.status().field();
+  };
+  EXPECT_EQ(refused({Refunded("r0", "u1", "NOPE", "R0", 100)}), "batch[0].properties.order_id");
+  Submit({Paid("m1", "u1", "T1", 1'000)});
+  EXPECT_EQ(refused({Track("x", "u1", ""), Refunded("r1", "u1", "T1", "R1", 1'001)}),
+            "batch[1].properties.amount");
+  EXPECT_EQ(Stats().events, 1);  // the refused batch stored nothing, not even "x"
+  Submit({Refunded("r2", "u1", "T1", "R2", 600)});
+  Submit({Refunded("r2", "u1", "T1", "R2", 600)});  // a retry is a duplicate, not a second 600
+  EXPECT_EQ(refused({Refunded("r3", "u1", "T1", "R3", 401)}), "batch[0].properties.amount");
+  // Two refunds in one batch are added up before either is applied.
+  EXPECT_EQ(refused({Refunded("r4", "u1", "T1", "R4", 300), Refunded("r5", "u1", "T1", "R5", 101)}),
+            "batch[1].properties.amount");
+  // An order and its refund in one batch (an import) are fine; a refund with no order is the
+  // customer's only.
+  Submit({Paid("m2", "u1", "T2", 500), Refunded("r6", "u1", "T2", "R6", 500),
+          Refunded("r7", "u1", "", "UNLINKED", 50)});
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u1")->summary.spent_fen, 1'500);
+
+  Reopen(false);  // the refunds' orders come back from the log
+  EXPECT_EQ(refused({Refunded("r8", "u1", "T1", "R8", 401)}), "batch[0].properties.amount");
+  Submit({Refunded("r9", "u1", "T1", "R9", 400)});
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  Reopen(true);  // and from the snapshot
+  EXPECT_EQ(refused({Refunded("r10", "u1", "T1", "R10", 1)}), "batch[0].properties.amount");
+  EXPECT_EQ(refused({Refunded("r11", "u1", "T2", "R11", 1)}), "batch[0].properties.amount");
 }
 
 TEST_F(EngineTest, IdentifyMergesTraits) {

@@ -14,7 +14,7 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 8;
+constexpr uint32_t kFormatVersion = 9;  // 9: orders with paid and refunded amounts
 
 class Writer {
  public:
@@ -125,8 +125,12 @@ class SnapshotCodec {
     w.Vec(t.messages_.slots());
     std::vector<std::string> collided(t.messages_.collided().begin(), t.messages_.collided().end());
     w.Vec(collided);
-    std::vector<std::string> orders(t.order_ids_.begin(), t.order_ids_.end());
-    w.Vec(orders);
+    w.Pod<uint64_t>(t.orders_.size());
+    for (const auto& [id, money] : t.orders_) {
+      w.Str(id);
+      w.Pod(money.paid_fen);
+      w.Pod(money.refunded_fen);
+    }
     std::vector<std::string> refunds(t.refund_ids_.begin(), t.refund_ids_.end());
     w.Vec(refunds);
     w.Vec(t.event_names_.names());
@@ -190,8 +194,13 @@ class SnapshotCodec {
     std::vector<std::string> ids;
     r.Vec(&ids);
     t->messages_.Restore(std::move(slots), {ids.begin(), ids.end()});
-    r.Vec(&ids);
-    t->order_ids_.insert(ids.begin(), ids.end());
+    const auto orders = r.Pod<uint64_t>();
+    for (uint64_t i = 0; i < orders && r.ok(); ++i) {
+      std::string id = r.Str();
+      TenantState::OrderMoney& money = t->orders_[std::move(id)];
+      money.paid_fen = r.Pod<int64_t>();
+      money.refunded_fen = r.Pod<int64_t>();
+    }
     r.Vec(&ids);
     t->refund_ids_.insert(ids.begin(), ids.end());
     std::vector<std::string> names;

@@ -213,7 +213,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   // Orders and refunds count once per natural key, however many events repeat them.
   int64_t amount = 0;
   uint8_t money = 0;
-  if (e.order && order_ids_.insert(e.order->order_id).second) {
+  if (e.order && orders_.try_emplace(e.order->order_id, OrderMoney{e.order->total_fen, 0}).second) {
     amount = e.order->total_fen;
     money = kCountedOrder;
     cs.order_count[target] += 1;
@@ -226,6 +226,9 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   } else if (e.refund && refund_ids_.insert(e.refund->refund_id).second) {
     amount = e.refund->amount_fen;
     money = kCountedRefund;
+    if (auto o = orders_.find(e.refund->order_id); o != orders_.end()) {
+      o->second.refunded_fen += amount;
+    }
     cs.refunded_fen[target] += amount;
     if (out) {
       e.refund->customer_id = CustomerId(target);
@@ -427,8 +430,51 @@ size_t TenantState::MemoryBytes() const {
   }
   bytes += identity_index_.bucket_count() * sizeof(void*);
   bytes += messages_.MemoryBytes();
-  bytes += (order_ids_.size() + refund_ids_.size()) * 64;
+  bytes += (orders_.size() + refund_ids_.size()) * 64;
   return bytes;
+}
+
+Status TenantState::CheckRefunds(std::span<Event* const> batch, const Event* first) const {
+  // What this batch adds to each order it names, before any of it is applied.
+  std::unordered_map<std::string_view, OrderMoney> added;
+  std::unordered_set<std::string_view> refunds_in_batch;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Event& e = *batch[i];
+    if (e.order) {
+      if (!orders_.count(e.order->order_id)) {
+        added.try_emplace(e.order->order_id, OrderMoney{e.order->total_fen, 0});
+      }
+      continue;
+    }
+    if (!e.refund || e.refund->order_id.empty()) continue;
+    // A refund id counted already changes nothing (Apply counts each refund id once).
+    if (refund_ids_.count(e.refund->refund_id) ||
+        !refunds_in_batch.insert(e.refund->refund_id).second) {
+      continue;
+    }
+    const std::string prefix = "batch[" + std::to_string(batch[i] - first) + "].properties.";
+    const std::string& order_id = e.refund->order_id;
+    OrderMoney money;
+    if (auto o = orders_.find(order_id); o != orders_.end()) money = o->second;
+    auto a = added.find(order_id);
+    if (a == added.end() && !orders_.count(order_id)) {
+      return FieldError(prefix + "order_id",
+                        "order \"" + order_id + "\" is not known: send its order_paid first");
+    }
+    if (a != added.end()) {
+      money.paid_fen += a->second.paid_fen;
+      money.refunded_fen += a->second.refunded_fen;
+    }
+    const int64_t left = money.paid_fen - money.refunded_fen;
+    if (e.refund->amount_fen > left) {
+      return FieldError(prefix + "amount", std::to_string(e.refund->amount_fen) +
+                                               " fen is more than the " + std::to_string(left) +
+                                               " fen left to refund on order \"" + order_id +
+                                               "\" (paid " + std::to_string(money.paid_fen) + ")");
+    }
+    added[order_id].refunded_fen += e.refund->amount_fen;
+  }
+  return Status::Ok();
 }
 
 }  // namespace pond

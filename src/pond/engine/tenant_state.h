@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <roaring/roaring.hh>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -84,7 +85,7 @@ struct EventColumns {
   std::vector<int64_t> seq;
   std::vector<uint32_t> customer;  // the live customer it belongs to now
   std::vector<int64_t> amount_fen;
-  std::vector<uint8_t> money;  // kCountedOrder / kCountedRefund / 0
+  std::vector<uint8_t> money;       // kCountedOrder / kCountedRefund / 0
   std::vector<uint8_t> touchpoint;  // a Touchpoint (touchpoint.h), decided when applied
   size_t size() const { return seq.size(); }
 };
@@ -142,6 +143,11 @@ class TenantState {
   // appends the event, whose seq is assigned and whose customer_id this sets.
   // REQUIRES: exclusive lock; event.seq assigned.
   void Apply(Event& event, CommitBatch* out);
+  // Refuses a batch whose refunds name no known order (an order earlier in the batch counts) or
+  // take back more than is left of one: the field names the event by its place from `first`
+  // (the submitted batch's first event), e.g. "batch[3].properties.amount". A refund that names
+  // no order (the shop does not link them) is not checked here. REQUIRES: at least a shared lock.
+  Status CheckRefunds(std::span<Event* const> batch, const Event* first) const;
   // Customers the last Apply folded into its event's customer (usually none).
   const std::vector<uint32_t>& merged_by_last_apply() const { return merged_by_last_apply_; }
 
@@ -160,6 +166,16 @@ class TenantState {
   // Seqs of the customer's events that counted as orders (kCountedOrder) or refunds, oldest
   // first: the keys of the store's orders and refunds.
   std::vector<int64_t> MoneyEventSeqs(uint32_t customer, uint8_t kind) const;
+
+  // What is left to refund of an order (paid less the refunds linked to it), or -1 for an order
+  // pond has not seen.
+  int64_t RefundableFen(std::string_view order_id) const {
+    auto it = orders_.find(std::string(order_id));
+    return it == orders_.end() ? -1 : it->second.paid_fen - it->second.refunded_fen;
+  }
+  bool IsRefundCounted(std::string_view refund_id) const {
+    return refund_ids_.count(std::string(refund_id)) > 0;
+  }
 
   const CustomerColumns& customers() const { return customers_; }
   const EventColumns& events() const { return events_; }
@@ -225,7 +241,12 @@ class TenantState {
   EventColumns events_;
   StringMap identity_index_;
   MessageIndex messages_;
-  std::unordered_set<std::string> order_ids_;
+  // Every order counted, by id: what was paid and what refunds linked to it took back since.
+  struct OrderMoney {
+    int64_t paid_fen = 0;
+    int64_t refunded_fen = 0;
+  };
+  std::unordered_map<std::string, OrderMoney> orders_;
   std::unordered_set<std::string> refund_ids_;
   Interner event_names_;
   std::vector<std::vector<Posting>> events_by_name_;  // derived from the event columns

@@ -325,8 +325,11 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
     }
   }
   RETURN_IF_ERROR(submit(std::move(events)));
-  // 4. Group buys whose time is up: failed ones refund every member's order.
+  // 4. Group buys whose time is up: failed ones refund every member's order — as far as pond
+  // saw it paid: a payment pond never saw, or one the shop refunded already (in whole or in
+  // part), is the shop's to settle; a refund of it here would be money that was never received.
   events.clear();
+  std::vector<Event> refunds;
   {
     std::lock_guard lock(mu_);
     Workspace& w = WorkspaceFor(ws);
@@ -353,9 +356,20 @@ Result<int64_t> FissionService::RunDue(const std::string& ws) {
         refund.refund->amount_fen = m.amount_fen;
         refund.refund->refunded_at = g.closed_at;
         refund.amount_fen = m.amount_fen;
-        events.push_back(std::move(refund));
+        refunds.push_back(std::move(refund));
       }
     }
+  }
+  // Read after the lock above is released: the engine's tenant lock is taken before ours.
+  if (!refunds.empty()) {
+    RETURN_IF_ERROR(engine_->ReadState(ws, [&](const TenantState& state) {
+      for (Event& refund : refunds) {
+        if (state.IsRefundCounted(refund.refund->refund_id)) continue;  // refunded already
+        if (state.RefundableFen(refund.refund->order_id) < refund.amount_fen) continue;
+        events.push_back(std::move(refund));
+      }
+      return Status::Ok();
+    }));
   }
   RETURN_IF_ERROR(submit(std::move(events)));
   return submitted;

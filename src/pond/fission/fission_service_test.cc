@@ -284,7 +284,13 @@ TEST_F(FissionServiceTest, GroupBuysNeverOverfillAndAFailedGroupRefundsEveryMemb
   EXPECT_EQ(full.members.size(), 3u);
   EXPECT_EQ(full.state, GroupState::kSucceeded);
 
-  // Another group gets one member and runs out of time: both are refunded, once.
+  // Another group gets one member and runs out of time: both are refunded, once — their
+  // payments were seen. A third group's leader paid where pond never saw it: the shop refunds
+  // that one, pond counts no refund of money it never received.
+  Track("paid-OL", "u11", "order_paid", {{"order_id", "OL"}}, 4'990);
+  Track("paid-OJ", "u10", "order_paid", {{"order_id", "OJ"}}, 4'990);
+  const Group unseen =
+      service_->OpenGroup(kDefaultWorkspace, "cmp_pin", "u9", "O-UNSEEN", 4'990).value();
   const Group lonely =
       service_->OpenGroup(kDefaultWorkspace, "cmp_pin", "u11", "OL", 4'990).value();
   // u10 is free whether or not it got into the full group: a group that filled frees its members.
@@ -298,16 +304,20 @@ TEST_F(FissionServiceTest, GroupBuysNeverOverfillAndAFailedGroupRefundsEveryMemb
   service_->RunDue().value();
   EXPECT_EQ(Count("u11", "order_refunded"), 1);
   EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u11", 0)->summary.refunded_fen, 4'990);
+  EXPECT_EQ(Count("u10", "order_refunded"), 1);
+  EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, unseen.id)->state, GroupState::kFailed);
+  EXPECT_EQ(Count("u9", "order_refunded"), 0);
+  EXPECT_EQ(engine_->GetCustomer(kDefaultWorkspace, "u9", 0)->summary.refunded_fen, 0);
   const CampaignReport r = service_->Report(kDefaultWorkspace, "cmp_pin").value();
   EXPECT_EQ(r.groups_succeeded, 1);
-  EXPECT_EQ(r.groups_failed, 1);
-  EXPECT_EQ(r.group_members, 5);
+  EXPECT_EQ(r.groups_failed, 2);
+  EXPECT_EQ(r.group_members, 6);
 
   // A restart replays the groups to the same place and refunds nothing again.
   Reopen();
   EXPECT_EQ(service_->RunDue().value(), 0);
   EXPECT_EQ(service_->GetGroup(kDefaultWorkspace, g.id)->members.size(), 3u);
-  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_pin")->groups_failed, 1);
+  EXPECT_EQ(service_->Report(kDefaultWorkspace, "cmp_pin")->groups_failed, 2);
 }
 
 TEST_F(FissionServiceTest, BargainsReachTheFloorExactlyAtTheLastHelperOnceEach) {

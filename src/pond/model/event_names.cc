@@ -1,6 +1,7 @@
 #include "pond/model/event_names.h"
 
 #include <array>
+#include <unordered_map>
 
 namespace pond {
 namespace {
@@ -86,10 +87,14 @@ constexpr std::array kEvents = {
 std::span<const StandardEvent> StandardEvents() { return kEvents; }
 
 const StandardEvent* FindStandardEvent(std::string_view name) {
-  for (const StandardEvent& e : kEvents) {
-    if (e.name == name) return &e;
-  }
-  return nullptr;
+  // Asked for every ingested event (who may write it): a hash lookup, not a scan of the list.
+  static const auto* const by_name = [] {
+    auto* map = new std::unordered_map<std::string_view, const StandardEvent*>();
+    for (const StandardEvent& e : kEvents) map->emplace(e.name, &e);
+    return map;
+  }();
+  auto it = by_name->find(name);
+  return it == by_name->end() ? nullptr : it->second;
 }
 
 bool IsAnyOf(std::string_view name, std::span<const char* const> names) {

@@ -9,6 +9,11 @@
 
 namespace pond {
 
+// The most one order, line, discount or refund may carry: ¥100,000,000. Far below int64 (9.2e18),
+// so that a customer's spend, a report's GMV or a book's sum over even a billion such amounts
+// cannot overflow; the ingest edge refuses more, naming the field.
+inline constexpr int64_t kMaxMoneyFen = 10'000'000'000;
+
 struct LineItem {
   std::string sku;
   std::string name;

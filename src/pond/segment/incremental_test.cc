@@ -7,6 +7,7 @@
 // run in a quarter of the time of one long one and use both cores (ctest runs the shards).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "pond/base/time.h"
@@ -89,13 +90,22 @@ class RandomWorld {
         e.order.emplace();
         e.order->order_id = "o" + std::to_string(id);
         e.order->total_fen = e.amount_fen = Uniform(1, 400) * 100;
+        paid_.try_emplace(e.order->order_id, e.order->total_fen);  // a repeat is not counted
         break;
       }
       case 2: {
+        // A refund of an order this world made, never above what it paid (the engine refuses
+        // more); without one yet, a refund the shop did not link to an order.
         e.name = "order_refunded";
         e.refund.emplace();
-        e.refund->order_id = e.refund->refund_id = "o" + std::to_string(Uniform(1, seq_));
-        e.refund->amount_fen = e.amount_fen = Uniform(1, 100) * 100;
+        e.refund->refund_id = "r" + std::to_string(seq_);
+        int64_t most = Uniform(1, 100) * 100;
+        if (!paid_.empty()) {
+          auto order = std::next(paid_.begin(), Uniform(0, static_cast<int64_t>(paid_.size()) - 1));
+          e.refund->order_id = e.refund->refund_id = order->first;  // one refund per order
+          most = std::min(most, order->second);
+        }
+        e.refund->amount_fen = e.amount_fen = most;
         break;
       }
       case 3:
@@ -144,6 +154,7 @@ class RandomWorld {
   static std::string Two(int64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); }
   std::mt19937_64 rng_;
   int64_t seq_ = 0;
+  std::map<std::string, int64_t> paid_;  // order id -> what its first order_paid paid
 };
 
 class IncrementalSegmentsTest : public ::testing::TestWithParam<uint64_t> {};

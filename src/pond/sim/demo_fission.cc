@@ -17,6 +17,7 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kTrialFen = 990;
+constexpr int64_t kGroupPriceFen = 19'900;  // the serum group buy
 
 Event Track(const std::string& message_id, const std::string& user, const char* name, Micros at,
             const json& properties, const json& context = json::object()) {
@@ -30,19 +31,29 @@ Event Track(const std::string& message_id, const std::string& user, const char* 
   return e;
 }
 
-Event Trial(const std::string& user, Micros at) {
-  const std::string order_id = "TRIAL-" + user;
-  Event e =
-      Track("fis-trial:" + user, user, kOrderPaid, at,
-            {{"order_id", order_id},
-             {"amount_fen", kTrialFen},
-             {"products", {{{"sku", "TRIAL-3"}, {"category", "trial"}, {"price_fen", 990}}}}});
+// An order of one product, paid at `at`, as the shop reports it (with the order it carries).
+Event PaidOrder(const std::string& message_id, const std::string& user, const std::string& order_id,
+                int64_t fen, Micros at, const json& product) {
+  Event e = Track(message_id, user, kOrderPaid, at,
+                  {{"order_id", order_id}, {"amount_fen", fen}, {"products", {product}}});
   e.order.emplace();
   e.order->order_id = order_id;
-  e.order->total_fen = kTrialFen;
+  e.order->total_fen = fen;
   e.order->paid_at = at;
-  e.amount_fen = kTrialFen;
+  e.amount_fen = fen;
   return e;
+}
+
+Event Trial(const std::string& user, Micros at) {
+  return PaidOrder("fis-trial:" + user, user, "TRIAL-" + user, kTrialFen, at,
+                   {{"sku", "TRIAL-3"}, {"category", "trial"}, {"price_fen", 990}});
+}
+
+// A group buy's payment, as the mini-program shop reports it: a failed group refunds only what
+// pond saw paid.
+Event GroupPayment(const std::string& user, const std::string& order_id, Micros at) {
+  return PaidOrder("fis-gbpay:" + order_id, user, order_id, kGroupPriceFen, at,
+                   {{"sku", "SERUM-GB"}, {"category", "serum"}, {"price_fen", kGroupPriceFen}});
 }
 
 }  // namespace
@@ -160,13 +171,20 @@ Status DemoFission::GroupsAndBargains(int day) {
   size_t next = 0;
   for (int g = 0; g < p_.groups_per_day; ++g) {
     const std::string& leader = buyers_[Mix64(base + static_cast<uint64_t>(g)) % buyers_.size()];
-    auto group = service_.OpenGroup(kDefaultWorkspace, "cmp_serum_group", leader,
-                                    "GB-" + std::to_string(day) + "-" + std::to_string(g), 19'900);
+    const std::string order_id = "GB-" + std::to_string(day) + "-" + std::to_string(g);
+    auto group =
+        service_.OpenGroup(kDefaultWorkspace, "cmp_serum_group", leader, order_id, kGroupPriceFen);
     if (!group.ok()) continue;  // the leader's group from earlier is still open
+    RETURN_IF_ERROR(
+        engine_.Submit(kDefaultWorkspace, {GroupPayment(leader, order_id, now)}).status());
     const int joiners = static_cast<int>(Unit(base + 50 + static_cast<uint64_t>(g)) * 3);  // 0-2
     for (int j = 0; j < joiners && next < friends.size(); ++j, ++next) {
-      (void)service_.JoinGroup(kDefaultWorkspace, group->id, friends[next], "GB-" + friends[next],
-                               19'900);
+      const std::string joined = "GB-" + friends[next];
+      if (service_.JoinGroup(kDefaultWorkspace, group->id, friends[next], joined, kGroupPriceFen)
+              .ok()) {
+        RETURN_IF_ERROR(
+            engine_.Submit(kDefaultWorkspace, {GroupPayment(friends[next], joined, now)}).status());
+      }
     }
   }
   for (int b = 0; b < p_.bargains_per_day; ++b) {

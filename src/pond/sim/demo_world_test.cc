@@ -289,9 +289,11 @@ TEST(DemoWorldTest, OneCampaignOfEachKindRunsWithItsShareOfFraud) {
   fp.inviting_per_day = 0.1;
   fp.farm_share = 0.1;
   DemoFission campaigns(*engine, *service, p.seed, fp);
-  ASSERT_TRUE(RunDemo(p, *engine, clock, nullptr, [&](int d) {
-                return campaigns.AfterDay(d, p.days);
-              }).ok());
+  {
+    auto ran =
+        RunDemo(p, *engine, clock, nullptr, [&](int d) { return campaigns.AfterDay(d, p.days); });
+    ASSERT_TRUE(ran.ok()) << ran.status().ToString();
+  }
   const CampaignReport task = service->Report(kDefaultWorkspace, "cmp_mask_task").value();
   EXPECT_GT(task.invites, 300);
   EXPECT_GT(task.qualified, task.invites / 2);

@@ -77,11 +77,16 @@ CREATE INDEX customers_by_merged_into ON customers (workspace_id, merged_into);
 )sql",
 };
 
-// The order or refund an event carries, so replay can count it once: "o:<order_id>",
-// "r:<refund_id>" or "". Line items live in the orders projection, not in the log's index.
+// The order or refund an event carries, so replay can count it once and bound a refund by its
+// order: "o:<order_id>", "r:<refund_id>", "r:<refund_id>\x1f<order_id>" or "". Ids hold no
+// control characters (the ingest edge refuses them). Line items live in the orders projection,
+// not in the log's index.
+constexpr char kRefundOrderSeparator = '\x1f';
+
 std::string OrderRef(const Event& e) {
   if (e.order) return "o:" + e.order->order_id;
-  if (e.refund) return "r:" + e.refund->refund_id;
+  if (e.refund && e.refund->order_id.empty()) return "r:" + e.refund->refund_id;
+  if (e.refund) return "r:" + e.refund->refund_id + kRefundOrderSeparator + e.refund->order_id;
   return {};
 }
 
@@ -93,7 +98,10 @@ void RestoreOrderRef(std::string_view ref, Event* e) {
     e->order->paid_at = e->timestamp;
   } else if (ref.starts_with("r:")) {
     e->refund.emplace();
-    e->refund->refund_id = ref.substr(2);
+    ref.remove_prefix(2);
+    const size_t separator = ref.find(kRefundOrderSeparator);
+    e->refund->refund_id = ref.substr(0, separator);
+    if (separator != std::string_view::npos) e->refund->order_id = ref.substr(separator + 1);
     e->refund->amount_fen = e->amount_fen;
     e->refund->refunded_at = e->timestamp;
   }
