@@ -4,7 +4,7 @@ DATA_DIR ?= data
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: run test bench build setup configure clean
+.PHONY: run test bench build setup configure clean fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,23 @@ bench: build
 	$(BUILD_DIR)/bench/ledger_bench
 	$(BUILD_DIR)/bench/fission_bench
 	$(BUILD_DIR)/bench/reports_bench
+
+# Each fuzz target for FUZZ_SECONDS under libFuzzer with ASan and UBSan (clang), starting from
+# its seed corpus in fuzz/corpus/<target>; what it finds new goes to $(FUZZ_DIR)/corpus/<target>,
+# a crash to $(FUZZ_DIR)/. `make test` replays the seed corpora under the normal build.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS = tracking orders rules journey csv wecom_xml query_string
+fuzz: setup
+	@test -f $(FUZZ_DIR)/build.ninja || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOND_FUZZ=ON
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_DIR)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/ \
+	    $(FUZZ_DIR)/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD_DIR)
