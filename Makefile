@@ -3,6 +3,11 @@ BUILD_DIR ?= build
 DATA_DIR ?= data
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
+# ccache hits across clones (CI builds a fresh clone each time): paths under the project are
+# hashed relative to it, and the build directory is not hashed (debug info may then name the
+# directory of the clone that first compiled a file).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 .PHONY: run test bench build setup configure clean fuzz
 

@@ -250,11 +250,12 @@ class ServerImpl final : public HttpServer {
   }
 
   ServerOptions options_;
+  // Before ioc_: sessions still queued in it when it is destroyed count themselves out here.
+  ConnectionCount connections_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   net::steady_timer accept_backoff_;
   net::signal_set signals_;
-  ConnectionCount connections_;
   ServerMetrics metrics_;
   Router router_;
   uint16_t port_ = 0;
