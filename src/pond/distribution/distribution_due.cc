@@ -182,7 +182,7 @@ Result<int64_t> DistributionService::RunDue(const std::string& ws) {
       json lines = json::array();
       for (const auto& [line, fen] : AllocateRefund(o, r.amount_fen, r.properties)) {
         lines.push_back({{"line", line}, {"fen", fen}});
-        o.refunded_fen[line] = std::min(o.line_fen[line], o.refunded_fen[line] + fen);
+        o.NoteRefunded(line, fen);
       }
       events.push_back(DistributionEvent(kCommissionRefunded, "dst:refund:" + it->first, r.client,
                                          now,

@@ -137,7 +137,7 @@ void DistributionService::Workspace::ApplyOwn(const Event& e, const std::string&
         const int64_t fen = Int(l, "fen");
         if (line >= o.line_fen.size() || fen <= 0) continue;
         if (!book->Refund(refund_id, it->first, line, fen, at).ok()) continue;
-        o.refunded_fen[line] = std::min(o.line_fen[line], o.refunded_fen[line] + fen);
+        o.NoteRefunded(line, fen);
         for (size_t i = 0; i < o.lines.size(); ++i) {
           if (o.lines[i].line != line) continue;
           o.taken_back[i] = TakenBack(o.lines[i].fen, o.lines[i].base_fen, o.refunded_fen[line]);

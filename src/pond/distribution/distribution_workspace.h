@@ -3,6 +3,7 @@
 // RunDue. Internal to the service.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,10 @@ struct OrderCommission {
   std::vector<LineCommission> lines;  // the commission per line and level
   std::vector<int64_t> taken_back;    // per entry of `lines`
   int64_t gmv_fen() const;            // what the lines paid, net of refunds
+  // `fen` more of line `line` was refunded (never past the line's amount).
+  void NoteRefunded(size_t line, int64_t fen) {
+    refunded_fen[line] = std::min(line_fen[line], refunded_fen[line] + fen);
+  }
 };
 
 // An order_paid of a bound client, waiting for RunDue to accrue its commission.

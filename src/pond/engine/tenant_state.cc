@@ -454,13 +454,13 @@ Status TenantState::CheckRefunds(std::span<Event* const> batch, const Event* fir
     }
     const std::string prefix = "batch[" + std::to_string(batch[i] - first) + "].properties.";
     const std::string& order_id = e.refund->order_id;
-    OrderMoney money;
-    if (auto o = orders_.find(order_id); o != orders_.end()) money = o->second;
-    auto a = added.find(order_id);
-    if (a == added.end() && !orders_.count(order_id)) {
+    const auto known = orders_.find(order_id);
+    const auto a = added.find(order_id);
+    if (known == orders_.end() && a == added.end()) {
       return FieldError(prefix + "order_id",
                         "order \"" + order_id + "\" is not known: send its order_paid first");
     }
+    OrderMoney money = known != orders_.end() ? known->second : OrderMoney{};
     if (a != added.end()) {
       money.paid_fen += a->second.paid_fen;
       money.refunded_fen += a->second.refunded_fen;
