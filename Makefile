@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test bench build setup configure clean fuzz
+.PHONY: run test test-asan bench build setup configure clean fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -29,8 +29,23 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The core libraries' unit tests and the fuzz corpora under AddressSanitizer and UBSan (gcc),
+# in their own build directory; CI runs it after `make test` (.ci/run).
+ASAN_DIR ?= build-asan
+ASAN_TESTS = base_test model_test store_test engine_test segment_test distribution_test \
+  channels_test fuzz_tracking fuzz_orders fuzz_rules fuzz_csv fuzz_query_string
+ASAN_CTEST = ^(base|model|store|engine|segment|distribution|channels)_test$$|^fuzz_(tracking|orders|rules|csv|query_string)_corpus$$
+test-asan: setup
+	@test -f $(ASAN_DIR)/build.ninja || cmake -S . -B $(ASAN_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOND_SANITIZE=ON
+	@cmake --build $(ASAN_DIR) -j $(JOBS) --target $(ASAN_TESTS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -R '$(ASAN_CTEST)'
+
 bench: build
 	$(BUILD_DIR)/bench/ingest_bench
+	$(BUILD_DIR)/bench/load_bench
 	$(BUILD_DIR)/bench/segments_bench
 	$(BUILD_DIR)/bench/journeys_bench
 	$(BUILD_DIR)/bench/ledger_bench
@@ -43,7 +58,8 @@ bench: build
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 120
 FUZZ_TARGETS = tracking orders rules journey csv wecom_xml query_string
-fuzz: setup
+fuzz:
+	@bash scripts/setup.sh fuzz
 	@test -f $(FUZZ_DIR)/build.ninja || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOND_FUZZ=ON
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))

@@ -13,12 +13,7 @@
 // Figures are printed as events/s and as ratios to the raw SQLite run of the same process.
 //
 // Usage: ingest_bench [--events N] [--customers N] [--batch N] [--http-connections N]
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sqlite3.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -30,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_client.h"
 #include "pond/base/base64.h"
 #include "pond/base/time.h"
 #include "pond/channels/tracking_api.h"
@@ -186,49 +182,6 @@ std::unique_ptr<Engine> Open(const std::string& dir, bool snapshot = true) {
   }
   return std::move(*e);
 }
-
-// A minimal blocking HTTP/1.1 keep-alive client: enough to drive the server, no Beast here.
-class Client {
- public:
-  explicit Client(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::exit(1);
-  }
-  ~Client() { close(fd_); }
-  int Post(const std::string& auth, const std::string& body) {
-    std::string req =
-        "POST /v1/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth +
-        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\n\r\n" + body;
-    for (size_t sent = 0; sent < req.size();) {
-      ssize_t n = send(fd_, req.data() + sent, req.size() - sent, 0);
-      if (n <= 0) return -1;
-      sent += n;
-    }
-    std::string resp;
-    char buf[4096];
-    for (;;) {
-      size_t head = resp.find("\r\n\r\n");
-      if (head != std::string::npos) {
-        size_t cl = resp.find("Content-Length: ");
-        size_t len = cl == std::string::npos ? 0 : std::stoul(resp.substr(cl + 16));
-        if (resp.size() >= head + 4 + len) return std::stoi(resp.substr(9, 3));
-      }
-      ssize_t n = recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return -1;
-      resp.append(buf, n);
-    }
-  }
-
- private:
-  int fd_;
-};
 
 std::string Basic(const std::string& key) { return "Basic " + Base64Encode(key + ":"); }
 
@@ -395,9 +348,9 @@ int main(int argc, char** argv) {
   std::vector<std::thread> clients;
   for (int c = 0; c < a.http_connections; ++c) {
     clients.emplace_back([&] {
-      Client client((*srv)->port());
+      bench::HttpClient client((*srv)->port());
       for (size_t i; (i = next++) < http_bodies.size();) {
-        if (client.Post(auth, http_bodies[i]) != 200) ++failures;
+        if (client.Post("/v1/batch", auth, http_bodies[i]) != 200) ++failures;
       }
     });
   }

@@ -12,6 +12,13 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium fonts-wqy-microhei  # the console's browser tests (tests/e2e): a browser, Chinese glyphs
 )
+# `setup.sh fuzz` (make fuzz): clang and its libFuzzer and sanitizer runtimes as well.
+for arg in "$@"; do
+  case $arg in
+    fuzz) APT_PACKAGES+=(clang libclang-rt-14-dev) ;;
+    *) echo "setup: unknown argument $arg (known: fuzz)" >&2; exit 2 ;;
+  esac
+done
 # Node and npm: the base image ships them (NodeSource build, which conflicts with Debian's npm);
 # a machine without them gets Debian's.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)

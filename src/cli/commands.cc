@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -288,17 +289,48 @@ int RunKeyList(const Common& common) {
     for (const ApiKey& k : *keys) {
       data.push_back({{"id", k.id},
                       {"kind", KeyKindName(k.kind)},
-                      {"created_at", FormatIso8601(k.created_at)}});
+                      {"created_at", FormatIso8601(k.created_at)},
+                      {"revoked_at", k.revoked_at ? FormatIso8601(k.revoked_at) : ""}});
     }
     std::printf("%s\n", nlohmann::json{{"data", data}}.dump().c_str());
     return 0;
   }
   std::printf("%zu keys\n", keys->size());
-  Table t({"id", "kind", "created"});
+  Table t({"id", "kind", "created", "revoked"});
   for (const ApiKey& k : *keys) {
-    t.Add({k.id, std::string(KeyKindName(k.kind)), FormatIso8601(k.created_at)});
+    t.Add({k.id, std::string(KeyKindName(k.kind)), FormatIso8601(k.created_at),
+           k.revoked_at ? FormatIso8601(k.revoked_at) : ""});
   }
   t.Print();
+  return 0;
+}
+
+int RunKeyRevoke(const Common& common, const std::string& key_id, bool rotate) {
+  auto engine = OpenEngine(common, false);
+  if (!engine.ok()) return Fail(engine.status());
+  auto keys = (*engine)->ListApiKeys(common.workspace);
+  if (!keys.ok()) return Fail(keys.status());
+  auto old =
+      std::find_if(keys->begin(), keys->end(), [&](const ApiKey& k) { return k.id == key_id; });
+  if (old == keys->end()) {
+    return Fail(Status::NotFound("key \"" + key_id + "\" not found in workspace \"" +
+                                 common.workspace + "\" (pond key list)"));
+  }
+  // Rotation makes the new key before revoking the old, so a failure leaves one that works.
+  std::optional<NewApiKey> fresh;
+  if (rotate) {
+    auto made = (*engine)->CreateApiKey(common.workspace, old->kind);
+    if (!made.ok()) return Fail(made.status());
+    fresh = *made;
+  }
+  if (Status s = (*engine)->RevokeApiKey(common.workspace, key_id); !s.ok()) return Fail(s);
+  std::printf("revoked %s; a running server refuses it within %lld s\n", key_id.c_str(),
+              static_cast<long long>(Engine::kKeyRecheckMicros / 1'000'000));
+  if (rotate) {
+    std::printf("created %s key %s in its place; it is shown once:\n",
+                std::string(KeyKindName(old->kind)).c_str(), fresh->key.id.c_str());
+    std::printf("%s\n", fresh->secret.c_str());
+  }
   return 0;
 }
 

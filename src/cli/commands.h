@@ -42,6 +42,8 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
 int RunCustomersList(const Common& common, const std::string& query, int limit);
 int RunKeyCreate(const Common& common, bool admin);
 int RunKeyList(const Common& common);
+// `rotate`: a new key of the same kind first, printed alone on the last line.
+int RunKeyRevoke(const Common& common, const std::string& key_id, bool rotate);
 // `utc_offset`: "+08:00", "-05:00", "Z".
 int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name,
                        const std::string& utc_offset);
@@ -82,6 +84,7 @@ struct ReportArgs {
   std::vector<std::string> steps;  // funnel: events as count() takes them
   std::string window = "7d", from, to, by, period;
   int horizon_days = 365;
+  int cohorts = 0;           // cohorts: the newest this many (0: the default)
   std::string gross_margin;  // channels: percent
   bool json = false, csv = false;
 };

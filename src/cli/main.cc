@@ -104,6 +104,14 @@ int main(int argc, char** argv) {
   auto* keys_list = key_cmd->add_subcommand("list", "list keys (ids only; secrets are not kept)");
   add_common(keys_list);
   keys_list->add_flag("--json", common.json, "JSON");
+  std::string key_id;
+  auto* key_revoke = key_cmd->add_subcommand("revoke", "refuse a key from now on");
+  add_common(key_revoke);
+  key_revoke->add_option("id", key_id, "the key's id (key_…, from pond key list)")->required();
+  auto* key_rotate = key_cmd->add_subcommand(
+      "rotate", "replace a key: a new one of the same kind, the old revoked; prints the new one");
+  add_common(key_rotate);
+  key_rotate->add_option("id", key_id, "the key's id (key_…, from pond key list)")->required();
 
   std::string ws_id, ws_name, ws_zone = pond::FormatUtcOffset(pond::kDefaultUtcOffsetSeconds);
   auto* ws = app.add_subcommand("workspace", "workspaces (tenants)");
@@ -279,6 +287,9 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--by", report.by, "funnel: channel, for a funnel per channel");
   report_cmd->add_option("--period", report.period,
                          "cohorts: month or week; channel funnel: all, month or week");
+  report_cmd->add_option("--cohorts", report.cohorts,
+                         "cohorts: the newest this many (default 36 months or 104 weeks; at most "
+                         "240 or 1040)");
   report_cmd->add_option("--horizon-days", report.horizon_days, "ltv: days ahead")
       ->capture_default_str();
   report_cmd->add_option("--gross-margin", report.gross_margin,
@@ -453,6 +464,8 @@ int main(int argc, char** argv) {
   if (*list) return RunCustomersList(common, query, limit);
   if (*create) return RunKeyCreate(common, admin);
   if (*keys_list) return RunKeyList(common);
+  if (*key_revoke) return RunKeyRevoke(common, key_id, false);
+  if (*key_rotate) return RunKeyRevoke(common, key_id, true);
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name, ws_zone);
   if (*snapshot) return RunSnapshot(common);
   if (*demo_cmd) return RunDemo(common, demo);

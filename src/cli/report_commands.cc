@@ -196,7 +196,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
   if (a.kind == "cohorts") {
     Result<std::optional<analytics::Period>> period = PeriodOf(a.period, false);
     if (!period.ok()) return Fail(period.status());
-    auto t = app::Cohorts(app, common.workspace, **period);
+    auto t = app::Cohorts(app, common.workspace, **period, a.cohorts);
     if (!t.ok()) return Fail(t.status());
     return Print(a, app::CohortsJson(*t), app::CohortsTable(*t),
                  "cohorts by " + std::string(analytics::PeriodName(t->period)) +

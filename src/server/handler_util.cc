@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <string>
 
 #include "pond/segment/segment_service.h"
 
@@ -17,6 +19,20 @@ Result<size_t> LimitParam(const HttpRequest& req) {
     return FieldError("limit", "must be an integer from 1 to 1000");
   }
   return static_cast<size_t>(v);
+}
+
+Result<int64_t> IntParam(const HttpRequest& req, const char* name, int64_t lo, int64_t hi,
+                         int64_t absent) {
+  auto it = req.query.find(name);
+  if (it == req.query.end()) return absent;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
+    return FieldError(
+        name, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return static_cast<int64_t>(v);
 }
 
 Result<json> ListPage(const HttpRequest& req, json items) {

@@ -19,6 +19,9 @@ using nlohmann::json;
 
 // ?limit= (1 to 1000, default 50).
 Result<size_t> LimitParam(const HttpRequest& req);
+// An integer query parameter from `lo` to `hi`; `absent` when it is not given. Errors name it.
+Result<int64_t> IntParam(const HttpRequest& req, const char* name, int64_t lo, int64_t hi,
+                         int64_t absent);
 // The list convention (ARCHITECTURE.md) for a list kept whole in memory: ?limit and the opaque
 // ?cursor a previous page gave pick the page of `items` answered as {data, next_cursor (null on
 // the last page), total}. A cursor this list never gave is a 400 naming `cursor`.

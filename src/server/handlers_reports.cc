@@ -75,7 +75,10 @@ HttpResponse CohortsReport(ApiContext& ctx, const HttpRequest& req) {
   if (!period) return ErrorResponse(FieldError("period", "month (the default) or week"));
   Result<bool> csv = WantsCsv(req);
   if (!csv.ok()) return ErrorResponse(csv.status());
-  Result<analytics::CohortTriangle> t = app::Cohorts(ctx.app, ctx.workspace, *period);
+  Result<int64_t> cohorts = IntParam(req, "cohorts", 1, analytics::MaxCohorts(*period), 0);
+  if (!cohorts.ok()) return ErrorResponse(cohorts.status());
+  Result<analytics::CohortTriangle> t =
+      app::Cohorts(ctx.app, ctx.workspace, *period, static_cast<int>(*cohorts));
   if (!t.ok()) return ErrorResponse(t.status());
   if (*csv) return Csv(app::CohortsTable(*t));
   return JsonResponse(DumpJson(app::CohortsJson(*t)));

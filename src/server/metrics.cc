@@ -50,6 +50,11 @@ std::string RenderMetrics(Engine& engine, const ServerMetrics& server) {
           "gauge");
   Counter(&out, "pond_memory_state_bytes", "Approximate bytes of in-memory state.", m.memory_bytes,
           "gauge");
+  Counter(&out, "pond_events_replayed_at_open",
+          "Events replayed from the store at start, after the snapshot (bounds restart time).",
+          m.replayed_at_open, "gauge");
+  Counter(&out, "pond_snapshots_written_total", "Snapshots written in the background since start.",
+          m.snapshots_written);
   Histogram(&out, "pond_submit_latency_seconds", "Engine::Submit latency (durable commit).",
             engine.SubmitLatency());
   Histogram(&out, "pond_ingest_request_latency_seconds",

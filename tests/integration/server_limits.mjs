@@ -1,7 +1,9 @@
 // The server's limits against hostile connections (issue 25): a connection cap answered 503 while
 // /healthz keeps answering once connections close, a slow client cut off, a keep-alive
 // connection that cannot live forever, and RFC 9112's framing rules. Figures are printed.
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { startPond, stopPond, tempDir, basic, metric, check, finish } from './lib.mjs';
 
 const [pondBin] = process.argv.slice(2);
@@ -88,4 +90,39 @@ const chunked = await raw(`POST /v1/track HTTP/1.1\r\nHost: x\r\nAuthorization: 
 ok(chunked.startsWith('HTTP/1.1 200'), `a chunked body alone is fine: ${chunked}`);
 
 await stopPond(pond);
+
+// 5. Out of file descriptors: a server with a 64-descriptor limit and no connection cap to
+// protect it. Accept fails with EMFILE; the loop must wait and retry, not spin a core, and
+// /healthz must answer again once the connections close.
+const wrapDir = tempDir();
+const wrapper = path.join(wrapDir, 'pond-fd64');
+fs.writeFileSync(wrapper, `#!/bin/sh\nulimit -n 64\nexec '${pondBin}' "$@"\n`, { mode: 0o755 });
+const starved = await startPond(wrapper, tempDir(), ['--max-connections', '10000']);
+const starvedPort = Number(new URL(starved.url).port);
+const hogs = [];
+for (let i = 0; i < 120; i++) {
+  const c = { socket: net.connect(starvedPort, '127.0.0.1') };
+  c.socket.on('error', () => {});
+  hogs.push(c);
+}
+await sleep(500);
+function cpuTicks(pid) {  // user + system time of the process, in clock ticks
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+const ticks0 = cpuTicks(starved.proc.pid);
+const cpuStart = Date.now();
+await sleep(2000);
+const cpuShare = (cpuTicks(starved.proc.pid) - ticks0) / 100 / ((Date.now() - cpuStart) / 1000);
+ok(cpuShare < 0.5, 'a server out of descriptors does not spin (it waits between accepts)');
+// (No request while starved: it would wait in the backlog until a descriptor is free.)
+for (const c of hogs) c.socket.destroy();
+await sleep(1500);
+const recovered = await fetch(`${starved.url}/healthz`).then((r) => r.status).catch(() => 0);
+ok(recovered === 200, '/healthz answers once the descriptors are free again');
+const backoffs = await metric(starved.url, 'pond_http_accept_backoffs_total');
+console.log(`# 120 connections against 64 descriptors: ${backoffs} accept back-offs, ` +
+            `the server used ${(cpuShare * 100).toFixed(0)}% of a core while starved`);
+ok(backoffs >= 1, 'the back-offs are counted in /metrics');
+await stopPond(starved);
 finish(passed);

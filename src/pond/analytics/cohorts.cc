@@ -9,7 +9,11 @@
 
 namespace pond::analytics {
 
-CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros now, int offset) {
+int MaxCohorts(Period period) { return period == Period::kWeek ? 1040 : 240; }
+int DefaultCohorts(Period period) { return period == Period::kWeek ? 104 : 36; }
+
+CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros now, int offset,
+                              int cohorts) {
   const CustomerColumns& c = state.customers();
   const MoneyNames money(state);
   // Whether each interned event name is the customer's own doing, computed once.
@@ -17,6 +21,8 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
   for (size_t i = 0; i < own.size(); ++i) own[i] = !IsPondWrittenEvent(state.event_names()[i]);
 
   const int64_t last = PeriodIndex(period, now, offset);
+  if (cohorts <= 0 || cohorts > MaxCohorts(period)) cohorts = MaxCohorts(period);
+  const int64_t oldest = last - cohorts + 1;
   // Twenty years back is more history than any brand has; older times are still right, slower.
   const PeriodIndexer index(period, offset, now - 20 * 366 * 86'400 * kMicrosPerSecond, now);
   // Each part of the scan counts on its own: its rows, and which customer last counted at each
@@ -24,6 +30,7 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
   struct Part {
     std::map<int64_t, CohortRow> rows;  // by the cohort's period index
     std::vector<uint32_t> active_by, bought_by;
+    int64_t earlier = 0;
   };
   std::vector<Part> parts(ScanParts(state.live().cardinality()));
   ScanLiveInParts(state.live(), parts.size(), [&](size_t part, uint32_t customer) {
@@ -34,6 +41,10 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
     for (const HistoryEntry& h : history) first = std::min(first, h.timestamp);
     const int64_t cohort = index(first);
     if (cohort > last) return;  // from the future: not in the triangle
+    if (cohort < oldest) {
+      ++p.earlier;
+      return;
+    }
     CohortRow& row = p.rows[cohort];
     const size_t width = static_cast<size_t>(last - cohort + 1);
     row.active.resize(width);
@@ -57,8 +68,10 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
       }
     }
   });
+  CohortTriangle out;
   std::map<int64_t, CohortRow> rows;
   for (Part& p : parts) {
+    out.earlier_customers += p.earlier;
     for (auto& [cohort, part_row] : p.rows) {
       CohortRow& row = rows[cohort];
       row.customers += part_row.customers;
@@ -70,7 +83,6 @@ CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros no
       }
     }
   }
-  CohortTriangle out;
   out.period = period;
   for (auto& [index, row] : rows) {
     row.cohort = PeriodLabel(period, index);

@@ -23,10 +23,18 @@ struct CohortRow {
 
 struct CohortTriangle {
   Period period = Period::kMonth;
-  std::vector<CohortRow> rows;  // oldest cohort first
+  std::vector<CohortRow> rows;    // oldest cohort first
+  int64_t earlier_customers = 0;  // first seen before the oldest cohort asked for
 };
 
+// A triangle holds the newest `cohorts` cohorts (ending with now's): its size is bounded by the
+// request, not by how old the oldest event is (events dated 2000 would otherwise make a weekly
+// triangle of 1,400 rows). At most MaxCohorts, by default DefaultCohorts.
+int MaxCohorts(Period period);      // 240 months (20 years) or 1,040 weeks
+int DefaultCohorts(Period period);  // 36 months or 104 weeks
+
+// `cohorts` 0: MaxCohorts(period); otherwise clamped to 1 … MaxCohorts(period).
 CohortTriangle ComputeCohorts(const TenantState& state, Period period, Micros now,
-                              int utc_offset_seconds);
+                              int utc_offset_seconds, int cohorts = 0);
 
 }  // namespace pond::analytics

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "pond/analytics/value_report.h"
 #include "pond/analytics/analytics_test_world.h"
+#include "pond/analytics/value_report.h"
 
 namespace pond::analytics {
 namespace {
@@ -38,7 +38,7 @@ TEST(CohortsTest, ATriangleCountedByHand) {
   track("ann", "order_paid", "2024-03-05T10:00:00Z");
   track("bob", "page_viewed", "2024-01-20T10:00:00Z");
   track("bob", "page_viewed", "2024-02-02T10:00:00Z");
-  track("bob", "tag_added", "2024-03-02T10:00:00Z");  // pond's doing: not activity
+  track("bob", "tag_added", "2024-03-02T10:00:00Z");         // pond's doing: not activity
   track("ann", "message_sent", "2024-02-02T10:00:00Z");      // pond's too
   track("bob", "message_received", "2024-03-03T10:00:00Z");  // bob wrote: activity
   track("cat", "order_paid", "2024-02-10T10:00:00Z");
@@ -67,6 +67,33 @@ TEST(CohortsTest, ATriangleCountedByHand) {
   EXPECT_EQ(v.median_interval_days, 60);
   EXPECT_EQ(v.channels.size(), 1u);
   EXPECT_EQ(v.channels[0].ltv_fen, 13'333);  // 40,000 fen over 3 customers
+}
+
+// The triangle's size follows the request, not the oldest event: a customer first seen in 2000
+// made a weekly triangle of some 1,400 rows of up to 1,400 cells each.
+TEST(CohortsTest, TheTriangleHoldsTheCohortsAskedForAndCountsTheEarlierOnes) {
+  AnalyticsWorld world;
+  world.Track("old", "page_viewed", "2000-01-03T10:00:00Z");
+  world.Track("old", "page_viewed", "2024-03-05T10:00:00Z");
+  world.Track("new", "page_viewed", "2024-03-04T10:00:00Z");
+  world.Track("newer", "page_viewed", "2024-03-12T10:00:00Z");
+  const Micros now = At("2024-03-20T00:00:00Z");
+  CohortTriangle two, all;
+  world.Read([&](const TenantState& s) {
+    two = ComputeCohorts(s, Period::kWeek, now, 0, 3);  // the weeks of 03-04, 03-11, 03-18
+    all = ComputeCohorts(s, Period::kWeek, now, 0);     // at most MaxCohorts
+  });
+  ASSERT_EQ(two.rows.size(), 2u);
+  EXPECT_EQ(two.rows[0].cohort, "2024-03-04");
+  EXPECT_EQ(two.rows[0].active, (std::vector<int64_t>{1, 0, 0}));
+  EXPECT_EQ(two.rows[1].cohort, "2024-03-11");
+  EXPECT_EQ(two.earlier_customers, 1);  // "old"
+  // 2000-01-03 is more than 1,040 weeks before 2024-03: outside the largest triangle too.
+  size_t cells = 0;
+  for (const CohortRow& row : all.rows) cells += row.active.size();
+  EXPECT_EQ(all.rows.size(), 2u);
+  EXPECT_EQ(cells, 5u);  // 3 + 2, not a row of 1,263 weeks from 2000
+  EXPECT_EQ(all.earlier_customers, 1);
 }
 
 }  // namespace

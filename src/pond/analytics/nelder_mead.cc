@@ -7,6 +7,8 @@
 namespace pond::analytics {
 namespace {
 
+constexpr double kPointTolerance = 1e-9;  // on every coordinate
+
 struct Vertex {
   std::vector<double> x;
   double value;
@@ -34,6 +36,19 @@ Minimum Run(const std::function<double(const std::vector<double>&)>& f,
   while (evaluations < budget) {
     std::sort(s.begin(), s.end(), by_value);
     if (std::abs(s.back().value - s.front().value) < tolerance) {
+      converged = true;
+      break;
+    }
+    // Or the simplex has shrunk to a point: where the function carries rounding noise larger
+    // than `tolerance` (a likelihood summed over thousands of terms near a ridge), the values
+    // of a collapsed simplex never agree, yet the minimum is found.
+    double diameter = 0;
+    for (size_t v = 1; v <= n; ++v) {
+      for (size_t i = 0; i < n; ++i) {
+        diameter = std::max(diameter, std::abs(s[v].x[i] - s[0].x[i]));
+      }
+    }
+    if (diameter < kPointTolerance) {
       converged = true;
       break;
     }

@@ -91,7 +91,9 @@ json CohortsJson(const analytics::CohortTriangle& t) {
                     {"active", row.active},
                     {"buyers", row.buyers}});
   }
-  return {{"period", analytics::PeriodName(t.period)}, {"rows", rows}};
+  return {{"period", analytics::PeriodName(t.period)},
+          {"rows", rows},
+          {"earlier_customers", t.earlier_customers}};
 }
 
 ReportTable CohortsTable(const analytics::CohortTriangle& t) {

@@ -32,12 +32,18 @@ Result<Micros> ParseLocalTime(App& app, const std::string& ws, const std::string
   return t;
 }
 
-Result<analytics::CohortTriangle> Cohorts(App& app, const std::string& ws,
-                                          analytics::Period period) {
+Result<analytics::CohortTriangle> Cohorts(App& app, const std::string& ws, analytics::Period period,
+                                          int cohorts) {
+  const int most = analytics::MaxCohorts(period);
+  if (cohorts < 0 || cohorts > most) {
+    return FieldError("cohorts", "1 to " + std::to_string(most) + " for " +
+                                     std::string(analytics::PeriodName(period)) + "s");
+  }
+  if (cohorts == 0) cohorts = analytics::DefaultCohorts(period);
   ASSIGN_OR_RETURN(const int zone, app.engine().UtcOffsetOf(ws));
   const Micros now = app.engine().clock().NowMicros();
   return Read<analytics::CohortTriangle>(app, ws, [&](const TenantState& s) {
-    return analytics::ComputeCohorts(s, period, now, zone);
+    return analytics::ComputeCohorts(s, period, now, zone, cohorts);
   });
 }
 

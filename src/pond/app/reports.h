@@ -23,9 +23,10 @@ namespace pond::app {
 Result<Micros> ParseLocalTime(App& app, const std::string& ws, const std::string& text,
                               const std::string& field, Micros absent);
 
-// The cohort triangle up to now, periods cut at the workspace's local midnights.
-Result<analytics::CohortTriangle> Cohorts(App& app, const std::string& ws,
-                                          analytics::Period period);
+// The newest `cohorts` cohorts up to now (0: analytics::DefaultCohorts), periods cut at the
+// workspace's local midnights. A count above analytics::MaxCohorts is a field error.
+Result<analytics::CohortTriangle> Cohorts(App& app, const std::string& ws, analytics::Period period,
+                                          int cohorts = 0);
 // No period: all time.
 Result<analytics::ChannelFunnel> ChannelFunnel(App& app, const std::string& ws,
                                                std::optional<analytics::Period> period);

@@ -157,7 +157,7 @@ class EngineImpl final : public Engine {
   // One process owns a data dir's in-memory state: two would each assign seqs and drift apart.
   Status LockDataDir() {
     std::string path = Path(kLockFile);
-    lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (lock_fd_ < 0) return Status::Unavailable("cannot open " + path);
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
       return Status::FailedPrecondition(
@@ -170,7 +170,10 @@ class EngineImpl final : public Engine {
 
   Status Load() {
     std::error_code ec;
-    std::filesystem::create_directories(options_.data_dir, ec);
+    // A data dir pond creates is its owner's alone (store, snapshot, keys' hashes, PII).
+    if (std::filesystem::create_directories(options_.data_dir, ec)) {
+      std::filesystem::permissions(options_.data_dir, std::filesystem::perms::owner_all, ec);
+    }
     if (ec) return Status::Unavailable("cannot create data dir " + options_.data_dir);
     if (options_.load_state) RETURN_IF_ERROR(LockDataDir());
     StoreOptions so;
@@ -230,6 +233,7 @@ class EngineImpl final : public Engine {
     }
     next_seq_ = last_seq + 1;
     committed_seq_.store(last_seq);
+    replayed_at_open_ = last_seq - after;
     committer_ = std::thread([this] { CommitLoop(); });
     if (options_.snapshot_every_events > 0) {
       // Counted from here, not from whenever the thread first runs: on a loaded machine the
@@ -240,17 +244,29 @@ class EngineImpl final : public Engine {
     return Status::Ok();
   }
 
-  void SnapshotLoop(int64_t at_last) {
+  // The events replayed at open count as not yet snapshotted. When there were more of them than
+  // the threshold, earlier runs died before they could write one (a crash loop): write it at
+  // once, before the first interval, so the next start replays only what came after. Without
+  // this each short-lived run would replay the whole growing tail again.
+  void SnapshotLoop(int64_t at_open) {
+    int64_t at_last = at_open - replayed_at_open_;
+    const bool overdue = replayed_at_open_ >= options_.snapshot_every_events;
     auto last_time = std::chrono::steady_clock::now();
     std::unique_lock lock(snapshot_mu_);
     const auto interval = std::chrono::milliseconds(options_.snapshot_check_millis);
     const auto min_gap = std::chrono::milliseconds(options_.snapshot_min_interval_millis);
-    while (!snapshot_cv_.wait_for(lock, interval, [&] { return stop_snapshots_; })) {
+    if (overdue) last_time -= min_gap;
+    for (bool first = true;; first = false) {
+      if (!(first && overdue) &&
+          snapshot_cv_.wait_for(lock, interval, [&] { return stop_snapshots_; })) {
+        break;
+      }
       int64_t now = accepted_.load();
       if (now - at_last < options_.snapshot_every_events) continue;
       if (std::chrono::steady_clock::now() - last_time < min_gap) continue;
       lock.unlock();
       if (WriteSnapshot().ok()) {  // on failure, try again at the next tick
+        snapshots_written_.fetch_add(1);
         at_last = now;
         last_time = std::chrono::steady_clock::now();
       }
@@ -615,6 +631,8 @@ class EngineImpl final : public Engine {
     m.events_accepted = accepted_.load(std::memory_order_relaxed);
     m.duplicates = duplicates_.load(std::memory_order_relaxed);
     m.batches = batches_.load(std::memory_order_relaxed);
+    m.replayed_at_open = replayed_at_open_;
+    m.snapshots_written = snapshots_written_.load(std::memory_order_relaxed);
     std::shared_lock tenants_lock(tenants_mu_);
     for (auto& [id, t] : tenants_) {
       std::shared_lock lock(t->mu);
@@ -654,20 +672,27 @@ class EngineImpl final : public Engine {
     if (FindTenant(id)) return Status::AlreadyExists("workspace \"" + id + "\" already exists");
     Workspace w{id, name.empty() ? id : name, utc_offset_seconds, clock_->NowMicros()};
     RETURN_IF_ERROR(store_->PutWorkspace(w));
+    RETURN_IF_ERROR(AddTenant(w));
+    return w;
+  }
+
+  // An empty tenant for a workspace that is in the store. The caller holds write_mu_.
+  Status AddTenant(const Workspace& w) {
     {
       // Before the observers' reset below: they ask for the new workspace's zone.
       std::lock_guard lock(workspaces_mu_);
-      workspaces_[id] = w;
+      workspaces_[w.id] = w;
     }
     auto t = std::make_unique<Tenant>();
-    t->state = std::make_unique<TenantState>(id);
+    t->state = std::make_unique<TenantState>(w.id);
+    RETURN_IF_ERROR(RegisterChannels(*t->state));
     {
       std::unique_lock lock(t->mu);
-      NotifyReset(id, *t->state);
+      NotifyReset(w.id, *t->state);
     }
     std::unique_lock tenants_lock(tenants_mu_);
-    tenants_.emplace(id, std::move(t));
-    return w;
+    tenants_.emplace(w.id, std::move(t));
+    return Status::Ok();
   }
 
   Result<NewApiKey> CreateApiKey(const std::string& ws, KeyKind kind) override {
@@ -682,15 +707,43 @@ class EngineImpl final : public Engine {
   Result<ApiKey> Authenticate(const std::string& secret) override {
     if (secret.empty() || secret.size() > 128) return Status::Unauthenticated("invalid API key");
     std::string hash = HashKeySecret(secret);
+    const Micros now = clock_->NowMicros();
     {
       std::lock_guard lock(keys_mu_);
-      if (auto it = key_cache_.find(hash); it != key_cache_.end()) return it->second;
+      if (auto it = key_cache_.find(hash);
+          it != key_cache_.end() && now - it->second.checked_at < kKeyRecheckMicros) {
+        if (it->second.key.revoked_at) return Status::Unauthenticated("API key revoked");
+        return it->second.key;
+      }
     }
     ASSIGN_OR_RETURN(std::optional<ApiKey> key, store_->FindApiKeyByHash(hash));
     if (!key) return Status::Unauthenticated("invalid API key");
-    std::lock_guard lock(keys_mu_);
-    key_cache_.emplace(hash, *key);
+    if (!FindTenant(key->workspace_id)) RETURN_IF_ERROR(AdoptWorkspace(key->workspace_id));
+    {
+      std::lock_guard lock(keys_mu_);
+      key_cache_[hash] = {*key, now};
+    }
+    if (key->revoked_at) return Status::Unauthenticated("API key revoked");
     return *key;
+  }
+
+  Status RevokeApiKey(const std::string& ws, const std::string& key_id) override {
+    RETURN_IF_ERROR(store_->RevokeApiKey(ws, key_id, clock_->NowMicros()));
+    std::lock_guard lock(keys_mu_);
+    std::erase_if(key_cache_, [&](const auto& entry) { return entry.second.key.id == key_id; });
+    return Status::Ok();
+  }
+
+  // A workspace another process created in the store (`pond workspace create` beside a running
+  // server): taken in empty, as CreateWorkspace would have, so its keys work without a restart.
+  Status AdoptWorkspace(const std::string& id) {
+    ASSIGN_OR_RETURN(std::vector<Workspace> stored, store_->ListWorkspaces());
+    auto w = std::find_if(stored.begin(), stored.end(),
+                          [&](const Workspace& candidate) { return candidate.id == id; });
+    if (w == stored.end()) return Status::Unauthenticated("API key of an unknown workspace");
+    std::lock_guard write_lock(write_mu_);
+    if (FindTenant(id)) return Status::Ok();  // another request adopted it first
+    return AddTenant(*w);
   }
 
   Result<std::vector<ApiKey>> ListApiKeys(const std::string& ws) override {
@@ -882,9 +935,15 @@ class EngineImpl final : public Engine {
   std::map<std::string, std::unique_ptr<Tenant>> tenants_;  // GUARDED_BY(tenants_mu_)
 
   std::mutex keys_mu_;
-  std::unordered_map<std::string, ApiKey> key_cache_;  // GUARDED_BY(keys_mu_)
+  struct CachedKey {
+    ApiKey key;
+    Micros checked_at = 0;  // read from the store then; read again after kKeyRecheckMicros
+  };
+  std::unordered_map<std::string, CachedKey> key_cache_;  // by secret hash; GUARDED_BY(keys_mu_)
 
   std::atomic<int64_t> accepted_{0};
+  int64_t replayed_at_open_ = 0;  // events in the store after the snapshot loaded at open
+  std::atomic<int64_t> snapshots_written_{0};  // by the background writer
   std::atomic<int64_t> duplicates_{0};
   std::atomic<int64_t> batches_{0};
   LatencyHistogram latency_;

@@ -124,6 +124,8 @@ struct EngineMetrics {
   int64_t events_in_memory = 0;
   int64_t store_bytes = 0;
   int64_t memory_bytes = 0;
+  int64_t replayed_at_open = 0;   // events replayed from the store at open (after the snapshot)
+  int64_t snapshots_written = 0;  // in the background since open
 };
 
 inline constexpr char kDefaultWorkspace[] = "default";
@@ -203,8 +205,13 @@ class Engine {
   virtual Result<Workspace> CreateWorkspace(const std::string& id, const std::string& name,
                                             int utc_offset_seconds = kDefaultUtcOffsetSeconds) = 0;
   virtual Result<NewApiKey> CreateApiKey(const std::string& workspace_id, KeyKind kind) = 0;
-  // The key a secret belongs to, or Unauthenticated.
+  // The key a secret belongs to, or Unauthenticated (unknown or revoked). A key or workspace
+  // created by another process (`pond key create` beside a running server) is found in the
+  // store; a revocation from another process takes effect within kKeyRecheckMicros.
   virtual Result<ApiKey> Authenticate(const std::string& secret) = 0;
+  // Refused from now on, in this process at once. NotFound for another workspace's key.
+  virtual Status RevokeApiKey(const std::string& workspace_id, const std::string& key_id) = 0;
+  static constexpr Micros kKeyRecheckMicros = 5'000'000;
   virtual Result<std::vector<ApiKey>> ListApiKeys(const std::string& workspace_id) = 0;
   // `channel.id` empty: pond picks "chn_<random>"; given, it must start with "chn_".
   virtual Result<Channel> CreateChannel(const std::string& workspace_id, Channel channel) = 0;

@@ -427,6 +427,71 @@ TEST(EngineLockTest, OneProcessOwnsADataDir) {
             StatusCode::kFailedPrecondition);
 }
 
+// `pond workspace create` and `pond key create` beside a running server: the server takes the
+// new workspace in at the key's first use (it answered 404 until a restart).
+TEST(EngineLockTest, AWorkspaceCreatedBesideARunningEngineIsUsableAtOnce) {
+  testing::TempDir dir;
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  auto serving = Engine::Open(o).value();
+  o.load_state = false;
+  auto config = Engine::Open(o).value();
+  ASSERT_TRUE(config->CreateWorkspace("brand-b", "Brand B", 7 * 3600).ok());
+  auto key = config->CreateApiKey("brand-b", KeyKind::kWrite);
+  ASSERT_TRUE(key.ok());
+  auto found = serving->Authenticate(key->secret);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->workspace_id, "brand-b");
+  EXPECT_EQ(*serving->UtcOffsetOf("brand-b"), 7 * 3600);
+  EXPECT_TRUE(serving->Submit("brand-b", {Track("m1", "u1", "")}).ok());
+  EXPECT_EQ(serving->GetCustomer("brand-b", "u1").value().summary.event_count, 1);
+}
+
+TEST(EngineKeyTest, ARevokedKeyIsRefusedAtOnceHereAndSoonInAnotherProcess) {
+  testing::TempDir dir;
+  FakeClock clock;
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.clock = &clock;
+  auto serving = Engine::Open(o).value();
+  o.load_state = false;
+  auto config = Engine::Open(o).value();
+  auto here = serving->CreateApiKey(kDefaultWorkspace, KeyKind::kWrite).value();
+  auto there = serving->CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin).value();
+  ASSERT_TRUE(serving->Authenticate(here.secret).ok());
+  ASSERT_TRUE(serving->Authenticate(there.secret).ok());  // both cached now
+
+  ASSERT_TRUE(serving->RevokeApiKey(kDefaultWorkspace, here.key.id).ok());
+  EXPECT_EQ(serving->Authenticate(here.secret).status().code(), StatusCode::kUnauthenticated);
+
+  ASSERT_TRUE(config->RevokeApiKey(kDefaultWorkspace, there.key.id).ok());
+  clock.Advance(Engine::kKeyRecheckMicros);
+  EXPECT_EQ(serving->Authenticate(there.secret).status().code(), StatusCode::kUnauthenticated);
+
+  EXPECT_EQ(serving->RevokeApiKey("other", there.key.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(serving->RevokeApiKey(kDefaultWorkspace, "key_nope").code(), StatusCode::kNotFound);
+  EXPECT_TRUE(serving->RevokeApiKey(kDefaultWorkspace, here.key.id).ok());  // again: no change
+  auto keys = serving->ListApiKeys(kDefaultWorkspace).value();
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_GT(keys[0].revoked_at, 0);
+  EXPECT_GT(keys[1].revoked_at, 0);
+}
+
+TEST(EngineFilesTest, TheDataDirStoreAndSnapshotAreTheOwnersOnly) {
+  testing::TempDir dir;
+  EngineOptions o;
+  o.data_dir = (dir.path() / "data").string();
+  auto engine = Engine::Open(o).value();
+  ASSERT_TRUE(engine->WriteSnapshot().ok());
+  namespace fs = std::filesystem;
+  const fs::perms others = fs::perms::group_all | fs::perms::others_all;
+  for (const char* name : {"", "pond.db", "snapshot.bin"}) {
+    fs::path p = dir.path() / "data" / name;
+    ASSERT_TRUE(fs::exists(p)) << p;
+    EXPECT_EQ(fs::status(p).permissions() & others, fs::perms::none) << p;
+  }
+}
+
 }  // namespace
 }  // namespace pond
 
@@ -566,6 +631,37 @@ TEST(EngineSnapshotTest, BackgroundSnapshotsFollowTheEventCount) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(std::filesystem::exists(snapshot));
+}
+
+// A crash loop: runs that die before their first snapshot interval. A start that replays more
+// than the threshold writes one at once, so the next start replays only what came after.
+TEST(EngineSnapshotTest, AStartThatReplaysALongTailSnapshotsAtOnce) {
+  testing::TempDir dir;
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.snapshot_every_events = 3;
+  o.snapshot_check_millis = 3'600'000;  // an interval no run here reaches
+  o.snapshot_min_interval_millis = 3'600'000;
+  {
+    auto engine = Engine::Open(o).value();
+    ASSERT_TRUE(engine
+                    ->Submit(kDefaultWorkspace, {Track("a", "u1", ""), Track("b", "u2", ""),
+                                                 Track("c", "u3", ""), Track("d", "u4", "")})
+                    .ok());
+    EXPECT_EQ(engine->Metrics().replayed_at_open, 0);
+    EXPECT_EQ(engine->Metrics().snapshots_written, 0);
+    // Dropped without WriteSnapshot, as kill -9 would (the destructor writes none).
+  }
+  auto engine = Engine::Open(o).value();
+  EXPECT_EQ(engine->Metrics().replayed_at_open, 4);
+  for (int i = 0; i < 2000 && engine->Metrics().snapshots_written == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(engine->Metrics().snapshots_written, 1);
+  ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {Track("e", "u5", "")}).ok());
+  engine.reset();
+  engine = Engine::Open(o).value();
+  EXPECT_EQ(engine->Metrics().replayed_at_open, 1);  // only what came after the snapshot
 }
 
 }  // namespace

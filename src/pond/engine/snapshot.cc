@@ -263,8 +263,13 @@ class SnapshotCodec {
 
 Status WriteSnapshot(const std::string& path, int64_t last_seq, const TenantMap& tenants) {
   std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Unavailable("snapshot: cannot write " + tmp);
+  // Owner-only, like the store: the snapshot holds the same customers.
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  std::FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "wb");
+  if (!f) {
+    if (fd >= 0) ::close(fd);
+    return Status::Unavailable("snapshot: cannot write " + tmp);
+  }
   std::vector<char> buffer(1 << 20);
   std::setvbuf(f, buffer.data(), _IOFBF, buffer.size());
   Writer w(f);

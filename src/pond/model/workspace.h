@@ -79,6 +79,7 @@ struct ApiKey {
   KeyKind kind = KeyKind::kWrite;
   std::string secret_hash;  // hex BLAKE2b-256 of the full key
   Micros created_at = 0;
+  Micros revoked_at = 0;  // 0: in use; otherwise refused from then on
 };
 
 }  // namespace pond

@@ -106,6 +106,9 @@ class Store {
   virtual Status PutApiKey(const ApiKey& key) = 0;
   virtual Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& secret_hash) = 0;
   virtual Result<std::vector<ApiKey>> ListApiKeys(const std::string& workspace_id) = 0;
+  // NotFound when the workspace has no key `id`; revoking a revoked key keeps its first time.
+  virtual Status RevokeApiKey(const std::string& workspace_id, const std::string& id,
+                              Micros at) = 0;
   virtual Status PutChannel(const std::string& workspace_id, const Channel& channel) = 0;
   virtual Result<std::vector<Channel>> ListChannels(const std::string& workspace_id) = 0;
   virtual Status PutChannelSpend(const std::string& workspace_id, const ChannelSpend& spend) = 0;

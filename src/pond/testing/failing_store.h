@@ -53,6 +53,9 @@ class FailingStore final : public Store {
   Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& h) override {
     return real_->FindApiKeyByHash(h);
   }
+  Status RevokeApiKey(const std::string& w, const std::string& id, Micros at) override {
+    return real_->RevokeApiKey(w, id, at);
+  }
   Result<std::vector<ApiKey>> ListApiKeys(const std::string& w) override {
     return real_->ListApiKeys(w);
   }

@@ -1,7 +1,9 @@
 #include "pond/store/sqlite/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 #include <mutex>
@@ -74,6 +76,10 @@ CREATE TABLE objects (
     // update read every customer (the demo world's merges made it the whole ingest cost).
     R"sql(
 CREATE INDEX customers_by_merged_into ON customers (workspace_id, merged_into);
+)sql",
+    // 4: keys can be revoked (`pond key revoke`); a revoked key stays listed.
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
@@ -192,6 +198,12 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
 
   Status Open(const StoreOptions& options) {
+    // A new store is readable by its owner only (SQLite gives its -wal and -shm files the same
+    // mode): it holds customers' personal data. SQLite alone would follow the umask (0644).
+    if (path_ != ":memory:") {
+      const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    }
     RETURN_IF_ERROR(writer_.Open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
     RETURN_IF_ERROR(writer_.Exec("PRAGMA journal_mode=WAL"));
     RETURN_IF_ERROR(writer_.Exec(options.durability == Durability::kPowerLoss
@@ -533,20 +545,35 @@ class SqliteStore final : public Store {
 
   Status PutApiKey(const ApiKey& k) override {
     std::lock_guard lock(writer_mu_);
-    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO api_keys VALUES (?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("INSERT INTO api_keys VALUES (?,?,?,?,?,?)"));
     q.Bind(1, k.id).Bind(2, k.workspace_id).Bind(3, static_cast<int64_t>(k.kind));
-    q.Bind(4, k.secret_hash).Bind(5, k.created_at);
+    q.Bind(4, k.secret_hash).Bind(5, k.created_at).Bind(6, k.revoked_at);
     return writer_.Done(q);
   }
 
+  Status RevokeApiKey(const std::string& ws, const std::string& id, Micros at) override {
+    std::lock_guard lock(writer_mu_);
+    ASSIGN_OR_RETURN(Stmt q, writer_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE "
+                                             "workspace_id = ? AND id = ? AND revoked_at = 0"));
+    q.Bind(1, at).Bind(2, ws).Bind(3, id);
+    RETURN_IF_ERROR(writer_.Done(q));
+    if (writer_.Changes() > 0) return Status::Ok();
+    ASSIGN_OR_RETURN(Stmt exists, writer_.Prepare("SELECT 1 FROM api_keys WHERE "
+                                                  "workspace_id = ? AND id = ?"));
+    exists.Bind(1, ws).Bind(2, id);
+    if (exists.Step() == SQLITE_ROW) return Status::Ok();  // revoked before
+    return Status::NotFound("key \"" + id + "\" not found in workspace \"" + ws + "\"");
+  }
+
   static ApiKey ReadKey(Stmt& q) {
-    return {q.Text(0), q.Text(1), static_cast<KeyKind>(q.Int(2)), q.Text(3), q.Int(4)};
+    return {q.Text(0), q.Text(1), static_cast<KeyKind>(q.Int(2)), q.Text(3), q.Int(4), q.Int(5)};
   }
 
   Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& hash) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, workspace_id, kind, secret_hash, "
-                                             "created_at FROM api_keys WHERE secret_hash = ?"));
+    ASSIGN_OR_RETURN(Stmt q,
+                     reader_.Prepare("SELECT id, workspace_id, kind, secret_hash, "
+                                     "created_at, revoked_at FROM api_keys WHERE secret_hash = ?"));
     q.Bind(1, hash);
     if (q.Step() != SQLITE_ROW) return std::optional<ApiKey>();
     return std::optional<ApiKey>(ReadKey(q));
@@ -554,9 +581,10 @@ class SqliteStore final : public Store {
 
   Result<std::vector<ApiKey>> ListApiKeys(const std::string& ws) override {
     std::lock_guard lock(reader_mu_);
-    ASSIGN_OR_RETURN(Stmt q, reader_.Prepare("SELECT id, workspace_id, kind, secret_hash, "
-                                             "created_at FROM api_keys WHERE workspace_id = ? "
-                                             "ORDER BY created_at, id"));
+    ASSIGN_OR_RETURN(Stmt q,
+                     reader_.Prepare("SELECT id, workspace_id, kind, secret_hash, "
+                                     "created_at, revoked_at FROM api_keys WHERE workspace_id = ? "
+                                     "ORDER BY created_at, id"));
     q.Bind(1, ws);
     std::vector<ApiKey> out;
     while (q.Step() == SQLITE_ROW) out.push_back(ReadKey(q));
