@@ -93,6 +93,10 @@ int RunServe(const Common& common, const ServeArgs& args) {
         "First start: created keys for workspace \"default\" (shown once; stored hashed)\n"
         "  admin token: %s\n  write key:   %s\n",
         (*first)->admin_token.c_str(), (*first)->write_key.c_str());
+    if (!(*first)->owner_password.empty()) {
+      std::printf("  owner login: %s  password: %s  (change it: pond user reset-password)\n",
+                  (*first)->owner_login.c_str(), (*first)->owner_password.c_str());
+    }
     admin_token = (*first)->admin_token;
   }
   if (Status started = app.Start(app::kAllParts); !started.ok()) return Fail(started);

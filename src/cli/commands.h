@@ -42,6 +42,16 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
 int RunCustomersList(const Common& common, const std::string& query, int limit);
 int RunKeyCreate(const Common& common, bool admin);
 int RunKeyList(const Common& common);
+
+// `pond user add|list|disable|reset-password` (user_commands.cc).
+struct UserArgs {
+  std::string action;                    // add, list, disable, reset-password
+  std::string login, name, role;         // add
+  std::string staff_id, distributor_id;  // add: for the staff and distributor roles
+  std::string user;                      // disable, reset-password: an id or a login
+  bool password_stdin = false;           // the password is the first line of stdin
+};
+int RunUser(const Common& common, const UserArgs& args);
 // `rotate`: a new key of the same kind first, printed alone on the last line.
 int RunKeyRevoke(const Common& common, const std::string& key_id, bool rotate);
 // `utc_offset`: "+08:00", "-05:00", "Z".

@@ -113,6 +113,34 @@ int main(int argc, char** argv) {
   add_common(key_rotate);
   key_rotate->add_option("id", key_id, "the key's id (key_…, from pond key list)")->required();
 
+  UserArgs user_args;
+  auto* user_cmd = app.add_subcommand("user", "the team's accounts (docs/privacy.md)");
+  user_cmd->require_subcommand(1);
+  auto* user_add = user_cmd->add_subcommand("add", "add a user; prints a password pond chose");
+  add_common(user_add);
+  user_add->add_option("--login", user_args.login, "an email address or a phone number")
+      ->required();
+  user_add->add_option("--role", user_args.role, "owner, operator, analyst, staff or distributor")
+      ->required();
+  user_add->add_option("--name", user_args.name, "the name shown (default: the login)");
+  user_add->add_option("--staff-id", user_args.staff_id, "staff: their staff account (stf_…)");
+  user_add->add_option("--distributor-id", user_args.distributor_id,
+                       "distributor: their distributor id");
+  user_add->add_flag("--password-stdin", user_args.password_stdin,
+                     "read the password from the first line of stdin (else pond picks one)");
+  auto* user_list = user_cmd->add_subcommand("list", "list users (no password hashes)");
+  add_common(user_list);
+  user_list->add_flag("--json", common.json, "JSON");
+  auto* user_disable = user_cmd->add_subcommand("disable", "disable a user, ending their sessions");
+  add_common(user_disable);
+  user_disable->add_option("user", user_args.user, "an id (usr_…) or a login")->required();
+  auto* user_reset =
+      user_cmd->add_subcommand("reset-password", "a new password; ends the user's sessions");
+  add_common(user_reset);
+  user_reset->add_option("user", user_args.user, "an id (usr_…) or a login")->required();
+  user_reset->add_flag("--password-stdin", user_args.password_stdin,
+                       "read the password from the first line of stdin (else pond picks one)");
+
   std::string ws_id, ws_name, ws_zone = pond::FormatUtcOffset(pond::kDefaultUtcOffsetSeconds);
   auto* ws = app.add_subcommand("workspace", "workspaces (tenants)");
   ws->require_subcommand(1);
@@ -464,6 +492,15 @@ int main(int argc, char** argv) {
   if (*list) return RunCustomersList(common, query, limit);
   if (*create) return RunKeyCreate(common, admin);
   if (*keys_list) return RunKeyList(common);
+  for (auto [sub, action] : {std::pair{user_add, "add"},
+                             {user_list, "list"},
+                             {user_disable, "disable"},
+                             {user_reset, "reset-password"}}) {
+    if (*sub) {
+      user_args.action = action;
+      return RunUser(common, user_args);
+    }
+  }
   if (*key_revoke) return RunKeyRevoke(common, key_id, false);
   if (*key_rotate) return RunKeyRevoke(common, key_id, true);
   if (*ws_create) return RunWorkspaceCreate(common, ws_id, ws_name, ws_zone);

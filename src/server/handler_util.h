@@ -207,4 +207,13 @@ Result<json> ListTasks(ApiContext& ctx, const HttpRequest& req);
 Result<json> CompleteTask(ApiContext& ctx, const HttpRequest& req);
 Result<json> SnoozeTask(ApiContext& ctx, const HttpRequest& req);
 
+// handlers_auth.cc
+HttpResponse Login(ApiContext& ctx, const HttpRequest& req);
+HttpResponse Logout(ApiContext& ctx, const HttpRequest& req);
+Result<json> Me(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListUsers(ApiContext& ctx, const HttpRequest& req);
+Result<json> CreateUser(ApiContext& ctx, const HttpRequest& req);
+Result<json> DisableUser(ApiContext& ctx, const HttpRequest& req);
+Result<json> ResetUserPassword(ApiContext& ctx, const HttpRequest& req);
+
 }  // namespace pond::server

@@ -26,6 +26,8 @@ Result<json> ListTasks(ApiContext& ctx, const HttpRequest& req) {
   ASSIGN_OR_RETURN(const size_t limit, LimitParam(req));
   TaskQuery q;
   q.assignee = QueryParam(req, "assignee");
+  // A staff member's queue is their own, whatever they ask for.
+  if (ctx.who && ctx.who->role == auth::Role::kStaff) q.assignee = ctx.who->staff_id;
   q.status = QueryParam(req, "status").empty() ? "open" : QueryParam(req, "status");
   const std::string overdue = QueryParam(req, "overdue");
   if (!overdue.empty() && overdue != "true" && overdue != "false") {
@@ -42,6 +44,15 @@ Result<json> ListTasks(ApiContext& ctx, const HttpRequest& req) {
   return OnePage(std::move(data));
 }
 
+// Staff act on their own tasks only: another's is a 404, as if absent.
+static Status CheckTaskScope(ApiContext& ctx, const std::string& id) {
+  if (!ctx.who || ctx.who->role != auth::Role::kStaff) return Status::Ok();
+  auto t = ctx.tasks.Get(ctx.workspace, id);
+  if (!t.ok()) return t.status();
+  if (t->assignee != ctx.who->staff_id) return Status::NotFound("task \"" + id + "\" not found");
+  return Status::Ok();
+}
+
 static Result<json> TaskAnswer(ApiContext& ctx, const std::string& id) {
   auto t = ctx.tasks.Get(ctx.workspace, id);
   if (!t.ok()) return t.status();
@@ -49,6 +60,7 @@ static Result<json> TaskAnswer(ApiContext& ctx, const std::string& id) {
 }
 
 Result<json> CompleteTask(ApiContext& ctx, const HttpRequest& req) {
+  RETURN_IF_ERROR(CheckTaskScope(ctx, req.params.at("id")));
   std::string by;
   if (req.body_size > 0) {
     auto body = ParseJsonObject(req);
@@ -62,6 +74,7 @@ Result<json> CompleteTask(ApiContext& ctx, const HttpRequest& req) {
 }
 
 Result<json> SnoozeTask(ApiContext& ctx, const HttpRequest& req) {
+  RETURN_IF_ERROR(CheckTaskScope(ctx, req.params.at("id")));
   auto body = ParseJsonObject(req);
   if (!body.ok()) return body.status();
   std::string until;

@@ -85,6 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
         count_(count),
         close_at_(std::chrono::steady_clock::now() + max_age) {
     count_.open.fetch_add(1, std::memory_order_relaxed);
+    beast::error_code ec;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().to_string();
   }
   ~Session() { count_.open.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -141,6 +144,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     bool keep_alive = req.keep_alive() && std::chrono::steady_clock::now() < close_at_;
     HttpRequest request = Convert(std::move(req));
+    request.remote_address = peer_;
     Send(router_.Handle(request), version, keep_alive);
   }
 
@@ -173,6 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::string peer_;  // the client's IP address
   http::response<http::string_body> res_;
   Router& router_;
   ConnectionCount& count_;

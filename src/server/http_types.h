@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string body;
   size_t body_size = 0;
   std::map<std::string, std::string> params;  // path parameters from the route pattern
+  std::string remote_address;                 // the peer's IP (login throttling, audit)
 
   std::string_view Body() const { return std::string_view(body.data(), body_size); }
   std::string Header(const std::string& lower_name) const {

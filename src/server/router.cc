@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "pond/app/customers.h"
 #include "pond/base/base64.h"
 #include "pond/base/json_text.h"
 #include "pond/channels/tracking_api.h"
@@ -44,7 +45,111 @@ std::string CredentialFrom(const std::string& header) {
   return decoded->substr(0, decoded->find(':'));
 }
 
+// The value of one cookie in a Cookie header ("a=1; pond_session=…").
+std::string CookieValue(const std::string& header, std::string_view name) {
+  for (size_t at = 0; at < header.size();) {
+    while (at < header.size() && header[at] == ' ') ++at;
+    const size_t end = std::min(header.find(';', at), header.size());
+    const std::string_view pair = std::string_view(header).substr(at, end - at);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+bool IsSafeMethod(const std::string& method) { return method == "GET" || method == "HEAD"; }
+
 }  // namespace
+
+Auth AuthFor(auth::Need need) {
+  switch (need) {
+    case auth::Need::kPublic:
+      return Auth::kNone;
+    case auth::Need::kIngest:
+      return Auth::kWrite;
+    case auth::Need::kPortal:
+      return Auth::kPortal;
+    default:
+      return Auth::kAdmin;
+  }
+}
+
+Status Router::Authorize(const Route& route, const HttpRequest& req, ApiContext& ctx) {
+  if (route.need == auth::Need::kPublic) return Status::Ok();
+  std::string credential = CredentialFrom(req.Header("authorization"));
+  if (route.need == auth::Need::kIngest) {
+    if (credential.starts_with(auth::kSessionPrefix)) {
+      return Status::PermissionDenied("a signed-in user cannot send events; use a write key");
+    }
+    // No header: the body's writeKey, checked by the handler.
+    return credential.empty() ? Status::Ok() : ctx.AuthenticateWriteKey(credential);
+  }
+  bool from_cookie = false;
+  if (credential.empty()) {
+    credential = CookieValue(req.Header("cookie"), "pond_session");
+    from_cookie = !credential.empty();
+  }
+  if (credential.starts_with(auth::kSessionPrefix)) {
+    Result<auth::Principal> who = app_.accounts().Authenticate(credential);
+    if (!who.ok()) return who.status();
+    // A cookie is sent by the browser whatever page asks; the CSRF token proves the console
+    // (which read it at sign-in) made the request.
+    if (from_cookie && !IsSafeMethod(req.method) &&
+        req.Header("x-csrf-token") != auth::CsrfTokenFor(credential)) {
+      return Status::PermissionDenied("X-CSRF-Token header missing or wrong for this session");
+    }
+    if (!auth::Allows(who->role, route.need)) {
+      return Status::PermissionDenied("the " + std::string(auth::RoleName(who->role)) +
+                                      " role may not do this (it needs " +
+                                      std::string(auth::NeedName(route.need)) + ")");
+    }
+    ctx.workspace = who->workspace_id;
+    if (route.need == auth::Need::kPortal) ctx.distributor = who->distributor_id;
+    ctx.who = std::move(*who);
+    ctx.session_token = credential;
+    ctx.authenticated = true;
+    return Status::Ok();
+  }
+  if (route.need == auth::Need::kSelf) {
+    return Status::Unauthenticated("sign in first: POST /v1/auth/login");
+  }
+  if (route.need == auth::Need::kPortal) {
+    if (credential.empty()) {
+      return Status::Unauthenticated("a portal token is required: Authorization: Bearer pdt.…");
+    }
+    auto who = app_.distribution().AuthenticatePortal(credential);
+    if (!who.ok()) return who.status();
+    ctx.workspace = who->first;
+    ctx.distributor = who->second;
+    ctx.authenticated = true;
+    return Status::Ok();
+  }
+  if (credential.empty()) {
+    return Status::Unauthenticated(
+        "sign in (POST /v1/auth/login), or send an admin token: Authorization: Bearer <token>");
+  }
+  Result<ApiKey> key = engine_.Authenticate(credential);
+  if (!key.ok()) return key.status();
+  if (key->kind != KeyKind::kAdmin) {
+    return Status::PermissionDenied("a write key can only send events; use an admin token");
+  }
+  ctx.workspace = key->workspace_id;
+  ctx.authenticated = true;
+  return Status::Ok();
+}
+
+Status Router::CheckStaffScope(const Route& route, const HttpRequest& req, const ApiContext& ctx) {
+  if (!ctx.who || ctx.who->role != auth::Role::kStaff) return Status::Ok();
+  const std::string_view pattern = route.pattern;
+  if (!pattern.starts_with("/v1/customers/{id}")) return Status::Ok();
+  Result<std::string> owner = app::CustomerOwner(app_, ctx.workspace, req.params.at("id"));
+  if (!owner.ok() || *owner != ctx.who->staff_id) {
+    return Status::NotFound("customer \"" + req.params.at("id") + "\" not found");
+  }
+  return Status::Ok();
+}
 
 Status ApiContext::AuthenticateWriteKey(const std::string& secret) {
   Result<ApiKey> key = engine.Authenticate(secret);
@@ -94,6 +199,8 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  metrics_,
                  {},
                  false,
+                 {},
+                 std::nullopt,
                  {}};
   std::optional<HttpResponse> console;
   if (!route && !path_known && (req.method == "GET" || req.method == "HEAD") &&
@@ -108,37 +215,8 @@ HttpResponse Router::Handle(HttpRequest& req) {
                       : ErrorResponse(Status::NotFound("no route for " + req.path));
     if (path_known) resp.status = 405;
   } else {
-    Status auth;
-    std::string credential = CredentialFrom(req.Header("authorization"));
-    if (route->auth == Auth::kAdmin) {
-      Result<ApiKey> key = credential.empty()
-                               ? Result<ApiKey>(Status::Unauthenticated(
-                                     "an admin token is required: Authorization: Bearer <token>"))
-                               : engine_.Authenticate(credential);
-      if (key.ok() && key->kind != KeyKind::kAdmin) {
-        auth = Status::PermissionDenied("a write key can only send events; use an admin token");
-      } else if (!key.ok()) {
-        auth = key.status();
-      } else {
-        ctx.workspace = key->workspace_id;
-        ctx.authenticated = true;
-      }
-    } else if (route->auth == Auth::kPortal) {
-      auto who = credential.empty()
-                     ? Result<std::pair<std::string, std::string>>(
-                           Status::Unauthenticated("a portal token is required: Authorization: "
-                                                   "Bearer pdt.…"))
-                     : app_.distribution().AuthenticatePortal(credential);
-      if (who.ok()) {
-        ctx.workspace = who->first;
-        ctx.distributor = who->second;
-        ctx.authenticated = true;
-      } else {
-        auth = who.status();
-      }
-    } else if (route->auth == Auth::kWrite && !credential.empty()) {
-      auth = ctx.AuthenticateWriteKey(credential);
-    }
+    Status auth = Authorize(*route, req, ctx);
+    if (auth.ok()) auth = CheckStaffScope(*route, req, ctx);
     // Content codings are case-insensitive tokens (RFC 9110 §8.4.1): "GZIP" is gzip.
     std::string encoding = req.Header("content-encoding");
     for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -5,10 +5,13 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pond/app/app.h"
+#include "pond/auth/accounts.h"
+#include "pond/auth/roles.h"
 #include "pond/base/histogram.h"
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/wecom/wecom_service.h"
@@ -26,12 +29,15 @@
 
 namespace pond::server {
 
+// The credential a route takes, from its auth::Need (the policy is auth::Allows):
 enum class Auth {
-  kNone,    // /healthz, /metrics
-  kWrite,   // ingest: a write key (Basic username, or writeKey in the body) or an admin token
-  kAdmin,   // everything else: Authorization: Bearer <admin token>
-  kPortal,  // /v1/portal: Authorization: Bearer <a distributor's portal token>
+  kNone,    // Need::kPublic: /healthz, /metrics, sign-in
+  kWrite,   // Need::kIngest: a write key (Basic username, or writeKey in the body) or admin key
+  kAdmin,   // everything else: a signed-in user's session (Bearer pond_sess_… or the console's
+            // cookie) whose role allows the need, or an admin key (all of them)
+  kPortal,  // Need::kPortal: a distributor's portal token or a distributor's session
 };
+Auth AuthFor(auth::Need need);
 
 // Request counters and latency for /metrics, shared by all connections.
 struct ServerMetrics {
@@ -65,6 +71,9 @@ struct ApiContext {
   std::string workspace;  // from the key; empty until authenticated
   bool authenticated = false;
   std::string distributor;  // kPortal routes: whose portal token it was
+  // A signed-in user (empty for API keys, which act for the whole workspace) and their session.
+  std::optional<auth::Principal> who;
+  std::string session_token;
   // For kWrite routes called without an Authorization header: authenticates the body's
   // writeKey and sets `workspace`.
   Status AuthenticateWriteKey(const std::string& secret);
@@ -78,15 +87,23 @@ using Handler = HttpResponse (*)(ApiContext& ctx, const HttpRequest& req);
 // becomes its HTTP status with {error: {code, message, field}} (http_types.h).
 using JsonHandler = Result<nlohmann::json> (*)(ApiContext& ctx, const HttpRequest& req);
 
+// A route names what it needs (auth::Need): the policy table decides which roles pass.
 struct Route {
-  Route(const char* method, const char* pattern, Auth auth, const char* summary, Handler handler)
-      : method(method), pattern(pattern), auth(auth), summary(summary), handler(handler) {}
+  Route(const char* method, const char* pattern, auth::Need need, const char* summary,
+        Handler handler)
+      : method(method),
+        pattern(pattern),
+        need(need),
+        auth(AuthFor(need)),
+        summary(summary),
+        handler(handler) {}
   // `status`: what a success answers (201 where the call creates).
-  Route(const char* method, const char* pattern, Auth auth, const char* summary,
+  Route(const char* method, const char* pattern, auth::Need need, const char* summary,
         JsonHandler json_handler, int status = 200)
       : method(method),
         pattern(pattern),
-        auth(auth),
+        need(need),
+        auth(AuthFor(need)),
         summary(summary),
         json_handler(json_handler),
         status(status) {}
@@ -94,6 +111,7 @@ struct Route {
 
   const char* method;
   const char* pattern;  // "/v1/customers/{id}"
+  auth::Need need;
   Auth auth;
   const char* summary;
   Handler handler = nullptr;  // one of the two
@@ -113,6 +131,11 @@ class Router {
   HttpResponse Handle(HttpRequest& req);
 
  private:
+  // Who is calling and whether they may: fills ctx.workspace (and ctx.who for a session).
+  Status Authorize(const Route& route, const HttpRequest& req, ApiContext& ctx);
+  // Staff reach only the customers they own: another customer is a 404, as if absent.
+  Status CheckStaffScope(const Route& route, const HttpRequest& req, const ApiContext& ctx);
+
   app::App& app_;
   Engine& engine_;
   ServerMetrics& metrics_;

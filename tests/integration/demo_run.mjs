@@ -119,7 +119,45 @@ try {
         `the growth report: K ${growth.body.fission?.k_factor?.toFixed(2)}, commission ${growth.body.distribution?.commission_cost_bp} bp of GMV`);
   const wrong = await getJson(`${pond.url}/v1/customers`, 'pond_admin_wrong');
   check(wrong.status === 401, 'a wrong token is refused');
+
+  // The team (issue 26): the first start's owner signs in; a user added with the CLI beside the
+  // running server signs in too, and is signed out within 5 s of `pond user disable`.
+  const signIn = async (login, password) => {
+    const res = await fetch(`${pond.url}/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, password }),
+    });
+    return { status: res.status, cookie: res.headers.get('set-cookie'), body: await res.json() };
+  };
+  const owner = pond.keys.owner;
+  const asOwner = owner ? await signIn(owner.login, owner.password) : { status: 0, body: {} };
+  check(asOwner.status === 200 && asOwner.body.user.role === 'owner' &&
+        /HttpOnly/.test(asOwner.cookie) && /SameSite=Strict/.test(asOwner.cookie),
+        'first start prints an owner login that signs in (HttpOnly, SameSite=Strict cookie)');
+  const added = spawnSync(pondBin, ['user', 'add', '--login', 'Analyst@Brand.cn', '--role', 'analyst',
+                                    '--password-stdin', '--data', data],
+                          { input: 'an-analyst-password\n', encoding: 'utf8' });
+  const asAnalyst = await signIn('analyst@brand.cn', 'an-analyst-password');
+  check(added.status === 0 && asAnalyst.status === 200 && asAnalyst.body.user.role === 'analyst',
+        'pond user add beside the running server: the user signs in at once');
+  const readAsAnalyst = await getJson(`${pond.url}/v1/reports/value`, asAnalyst.body.token);
+  const writeAsAnalyst = await fetch(`${pond.url}/v1/segments`, {
+    method: 'POST', body: '{"name":"x","rule":"count(order_paid, 30d) >= 1"}',
+    headers: { authorization: `Bearer ${asAnalyst.body.token}`, 'content-type': 'application/json' },
+  });
+  check(readAsAnalyst.status === 200 && writeAsAnalyst.status === 403,
+        'an analyst reads reports and may not save a segment (403)');
+  const listed = spawnSync(pondBin, ['user', 'list', '--json', '--data', data], { encoding: 'utf8' });
+  check(listed.status === 0 && JSON.parse(listed.stdout).data.length === 2 && !/argon2/.test(listed.stdout),
+        'pond user list shows both users and no password hash');
+  spawnSync(pondBin, ['user', 'disable', 'analyst@brand.cn', '--data', data], { encoding: 'utf8' });
+  let after = 200;
+  for (let i = 0; i < 40 && after === 200; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    after = (await getJson(`${pond.url}/v1/me`, asAnalyst.body.token)).status;
+  }
+  check(after === 401, 'pond user disable beside the running server ends the session within 10 s');
 } finally {
   await stopPond(pond);
 }
-finish(28);
+finish(33);

@@ -23,8 +23,10 @@ export function startPond(pondBin, dataDir, extraArgs = []) {
       out += d;
       const admin = out.match(/admin token: (\S+)/);
       const write = out.match(/write key:\s+(\S+)/);
+      const owner = out.match(/owner login: (\S+)\s+password: (\S+)/);
       if (admin) keys.admin = admin[1];
       if (write) keys.write = write[1];
+      if (owner) keys.owner = { login: owner[1], password: owner[2] };
       const m = out.match(/listening on (http:\/\/\S+)/);
       if (m) {
         clearTimeout(timer);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <type_traits>
 
+#include "pond/auth/accounts.h"
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/wecom/wecom_service.h"
 #include "pond/community/community_service.h"
@@ -62,7 +63,9 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
 }
 
 App::App(std::unique_ptr<Engine> engine, const AppOptions& options)
-    : engine_(std::move(engine)), options_(options) {
+    : engine_(std::move(engine)),
+      options_(options),
+      accounts_(std::make_unique<auth::AccountService>(engine_.get())) {
   if (options_.wecom_key_file.empty()) {
     options_.wecom_key_file = options.engine.data_dir + "/wecom.key";
   }

@@ -39,6 +39,10 @@ class WecomService;
 }
 }  // namespace pond
 
+namespace pond::auth {
+class AccountService;
+}
+
 namespace pond::app {
 
 // The services, as flags. A part brings its dependencies: journeys, distribution and
@@ -89,6 +93,8 @@ class App {
   Status Flush();
 
   Engine& engine() { return *engine_; }
+  // The team's users and sessions: always there (nothing to start).
+  auth::AccountService& accounts() { return *accounts_; }
   // REQUIRES: the part was started (a programmer error otherwise: it aborts). kSegments starts
   // the live rules and the three services over them: segments, tags and scores.
   LiveRules& rules();
@@ -110,6 +116,7 @@ class App {
 
   std::unique_ptr<Engine> engine_;
   AppOptions options_;
+  std::unique_ptr<auth::AccountService> accounts_;
   Parts started_ = 0;
   // Destroyed in reverse order of declaration: dependents before what they depend on.
   std::unique_ptr<LiveRules> rules_;

@@ -19,4 +19,13 @@ Result<std::string> CustomerListJson(App& app, const std::string& ws, const std:
 // customer and the groups they are in. REQUIRES: segments, journeys and community started.
 Result<std::string> CustomerProfileJson(App& app, const std::string& ws, const std::string& key);
 
+// The staff account that owns a customer now ("" when nobody's friend); NotFound for an
+// unknown customer.
+Result<std::string> CustomerOwner(App& app, const std::string& ws, const std::string& key);
+// GET /v1/customers for a staff member: the customers `staff_id` owns, in the list's shape
+// (`query` is not applied; cursors are "c<n>" as the engine's list).
+Result<std::string> OwnedCustomerListJson(App& app, const std::string& ws,
+                                          const std::string& staff_id, size_t limit,
+                                          const std::string& cursor);
+
 }  // namespace pond::app

@@ -1,5 +1,7 @@
 #include "pond/app/first_start.h"
 
+#include "pond/auth/accounts.h"
+
 namespace pond::app {
 
 Result<std::optional<FirstKeys>> CreateFirstKeys(App& app) {
@@ -8,7 +10,14 @@ Result<std::optional<FirstKeys>> CreateFirstKeys(App& app) {
   if (!keys.empty()) return std::optional<FirstKeys>();
   ASSIGN_OR_RETURN(NewApiKey admin, e.CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin));
   ASSIGN_OR_RETURN(NewApiKey write, e.CreateApiKey(kDefaultWorkspace, KeyKind::kWrite));
-  return std::optional<FirstKeys>(FirstKeys{admin.secret, write.secret});
+  FirstKeys first{admin.secret, write.secret, kFirstOwnerLogin, ""};
+  ASSIGN_OR_RETURN(std::vector<auth::User> users, app.accounts().ListUsers(kDefaultWorkspace));
+  if (users.empty()) {
+    auth::NewUser owner{kFirstOwnerLogin, "Owner", "owner", "", "", ""};
+    ASSIGN_OR_RETURN(auto made, app.accounts().AddUser(kDefaultWorkspace, owner));
+    first.owner_password = made.second;
+  }
+  return std::optional<FirstKeys>(std::move(first));
 }
 
 }  // namespace pond::app

@@ -12,6 +12,8 @@ void EnsureSodium() {
   if (!ready) std::abort();  // no randomness source: nothing safe can be done
 }
 
+}  // namespace
+
 std::string RandomHex(size_t bytes) {
   EnsureSodium();
   std::string raw(bytes, '\0');
@@ -22,8 +24,6 @@ std::string RandomHex(size_t bytes) {
   hex.pop_back();
   return hex;
 }
-
-}  // namespace
 
 std::string GenerateKeySecret(KeyKind kind) {
   return std::string(kind == KeyKind::kAdmin ? "pond_admin_" : "pond_write_") + RandomHex(20);

@@ -13,6 +13,8 @@ namespace pond {
 std::string GenerateKeySecret(KeyKind kind);
 // Hex BLAKE2b-256 of the secret.
 std::string HashKeySecret(const std::string& secret);
+// `bytes` random bytes as lower-case hex.
+std::string RandomHex(size_t bytes);
 // "key_<16 hex>" / "chn_<16 hex>": random public ids.
 std::string RandomId(const char* prefix);
 
