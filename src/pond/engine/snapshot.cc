@@ -19,7 +19,10 @@ constexpr uint32_t kFormatVersion = 9;  // 9: orders with paid and refunded amou
 class Writer {
  public:
   explicit Writer(std::FILE* f) : f_(f) {}
-  void Raw(const void* p, size_t n) { ok_ &= std::fwrite(p, 1, n, f_) == n; }
+  // An empty vector's data() may be null, which fwrite must not be given (UBSan).
+  void Raw(const void* p, size_t n) {
+    if (n > 0) ok_ &= std::fwrite(p, 1, n, f_) == n;
+  }
   template <typename T>
   void Pod(T v) {
     static_assert(std::is_trivially_copyable_v<T>);
@@ -48,7 +51,9 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::FILE* f) : f_(f) {}
-  void Raw(void* p, size_t n) { ok_ &= std::fread(p, 1, n, f_) == n; }
+  void Raw(void* p, size_t n) {
+    if (n > 0) ok_ &= std::fread(p, 1, n, f_) == n;
+  }
   template <typename T>
   T Pod() {
     T v{};
