@@ -542,10 +542,13 @@ Result<JourneyStats> JourneyRuntime::Stats(const std::string& ws, const std::str
       ++at_step[j.Version(inst.version)->IdOf(inst.step)];
     }
     for (const JourneyStep& step : j.def().steps) s.at_step.emplace_back(step.id, at_step[step.id]);
-    for (const auto& [step, n] : at_step) {  // steps only older versions have
+    // Steps only older versions have. (A plain pair, not a structured binding: clang 14, which
+    // builds the fuzz targets, cannot capture a binding in a lambda.)
+    for (const auto& entry : at_step) {
+      const std::string& step = entry.first;
       if (!j.def().steps.empty() && std::none_of(s.at_step.begin(), s.at_step.end(),
                                                  [&](const auto& p) { return p.first == step; })) {
-        s.at_step.emplace_back(step, n);
+        s.at_step.emplace_back(step, entry.second);
       }
     }
     result = std::move(s);
