@@ -69,6 +69,11 @@ class Parser {
         while (i < text_.size() && text_[i] != '"') {
           if (text_[i] == '\\' && i + 1 < text_.size()) ++i;
           if (text_[i] == '\n') break;
+          // No control characters: tags and values never hold them (the ingest edge refuses
+          // them), and the canonical text could not print them back (found by fuzz_rules).
+          if (static_cast<unsigned char>(text_[i]) < 0x20 || text_[i] == 0x7f) {
+            return Error(t, "a string holds no control characters (U+0000 to U+001F, U+007F)");
+          }
           s += text_[i++];
         }
         if (i >= text_.size() || text_[i] != '"') return Error(t, "string is not closed");
