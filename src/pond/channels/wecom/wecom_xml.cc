@@ -35,6 +35,9 @@ void OnStart(void* data, const XML_Char* name, const XML_Char**) {
 
 void OnEnd(void* data, const XML_Char*) {
   auto* r = static_cast<Reader*>(data);
+  // After a refusal expat may still report the end of the element it refused (`<xl/>`), whose
+  // start was never pushed: popping then was undefined behaviour (found by fuzz_wecom_xml).
+  if (!r->error.empty() || r->path.empty()) return;
   if (r->path.size() == 2) {
     r->out.text[r->path[1]] = r->text;
   } else if (r->path.size() == 3) {
