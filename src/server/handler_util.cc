@@ -11,14 +11,8 @@
 namespace pond::server {
 
 Result<size_t> LimitParam(const HttpRequest& req) {
-  auto it = req.query.find("limit");
-  if (it == req.query.end()) return size_t{50};
-  char* end = nullptr;
-  long v = std::strtol(it->second.c_str(), &end, 10);
-  if (it->second.empty() || *end != '\0' || v < 1 || v > 1000) {
-    return FieldError("limit", "must be an integer from 1 to 1000");
-  }
-  return static_cast<size_t>(v);
+  ASSIGN_OR_RETURN(const int64_t limit, IntParam(req, "limit", 1, 1000, 50));
+  return static_cast<size_t>(limit);
 }
 
 Result<int64_t> IntParam(const HttpRequest& req, const char* name, int64_t lo, int64_t hi,
