@@ -38,7 +38,7 @@ std::string_view RuleOpText(RuleOp op);  // "==", "between", "older_than", …
 struct RuleValue {
   enum class Type { kString, kNumber, kBool };
   Type type = Type::kString;
-  std::string text;  // strings unquoted; numbers exactly as written ("99.9"), so money stays exact
+  std::string text;  // strings unquoted; numbers canonical, "99.90" as "99.9" (rule_number.h)
   double number = 0;
   bool boolean = false;
   friend bool operator==(const RuleValue& a, const RuleValue& b) {

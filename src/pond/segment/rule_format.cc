@@ -4,6 +4,7 @@
 #include "pond/base/json_text.h"
 #include "pond/base/json_writer.h"
 #include "pond/segment/rule.h"
+#include "pond/segment/rule_number.h"
 
 namespace pond {
 namespace {
@@ -202,9 +203,11 @@ Status JsonValue(const json& j, const std::string& path, RuleValue* v) {
     v->boolean = j.get<bool>();
     v->text = v->boolean ? "true" : "false";
   } else if (j.is_number()) {
+    Result<std::string> canonical = CanonicalRuleNumber(j.get<double>());
+    if (!canonical.ok()) return FieldError(path, std::string(canonical.status().message()));
     v->type = RuleValue::Type::kNumber;
-    v->text = j.dump();
     v->number = j.get<double>();
+    v->text = std::move(*canonical);
   } else {
     return FieldError(path, "must be a string, a number or true/false");
   }

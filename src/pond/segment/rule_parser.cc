@@ -5,6 +5,7 @@
 
 #include "pond/base/utf8.h"
 #include "pond/segment/rule.h"
+#include "pond/segment/rule_number.h"
 
 namespace pond {
 namespace {
@@ -351,8 +352,13 @@ class Parser {
     if (t.type == Tok::kString) {
       v->type = RuleValue::Type::kString;
     } else if (t.type == Tok::kNumber) {
+      Result<std::string> canonical = CanonicalRuleNumber(t.text);
+      if (!canonical.ok()) return Error(t, canonical.status().message());
       v->type = RuleValue::Type::kNumber;
-      v->number = std::strtod(t.text.c_str(), nullptr);
+      v->number = std::strtod(canonical->c_str(), nullptr);
+      v->text = std::move(*canonical);
+      ++pos_;
+      return Status::Ok();
     } else if (IsWord(t, "true") || IsWord(t, "false")) {
       v->type = RuleValue::Type::kBool;
       v->boolean = t.text == "true";
