@@ -1,6 +1,8 @@
 // What `make run` does on a fresh data dir: generate the demo world, then serve it. The token
 // printed at first start authenticates, and the world is there to read.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { tempDir, startPond, stopPond, getJson, check, finish } from './lib.mjs';
 
 const [pondBin] = process.argv.slice(2);
@@ -35,6 +37,23 @@ check(club.length > 1 && club.every((g) => g.members + g.held <= g.capacity),
 const refused = spawnSync(pondBin, ['groups', 'route', 'gcd_club', 'nobody-at-all', '--data', data],
                           { encoding: 'utf8' });
 check(refused.status !== 0 && /not found/.test(refused.stderr), 'routing an unknown customer is refused');
+
+// Issue 26: the demo's customers' phones (1390000xxxx) are in pond, readable through it, and in
+// no file of the data dir in plain text: not the store, its WAL, nor the snapshot.
+const first = spawnSync(pondBin, ['customers', 'show', 'cus_00000001', '--data', data, '--json'],
+                        { encoding: 'utf8' });
+const phone = first.status === 0
+  ? (JSON.parse(first.stdout).identities.find((i) => i.kind === 'phone')?.value ?? '') : '';
+check(/^1390000\d{4}$/.test(phone), `the demo's first customer has a demo phone (${phone})`);
+const shown = spawnSync(pondBin, ['customers', 'list', '--data', data, '--query', phone, '--json'],
+                        { encoding: 'utf8' });
+check(shown.status === 0 && JSON.parse(shown.stdout).total === 1,
+      'that customer is found by that phone (the lookup works on sealed data)');
+const files = readdirSync(data).filter((f) => statSync(join(data, f)).isFile());
+check(files.includes('pond.db') && files.includes('snapshot.bin'),
+      `the demo leaves a store and a snapshot (${files.join(', ')})`);
+const leaks = files.filter((f) => /1390000\d{4}/.test(readFileSync(join(data, f), 'latin1')));
+check(leaks.length === 0, `no demo phone in plain text in any data file (found in: ${leaks.join(', ')})`);
 
 const again = spawnSync(pondBin, ['demo', '--data', data, '--customers', '10', '--days', '1'],
                         { encoding: 'utf8' });

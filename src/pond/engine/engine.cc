@@ -25,6 +25,8 @@
 #include "pond/engine/snapshot.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/model/event_names.h"
+#include "pond/store/sealed_store.h"
+#include "pond/store/sealing.h"
 
 namespace pond {
 struct PendingSubmit::Verdict {
@@ -178,10 +180,15 @@ class EngineImpl final : public Engine {
     if (options_.load_state) RETURN_IF_ERROR(LockDataDir());
     StoreOptions so;
     so.durability = options_.durability;
+    // Personal data is sealed at rest (store/sealed_store.h): in the store pond opens itself
+    // and in the snapshot. A store handed in by the caller is used as it is.
+    ASSIGN_OR_RETURN(std::string master_key, LoadMasterKey(options_.data_dir));
+    snapshot_key_ = DeriveKey(master_key, 1, "snapshot");
     if (options_.store) {
       store_ = options_.store;
     } else {
-      ASSIGN_OR_RETURN(owned_store_, OpenSqliteStore(Path(kStoreFile), so));
+      ASSIGN_OR_RETURN(std::unique_ptr<Store> sqlite, OpenSqliteStore(Path(kStoreFile), so));
+      owned_store_ = SealStore(std::move(sqlite), std::move(master_key));
       store_ = owned_store_.get();
     }
     ASSIGN_OR_RETURN(std::vector<Workspace> workspaces, store_->ListWorkspaces());
@@ -209,7 +216,7 @@ class EngineImpl final : public Engine {
     TenantMap states;
     int64_t after = 0;
     if (options_.use_snapshot) {
-      Result<int64_t> snap = ReadSnapshot(Path(kSnapshotFile), &states);
+      Result<int64_t> snap = ReadSnapshot(Path(kSnapshotFile), snapshot_key_, &states);
       if (snap.ok() && *snap <= last_seq) {
         after = *snap;
       } else {
@@ -494,7 +501,7 @@ class EngineImpl final : public Engine {
     for (auto& [id, t] : tenants_) {
       view.emplace(id, std::unique_ptr<TenantState>(t->state.get()));
     }
-    Status s = pond::WriteSnapshot(Path(kSnapshotFile), next_seq_ - 1, view);
+    Status s = pond::WriteSnapshot(Path(kSnapshotFile), next_seq_ - 1, view, snapshot_key_);
     for (auto& [id, state] : view) state.release();  // borrowed, not owned
     return s;
   }
@@ -899,6 +906,7 @@ class EngineImpl final : public Engine {
   EngineOptions options_;
   Clock* clock_;
   std::unique_ptr<Store> owned_store_;
+  std::string snapshot_key_;  // derived from the master key
   Store* store_ = nullptr;
 
   // One queued group-commit entry: what a Submit call applied, and its caller's verdict.

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "pond/engine/tenant_state.h"
@@ -286,6 +288,48 @@ TEST_F(EngineTest, CorruptSnapshotFallsBackToReplay) {
   std::filesystem::resize_file(dir_.path() / "snapshot.bin", 30);
   Reopen(true);
   EXPECT_EQ(Dump(), before);
+}
+
+// Issue 26: no phone, name or unionid in plain text in any file of the data dir, and the
+// sealed state still rebuilds (from the log, and from the snapshot).
+TEST_F(EngineTest, PersonalDataIsSealedInTheStoreAndTheSnapshot) {
+  Event a = Track(
+      "m1", "u1", "",
+      {{IdentityKind::kPhone, "13987654321"}, {IdentityKind::kUnionId, "oUnion_9f8e7d6c5b4a"}});
+  a.type = EventType::kIdentify;
+  a.traits = R"({"name":"欧阳晴","phone":"13987654321"})";
+  Submit({a});
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  Submit({Track("m2", "u1", "")});  // after the snapshot: replayed from the sealed log
+  const std::vector<std::string> before = Dump();
+  engine_.reset();
+  std::string files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    files.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(files.size(), 10'000u);
+  for (const char* secret : {"13987654321", "欧阳晴", "oUnion_9f8e7d6c5b4a"}) {
+    EXPECT_EQ(files.find(secret), std::string::npos) << secret;
+  }
+  Reopen(true);
+  EXPECT_EQ(Dump(), before);
+  ASSERT_TRUE(engine_->GetCustomer(kDefaultWorkspace, "phone:13987654321").ok());
+  Reopen(false);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(EngineTest, AnotherMasterKeyNeitherOpensTheStoreNorReadsTheSnapshot) {
+  Submit({Track("m1", "u1", "")});
+  ASSERT_TRUE(engine_->WriteSnapshot().ok());
+  engine_.reset();
+  std::filesystem::remove(dir_.path() / "master.key");
+  EngineOptions o;
+  o.data_dir = dir_.path().string();
+  o.clock = &clock_;
+  auto e = Engine::Open(o);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("master key"), std::string::npos) << e.status().ToString();
 }
 
 TEST_F(EngineTest, KeysAreStoredHashed) {

@@ -1,8 +1,10 @@
 #include "pond/engine/snapshot.h"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -14,14 +16,35 @@ namespace pond {
 namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
-constexpr uint32_t kFormatVersion = 9;  // 9: orders with paid and refunded amounts
+// 9: orders with paid and refunded amounts; 10: sealed
+constexpr uint32_t kFormatVersion = 10;
+
+// The file after its magic and version is one libsodium secretstream (XChaCha20-Poly1305):
+// the snapshot holds the customers' traits and identities, which are sealed in the store too.
+// Chunks of kChunk bytes, each "u32 length ‖ ciphertext"; the last is tagged final, so a cut
+// file is refused rather than read short.
+constexpr size_t kChunk = 1 << 20;
+constexpr size_t kChunkOverhead = crypto_secretstream_xchacha20poly1305_ABYTES;
 
 class Writer {
  public:
-  explicit Writer(std::FILE* f) : f_(f) {}
-  // An empty vector's data() may be null, which fwrite must not be given (UBSan).
+  Writer(std::FILE* f, std::string_view key) : f_(f) {
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+    crypto_secretstream_xchacha20poly1305_init_push(
+        &state_, header, reinterpret_cast<const unsigned char*>(key.data()));
+    Write(header, sizeof header);
+    plain_.reserve(kChunk);
+  }
+  // An empty vector's data() may be null, which must not reach memcpy (UBSan).
   void Raw(const void* p, size_t n) {
-    if (n > 0) ok_ &= std::fwrite(p, 1, n, f_) == n;
+    const char* c = static_cast<const char*>(p);
+    while (n > 0) {
+      const size_t take = std::min(n, kChunk - plain_.size());
+      plain_.append(c, take);
+      c += take;
+      n -= take;
+      if (plain_.size() == kChunk) Push(crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    }
   }
   template <typename T>
   void Pod(T v) {
@@ -41,18 +64,53 @@ class Writer {
       for (const auto& s : v) Str(s);
     }
   }
-  bool ok() const { return ok_; }
+  // Seals what is buffered as the final chunk.
+  bool Finish() {
+    Push(crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+    return ok_;
+  }
 
  private:
+  void Write(const void* p, size_t n) {
+    if (n > 0) ok_ &= std::fwrite(p, 1, n, f_) == n;
+  }
+  void Push(unsigned char tag) {
+    sealed_.resize(plain_.size() + kChunkOverhead);
+    unsigned long long n = 0;
+    crypto_secretstream_xchacha20poly1305_push(
+        &state_, sealed_.data(), &n, reinterpret_cast<const unsigned char*>(plain_.data()),
+        plain_.size(), nullptr, 0, tag);
+    const uint32_t length = static_cast<uint32_t>(n);
+    Write(&length, sizeof length);
+    Write(sealed_.data(), n);
+    plain_.clear();
+  }
+
   std::FILE* f_;
+  crypto_secretstream_xchacha20poly1305_state state_;
+  std::string plain_;
+  std::vector<unsigned char> sealed_;
   bool ok_ = true;
 };
 
 class Reader {
  public:
-  explicit Reader(std::FILE* f) : f_(f) {}
+  Reader(std::FILE* f, std::string_view key) : f_(f) {
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+    ok_ = std::fread(header, 1, sizeof header, f_) == sizeof header &&
+          crypto_secretstream_xchacha20poly1305_init_pull(
+              &state_, header, reinterpret_cast<const unsigned char*>(key.data())) == 0;
+  }
   void Raw(void* p, size_t n) {
-    if (n > 0) ok_ &= std::fread(p, 1, n, f_) == n;
+    char* c = static_cast<char*>(p);
+    while (n > 0 && ok_) {
+      if (pos_ == plain_.size() && !Pull()) break;
+      const size_t take = std::min(n, plain_.size() - pos_);
+      std::memcpy(c, plain_.data() + pos_, take);
+      pos_ += take;
+      c += take;
+      n -= take;
+    }
   }
   template <typename T>
   T Pod() {
@@ -81,9 +139,38 @@ class Reader {
     }
   }
   bool ok() const { return ok_; }
+  // Everything was read and the stream ended where its writer finished it.
+  bool AtFinalEnd() const { return ok_ && final_ && pos_ == plain_.size(); }
 
  private:
+  bool Pull() {
+    uint32_t length = 0;
+    if (final_ || std::fread(&length, 1, sizeof length, f_) != sizeof length ||
+        length < kChunkOverhead || length > kChunk + kChunkOverhead) {
+      return ok_ = false;
+    }
+    sealed_.resize(length);
+    plain_.resize(length - kChunkOverhead);
+    unsigned long long n = 0;
+    unsigned char tag = 0;
+    if (std::fread(sealed_.data(), 1, length, f_) != length ||
+        crypto_secretstream_xchacha20poly1305_pull(
+            &state_, reinterpret_cast<unsigned char*>(plain_.data()), &n, &tag, sealed_.data(),
+            length, nullptr, 0) != 0) {
+      return ok_ = false;  // cut, changed, or sealed with another key
+    }
+    plain_.resize(n);
+    pos_ = 0;
+    final_ = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+    return true;
+  }
+
   std::FILE* f_;
+  crypto_secretstream_xchacha20poly1305_state state_;
+  std::string plain_;
+  size_t pos_ = 0;
+  std::vector<unsigned char> sealed_;
+  bool final_ = false;
   bool ok_ = true;
 };
 
@@ -266,7 +353,9 @@ class SnapshotCodec {
   }
 };
 
-Status WriteSnapshot(const std::string& path, int64_t last_seq, const TenantMap& tenants) {
+Status WriteSnapshot(const std::string& path, int64_t last_seq, const TenantMap& tenants,
+                     std::string_view key) {
+  if (sodium_init() < 0) return Status::Internal("libsodium did not start");
   std::string tmp = path + ".tmp";
   // Owner-only, like the store: the snapshot holds the same customers.
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -275,15 +364,13 @@ Status WriteSnapshot(const std::string& path, int64_t last_seq, const TenantMap&
     if (fd >= 0) ::close(fd);
     return Status::Unavailable("snapshot: cannot write " + tmp);
   }
-  std::vector<char> buffer(1 << 20);
-  std::setvbuf(f, buffer.data(), _IOFBF, buffer.size());
-  Writer w(f);
-  w.Raw(kMagic, sizeof kMagic);
-  w.Pod(kFormatVersion);
+  bool ok = std::fwrite(kMagic, 1, sizeof kMagic, f) == sizeof kMagic &&
+            std::fwrite(&kFormatVersion, 1, sizeof kFormatVersion, f) == sizeof kFormatVersion;
+  Writer w(f, key);
   w.Pod(last_seq);
   w.Pod<uint32_t>(static_cast<uint32_t>(tenants.size()));
   for (const auto& [id, t] : tenants) SnapshotCodec::Write(w, *t);
-  bool ok = w.ok() && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  ok &= w.Finish() && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
   ok &= std::fclose(f) == 0;
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
@@ -292,21 +379,28 @@ Status WriteSnapshot(const std::string& path, int64_t last_seq, const TenantMap&
   return Status::Ok();
 }
 
-Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
+Result<int64_t> ReadSnapshot(const std::string& path, std::string_view key, TenantMap* tenants) {
+  if (sodium_init() < 0) return Status::Internal("libsodium did not start");
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::NotFound("no snapshot at " + path);
   std::vector<char> buffer(1 << 20);
   std::setvbuf(f, buffer.data(), _IOFBF, buffer.size());
-  Reader r(f);
   char magic[8];
-  r.Raw(magic, sizeof magic);
-  auto version = r.Pod<uint32_t>();
+  uint32_t version = 0;
+  if (std::fread(magic, 1, sizeof magic, f) != sizeof magic ||
+      std::fread(&version, 1, sizeof version, f) != sizeof version ||
+      std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
+    std::fclose(f);
+    return Status::FailedPrecondition("snapshot: not a pond snapshot of format " +
+                                      std::to_string(kFormatVersion));
+  }
+  Reader r(f, key);
   auto last_seq = r.Pod<int64_t>();
   auto count = r.Pod<uint32_t>();
   Status status;
-  if (!r.ok() || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || version != kFormatVersion) {
-    status = Status::FailedPrecondition("snapshot: not a pond snapshot of format " +
-                                        std::to_string(kFormatVersion));
+  if (!r.ok()) {
+    status =
+        Status::FailedPrecondition("snapshot: does not open with this master key, or is damaged");
   }
   TenantMap loaded;
   for (uint32_t i = 0; status.ok() && i < count; ++i) {
@@ -318,6 +412,7 @@ Result<int64_t> ReadSnapshot(const std::string& path, TenantMap* tenants) {
     std::string id = t->workspace_id();
     loaded.emplace(std::move(id), std::move(t));
   }
+  if (status.ok() && !r.AtFinalEnd()) status = Status::FailedPrecondition("snapshot: truncated");
   std::fclose(f);
   if (!status.ok()) return status;
   *tenants = std::move(loaded);

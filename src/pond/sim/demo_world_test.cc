@@ -94,11 +94,10 @@ TEST(DemoWorldTest, TheSameSeedGivesTheSameStoreAndAnotherSeedDoesNot) {
   ASSERT_FALSE(dump_a.empty());
   EXPECT_TRUE(dump_a == dump_b);
   EXPECT_FALSE(dump_a == dump_c);
-  // Closed, the two stores are the same file, byte for byte (compared, not printed).
-  const std::string bytes_a = FileBytes(a.path() / "pond.db");
-  EXPECT_GT(bytes_a.size(), 100'000u);
-  EXPECT_TRUE(bytes_a == FileBytes(b.path() / "pond.db"));
-  EXPECT_FALSE(bytes_a == FileBytes(c.path() / "pond.db"));
+  // The stores are not the same file byte for byte: personal data is sealed with each data
+  // dir's own key and random nonces (store/sealed_store.h). What they hold, read back through
+  // pond, is the same (the dumps above).
+  EXPECT_GT(FileBytes(a.path() / "pond.db").size(), 100'000u);
 }
 
 // Within `sigmas` binomial standard deviations of p for n trials.
