@@ -215,7 +215,7 @@ int RunCustomersShow(const Common& common, const std::string& key, int timeline)
   auto p = (*engine)->GetCustomer(common.workspace, key, static_cast<size_t>(timeline));
   if (!p.ok()) return Fail(p.status());
   if (common.json) {
-    std::printf("%s\n", app::ProfileJsonText(*p).c_str());
+    std::printf("%s\n", app::ProfileJsonText(*p, app::Disclosure::kRevealed).c_str());
     return 0;
   }
   auto zone = (*engine)->UtcOffsetOf(common.workspace);
@@ -256,7 +256,7 @@ int RunCustomersList(const Common& common, const std::string& query, int limit) 
   auto page = (*engine)->ListCustomers(common.workspace, query, static_cast<size_t>(limit), "");
   if (!page.ok()) return Fail(page.status());
   if (common.json) {
-    std::printf("%s\n", app::CustomerPageJsonText(*page).c_str());
+    std::printf("%s\n", app::CustomerPageJsonText(*page, app::Disclosure::kRevealed).c_str());
     return 0;
   }
   auto zone = (*engine)->UtcOffsetOf(common.workspace);
@@ -271,14 +271,15 @@ int RunCustomersList(const Common& common, const std::string& query, int limit) 
   return 0;
 }
 
-int RunKeyCreate(const Common& common, bool admin) {
+int RunKeyCreate(const Common& common, KeyKind kind) {
   auto engine = OpenEngine(common, false);
   if (!engine.ok()) return Fail(engine.status());
-  auto key = (*engine)->CreateApiKey(common.workspace, admin ? KeyKind::kAdmin : KeyKind::kWrite);
+  auto key = (*engine)->CreateApiKey(common.workspace, kind);
   if (!key.ok()) return Fail(key.status());
+  RecordCliAudit(**engine, common.workspace, "key.create", key->key.id);
   std::printf(
       "created %s key %s for workspace \"%s\"; it is shown once, only its hash is stored:\n",
-      admin ? "admin" : "write", key->key.id.c_str(), common.workspace.c_str());
+      std::string(KeyKindName(kind)).c_str(), key->key.id.c_str(), common.workspace.c_str());
   std::printf("%s\n", key->secret.c_str());
   return 0;
 }
@@ -326,8 +327,10 @@ int RunKeyRevoke(const Common& common, const std::string& key_id, bool rotate) {
     auto made = (*engine)->CreateApiKey(common.workspace, old->kind);
     if (!made.ok()) return Fail(made.status());
     fresh = *made;
+    RecordCliAudit(**engine, common.workspace, "key.create", fresh->key.id);
   }
   if (Status s = (*engine)->RevokeApiKey(common.workspace, key_id); !s.ok()) return Fail(s);
+  RecordCliAudit(**engine, common.workspace, "key.revoke", key_id);
   std::printf("revoked %s; a running server refuses it within %lld s\n", key_id.c_str(),
               static_cast<long long>(Engine::kKeyRecheckMicros / 1'000'000));
   if (rotate) {
@@ -460,7 +463,7 @@ int RunSegmentPreview(const Common& common, const std::string& text, int limit) 
   auto p = (*s)->segments().Preview(common.workspace, **rule, static_cast<size_t>(limit));
   if (!p.ok()) return Fail(p.status());
   if (common.json) {
-    std::printf("%s\n", app::SegmentPreviewJsonText(*p).c_str());
+    std::printf("%s\n", app::SegmentPreviewJsonText(*p, app::Disclosure::kRevealed).c_str());
     return 0;
   }
   std::printf("%s customers match (%.1f ms): %s\n", WithCommas(p->count).c_str(),
@@ -523,7 +526,7 @@ int RunSegmentCustomers(const Common& common, const std::string& id, int limit) 
   auto page = (*s)->segments().Members(common.workspace, id, static_cast<size_t>(limit), "");
   if (!page.ok()) return Fail(page.status());
   if (common.json) {
-    std::printf("%s\n", app::CustomerPageJsonText(*page).c_str());
+    std::printf("%s\n", app::CustomerPageJsonText(*page, app::Disclosure::kRevealed).c_str());
     return 0;
   }
   std::printf("%s customers\n", WithCommas(page->total).c_str());

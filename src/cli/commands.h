@@ -7,6 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "pond/model/workspace.h"
+
+namespace pond {
+class Engine;
+}
+
 namespace pond::cli {
 
 struct Common {
@@ -40,7 +46,7 @@ int RunImport(const Common& common, const ImportArgs& args);
 
 int RunCustomersShow(const Common& common, const std::string& key, int timeline);
 int RunCustomersList(const Common& common, const std::string& query, int limit);
-int RunKeyCreate(const Common& common, bool admin);
+int RunKeyCreate(const Common& common, KeyKind kind);
 int RunKeyList(const Common& common);
 
 // `pond user add|list|disable|reset-password` (user_commands.cc).
@@ -58,6 +64,13 @@ int RunKeyRevoke(const Common& common, const std::string& key_id, bool rotate);
 int RunWorkspaceCreate(const Common& common, const std::string& id, const std::string& name,
                        const std::string& utc_offset);
 int RunSnapshot(const Common& common);
+// `pond audit` (audit_commands.cc): the newest `limit` entries, those whose action starts with
+// `action_prefix` when set.
+int RunAudit(const Common& common, int limit, const std::string& action_prefix);
+// An audit entry for a change made from the command line (actor "cli"); a failure to write it
+// is reported on stderr and does not undo the change.
+void RecordCliAudit(Engine& engine, const std::string& ws, const std::string& action,
+                    const std::string& target);
 
 // Checks journey definitions (docs/journeys.md); FILE "-" reads standard input. Exit 1 on the
 // first invalid one, naming the file and the JSON path.

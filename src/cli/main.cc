@@ -94,13 +94,16 @@ int main(int argc, char** argv) {
 
   auto* key_cmd = app.add_subcommand("key", "API keys");
   key_cmd->require_subcommand(1);
-  bool write = false, admin = false;
+  bool write = false, admin = false, read = false;
   auto* create =
       key_cmd->add_subcommand("create", "create a key; prints it alone on the last line");
   add_common(create);
   auto* w = create->add_flag("--write", write, "a write key (event ingest)");
   auto* a = create->add_flag("--admin", admin, "an admin token (everything)");
+  auto* r = create->add_flag("--read", read, "a read key (reports, definitions, customers masked)");
   w->excludes(a);
+  r->excludes(w);
+  r->excludes(a);
   auto* keys_list = key_cmd->add_subcommand("list", "list keys (ids only; secrets are not kept)");
   add_common(keys_list);
   keys_list->add_flag("--json", common.json, "JSON");
@@ -140,6 +143,16 @@ int main(int argc, char** argv) {
   user_reset->add_option("user", user_args.user, "an id (usr_…) or a login")->required();
   user_reset->add_flag("--password-stdin", user_args.password_stdin,
                        "read the password from the first line of stdin (else pond picks one)");
+
+  int audit_limit = 50;
+  std::string audit_action;
+  auto* audit_cmd = app.add_subcommand(
+      "audit", "the audit log, newest first: unmasked reads, sign-ins, team, keys, money");
+  add_common(audit_cmd);
+  audit_cmd->add_option("--limit", audit_limit, "entries")->check(CLI::Range(1, 10000));
+  audit_cmd->add_option("--action", audit_action,
+                        "only actions starting with this (customer.reveal, auth., POST /v1/…)");
+  audit_cmd->add_flag("--json", common.json, "JSON");
 
   std::string ws_id, ws_name, ws_zone = pond::FormatUtcOffset(pond::kDefaultUtcOffsetSeconds);
   auto* ws = app.add_subcommand("workspace", "workspaces (tenants)");
@@ -482,15 +495,20 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (create->parsed() && !write && !admin) {
-    std::fprintf(stderr, "pond: key create needs --write or --admin\n");
+  if (create->parsed() && !write && !admin && !read) {
+    std::fprintf(stderr, "pond: key create needs --write, --read or --admin\n");
     return 2;
   }
   if (*serve_cmd) return RunServe(common, serve);
+  if (*audit_cmd) return RunAudit(common, audit_limit, audit_action);
   if (*import_cmd) return RunImport(common, imp);
   if (*show) return RunCustomersShow(common, key, timeline);
   if (*list) return RunCustomersList(common, query, limit);
-  if (*create) return RunKeyCreate(common, admin);
+  if (*create) {
+    return RunKeyCreate(common, admin  ? pond::KeyKind::kAdmin
+                                : read ? pond::KeyKind::kRead
+                                       : pond::KeyKind::kWrite);
+  }
   if (*keys_list) return RunKeyList(common);
   for (auto [sub, action] : {std::pair{user_add, "add"},
                              {user_list, "list"},

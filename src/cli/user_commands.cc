@@ -34,6 +34,7 @@ int RunUser(const Common& common, const UserArgs& a) {
     auto made = accounts.AddUser(common.workspace,
                                  {a.login, a.name, a.role, password, a.staff_id, a.distributor_id});
     if (!made.ok()) return Fail(made.status());
+    RecordCliAudit(**engine, common.workspace, "user.add", made->first.id);
     std::printf("added %s (%s) to workspace \"%s\" as %s\n", made->first.id.c_str(),
                 made->first.login.c_str(), common.workspace.c_str(),
                 std::string(auth::RoleName(made->first.role)).c_str());
@@ -61,12 +62,14 @@ int RunUser(const Common& common, const UserArgs& a) {
   if (a.action == "disable") {
     auto u = accounts.DisableUser(common.workspace, a.user);
     if (!u.ok()) return Fail(u.status());
+    RecordCliAudit(**engine, common.workspace, "user.disable", u->id);
     std::printf("disabled %s (%s); their sessions are ended\n", u->id.c_str(), u->login.c_str());
     return 0;
   }
   // reset-password
   auto chosen = accounts.ResetPassword(common.workspace, a.user, password);
   if (!chosen.ok()) return Fail(chosen.status());
+  RecordCliAudit(**engine, common.workspace, "user.reset_password", a.user);
   std::printf("password of %s reset; their sessions are ended\n", a.user.c_str());
   if (!chosen->empty()) std::printf("new password (shown once):\n%s\n", chosen->c_str());
   return 0;

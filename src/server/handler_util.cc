@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "pond/auth/audit.h"
 #include "pond/segment/segment_service.h"
 
 namespace pond::server {
@@ -13,6 +14,30 @@ namespace pond::server {
 Result<size_t> LimitParam(const HttpRequest& req) {
   ASSIGN_OR_RETURN(const int64_t limit, IntParam(req, "limit", 1, 1000, 50));
   return static_cast<size_t>(limit);
+}
+
+Result<app::Disclosure> RevealParam(ApiContext& ctx, const HttpRequest& req,
+                                    const std::string& target) {
+  auto it = req.query.find("reveal");
+  if (it == req.query.end() || it->second == "false") return app::Disclosure::kMasked;
+  if (it->second != "true") return FieldError("reveal", "true or false");
+  const bool allowed =
+      ctx.who ? auth::SeesPersonalData(ctx.who->role) : ctx.key_kind == KeyKind::kAdmin;
+  if (!allowed) {
+    return Status::PermissionDenied(
+        std::string(ctx.who ? "the " + std::string(auth::RoleName(ctx.who->role)) + " role"
+                            : "a read key") +
+        " may not see personal data unmasked");
+  }
+  auth::AuditEntry e;
+  e.actor = ActorOf(ctx);
+  e.action = "customer.reveal";
+  e.target = target;
+  e.from = req.remote_address;
+  e.result = "ok";
+  // No entry, no answer: an unmasked read that cannot be audited is refused.
+  RETURN_IF_ERROR(ctx.app.audit().Record(ctx.workspace, e));
+  return app::Disclosure::kRevealed;
 }
 
 Result<int64_t> IntParam(const HttpRequest& req, const char* name, int64_t lo, int64_t hi,

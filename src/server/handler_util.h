@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pond/app/personal_data.h"
 #include "pond/base/json_text.h"
 #include "pond/base/status.h"
 #include "pond/segment/rule.h"
@@ -30,6 +31,11 @@ Result<json> ListPage(const HttpRequest& req, json items);
 // service already ranked or capped to `limit`, and the short ones read whole.
 json OnePage(json data);
 std::string QueryParam(const HttpRequest& req, const char* name);
+// ?reveal=true answers personal data unmasked: for an owner, operator or staff member (on their
+// own customers) or an admin key, and each such read is written to the audit log with `target`.
+// Others get a 403 naming their role; absent or false keeps it masked; other values are a 400.
+Result<app::Disclosure> RevealParam(ApiContext& ctx, const HttpRequest& req,
+                                    const std::string& target);
 // The body as a JSON object, or a 400.
 Result<json> ParseJsonObject(const HttpRequest& req);
 // An optional string member (absent or null leaves *out alone); errors name it.
@@ -212,6 +218,7 @@ HttpResponse Login(ApiContext& ctx, const HttpRequest& req);
 HttpResponse Logout(ApiContext& ctx, const HttpRequest& req);
 Result<json> Me(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListUsers(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListAudit(ApiContext& ctx, const HttpRequest& req);
 Result<json> CreateUser(ApiContext& ctx, const HttpRequest& req);
 Result<json> DisableUser(ApiContext& ctx, const HttpRequest& req);
 Result<json> ResetUserPassword(ApiContext& ctx, const HttpRequest& req);

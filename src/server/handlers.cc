@@ -67,19 +67,23 @@ Result<json> PostOrders(ApiContext& ctx, const HttpRequest& req) {
 HttpResponse ListCustomers(ApiContext& ctx, const HttpRequest& req) {
   Result<size_t> limit = LimitParam(req);
   if (!limit.ok()) return ErrorResponse(limit.status());
+  Result<app::Disclosure> reveal = RevealParam(ctx, req, "customer list");
+  if (!reveal.ok()) return ErrorResponse(reveal.status());
   Result<std::string> page =
       ctx.who && ctx.who->role == auth::Role::kStaff
           ? app::OwnedCustomerListJson(ctx.app, ctx.workspace, ctx.who->staff_id, *limit,
-                                       QueryParam(req, "cursor"))
+                                       QueryParam(req, "cursor"), *reveal)
           : app::CustomerListJson(ctx.app, ctx.workspace, QueryParam(req, "query"), *limit,
-                                  QueryParam(req, "cursor"));
+                                  QueryParam(req, "cursor"), *reveal);
   if (!page.ok()) return ErrorResponse(page.status());
   return JsonResponse(std::move(*page));
 }
 
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
+  Result<app::Disclosure> reveal = RevealParam(ctx, req, req.params.at("id"));
+  if (!reveal.ok()) return ErrorResponse(reveal.status());
   Result<std::string> profile =
-      app::CustomerProfileJson(ctx.app, ctx.workspace, req.params.at("id"));
+      app::CustomerProfileJson(ctx.app, ctx.workspace, req.params.at("id"), *reveal);
   if (!profile.ok()) return ErrorResponse(profile.status());
   return JsonResponse(std::move(*profile));
 }
@@ -223,6 +227,8 @@ const std::vector<Route>& Routes() {
       {"POST", "/v1/auth/logout", Need::kSelf, "End this session", Logout},
       {"GET", "/v1/me", Need::kSelf, "Who is signed in: role, workspace, what the role may do", Me},
       {"GET", "/v1/users", Need::kTeam, "The workspace's users (?limit&cursor)", ListUsers},
+      {"GET", "/v1/audit", Need::kTeam, "The audit log, newest first (?limit&cursor&action=prefix)",
+       ListAudit},
       {"POST", "/v1/users", Need::kTeam,
        "Add a user {login, name, role, password?, staff_id?, distributor_id?}", CreateUser, 201},
       {"POST", "/v1/users/{id}/disable", Need::kTeam, "Disable a user and end their sessions",

@@ -2,7 +2,9 @@
 // users page. The session rides in an HttpOnly cookie for the console and is also answered
 // once as `token` for API clients (Authorization: Bearer pond_sess_…).
 #include "pond/app/account_views.h"
+#include "pond/app/personal_data.h"
 #include "pond/auth/accounts.h"
+#include "pond/auth/audit.h"
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 #include "server/handler_util.h"
@@ -29,7 +31,22 @@ HttpResponse Login(ApiContext& ctx, const HttpRequest& req) {
   Result<std::string> password = RequiredString(req, "password");
   if (!password.ok()) return ErrorResponse(password.status());
   Result<auth::Session> s = ctx.app.accounts().Login(*login, *password, req.remote_address);
-  if (!s.ok()) return ErrorResponse(s.status());
+  if (!s.ok()) {
+    // A failed sign-in names no workspace for sure: it is kept in the default one's log, the
+    // login masked (it may be a phone number).
+    (void)ctx.app.audit().Record(kDefaultWorkspace,
+                                 {{},
+                                  0,
+                                  "",
+                                  "auth.login_failed",
+                                  app::MaskText(*login),
+                                  req.remote_address,
+                                  std::to_string(ErrorResponse(s.status()).status)});
+    return ErrorResponse(s.status());
+  }
+  (void)ctx.app.audit().Record(
+      s->who.workspace_id,
+      {{}, 0, s->who.user_id, "auth.login", s->who.user_id, req.remote_address, "ok"});
   HttpResponse r = JsonResponse(DumpJson({{"token", s->token},
                                           {"csrf_token", s->csrf_token},
                                           {"expires_at", FormatIso8601(s->expires_at)},
@@ -48,6 +65,23 @@ HttpResponse Logout(ApiContext& ctx, const HttpRequest&) {
 }
 
 Result<json> Me(ApiContext& ctx, const HttpRequest&) { return app::PrincipalJson(*ctx.who); }
+
+Result<json> ListAudit(ApiContext& ctx, const HttpRequest& req) {
+  Result<size_t> limit = LimitParam(req);
+  if (!limit.ok()) return limit.status();
+  const std::string cursor = QueryParam(req, "cursor");
+  if (!cursor.empty() && !cursor.starts_with("aud_")) {
+    return FieldError("cursor", "not a cursor this API returned");
+  }
+  Result<auth::AuditPage> page =
+      ctx.app.audit().List(ctx.workspace, *limit, cursor, QueryParam(req, "action"));
+  if (!page.ok()) return page.status();
+  json data = json::array();
+  for (const auth::AuditEntry& e : page->data) data.push_back(app::AuditEntryJson(e));
+  return json({{"data", data},
+               {"next_cursor", page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)},
+               {"total", page->total}});
+}
 
 Result<json> ListUsers(ApiContext& ctx, const HttpRequest& req) {
   Result<std::vector<auth::User>> users = ctx.app.accounts().ListUsers(ctx.workspace);

@@ -55,7 +55,7 @@ HttpResponse SegmentCustomers(ApiContext& ctx, const HttpRequest& req) {
   Result<CustomerPage> page =
       ctx.segments.Members(ctx.workspace, req.params.at("id"), *limit, QueryParam(req, "cursor"));
   if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(app::CustomerPageJsonText(*page));
+  return JsonResponse(app::CustomerPageJsonText(*page, app::Disclosure::kMasked));
 }
 
 HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
@@ -72,7 +72,7 @@ HttpResponse PreviewSegment(ApiContext& ctx, const HttpRequest& req) {
   }
   Result<SegmentPreview> p = ctx.segments.Preview(ctx.workspace, **rule, limit);
   if (!p.ok()) return ErrorResponse(p.status());
-  return JsonResponse(app::SegmentPreviewJsonText(*p));
+  return JsonResponse(app::SegmentPreviewJsonText(*p, app::Disclosure::kMasked));
 }
 
 Result<json> ListStages(ApiContext& ctx, const HttpRequest&) {

@@ -2,8 +2,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 
 #include "pond/app/customers.h"
+#include "pond/auth/audit.h"
 #include "pond/base/base64.h"
 #include "pond/base/json_text.h"
 #include "pond/channels/tracking_api.h"
@@ -60,6 +62,26 @@ std::string CookieValue(const std::string& header, std::string_view name) {
 }
 
 bool IsSafeMethod(const std::string& method) { return method == "GET" || method == "HEAD"; }
+
+// Money decisions and changes to the team are audited here, for every such route at once.
+// Failing to write the entry does not undo what the handler did; it is counted in the log.
+void AuditIfNeeded(app::App& app, const Route& route, const HttpRequest& req, const ApiContext& ctx,
+                   const HttpResponse& resp) {
+  if (IsSafeMethod(req.method)) return;
+  if (route.need != auth::Need::kMoney && route.need != auth::Need::kTeam) return;
+  auth::AuditEntry e;
+  e.actor = ActorOf(ctx);
+  e.action = req.method + " " + route.pattern;
+  for (const auto& [name, value] : req.params) {
+    e.target += (e.target.empty() ? "" : " ") + name + "=" + value;
+  }
+  e.from = req.remote_address;
+  e.result = resp.status < 400 ? "ok" : std::to_string(resp.status);
+  if (Status s = app.audit().Record(ctx.workspace, e); !s.ok()) {
+    std::fprintf(stderr, "pond: audit entry for %s not written: %s\n", e.action.c_str(),
+                 s.message().c_str());
+  }
+}
 
 }  // namespace
 
@@ -132,10 +154,17 @@ Status Router::Authorize(const Route& route, const HttpRequest& req, ApiContext&
   }
   Result<ApiKey> key = engine_.Authenticate(credential);
   if (!key.ok()) return key.status();
-  if (key->kind != KeyKind::kAdmin) {
+  if (key->kind == KeyKind::kWrite) {
     return Status::PermissionDenied("a write key can only send events; use an admin token");
   }
+  if (key->kind == KeyKind::kRead && route.need != auth::Need::kRead &&
+      route.need != auth::Need::kCustomers) {
+    return Status::PermissionDenied(
+        "a read key reads reports, definitions and customers only; use an admin token");
+  }
   ctx.workspace = key->workspace_id;
+  ctx.key_id = key->id;
+  ctx.key_kind = key->kind;
   ctx.authenticated = true;
   return Status::Ok();
 }
@@ -151,9 +180,16 @@ Status Router::CheckStaffScope(const Route& route, const HttpRequest& req, const
   return Status::Ok();
 }
 
+std::string ActorOf(const ApiContext& ctx) { return ctx.who ? ctx.who->user_id : ctx.key_id; }
+
 Status ApiContext::AuthenticateWriteKey(const std::string& secret) {
   Result<ApiKey> key = engine.Authenticate(secret);
   if (!key.ok()) return key.status();
+  if (key->kind == KeyKind::kRead) {
+    return Status::PermissionDenied("a read key cannot send events; use a write key");
+  }
+  key_id = key->id;
+  key_kind = key->kind;
   workspace = key->workspace_id;
   authenticated = true;
   return Status::Ok();
@@ -201,7 +237,9 @@ HttpResponse Router::Handle(HttpRequest& req) {
                  false,
                  {},
                  std::nullopt,
-                 {}};
+                 {},
+                 {},
+                 KeyKind::kWrite};
   std::optional<HttpResponse> console;
   if (!route && !path_known && (req.method == "GET" || req.method == "HEAD") &&
       !req.path.starts_with("/v1/")) {
@@ -238,6 +276,7 @@ HttpResponse Router::Handle(HttpRequest& req) {
                         "only gzip is supported, not \"" + encoding.substr(0, 20) + "\"");
     }
     resp = auth.ok() ? route->Call(ctx, req) : ErrorResponse(auth);
+    if (auth.ok()) AuditIfNeeded(app_, *route, req, ctx, resp);
     // Tokens go in "Bearer" (RFC 6750); a "Basic" challenge there would make a browser (the
     // console) stop and ask for a user name and password instead of showing the error.
     if (resp.status == 401 && route->auth != Auth::kWrite) {

@@ -74,10 +74,16 @@ struct ApiContext {
   // A signed-in user (empty for API keys, which act for the whole workspace) and their session.
   std::optional<auth::Principal> who;
   std::string session_token;
+  // An API key (empty for sessions): its id, for the audit log, and its scope.
+  std::string key_id;
+  KeyKind key_kind = KeyKind::kWrite;
   // For kWrite routes called without an Authorization header: authenticates the body's
   // writeKey and sets `workspace`.
   Status AuthenticateWriteKey(const std::string& secret);
 };
+
+// Who made the request, for the audit log: the user's id, or the API key's.
+std::string ActorOf(const ApiContext& ctx);
 
 // A handler that shapes its own response: ingest, reports that also answer CSV, WeCom's
 // plain-text replies, and the JSON text the app's views write directly (customer lists and

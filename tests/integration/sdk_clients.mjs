@@ -50,7 +50,7 @@ for (let u = 0; u < USERS; u++) {
 }
 check(segEvents === PER_SDK, `segment: ${segEvents} of ${PER_SDK} events on ${USERS} customers`);
 check(rudEvents === PER_SDK, `rudderstack: ${rudEvents} of ${PER_SDK} events on ${USERS} customers`);
-const profile = (await getJson(`${pond.url}/v1/customers/phone:13900000007`, admin)).body;
+const profile = (await getJson(`${pond.url}/v1/customers/phone:13900000007?reveal=true`, admin)).body;
 check(profile.id && profile.traits.name === '用户7', 'identify traits and phone identity arrived intact');
 await stopPond(pond);
 finish(6);

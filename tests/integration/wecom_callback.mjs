@@ -109,7 +109,8 @@ const post = (encrypted, body = outer(encrypted), token = TOKEN) =>
   fetch(`${url}?${signed(encrypted, token)}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
 const deliver = (xml) => post(wecom.encrypt(AES_KEY, xml, CORP));
 const timeline = async (user) => {
-  const r = await getJson(`${pond.url}/v1/customers/external_userid:${user}`, pond.keys.admin);
+  const r = await getJson(`${pond.url}/v1/customers/external_userid:${user}?reveal=true`,
+                          pond.keys.admin);
   return r.status === 200 ? r.body : null;
 };
 const events = (c, name) => (c?.timeline ?? []).filter((e) => e.event === name);

@@ -35,4 +35,10 @@ json PrincipalJson(const auth::Principal& who) {
           {"may", may}};
 }
 
+nlohmann::json AuditEntryJson(const auth::AuditEntry& e) {
+  return {{"id", e.id},         {"at", FormatIso8601(e.at)}, {"actor", e.actor},
+          {"action", e.action}, {"target", e.target},        {"from", e.from},
+          {"result", e.result}};
+}
+
 }  // namespace pond::app

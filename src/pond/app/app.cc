@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "pond/auth/accounts.h"
+#include "pond/auth/audit.h"
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/wecom/wecom_service.h"
 #include "pond/community/community_service.h"
@@ -65,7 +66,8 @@ Result<std::unique_ptr<App>> App::Open(const AppOptions& options) {
 App::App(std::unique_ptr<Engine> engine, const AppOptions& options)
     : engine_(std::move(engine)),
       options_(options),
-      accounts_(std::make_unique<auth::AccountService>(engine_.get())) {
+      accounts_(std::make_unique<auth::AccountService>(engine_.get())),
+      audit_(std::make_unique<auth::AuditLog>(engine_.get())) {
   if (options_.wecom_key_file.empty()) {
     options_.wecom_key_file = options.engine.data_dir + "/wecom.key";
   }

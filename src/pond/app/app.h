@@ -41,7 +41,8 @@ class WecomService;
 
 namespace pond::auth {
 class AccountService;
-}
+class AuditLog;
+}  // namespace pond::auth
 
 namespace pond::app {
 
@@ -95,6 +96,8 @@ class App {
   Engine& engine() { return *engine_; }
   // The team's users and sessions: always there (nothing to start).
   auth::AccountService& accounts() { return *accounts_; }
+  // The audit log (auth/audit.h): always there.
+  auth::AuditLog& audit() { return *audit_; }
   // REQUIRES: the part was started (a programmer error otherwise: it aborts). kSegments starts
   // the live rules and the three services over them: segments, tags and scores.
   LiveRules& rules();
@@ -117,6 +120,7 @@ class App {
   std::unique_ptr<Engine> engine_;
   AppOptions options_;
   std::unique_ptr<auth::AccountService> accounts_;
+  std::unique_ptr<auth::AuditLog> audit_;
   Parts started_ = 0;
   // Destroyed in reverse order of declaration: dependents before what they depend on.
   std::unique_ptr<LiveRules> rules_;

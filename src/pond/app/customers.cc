@@ -9,7 +9,7 @@
 namespace pond::app {
 
 Result<std::string> CustomerListJson(App& app, const std::string& ws, const std::string& query,
-                                     size_t limit, const std::string& cursor) {
+                                     size_t limit, const std::string& cursor, Disclosure d) {
   Engine& engine = app.engine();
   ASSIGN_OR_RETURN(CustomerPage page, engine.ListCustomers(ws, query, limit, cursor));
   std::vector<std::string> ids;
@@ -22,7 +22,7 @@ Result<std::string> CustomerListJson(App& app, const std::string& ws, const std:
       tags.push_back(dense == kNoIndex ? std::vector<std::string>() : s.TagsOf(s.Live(dense)));
     }
   }));
-  return CustomerPageJsonText(page, labels, tags);
+  return CustomerPageJsonText(page, labels, tags, d);
 }
 
 Result<std::string> CustomerOwner(App& app, const std::string& ws, const std::string& key) {
@@ -39,7 +39,7 @@ Result<std::string> CustomerOwner(App& app, const std::string& ws, const std::st
 
 Result<std::string> OwnedCustomerListJson(App& app, const std::string& ws,
                                           const std::string& staff_id, size_t limit,
-                                          const std::string& cursor) {
+                                          const std::string& cursor, Disclosure d) {
   uint64_t start = 0;
   if (!cursor.empty()) {
     char* end = nullptr;
@@ -69,17 +69,18 @@ Result<std::string> OwnedCustomerListJson(App& app, const std::string& ws,
   std::vector<std::string> ids;
   for (const CustomerSummary& c : page.data) ids.push_back(c.id);
   ASSIGN_OR_RETURN(auto labels, app.scores().Labels(ws, ids));
-  return CustomerPageJsonText(page, labels, tags);
+  return CustomerPageJsonText(page, labels, tags, d);
 }
 
-Result<std::string> CustomerProfileJson(App& app, const std::string& ws, const std::string& key) {
+Result<std::string> CustomerProfileJson(App& app, const std::string& ws, const std::string& key,
+                                        Disclosure d) {
   ASSIGN_OR_RETURN(CustomerProfile p, app.engine().GetCustomer(ws, key));
   CustomerPlaces places;
   ASSIGN_OR_RETURN(auto labels, app.scores().Labels(ws, {p.summary.id}));
   places.labels = labels.front();
   ASSIGN_OR_RETURN(places.journeys, app.journeys().Instances(ws, "", 100, p.summary.id));
   ASSIGN_OR_RETURN(places.groups, app.community().GroupsOf(ws, p.summary.id));
-  return ProfileJsonText(p, places);
+  return ProfileJsonText(p, places, d);
 }
 
 }  // namespace pond::app

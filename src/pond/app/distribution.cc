@@ -1,6 +1,7 @@
 #include "pond/app/distribution.h"
 
 #include "pond/app/distribution_views.h"
+#include "pond/app/personal_data.h"
 #include "pond/distribution/payout_service.h"
 
 namespace pond::app {

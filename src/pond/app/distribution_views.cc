@@ -100,10 +100,4 @@ json TotalsJson(const DistributionTotals& t) {
           {"withdrawn_fen", t.withdrawn_fen}};
 }
 
-std::string MaskPhone(const std::string& phone) {
-  if (phone.size() >= 11) return phone.substr(0, 3) + "****" + phone.substr(phone.size() - 4);
-  if (phone.size() <= 2) return std::string(phone.size(), '*');
-  return std::string(phone.size() - 2, '*') + phone.substr(phone.size() - 2);
-}
-
 }  // namespace pond::app

@@ -14,7 +14,5 @@ nlohmann::json CommissionJson(const CommissionView& c);
 nlohmann::json TransactionJson(const LedgerTransaction& t);
 nlohmann::json ReconciliationJson(const Reconciliation& r);
 nlohmann::json TotalsJson(const DistributionTotals& t);
-// "13800138000" → "138****8000"; shorter numbers keep only their last 2 digits.
-std::string MaskPhone(const std::string& phone);
 
 }  // namespace pond::app

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/app/personal_data.h"
 #include "pond/base/json_text.h"
 #include "pond/base/time.h"
 
@@ -16,11 +17,19 @@ json Embed(const std::string& raw) {
   return j.is_discarded() ? json::object() : j;
 }
 
-json IdentityJson(const Identity& id) {
-  return {{"kind", IdentityKindName(id.kind)}, {"value", id.value}};
+json IdentityJson(const Identity& id, Disclosure d) {
+  return {{"kind", IdentityKindName(id.kind)},
+          {"value", d == Disclosure::kRevealed ? id.value : MaskIdentity(id.kind, id.value)}};
 }
 
-json SummaryJson(const CustomerSummary& s) {
+// Raw JSON that may hold personal data (traits, properties), masked unless revealed.
+json EmbedPersonal(const std::string& raw, Disclosure d) {
+  json j = Embed(raw);
+  if (d == Disclosure::kMasked) MaskPersonalData(&j);
+  return j;
+}
+
+json SummaryJson(const CustomerSummary& s, Disclosure d) {
   return {{"id", s.id},
           {"created_at", FormatIso8601(s.created_at)},
           {"last_seen", FormatIso8601(s.last_seen)},
@@ -28,7 +37,7 @@ json SummaryJson(const CustomerSummary& s) {
           {"order_count", s.order_count},
           {"spent_fen", s.spent_fen},
           {"refunded_fen", s.refunded_fen},
-          {"traits", Embed(s.traits)},
+          {"traits", EmbedPersonal(s.traits, d)},
           {"channel", s.channel.empty() ? json(nullptr) : json(s.channel)},
           {"owner", s.owner.empty() ? json(nullptr) : json(s.owner)}};
 }
@@ -52,15 +61,15 @@ json OrderJson(const Order& o) {
           {"items", items}};
 }
 
-json EventJson(const Event& e) {
+json EventJson(const Event& e, Disclosure d) {
   json j = {{"seq", e.seq},
             {"message_id", e.message_id},
             {"type", EventTypeName(e.type)},
             {"timestamp", FormatIso8601(e.timestamp)},
             {"received_at", FormatIso8601(e.received_at)},
-            {"properties", Embed(e.properties)}};
+            {"properties", EmbedPersonal(e.properties, d)}};
   if (!e.name.empty()) j["event"] = e.name;
-  if (e.traits.size() > 2) j["traits"] = Embed(e.traits);
+  if (e.traits.size() > 2) j["traits"] = EmbedPersonal(e.traits, d);
   if (e.amount_fen) j["amount_fen"] = e.amount_fen;
   return j;
 }
@@ -70,18 +79,18 @@ void AddLabels(json& row, const ScoreService::CustomerLabels& labels) {
   row["rfm"] = labels.rfm.empty() ? json(nullptr) : json(labels.rfm);
 }
 
-json ProfileJson(const CustomerProfile& p) {
-  json j = SummaryJson(p.summary);
+json ProfileJson(const CustomerProfile& p, Disclosure d) {
+  json j = SummaryJson(p.summary, d);
   json ids = json::array(), merges = json::array(), timeline = json::array(),
        orders = json::array(), refunds = json::array();
-  for (const Identity& id : p.identities) ids.push_back(IdentityJson(id));
+  for (const Identity& id : p.identities) ids.push_back(IdentityJson(id, d));
   for (const Merge& m : p.merged_from) {
     merges.push_back({{"customer", m.from_customer},
                       {"merged_at", FormatIso8601(m.merged_at)},
                       {"event_seq", m.event_seq},
-                      {"identity", IdentityJson(m.reason)}});
+                      {"identity", IdentityJson(m.reason, d)}});
   }
-  for (const Event& e : p.timeline) timeline.push_back(EventJson(e));
+  for (const Event& e : p.timeline) timeline.push_back(EventJson(e, d));
   for (const Order& o : p.orders) orders.push_back(OrderJson(o));
   for (const Refund& r : p.refunds) {
     refunds.push_back({{"refund_id", r.refund_id},
@@ -101,10 +110,12 @@ json ProfileJson(const CustomerProfile& p) {
 
 }  // namespace
 
-std::string ProfileJsonText(const CustomerProfile& p) { return DumpJson(ProfileJson(p)); }
+std::string ProfileJsonText(const CustomerProfile& p, Disclosure d) {
+  return DumpJson(ProfileJson(p, d));
+}
 
-std::string ProfileJsonText(const CustomerProfile& p, const CustomerPlaces& places) {
-  json j = ProfileJson(p);
+std::string ProfileJsonText(const CustomerProfile& p, const CustomerPlaces& places, Disclosure d) {
+  json j = ProfileJson(p, d);
   AddLabels(j, places.labels);
   json journeys = json::array(), groups = json::array();
   for (const InstanceView& i : places.journeys) {
@@ -143,9 +154,9 @@ std::string SegmentListJsonText(const std::vector<SegmentInfo>& segments) {
       {{"data", data}, {"next_cursor", nullptr}, {"total", static_cast<int64_t>(segments.size())}});
 }
 
-std::string SegmentPreviewJsonText(const SegmentPreview& p) {
+std::string SegmentPreviewJsonText(const SegmentPreview& p, Disclosure d) {
   json data = json::array();
-  for (const CustomerSummary& s : p.customers) data.push_back(SummaryJson(s));
+  for (const CustomerSummary& s : p.customers) data.push_back(SummaryJson(s, d));
   return DumpJson({{"count", p.count},
                    {"rule", p.rule},
                    {"took_ms", static_cast<double>(p.took_micros) / 1000.0},
@@ -155,10 +166,10 @@ std::string SegmentPreviewJsonText(const SegmentPreview& p) {
 // `labels` and `tags` null: the summaries alone.
 static std::string PageJsonText(const CustomerPage& page,
                                 const std::vector<ScoreService::CustomerLabels>* labels,
-                                const std::vector<std::vector<std::string>>* tags) {
+                                const std::vector<std::vector<std::string>>* tags, Disclosure d) {
   json data = json::array();
   for (size_t i = 0; i < page.data.size(); ++i) {
-    json row = SummaryJson(page.data[i]);
+    json row = SummaryJson(page.data[i], d);
     if (labels) AddLabels(row, (*labels)[i]);
     if (tags) row["tags"] = (*tags)[i];
     data.push_back(std::move(row));
@@ -168,14 +179,14 @@ static std::string PageJsonText(const CustomerPage& page,
   return DumpJson(body);
 }
 
-std::string CustomerPageJsonText(const CustomerPage& page) {
-  return PageJsonText(page, nullptr, nullptr);
+std::string CustomerPageJsonText(const CustomerPage& page, Disclosure d) {
+  return PageJsonText(page, nullptr, nullptr, d);
 }
 
 std::string CustomerPageJsonText(const CustomerPage& page,
                                  const std::vector<ScoreService::CustomerLabels>& labels,
-                                 const std::vector<std::vector<std::string>>& tags) {
-  return PageJsonText(page, &labels, &tags);
+                                 const std::vector<std::vector<std::string>>& tags, Disclosure d) {
+  return PageJsonText(page, &labels, &tags, d);
 }
 
 std::string JourneyStatsJsonText(const JourneyStats& s) {

@@ -26,7 +26,7 @@ std::string RandomHex(size_t bytes) {
 }
 
 std::string GenerateKeySecret(KeyKind kind) {
-  return std::string(kind == KeyKind::kAdmin ? "pond_admin_" : "pond_write_") + RandomHex(20);
+  return "pond_" + std::string(KeyKindName(kind)) + "_" + RandomHex(20);
 }
 
 std::string HashKeySecret(const std::string& secret) {

@@ -34,6 +34,16 @@ std::optional<ChannelKind> ChannelKindFromName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view KeyKindName(KeyKind kind) { return kind == KeyKind::kAdmin ? "admin" : "write"; }
+std::string_view KeyKindName(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kAdmin:
+      return "admin";
+    case KeyKind::kRead:
+      return "read";
+    case KeyKind::kWrite:
+      break;
+  }
+  return "write";
+}
 
 }  // namespace pond

@@ -69,7 +69,9 @@ struct StaffAccount {
   Micros created_at = 0;
 };
 
-enum class KeyKind : uint8_t { kWrite = 1, kAdmin };
+// An API key's scope: write sends events and orders in (ingest); read reads reports,
+// definitions and customers (personal data masked, never revealed); admin does everything.
+enum class KeyKind : uint8_t { kWrite = 1, kAdmin, kRead };
 std::string_view KeyKindName(KeyKind kind);
 
 // An API key as stored: only a hash of the secret is kept.
