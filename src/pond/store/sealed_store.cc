@@ -62,18 +62,19 @@ class SealedStore final : public Store {
     std::vector<CommitBatch> sealed;
     sealed.reserve(batches.size());
     for (const CommitBatch* b : batches) {
-      ASSIGN_OR_RETURN(std::string key, KeyOf(b->workspace_id));
+      ASSIGN_OR_RETURN(const Keys* key, KeyOf(b->workspace_id));
       CommitBatch& s = sealed.emplace_back();
       s.workspace_id = b->workspace_id;
       s.events.reserve(b->events.size());
-      for (const Event& e : b->events) s.events.push_back(SealEvent(b->workspace_id, key, e));
+      for (const Event& e : b->events) s.events.push_back(SealEvent(b->workspace_id, *key, e));
       s.new_customers = b->new_customers;
       s.new_identities = b->new_identities;
       for (IdentityLink& l : s.new_identities) {
-        l.identity.value = SealIdentity(b->workspace_id, key, l.identity.value);
+        l.identity.value = SealIdentity(b->workspace_id, *key, l.identity.value);
       }
       s.merges = b->merges;
-      for (Merge& m : s.merges) m.reason.value = SealIdentity(b->workspace_id, key, m.reason.value);
+      for (Merge& m : s.merges)
+        m.reason.value = SealIdentity(b->workspace_id, *key, m.reason.value);
       s.orders = b->orders;
       s.refunds = b->refunds;
     }
@@ -172,9 +173,9 @@ class SealedStore final : public Store {
     if (object.kind == kDataKeyKind) {
       return Status::InvalidArgument("objects of kind data_key are the store's own");
     }
-    ASSIGN_OR_RETURN(std::string key, KeyOf(ws));
+    ASSIGN_OR_RETURN(const Keys* key, KeyOf(ws));
     StoredObject sealed = object;
-    sealed.body = Mark(ws, SealBytes(object.body, key));
+    sealed.body = Mark(ws, SealBytes(object.body, key->data));
     return inner_->PutObject(ws, sealed);
   }
   Result<bool> DeleteObject(const std::string& ws, const std::string& kind,
@@ -200,11 +201,16 @@ class SealedStore final : public Store {
     return out;
   }
 
-  std::string SealIdentity(const std::string& ws, const std::string& key, std::string_view v) {
-    return Mark(ws, SealDeterministic(v, key));
+  // A workspace's data key, and the key of its blind index derived from it once.
+  struct Keys {
+    std::string data, blind;
+  };
+
+  std::string SealIdentity(const std::string& ws, const Keys& key, std::string_view v) {
+    return Mark(ws, SealDeterministic(v, key.data, key.blind));
   }
 
-  Event SealEvent(const std::string& ws, const std::string& key, const Event& e) {
+  Event SealEvent(const std::string& ws, const Keys& key, const Event& e) {
     std::string blob;
     PutField(&blob, e.user_id);
     PutField(&blob, e.anonymous_id);
@@ -212,13 +218,19 @@ class SealedStore final : public Store {
     PutField(&blob, e.traits);
     PutField(&blob, e.context);
     PutField(&blob, EncodeIdentities(e.identities));
-    Event s = e;
-    s.user_id.clear();
-    s.anonymous_id.clear();
-    s.traits = "{}";
-    s.context = "{}";
-    s.identities.clear();
-    s.properties = Mark(ws, SealBytes(blob, key));
+    // Only what stays readable is copied; the rest is in the blob.
+    Event s;
+    s.seq = e.seq;
+    s.message_id = e.message_id;
+    s.type = e.type;
+    s.name = e.name;
+    s.timestamp = e.timestamp;
+    s.received_at = e.received_at;
+    s.amount_fen = e.amount_fen;
+    s.order = e.order;  // its order or refund id is kept beside the event (order_ref)
+    s.refund = e.refund;
+    s.customer_id = e.customer_id;
+    s.properties = Mark(ws, SealBytes(blob, key.data));
     return s;
   }
 
@@ -241,16 +253,17 @@ class SealedStore final : public Store {
     if (!text.starts_with(kSealedMark)) return text;
     const size_t colon = text.rfind(':');
     const std::string ws = text.substr(kSealedMark.size(), colon - kSealedMark.size());
-    ASSIGN_OR_RETURN(std::string key, KeyOf(ws));
+    ASSIGN_OR_RETURN(const Keys* key, KeyOf(ws));
     ASSIGN_OR_RETURN(std::string sealed,
                      Base64Decode(std::string_view(text).substr(colon + 1), "sealed"));
-    return OpenBytes(sealed, key);
+    return OpenBytes(sealed, key->data);
   }
 
-  // The workspace's data key: made and stored (wrapped by the master key) on first use.
-  Result<std::string> KeyOf(const std::string& ws) {
+  // The workspace's keys: the data key made and stored (wrapped by the master key) on first use.
+  // The pointer stays valid: keys are never removed from the map.
+  Result<const Keys*> KeyOf(const std::string& ws) {
     std::lock_guard lock(mu_);
-    if (auto it = keys_.find(ws); it != keys_.end()) return it->second;
+    if (auto it = keys_.find(ws); it != keys_.end()) return &it->second;
     ASSIGN_OR_RETURN(std::vector<StoredObject> stored, inner_->ListObjects(ws, kDataKeyKind));
     std::string key;
     if (!stored.empty()) {
@@ -270,14 +283,16 @@ class SealedStore final : public Store {
       RETURN_IF_ERROR(
           inner_->PutObject(ws, {kDataKeyKind, "v1", Base64Encode(SealBytes(key, master_)), 0}));
     }
-    keys_[ws] = key;
-    return key;
+    Keys& stored_keys = keys_[ws];
+    stored_keys.blind = BlindIndexKey(key);
+    stored_keys.data = std::move(key);
+    return &stored_keys;
   }
 
   std::unique_ptr<Store> inner_;
   const std::string master_;
   std::mutex mu_;
-  std::map<std::string, std::string> keys_;  // workspace → data key
+  std::map<std::string, Keys> keys_;  // by workspace
 };
 
 }  // namespace

@@ -20,13 +20,18 @@ Result<std::string> ReadOrCreateKeyFile(const std::string& path);
 // 32 random bytes: a new data key.
 std::string RandomKey();
 
-// A fresh random nonce each time: sealing the same text twice gives different bytes.
+// A fresh nonce each time (a random per-process prefix and a counter): sealing the same text
+// twice gives different bytes.
 std::string SealBytes(std::string_view plain, std::string_view key);
 
 // The nonce is a keyed hash of the text, so equal texts seal to equal bytes: a blind index that
 // still opens. Only for short identifiers looked up by value (a phone, a unionid); it reveals
 // which rows hold the same value and nothing else.
+// `blind_key` is BlindIndexKey(key), computed once per key by callers that seal many values.
 std::string SealDeterministic(std::string_view plain, std::string_view key);
+std::string SealDeterministic(std::string_view plain, std::string_view key,
+                              std::string_view blind_key);
+std::string BlindIndexKey(std::string_view key);
 
 // The text, or an error when `sealed` was not sealed with `key` or was changed since.
 Result<std::string> OpenBytes(std::string_view sealed, std::string_view key);
