@@ -1,8 +1,9 @@
 // The console in a real browser (Debian's Chromium, driven by playwright-core) over a real
-// `pond serve` with a demo world: sign in (a wrong token first), the overview's charts with data,
+// `pond serve` with a demo world: sign in (a wrong password and a wrong token first), the overview's charts with data,
 // a customer found and opened, a tag added and removed, a segment built whose count matches the
 // API, the reports, a list page, and the language switched and remembered. Screenshots of each
-// page go to the output directory.
+// page go to the output directory. Last, a staff member signs in with her password and sees only
+// her own customers.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +23,12 @@ if (!fs.existsSync(path.join(webDir, 'dist', 'index.html'))) {
 const data = tempDir('pond-console-');
 const gen = spawnSync(pondBin, ['demo', '--data', data, '--customers', '2000', '--days', '60'], { encoding: 'utf8' });
 check(gen.status === 0, `pond demo exits 0${gen.status ? ` (${gen.stderr.slice(-200)})` : ''}`);
+// A staff member's account: lily owns some of the demo's customers (stf_lily), amy others.
+const STAFF_PASSWORD = 'lily-e2e-password';
+const lily = spawnSync(pondBin, ['user', 'add', '--data', data, '--login', 'lily@brand.cn', '--name', 'Lily',
+                                 '--role', 'staff', '--staff-id', 'stf_lily', '--password-stdin'],
+                       { encoding: 'utf8', input: `${STAFF_PASSWORD}\n` });
+check(lily.status === 0, `pond user add makes lily's staff account${lily.status ? ` (${lily.stderr})` : ''}`);
 const pond = await startPond(pondBin, data, ['--web', path.join(webDir, 'dist')]);
 const admin = pond.keys.admin;
 const api = (p) => getJson(`${pond.url}${p}`, admin);
@@ -52,13 +59,20 @@ try {
   await step('sign-in', async () => {
     await page.goto(`${pond.url}/`);
     check((await text('h1')) === '登录 pond', 'the console opens on sign-in, in Chinese by default');
+    await page.fill('input[name=login]', 'lily@brand.cn');
+    await page.fill('input[name=password]', 'not-her-password');
+    await page.click('form.user button[type=submit]');
+    await page.waitForSelector('form.user .error');
+    check(/错误的登录名或密码|wrong login or password/.test(await text('form.user .error')),
+          'a wrong password is refused with the API message');
+    await page.click('details summary');
     await page.fill('input[name=token]', 'pond_admin_wrong');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('.error');
-    check(/出错了/.test(await text('.error')), 'a wrong token is refused with the API message');
+    await page.click('form.token button[type=submit]');
+    await page.waitForSelector('form.token .error');
+    check(/出错了/.test(await text('form.token .error')), 'a wrong token is refused with the API message');
     await shot('signin');
     await page.fill('input[name=token]', admin);
-    await page.click('button[type=submit]');
+    await page.click('form.token button[type=submit]');
     await page.waitForSelector('[data-kpi=gmv]');
   });
 
@@ -272,8 +286,43 @@ try {
   await step('refused token', async () => {
     await page.evaluate(() => localStorage.setItem('pond.token', 'pond_admin_revoked'));
     await page.goto(`${pond.url}/customers`);
-    await page.waitForSelector('input[name=token]');
+    await page.waitForSelector('input[name=login]');
     check(true, 'a token the API refuses sends the operator back to sign in');
+  });
+
+  await step('a staff member', async () => {
+    // Signed in with her login and password, lily sees her own customers and nothing else.
+    await page.goto(`${pond.url}/`);
+    await page.waitForSelector('input[name=login]');
+    await page.fill('input[name=login]', 'lily@brand.cn');
+    await page.fill('input[name=password]', STAFF_PASSWORD);
+    await page.click('form.user button[type=submit]');
+    await page.waitForSelector('h1:text("我的客户")');
+    await page.waitForSelector('a[data-customer]');
+    check((await page.locator('nav a').count()) === 2 && (await page.locator('nav a[href="/users"]').count()) === 0,
+          'her navigation holds her customers and tasks only');
+    const shown = await page.locator('a[data-customer]').evaluateAll((as) => as.map((a) => a.getAttribute('data-customer')));
+    const owners = await Promise.all(shown.map(async (id) => (await api(`/v1/customers/${id}`)).body.owner));
+    check(shown.length > 0 && owners.every((o) => o === 'stf_lily'),
+          `every customer on her page is hers (${shown.length} shown, owners ${[...new Set(owners)].join(', ')})`);
+    const all = (await api('/v1/customers?limit=1000')).body.data;
+    const other = all.find((c) => c.owner && c.owner !== 'stf_lily');
+    check(other && !shown.includes(other.id), `a customer of ${other?.owner} is not on her page`);
+    await page.goto(`${pond.url}/customers/${other.id}`);
+    await page.waitForSelector('main .error');
+    check(/not found|没有|找不到/.test(await text('main .error')), "another staff member's customer is not found for her");
+    const cookies = await context.cookies();
+    const sessionCookie = cookies.find((c) => c.name === 'pond_session');
+    check(sessionCookie && sessionCookie.httpOnly && sessionCookie.secure && sessionCookie.sameSite === 'Strict' &&
+          !(await page.evaluate(() => document.cookie)).includes('pond_session'),
+          'her session is an HttpOnly, Secure, SameSite=Strict cookie that scripts cannot read');
+    await page.goto(`${pond.url}/customers`);
+    await page.waitForSelector('a[data-customer]');
+    await shot('staff-customers');
+    await page.click('[data-action=signout]');
+    await page.waitForSelector('input[name=login]');
+    check((await page.evaluate(async () => (await fetch('/v1/me')).status)) === 401,
+          'signing out ends the session: /v1/me is a 401 for this browser');
   });
 
   check(consoleErrors.length === 0, `no script errors in the page ${consoleErrors.slice(0, 3).join('; ')}`);

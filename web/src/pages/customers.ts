@@ -1,5 +1,5 @@
 // Customer search and list: stage, RFM cell, tags and owner at a glance; a row opens the profile.
-import { api } from '../api';
+import { api, currentUser } from '../api';
 import { empty, h, load, table } from '../dom';
 import { count, dateTime, label, money, t } from '../i18n';
 import { navigate } from '../router';
@@ -65,7 +65,7 @@ export function customersPage(query: URLSearchParams): HTMLElement {
   return h(
     'div',
     {},
-    h('h1', {}, t('customers.title')),
+    h('h1', {}, currentUser()?.role === 'staff' ? t('customers.mine') : t('customers.title')),
     h(
       'form',
       { class: 'search', role: 'search', onsubmit: (e: Event) => { e.preventDefault(); search(); } },
