@@ -3,6 +3,7 @@
 // (src/pond/app) or one service, write JSON. Errors come back as Status and leave through
 // ErrorResponse.
 #include "pond/app/channels.h"
+#include "pond/app/consent.h"
 #include "pond/app/customers.h"
 #include "pond/app/ingest.h"
 #include "pond/base/money.h"
@@ -77,6 +78,19 @@ HttpResponse ListCustomers(ApiContext& ctx, const HttpRequest& req) {
                                   QueryParam(req, "cursor"), *reveal);
   if (!page.ok()) return ErrorResponse(page.status());
   return JsonResponse(std::move(*page));
+}
+
+Result<json> PostConsent(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return body.status();
+  auto it = body->find("marketing");
+  if (it == body->end() || !it->is_boolean()) {
+    return FieldError("marketing", "true (may be sent marketing) or false (opted out)");
+  }
+  Result<std::string> id = app::RecordConsent(ctx.app, ctx.workspace, req.params.at("id"),
+                                              it->get<bool>(), ActorOf(ctx));
+  if (!id.ok()) return id.status();
+  return json({{"customer", *id}, {"marketing", it->get<bool>()}});
 }
 
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
@@ -256,6 +270,8 @@ const std::vector<Route>& Routes() {
       {"PUT", "/v1/tags/rules", Need::kOperate, "Replace the automatic tags {rules: [{tag, rule}]}",
        PutTagRules},
       {"GET", "/v1/customers/{id}/tags", Need::kStaffWork, "A customer's tags", GetCustomerTags},
+      {"POST", "/v1/customers/{id}/consent", Need::kStaffWork,
+       "Record marketing consent {marketing: false (opted out) | true}", PostConsent},
       {"POST", "/v1/customers/{id}/tags", Need::kStaffWork, "Add tags {tags: [...]}",
        AddCustomerTags},
       {"DELETE", "/v1/customers/{id}/tags/{tag}", Need::kStaffWork, "Remove a tag",

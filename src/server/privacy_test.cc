@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/app/consent.h"
 #include "pond/app/personal_data.h"
 #include "pond/auth/accounts.h"
 #include "pond/base/base64.h"
@@ -177,6 +178,62 @@ TEST_F(PrivacyTest, SignInsAreAuditedWithTheirAddress) {
             std::string::npos);  // the login is masked
   EXPECT_EQ(logins["data"][1]["action"], "auth.login");
   EXPECT_EQ(logins["data"][1]["from"], "10.0.0.7");
+}
+
+// Consent: an opt-out word in a message, or the API, is an `unsubscribed` event on the
+// customer (journeys honour it: JourneyRuntimeTest covers the suppression).
+TEST_F(PrivacyTest, OptOutByMessageOrByApi) {
+  const std::string write = app_->engine().CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
+  const std::string basic = "Basic " + Base64Encode(write + ":");
+  auto count = [&](const std::string& user, const std::string& event) {
+    auto p = app_->engine().GetCustomer(kDefaultWorkspace, user);
+    int n = 0;
+    for (const Event& e : p->timeline) n += e.name == event;
+    return n;
+  };
+  for (const char* text : {" 退订 ", "TD", "Unsubscribe"}) {
+    const std::string user = std::string("u-") + std::to_string(std::hash<std::string>{}(text));
+    const std::string body = R"({"userId":")" + user +
+                             R"(","event":"message_received","messageId":"m-)" + user +
+                             R"(","properties":{"kind":"text","text":")" + text + R"("}})";
+    ASSERT_EQ(Call("POST", "/v1/track", basic, body).status, 200);
+    ASSERT_EQ(Call("POST", "/v1/track", basic, body).status, 200);  // a retry adds nothing
+    EXPECT_EQ(count(user, "unsubscribed"), 1) << text;
+  }
+  const std::string question =
+      R"({"userId":"u-question","event":"message_received","properties":{"text":"退订了吗？"}})";
+  ASSERT_EQ(Call("POST", "/v1/track", basic, question).status, 200);
+  EXPECT_EQ(count("u-question", "unsubscribed"), 0);
+
+  HttpResponse off =
+      Call("POST", "/v1/customers/cust-a/consent", As(Role::kStaff), R"({"marketing":false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(count("cust-a", "unsubscribed"), 1);
+  EXPECT_EQ(Call("POST", "/v1/customers/cust-a/consent", As(Role::kOwner), R"({"marketing":true})")
+                .status,
+            200);
+  EXPECT_EQ(count("cust-a", "subscribed"), 1);
+  HttpResponse bad =
+      Call("POST", "/v1/customers/cust-a/consent", As(Role::kOwner), R"({"marketing":"no"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("\"field\":\"marketing\""), std::string::npos) << bad.body;
+  EXPECT_EQ(
+      Call("POST", "/v1/customers/cust-a/consent", As(Role::kAnalyst), R"({"marketing":false})")
+          .status,
+      403);
+  EXPECT_EQ(Call("POST", "/v1/customers/nobody/consent", As(Role::kOwner), R"({"marketing":false})")
+                .status,
+            404);
+}
+
+TEST(ConsentTest, OptOutWordsAreTheWholeMessage) {
+  for (const char* yes :
+       {"退订", " TD", "td\n", "T", "\u3000取消订阅\u3000", "STOP", "unsubscribe"}) {
+    EXPECT_TRUE(app::IsOptOutText(yes)) << yes;
+  }
+  for (const char* no : {"退订了吗", "", "tdd", "don't stop", "请不要退订"}) {
+    EXPECT_FALSE(app::IsOptOutText(no)) << no;
+  }
 }
 
 TEST(PersonalDataTest, MasksByKind) {

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "pond/app/consent.h"
 #include "pond/engine/tenant_state.h"
 #include "pond/model/event_names.h"
 #include "pond/segment/tag_service.h"
@@ -60,7 +61,13 @@ Result<SubmitResult> SubmitClientEvents(App& app, const std::string& ws, std::ve
   }
   RETURN_IF_ERROR(CheckTags(app, ws, added, true, batch));
   RETURN_IF_ERROR(CheckTags(app, ws, removed, false, batch));
+  // "退订" in a message is an opt-out (consent.h), stored right after the batch: the client's
+  // counts stay its own, and a retry of a batch whose opt-outs failed stores them then.
+  std::vector<Event> opt_outs = OptOutsOf(events);
   Result<SubmitResult> stored = app.engine().Submit(ws, std::move(events));
+  if (stored.ok() && !opt_outs.empty()) {
+    RETURN_IF_ERROR(app.engine().Submit(ws, std::move(opt_outs)).status());
+  }
   // The engine names events as a batch's; a single call's fields are its own.
   constexpr std::string_view kFirst = "batch[0].";
   if (!batch && !stored.ok() && stored.status().field().starts_with(kFirst)) {
