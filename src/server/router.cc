@@ -119,7 +119,7 @@ Status Router::Authorize(const Route& route, const HttpRequest& req, ApiContext&
     // A cookie is sent by the browser whatever page asks; the CSRF token proves the console
     // (which read it at sign-in) made the request.
     if (from_cookie && !IsSafeMethod(req.method) &&
-        req.Header("x-csrf-token") != auth::CsrfTokenFor(credential)) {
+        !auth::CsrfTokenMatches(credential, req.Header("x-csrf-token"))) {
       return Status::PermissionDenied("X-CSRF-Token header missing or wrong for this session");
     }
     if (!auth::Allows(who->role, route.need)) {

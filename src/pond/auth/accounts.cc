@@ -132,6 +132,11 @@ std::string CsrfTokenFor(const std::string& session_token) {
   return hex;
 }
 
+bool CsrfTokenMatches(const std::string& session_token, std::string_view sent) {
+  const std::string want = CsrfTokenFor(session_token);
+  return sent.size() == want.size() && sodium_memcmp(sent.data(), want.data(), want.size()) == 0;
+}
+
 Result<std::pair<User, std::string>> AccountService::AddUser(const std::string& ws,
                                                              const NewUser& in) {
   RETURN_IF_ERROR(engine_->GetWorkspace(ws).status());

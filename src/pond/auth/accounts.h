@@ -60,6 +60,9 @@ inline constexpr char kSessionPrefix[] = "pond_sess_";
 Result<std::string> NormalizeLogin(std::string_view login, const char* field);
 // The CSRF token that belongs to a session token (a keyed hash of it: nothing to store).
 std::string CsrfTokenFor(const std::string& session_token);
+// Whether `sent` is the session's CSRF token, compared in constant time (sodium_memcmp), so the
+// time a wrong guess takes says nothing about how much of it was right.
+bool CsrfTokenMatches(const std::string& session_token, std::string_view sent);
 
 class AccountService {
  public:
