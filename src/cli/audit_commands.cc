@@ -20,10 +20,7 @@ void RecordCliAudit(Engine& engine, const std::string& ws, const std::string& ac
   e.action = action;
   e.target = target;
   e.result = "ok";
-  if (Status s = auth::AuditLog(&engine).Record(ws, e); !s.ok()) {
-    std::fprintf(stderr, "pond: warning: the audit entry was not written: %s\n",
-                 s.message().c_str());
-  }
+  auth::AuditLog(&engine).RecordOrWarn(ws, std::move(e));
 }
 
 int RunAudit(const Common& common, int limit, const std::string& action_prefix) {

@@ -34,17 +34,17 @@ HttpResponse Login(ApiContext& ctx, const HttpRequest& req) {
   if (!s.ok()) {
     // A failed sign-in names no workspace for sure: it is kept in the default one's log, the
     // login masked (it may be a phone number).
-    (void)ctx.app.audit().Record(kDefaultWorkspace,
+    ctx.app.audit().RecordOrWarn(kDefaultWorkspace,
                                  {{},
                                   0,
                                   "",
                                   "auth.login_failed",
                                   app::MaskText(*login),
                                   req.remote_address,
-                                  std::to_string(ErrorResponse(s.status()).status)});
+                                  std::to_string(HttpStatusFor(s.status().code()))});
     return ErrorResponse(s.status());
   }
-  (void)ctx.app.audit().Record(
+  ctx.app.audit().RecordOrWarn(
       s->who.workspace_id,
       {{}, 0, s->who.user_id, "auth.login", s->who.user_id, req.remote_address, "ok"});
   HttpResponse r = JsonResponse(DumpJson({{"token", s->token},

@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 
 #include "pond/app/customers.h"
 #include "pond/auth/audit.h"
@@ -64,7 +63,7 @@ std::string CookieValue(const std::string& header, std::string_view name) {
 bool IsSafeMethod(const std::string& method) { return method == "GET" || method == "HEAD"; }
 
 // Money decisions and changes to the team are audited here, for every such route at once.
-// Failing to write the entry does not undo what the handler did; it is counted in the log.
+// Failing to write the entry does not undo what the handler did; it is reported on stderr.
 void AuditIfNeeded(app::App& app, const Route& route, const HttpRequest& req, const ApiContext& ctx,
                    const HttpResponse& resp) {
   if (IsSafeMethod(req.method)) return;
@@ -77,10 +76,7 @@ void AuditIfNeeded(app::App& app, const Route& route, const HttpRequest& req, co
   }
   e.from = req.remote_address;
   e.result = resp.status < 400 ? "ok" : std::to_string(resp.status);
-  if (Status s = app.audit().Record(ctx.workspace, e); !s.ok()) {
-    std::fprintf(stderr, "pond: audit entry for %s not written: %s\n", e.action.c_str(),
-                 s.message().c_str());
-  }
+  app.audit().RecordOrWarn(ctx.workspace, std::move(e));
 }
 
 }  // namespace

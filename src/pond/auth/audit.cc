@@ -37,6 +37,14 @@ Status AuditLog::Record(const std::string& ws, AuditEntry e) {
   return engine_->PutObject(ws, {kKind, e.id, DumpJson(body), e.at});
 }
 
+void AuditLog::RecordOrWarn(const std::string& ws, AuditEntry entry) {
+  const std::string action = entry.action;
+  if (Status s = Record(ws, std::move(entry)); !s.ok()) {
+    std::fprintf(stderr, "pond: audit entry for %s not written: %s\n", action.c_str(),
+                 s.message().c_str());
+  }
+}
+
 Result<AuditPage> AuditLog::List(const std::string& ws, size_t limit, const std::string& cursor,
                                  const std::string& action_prefix) {
   ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kKind));

@@ -39,6 +39,9 @@ class AuditLog {
 
   // Fills in id and time. A text field longer than 500 bytes keeps its first 125 characters.
   Status Record(const std::string& ws, AuditEntry entry);
+  // For an entry about something already done, which a failure to record must not undo: the
+  // failure is written to stderr ("pond: audit entry for <action> not written: …").
+  void RecordOrWarn(const std::string& ws, AuditEntry entry);
 
   // Newest first; `action_prefix` ("customer." or "POST /v1/distribution") filters when set.
   // `cursor` is the last id of the previous page.
