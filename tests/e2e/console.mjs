@@ -127,7 +127,10 @@ try {
     if (phone) {
       check(!body.includes(phone.value) && body.includes(`${phone.value.slice(0, 3)}****`), 'the phone number is masked');
       await page.click('[data-action=show-phone]');
-      check((await page.locator('main').innerText()).includes(phone.value), 'and shown in full when asked');
+      // The full number comes from a second request (?reveal=true): wait for it, not a fixed time.
+      const shown = await page.waitForFunction((want) => document.querySelector('main')?.innerText.includes(want),
+                                               phone.value, { timeout: 5000 }).then(() => true, () => false);
+      check(shown, 'and shown in full when asked');
     }
     const stage = page.locator('[data-stage]');
     check((await stage.getAttribute('data-stage')) === profile.stage && /[\u4e00-\u9fff]/.test(await stage.innerText()),
