@@ -12,6 +12,7 @@
 #include "cli/cli_util.h"
 #include "cli/table.h"
 #include "pond/app/demo.h"
+#include "pond/app/erasure.h"
 #include "pond/app/first_start.h"
 #include "pond/app/views.h"
 #include "pond/base/money.h"
@@ -268,6 +269,33 @@ int RunCustomersList(const Common& common, const std::string& query, int limit) 
            "¥" + Money::FromFen(s.spent_fen).ToYuanString(), FormatIso8601(s.last_seen, *zone)});
   }
   t.Print();
+  return 0;
+}
+
+int RunCustomersErase(const Common& common, const std::string& id, bool yes) {
+  if (!yes) {
+    return Fail(Status::FailedPrecondition(
+        "erasure cannot be undone (docs/privacy.md, Erasure): add --yes to erase " + id));
+  }
+  if (!id.starts_with("cus_")) {
+    return Fail(FieldError("id", "a customer id (cus_…): erasure names the customer by pond's id"));
+  }
+  auto engine = OpenEngine(common);
+  if (!engine.ok()) return Fail(engine.status());
+  auto r = (*engine)->EraseCustomer(common.workspace, id, app::IsErasableKey);
+  if (!r.ok()) return Fail(r.status());
+  RecordCliAudit(**engine, common.workspace, "customer.erase", r->customer_id);
+  if (common.json) {
+    const nlohmann::json out = {{"customer", r->customer_id},
+                                {"erased", true},
+                                {"identities", r->identities},
+                                {"events_rewritten", r->events_rewritten}};
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+  }
+  std::printf("erased %s: %lld identities replaced, %lld events rewritten\n",
+              r->customer_id.c_str(), static_cast<long long>(r->identities),
+              static_cast<long long>(r->events_rewritten));
   return 0;
 }
 

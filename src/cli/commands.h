@@ -46,6 +46,8 @@ int RunImport(const Common& common, const ImportArgs& args);
 
 int RunCustomersShow(const Common& common, const std::string& key, int timeline);
 int RunCustomersList(const Common& common, const std::string& query, int limit);
+// Erases a customer's personal data (docs/privacy.md, "Erasure"); refuses without `yes`.
+int RunCustomersErase(const Common& common, const std::string& id, bool yes);
 int RunKeyCreate(const Common& common, KeyKind kind);
 int RunKeyList(const Common& common);
 

@@ -91,6 +91,13 @@ int main(int argc, char** argv) {
   list->add_option("--query", query, "identity or name");
   list->add_option("--limit", limit, "rows")->check(CLI::Range(1, 1000));
   list->add_flag("--json", common.json, "print the API's JSON");
+  bool erase_yes = false;
+  auto* erase = customers->add_subcommand(
+      "erase", "forget who a customer is (docs/privacy.md, Erasure); cannot be undone");
+  add_common(erase);
+  erase->add_option("id", key, "the customer's cus_… id")->required();
+  erase->add_flag("--yes", erase_yes, "yes, erase");
+  erase->add_flag("--json", common.json, "print the result as JSON");
 
   auto* key_cmd = app.add_subcommand("key", "API keys");
   key_cmd->require_subcommand(1);
@@ -503,6 +510,7 @@ int main(int argc, char** argv) {
   if (*audit_cmd) return RunAudit(common, audit_limit, audit_action);
   if (*import_cmd) return RunImport(common, imp);
   if (*show) return RunCustomersShow(common, key, timeline);
+  if (*erase) return RunCustomersErase(common, key, erase_yes);
   if (*list) return RunCustomersList(common, query, limit);
   if (*create) {
     return RunKeyCreate(common, admin  ? pond::KeyKind::kAdmin

@@ -5,6 +5,7 @@
 #include "pond/app/channels.h"
 #include "pond/app/consent.h"
 #include "pond/app/customers.h"
+#include "pond/app/erasure.h"
 #include "pond/app/ingest.h"
 #include "pond/base/money.h"
 #include "pond/base/time.h"
@@ -87,10 +88,18 @@ Result<json> PostConsent(ApiContext& ctx, const HttpRequest& req) {
   if (it == body->end() || !it->is_boolean()) {
     return FieldError("marketing", "true (may be sent marketing) or false (opted out)");
   }
+  std::string channel;
+  if (Status s = ReadStringField(*body, "channel", &channel); !s.ok()) return s;
   Result<std::string> id = app::RecordConsent(ctx.app, ctx.workspace, req.params.at("id"),
-                                              it->get<bool>(), ActorOf(ctx));
+                                              it->get<bool>(), channel, ActorOf(ctx));
   if (!id.ok()) return id.status();
-  return json({{"customer", *id}, {"marketing", it->get<bool>()}});
+  json out = {{"customer", *id}, {"marketing", it->get<bool>()}};
+  out["channel"] = channel.empty() ? json(nullptr) : json(channel);
+  return out;
+}
+
+Result<json> DeleteCustomer(ApiContext& ctx, const HttpRequest& req) {
+  return app::EraseCustomer(ctx.app, ctx.workspace, req.params.at("id"));
 }
 
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {
@@ -254,6 +263,9 @@ const std::vector<Route>& Routes() {
        ListCustomers},
       {"GET", "/v1/customers/{id}", Need::kCustomers,
        "A customer: traits, identities, merges, orders, refunds, timeline", GetCustomer},
+      {"DELETE", "/v1/customers/{id}", Need::kTeam,
+       "Erase a customer's personal data (docs/privacy.md, Erasure); the id must be cus_…",
+       DeleteCustomer},
       {"GET", "/v1/tags", Need::kRead, "Tags with their customer counts", ListTags},
       {"POST", "/v1/tags/bulk", Need::kOperate,
        "Tag many customers {add, remove, customers | rule}", BulkTags},
@@ -271,7 +283,7 @@ const std::vector<Route>& Routes() {
        PutTagRules},
       {"GET", "/v1/customers/{id}/tags", Need::kStaffWork, "A customer's tags", GetCustomerTags},
       {"POST", "/v1/customers/{id}/consent", Need::kStaffWork,
-       "Record marketing consent {marketing: false (opted out) | true}", PostConsent},
+       "Record marketing consent {marketing: false (opted out) | true, channel?}", PostConsent},
       {"POST", "/v1/customers/{id}/tags", Need::kStaffWork, "Add tags {tags: [...]}",
        AddCustomerTags},
       {"DELETE", "/v1/customers/{id}/tags/{tag}", Need::kStaffWork, "Remove a tag",

@@ -10,6 +10,8 @@
 #include "pond/auth/accounts.h"
 #include "pond/base/base64.h"
 #include "pond/channels/tracking_api.h"
+#include "pond/engine/tenant_state.h"
+#include "pond/journey/politeness.h"
 #include "pond/testing/temp_dir.h"
 #include "server/router.h"
 
@@ -224,6 +226,90 @@ TEST_F(PrivacyTest, OptOutByMessageOrByApi) {
   EXPECT_EQ(Call("POST", "/v1/customers/nobody/consent", As(Role::kOwner), R"({"marketing":false})")
                 .status,
             404);
+}
+
+TEST_F(PrivacyTest, OptOutPerChannel) {
+  const std::string id = app_->engine().ResolveCustomer(kDefaultWorkspace, "cust-a").value();
+  auto problem = [&](const char* channel) {
+    std::string why;
+    EXPECT_TRUE(app_->engine()
+                    .ReadState(kDefaultWorkspace,
+                               [&](const TenantState& state) {
+                                 why = ConsentProblem(state, state.ParseCustomerId(id), channel);
+                               })
+                    .ok());
+    return why;
+  };
+  auto consent = [&](const std::string& body) {
+    return Call("POST", "/v1/customers/" + id + "/consent", As(Role::kStaff), body);
+  };
+  EXPECT_EQ(problem("sms"), "");
+  HttpResponse sms = consent(R"({"marketing":false,"channel":"sms"})");
+  ASSERT_EQ(sms.status, 200) << sms.body;
+  EXPECT_EQ(json::parse(sms.body)["channel"], "sms");
+  EXPECT_EQ(problem("sms"), "unsubscribed");
+  EXPECT_EQ(problem("wecom"), "");
+  EXPECT_EQ(problem("smtp"), "");
+
+  HttpResponse fax = consent(R"({"marketing":false,"channel":"fax"})");
+  EXPECT_EQ(fax.status, 400);
+  EXPECT_NE(fax.body.find("\"field\":\"channel\""), std::string::npos) << fax.body;
+  EXPECT_EQ(problem("smtp"), "");  // the refused call changed nothing
+
+  // 退订 in a WeCom chat opts out of WeCom.
+  const std::string write = app_->engine().CreateApiKey(kDefaultWorkspace, KeyKind::kWrite)->secret;
+  ASSERT_EQ(Call("POST", "/v1/track", "Basic " + Base64Encode(write + ":"),
+                 R"({"userId":"cust-a","event":"message_received","messageId":"m-td",)"
+                 R"("properties":{"staff_id":"stf_a","text":"退订"}})")
+                .status,
+            200);
+  EXPECT_EQ(problem("wecom"), "unsubscribed");
+  EXPECT_EQ(problem("smtp"), "");
+
+  ASSERT_EQ(consent(R"({"marketing":true,"channel":"sms"})").status, 200);
+  EXPECT_EQ(problem("sms"), "");
+  EXPECT_EQ(problem("wecom"), "unsubscribed");
+  ASSERT_EQ(consent(R"({"marketing":false})").status, 200);  // every channel
+  EXPECT_EQ(problem("smtp"), "unsubscribed");
+  ASSERT_EQ(consent(R"({"marketing":true})").status, 200);  // every channel back
+  for (const char* channel : {"sms", "wecom", "smtp", "webhook", "outbox"}) {
+    EXPECT_EQ(problem(channel), "") << channel;
+  }
+}
+
+TEST_F(PrivacyTest, ErasureIsTheOwnersAndAudited) {
+  const std::string id = app_->engine().ResolveCustomer(kDefaultWorkspace, "cust-a").value();
+  const std::string path = "/v1/customers/" + id;
+  for (const std::string& who : {As(Role::kAnalyst), As(Role::kStaff), "Bearer " + read_}) {
+    EXPECT_EQ(Call("DELETE", path, who).status, 403);
+  }
+  HttpResponse by_phone =
+      Call("DELETE", std::string("/v1/customers/phone:") + kPhone, As(Role::kOwner));
+  EXPECT_EQ(by_phone.status, 400);
+  EXPECT_NE(by_phone.body.find("\"field\":\"id\""), std::string::npos) << by_phone.body;
+  EXPECT_EQ(Call("DELETE", "/v1/customers/cus_09999999", As(Role::kOwner)).status, 404);
+  ASSERT_TRUE(app_->engine().ResolveCustomer(kDefaultWorkspace, "cust-a").ok());  // untouched
+
+  HttpResponse erased = Call("DELETE", path, As(Role::kOwner));
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  const json answer = json::parse(erased.body);
+  EXPECT_EQ(answer["customer"], id);
+  EXPECT_EQ(answer["identities"], 2);  // userId and phone
+
+  HttpResponse shown = Call("GET", path + "?reveal=true", As(Role::kOwner));
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  for (const char* gone : {kPhone, kName, "杭州", "10.9.8.7", "cust-a"}) {
+    EXPECT_EQ(shown.body.find(gone), std::string::npos) << gone << " in " << shown.body;
+  }
+  EXPECT_NE(shown.body.find("customer_erased"), std::string::npos);
+  EXPECT_EQ(Call("GET", std::string("/v1/customers/phone:") + kPhone, As(Role::kOwner)).status,
+            404);
+
+  const json audit = Audit("DELETE");
+  ASSERT_GE(audit["data"].size(), 1u);
+  EXPECT_EQ(audit["data"][0]["action"], "DELETE /v1/customers/{id}");
+  EXPECT_EQ(audit["data"][0]["target"], "id=" + id);
+  EXPECT_EQ(audit["data"][0]["result"], "ok");
 }
 
 TEST(ConsentTest, OptOutWordsAreTheWholeMessage) {

@@ -1,11 +1,13 @@
 #include "pond/app/consent.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "pond/base/json_text.h"
 #include "pond/engine/keys.h"
+#include "pond/journey/journey.h"
 #include "pond/model/event_names.h"
 
 namespace pond::app {
@@ -58,17 +60,37 @@ std::vector<Event> OptOutsOf(const std::vector<Event>& events) {
     u.identities = e.identities;
     u.timestamp = e.timestamp;
     u.received_at = e.received_at;
-    u.properties = DumpJson({{"via", "message"}, {"message_id", e.message_id}});
+    // The opt-out covers the channel the words came through: WeCom, unless the message says
+    // otherwise (an SMS reply sent as message_received {channel: "sms"}).
+    std::string channel = "wecom";
+    if (auto c = p.find("channel");
+        c != p.end() && c->is_string() && IsSendChannel(c->get<std::string>())) {
+      channel = c->get<std::string>();
+    }
+    u.properties =
+        DumpJson({{"via", "message"}, {"message_id", e.message_id}, {"channel", channel}});
   }
   return out;
 }
 
+bool IsSendChannel(std::string_view channel) {
+  return std::any_of(std::begin(kSendChannels), std::end(kSendChannels),
+                     [&](const char* c) { return channel == c; });
+}
+
 Result<std::string> RecordConsent(App& app, const std::string& ws, const std::string& key,
-                                  bool marketing, const std::string& by) {
+                                  bool marketing, const std::string& channel,
+                                  const std::string& by) {
+  if (!channel.empty() && !IsSendChannel(channel)) {
+    return FieldError("channel",
+                      "one of wecom, sms, smtp, webhook, outbox (absent: every channel)");
+  }
   Engine& engine = app.engine();
   ASSIGN_OR_RETURN(std::string id, engine.ResolveCustomer(ws, key));
+  nlohmann::json properties = {{"via", "api"}, {"by", by}};
+  if (!channel.empty()) properties["channel"] = channel;
   Event e = ServiceEvent(marketing ? kSubscribed : kUnsubscribed, RandomId("consent_"), id,
-                         engine.clock().NowMicros(), DumpJson({{"via", "api"}, {"by", by}}));
+                         engine.clock().NowMicros(), DumpJson(properties));
   RETURN_IF_ERROR(engine.Submit(ws, {std::move(e)}).status());
   return id;
 }

@@ -8,15 +8,18 @@
 
 #include "pond/app/demo.h"
 #include "pond/app/distribution_views.h"
+#include "pond/app/erasure.h"
 #include "pond/app/fission_views.h"
 #include "pond/app/views.h"
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
 #include "pond/distribution/payout_service.h"
+#include "pond/engine/tenant_state.h"
 #include "pond/journey/journey_runtime.h"
 #include "pond/journey/journey_store.h"
 #include "pond/journey/task_service.h"
+#include "pond/model/event_names.h"
 #include "pond/segment/score_service.h"
 #include "pond/segment/segment_service.h"
 #include "pond/sim/demo_params.h"
@@ -139,16 +142,35 @@ class ReplayTest : public ::testing::Test {
     return std::move(*app);
   }
 
+  // Demo world parameters, with the clock set to the world's first day.
+  sim::DemoParams World(int customers, int days, uint64_t seed) {
+    sim::DemoParams params = sim::DefaultDemoParams();
+    params.customers = customers;
+    params.days = days;
+    params.seed = seed;
+    clock_.Set(params.end_micros - static_cast<Micros>(params.days + 1) * kMicrosPerDay);
+    return params;
+  }
+
+  // A fresh App over the data directory reads `live`, replaying the log and from the snapshot.
+  void ExpectReplaysTheSame(const json& live) {
+    for (bool use_snapshot : {false, true}) {
+      SCOPED_TRACE(use_snapshot ? "from the snapshot" : "from the event log");
+      std::unique_ptr<App> app = Open(use_snapshot);
+      ASSERT_TRUE(app);
+      const json replayed = Fingerprint(*app);
+      for (const auto& [service, state] : live.items()) {
+        EXPECT_EQ(FirstDifference(state, replayed.value(service, json())), "") << service;
+      }
+    }
+  }
+
   testing::TempDir dir_;
   FakeClock clock_;
 };
 
 TEST_F(ReplayTest, AFreshAppRebuildsEveryServiceFromTheStore) {
-  sim::DemoParams params = sim::DefaultDemoParams();
-  params.customers = 4'000;
-  params.days = 70;
-  params.seed = 11;
-  clock_.Set(params.end_micros - static_cast<Micros>(params.days + 1) * kMicrosPerDay);
+  const sim::DemoParams params = World(4'000, 70, 11);
   json live;
   {
     std::unique_ptr<App> app = Open(true);
@@ -167,15 +189,64 @@ TEST_F(ReplayTest, AFreshAppRebuildsEveryServiceFromTheStore) {
   }
   ASSERT_GT(live["engine"][0].get<int64_t>(), 10'000);
   ASSERT_FALSE(live["journeys"]["stats"].empty());
-  for (bool use_snapshot : {false, true}) {
-    SCOPED_TRACE(use_snapshot ? "from the snapshot" : "from the event log");
-    std::unique_ptr<App> app = Open(use_snapshot);
+  ExpectReplaysTheSame(live);
+}
+
+// The paying client of a distributor with the most commission on their orders ("" when none).
+std::string ADistributorsPayingClient(App& app) {
+  std::string best;
+  EXPECT_TRUE(app.engine()
+                  .ReadState(kWs,
+                             [&](const TenantState& state) {
+                               const uint32_t name = state.FindEventName(kCommissionAccrued);
+                               if (name == kNoIndex) return;
+                               int64_t most = 0;
+                               for (const Posting& p : state.EventsNamed(name)) {
+                                 const uint32_t c = state.Live(p.customer);
+                                 if (state.customers().spent_fen[c] > most) {
+                                   most = state.customers().spent_fen[c];
+                                   best = TenantState::CustomerId(c);
+                                 }
+                               }
+                             })
+                  .ok());
+  return best;
+}
+
+// Erasure (docs/privacy.md) keeps the customer's id, orders and commissions: the distributor's
+// ledger reconciles and reads exactly as before, and a replay rebuilds every service the same.
+TEST_F(ReplayTest, ErasingADistributorsClientKeepsTheLedgerAndReplaysTheSame) {
+  const sim::DemoParams params = World(1'500, 45, 5);
+  json erased;
+  {
+    std::unique_ptr<App> app = Open(true);
     ASSERT_TRUE(app);
-    const json replayed = Fingerprint(*app);
-    for (const auto& [service, state] : live.items()) {
-      EXPECT_EQ(FirstDifference(state, replayed.value(service, json())), "") << service;
+    ASSERT_TRUE(RunDemoWorld(*app, clock_, params).ok());
+    ASSERT_TRUE(app->Flush().ok());
+    const std::string client = ADistributorsPayingClient(*app);
+    ASSERT_FALSE(client.empty()) << "the demo world paid no commission";
+    const json before = Fingerprint(*app);
+    ASSERT_EQ(before["distribution"]["reconciliation"]["book"], "ok");
+    ASSERT_GT(before["distribution"]["reconciliation"]["transactions"].get<int64_t>(), 0);
+    ASSERT_TRUE(app->engine().WriteSnapshot().ok());
+
+    auto result = EraseCustomer(*app, kWs, client);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_GT((*result)["identities"].get<int64_t>(), 0);
+    ASSERT_TRUE(app->Flush().ok());
+    erased = Fingerprint(*app);
+    EXPECT_EQ(FirstDifference(before["distribution"], erased["distribution"]), "");
+    EXPECT_EQ(erased["distribution"]["reconciliation"]["verify"], "ok");
+    EXPECT_EQ(erased["distribution"]["reconciliation"]["sum_fen"], 0);
+    EXPECT_EQ(erased["engine"][1], before["engine"][1]);  // customers
+    EXPECT_EQ(erased["engine"][4], before["engine"][4]);  // orders
+    auto profile = app->engine().GetCustomer(kWs, client);
+    ASSERT_TRUE(profile.ok());
+    for (const Identity& id : profile->identities) {
+      EXPECT_TRUE(id.value.starts_with(kErasedPrefix)) << id.value;
     }
   }
+  ExpectReplaysTheSame(erased);
 }
 
 // A service whose replay cannot read the log says so, and the application does not start it.

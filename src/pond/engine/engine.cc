@@ -493,6 +493,11 @@ class EngineImpl final : public Engine {
   Status WriteSnapshot() override {
     if (!options_.load_state) return Status::Ok();
     std::lock_guard write_lock(write_mu_);
+    return WriteSnapshotLocked();
+  }
+
+  // REQUIRES: write_mu_.
+  Status WriteSnapshotLocked() {
     // Only committed state goes into a snapshot; the writer is held off, readers continue.
     WaitForCommits();
     RETURN_IF_ERROR(RebuildIfNeeded());
@@ -504,6 +509,76 @@ class EngineImpl final : public Engine {
     Status s = pond::WriteSnapshot(Path(kSnapshotFile), next_seq_ - 1, view, snapshot_key_);
     for (auto& [id, state] : view) state.release();  // borrowed, not owned
     return s;
+  }
+
+  Result<ErasureResult> EraseCustomer(const std::string& ws, const std::string& key,
+                                      const PersonalKeyTest& is_personal) override {
+    if (!options_.load_state) {
+      return Status::FailedPrecondition("engine opened for configuration only");
+    }
+    Tenant* tenant = FindTenant(ws);
+    if (!tenant) return Status::NotFound("workspace \"" + ws + "\" not found");
+    ErasureResult result;
+    {
+      std::lock_guard write_lock(write_mu_);
+      WaitForCommits();
+      RETURN_IF_ERROR(RebuildIfNeeded());
+      std::unordered_set<int64_t> own;  // seqs of the customer's events, merged profiles' too
+      {
+        std::shared_lock lock(tenant->mu);
+        const TenantState& state = *tenant->state;
+        uint32_t c = ResolveKey(state, key);
+        if (c == kNoIndex) return Status::NotFound("customer \"" + key + "\" not found");
+        c = state.Live(c);
+        result.customer_id = TenantState::CustomerId(c);
+        for (const HistoryEntry& h : state.customers().history[c]) {
+          own.insert(state.events().seq[h.event]);
+        }
+      }
+      ASSIGN_OR_RETURN(std::vector<Identity> identities,
+                       store_->IdentitiesOf(ws, result.customer_id));
+      ASSIGN_OR_RETURN(std::vector<Merge> merges, store_->MergesInto(ws, result.customer_id));
+      for (const Merge& m : merges) {
+        ASSIGN_OR_RETURN(std::vector<Identity> more, store_->IdentitiesOf(ws, m.from_customer));
+        identities.insert(identities.end(), more.begin(), more.end());
+      }
+      const std::vector<IdentityRename> renames = StandInsFor(identities);
+      // Another customer's event may name one of these values too (two userIds are never
+      // merged, so an event can carry someone else's phone): it is renamed there as well.
+      std::vector<Event> rewritten;
+      RETURN_IF_ERROR(store_->ScanEvents(0, [&](const std::string& w, Event&& e) {
+        if (w == ws && EraseFromEvent(&e, renames, own.count(e.seq) > 0, is_personal)) {
+          rewritten.push_back(std::move(e));
+        }
+        return Status::Ok();
+      }));
+      RETURN_IF_ERROR(store_->RewriteEvents(ws, rewritten, renames));
+      result.identities = static_cast<int64_t>(renames.size());
+      result.events_rewritten = static_cast<int64_t>(rewritten.size());
+      rebuild_needed_.store(true, std::memory_order_release);
+      RETURN_IF_ERROR(RebuildIfNeeded());
+      RETURN_IF_ERROR(ReplaceSnapshotAfterErasure());
+    }
+    Event erased = ServiceEvent(std::string(kCustomerErased), "erased:" + result.customer_id,
+                                result.customer_id, clock_->NowMicros(),
+                                "{\"identities\":" + std::to_string(result.identities) +
+                                    ",\"events\":" + std::to_string(result.events_rewritten) + "}");
+    RETURN_IF_ERROR(Submit(ws, {std::move(erased)}).status());
+    return result;
+  }
+
+  // The snapshot written before an erasure still names the person: write it again from the
+  // rebuilt state or, failing that, delete it (the next start then replays the store).
+  // REQUIRES: write_mu_.
+  Status ReplaceSnapshotAfterErasure() {
+    const std::string path = Path(kSnapshotFile);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return Status::Ok();
+    if (WriteSnapshotLocked().ok()) return Status::Ok();
+    if (std::filesystem::remove(path, ec) || !std::filesystem::exists(path, ec)) {
+      return Status::Ok();
+    }
+    return Status::Unavailable("cannot replace " + path + " after an erasure: delete it by hand");
   }
 
   // --- reads ---------------------------------------------------------------------------

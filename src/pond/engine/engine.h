@@ -17,6 +17,7 @@
 #include "pond/base/clock.h"
 #include "pond/base/histogram.h"
 #include "pond/base/status.h"
+#include "pond/engine/erasure.h"
 #include "pond/engine/state_observer.h"
 #include "pond/model/customer.h"
 #include "pond/model/event.h"
@@ -101,6 +102,13 @@ struct CustomerPage {
   int64_t total = 0;  // customers matching the query
 };
 
+// What Engine::EraseCustomer changed.
+struct ErasureResult {
+  std::string customer_id;
+  int64_t identities = 0;        // identity values replaced by stand-ins
+  int64_t events_rewritten = 0;  // stored events written again
+};
+
 struct TagCount {
   std::string tag;  // "skin:oily" (group "skin") or "vip" (no group)
   int64_t customers = 0;
@@ -180,6 +188,16 @@ class Engine {
                                              const std::string& query, size_t limit,
                                              const std::string& cursor) = 0;
   virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;
+
+  // Forgets who a live customer is (engine/erasure.h; docs/privacy.md, "Erasure"): rewrites the
+  // log in one store transaction, rebuilds the in-memory state from it, writes the snapshot
+  // again when there is one (the old one named the person), then records `customer_erased`
+  // (messageId "erased:<id>") through Submit. The customer's id stays, so orders, commissions
+  // and counts still add up; their identities no longer find them. Holds the writer for a scan
+  // of the workspace's log. Erasing again rewrites nothing new and records nothing new.
+  virtual Result<ErasureResult> EraseCustomer(const std::string& workspace_id,
+                                              const std::string& key,
+                                              const PersonalKeyTest& is_personal) = 0;
 
   // --- tags ------------------------------------------------------------------------------
   // Adds (or removes) tags on one customer as tag_added / tag_removed events through Submit;

@@ -17,7 +17,7 @@ namespace {
 
 constexpr char kMagic[8] = {'P', 'O', 'N', 'D', 'S', 'N', 'A', 'P'};
 // 9: orders with paid and refunded amounts; 10: sealed
-constexpr uint32_t kFormatVersion = 10;
+constexpr uint32_t kFormatVersion = 11;  // 11: consent tags (tenant_state.h, kOptOutTag)
 
 // The file after its magic and version is one libsodium secretstream (XChaCha20-Poly1305):
 // the snapshot holds the customers' traits and identities, which are sealed in the store too.

@@ -209,6 +209,7 @@ void TenantState::Apply(Event& e, CommitBatch* out) {
   if (e.traits.size() > 2) (void)cs.traits[target].MergeJson(e.traits);
   ApplyTagEvent(e, target);
   ApplyContactEvent(e, target);
+  ApplyConsentEvent(e, target);
 
   // Orders and refunds count once per natural key, however many events repeat them.
   int64_t amount = 0;
@@ -322,6 +323,51 @@ void TenantState::ApplyContactEvent(const Event& e, uint32_t customer) {
   SetFriendTag(customer);
 }
 
+namespace {
+
+// A channel word as send steps name them ("sms", "wecom"): 1–32 of [a-z0-9_].
+bool IsChannelWord(std::string_view channel) {
+  if (channel.empty() || channel.size() > 32) return false;
+  return std::all_of(channel.begin(), channel.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
+
+void TenantState::ApplyConsentEvent(const Event& e, uint32_t customer) {
+  const bool deleted = e.name == "account_deleted";
+  const bool out = deleted || e.name == "unsubscribed";
+  if (!out && e.name != "subscribed") return;
+  std::string channel;
+  if (!deleted) {
+    Traits properties;  // flat key -> raw JSON value
+    (void)properties.MergeJson(e.properties);
+    channel = properties.GetString("channel");
+  }
+  const bool one_channel = IsChannelWord(channel);
+  if (out) {
+    // A channel pond cannot read opts out of everything: refusing too much is the safe side.
+    SetTag(one_channel ? std::string(kOptOutTag) + "_" + channel : kOptOutTag, customer, true);
+  } else if (one_channel) {
+    SetTag(std::string(kOptOutTag) + "_" + channel, customer, false);
+  } else if (channel.empty()) {
+    for (size_t t = 0; t < tag_bitmaps_.size(); ++t) {
+      if (tags_.names()[t].starts_with(kOptOutTag)) tag_bitmaps_[t].remove(customer);
+    }
+  }
+}
+
+void TenantState::SetTag(std::string_view tag, uint32_t customer, bool on) {
+  const uint32_t id = tags_.Intern(tag);
+  if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
+  if (on) {
+    tag_bitmaps_[id].add(customer);
+  } else {
+    tag_bitmaps_[id].remove(customer);
+  }
+}
+
 void TenantState::MergeContact(uint32_t from, uint32_t into) {
   CustomerColumns& cs = customers_;
   if (cs.channel[from] != kNoIndex &&
@@ -349,13 +395,7 @@ void TenantState::MergeContact(uint32_t from, uint32_t into) {
 
 // pond:friend holds exactly while the customer has a friendship.
 void TenantState::SetFriendTag(uint32_t customer) {
-  uint32_t id = tags_.Intern(kFriendTag);
-  if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
-  if (customers_.friends[customer].empty()) {
-    tag_bitmaps_[id].remove(customer);
-  } else {
-    tag_bitmaps_[id].add(customer);
-  }
+  SetTag(kFriendTag, customer, !customers_.friends[customer].empty());
 }
 
 void TenantState::RegisterChannel(std::string_view code, ChannelKind kind) {

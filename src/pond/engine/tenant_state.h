@@ -93,6 +93,11 @@ struct EventColumns {
 // The tag pond keeps on every customer who is a staff account's friend now: added by
 // friend_added, removed by friend_deleted. The group "pond" is pond's own.
 inline constexpr char kFriendTag[] = "pond:friend";
+// Marketing consent (docs/privacy.md, "Consent"), also pond's own tags: pond:unsubscribed while
+// the customer refuses marketing on every channel (an `unsubscribed` naming no channel, or
+// `account_deleted`), pond:unsubscribed_<channel> (pond:unsubscribed_sms) on one channel.
+// `subscribed` naming a channel lifts that channel's; naming none, every one.
+inline constexpr char kOptOutTag[] = "pond:unsubscribed";
 
 // What an event counted as, for the money columns (a repeated order id counts once).
 inline constexpr uint8_t kCountedOrder = 1;
@@ -230,6 +235,8 @@ class TenantState {
                  CommitBatch* out);
   void ApplyTagEvent(const Event& e, uint32_t customer);
   void ApplyContactEvent(const Event& e, uint32_t customer);
+  void ApplyConsentEvent(const Event& e, uint32_t customer);
+  void SetTag(std::string_view tag, uint32_t customer, bool on);
   void MergeContact(uint32_t from, uint32_t into);
   void SetFriendTag(uint32_t customer);
   // Appends the event to its name's postings. REQUIRES: events_.customer[event] is set.

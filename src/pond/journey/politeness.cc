@@ -154,15 +154,10 @@ Micros QuietHoursEnd(const PolitenessSettings& s, Micros now, int offset) {
 
 std::string_view ConsentProblem(const TenantState& state, uint32_t customer,
                                 std::string_view channel) {
-  const uint32_t unsubscribed = state.FindEventName("unsubscribed");
-  const uint32_t deleted = state.FindEventName("account_deleted");
-  const uint32_t subscribed = state.FindEventName("subscribed");
-  if (unsubscribed != kNoIndex || deleted != kNoIndex) {
-    const auto& history = state.customers().history[customer];
-    for (auto it = history.rbegin(); it != history.rend(); ++it) {
-      if (it->name == subscribed) break;
-      if (it->name == unsubscribed || it->name == deleted) return "unsubscribed";
-    }
+  for (const std::string& tag :
+       {std::string(kOptOutTag), std::string(kOptOutTag) + "_" + std::string(channel)}) {
+    const uint32_t id = state.FindTag(tag);
+    if (id != kNoIndex && state.tag_bitmaps()[id].contains(customer)) return "unsubscribed";
   }
   if (channel == "wecom" && state.OwnerOf(customer) == kNoIndex) return "not_friend";
   return "";

@@ -65,8 +65,8 @@ nlohmann::json PolitenessSettingsJson(const PolitenessSettings& settings);
 Micros QuietHoursEnd(const PolitenessSettings& settings, Micros now, int utc_offset_seconds);
 
 // Why a customer may not be messaged on `channel` at all, or "" when they may: "unsubscribed"
-// (an unsubscribed or account_deleted event not followed by subscribed) or "not_friend" (wecom
-// without a standing friendship).
+// (opted out of every channel or of this one: tenant_state.h, kOptOutTag) or "not_friend"
+// (wecom without a standing friendship).
 std::string_view ConsentProblem(const TenantState& state, uint32_t customer,
                                 std::string_view channel);
 

@@ -80,6 +80,9 @@ constexpr std::array kEvents = {
     StandardEvent{kGroupInviteDecided, W::kPondOnly, "communities.md"},
     StandardEvent{kGroupOpened, W::kPondOnly, "communities.md"},
     StandardEvent{kGroupRouteRefused, W::kPondOnly, "communities.md"},
+    // Written by Engine::EraseCustomer (engine/erasure.h); the name is kept there so that the
+    // model's header, included everywhere, need not change.
+    StandardEvent{"customer_erased", W::kPondOnly, "privacy.md"},
 };
 
 }  // namespace

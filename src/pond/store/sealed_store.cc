@@ -99,6 +99,21 @@ class SealedStore final : public Store {
     return events;
   }
 
+  Status RewriteEvents(const std::string& ws, std::span<const Event> events,
+                       std::span<const IdentityRename> renames) override {
+    ASSIGN_OR_RETURN(const Keys* key, KeyOf(ws));
+    std::vector<Event> sealed;
+    sealed.reserve(events.size());
+    for (const Event& e : events) sealed.push_back(SealEvent(ws, *key, e));
+    std::vector<IdentityRename> sealed_renames;
+    for (const IdentityRename& r : renames) {
+      const std::string to = SealIdentity(ws, *key, r.to);
+      sealed_renames.push_back({{r.from.kind, SealIdentity(ws, *key, r.from.value)}, to});
+      sealed_renames.push_back({r.from, to});  // a row written before sealing
+    }
+    return inner_->RewriteEvents(ws, sealed, sealed_renames);
+  }
+
   Result<std::optional<Customer>> GetCustomer(const std::string& ws,
                                               const std::string& id) override {
     return inner_->GetCustomer(ws, id);

@@ -48,6 +48,13 @@ struct CommitBatch {
   std::vector<Refund> refunds;
 };
 
+// An identity's value replaced by another of the same kind, throughout a workspace: how erasure
+// forgets a person without changing who each event belongs to (engine/erasure.h).
+struct IdentityRename {
+  Identity from;
+  std::string to;
+};
+
 struct StoreStats {
   int64_t events = 0;
   int64_t customers = 0;  // live (not merged away)
@@ -98,7 +105,13 @@ class Store {
   virtual Result<std::vector<Refund>> RefundsBySeq(const std::string& workspace_id,
                                                    std::span<const int64_t> seqs) = 0;
   virtual Result<StoreStats> Stats(const std::string& workspace_id) = 0;  // counts rows: slow
-  virtual int64_t BytesOnDisk() = 0;                                      // cheap
+  // Erasure: replaces the workspace's stored events that have the seqs of `events` with them
+  // (ids, names, times, customers and amounts as they were; identities and personal fields
+  // rewritten) and renames identity values in the identity and merge projections, in one
+  // transaction. The old bytes are overwritten, not left in free pages or the write-ahead log.
+  virtual Status RewriteEvents(const std::string& workspace_id, std::span<const Event> events,
+                               std::span<const IdentityRename> renames) = 0;
+  virtual int64_t BytesOnDisk() = 0;  // cheap
 
   // --- configuration ---------------------------------------------------------------------
   virtual Status PutWorkspace(const Workspace& ws) = 0;  // insert or replace

@@ -46,6 +46,11 @@ class FailingStore final : public Store {
     return real_->RefundsBySeq(w, s);
   }
   Result<StoreStats> Stats(const std::string& w) override { return real_->Stats(w); }
+  Status RewriteEvents(const std::string& w, std::span<const Event> e,
+                       std::span<const IdentityRename> r) override {
+    if (fail) return Status::Internal("disk I/O error");
+    return real_->RewriteEvents(w, e, r);
+  }
   int64_t BytesOnDisk() override { return real_->BytesOnDisk(); }
   Status PutWorkspace(const Workspace& w) override { return real_->PutWorkspace(w); }
   Result<std::vector<Workspace>> ListWorkspaces() override { return real_->ListWorkspaces(); }
