@@ -154,6 +154,9 @@ struct WecomArgs {
 };
 int RunWecomConfigure(const Common& common, const WecomArgs& args);
 int RunWecomReplay(const Common& common, const WecomArgs& args);
+// `pond wecom sync`: the corp's staff, customers and groups read from WeCom (docs/wecom.md,
+// Sync), progress on stderr, the summary on stdout (JSON with --json). Exit 1 on WeCom's refusal.
+int RunWecomSync(const Common& common);
 
 // `pond groups list | health GROUP | route CODE CUSTOMER`.
 struct GroupArgs {

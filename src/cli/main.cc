@@ -317,6 +317,11 @@ int main(int argc, char** argv) {
   wecom_replay->add_option("file", wecom_args.file, "the recorded callbacks, - for stdin")
       ->required();
 
+  auto* wecom_sync = wecom_cmd->add_subcommand(
+      "sync", "read the corp's staff, customers and groups from WeCom; resumes an unfinished run");
+  add_common(wecom_sync);
+  wecom_sync->add_flag("--json", common.json, "print the progress as JSON");
+
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
       "report",
@@ -544,6 +549,7 @@ int main(int argc, char** argv) {
   if (*diagnose_cmd) return RunDiagnoseCommand(common, diagnose);
   if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
   if (*wecom_replay) return RunWecomReplay(common, wecom_args);
+  if (*wecom_sync) return RunWecomSync(common);
   if (*groups_list || *groups_health || *groups_route) {
     grp.action = *groups_list ? "list" : *groups_health ? "health" : "route";
     return RunGroups(common, grp);

@@ -1,12 +1,16 @@
 // `pond wecom configure --token T --aes-key KEY43 --corp-id ID` (docs/wecom.md): the workspace's
 // callback settings, stored sealed under the data dir's wecom.key. `pond wecom replay FILE`:
-// recorded callbacks through the same path as POST /wecom/callback/{workspace}.
+// recorded callbacks through the same path as POST /wecom/callback/{workspace}. `pond wecom
+// sync`: the corp's staff, customers and groups read from WeCom.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
+#include "cli/table.h"
+#include "pond/app/wecom_sync.h"
 #include "pond/channels/wecom/wecom_service.h"
 
 namespace pond::cli {
@@ -66,6 +70,36 @@ int RunWecomReplay(const Common& common, const WecomArgs& a) {
                static_cast<long long>(n), static_cast<long long>(stored),
                static_cast<long long>(retries), static_cast<long long>(refused));
   return refused ? 1 : 0;
+}
+
+int RunWecomSync(const Common& common) {
+  app::AppOptions options;
+  options.engine = EngineOptionsFor(common);
+  auto app = app::App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  if (Status s = (*app)->Start(app::kWecom | app::kCommunity); !s.ok()) return Fail(s);
+  wecom::SyncOptions o = app::WecomSyncOptions(**app, common.workspace);
+  o.on_progress = [](const wecom::SyncProgress& p) {
+    std::fprintf(stderr, "\r%s: %s contacts, %s groups, %s events stored   ", p.phase.c_str(),
+                 WithCommas(p.contacts).c_str(), WithCommas(p.groups).c_str(),
+                 WithCommas(p.events_stored).c_str());
+    return true;
+  };
+  Result<wecom::SyncProgress> r = (*app)->wecom().Sync(common.workspace, o);
+  std::fprintf(stderr, "\n");
+  if (!r.ok()) return Fail(r.status());
+  if (common.json) {
+    nlohmann::json out = wecom::SyncProgressJson(*r);
+    out.erase("staff_list");
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+  }
+  Table t({"staff", "contacts", "groups", "group members", "events stored", "calls", "retries"});
+  t.Add({WithCommas(static_cast<int64_t>(r->staff_list.size())), WithCommas(r->contacts),
+         WithCommas(r->groups), WithCommas(r->group_members), WithCommas(r->events_stored),
+         WithCommas(r->calls), WithCommas(r->retries)});
+  t.Print();
+  return 0;
 }
 
 }  // namespace pond::cli

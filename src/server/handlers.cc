@@ -505,6 +505,11 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/wecom/activity", Need::kRead,
        "WeCom callbacks refused and accepted, welcome messages and profiles, newest first",
        WecomActivityHandler},
+      {"POST", "/v1/wecom/sync", Need::kOperate,
+       "Start reading the corp's staff, customers and groups from WeCom (docs/wecom.md, Sync); "
+       "answers the progress",
+       StartWecomSync, 202},
+      {"GET", "/v1/wecom/sync", Need::kRead, "The last WeCom sync's progress", GetWecomSync},
       {"GET", "/v1/reports/cohorts", Need::kRead,
        "Cohort triangles: active customers and buyers by acquisition ?period=month|week",
        CohortsReport},

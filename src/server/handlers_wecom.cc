@@ -1,5 +1,6 @@
 // WeCom (docs/wecom.md): the callback endpoint, authenticated by WeCom's signature rather than a
 // pond key, and the connector's live codes and activity under /v1/wecom.
+#include "pond/app/wecom_sync.h"
 #include "pond/base/json_fields.h"
 #include "pond/base/time.h"
 #include "server/handler_util.h"
@@ -113,6 +114,21 @@ Result<json> WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
   }
   // The newest `limit` are the one page.
   return OnePage(std::move(data));
+}
+
+Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest&) {
+  Result<wecom::SyncProgress> p = wecom::LoadSyncProgress(ctx.engine, ctx.workspace);
+  if (!p.ok()) return p.status();
+  json out = wecom::SyncProgressJson(*p);
+  out.erase("staff_list");  // the count says enough; the ids are in the events
+  out["running"] = ctx.wecom.SyncRunning(ctx.workspace);
+  return out;
+}
+
+Result<json> StartWecomSync(ApiContext& ctx, const HttpRequest& req) {
+  Status s = ctx.wecom.StartSync(ctx.workspace, app::WecomSyncOptions(ctx.app, ctx.workspace));
+  if (!s.ok()) return s;
+  return GetWecomSync(ctx, req);
 }
 
 }  // namespace pond::server

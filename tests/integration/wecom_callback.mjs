@@ -12,6 +12,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { tempDir, startPond, stopPond, getJson, metric, check, finish } from './lib.mjs';
 
+// pond's group id for a WeCom chat (docs/wecom.md): "grp_wx_" and the chat id's 64-bit FNV-1a
+// in hex, as src/pond/base/hash.h computes it (its offset basis is 1469598103934665603).
+function groupIdForChat(chatId) {
+  let h = 1469598103934665603n;
+  for (const b of Buffer.from(chatId, 'utf8')) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return 'grp_wx_' + h.toString(16).padStart(16, '0');
+}
+
 const [pondBin, testsDir] = process.argv.slice(2);
 const require = createRequire(path.join(testsDir, 'sdk', 'package.json'));
 const wecom = require('@wecom/crypto');
@@ -182,7 +190,9 @@ try {
   await deliver(chat('update', 'add_member', ['wmGRP1', 'wmGRP2']));
   await deliver(chat('update', 'del_member', ['wmGRP2']));
   await deliver(chat('create', '', []));
-  ok(events(await timeline('wmGRP1'), 'group_joined')[0]?.properties?.group_id === 'wrCHAT1', 'add_member → group_joined per member');
+  const joined = events(await timeline('wmGRP1'), 'group_joined')[0]?.properties;
+  ok(joined?.chat_id === 'wrCHAT1' && joined?.group_id === groupIdForChat('wrCHAT1'),
+     'add_member → group_joined per member, in pond\'s group for the chat');
   ok(events(await timeline('wmGRP2'), 'group_left').length === 1, 'del_member → group_left');
 
   // Broken and hostile callbacks: refused, each with a logged reason, nothing stored.

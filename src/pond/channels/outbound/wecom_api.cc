@@ -97,6 +97,10 @@ Result<json> WecomApi::Post(const std::string& path, const json& body) {
   return Send(path, "", &body);
 }
 
+Result<json> WecomApi::Get(const std::string& path, const std::string& query) {
+  return Send(path, query, nullptr);
+}
+
 Result<WecomApi::ContactWay> WecomApi::AddContactWay(const std::string& state,
                                                      const std::vector<std::string>& users,
                                                      bool skip_verify) {
@@ -123,8 +127,7 @@ Status WecomApi::UpdateContactWay(const std::string& config_id,
 }
 
 Result<json> WecomApi::GetExternalContact(const std::string& external_userid) {
-  return Send("/cgi-bin/externalcontact/get", "external_userid=" + UrlEncode(external_userid),
-              nullptr);
+  return Get("/cgi-bin/externalcontact/get", "external_userid=" + UrlEncode(external_userid));
 }
 
 Status WecomApi::SendWelcome(const std::string& welcome_code, const std::string& text) {

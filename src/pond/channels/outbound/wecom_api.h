@@ -43,6 +43,8 @@ class WecomApi {
 
   // POST `path` ("/cgi-bin/…") with the token; the answer when its errcode is 0.
   Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body);
+  // GET `path` with the token and `query` ("a=1&b=2", values URL-encoded by the caller).
+  Result<nlohmann::json> Get(const std::string& path, const std::string& query = "");
 
   // externalcontact/add_contact_way: a "contact me" live code whose friends arrive with
   // `state` (pond's channel code); type 1 for one staff member, 2 for several.

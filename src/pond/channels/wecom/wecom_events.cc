@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/base/clock.h"
+#include "pond/base/hash.h"
 #include "pond/base/json_text.h"
 #include "pond/model/event_names.h"
 
@@ -32,6 +33,13 @@ Event Make(const XmlFields& x, const std::string& corp, const std::string& exter
 }
 
 }  // namespace
+
+std::string GroupIdForChat(std::string_view chat_id) {
+  uint64_t h = Fnv1a64(chat_id);
+  std::string out = "grp_wx_" + std::string(16, '0');
+  for (size_t i = out.size(); i-- > 7; h >>= 4) out[i] = "0123456789abcdef"[h & 0xf];
+  return out;
+}
 
 std::vector<Event> MapCallback(const XmlFields& x, const std::string& corp) {
   std::vector<Event> out;
@@ -63,7 +71,8 @@ std::vector<Event> MapCallback(const XmlFields& x, const std::string& corp) {
       if (m.empty()) continue;
       out.push_back(
           Make(x, corp, m, detail == "add_member" ? kGroupJoined : kGroupLeft,
-               {{"group_id", x.Get("ChatId")},
+               {{"group_id", GroupIdForChat(x.Get("ChatId"))},
+                {"chat_id", x.Get("ChatId")},
                 {"scene", detail == "add_member" ? x.Get("JoinScene") : x.Get("QuitScene")}}));
     }
   }

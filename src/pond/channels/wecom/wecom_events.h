@@ -14,18 +14,24 @@
 //     transfer_fail         → transfer_failed {staff_id, reason: FailReason}
 //   change_external_chat {ChatId}
 //     update with UpdateDetail add_member / del_member: for each MemChangeList Item,
-//                         → group_joined / group_left {group_id: ChatId, scene}
+//                         → group_joined / group_left {group_id: GroupIdForChat(ChatId),
+//                                                      chat_id: ChatId, scene}
 //     create, dismiss, other updates: no customer event (nothing is lost: the callback was
 //                         verified and answered; they are counted in the endpoint's log)
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pond/channels/wecom/wecom_xml.h"
 #include "pond/model/event.h"
 
 namespace pond::wecom {
+
+// pond's id for a WeCom customer group: "grp_wx_" and 16 hex digits of the chat_id's FNV-1a
+// hash (pond's group ids are lower case, WeCom's chat ids are not). Callbacks and sync use it.
+std::string GroupIdForChat(std::string_view chat_id);
 
 // The events of one decrypted callback; none for a kind pond does not map.
 std::vector<Event> MapCallback(const XmlFields& xml, const std::string& corp_id);

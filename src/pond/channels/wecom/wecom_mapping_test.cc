@@ -87,7 +87,11 @@ TEST(WecomEventsTest, GroupMemberChangesBecomeGroupEvents) {
   const std::vector<Event> left = MapCallback(chat, "c");
   ASSERT_EQ(left.size(), 2u);
   EXPECT_EQ(left[0].name, "group_left");
-  EXPECT_EQ(json::parse(left[1].properties)["group_id"], "wrOgQh");
+  EXPECT_EQ(json::parse(left[1].properties)["group_id"], GroupIdForChat("wrOgQh"));
+  EXPECT_EQ(json::parse(left[1].properties)["chat_id"], "wrOgQh");
+  EXPECT_TRUE(GroupIdForChat("wrOgQh").starts_with("grp_wx_"));
+  EXPECT_EQ(GroupIdForChat("wrOgQh").size(), 23u);
+  EXPECT_NE(GroupIdForChat("wrOgQh"), GroupIdForChat("wrogqh"));
   EXPECT_EQ(left[1].identities[0].value, "wmB");
   EXPECT_NE(left[0].message_id, left[1].message_id);
 }

@@ -68,6 +68,53 @@ WecomService::~WecomService() {
   }
   wake_.notify_all();
   if (worker_.joinable()) worker_.join();
+  std::map<std::string, std::thread> syncs;
+  {
+    std::lock_guard lock(mu_);
+    syncs.swap(syncs_);
+  }
+  for (auto& [ws, t] : syncs) t.join();
+}
+
+Result<SyncProgress> WecomService::Sync(const std::string& ws, SyncOptions options) {
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  ASSIGN_OR_RETURN(outbound::WecomApiSettings settings, api_settings_(ws));
+  Result<SyncProgress> r = SyncCorp(*engine_, *api, ws, settings.corp_id, options);
+  Note(ws, "sync", r.ok(), r.ok() ? SyncProgressJson(*r).dump() : r.status().ToString());
+  return r;
+}
+
+Status WecomService::StartSync(const std::string& ws, SyncOptions options) {
+  RETURN_IF_ERROR(ApiFor(ws).status());  // not configured: say so now, not in the background
+  std::lock_guard lock(mu_);
+  if (stopping_) return Status::Unavailable("pond is stopping");
+  if (syncing_.count(ws)) {
+    return Status::FailedPrecondition("a WeCom sync is already running for \"" + ws + "\"");
+  }
+  if (auto old = syncs_.find(ws); old != syncs_.end()) {
+    old->second.join();  // finished: syncing_ no longer names it
+    syncs_.erase(old);
+  }
+  auto progress = std::move(options.on_progress);
+  options.on_progress = [this, progress](const SyncProgress& p) {
+    {
+      std::lock_guard stop_lock(mu_);
+      if (stopping_) return false;
+    }
+    return !progress || progress(p);
+  };
+  syncing_.insert(ws);
+  syncs_[ws] = std::thread([this, ws, options = std::move(options)] {
+    (void)Sync(ws, options);
+    std::lock_guard done_lock(mu_);
+    syncing_.erase(ws);
+  });
+  return Status::Ok();
+}
+
+bool WecomService::SyncRunning(const std::string& ws) {
+  std::lock_guard lock(mu_);
+  return syncing_.count(ws) > 0;
 }
 
 void WecomService::Note(const std::string& ws, const char* kind, bool ok, std::string detail) {

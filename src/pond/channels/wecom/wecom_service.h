@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "pond/channels/outbound/wecom_api.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/channels/wecom/wecom_config.h"
+#include "pond/channels/wecom/wecom_sync.h"
 #include "pond/engine/engine.h"
 
 namespace pond::wecom {
@@ -44,7 +46,7 @@ struct LiveCode {
 
 struct WecomActivity {
   Micros at = 0;
-  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code"
+  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync"
   bool ok = true;
   std::string detail;
 };
@@ -85,6 +87,14 @@ class WecomService {
   Result<LiveCode> UpdateLiveCode(const std::string& ws, const LiveCode& change);
   Result<std::vector<LiveCode>> LiveCodes(const std::string& ws);
 
+  // Sync (wecom_sync.h) of the workspace with its API settings, here and now.
+  Result<SyncProgress> Sync(const std::string& ws, SyncOptions options);
+  // The same on a thread of its own (POST /v1/wecom/sync); FailedPrecondition while one runs
+  // for the workspace. A sync running when the service is destroyed stops after its page and
+  // resumes with the next run.
+  Status StartSync(const std::string& ws, SyncOptions options);
+  bool SyncRunning(const std::string& ws);
+
   // Runs the queued follow-ups now; how many ran. The background thread calls it.
   int RunFollowUps();
   // Follow-ups from now on run on a thread of their own (pond serve).
@@ -124,6 +134,8 @@ class WecomService {
   std::mutex api_mu_;
   bool stopping_ = false;
   std::thread worker_;
+  std::map<std::string, std::thread> syncs_;  // GUARDED_BY(mu_), by workspace
+  std::set<std::string> syncing_;             // GUARDED_BY(mu_)
 };
 
 // A live code as kept in the store (created_at in micros).

@@ -1,0 +1,396 @@
+#include "pond/testing/wecom_test_corp.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "pond/base/hash.h"
+
+namespace pond::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kFirstAdd = 1'735'660'800;  // 2025-01-01 00:00 +08:00, in seconds
+
+std::string Hex(uint64_t v, int digits) {
+  std::string out(static_cast<size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, v >>= 4)
+    out[static_cast<size_t>(i)] = "0123456789abcdef"[v & 0xf];
+  return out;
+}
+
+std::string Padded(int64_t n, int width) {
+  std::string s = std::to_string(n);
+  return std::string(static_cast<size_t>(std::max(0, width - static_cast<int>(s.size()))), '0') + s;
+}
+
+std::string Message(int errcode) {
+  switch (errcode) {
+    case -1:
+      return "system busy";
+    case 40001:
+      return "invalid credential";
+    case 40013:
+      return "invalid corpid";
+    case 40014:
+      return "invalid access_token";
+    case 40031:
+      return "invalid userid list";
+    case 40032:
+      return "invalid userid list size";
+    case 40035:
+      return "invalid args";
+    case 40050:
+      return "invalid group id";
+    case 42001:
+      return "access_token expired";
+    case 45009:
+      return "api freq out of limit";
+    case 84061:
+      return "not external contact";
+  }
+  return "error";
+}
+
+CannedResponse Error(int errcode) {
+  json j = {{"errcode", errcode},
+            {"errmsg", Message(errcode) +
+                           ", hint: [1733000000_00_test], more info at "
+                           "https://open.work.weixin.qq.com/devtool/query?e=" +
+                           std::to_string(errcode)}};
+  return {200, j.dump()};
+}
+
+CannedResponse Ok(json j) {
+  j["errcode"] = 0;
+  j["errmsg"] = "ok";
+  return {200, j.dump()};
+}
+
+std::string QueryParam(const std::string& query, const std::string& name) {
+  size_t at = 0;
+  while (at <= query.size()) {
+    const size_t end = std::min(query.find('&', at), query.size());
+    const std::string pair = query.substr(at, end - at);
+    if (pair.starts_with(name + "=")) return pair.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+// Cursors name where the next page starts and the request they belong to.
+std::string Cursor(size_t offset, uint64_t request) {
+  return "C" + std::to_string(offset) + "_" + Hex(request, 8);
+}
+
+bool ReadCursor(const std::string& cursor, uint64_t request, size_t* offset) {
+  if (cursor.empty()) {
+    *offset = 0;
+    return true;
+  }
+  const size_t underscore = cursor.find('_');
+  if (cursor[0] != 'C' || underscore == std::string::npos ||
+      cursor.substr(underscore + 1) != Hex(request, 8)) {
+    return false;
+  }
+  *offset = 0;
+  for (size_t i = 1; i < underscore; ++i) {
+    if (cursor[i] < '0' || cursor[i] > '9') return false;
+    *offset = *offset * 10 + static_cast<size_t>(cursor[i] - '0');
+  }
+  return true;
+}
+
+constexpr std::array<const char*, 12> kSurnames = {"王", "李", "张", "刘", "陈", "杨",
+                                                   "黄", "赵", "吴", "周", "徐", "孙"};
+constexpr std::array<const char*, 12> kGiven = {"小雨", "晓彤", "子涵", "可欣", "梓萱", "思远",
+                                                "一诺", "雨桐", "欣怡", "浩然", "佳怡", "俊杰"};
+constexpr std::array<const char*, 3> kStates = {"xhs_note", "package_card", "live_stream"};
+
+}  // namespace
+
+WecomTestCorp::WecomTestCorp(CorpShape shape) : shape_(std::move(shape)) {
+  Generate();
+  server_ =
+      std::make_unique<HttpTestServer>([this](const RecordedRequest& r) { return Handle(r); });
+}
+
+WecomTestCorp::~WecomTestCorp() { server_.reset(); }
+
+void WecomTestCorp::Generate() {
+  uint64_t draw = shape_.seed;
+  auto next = [&] { return Mix64(++draw); };
+  for (int s = 0; s < shape_.staff; ++s) staff_.push_back("staff" + Padded(s + 1, 2));
+  const int staff = std::max(1, shape_.staff);
+  for (int i = 0; i < shape_.customers; ++i) {
+    CorpCustomer c;
+    const uint64_t r = next();
+    c.external_userid = "wmTC" + Padded(i, 8) + "A" + Hex(r, 16);
+    if (r % 10 != 0) c.unionid = "oTC" + Hex(Mix64(r), 24);
+    c.name = std::string(kSurnames[r % kSurnames.size()]) + kGiven[(r >> 8) % kGiven.size()];
+    c.gender = static_cast<int>((r >> 16) % 3);
+    CorpFollow f;
+    f.userid = staff_.empty() ? "" : staff_[static_cast<size_t>(i % staff)];
+    f.createtime = kFirstAdd + static_cast<int64_t>(i) * 600;
+    if ((r >> 20) % 10 < 3) f.state = kStates[(r >> 24) % kStates.size()];
+    f.add_way = f.state.empty() ? 3 : 1;  // 3: by the staff's card; 1: by a QR code
+    if ((r >> 28) % 5 == 0) f.remark = c.name + "（老客）";
+    c.follows.push_back(f);
+    if ((r >> 32) % 10 == 0 && staff > 1) {  // one in ten is a friend of a second staff member
+      CorpFollow second = f;
+      second.userid = staff_[static_cast<size_t>((i + 7) % staff)];
+      if (second.userid == f.userid) second.userid = staff_[static_cast<size_t>((i + 1) % staff)];
+      second.createtime = f.createtime + 86'400;
+      second.state = "";
+      second.add_way = 3;
+      c.follows.push_back(second);
+    }
+    for (const CorpFollow& each : c.follows) {
+      customers_of_[each.userid].push_back(static_cast<size_t>(i));
+    }
+    customers_.push_back(std::move(c));
+  }
+  for (int g = 0; g < shape_.groups; ++g) {
+    CorpGroup group;
+    const uint64_t r = next();
+    group.chat_id = "wrTCgQh" + Padded(g, 6) + "B" + Hex(r, 16);
+    group.name = "福利群 " + std::to_string(g + 1);
+    group.owner = staff_.empty() ? "" : staff_[static_cast<size_t>(g % staff)];
+    group.create_time = kFirstAdd + static_cast<int64_t>(g) * 3'600;
+    group.status = (r % 40 == 0) ? 1 : 0;
+    group.members.push_back({group.owner, 1, "", group.create_time, 0, ""});
+    if (!customers_.empty()) {
+      const size_t size = std::min<size_t>(20 + (r >> 8) % 180, customers_.size());
+      const size_t start = (r >> 16) % customers_.size();
+      for (size_t j = 0; j < size; ++j) {
+        const CorpCustomer& c = customers_[(start + j) % customers_.size()];
+        const int scene = 1 + static_cast<int>((r >> (j % 48)) % 3);
+        group.members.push_back({c.external_userid, 2, c.unionid,
+                                 group.create_time + static_cast<int64_t>(j + 1) * 60, scene,
+                                 scene == 3 ? "" : group.owner});
+      }
+    }
+    groups_.push_back(std::move(group));
+  }
+}
+
+int64_t WecomTestCorp::follow_pairs() const {
+  int64_t n = 0;
+  for (const CorpCustomer& c : customers_) n += static_cast<int64_t>(c.follows.size());
+  return n;
+}
+
+void WecomTestCorp::ExpireTokens() {
+  std::lock_guard lock(mu_);
+  expired_tokens_.insert(live_tokens_.begin(), live_tokens_.end());
+  live_tokens_.clear();
+}
+
+void WecomTestCorp::FailNext(std::string api, int errcode, int times) {
+  std::lock_guard lock(mu_);
+  failures_[std::move(api)] = {errcode, times};
+}
+
+void WecomTestCorp::BreakAfter(int calls) {
+  std::lock_guard lock(mu_);
+  break_after_ = calls;
+}
+
+void WecomTestCorp::Mend() {
+  std::lock_guard lock(mu_);
+  break_after_ = -1;
+}
+
+int WecomTestCorp::calls(std::string_view api) const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& [path, count] : calls_) {
+    if (path.ends_with(api)) n += count;
+  }
+  return n;
+}
+
+int WecomTestCorp::tokens_issued() const {
+  std::lock_guard lock(mu_);
+  return next_token_;
+}
+
+CannedResponse WecomTestCorp::Handle(const RecordedRequest& r) {
+  const size_t q = r.target.find('?');
+  const std::string path = r.target.substr(0, q);
+  const std::string query = q == std::string::npos ? "" : r.target.substr(q + 1);
+  std::lock_guard lock(mu_);
+  if (break_after_ == 0) return {503, "<html>503 Service Unavailable</html>", "text/html"};
+  if (break_after_ > 0) --break_after_;
+  if (path == "/cgi-bin/gettoken") {
+    if (QueryParam(query, "corpid") != shape_.corp_id) return Error(40013);
+    if (QueryParam(query, "corpsecret") != shape_.secret) return Error(40001);
+    const int n = ++next_token_;
+    const std::string token =
+        "TC" + std::to_string(n) + "_" + Hex(Mix64(shape_.seed + static_cast<uint64_t>(n)), 16);
+    live_tokens_.insert(token);
+    ++calls_[path];
+    return Ok({{"access_token", token}, {"expires_in", 7200}});
+  }
+  const std::string token = QueryParam(query, "access_token");
+  if (expired_tokens_.count(token)) return Error(42001);
+  if (!live_tokens_.count(token)) return Error(40014);
+  for (auto& [api, failure] : failures_) {
+    if (path.ends_with(api) && failure.second > 0) {
+      --failure.second;
+      return Error(failure.first);
+    }
+  }
+  ++calls_[path];
+  return Api(path, query, r.body);
+}
+
+CannedResponse WecomTestCorp::Api(const std::string& path, const std::string&,
+                                  const std::string& body) {
+  if (path == "/cgi-bin/externalcontact/get_follow_user_list") return FollowUsers();
+  if (path == "/cgi-bin/externalcontact/batch/get_by_user") return BatchGetByUser(body);
+  if (path == "/cgi-bin/externalcontact/groupchat/list") return GroupChatList(body);
+  if (path == "/cgi-bin/externalcontact/groupchat/get") return GroupChatGet(body);
+  return {404, "not found", "text/plain"};
+}
+
+CannedResponse WecomTestCorp::FollowUsers() { return Ok({{"follow_user", staff_}}); }
+
+CannedResponse WecomTestCorp::BatchGetByUser(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || !req.contains("userid_list") || !req["userid_list"].is_array()) {
+    return Error(40031);
+  }
+  const json& users = req["userid_list"];
+  if (users.empty() || users.size() > 100) return Error(40032);
+  std::vector<std::string> ids;
+  for (const json& u : users) {
+    if (!u.is_string() ||
+        std::find(staff_.begin(), staff_.end(), u.get<std::string>()) == staff_.end()) {
+      return Error(40031);
+    }
+    ids.push_back(u.get<std::string>());
+  }
+  int64_t limit = 50;
+  if (req.contains("limit")) {
+    if (!req["limit"].is_number_integer() || req["limit"].get<int64_t>() < 1) return Error(40035);
+    limit = std::min<int64_t>(req["limit"].get<int64_t>(), 100);
+  }
+  uint64_t request = kFnv1aOffset;
+  for (const std::string& id : ids) request = Fnv1a64(id + ",", request);
+  size_t offset = 0;
+  const std::string cursor = req.value("cursor", "");
+  if (!ReadCursor(cursor, request, &offset)) return Error(40035);
+
+  // The (customer, staff) pairs of the listed staff, staff by staff, each staff's by add time.
+  json list = json::array();
+  size_t at = 0;
+  bool more = false;
+  for (const std::string& id : ids) {
+    auto it = customers_of_.find(id);
+    if (it == customers_of_.end()) continue;
+    for (size_t index : it->second) {
+      if (at++ < offset) continue;
+      if (static_cast<int64_t>(list.size()) == limit) {
+        more = true;
+        break;
+      }
+      const CorpCustomer& c = customers_[index];
+      const CorpFollow* follow = nullptr;
+      for (const CorpFollow& f : c.follows) {
+        if (f.userid == id) follow = &f;
+      }
+      json contact = {
+          {"external_userid", c.external_userid},
+          {"name", c.name},
+          {"avatar", "http://wx.qlogo.cn/mmhead/" + c.external_userid.substr(4, 8) + "/0"},
+          {"type", 1},
+          {"gender", c.gender}};
+      if (!c.unionid.empty()) contact["unionid"] = c.unionid;
+      json info = {{"userid", follow->userid},
+                   {"remark", follow->remark},
+                   {"description", ""},
+                   {"createtime", follow->createtime},
+                   {"tag_id", json::array()},
+                   {"remark_mobiles", json::array()},
+                   {"add_way", follow->add_way},
+                   {"oper_userid", follow->add_way == 3 ? follow->userid : c.external_userid}};
+      if (!follow->state.empty()) info["state"] = follow->state;
+      list.push_back({{"external_contact", contact}, {"follow_info", info}});
+    }
+    if (more) break;
+  }
+  return Ok({{"external_contact_list", list},
+             {"next_cursor", more ? Cursor(offset + list.size(), request) : ""}});
+}
+
+CannedResponse WecomTestCorp::GroupChatList(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object()) return Error(40035);
+  const int64_t limit = req.value("limit", int64_t{0});
+  if (limit < 1 || limit > 1000) return Error(40035);
+  const int64_t status_filter = req.value("status_filter", int64_t{0});
+  std::set<std::string> owners;
+  if (req.contains("owner_filter") && req["owner_filter"].is_object()) {
+    for (const json& u : req["owner_filter"].value("userid_list", json::array())) {
+      if (u.is_string()) owners.insert(u.get<std::string>());
+    }
+  }
+  const uint64_t request =
+      Fnv1a64(std::to_string(status_filter) + ":" + std::to_string(owners.size()));
+  size_t offset = 0;
+  if (!ReadCursor(req.value("cursor", ""), request, &offset)) return Error(40035);
+  json list = json::array();
+  size_t at = 0;
+  bool more = false;
+  for (const CorpGroup& g : groups_) {
+    if (status_filter != 0 && g.status != status_filter) continue;
+    if (!owners.empty() && !owners.count(g.owner)) continue;
+    if (at++ < offset) continue;
+    if (static_cast<int64_t>(list.size()) == limit) {
+      more = true;
+      break;
+    }
+    list.push_back({{"chat_id", g.chat_id}, {"status", g.status}});
+  }
+  return Ok({{"group_chat_list", list},
+             {"next_cursor", more ? Cursor(offset + list.size(), request) : ""}});
+}
+
+CannedResponse WecomTestCorp::GroupChatGet(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || !req.contains("chat_id") || !req["chat_id"].is_string()) {
+    return Error(40050);
+  }
+  const std::string chat_id = req["chat_id"].get<std::string>();
+  const bool need_name = req.value("need_name", 0) == 1;
+  for (const CorpGroup& g : groups_) {
+    if (g.chat_id != chat_id) continue;
+    json members = json::array();
+    for (const CorpGroupMember& m : g.members) {
+      json member = {{"userid", m.userid},
+                     {"type", m.type},
+                     {"join_time", m.join_time},
+                     {"join_scene", m.join_scene},
+                     {"group_nickname", ""}};
+      if (!m.invitor.empty()) member["invitor"] = {{"userid", m.invitor}};
+      if (!m.unionid.empty()) member["unionid"] = m.unionid;
+      if (need_name) member["name"] = m.type == 1 ? m.userid : "群成员";
+      members.push_back(std::move(member));
+    }
+    return Ok({{"group_chat",
+                {{"chat_id", g.chat_id},
+                 {"name", g.name},
+                 {"owner", g.owner},
+                 {"create_time", g.create_time},
+                 {"notice", ""},
+                 {"member_list", members},
+                 {"admin_list", json::array()},
+                 {"member_version", Hex(Fnv1a64(g.chat_id), 16)}}}});
+  }
+  return Error(40050);
+}
+
+}  // namespace pond::testing

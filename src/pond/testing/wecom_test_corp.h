@@ -1,0 +1,124 @@
+// A WeCom corp for tests and benchmarks (issue 27): a real HTTP server on loopback that answers
+// the server API calls pond makes, in WeCom's documented request and response shapes, with its
+// errcodes, limits and cursor paging, over a seeded corp (by default 20 staff with customer
+// contact, 20,000 customers and 200 customer groups). WeCom's own servers cannot be reached from
+// here; this follows developer.work.weixin.qq.com:
+//   GET  /cgi-bin/gettoken?corpid&corpsecret           40013 wrong corp, 40001 wrong secret
+//   GET  /cgi-bin/externalcontact/get_follow_user_list  {follow_user: [userid]}
+//   POST /cgi-bin/externalcontact/batch/get_by_user     {userid_list ≤ 100, cursor, limit ≤ 100
+//        (default 50, more is taken as 100)} → {external_contact_list: [{external_contact,
+//        follow_info}], next_cursor}; 40032 for more than 100 userids, 40031 for an unknown one,
+//        40035 for a cursor it did not give
+//   POST /cgi-bin/externalcontact/groupchat/list        {status_filter, owner_filter, cursor,
+//        limit 1–1000} → {group_chat_list: [{chat_id, status}], next_cursor}; 40035 otherwise
+//   POST /cgi-bin/externalcontact/groupchat/get         {chat_id, need_name} → {group_chat};
+//        40050 for an unknown chat
+// Every API call checks its access_token: 42001 once ExpireTokens() was called for it, 40014 for
+// one it never issued. Faults for tests: FailNext (an errcode such as 45009, -1 or 84061) and
+// BreakAfter (the server stops answering with JSON: HTTP 503, as a dead upstream).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pond/testing/http_test_server.h"
+
+namespace pond::testing {
+
+struct CorpShape {
+  int staff = 20;
+  int customers = 20'000;
+  int groups = 200;
+  uint64_t seed = 7;
+  std::string corp_id = "wwtestcorp0001";
+  std::string secret = "test-corp-secret";
+};
+
+struct CorpFollow {
+  std::string userid;  // the staff member
+  std::string remark;
+  std::string state;  // the contact way's state (pond's channel code), "" for none
+  int64_t createtime = 0;
+  int add_way = 1;
+};
+
+struct CorpCustomer {
+  std::string external_userid;
+  std::string unionid;  // "" for a customer whose WeChat is not bound to the brand's open platform
+  std::string name;
+  int gender = 0;
+  std::vector<CorpFollow> follows;  // one or two staff members
+};
+
+struct CorpGroupMember {
+  std::string userid;  // a staff userid (type 1) or an external_userid (type 2)
+  int type = 2;
+  std::string unionid;
+  int64_t join_time = 0;
+  int join_scene = 1;
+  std::string invitor;
+};
+
+struct CorpGroup {
+  std::string chat_id;
+  std::string name;
+  std::string owner;
+  int64_t create_time = 0;
+  int status = 0;  // 0 the owner is with the corp; 1 left, to be handed over
+  std::vector<CorpGroupMember> members;
+};
+
+class WecomTestCorp {
+ public:
+  explicit WecomTestCorp(CorpShape shape = {});
+  ~WecomTestCorp();
+
+  std::string url() const { return server_->url(); }
+  const CorpShape& shape() const { return shape_; }
+  const std::vector<std::string>& staff() const { return staff_; }
+  const std::vector<CorpCustomer>& customers() const { return customers_; }
+  const std::vector<CorpGroup>& groups() const { return groups_; }
+  int64_t follow_pairs() const;  // (customer, staff) friendships: batch/get_by_user's items
+
+  // Faults.
+  void ExpireTokens();  // every token issued so far answers 42001 from now on
+  // The next `times` calls of the API whose path ends with `api` ("batch/get_by_user") answer
+  // `errcode` with WeCom's errmsg for it.
+  void FailNext(std::string api, int errcode, int times = 1);
+  // After `calls` more API calls (gettoken included), every request answers HTTP 503.
+  void BreakAfter(int calls);
+  void Mend();                            // undoes BreakAfter
+  int calls(std::string_view api) const;  // answered calls whose path ends with `api`
+  int tokens_issued() const;
+
+ private:
+  CannedResponse Handle(const RecordedRequest& r);
+  CannedResponse Api(const std::string& path, const std::string& query, const std::string& body);
+  CannedResponse FollowUsers();
+  CannedResponse BatchGetByUser(const std::string& body);
+  CannedResponse GroupChatList(const std::string& body);
+  CannedResponse GroupChatGet(const std::string& body);
+  void Generate();
+
+  CorpShape shape_;
+  std::vector<std::string> staff_;
+  std::vector<CorpCustomer> customers_;
+  std::vector<CorpGroup> groups_;
+  std::map<std::string, std::vector<size_t>> customers_of_;  // staff userid -> customer indexes
+
+  mutable std::mutex mu_;
+  std::set<std::string> live_tokens_, expired_tokens_;
+  int next_token_ = 0;
+  std::map<std::string, std::pair<int, int>> failures_;  // api -> (errcode, times left)
+  int break_after_ = -1;                                 // -1: never
+  std::map<std::string, int> calls_;
+  std::unique_ptr<HttpTestServer> server_;  // last: it calls Handle until destroyed
+};
+
+}  // namespace pond::testing

@@ -1,0 +1,83 @@
+// POST /v1/wecom/sync through the real route table, engine and WeCom client, against the WeCom
+// test corp: refused before the API is configured, then a background run whose progress
+// GET /v1/wecom/sync shows, ending with the corp's friendships and groups in pond.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "pond/channels/tracking_api.h"
+#include "pond/channels/wecom/wecom_events.h"
+#include "pond/testing/temp_dir.h"
+#include "pond/testing/wecom_test_corp.h"
+#include "server/router.h"
+
+namespace pond::server {
+namespace {
+
+using nlohmann::json;
+
+TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
+  testing::CorpShape shape;
+  shape.staff = 4;
+  shape.customers = 300;
+  shape.groups = 5;
+  testing::WecomTestCorp corp(shape);
+  testing::TempDir dir;
+  app::AppOptions o;
+  o.engine.data_dir = dir.path().string();
+  auto app = app::App::Open(o).value();
+  ASSERT_TRUE(app->Start(app::kAllParts).ok());
+  ServerMetrics metrics;
+  Router router(*app, metrics);
+  const std::string admin =
+      "Bearer " + app->engine().CreateApiKey(kDefaultWorkspace, KeyKind::kAdmin)->secret;
+  auto call = [&](const std::string& method, const std::string& path, std::string body = "") {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.headers = {{"authorization", admin}};
+    r.body_size = body.size();
+    r.body = std::move(body);
+    r.body.append(JsonPadding(), ' ');
+    return router.Handle(r);
+  };
+
+  EXPECT_EQ(json::parse(call("GET", "/v1/wecom/sync").body)["state"], "never");
+  HttpResponse unconfigured = call("POST", "/v1/wecom/sync");
+  EXPECT_EQ(unconfigured.status, 412) << unconfigured.body;
+  EXPECT_NE(unconfigured.body.find("not configured"), std::string::npos) << unconfigured.body;
+
+  ASSERT_EQ(call("PUT", "/v1/settings/channels",
+                 R"({"wecom": {"base_url": ")" + corp.url() + R"(", "corp_id": ")" + shape.corp_id +
+                     R"(", "secret": ")" + shape.secret + R"("}})")
+                .status,
+            200);
+  HttpResponse started = call("POST", "/v1/wecom/sync");
+  ASSERT_EQ(started.status, 202) << started.body;
+
+  json progress;
+  for (int i = 0; i < 400; ++i) {
+    progress = json::parse(call("GET", "/v1/wecom/sync").body);
+    if (!progress["running"].get<bool>()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(progress["state"], "done") << progress.dump();
+  EXPECT_EQ(progress["staff"], shape.staff);
+  EXPECT_EQ(progress["contacts"], corp.follow_pairs());
+  EXPECT_EQ(progress["groups"], shape.groups);
+  EXPECT_FALSE(progress.contains("staff_list"));
+
+  const auto& g = corp.groups()[0];
+  HttpResponse group = call("GET", "/v1/groups/" + wecom::GroupIdForChat(g.chat_id));
+  ASSERT_EQ(group.status, 200) << group.body;
+  EXPECT_NE(group.body.find(g.name), std::string::npos) << group.body;
+  const auto& c = corp.customers()[3];
+  HttpResponse customer = call("GET", "/v1/customers/external_userid:" + c.external_userid);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  EXPECT_EQ(json::parse(customer.body)["owner"], c.follows[0].userid);
+}
+
+}  // namespace
+}  // namespace pond::server
