@@ -122,6 +122,11 @@ WecomTestCorp::~WecomTestCorp() { server_.reset(); }
 void WecomTestCorp::Generate() {
   uint64_t draw = shape_.seed;
   auto next = [&] { return Mix64(++draw); };
+  tags_ = {{"etTCtag1", "etTCgrp1", "客户等级", "VIP"},
+           {"etTCtag2", "etTCgrp1", "客户等级", "普通"},
+           {"etTCtag3", "etTCgrp2", "skin", "oily"},
+           {"etTCtag4", "etTCgrp2", "skin", "dry"}};
+  next_tag_ = 4;
   for (int s = 0; s < shape_.staff; ++s) staff_.push_back("staff" + Padded(s + 1, 2));
   const int staff = std::max(1, shape_.staff);
   for (int i = 0; i < shape_.customers; ++i) {
@@ -137,6 +142,8 @@ void WecomTestCorp::Generate() {
     if ((r >> 20) % 10 < 3) f.state = kStates[(r >> 24) % kStates.size()];
     f.add_way = f.state.empty() ? 3 : 1;  // 3: by the staff's card; 1: by a QR code
     if ((r >> 28) % 5 == 0) f.remark = c.name + "（老客）";
+    if ((r >> 36) % 4 == 0) f.tag_ids.push_back("etTCtag1");
+    if ((r >> 40) % 3 == 0) f.tag_ids.push_back((r >> 44) % 2 ? "etTCtag3" : "etTCtag4");
     c.follows.push_back(f);
     if ((r >> 32) % 10 == 0 && staff > 1) {  // one in ten is a friend of a second staff member
       CorpFollow second = f;
@@ -150,6 +157,7 @@ void WecomTestCorp::Generate() {
     for (const CorpFollow& each : c.follows) {
       customers_of_[each.userid].push_back(static_cast<size_t>(i));
     }
+    customer_index_[c.external_userid] = static_cast<size_t>(i);
     customers_.push_back(std::move(c));
   }
   for (int g = 0; g < shape_.groups; ++g) {
@@ -247,13 +255,187 @@ CannedResponse WecomTestCorp::Handle(const RecordedRequest& r) {
   return Api(path, query, r.body);
 }
 
-CannedResponse WecomTestCorp::Api(const std::string& path, const std::string&,
+CannedResponse WecomTestCorp::Api(const std::string& path, const std::string& query,
                                   const std::string& body) {
   if (path == "/cgi-bin/externalcontact/get_follow_user_list") return FollowUsers();
   if (path == "/cgi-bin/externalcontact/batch/get_by_user") return BatchGetByUser(body);
   if (path == "/cgi-bin/externalcontact/groupchat/list") return GroupChatList(body);
   if (path == "/cgi-bin/externalcontact/groupchat/get") return GroupChatGet(body);
+  if (path == "/cgi-bin/externalcontact/get") return GetContact(query);
+  if (path == "/cgi-bin/externalcontact/get_corp_tag_list") return CorpTagList(body);
+  if (path == "/cgi-bin/externalcontact/add_corp_tag") return AddCorpTag(body);
+  if (path == "/cgi-bin/externalcontact/mark_tag") return MarkTag(body);
   return {404, "not found", "text/plain"};
+}
+
+CorpFollow* WecomTestCorp::FollowOf(std::string_view external_userid, std::string_view staff) {
+  auto it = customer_index_.find(external_userid);
+  if (it == customer_index_.end()) return nullptr;
+  for (CorpFollow& f : customers_[it->second].follows) {
+    if (f.userid == staff) return &f;
+  }
+  return nullptr;
+}
+
+const CorpTag* WecomTestCorp::TagById(std::string_view id) const {
+  for (const CorpTag& t : tags_) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<CorpTag> WecomTestCorp::tags() const {
+  std::lock_guard lock(mu_);
+  return tags_;
+}
+
+const CorpTag* WecomTestCorp::FindTag(std::string_view group_name, std::string_view name) const {
+  std::lock_guard lock(mu_);
+  for (const CorpTag& t : tags_) {
+    if (t.group_name == group_name && t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> WecomTestCorp::TagsOn(std::string_view external_userid,
+                                               std::string_view staff) const {
+  std::lock_guard lock(mu_);
+  auto it = customer_index_.find(external_userid);
+  if (it == customer_index_.end()) return {};
+  for (const CorpFollow& f : customers_[it->second].follows) {
+    if (f.userid == staff) return f.tag_ids;
+  }
+  return {};
+}
+
+bool WecomTestCorp::MarkInWecom(std::string_view external_userid, std::string_view staff,
+                                const std::string& tag_id, bool add) {
+  std::lock_guard lock(mu_);
+  CorpFollow* f = FollowOf(external_userid, staff);
+  if (!f || !TagById(tag_id)) return false;
+  std::erase(f->tag_ids, tag_id);
+  if (add) f->tag_ids.push_back(tag_id);
+  return true;
+}
+
+CannedResponse WecomTestCorp::GetContact(const std::string& query) {
+  auto it = customer_index_.find(QueryParam(query, "external_userid"));
+  if (it == customer_index_.end()) return Error(84061);
+  const CorpCustomer& c = customers_[it->second];
+  json contact = {
+      {"external_userid", c.external_userid}, {"name", c.name}, {"type", 1}, {"gender", c.gender}};
+  if (!c.unionid.empty()) contact["unionid"] = c.unionid;
+  json follows = json::array();
+  for (const CorpFollow& f : c.follows) {
+    json tags = json::array();
+    for (const std::string& id : f.tag_ids) {
+      if (const CorpTag* t = TagById(id)) {
+        tags.push_back(
+            {{"group_name", t->group_name}, {"tag_name", t->name}, {"tag_id", t->id}, {"type", 1}});
+      }
+    }
+    json follow = {{"userid", f.userid},  {"remark", f.remark},
+                   {"description", ""},   {"createtime", f.createtime},
+                   {"tags", tags},        {"remark_mobiles", json::array()},
+                   {"add_way", f.add_way}};
+    if (!f.state.empty()) follow["state"] = f.state;
+    follows.push_back(std::move(follow));
+  }
+  return Ok({{"external_contact", contact}, {"follow_user", follows}});
+}
+
+CannedResponse WecomTestCorp::CorpTagList(const std::string& body) {
+  const json req = body.empty() ? json::object() : json::parse(body, nullptr, false);
+  if (!req.is_object()) return Error(40035);
+  std::set<std::string> want_groups, want_tags;
+  for (const json& g : req.value("group_id", json::array())) {
+    if (g.is_string()) want_groups.insert(g.get<std::string>());
+  }
+  for (const json& t : req.value("tag_id", json::array())) {
+    if (t.is_string()) want_tags.insert(t.get<std::string>());
+  }
+  json groups = json::array();
+  std::map<std::string, size_t> at;
+  for (const CorpTag& t : tags_) {
+    if (!want_groups.empty() ? !want_groups.count(t.group_id)
+                             : !want_tags.empty() && !want_tags.count(t.id)) {
+      continue;
+    }
+    if (!at.count(t.group_id)) {
+      at[t.group_id] = groups.size();
+      groups.push_back({{"group_id", t.group_id},
+                        {"group_name", t.group_name},
+                        {"create_time", kFirstAdd},
+                        {"order", static_cast<int64_t>(groups.size())},
+                        {"deleted", false},
+                        {"tag", json::array()}});
+    }
+    groups[at[t.group_id]]["tag"].push_back({{"id", t.id},
+                                             {"name", t.name},
+                                             {"create_time", kFirstAdd},
+                                             {"order", 0},
+                                             {"deleted", false}});
+  }
+  return Ok({{"tag_group", groups}});
+}
+
+CannedResponse WecomTestCorp::AddCorpTag(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || !req.contains("tag") || !req["tag"].is_array() || req["tag"].empty()) {
+    return Error(40035);
+  }
+  std::string group_id = req.value("group_id", ""), group_name = req.value("group_name", "");
+  if (!group_id.empty()) {
+    group_name.clear();
+    for (const CorpTag& t : tags_) {
+      if (t.group_id == group_id) group_name = t.group_name;
+    }
+    if (group_name.empty()) return Error(40068);
+  } else {
+    if (group_name.empty()) return Error(40035);
+    for (const CorpTag& t : tags_) {
+      if (t.group_name == group_name) group_id = t.group_id;  // an existing group takes them
+    }
+    if (group_id.empty()) group_id = "etTCgrp" + std::to_string(++next_tag_);
+  }
+  json added = json::array();
+  for (const json& n : req["tag"]) {
+    const std::string name = n.is_object() ? n.value("name", "") : "";
+    if (name.empty()) return Error(40035);
+    for (const CorpTag& t : tags_) {
+      if (t.group_id == group_id && t.name == name) return Error(40071);
+    }
+    CorpTag tag{"etTCtag" + std::to_string(++next_tag_), group_id, group_name, name};
+    tags_.push_back(tag);
+    added.push_back({{"id", tag.id}, {"name", name}, {"create_time", kFirstAdd}, {"order", 0}});
+  }
+  return Ok({{"tag_group",
+              {{"group_id", group_id},
+               {"group_name", group_name},
+               {"create_time", kFirstAdd},
+               {"order", 0},
+               {"tag", added}}}});
+}
+
+CannedResponse WecomTestCorp::MarkTag(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object()) return Error(40035);
+  CorpFollow* f = FollowOf(req.value("external_userid", ""), req.value("userid", ""));
+  if (!f) return Error(84061);
+  std::vector<std::string> add, remove;
+  for (const char* key : {"add_tag", "remove_tag"}) {
+    for (const json& id : req.value(key, json::array())) {
+      if (!id.is_string() || !TagById(id.get<std::string>())) return Error(40068);
+      (std::string(key) == "add_tag" ? add : remove).push_back(id.get<std::string>());
+    }
+  }
+  for (const std::string& id : remove) std::erase(f->tag_ids, id);
+  for (const std::string& id : add) {
+    if (std::find(f->tag_ids.begin(), f->tag_ids.end(), id) == f->tag_ids.end()) {
+      f->tag_ids.push_back(id);
+    }
+  }
+  return Ok(json::object());
 }
 
 CannedResponse WecomTestCorp::FollowUsers() { return Ok({{"follow_user", staff_}}); }
@@ -313,7 +495,7 @@ CannedResponse WecomTestCorp::BatchGetByUser(const std::string& body) {
                    {"remark", follow->remark},
                    {"description", ""},
                    {"createtime", follow->createtime},
-                   {"tag_id", json::array()},
+                   {"tag_id", follow->tag_ids},
                    {"remark_mobiles", json::array()},
                    {"add_way", follow->add_way},
                    {"oper_userid", follow->add_way == 3 ? follow->userid : c.external_userid}};

@@ -13,6 +13,14 @@
 //        limit 1–1000} → {group_chat_list: [{chat_id, status}], next_cursor}; 40035 otherwise
 //   POST /cgi-bin/externalcontact/groupchat/get         {chat_id, need_name} → {group_chat};
 //        40050 for an unknown chat
+//   GET  /cgi-bin/externalcontact/get?external_userid   {external_contact, follow_user: [{userid,
+//        remark, createtime, state, tags: [{group_name, tag_name, tag_id, type: 1}]}]};
+//        84061 for someone who is nobody's friend
+//   POST /cgi-bin/externalcontact/get_corp_tag_list     {tag_id?, group_id?} → {tag_group: [...]}
+//   POST /cgi-bin/externalcontact/add_corp_tag          {group_id | group_name, tag: [{name}]} →
+//        {tag_group}; 40071 for a name the group has already
+//   POST /cgi-bin/externalcontact/mark_tag              {userid, external_userid, add_tag,
+//        remove_tag}; 84061 when they are not friends, 40068 for a tag id it does not know
 // Every API call checks its access_token: 42001 once ExpireTokens() was called for it, 40014 for
 // one it never issued. Faults for tests: FailNext (an errcode such as 45009, -1 or 84061) and
 // BreakAfter (the server stops answering with JSON: HTTP 503, as a dead upstream).
@@ -40,8 +48,16 @@ struct CorpShape {
   std::string secret = "test-corp-secret";
 };
 
+struct CorpTag {
+  std::string id;  // "et…"
+  std::string group_id;
+  std::string group_name;
+  std::string name;
+};
+
 struct CorpFollow {
-  std::string userid;  // the staff member
+  std::string userid;                // the staff member
+  std::vector<std::string> tag_ids;  // the corp tags this staff member put on the customer
   std::string remark;
   std::string state;  // the contact way's state (pond's channel code), "" for none
   int64_t createtime = 0;
@@ -97,6 +113,14 @@ class WecomTestCorp {
   int calls(std::string_view api) const;  // answered calls whose path ends with `api`
   int tokens_issued() const;
 
+  // The corp's tag library (seeded with groups 客户等级 and skin), and tags as a staff member
+  // in WeCom's client sets them.
+  std::vector<CorpTag> tags() const;
+  const CorpTag* FindTag(std::string_view group_name, std::string_view name) const;
+  std::vector<std::string> TagsOn(std::string_view external_userid, std::string_view staff) const;
+  bool MarkInWecom(std::string_view external_userid, std::string_view staff,
+                   const std::string& tag_id, bool add);
+
  private:
   CannedResponse Handle(const RecordedRequest& r);
   CannedResponse Api(const std::string& path, const std::string& query, const std::string& body);
@@ -104,13 +128,22 @@ class WecomTestCorp {
   CannedResponse BatchGetByUser(const std::string& body);
   CannedResponse GroupChatList(const std::string& body);
   CannedResponse GroupChatGet(const std::string& body);
+  CannedResponse GetContact(const std::string& query);
+  CannedResponse CorpTagList(const std::string& body);
+  CannedResponse AddCorpTag(const std::string& body);
+  CannedResponse MarkTag(const std::string& body);
+  CorpFollow* FollowOf(std::string_view external_userid, std::string_view staff);
+  const CorpTag* TagById(std::string_view id) const;
   void Generate();
 
   CorpShape shape_;
   std::vector<std::string> staff_;
   std::vector<CorpCustomer> customers_;
   std::vector<CorpGroup> groups_;
-  std::map<std::string, std::vector<size_t>> customers_of_;  // staff userid -> customer indexes
+  std::map<std::string, std::vector<size_t>> customers_of_;    // staff userid -> customer indexes
+  std::map<std::string, size_t, std::less<>> customer_index_;  // external_userid -> index
+  std::vector<CorpTag> tags_;                                  // GUARDED_BY(mu_)
+  int next_tag_ = 0;                                           // GUARDED_BY(mu_)
 
   mutable std::mutex mu_;
   std::set<std::string> live_tokens_, expired_tokens_;

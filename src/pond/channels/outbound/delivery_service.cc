@@ -18,6 +18,9 @@ constexpr char kSettingsKind[] = "channel_settings";
 constexpr char kSettingsId[] = "outbound";
 // Attempts per RunDue: the rest wait for the next tick.
 constexpr size_t kAttemptsPerRun = 200;
+// ...and at most this many messages of channels that send to many in one call (WeCom's group
+// sends), so that a broadcast becomes a few large sends rather than many small ones.
+constexpr size_t kBatchedPerRun = 20'000;
 // A Submit of an outcome that failed: deliver again this much later (at least once).
 constexpr Micros kResubmitDelay = 30 * kMicrosPerSecond;
 
@@ -147,30 +150,31 @@ void DeliveryService::OnReset(const std::string& ws, const TenantState& state) {
              }));
 }
 
-std::optional<Event> DeliveryService::Attempt(const std::string& ws, OutboundChannel* channel,
-                                              Item& item, const ChannelSettings& settings) {
+std::optional<DeliveryResult> DeliveryService::Prepare(const std::string& ws,
+                                                       OutboundChannel* channel, Item& item,
+                                                       const ChannelSettings& settings) {
   OutboundMessage& m = item.message;
-  const Micros now = engine_->clock().NowMicros();
-  DeliveryResult result;
   auto profile = engine_->GetCustomer(ws, m.customer_id, 0);
   if (profile.ok()) m.identities = profile->identities;
   auto tmpl = settings.templates.find(m.template_id);
-  if (!channel) {
-    result = {Outcome::kFailed, "no such channel: " + m.channel};
-  } else if (tmpl == settings.templates.end() && m.channel != "webhook") {
-    result = {Outcome::kFailed, "template \"" + m.template_id +
-                                    "\" is not defined in the channel settings' templates"};
-  } else {
-    Result<std::string> text = tmpl == settings.templates.end()
-                                   ? Result<std::string>(std::string())
-                                   : RenderTemplate(tmpl->second, m.variables);
-    if (!text.ok()) {
-      result = {Outcome::kFailed, text.status().message()};
-    } else {
-      m.text = *text;
-      result = channel->Deliver(m);
-    }
+  if (!channel) return DeliveryResult{Outcome::kFailed, "no such channel: " + m.channel};
+  if (tmpl == settings.templates.end() && m.channel != "webhook") {
+    return DeliveryResult{Outcome::kFailed, "template \"" + m.template_id +
+                                                "\" is not defined in the channel settings' "
+                                                "templates"};
   }
+  Result<std::string> text = tmpl == settings.templates.end()
+                                 ? Result<std::string>(std::string())
+                                 : RenderTemplate(tmpl->second, m.variables);
+  if (!text.ok()) return DeliveryResult{Outcome::kFailed, text.status().message()};
+  m.text = *text;
+  return std::nullopt;
+}
+
+std::optional<Event> DeliveryService::Settle(Item& item, const DeliveryResult& result,
+                                             const ChannelSettings& settings) {
+  const OutboundMessage& m = item.message;
+  const Micros now = engine_->clock().NowMicros();
   ++item.attempts;
   item.detail = result.detail;
   if (result.outcome == Outcome::kRetry && item.attempts < settings.retry.attempts) {
@@ -183,12 +187,13 @@ std::optional<Event> DeliveryService::Attempt(const std::string& ws, OutboundCha
   }
   std::string id = "dlv:" + m.id;
   if (item.retries > 0) id += ":" + std::to_string(item.retries);
+  json properties = {{"source", m.id},
+                     {"channel", m.channel},
+                     {"attempts", item.attempts},
+                     {"detail", item.detail}};
+  if (!result.ref.empty()) properties["ref"] = result.ref;
   return OutcomeEvent(delivered ? kMessageDelivered : kMessageFailed, std::move(id), m.customer_id,
-                      now,
-                      {{"source", m.id},
-                       {"channel", m.channel},
-                       {"attempts", item.attempts},
-                       {"detail", item.detail}});
+                      now, properties);
 }
 
 Result<int64_t> DeliveryService::RunDue() {
@@ -214,20 +219,44 @@ Result<int64_t> DeliveryService::RunDue() {
       Workspace& w = WorkspaceFor(ws);
       settings = w.settings;
       const Micros now = engine_->clock().NowMicros();
-      while (!w.due.empty() && w.due.begin()->first <= now && taken.size() < kAttemptsPerRun) {
+      size_t singles = 0, batched = 0;
+      while (!w.due.empty() && w.due.begin()->first <= now && singles < kAttemptsPerRun &&
+             batched < kBatchedPerRun) {
         const std::string id = w.due.begin()->second;
         w.due.erase(w.due.begin());
         auto it = w.pending.find(id);
         if (it == w.pending.end()) continue;
         auto channel = w.channels.find(it->second.message.channel);
         taken.push_back({it->second, channel == w.channels.end() ? nullptr : channel->second});
+        ++(taken.back().channel && taken.back().channel->batch_limit() > 1 ? batched : singles);
+      }
+    }
+    // Each message is prepared; those that can be sent go to their channel together, in the
+    // order they were due, one DeliverMany per channel.
+    std::vector<DeliveryResult> results(taken.size());
+    std::map<OutboundChannel*, std::vector<size_t>> by_channel;
+    for (size_t i = 0; i < taken.size(); ++i) {
+      if (auto early = Prepare(ws, taken[i].channel.get(), taken[i].item, settings)) {
+        results[i] = std::move(*early);
+      } else {
+        by_channel[taken[i].channel.get()].push_back(i);
+      }
+    }
+    for (const auto& [channel, indexes] : by_channel) {
+      std::vector<const OutboundMessage*> messages;
+      for (size_t i : indexes) messages.push_back(&taken[i].item.message);
+      std::vector<DeliveryResult> sent = channel->DeliverMany(messages);
+      for (size_t k = 0; k < indexes.size(); ++k) {
+        results[indexes[k]] = k < sent.size()
+                                  ? std::move(sent[k])
+                                  : DeliveryResult{Outcome::kRetry, "the channel gave no answer"};
       }
     }
     std::vector<Event> outcomes;
-    for (Taken& t : taken) {
-      if (auto e = Attempt(ws, t.channel.get(), t.item, settings)) {
+    for (size_t i = 0; i < taken.size(); ++i) {
+      if (auto e = Settle(taken[i].item, results[i], settings)) {
         outcomes.push_back(std::move(*e));
-        t.decided = true;
+        taken[i].decided = true;
       }
       ++attempts;
     }

@@ -86,9 +86,13 @@ class DeliveryService final : public ReplayingObserver {
   Workspace& WorkspaceFor(const std::string& ws);                     // REQUIRES: mu_
   void Apply(Workspace& w, const Event& e, const std::string& name);  // REQUIRES: mu_
   void BuildChannels(Workspace& w);                                   // REQUIRES: mu_
-  // One attempt, outside every lock; returns the outcome event to store, if any.
-  std::optional<Event> Attempt(const std::string& ws, OutboundChannel* channel, Item& item,
-                               const ChannelSettings& settings);
+  // Before an attempt, outside every lock: the customer's identities and the rendered text, or
+  // the result of an attempt that cannot be made (no channel, no template).
+  std::optional<DeliveryResult> Prepare(const std::string& ws, OutboundChannel* channel, Item& item,
+                                        const ChannelSettings& settings);
+  // After it: the outcome event to store, if the attempt settled the message.
+  std::optional<Event> Settle(Item& item, const DeliveryResult& result,
+                              const ChannelSettings& settings);
 
   Engine* engine_;
   PeriodicThread background_;

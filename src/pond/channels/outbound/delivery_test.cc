@@ -16,6 +16,7 @@
 
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/engine/engine.h"
+#include "pond/engine/tenant_state.h"
 #include "pond/testing/http_test_server.h"
 #include "pond/testing/temp_dir.h"
 
@@ -247,12 +248,94 @@ TEST_F(DeliveryTest, WecomFetchesACachedTokenAndSendsTheDocumentedShape) {
       R"({"wecom": {"base_url": ")" + server.url() +
       R"(", "corp_id": "ww123", "secret": "sec/ret"}, "templates": {"hi": "你好 {{name}}"}})");
   Decide("m8", "wecom", "hi", "staff_li");
+  EXPECT_EQ(Run(), 1);
   Decide("m9", "wecom", "hi", "staff_li");
-  EXPECT_EQ(Run(), 2);
+  EXPECT_EQ(Run(), 1);
   EXPECT_EQ(Outcomes(), "message_delivered:1 message_delivered:1");
   // One expired token refetched; the second message reused the cached one.
   EXPECT_EQ(tokens, 2);
   EXPECT_EQ(server.requests().size(), 5u);  // token, send (42001), token, send, send
+}
+
+// A broadcast on wecom: the messages due together become one add_msg_template task per sender
+// (at most 10,000 customers each, each customer once), and WeCom's fail_list fails only those it
+// names; the others are delivered with the task's msgid as their ref.
+TEST_F(DeliveryTest, AWecomBroadcastIsOneTaskPerStaffMember) {
+  std::map<std::string, size_t> customers_by_sender;
+  HttpTestServer server([&](const RecordedRequest& r) {
+    if (r.target.starts_with("/cgi-bin/gettoken?")) {
+      return CannedResponse{200,
+                            R"({"errcode":0,"errmsg":"ok","access_token":"T","expires_in":7200})"};
+    }
+    const json body = json::parse(r.body);
+    const std::string sender = body["sender"];
+    customers_by_sender[sender] += body["external_userid"].size();
+    json fail = json::array();
+    for (const json& c : body["external_userid"]) {
+      if (c.get<std::string>().ends_with("7")) fail.push_back(c);  // no longer friends
+    }
+    return CannedResponse{
+        200,
+        json({{"errcode", 0}, {"errmsg", "ok"}, {"fail_list", fail}, {"msgid", "msg_" + sender}})
+            .dump()};
+  });
+  Configure(R"({"wecom": {"base_url": ")" + server.url() +
+            R"(", "corp_id": "ww123", "secret": "s"}, "templates": {"sale": "双十二会员价"}})");
+  constexpr int kCustomers = 10'000;
+  std::vector<Event> batch;
+  for (int i = 0; i < kCustomers; ++i) {  // WeCom friends, then the broadcast's decisions
+    Event friended;
+    friended.message_id = "friend-" + std::to_string(i);
+    friended.name = "friend_added";
+    friended.identities = {{IdentityKind::kExternalUserId, "wm" + std::to_string(i)}};
+    batch.push_back(std::move(friended));
+  }
+  ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, std::move(batch)).ok());
+  batch.clear();
+  for (int i = 0; i < kCustomers; ++i) {
+    Event e;
+    e.message_id = "bc-" + std::to_string(i);
+    e.name = "message_sent";
+    e.identities = {
+        {IdentityKind::kCustomerId,
+         engine_->ResolveCustomer(kDefaultWorkspace, "external_userid:wm" + std::to_string(i))
+             .value()}};
+    e.properties = json({{"journey", "broadcast"},
+                         {"step", "send"},
+                         {"channel", "wecom"},
+                         {"template", "sale"},
+                         {"staff", "staff_" + std::to_string(i % 3)}})
+                       .dump();
+    batch.push_back(std::move(e));
+    if (batch.size() == 5'000) {
+      ASSERT_TRUE(engine_->Submit(kDefaultWorkspace, std::move(batch)).ok());
+      batch.clear();
+    }
+  }
+  EXPECT_EQ(Run(), kCustomers);
+  const auto calls = server.requests();
+  const auto tasks = std::count_if(calls.begin(), calls.end(), [](const RecordedRequest& r) {
+    return r.target.starts_with("/cgi-bin/externalcontact/add_msg_template?");
+  });
+  EXPECT_EQ(tasks, 3);  // one per staff member
+  EXPECT_EQ(customers_by_sender["staff_0"], 3'334u);
+  EXPECT_EQ(customers_by_sender["staff_1"], 3'333u);
+  int delivered = 0, failed = 0;
+  std::string ref;
+  auto p = engine_->GetCustomer(kDefaultWorkspace, "external_userid:wm3", 10);
+  ASSERT_TRUE(p.ok());
+  for (const Event& e : p->timeline) {
+    if (e.name == "message_delivered") ref = json::parse(e.properties).value("ref", "");
+  }
+  EXPECT_EQ(ref, "msg_staff_0");
+  engine_->ReadState(kDefaultWorkspace, [&](const TenantState& state) {
+    const uint32_t d = state.FindEventName("message_delivered"),
+                   f = state.FindEventName("message_failed");
+    delivered = d == kNoIndex ? 0 : static_cast<int>(state.EventsNamed(d).size());
+    failed = f == kNoIndex ? 0 : static_cast<int>(state.EventsNamed(f).size());
+  });
+  EXPECT_EQ(failed, kCustomers / 10);  // the ids ending in 7
+  EXPECT_EQ(delivered, kCustomers - kCustomers / 10);
 }
 
 // Debian's aiosmtpd, started by the test; its Debugging handler prints what it receives.

@@ -207,4 +207,12 @@ std::string IdentityOf(const OutboundMessage& m, IdentityKind kind) {
   return "";
 }
 
+std::vector<DeliveryResult> OutboundChannel::DeliverMany(
+    const std::vector<const OutboundMessage*>& messages) {
+  std::vector<DeliveryResult> out;
+  out.reserve(messages.size());
+  for (const OutboundMessage* m : messages) out.push_back(Deliver(*m));
+  return out;
+}
+
 }  // namespace pond::outbound

@@ -42,6 +42,7 @@ enum class Outcome { kDelivered, kRetry, kFailed };
 struct DeliveryResult {
   Outcome outcome = Outcome::kFailed;
   std::string detail;  // the remote's answer, or why it was not asked
+  std::string ref;     // the remote's id for the send (WeCom's msgid), "" when it gives none
 };
 
 class OutboundChannel {
@@ -49,6 +50,11 @@ class OutboundChannel {
   virtual ~OutboundChannel() = default;
   // Blocking; must not throw. kRetry for what may pass later (network, 5xx, 429, busy).
   virtual DeliveryResult Deliver(const OutboundMessage& m) = 0;
+  // Several messages, one result each in their order. A channel whose remote takes many
+  // recipients in one call (WeCom's group sends) overrides it and says how many it takes in
+  // batch_limit(); the default delivers one by one.
+  virtual std::vector<DeliveryResult> DeliverMany(const std::vector<const OutboundMessage*>& m);
+  virtual size_t batch_limit() const { return 1; }
 };
 
 // The retry budget: attempt k (1-based) waits first_delay·2^(k-1), capped at max_delay, with

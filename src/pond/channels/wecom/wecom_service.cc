@@ -52,7 +52,14 @@ Result<std::unique_ptr<WecomService>> WecomService::Open(Engine* engine,
 
 WecomService::WecomService(Engine* engine, std::unique_ptr<WecomConfigStore> configs,
                            ApiSettingsFn api_settings)
-    : engine_(engine), configs_(std::move(configs)), api_settings_(std::move(api_settings)) {}
+    : engine_(engine), configs_(std::move(configs)), api_settings_(std::move(api_settings)) {
+  tags_ = std::make_unique<TagBridge>(
+      engine_, [this](const std::string& ws) { return ApiFor(ws); },
+      [this](const std::string& ws, bool ok, const std::string& detail) {
+        Note(ws, "tags", ok, detail);
+      });
+  engine_->AddObserver(tags_.get());
+}
 
 WecomService::ApiSettingsFn ApiSettingsOf(outbound::DeliveryService* deliveries) {
   return [deliveries](const std::string& ws) -> Result<outbound::WecomApiSettings> {
@@ -62,6 +69,7 @@ WecomService::ApiSettingsFn ApiSettingsOf(outbound::DeliveryService* deliveries)
 }
 
 WecomService::~WecomService() {
+  engine_->RemoveObserver(tags_.get());
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -162,6 +170,16 @@ Result<Received> WecomService::Receive(const std::string& ws, const CallbackQuer
   std::vector<FollowUp> jobs;
   for (const Event& e : *events) {
     out.events.push_back(e.name);
+    if (e.name == "contact_edited" && !e.identities.empty()) {
+      // A staff member edited the customer in WeCom: their tags may have changed.
+      FollowUp pull;
+      pull.ws = ws;
+      pull.external_userid = e.identities[0].value;
+      pull.message_id = e.message_id;
+      pull.tags_only = true;
+      jobs.push_back(std::move(pull));
+      continue;
+    }
     if (e.name != kFriendAdded || e.identities.empty()) continue;
     const json p = json::parse(e.properties, nullptr, false);
     jobs.push_back({ws, e.identities[0].value, JsonString(p, "state"),
@@ -295,6 +313,14 @@ Event WecomService::ProfileEvent(const json& profile, const std::string& message
 }
 
 void WecomService::Run(FollowUp job) {
+  if (job.tags_only) {
+    Result<int64_t> pulled = tags_->PullCustomer(job.ws, job.external_userid, job.message_id);
+    Note(job.ws, "tags", pulled.ok(),
+         job.external_userid + ": " +
+             (pulled.ok() ? std::to_string(*pulled) + " tag changes from WeCom"
+                          : pulled.status().message()));
+    return;
+  }
   Result<std::shared_ptr<outbound::WecomApi>> api = ApiFor(job.ws);
   if (!api.ok()) {
     Note(job.ws, "profile", false, job.external_userid + ": " + api.status().message());
@@ -345,10 +371,15 @@ int WecomService::RunFollowUps() {
     }
   }
   for (FollowUp& job : due) Run(std::move(job));
-  return static_cast<int>(due.size());
+  return static_cast<int>(due.size()) + tags_->Push();
 }
 
 void WecomService::RunInBackground() {
+  Result<std::vector<Workspace>> workspaces = engine_->ListWorkspaces();
+  for (const Workspace& w : workspaces.ok() ? *workspaces : std::vector<Workspace>{}) {
+    Status s = tags_->CatchUp(w.id);
+    if (!s.ok()) Note(w.id, "tags", false, "catching up: " + s.message());
+  }
   worker_ = std::thread([this] {
     std::unique_lock lock(mu_);
     while (!stopping_) {

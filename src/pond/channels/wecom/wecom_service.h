@@ -10,6 +10,9 @@
 //     friend with the profile their first scan made.
 //   - Live codes: a channel's "contact me" QR code (add_contact_way with state = the channel's
 //     code), kept with the staff, skip_verify and welcome text.
+//   - Tags: pond's corp tags pushed to WeCom and a staff member's edits in WeCom pulled into
+//     pond (tag_bridge.h), on the same background worker.
+//   - Sync: the corp's staff, customers and groups read on demand (wecom_sync.h).
 //   - Activity: what was refused, sent and fetched lately, with WeCom's errcode and errmsg.
 #pragma once
 
@@ -26,6 +29,7 @@
 
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/outbound/wecom_api.h"
+#include "pond/channels/wecom/tag_bridge.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/channels/wecom/wecom_config.h"
 #include "pond/channels/wecom/wecom_sync.h"
@@ -46,7 +50,7 @@ struct LiveCode {
 
 struct WecomActivity {
   Micros at = 0;
-  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync"
+  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync", "tags"
   bool ok = true;
   std::string detail;
 };
@@ -95,7 +99,11 @@ class WecomService {
   Status StartSync(const std::string& ws, SyncOptions options);
   bool SyncRunning(const std::string& ws);
 
-  // Runs the queued follow-ups now; how many ran. The background thread calls it.
+  // Queues the workspace's tag changes made while pond was not pushing (TagBridge::CatchUp);
+  // RunInBackground does it for every workspace.
+  Status CatchUpTags(const std::string& ws) { return tags_->CatchUp(ws); }
+
+  // Runs the queued follow-ups and tag pushes now; how many ran. The background thread calls it.
   int RunFollowUps();
   // Follow-ups from now on run on a thread of their own (pond serve).
   void RunInBackground();
@@ -110,6 +118,7 @@ class WecomService {
  private:
   struct FollowUp {
     std::string ws, external_userid, state, welcome_code, message_id;
+    bool tags_only = false;  // an edit_external_contact: pull the customer's tags
     int attempts = 0;
     Micros not_before = 0;  // a retry waits
   };
@@ -134,6 +143,7 @@ class WecomService {
   std::mutex api_mu_;
   bool stopping_ = false;
   std::thread worker_;
+  std::unique_ptr<TagBridge> tags_;
   std::map<std::string, std::thread> syncs_;  // GUARDED_BY(mu_), by workspace
   std::set<std::string> syncing_;             // GUARDED_BY(mu_)
 };

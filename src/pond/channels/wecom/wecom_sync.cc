@@ -5,6 +5,7 @@
 
 #include "pond/base/hash.h"
 #include "pond/base/json_text.h"
+#include "pond/channels/wecom/corp_tags.h"
 #include "pond/model/event_names.h"
 
 namespace pond::wecom {
@@ -53,6 +54,7 @@ SyncProgress ParseProgress(const std::string& body) {
   p.contacts = j.value("contacts", int64_t{0});
   p.groups = j.value("groups", int64_t{0});
   p.group_members = j.value("group_members", int64_t{0});
+  p.tags = j.value("tags", int64_t{0});
   p.events_stored = j.value("events_stored", int64_t{0});
   p.calls = j.value("calls", int64_t{0});
   p.retries = j.value("retries", int64_t{0});
@@ -157,6 +159,11 @@ class SyncRun {
   }
 
   Status Customers() {
+    // The corp's tag library, to name the tags each friendship carries.
+    RETURN_IF_ERROR(Call([&]() -> Result<json> {
+                      RETURN_IF_ERROR(tags_.Load(api_));
+                      return json::object();
+                    }).status());
     const auto batches =
         static_cast<int64_t>((p_.staff_list.size() + kStaffPerCall - 1) / kStaffPerCall);
     while (p_.staff_batch < batches) {
@@ -226,6 +233,22 @@ class SyncRun {
                           ":change_external_contact:add_external_contact:" + staff + ":" +
                           external + ":" + std::to_string(added / kMicrosPerSecond);
     out->push_back(std::move(friended));
+
+    // The corp tags staff put on the customer: one tag_added per customer and tag, however many
+    // staff members put it there. A tag pond cannot name stays in WeCom alone.
+    for (const json& id : follow.value("tag_id", json::array())) {
+      const CorpTag* tag = id.is_string() ? tags_.ById(id.get<std::string>()) : nullptr;
+      if (!tag) continue;
+      Event t;
+      t.type = EventType::kTrack;
+      t.name = kTagAdded;
+      AddIdentity(&t, IdentityKind::kExternalUserId, external);
+      t.properties = DumpJson({{"tag", tag->pond_tag}, {"by", "wecom"}});
+      t.timestamp = added;
+      t.message_id = "wecom-sync:" + corp_ + ":tag:" + external + ":" + tag->id;
+      out->push_back(std::move(t));
+      ++p_.tags;
+    }
   }
 
   Status Groups() {
@@ -294,6 +317,7 @@ class SyncRun {
   const std::string& corp_;
   const SyncOptions& o_;
   SyncProgress p_;
+  CorpTagBook tags_;
   bool stopped_ = false;
   Status save_error_;
 };
@@ -311,6 +335,7 @@ json SyncProgressJson(const SyncProgress& p) {
           {"contacts", p.contacts},
           {"groups", p.groups},
           {"group_members", p.group_members},
+          {"tags", p.tags},
           {"events_stored", p.events_stored},
           {"calls", p.calls},
           {"retries", p.retries},

@@ -50,6 +50,7 @@ struct SyncProgress {
   int64_t contacts = 0;                 // (customer, staff) pairs read
   int64_t groups = 0;
   int64_t group_members = 0;  // customer memberships read
+  int64_t tags = 0;           // corp tags read on friendships
   int64_t events_stored = 0;  // new events; a repeated sync stores none
   int64_t calls = 0;          // WeCom API calls of this run
   int64_t retries = 0;        // waits after a transient refusal
