@@ -116,6 +116,43 @@ Result<json> WecomActivityHandler(ApiContext& ctx, const HttpRequest& req) {
   return OnePage(std::move(data));
 }
 
+json AcquisitionLinkView(const wecom::AcquisitionLink& l) {
+  return {{"channel", l.channel},
+          {"name", l.name},
+          {"staff", l.staff},
+          {"skip_verify", l.skip_verify},
+          {"link_id", l.link_id},
+          {"url", l.url},
+          {"created_at", FormatIso8601(l.created_at)}};
+}
+
+Result<json> CreateAcquisitionLinkHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return body.status();
+  wecom::AcquisitionLink link;
+  if (Status s = ReadJsonText(*body, "channel", wecom::kMaxCustomerChannel, true, &link.channel);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = ReadJsonText(*body, "name", 30, false, &link.name); !s.ok()) return s;
+  // The same staff list and skip_verify as a live code's.
+  Result<wecom::LiveCode> shape = ParseLiveCode(*body, link.channel);
+  if (!shape.ok()) return shape.status();
+  link.staff = shape->staff;
+  link.skip_verify = shape->skip_verify;
+  Result<wecom::AcquisitionLink> made = ctx.wecom.CreateAcquisitionLink(ctx.workspace, link);
+  if (!made.ok()) return made.status();
+  return AcquisitionLinkView(*made);
+}
+
+Result<json> ListAcquisitionLinks(ApiContext& ctx, const HttpRequest& req) {
+  auto links = wecom::AcquisitionLinks(ctx.engine, ctx.workspace);
+  if (!links.ok()) return links.status();
+  json data = json::array();
+  for (const wecom::AcquisitionLink& l : *links) data.push_back(AcquisitionLinkView(l));
+  return ListPage(req, std::move(data));
+}
+
 Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest&) {
   Result<wecom::SyncProgress> p = wecom::LoadSyncProgress(ctx.engine, ctx.workspace);
   if (!p.ok()) return p.status();

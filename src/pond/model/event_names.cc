@@ -83,6 +83,8 @@ constexpr std::array kEvents = {
     // Written by Engine::EraseCustomer (engine/erasure.h); the name is kept there so that the
     // model's header, included everywhere, need not change.
     StandardEvent{"customer_erased", W::kPondOnly, "privacy.md"},
+    // Written by the WeCom connector (channels/wecom/group_send_results.h).
+    StandardEvent{"wecom_send_result", W::kPondOnly, "wecom.md"},
 };
 
 }  // namespace

@@ -265,6 +265,16 @@ CannedResponse WecomTestCorp::Api(const std::string& path, const std::string& qu
   if (path == "/cgi-bin/externalcontact/get_corp_tag_list") return CorpTagList(body);
   if (path == "/cgi-bin/externalcontact/add_corp_tag") return AddCorpTag(body);
   if (path == "/cgi-bin/externalcontact/mark_tag") return MarkTag(body);
+  if (path == "/cgi-bin/externalcontact/add_msg_template") return AddMsgTemplate(body);
+  if (path == "/cgi-bin/externalcontact/get_groupmsg_send_result") return SendResult(body);
+  if (path == "/cgi-bin/externalcontact/customer_acquisition/create_link") return CreateLink(body);
+  if (path == "/cgi-bin/externalcontact/transfer_customer" ||
+      path == "/cgi-bin/externalcontact/resigned/transfer_customer") {
+    return TransferCustomers(body);
+  }
+  if (path == "/cgi-bin/externalcontact/groupchat/onjob_transfer")
+    return TransferGroups(body, false);
+  if (path == "/cgi-bin/externalcontact/groupchat/transfer") return TransferGroups(body, true);
   return {404, "not found", "text/plain"};
 }
 
@@ -573,6 +583,154 @@ CannedResponse WecomTestCorp::GroupChatGet(const std::string& body) {
                  {"member_version", Hex(Fnv1a64(g.chat_id), 16)}}}});
   }
   return Error(40050);
+}
+
+CannedResponse WecomTestCorp::AddMsgTemplate(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || req.value("chat_type", "single") != "single" ||
+      !req.contains("external_userid") || !req["external_userid"].is_array() ||
+      req["external_userid"].empty() || req["external_userid"].size() > 10'000) {
+    return Error(40035);
+  }
+  const std::string sender = req.value("sender", "");
+  if (std::find(staff_.begin(), staff_.end(), sender) == staff_.end()) return Error(40003);
+  Task task;
+  task.msgid = "msgTC" + std::to_string(tasks_.size() + 1);
+  task.sender = sender;
+  json fail = json::array();
+  for (const json& c : req["external_userid"]) {
+    const std::string external = c.is_string() ? c.get<std::string>() : "";
+    if (!FollowOf(external, sender)) {
+      fail.push_back(external);
+      task.status.push_back({external, 2});
+    } else {
+      task.status.push_back({external, 0});
+    }
+  }
+  tasks_.push_back(std::move(task));
+  return Ok({{"fail_list", fail}, {"msgid", tasks_.back().msgid}});
+}
+
+CannedResponse WecomTestCorp::SendResult(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object()) return Error(40035);
+  const int64_t limit = req.value("limit", int64_t{500});
+  if (limit < 1 || limit > 1000) return Error(40035);
+  const std::string msgid = req.value("msgid", ""), userid = req.value("userid", "");
+  for (const Task& t : tasks_) {
+    if (t.msgid != msgid) continue;
+    if (t.sender != userid) return Error(40003);
+    const uint64_t request = Fnv1a64(msgid + "|" + userid);
+    size_t offset = 0;
+    if (!ReadCursor(req.value("cursor", ""), request, &offset)) return Error(40035);
+    json list = json::array();
+    size_t at = offset;
+    for (; at < t.status.size() && static_cast<int64_t>(list.size()) < limit; ++at) {
+      const auto& [external, status] = t.status[at];
+      json item = {{"external_userid", external}, {"userid", userid}, {"status", status}};
+      if (status == 1) item["send_time"] = t.send_time;
+      list.push_back(std::move(item));
+    }
+    return Ok(
+        {{"send_list", list}, {"next_cursor", at < t.status.size() ? Cursor(at, request) : ""}});
+  }
+  return Error(40035);
+}
+
+void WecomTestCorp::ConfirmTasks(std::string_view sender) {
+  std::lock_guard lock(mu_);
+  for (Task& t : tasks_) {
+    if (t.sender != sender || t.confirmed) continue;
+    t.confirmed = true;
+    t.send_time = kFirstAdd + static_cast<int64_t>(day_) * 86'400;
+    for (auto& [external, status] : t.status) {
+      if (status != 0) continue;
+      int& last = last_received_[external];
+      status = last == day_ ? 3 : 1;  // one group message a day from the corp
+      if (status == 1) last = day_;
+    }
+  }
+}
+
+void WecomTestCorp::NextDay() {
+  std::lock_guard lock(mu_);
+  ++day_;
+}
+
+int WecomTestCorp::tasks() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(tasks_.size());
+}
+
+CannedResponse WecomTestCorp::CreateLink(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || req.value("link_name", "").empty() || !req.contains("range") ||
+      !req["range"].is_object()) {
+    return Error(40035);
+  }
+  const json users = req["range"].value("user_list", json::array());
+  if (users.empty()) return Error(40035);
+  for (const json& u : users) {
+    if (!u.is_string() ||
+        std::find(staff_.begin(), staff_.end(), u.get<std::string>()) == staff_.end()) {
+      return Error(40003);
+    }
+  }
+  const std::string id = "cawcdeTC" + std::to_string(++links_);
+  return Ok({{"link",
+              {{"link_id", id},
+               {"link_name", req["link_name"]},
+               {"url", "https://work.weixin.qq.com/ca/" + id},
+               {"create_time", kFirstAdd}}}});
+}
+
+CannedResponse WecomTestCorp::TransferCustomers(const std::string& body) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || !req.contains("external_userid") || !req["external_userid"].is_array() ||
+      req["external_userid"].empty() || req["external_userid"].size() > 100) {
+    return Error(40035);
+  }
+  const std::string from = req.value("handover_userid", ""), to = req.value("takeover_userid", "");
+  if (std::find(staff_.begin(), staff_.end(), to) == staff_.end()) return Error(40003);
+  json out = json::array();
+  for (const json& c : req["external_userid"]) {
+    const std::string external = c.is_string() ? c.get<std::string>() : "";
+    const bool theirs = FollowOf(external, from) != nullptr;
+    out.push_back({{"external_userid", external}, {"errcode", theirs ? 0 : 40096}});
+    if (theirs) ++transfers_[to];
+  }
+  return Ok({{"customer", out}});
+}
+
+CannedResponse WecomTestCorp::TransferGroups(const std::string& body, bool resigned_only) {
+  const json req = json::parse(body, nullptr, false);
+  if (!req.is_object() || !req.contains("chat_id_list") || !req["chat_id_list"].is_array() ||
+      req["chat_id_list"].empty() || req["chat_id_list"].size() > 100) {
+    return Error(40035);
+  }
+  const std::string owner = req.value("new_owner", "");
+  if (std::find(staff_.begin(), staff_.end(), owner) == staff_.end()) return Error(40003);
+  json failed = json::array();
+  for (const json& id : req["chat_id_list"]) {
+    const std::string chat = id.is_string() ? id.get<std::string>() : "";
+    CorpGroup* group = nullptr;
+    for (CorpGroup& g : groups_) {
+      if (g.chat_id == chat) group = &g;
+    }
+    const int errcode = !group ? 40050 : resigned_only && group->status != 1 ? 90500 : 0;
+    if (errcode != 0) {
+      failed.push_back({{"chat_id", chat}, {"errcode", errcode}, {"errmsg", Message(errcode)}});
+    } else {
+      group->owner = owner;
+      group->status = 0;
+    }
+  }
+  return Ok({{"failed_chat_list", failed}});
+}
+
+std::map<std::string, int> WecomTestCorp::transfers() const {
+  std::lock_guard lock(mu_);
+  return transfers_;
 }
 
 }  // namespace pond::testing

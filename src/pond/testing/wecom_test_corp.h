@@ -21,6 +21,21 @@
 //        {tag_group}; 40071 for a name the group has already
 //   POST /cgi-bin/externalcontact/mark_tag              {userid, external_userid, add_tag,
 //        remove_tag}; 84061 when they are not friends, 40068 for a tag id it does not know
+//   POST /cgi-bin/externalcontact/add_msg_template      {chat_type: single, external_userid
+//        (at most 10,000), sender, text} → {fail_list: the sender's non-friends, msgid}
+//   POST /cgi-bin/externalcontact/get_groupmsg_send_result {msgid, userid, limit ≤ 1000,
+//        cursor} → {send_list: [{external_userid, chat_id, userid, status, send_time}],
+//        next_cursor}; status 0 until the sender confirms the task (ConfirmTasks), then 1 sent,
+//        2 not a friend, 3 the customer had a group message from the corp that day
+//   POST /cgi-bin/externalcontact/customer_acquisition/create_link {link_name, range:
+//        {user_list}, skip_verify} → {link: {link_id, link_name, url, create_time}}; 40003 for
+//        a user_list naming someone who is not staff, 40035 without a name or range
+//   POST /cgi-bin/externalcontact/transfer_customer, resigned/transfer_customer
+//        {handover_userid, takeover_userid, external_userid (1–100), transfer_success_msg?} →
+//        {customer: [{external_userid, errcode}]}: 40096 for someone not the handover's customer
+//   POST /cgi-bin/externalcontact/groupchat/onjob_transfer, groupchat/transfer {chat_id_list
+//        (1–100), new_owner} → {failed_chat_list: [{chat_id, errcode, errmsg}]}; transfer is
+//        for groups whose owner left (status 1): 90500 otherwise
 // Every API call checks its access_token: 42001 once ExpireTokens() was called for it, 40014 for
 // one it never issued. Faults for tests: FailNext (an errcode such as 45009, -1 or 84061) and
 // BreakAfter (the server stops answering with JSON: HTTP 503, as a dead upstream).
@@ -121,6 +136,14 @@ class WecomTestCorp {
   bool MarkInWecom(std::string_view external_userid, std::string_view staff,
                    const std::string& tag_id, bool add);
 
+  // Group sends as staff members confirm them in WeCom's client: every open task of `sender` is
+  // sent, each customer at most once a day (NextDay starts another).
+  void ConfirmTasks(std::string_view sender);
+  void NextDay();
+  int tasks() const;
+  // Customers whose transfer was asked for (WeCom completes it 24 hours later), by takeover.
+  std::map<std::string, int> transfers() const;
+
  private:
   CannedResponse Handle(const RecordedRequest& r);
   CannedResponse Api(const std::string& path, const std::string& query, const std::string& body);
@@ -132,6 +155,11 @@ class WecomTestCorp {
   CannedResponse CorpTagList(const std::string& body);
   CannedResponse AddCorpTag(const std::string& body);
   CannedResponse MarkTag(const std::string& body);
+  CannedResponse AddMsgTemplate(const std::string& body);
+  CannedResponse SendResult(const std::string& body);
+  CannedResponse CreateLink(const std::string& body);
+  CannedResponse TransferCustomers(const std::string& body);
+  CannedResponse TransferGroups(const std::string& body, bool resigned_only);
   CorpFollow* FollowOf(std::string_view external_userid, std::string_view staff);
   const CorpTag* TagById(std::string_view id) const;
   void Generate();
@@ -143,7 +171,18 @@ class WecomTestCorp {
   std::map<std::string, std::vector<size_t>> customers_of_;    // staff userid -> customer indexes
   std::map<std::string, size_t, std::less<>> customer_index_;  // external_userid -> index
   std::vector<CorpTag> tags_;                                  // GUARDED_BY(mu_)
-  int next_tag_ = 0;                                           // GUARDED_BY(mu_)
+  struct Task {
+    std::string msgid, sender;
+    std::vector<std::pair<std::string, int>> status;  // external_userid -> WeCom's status
+    bool confirmed = false;
+    int64_t send_time = 0;
+  };
+  std::vector<Task> tasks_;                   // GUARDED_BY(mu_)
+  int day_ = 1;                               // GUARDED_BY(mu_)
+  int links_ = 0;                             // GUARDED_BY(mu_)
+  std::map<std::string, int> transfers_;      // GUARDED_BY(mu_): takeover -> customers
+  std::map<std::string, int> last_received_;  // GUARDED_BY(mu_): external_userid -> day
+  int next_tag_ = 0;                          // GUARDED_BY(mu_)
 
   mutable std::mutex mu_;
   std::set<std::string> live_tokens_, expired_tokens_;

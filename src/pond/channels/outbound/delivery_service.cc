@@ -192,6 +192,7 @@ std::optional<Event> DeliveryService::Settle(Item& item, const DeliveryResult& r
                      {"attempts", item.attempts},
                      {"detail", item.detail}};
   if (!result.ref.empty()) properties["ref"] = result.ref;
+  if (!m.staff.empty()) properties["staff"] = m.staff;
   return OutcomeEvent(delivered ? kMessageDelivered : kMessageFailed, std::move(id), m.customer_id,
                       now, properties);
 }

@@ -92,6 +92,19 @@ Result<SyncProgress> WecomService::Sync(const std::string& ws, SyncOptions optio
   return r;
 }
 
+Result<AcquisitionLink> WecomService::CreateAcquisitionLink(const std::string& ws,
+                                                            AcquisitionLink link) {
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  Result<AcquisitionLink> made = wecom::CreateAcquisitionLink(*engine_, *api, ws, std::move(link));
+  Note(ws, "acquisition_link", made.ok(), made.ok() ? made->url : made.status().message());
+  return made;
+}
+
+Result<int64_t> WecomService::PollGroupSends(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  return PollGroupSendResults(*engine_, *api, ws);
+}
+
 Status WecomService::StartSync(const std::string& ws, SyncOptions options) {
   RETURN_IF_ERROR(ApiFor(ws).status());  // not configured: say so now, not in the background
   std::lock_guard lock(mu_);
@@ -371,7 +384,25 @@ int WecomService::RunFollowUps() {
     }
   }
   for (FollowUp& job : due) Run(std::move(job));
-  return static_cast<int>(due.size()) + tags_->Push();
+  int ran = static_cast<int>(due.size()) + tags_->Push();
+  // Group-send results, every five minutes per workspace whose WeCom API is configured.
+  Result<std::vector<Workspace>> workspaces = engine_->ListWorkspaces();
+  for (const Workspace& w : workspaces.ok() ? *workspaces : std::vector<Workspace>{}) {
+    const Micros now = engine_->clock().NowMicros();
+    {
+      std::lock_guard lock(mu_);
+      Micros& last = polled_[w.id];
+      if (last != 0 && now - last < 5 * kMicrosPerMinute) continue;
+      last = now;
+    }
+    if (!ApiFor(w.id).ok()) continue;
+    Result<int64_t> read = PollGroupSends(w.id);
+    if (!read.ok()) Note(w.id, "group_send", false, read.status().message());
+    if (read.ok() && *read > 0) {
+      Note(w.id, "group_send", true, std::to_string(*read) + " results read back");
+    }
+  }
+  return ran;
 }
 
 void WecomService::RunInBackground() {

@@ -29,6 +29,8 @@
 
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/outbound/wecom_api.h"
+#include "pond/channels/wecom/acquisition_links.h"
+#include "pond/channels/wecom/group_send_results.h"
 #include "pond/channels/wecom/tag_bridge.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/channels/wecom/wecom_config.h"
@@ -50,7 +52,8 @@ struct LiveCode {
 
 struct WecomActivity {
   Micros at = 0;
-  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync", "tags"
+  std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync", "tags",
+                     // "group_send"
   bool ok = true;
   std::string detail;
 };
@@ -99,6 +102,13 @@ class WecomService {
   Status StartSync(const std::string& ws, SyncOptions options);
   bool SyncRunning(const std::string& ws);
 
+  // A channel's customer acquisition link (acquisition_links.h) with the workspace's API.
+  Result<AcquisitionLink> CreateAcquisitionLink(const std::string& ws, AcquisitionLink link);
+
+  // Reads the results of the workspace's open group-send tasks (group_send_results.h); the
+  // worker does it every five minutes for each workspace with WeCom configured.
+  Result<int64_t> PollGroupSends(const std::string& ws);
+
   // Queues the workspace's tag changes made while pond was not pushing (TagBridge::CatchUp);
   // RunInBackground does it for every workspace.
   Status CatchUpTags(const std::string& ws) { return tags_->CatchUp(ws); }
@@ -144,6 +154,7 @@ class WecomService {
   bool stopping_ = false;
   std::thread worker_;
   std::unique_ptr<TagBridge> tags_;
+  std::map<std::string, Micros> polled_;      // GUARDED_BY(mu_): the last group-send poll, by ws
   std::map<std::string, std::thread> syncs_;  // GUARDED_BY(mu_), by workspace
   std::set<std::string> syncing_;             // GUARDED_BY(mu_)
 };
