@@ -157,6 +157,9 @@ int RunWecomReplay(const Common& common, const WecomArgs& args);
 // `pond wecom sync`: the corp's staff, customers and groups read from WeCom (docs/wecom.md,
 // Sync), progress on stderr, the summary on stdout (JSON with --json). Exit 1 on WeCom's refusal.
 int RunWecomSync(const Common& common);
+// `pond wecom handover --from A --to B [--resigned] [--message TEXT]` (docs/wecom.md, Handover).
+int RunWecomHandover(const Common& common, const std::string& from, const std::string& to,
+                     bool resigned, const std::string& message);
 
 // `pond groups list | health GROUP | route CODE CUSTOMER`.
 struct GroupArgs {

@@ -321,6 +321,19 @@ int main(int argc, char** argv) {
       "sync", "read the corp's staff, customers and groups from WeCom; resumes an unfinished run");
   add_common(wecom_sync);
   wecom_sync->add_flag("--json", common.json, "print the progress as JSON");
+  std::string handover_from, handover_to, handover_message;
+  bool handover_resigned = false;
+  auto* wecom_handover = wecom_cmd->add_subcommand(
+      "handover", "hand a staff member's customers and groups to another (transfer_customer)");
+  add_common(wecom_handover);
+  wecom_handover->add_option("--from", handover_from, "the handing-over staff's WeCom userid")
+      ->required();
+  wecom_handover->add_option("--to", handover_to, "the taking-over staff's WeCom userid")
+      ->required();
+  wecom_handover->add_flag("--resigned", handover_resigned, "--from has left the corp");
+  wecom_handover->add_option("--message", handover_message,
+                             "sent to each customer on the job's handover (at most 200 chars)");
+  wecom_handover->add_flag("--json", common.json, "print the report as JSON");
 
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
@@ -550,6 +563,10 @@ int main(int argc, char** argv) {
   if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
   if (*wecom_replay) return RunWecomReplay(common, wecom_args);
   if (*wecom_sync) return RunWecomSync(common);
+  if (*wecom_handover) {
+    return RunWecomHandover(common, handover_from, handover_to, handover_resigned,
+                            handover_message);
+  }
   if (*groups_list || *groups_health || *groups_route) {
     grp.action = *groups_list ? "list" : *groups_health ? "health" : "route";
     return RunGroups(common, grp);

@@ -102,4 +102,32 @@ int RunWecomSync(const Common& common) {
   return 0;
 }
 
+int RunWecomHandover(const Common& common, const std::string& from, const std::string& to,
+                     bool resigned, const std::string& message) {
+  app::AppOptions options;
+  options.engine = EngineOptionsFor(common);
+  auto app = app::App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  if (Status s = (*app)->Start(app::kWecom | app::kJourneys); !s.ok()) return Fail(s);
+  wecom::HandoverRequest r{from, to, resigned, message,
+                           app::TransfersPerDay(**app, common.workspace)};
+  Result<wecom::HandoverReport> report = (*app)->wecom().Handover(common.workspace, r);
+  if (!report.ok()) return Fail(report.status());
+  if (common.json) {
+    std::printf("%s\n", app::HandoverJson(*report).dump().c_str());
+    return 0;
+  }
+  Table t(
+      {"customers", "requested", "pending", "twice in 90 days", "over today's limit", "groups"});
+  t.Add({WithCommas(report->customers), WithCommas(report->requested), WithCommas(report->pending),
+         WithCommas(report->twice_in_90_days), WithCommas(report->over_daily_limit),
+         WithCommas(report->groups)});
+  t.Print();
+  for (const auto& [code, n] : report->refused) {
+    std::printf("wecom refused %s customers with errcode %lld\n", WithCommas(n).c_str(),
+                static_cast<long long>(code));
+  }
+  return 0;
+}
+
 }  // namespace pond::cli

@@ -185,6 +185,7 @@ Result<json> WecomActivityHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> StartWecomSync(ApiContext& ctx, const HttpRequest& req);
 Result<json> CreateAcquisitionLinkHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListAcquisitionLinks(ApiContext& ctx, const HttpRequest& req);
+Result<json> HandoverHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest& req);
 // A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field,
 // after `field_prefix` when the fields sit inside another object ("wecom.").

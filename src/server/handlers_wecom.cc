@@ -153,6 +153,25 @@ Result<json> ListAcquisitionLinks(ApiContext& ctx, const HttpRequest& req) {
   return ListPage(req, std::move(data));
 }
 
+Result<json> HandoverHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return body.status();
+  wecom::HandoverRequest r;
+  for (Status s :
+       {ReadJsonText(*body, "from", 64, true, &r.from), ReadJsonText(*body, "to", 64, true, &r.to),
+        ReadJsonText(*body, "message", 200, false, &r.message)}) {
+    if (!s.ok()) return s;
+  }
+  if (auto resigned = body->find("resigned"); resigned != body->end()) {
+    if (!resigned->is_boolean()) return FieldError("resigned", "true or false");
+    r.resigned = resigned->get<bool>();
+  }
+  r.per_day = app::TransfersPerDay(ctx.app, ctx.workspace);
+  Result<wecom::HandoverReport> report = ctx.wecom.Handover(ctx.workspace, r);
+  if (!report.ok()) return report.status();
+  return app::HandoverJson(*report);
+}
+
 Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest&) {
   Result<wecom::SyncProgress> p = wecom::LoadSyncProgress(ctx.engine, ctx.workspace);
   if (!p.ok()) return p.status();

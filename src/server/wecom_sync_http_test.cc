@@ -77,6 +77,19 @@ TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
   HttpResponse customer = call("GET", "/v1/customers/external_userid:" + c.external_userid);
   ASSERT_EQ(customer.status, 200) << customer.body;
   EXPECT_EQ(json::parse(customer.body)["owner"], c.follows[0].userid);
+
+  // A staff member's customers handed over, within the messaging settings' daily limit (20).
+  HttpResponse handover =
+      call("POST", "/v1/wecom/handover", R"({"from": "staff01", "to": "staff02"})");
+  ASSERT_EQ(handover.status, 200) << handover.body;
+  EXPECT_EQ(json::parse(handover.body)["requested"], 20);
+  EXPECT_EQ(corp.transfers()["staff02"], 20);
+  HttpResponse same = call("POST", "/v1/wecom/handover", R"({"from": "staff01", "to": "staff01"})");
+  EXPECT_EQ(same.status, 400);
+  EXPECT_NE(same.body.find("\"field\":\"to\""), std::string::npos) << same.body;
+  HttpResponse flag = call("POST", "/v1/wecom/handover",
+                           R"({"from": "staff01", "to": "staff02", "resigned": "yes"})");
+  EXPECT_EQ(flag.status, 400);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "pond/app/wecom_sync.h"
 
 #include "pond/community/community_service.h"
+#include "pond/journey/journey_runtime.h"
 
 namespace pond::app {
 
@@ -25,6 +26,30 @@ wecom::SyncOptions WecomSyncOptions(App& app, const std::string& ws) {
     return community->SaveGroup(ws, group).status();
   };
   return o;
+}
+
+nlohmann::json HandoverJson(const wecom::HandoverReport& r) {
+  nlohmann::json refused = nlohmann::json::object(), groups_refused = nlohmann::json::object();
+  for (const auto& [code, n] : r.refused) refused[std::to_string(code)] = n;
+  for (const auto& [code, n] : r.groups_refused) groups_refused[std::to_string(code)] = n;
+  return {{"customers", r.customers},
+          {"requested", r.requested},
+          {"pending", r.pending},
+          {"twice_in_90_days", r.twice_in_90_days},
+          {"over_daily_limit", r.over_daily_limit},
+          {"no_external_userid", r.no_external_userid},
+          {"refused", refused},
+          {"groups", r.groups},
+          {"groups_refused", groups_refused}};
+}
+
+int TransfersPerDay(App& app, const std::string& ws) {
+  if (app.Has(kJourneys)) {
+    if (Result<PolitenessSettings> s = app.journeys().Politeness(ws); s.ok()) {
+      return s->staff.transfers_per_day;
+    }
+  }
+  return StaffLimits{}.transfers_per_day;
 }
 
 }  // namespace pond::app

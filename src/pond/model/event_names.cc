@@ -85,6 +85,7 @@ constexpr std::array kEvents = {
     StandardEvent{"customer_erased", W::kPondOnly, "privacy.md"},
     // Written by the WeCom connector (channels/wecom/group_send_results.h).
     StandardEvent{"wecom_send_result", W::kPondOnly, "wecom.md"},
+    StandardEvent{"transfer_requested", W::kPondOnly, "wecom.md"},  // channels/wecom/handover.h
 };
 
 }  // namespace

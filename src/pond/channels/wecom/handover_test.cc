@@ -102,6 +102,7 @@ TEST_F(HandoverTest, ACustomerTransferredTwiceIn90DaysIsSkipped) {
   // move (no customers today: a limit of 0).
   int64_t waiting = 0;
   for (const auto& g : corp_.groups()) waiting += g.owner == "staff01" && g.status == 1;
+  ASSERT_GT(waiting, 0);
   auto resigned = Run(true, 0);
   ASSERT_TRUE(resigned.ok()) << resigned.status().ToString();
   EXPECT_EQ(resigned->twice_in_90_days, 0);

@@ -100,6 +100,18 @@ Result<AcquisitionLink> WecomService::CreateAcquisitionLink(const std::string& w
   return made;
 }
 
+Result<HandoverReport> WecomService::Handover(const std::string& ws,
+                                              const HandoverRequest& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  Result<HandoverReport> r = wecom::Handover(*engine_, *api, ws, request);
+  Note(ws, "handover", r.ok(),
+       request.from + " -> " + request.to + ": " +
+           (r.ok() ? std::to_string(r->requested) + " customers, " + std::to_string(r->groups) +
+                         " groups"
+                   : r.status().message()));
+  return r;
+}
+
 Result<int64_t> WecomService::PollGroupSends(const std::string& ws) {
   ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
   return PollGroupSendResults(*engine_, *api, ws);

@@ -31,6 +31,7 @@
 #include "pond/channels/outbound/wecom_api.h"
 #include "pond/channels/wecom/acquisition_links.h"
 #include "pond/channels/wecom/group_send_results.h"
+#include "pond/channels/wecom/handover.h"
 #include "pond/channels/wecom/tag_bridge.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/channels/wecom/wecom_config.h"
@@ -53,7 +54,7 @@ struct LiveCode {
 struct WecomActivity {
   Micros at = 0;
   std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync", "tags",
-                     // "group_send"
+                     // "group_send", "acquisition_link", "handover"
   bool ok = true;
   std::string detail;
 };
@@ -104,6 +105,9 @@ class WecomService {
 
   // A channel's customer acquisition link (acquisition_links.h) with the workspace's API.
   Result<AcquisitionLink> CreateAcquisitionLink(const std::string& ws, AcquisitionLink link);
+
+  // Hands a staff member's customers and groups to another (handover.h).
+  Result<HandoverReport> Handover(const std::string& ws, const HandoverRequest& request);
 
   // Reads the results of the workspace's open group-send tasks (group_send_results.h); the
   // worker does it every five minutes for each workspace with WeCom configured.
