@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "pond/engine/engine.h"
+#include "pond/testing/failing_store.h"
 #include "pond/testing/temp_dir.h"
 
 namespace pond {
@@ -232,6 +233,36 @@ TEST_F(EngineErasureTest, UnknownCustomersAndWorkspacesChangeNothing) {
             StatusCode::kNotFound);
   EXPECT_EQ(engine_->Stats(kDefaultWorkspace)->events, before.events);
   EXPECT_TRUE(engine_->ResolveCustomer(kDefaultWorkspace, "phone:13800138000").ok());
+}
+
+// The rewrite refused by the disk: nothing is erased, and the snapshot (which names the person)
+// is gone before anything was rewritten, so a crash there could not have left it behind.
+TEST(EngineErasureFailureTest, ARefusedRewriteErasesNothingAndLeavesNoSnapshot) {
+  testing::TempDir dir;
+  FakeClock clock;
+  testing::FailingStore store(OpenSqliteStore(dir.path().string() + "/plain.db").value());
+  EngineOptions o;
+  o.data_dir = dir.path().string();
+  o.clock = &clock;
+  o.store = &store;
+  auto engine = Engine::Open(o).value();
+  Event e;
+  e.message_id = "m1";
+  e.user_id = "ann";
+  e.identities = {{IdentityKind::kPhone, kPhone}};
+  ASSERT_TRUE(engine->Submit(kDefaultWorkspace, {e}).ok());
+  ASSERT_TRUE(engine->WriteSnapshot().ok());
+  const std::filesystem::path snapshot = dir.path() / "snapshot.bin";
+  ASSERT_TRUE(std::filesystem::exists(snapshot));
+
+  store.fail = true;
+  EXPECT_FALSE(engine->EraseCustomer(kDefaultWorkspace, "ann", IsPersonal).ok());
+  store.fail = false;
+  EXPECT_FALSE(std::filesystem::exists(snapshot));
+  EXPECT_TRUE(engine->ResolveCustomer(kDefaultWorkspace, "phone:13800138000").ok());
+
+  ASSERT_TRUE(engine->EraseCustomer(kDefaultWorkspace, "ann", IsPersonal).ok());
+  EXPECT_FALSE(engine->ResolveCustomer(kDefaultWorkspace, "phone:13800138000").ok());
 }
 
 }  // namespace
