@@ -29,12 +29,14 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# The core libraries' unit tests and the fuzz corpora under AddressSanitizer and UBSan (gcc),
-# in their own build directory; CI runs it after `make test` (.ci/run).
+# The core libraries' unit tests, the outbound and WeCom clients (threads, HTTP, hostile
+# answers) and the fuzz corpora under AddressSanitizer and UBSan (gcc), in their own build
+# directory; CI runs it after `make test` (.ci/run).
 ASAN_DIR ?= build-asan
 ASAN_TESTS = base_test model_test store_test engine_test segment_test distribution_test \
-  channels_test fuzz_tracking fuzz_orders fuzz_rules fuzz_csv fuzz_query_string
-ASAN_CTEST = ^(base|model|store|engine|segment|distribution|channels)_test$$|^fuzz_(tracking|orders|rules|csv|query_string)_corpus$$
+  channels_test outbound_test wecom_test fuzz_tracking fuzz_orders fuzz_rules fuzz_csv \
+  fuzz_query_string
+ASAN_CTEST = ^(base|model|store|engine|segment|distribution|channels|outbound|wecom)_test$$|^fuzz_(tracking|orders|rules|csv|query_string)_corpus$$
 test-asan: setup
 	@test -f $(ASAN_DIR)/build.ninja || cmake -S . -B $(ASAN_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOND_SANITIZE=ON
