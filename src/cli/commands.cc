@@ -277,25 +277,19 @@ int RunCustomersErase(const Common& common, const std::string& id, bool yes) {
     return Fail(Status::FailedPrecondition(
         "erasure cannot be undone (docs/privacy.md, Erasure): add --yes to erase " + id));
   }
-  if (!id.starts_with("cus_")) {
-    return Fail(FieldError("id", "a customer id (cus_…): erasure names the customer by pond's id"));
-  }
   auto engine = OpenEngine(common);
   if (!engine.ok()) return Fail(engine.status());
-  auto r = (*engine)->EraseCustomer(common.workspace, id, app::IsErasableKey);
+  Result<nlohmann::json> r = app::EraseCustomer(**engine, common.workspace, id);
   if (!r.ok()) return Fail(r.status());
-  RecordCliAudit(**engine, common.workspace, "customer.erase", r->customer_id);
+  RecordCliAudit(**engine, common.workspace, "customer.erase", (*r)["customer"].get<std::string>());
   if (common.json) {
-    const nlohmann::json out = {{"customer", r->customer_id},
-                                {"erased", true},
-                                {"identities", r->identities},
-                                {"events_rewritten", r->events_rewritten}};
-    std::printf("%s\n", out.dump().c_str());
+    std::printf("%s\n", r->dump().c_str());
     return 0;
   }
   std::printf("erased %s: %lld identities replaced, %lld events rewritten\n",
-              r->customer_id.c_str(), static_cast<long long>(r->identities),
-              static_cast<long long>(r->events_rewritten));
+              (*r)["customer"].get<std::string>().c_str(),
+              static_cast<long long>((*r)["identities"].get<int64_t>()),
+              static_cast<long long>((*r)["events_rewritten"].get<int64_t>()));
   return 0;
 }
 

@@ -99,7 +99,7 @@ Result<json> PostConsent(ApiContext& ctx, const HttpRequest& req) {
 }
 
 Result<json> DeleteCustomer(ApiContext& ctx, const HttpRequest& req) {
-  return app::EraseCustomer(ctx.app, ctx.workspace, req.params.at("id"));
+  return app::EraseCustomer(ctx.engine, ctx.workspace, req.params.at("id"));
 }
 
 HttpResponse GetCustomer(ApiContext& ctx, const HttpRequest& req) {

@@ -51,14 +51,23 @@ constexpr std::array<PersonalKey, 30> kPersonalKeys = {{
     {"taobao_nick", KeyKind::kName},
 }};
 
+// The free text people write: a message's text, questionnaire answers, comments. Not masked
+// (it is not an identifier), but erased with the rest (IsErasableKey).
+constexpr std::array<std::string_view, 8> kFreeTextKeys = {
+    "text", "content", "message", "comment", "comments", "note", "notes", "answers",
+};
+
+// `key` equals `lower` (lower case) ignoring the case of `key`.
+bool EqualsFolded(std::string_view key, std::string_view lower) {
+  return key.size() == lower.size() &&
+         std::equal(key.begin(), key.end(), lower.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
 KeyKind KindOfKey(std::string_view key) {
   for (const PersonalKey& k : kPersonalKeys) {
-    if (k.name.size() == key.size() &&
-        std::equal(key.begin(), key.end(), k.name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        })) {
-      return k.kind;
-    }
+    if (EqualsFolded(key, k.name)) return k.kind;
   }
   return KeyKind::kNone;
 }
@@ -141,6 +150,12 @@ std::string MaskText(std::string_view text) {
 }
 
 bool IsPersonalKey(std::string_view key) { return KindOfKey(key) != KeyKind::kNone; }
+
+bool IsErasableKey(std::string_view key) {
+  return IsPersonalKey(key) ||
+         std::any_of(kFreeTextKeys.begin(), kFreeTextKeys.end(),
+                     [&](std::string_view k) { return EqualsFolded(key, k); });
+}
 
 std::string MaskIdentity(IdentityKind kind, std::string_view value) {
   switch (kind) {

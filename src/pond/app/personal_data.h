@@ -26,6 +26,10 @@ std::string MaskText(std::string_view text);
 // email, unionid, openid, external_userid, id_card, ip, remark, … (case-insensitive; the list
 // is in personal_data.cc).
 bool IsPersonalKey(std::string_view key);
+// What erasure removes from the customer's own events (docs/privacy.md, "Erasure"): every
+// personal key and the free text people write (text, content, message, comment(s), note(s),
+// answers).
+bool IsErasableKey(std::string_view key);
 std::string MaskIdentity(IdentityKind kind, std::string_view value);
 
 // Masks, throughout `value` (objects nested in objects and arrays), every string or number

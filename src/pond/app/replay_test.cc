@@ -230,7 +230,7 @@ TEST_F(ReplayTest, ErasingADistributorsClientKeepsTheLedgerAndReplaysTheSame) {
     ASSERT_GT(before["distribution"]["reconciliation"]["transactions"].get<int64_t>(), 0);
     ASSERT_TRUE(app->engine().WriteSnapshot().ok());
 
-    auto result = EraseCustomer(*app, kWs, client);
+    auto result = EraseCustomer(app->engine(), kWs, client);
     ASSERT_TRUE(result.ok()) << result.status().ToString();
     EXPECT_GT((*result)["identities"].get<int64_t>(), 0);
     ASSERT_TRUE(app->Flush().ok());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace pond {
@@ -22,6 +23,13 @@ inline uint64_t Mix64(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+// `v` as 16 lower-case hex digits, most significant first: a stable hash in an id.
+inline std::string Hex64(uint64_t v) {
+  std::string out(16, '0');
+  for (size_t i = 16; i-- > 0; v >>= 4) out[i] = "0123456789abcdef"[v & 0xf];
+  return out;
 }
 
 }  // namespace pond

@@ -278,15 +278,7 @@ void TenantState::ApplyTagEvent(const Event& e, uint32_t customer) {
   const bool added = e.name == kTagAdded;
   if (!added && e.name != kTagRemoved) return;
   const std::string tag = TagOfEvent(e);
-  if (tag.empty()) return;
-  uint32_t id = tags_.Intern(tag);
-  if (id == tag_bitmaps_.size()) tag_bitmaps_.emplace_back();
-  Roaring& tagged = tag_bitmaps_[id];
-  if (added) {
-    tagged.add(customer);
-  } else {
-    tagged.remove(customer);
-  }
+  if (!tag.empty()) SetTag(tag, customer, added);
 }
 
 void TenantState::ApplyContactEvent(const Event& e, uint32_t customer) {

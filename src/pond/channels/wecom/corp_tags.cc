@@ -2,19 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pond/base/json_fields.h"
 #include "pond/engine/engine.h"  // ValidateTag
 
 namespace pond::wecom {
-namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-}  // namespace
 
 std::optional<std::string> PondTagFor(std::string_view group, std::string_view name) {
   if (name.find(':') != std::string_view::npos) return std::nullopt;
@@ -59,7 +52,8 @@ Status CorpTagBook::Load(outbound::WecomApi& api) {
     if (!g.is_object() || g.value("deleted", false)) continue;
     for (const json& t : g.value("tag", json::array())) {
       if (!t.is_object() || t.value("deleted", false)) continue;
-      Add(Text(t, "id"), Text(g, "group_id"), Text(g, "group_name"), Text(t, "name"));
+      Add(JsonString(t, "id"), JsonString(g, "group_id"), JsonString(g, "group_name"),
+          JsonString(t, "name"));
     }
   }
   loaded_ = true;
@@ -89,8 +83,8 @@ Result<std::string> CorpTagBook::Ensure(outbound::WecomApi& api, const std::stri
   ASSIGN_OR_RETURN(json answer, api.Post("/cgi-bin/externalcontact/add_corp_tag", request));
   const json g = answer.value("tag_group", json::object());
   for (const json& t : g.value("tag", json::array())) {
-    if (t.is_object() && Text(t, "name") == name) {
-      Add(Text(t, "id"), Text(g, "group_id"), Text(g, "group_name"), name);
+    if (t.is_object() && JsonString(t, "name") == name) {
+      Add(JsonString(t, "id"), JsonString(g, "group_id"), JsonString(g, "group_name"), name);
     }
   }
   if (const CorpTag* t = ByPondTag(pond_tag)) return t->id;

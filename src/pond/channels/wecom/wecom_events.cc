@@ -34,12 +34,7 @@ Event Make(const XmlFields& x, const std::string& corp, const std::string& exter
 
 }  // namespace
 
-std::string GroupIdForChat(std::string_view chat_id) {
-  uint64_t h = Fnv1a64(chat_id);
-  std::string out = "grp_wx_" + std::string(16, '0');
-  for (size_t i = out.size(); i-- > 7; h >>= 4) out[i] = "0123456789abcdef"[h & 0xf];
-  return out;
-}
+std::string GroupIdForChat(std::string_view chat_id) { return "grp_wx_" + Hex64(Fnv1a64(chat_id)); }
 
 std::vector<Event> MapCallback(const XmlFields& x, const std::string& corp) {
   std::vector<Event> out;

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "pond/base/hash.h"
+#include "pond/base/json_fields.h"
 #include "pond/base/json_text.h"
 #include "pond/channels/wecom/corp_tags.h"
 #include "pond/model/event_names.h"
@@ -18,19 +19,8 @@ constexpr size_t kStaffPerCall = 100;   // batch/get_by_user: userid_list holds 
 constexpr int kCustomersPerPage = 100;  // batch/get_by_user: limit at most 100
 constexpr int kGroupsPerPage = 1000;    // groupchat/list: limit 1–1000
 
-std::string Hex16(uint64_t v) {
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<size_t>(i)] = "0123456789abcdef"[v & 0xf];
-  return out;
-}
-
 Micros FromSeconds(const json& v) {
   return v.is_number_integer() ? v.get<int64_t>() * kMicrosPerSecond : 0;
-}
-
-std::string Text(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 void AddIdentity(Event* e, IdentityKind kind, const std::string& raw) {
@@ -185,7 +175,7 @@ class SyncRun {
         ++p_.contacts;
       }
       RETURN_IF_ERROR(Submit(std::move(events)));
-      p_.cursor = Text(page, "next_cursor");
+      p_.cursor = JsonString(page, "next_cursor");
       if (p_.cursor.empty()) ++p_.staff_batch;
       if (!Page()) return save_error_;
     }
@@ -193,25 +183,26 @@ class SyncRun {
   }
 
   void ContactEvents(const json& contact, const json& follow, std::vector<Event>* out) {
-    const std::string external = Text(contact, "external_userid");
-    const std::string staff = Text(follow, "userid");
+    const std::string external = JsonString(contact, "external_userid");
+    const std::string staff = JsonString(follow, "userid");
     if (external.empty() || staff.empty()) return;
     const Micros added = FromSeconds(follow.value("createtime", json()));
 
     Event id;
     id.type = EventType::kIdentify;
     AddIdentity(&id, IdentityKind::kExternalUserId, external);
-    AddIdentity(&id, IdentityKind::kUnionId, Text(contact, "unionid"));
+    AddIdentity(&id, IdentityKind::kUnionId, JsonString(contact, "unionid"));
     json traits = json::object();
-    if (!Text(contact, "name").empty()) traits["name"] = Text(contact, "name");
+    if (!JsonString(contact, "name").empty()) traits["name"] = JsonString(contact, "name");
     const int gender = contact.value("gender", 0);
     if (gender == 1 || gender == 2) traits["gender"] = gender == 1 ? "male" : "female";
-    if (!Text(contact, "corp_name").empty()) traits["corp_name"] = Text(contact, "corp_name");
+    if (!JsonString(contact, "corp_name").empty())
+      traits["corp_name"] = JsonString(contact, "corp_name");
     id.traits = DumpJson(traits);
     // Named by what it says: the same profile read again is the same event; a changed one is
     // a new identify.
     id.message_id = "wecom-sync:" + corp_ + ":contact:" + external + ":" +
-                    Hex16(Fnv1a64(id.traits + "|" + Text(contact, "unionid")));
+                    Hex64(Fnv1a64(id.traits + "|" + JsonString(contact, "unionid")));
     id.timestamp = added;
     out->push_back(std::move(id));
 
@@ -220,11 +211,11 @@ class SyncRun {
     friended.name = kFriendAdded;
     AddIdentity(&friended, IdentityKind::kExternalUserId, external);
     json p = {{"staff_id", staff},
-              {"state", Text(follow, "state")},
+              {"state", JsonString(follow, "state")},
               {"add_way", follow.value("add_way", 0)},
               {"source", "wecom"},
               {"via", "sync"}};
-    if (!Text(follow, "remark").empty()) p["remark"] = Text(follow, "remark");
+    if (!JsonString(follow, "remark").empty()) p["remark"] = JsonString(follow, "remark");
     friended.properties = DumpJson(p);
     friended.timestamp = added;
     // The messageId the add_external_contact callback gives the same friendship
@@ -260,12 +251,12 @@ class SyncRun {
                        }));
       const json list = page.value("group_chat_list", json::array());
       for (int64_t i = p_.group_in_page; i < static_cast<int64_t>(list.size()); ++i) {
-        const std::string chat = Text(list[static_cast<size_t>(i)], "chat_id");
+        const std::string chat = JsonString(list[static_cast<size_t>(i)], "chat_id");
         if (!chat.empty()) RETURN_IF_ERROR(Group(chat));
         p_.group_in_page = i + 1;
         if (!Page()) return save_error_;
       }
-      p_.group_cursor = Text(page, "next_cursor");
+      p_.group_cursor = JsonString(page, "next_cursor");
       p_.group_in_page = 0;
       if (p_.group_cursor.empty()) return Status::Ok();
       if (!Page()) return save_error_;
@@ -280,20 +271,20 @@ class SyncRun {
     const json g = answer.value("group_chat", json::object());
     SyncedGroup group{GroupIdForChat(chat),
                       chat,
-                      Text(g, "name"),
-                      Text(g, "owner"),
+                      JsonString(g, "name"),
+                      JsonString(g, "owner"),
                       FromSeconds(g.value("create_time", json())),
                       0};
     std::vector<Event> events;
     for (const json& m : g.value("member_list", json::array())) {
       if (!m.is_object() || m.value("type", 0) != 2) continue;  // 1: a staff member
-      const std::string member = Text(m, "userid");
+      const std::string member = JsonString(m, "userid");
       if (member.empty()) continue;
       Event e;
       e.type = EventType::kTrack;
       e.name = kGroupJoined;
       AddIdentity(&e, IdentityKind::kExternalUserId, member);
-      AddIdentity(&e, IdentityKind::kUnionId, Text(m, "unionid"));
+      AddIdentity(&e, IdentityKind::kUnionId, JsonString(m, "unionid"));
       e.timestamp = FromSeconds(m.value("join_time", json()));
       e.properties = DumpJson({{"group_id", group.id},
                                {"chat_id", chat},
