@@ -158,6 +158,8 @@ Result<json> DeleteContentItem(ApiContext& ctx, const HttpRequest& req);
 Result<json> PlanMomentsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> MomentTasksHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> PlanWecomMomentsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListWecomMomentsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> SaveScriptHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> GetScriptHandler(ApiContext& ctx, const HttpRequest& req);
@@ -186,6 +188,8 @@ Result<json> StartWecomSync(ApiContext& ctx, const HttpRequest& req);
 Result<json> CreateAcquisitionLinkHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListAcquisitionLinks(ApiContext& ctx, const HttpRequest& req);
 Result<json> HandoverHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListJoinWaysHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListStaffAccountsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest& req);
 // A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field,
 // after `field_prefix` when the fields sit inside another object ("wecom.").

@@ -1,5 +1,7 @@
 // Content (docs/content.md): the content library, the Moments planner and the script library.
 #include "pond/app/moment_tasks.h"
+#include "pond/base/time.h"
+#include "pond/channels/wecom/moments.h"
 #include "pond/content/moments_json.h"
 #include "server/handler_util.h"
 
@@ -118,8 +120,15 @@ Result<json> ValidateMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
   return json({{"ok", found->empty()}, {"violations", data}});
 }
 
-// {posts: [{staff, at, item}], senders: {staff: wecom userid}}: WeCom's add_moment_task bodies.
-Result<json> MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
+namespace {
+
+struct PostsAndSenders {
+  std::vector<PlannedPost> posts;
+  std::map<std::string, std::string> senders;
+};
+
+// {posts: [{staff, at, item}], senders: {staff: wecom userid}}.
+Result<PostsAndSenders> ReadPostsAndSenders(ApiContext& ctx, const HttpRequest& req) {
   auto body = ParseJsonObject(req);
   if (!body.ok()) return body.status();
   auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
@@ -128,14 +137,48 @@ Result<json> MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!posts.ok()) return posts.status();
   const json senders = body->value("senders", json::object());
   if (!senders.is_object()) return FieldError("senders", "{staff id: WeCom userid}");
-  std::map<std::string, std::string> sender_of;
+  PostsAndSenders out{std::move(*posts), {}};
   for (const auto& [staff, userid] : senders.items()) {
     if (!userid.is_string()) {
       return FieldError("senders." + staff, "a WeCom userid (a string)");
     }
-    sender_of[staff] = userid.get<std::string>();
+    out.senders[staff] = userid.get<std::string>();
   }
-  return app::MomentTasks(ctx.app, ctx.workspace, *posts, sender_of);
+  return out;
+}
+
+}  // namespace
+
+// WeCom's add_moment_task bodies for the posts.
+Result<json> MomentTasksHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<PostsAndSenders> in = ReadPostsAndSenders(ctx, req);
+  if (!in.ok()) return in.status();
+  return app::MomentTasks(ctx.app, ctx.workspace, in->posts, in->senders);
+}
+
+// The posts published through WeCom when their time comes (docs/wecom.md, "Moments").
+Result<json> PlanWecomMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<PostsAndSenders> in = ReadPostsAndSenders(ctx, req);
+  if (!in.ok()) return in.status();
+  return app::PlanWecomMoments(ctx.app, ctx.workspace, in->posts, in->senders);
+}
+
+Result<json> ListWecomMomentsHandler(ApiContext& ctx, const HttpRequest& req) {
+  auto posts = wecom::MomentPosts(ctx.engine, ctx.workspace);
+  if (!posts.ok()) return posts.status();
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return zone.status();
+  json data = json::array();
+  for (const wecom::MomentPost& p : *posts) {
+    json j = wecom::MomentPostJson(p);
+    j.erase("body");
+    j.erase("at_us");
+    j.erase("posted_at_us");
+    j["at"] = FormatIso8601(p.at, *zone);
+    if (p.posted_at) j["posted_at"] = FormatIso8601(p.posted_at, *zone);
+    data.push_back(std::move(j));
+  }
+  return ListPage(req, std::move(data));
 }
 
 Result<json> SearchScriptsHandler(ApiContext& ctx, const HttpRequest& req) {

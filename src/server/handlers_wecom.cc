@@ -3,6 +3,7 @@
 #include "pond/app/wecom_sync.h"
 #include "pond/base/json_fields.h"
 #include "pond/base/time.h"
+#include "pond/channels/wecom/join_ways.h"
 #include "server/handler_util.h"
 
 namespace pond::server {
@@ -170,6 +171,33 @@ Result<json> HandoverHandler(ApiContext& ctx, const HttpRequest& req) {
   Result<wecom::HandoverReport> report = ctx.wecom.Handover(ctx.workspace, r);
   if (!report.ok()) return report.status();
   return app::HandoverJson(*report);
+}
+
+Result<json> ListStaffAccountsHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<std::vector<StaffAccount>> staff = ctx.engine.ListStaffAccounts(ctx.workspace);
+  if (!staff.ok()) return staff.status();
+  auto zone = ctx.engine.UtcOffsetOf(ctx.workspace);
+  if (!zone.ok()) return zone.status();
+  json data = json::array();
+  for (const StaffAccount& a : *staff) {
+    data.push_back({{"id", a.id},
+                    {"kind", a.kind == StaffKind::kWecomMember ? "wecom" : "personal_wechat"},
+                    {"name", a.name},
+                    {"persona", a.persona},
+                    {"friend_capacity", a.friend_capacity},
+                    {"daily_add_limit", a.daily_add_limit},
+                    {"wecom_userid", a.wecom_userid},
+                    {"created_at", FormatIso8601(a.created_at, *zone)}});
+  }
+  return ListPage(req, std::move(data));
+}
+
+Result<json> ListJoinWaysHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<std::vector<wecom::JoinWay>> ways = wecom::JoinWays(ctx.engine, ctx.workspace);
+  if (!ways.ok()) return ways.status();
+  json data = json::array();
+  for (const wecom::JoinWay& w : *ways) data.push_back(wecom::JoinWayJson(w));
+  return ListPage(req, std::move(data));
 }
 
 Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest&) {

@@ -69,6 +69,10 @@ TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
   EXPECT_EQ(progress["groups"], shape.groups);
   EXPECT_FALSE(progress.contains("staff_list"));
 
+  const json staff = json::parse(call("GET", "/v1/staff").body);
+  ASSERT_EQ(staff["data"].size(), static_cast<size_t>(shape.staff)) << staff.dump();
+  EXPECT_EQ(staff["data"][0]["kind"], "wecom");
+
   const auto& g = corp.groups()[0];
   HttpResponse group = call("GET", "/v1/groups/" + wecom::GroupIdForChat(g.chat_id));
   ASSERT_EQ(group.status, 200) << group.body;
@@ -90,6 +94,39 @@ TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
   HttpResponse flag = call("POST", "/v1/wecom/handover",
                            R"({"from": "staff01", "to": "staff02", "resigned": "yes"})");
   EXPECT_EQ(flag.status, 400);
+
+  // Moments handed to WeCom: bad requests name the field and plan nothing.
+  ASSERT_EQ(call("POST", "/v1/content/items",
+                 R"({"id": "cnt_spf", "kind": "knowledge", "title": "防晒", "text": "涂"})")
+                .status,
+            200);
+  for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"posts": [{"staff": "s1", "at": "2026-12-09T08:00:00", "item": "cnt_nope"}]})",
+            "posts[0].item"},
+           {R"({"posts": [{"staff": "s1", "at": "2026-12-09T08:00:00", "item": "cnt_spf"}],
+                "senders": ["staff01"]})",
+            "senders"},
+           {R"({"posts": [{"staff": "s1", "at": "2026-12-09T08:00:00", "item": "cnt_spf"}],
+                "senders": {"s1": 7}})",
+            "senders.s1"},
+           {R"({"posts": "all of them"})", "posts"}}) {
+    HttpResponse bad = call("POST", "/v1/wecom/moments", body);
+    EXPECT_EQ(bad.status, 400) << body << " " << bad.body;
+    EXPECT_NE(bad.body.find("\"field\":\"" + field + "\""), std::string::npos) << bad.body;
+  }
+  EXPECT_EQ(call("POST", "/v1/wecom/moments", "{not json").status, 400);
+  EXPECT_TRUE(json::parse(call("GET", "/v1/wecom/moments").body)["data"].empty());
+  HttpResponse planned =
+      call("POST", "/v1/wecom/moments",
+           R"({"posts": [{"staff": "s1", "at": "2026-12-09T08:00:00", "item": "cnt_spf"}],
+          "senders": {"s1": "staff01"}})");
+  ASSERT_EQ(planned.status, 200) << planned.body;
+  EXPECT_EQ(json::parse(planned.body)["planned"], 1);
+  const json listed = json::parse(call("GET", "/v1/wecom/moments").body);
+  ASSERT_EQ(listed["data"].size(), 1u);
+  EXPECT_EQ(listed["data"][0]["state"], "planned");
+  EXPECT_EQ(listed["data"][0]["sender"], "staff01");
+  EXPECT_FALSE(listed["data"][0].contains("body"));
 }
 
 }  // namespace

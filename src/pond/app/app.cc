@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <type_traits>
 
+#include "pond/app/wecom_groups.h"
 #include "pond/auth/accounts.h"
 #include "pond/auth/audit.h"
 #include "pond/channels/outbound/delivery_service.h"
@@ -122,7 +123,10 @@ Status App::StartOne(Part part) {
           return Status::FailedPrecondition("this run makes no WeCom calls");
         };
       }
-      return Keep(wecom::WecomService::Open(e, options_.wecom_key_file, settings), &wecom_);
+      RETURN_IF_ERROR(
+          Keep(wecom::WecomService::Open(e, options_.wecom_key_file, settings), &wecom_));
+      if (community_) wecom_->SetGroupHooks(GroupHooksFor(*this));
+      return Status::Ok();
     }
     default:
       return Status::Internal("unknown part " + std::to_string(part));

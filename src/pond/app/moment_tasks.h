@@ -19,4 +19,11 @@ Result<nlohmann::json> MomentTasks(App& app, const std::string& ws,
                                    const std::vector<PlannedPost>& posts,
                                    const std::map<std::string, std::string>& senders);
 
+// The posts handed to WeCom to publish when their time comes (channels/wecom/moments.h), each
+// with the add_moment_task body MomentTasks shows: {planned: new posts, posts: all asked for}.
+// A post asked for again (the same staff, time and item) is kept as it is.
+Result<nlohmann::json> PlanWecomMoments(App& app, const std::string& ws,
+                                        const std::vector<PlannedPost>& posts,
+                                        const std::map<std::string, std::string>& senders);
+
 }  // namespace pond::app

@@ -23,6 +23,7 @@ wecom::SyncOptions WecomSyncOptions(App& app, const std::string& ws) {
                      ? "客户群 " + g.chat_id.substr(g.chat_id.size() > 6 ? g.chat_id.size() - 6 : 0)
                      : g.name;
     if (!g.owner.empty()) group.owner = g.owner;
+    group.chat_id = g.chat_id;
     return community->SaveGroup(ws, group).status();
   };
   return o;

@@ -73,18 +73,32 @@ Result<CommunityGroup> ParseGroup(std::string_view text) {
   RETURN_IF_ERROR(Capacity(j, "capacity", &g.capacity));
   RETURN_IF_ERROR(ReadJsonText(j, "rule", 4'000, false, &g.rule));
   RETURN_IF_ERROR(ReadJsonText(j, "welcome", 2'000, false, &g.welcome));
+  RETURN_IF_ERROR(ReadJsonText(j, "chat_id", 64, false, &g.chat_id));
+  if (!std::all_of(g.chat_id.begin(), g.chat_id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
+      })) {
+    return FieldError("chat_id", "WeCom's chat id: A-Z, a-z, 0-9, '_' or '-'");
+  }
+  if (auto d = j.find("dismissed"); d != j.end()) {
+    if (!d->is_boolean()) return FieldError("dismissed", "true or false");
+    g.dismissed = d->get<bool>();
+  }
   return g;
 }
 
 nlohmann::json GroupJson(const CommunityGroup& g) {
-  return json({{"id", g.id},
-               {"name", g.name},
-               {"kind", GroupKindName(g.kind)},
-               {"owner", g.owner},
-               {"capacity", g.capacity},
-               {"rule", g.rule},
-               {"entry_rule", EntryRule(g)},
-               {"welcome", g.welcome}});
+  json j({{"id", g.id},
+          {"name", g.name},
+          {"kind", GroupKindName(g.kind)},
+          {"owner", g.owner},
+          {"capacity", g.capacity},
+          {"rule", g.rule},
+          {"entry_rule", EntryRule(g)},
+          {"welcome", g.welcome}});
+  if (!g.chat_id.empty()) j["chat_id"] = g.chat_id;
+  if (g.dismissed) j["dismissed"] = true;
+  return j;
 }
 
 Result<GroupCode> ParseGroupCode(std::string_view text) {

@@ -4,7 +4,7 @@
 //
 //   group: {"id": "grp_vip_1", "name": "VIP 护肤群 1", "kind": "membership",
 //           "owner": "stf_lily", "capacity": 500, "rule": "count(order_paid) >= 1",
-//           "welcome": "欢迎！群公告里有新人礼"}
+//           "welcome": "欢迎！群公告里有新人礼", "chat_id": "wrOgQh…" (WeCom's, optional)}
 //   code:  {"id": "gcd_vip", "name": "VIP 群活码", "kind": "membership",
 //           "groups": ["grp_vip_1"], "policy": "fill_first", "rule": "", "auto_open": true,
 //           "template": {"name": "VIP 护肤群", "owner": "stf_lily", "capacity": 500,
@@ -38,6 +38,10 @@ struct CommunityGroup {
   // count(order_paid) >= 1 ("fans who never bought should not be added to the group").
   std::string rule;
   std::string welcome;
+  // The WeCom customer group behind it (WeCom's chat_id); "" for a group only pond knows. A
+  // group code whose groups have one is also a WeCom join way (docs/wecom.md, "Group codes").
+  std::string chat_id;
+  bool dismissed = false;  // WeCom dismissed the group: no one is routed to it
 };
 
 struct GroupTemplate {

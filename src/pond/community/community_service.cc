@@ -387,7 +387,7 @@ Result<RouteResult> CommunityService::RouteTo(const std::string& ws, const std::
     for (const std::string& g : code.groups) {
       const CommunityGroup& group = w.groups.at(g);
       const int64_t occupied = w.live[g].Occupied(now);
-      if (occupied >= group.capacity) continue;
+      if (occupied >= group.capacity || group.dismissed) continue;
       if (code.policy == RoutePolicy::kFillFirst) {
         chosen = g;
         break;

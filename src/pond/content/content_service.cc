@@ -18,7 +18,8 @@ using nlohmann::json;
 constexpr char kItemKind[] = "content_item";
 constexpr char kScriptKind[] = "script";
 const std::vector<std::string> kObserved = {kContentViewed, "content_liked", "content_commented",
-                                            "moment_posted", kScriptUsed};
+                                            kMomentPosted,  kMomentLiked,    kMomentCommented,
+                                            kScriptUsed};
 
 Status NotFound(const char* what, const std::string& id) {
   return Status::NotFound(std::string(what) + " \"" + id + "\" not found");
@@ -74,16 +75,23 @@ void ContentService::Workspace::Note(const Event& e) {
   }
   const std::string item = JsonString(p, "content_id");
   if (item.empty()) return;
-  if (e.name == "moment_posted") {
+  if (e.name == kMomentPosted) {
     const std::string staff = JsonString(p, "staff_id");
     if (staff.empty()) return;
+    // WeCom's posts are recorded on each customer who can see them: one post per moment_id.
+    if (const std::string moment = JsonString(p, "moment_id");
+        !moment.empty() && !moments.insert(moment).second) {
+      return;
+    }
     std::vector<PlannedPost>& list = posted[staff];
     list.push_back({staff, e.timestamp, item, ContentKind::kKnowledge});
     if (list.size() > 1000) list.erase(list.begin(), list.begin() + 500);  // the recent ones
     return;
   }
   auto& counts = performance[item];
-  ++counts[e.name == kContentViewed ? 0 : e.name == "content_liked" ? 1 : 2];
+  ++counts[e.name == kContentViewed                              ? 0
+           : e.name == "content_liked" || e.name == kMomentLiked ? 1
+                                                                 : 2];
 }
 
 void ContentService::OnApplied(const std::string& ws, const TenantState& state,
@@ -100,6 +108,7 @@ void ContentService::OnReset(const std::string& ws, const TenantState& state) {
   Workspace& w = WorkspaceFor(ws);
   w.performance.clear();
   w.posted.clear();
+  w.moments.clear();
   w.used.clear();
   NoteReplay(ws,
              ForEachLoadedChunk(engine_, EventRefs(state, kObserved, 0), [&](const auto& chunk) {

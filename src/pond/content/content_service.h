@@ -4,7 +4,10 @@
 // Items and scripts are stored objects ("content_item", "script"). Performance and what each
 // staff account posted come from events, kept by observing the engine:
 //   content_viewed / content_liked / content_commented {content_id}   → views, likes, comments
-//   moment_posted {staff_id, content_id}                             → no repeat within 14 days
+//   moment_liked / moment_commented {content_id} (WeCom's, moments.h) → likes, comments
+//   moment_posted {staff_id, content_id, moment_id?}                 → no repeat within 14 days
+//                                                         (once per moment_id: WeCom's posts
+//                                                          are recorded on each viewer)
 //   script_used {script_id, staff}                                   → a script's uses
 // A use of a script is an event on the customer it was used with (UseScript writes it), so a
 // replay of the log counts the same uses. A script stored before uses were events keeps the
@@ -15,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +89,7 @@ class ContentService final : public ReplayingObserver {
     std::unique_ptr<ScriptIndex> index;
     std::map<std::string, std::array<int64_t, 3>> performance;  // views, likes, comments
     std::map<std::string, std::vector<PlannedPost>> posted;     // by staff
+    std::set<std::string> moments;                              // WeCom moment_ids posted
     std::map<std::string, int64_t> used;                        // script_used, by script
     void Note(const Event& e);
     // The script with its uses: the count it was stored with and its script_used events.

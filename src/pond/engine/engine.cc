@@ -875,6 +875,14 @@ class EngineImpl final : public Engine {
     return store_->ListChannelSpend(ws, channel_id);
   }
 
+  Status PutStaffAccount(const std::string& ws, const StaffAccount& staff) override {
+    if (!FindTenant(ws)) return Status::NotFound("workspace \"" + ws + "\" not found");
+    return store_->PutStaffAccount(ws, staff);
+  }
+  Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& ws) override {
+    return store_->ListStaffAccounts(ws);
+  }
+
   Status PutObject(const std::string& ws, const StoredObject& object) override {
     if (!FindTenant(ws)) return Status::NotFound("workspace \"" + ws + "\" not found");
     return store_->PutObject(ws, object);

@@ -238,6 +238,11 @@ class Engine {
   virtual Result<std::vector<ChannelSpend>> ListChannelSpend(const std::string& workspace_id,
                                                              const std::string& channel_id) = 0;
 
+  // The staff accounts customers are befriended by (a WeCom sync writes its corp's); a second
+  // put of the same id replaces it.
+  virtual Status PutStaffAccount(const std::string& workspace_id, const StaffAccount& staff) = 0;
+  virtual Result<std::vector<StaffAccount>> ListStaffAccounts(const std::string& workspace_id) = 0;
+
   // Definitions kept by the parts above the engine (segments, …), as JSON.
   virtual Status PutObject(const std::string& workspace_id, const StoredObject& object) = 0;
   virtual Result<bool> DeleteObject(const std::string& workspace_id, const std::string& kind,

@@ -17,6 +17,8 @@ constexpr std::array kEvents = {
     StandardEvent{kMessageReceived, W::kClient, "events.md"},
     StandardEvent{kMomentViewed, W::kClient, "events.md"},
     StandardEvent{kMomentLiked, W::kClient, "events.md"},
+    StandardEvent{kMomentPosted, W::kClient, "content.md"},
+    StandardEvent{kMomentCommented, W::kClient, "wecom.md"},
     StandardEvent{kQuestionnaireSubmitted, W::kClient, "events.md"},
     StandardEvent{kOrderPaid, W::kClient, "events.md"},
     StandardEvent{kOrderRefunded, W::kClient, "events.md"},

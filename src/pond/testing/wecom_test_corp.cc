@@ -6,102 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "pond/base/hash.h"
+#include "pond/testing/wecom_test_wire.h"
 
 namespace pond::testing {
 namespace {
 
 using nlohmann::json;
-
-constexpr int64_t kFirstAdd = 1'735'660'800;  // 2025-01-01 00:00 +08:00, in seconds
-
-std::string Hex(uint64_t v, int digits) {
-  std::string out(static_cast<size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i, v >>= 4)
-    out[static_cast<size_t>(i)] = "0123456789abcdef"[v & 0xf];
-  return out;
-}
-
-std::string Padded(int64_t n, int width) {
-  std::string s = std::to_string(n);
-  return std::string(static_cast<size_t>(std::max(0, width - static_cast<int>(s.size()))), '0') + s;
-}
-
-std::string Message(int errcode) {
-  switch (errcode) {
-    case -1:
-      return "system busy";
-    case 40001:
-      return "invalid credential";
-    case 40013:
-      return "invalid corpid";
-    case 40014:
-      return "invalid access_token";
-    case 40031:
-      return "invalid userid list";
-    case 40032:
-      return "invalid userid list size";
-    case 40035:
-      return "invalid args";
-    case 40050:
-      return "invalid group id";
-    case 42001:
-      return "access_token expired";
-    case 45009:
-      return "api freq out of limit";
-    case 84061:
-      return "not external contact";
-  }
-  return "error";
-}
-
-CannedResponse Error(int errcode) {
-  json j = {{"errcode", errcode},
-            {"errmsg", Message(errcode) +
-                           ", hint: [1733000000_00_test], more info at "
-                           "https://open.work.weixin.qq.com/devtool/query?e=" +
-                           std::to_string(errcode)}};
-  return {200, j.dump()};
-}
-
-CannedResponse Ok(json j) {
-  j["errcode"] = 0;
-  j["errmsg"] = "ok";
-  return {200, j.dump()};
-}
-
-std::string QueryParam(const std::string& query, const std::string& name) {
-  size_t at = 0;
-  while (at <= query.size()) {
-    const size_t end = std::min(query.find('&', at), query.size());
-    const std::string pair = query.substr(at, end - at);
-    if (pair.starts_with(name + "=")) return pair.substr(name.size() + 1);
-    at = end + 1;
-  }
-  return "";
-}
-
-// Cursors name where the next page starts and the request they belong to.
-std::string Cursor(size_t offset, uint64_t request) {
-  return "C" + std::to_string(offset) + "_" + Hex(request, 8);
-}
-
-bool ReadCursor(const std::string& cursor, uint64_t request, size_t* offset) {
-  if (cursor.empty()) {
-    *offset = 0;
-    return true;
-  }
-  const size_t underscore = cursor.find('_');
-  if (cursor[0] != 'C' || underscore == std::string::npos ||
-      cursor.substr(underscore + 1) != Hex(request, 8)) {
-    return false;
-  }
-  *offset = 0;
-  for (size_t i = 1; i < underscore; ++i) {
-    if (cursor[i] < '0' || cursor[i] > '9') return false;
-    *offset = *offset * 10 + static_cast<size_t>(cursor[i] - '0');
-  }
-  return true;
-}
+using namespace wire;  // NOLINT: the wire helpers are this file's vocabulary
 
 constexpr std::array<const char*, 12> kSurnames = {"王", "李", "张", "刘", "陈", "杨",
                                                    "黄", "赵", "吴", "周", "徐", "孙"};
@@ -275,6 +186,15 @@ CannedResponse WecomTestCorp::Api(const std::string& path, const std::string& qu
   if (path == "/cgi-bin/externalcontact/groupchat/onjob_transfer")
     return TransferGroups(body, false);
   if (path == "/cgi-bin/externalcontact/groupchat/transfer") return TransferGroups(body, true);
+  if (path == "/cgi-bin/externalcontact/groupchat/add_join_way") return SaveJoinWay(body, false);
+  if (path == "/cgi-bin/externalcontact/groupchat/update_join_way") return SaveJoinWay(body, true);
+  if (path == "/cgi-bin/externalcontact/groupchat/get_join_way") return GetJoinWay(body);
+  if (path == "/cgi-bin/externalcontact/groupchat/del_join_way") return DelJoinWay(body);
+  if (path == "/cgi-bin/externalcontact/add_moment_task") return AddMomentTask(body);
+  if (path == "/cgi-bin/externalcontact/get_moment_task_result") return MomentTaskResult(query);
+  if (path == "/cgi-bin/externalcontact/get_moment_task") return MomentTask(body);
+  if (path == "/cgi-bin/externalcontact/get_moment_send_result") return MomentSendResult(body);
+  if (path == "/cgi-bin/externalcontact/get_moment_comments") return MomentComments(body);
   return {404, "not found", "text/plain"};
 }
 

@@ -36,6 +36,27 @@
 //   POST /cgi-bin/externalcontact/groupchat/onjob_transfer, groupchat/transfer {chat_id_list
 //        (1–100), new_owner} → {failed_chat_list: [{chat_id, errcode, errmsg}]}; transfer is
 //        for groups whose owner left (status 1): 90500 otherwise
+// Join ways and Moments (wecom_test_social.cc):
+//   POST /cgi-bin/externalcontact/groupchat/add_join_way {scene 1|2, remark, auto_create_room
+//        0|1, room_base_name (≤ 40 characters, required to auto-create), room_base_id,
+//        chat_id_list (1–5 of the corp's chats), state (≤ 30 characters)} → {config_id};
+//        40058 for a parameter out of its range, 40050 for a chat it does not have
+//   POST /cgi-bin/externalcontact/groupchat/get_join_way {config_id} → {join_way: the same
+//        fields, config_id and qr_code}; update_join_way {config_id, …} replaces them;
+//        del_join_way {config_id}. A customer scanning the code (JoinByWay) joins the first
+//        listed chat under 200 members (WeCom's limit for joining by QR code); when all are
+//        full and auto_create_room is 1, WeCom opens "<room_base_name><room_base_id>", counts
+//        room_base_id up and lists the new chat (the oldest full one leaves a list of 5)
+//   POST /cgi-bin/externalcontact/add_moment_task {text: {content ≤ 2,000}, attachments (≤ 9),
+//        visible_range: {sender_list: {user_list}}} → {jobid}; the job is running (status 2)
+//        the first time get_moment_task_result asks and done (3) after: {result: {errcode,
+//        moment_id, invalid_sender_list: {user_list}}}
+//   POST /cgi-bin/externalcontact/get_moment_task {moment_id, cursor, limit ≤ 1,000} →
+//        {task_list: [{userid, publish_status}]}: 0 until the sender posts it (PublishMoment)
+//   POST /cgi-bin/externalcontact/get_moment_send_result {moment_id, userid, cursor, limit ≤
+//        5,000} → {customer_list: [{external_userid}]}: the sender's customers, once posted
+//   POST /cgi-bin/externalcontact/get_moment_comments {moment_id, userid} → {comment_list,
+//        like_list: [{external_userid, create_time}]}
 // Every API call checks its access_token: 42001 once ExpireTokens() was called for it, 40014 for
 // one it never issued. Faults for tests: FailNext (an errcode such as 45009, -1 or 84061) and
 // BreakAfter (the server stops answering with JSON: HTTP 503, as a dead upstream).
@@ -61,6 +82,27 @@ struct CorpShape {
   uint64_t seed = 7;
   std::string corp_id = "wwtestcorp0001";
   std::string secret = "test-corp-secret";
+};
+
+struct CorpJoinWay {
+  std::string config_id;
+  int scene = 2;
+  std::string remark;
+  int auto_create_room = 1;
+  std::string room_base_name;
+  int room_base_id = 1;
+  std::vector<std::string> chat_id_list;
+  std::string state;
+};
+
+struct CorpMoment {
+  std::string jobid, moment_id;
+  std::string text;
+  std::vector<std::string> senders;  // valid ones
+  std::vector<std::string> invalid_senders;
+  std::set<std::string> posted_by;  // senders who posted it in WeCom's client
+  int result_reads = 0;             // get_moment_task_result calls: the first finds it running
+  std::vector<std::pair<std::string, int64_t>> likes, comments;  // external_userid, time
 };
 
 struct CorpTag {
@@ -114,6 +156,7 @@ class WecomTestCorp {
   const CorpShape& shape() const { return shape_; }
   const std::vector<std::string>& staff() const { return staff_; }
   const std::vector<CorpCustomer>& customers() const { return customers_; }
+  // The chats; CreateChat and JoinByWay add to them: read while no request runs.
   const std::vector<CorpGroup>& groups() const { return groups_; }
   int64_t follow_pairs() const;  // (customer, staff) friendships: batch/get_by_user's items
 
@@ -141,6 +184,19 @@ class WecomTestCorp {
   void ConfirmTasks(std::string_view sender);
   void NextDay();
   int tasks() const;
+  // Customer groups and join ways: a staff member opens a chat in WeCom's client; a customer
+  // scans a join way's code and lands in a chat ("" when the code has no chat with room and
+  // opens none). Chat ids are WeCom-shaped ("wrTC…").
+  std::string CreateChat(const std::string& owner, const std::string& name);
+  std::string JoinByWay(const std::string& config_id, const std::string& external_userid);
+  std::vector<CorpJoinWay> join_ways() const;
+  int64_t members_of(const std::string& chat_id) const;  // customers in the chat
+  // Moments: the sender posts the task in WeCom's client; customers like and comment.
+  std::vector<CorpMoment> moments() const;
+  bool PublishMoment(const std::string& moment_id, const std::string& sender);
+  bool LikeMoment(const std::string& moment_id, const std::string& external_userid);
+  bool CommentMoment(const std::string& moment_id, const std::string& external_userid);
+
   // Customers whose transfer was asked for (WeCom completes it 24 hours later), by takeover.
   std::map<std::string, int> transfers() const;
 
@@ -160,6 +216,16 @@ class WecomTestCorp {
   CannedResponse CreateLink(const std::string& body);
   CannedResponse TransferCustomers(const std::string& body);
   CannedResponse TransferGroups(const std::string& body, bool resigned_only);
+  CannedResponse SaveJoinWay(const std::string& body, bool update);
+  CannedResponse GetJoinWay(const std::string& body);
+  CannedResponse DelJoinWay(const std::string& body);
+  CannedResponse AddMomentTask(const std::string& body);
+  CannedResponse MomentTaskResult(const std::string& query);
+  CannedResponse MomentTask(const std::string& body);
+  CannedResponse MomentSendResult(const std::string& body);
+  CannedResponse MomentComments(const std::string& body);
+  CorpGroup* GroupOf(std::string_view chat_id);      // REQUIRES: mu_
+  CorpMoment* MomentOf(std::string_view moment_id);  // REQUIRES: mu_
   CorpFollow* FollowOf(std::string_view external_userid, std::string_view staff);
   const CorpTag* TagById(std::string_view id) const;
   void Generate();
@@ -183,6 +249,8 @@ class WecomTestCorp {
   std::map<std::string, int> transfers_;      // GUARDED_BY(mu_): takeover -> customers
   std::map<std::string, int> last_received_;  // GUARDED_BY(mu_): external_userid -> day
   int next_tag_ = 0;                          // GUARDED_BY(mu_)
+  std::vector<CorpJoinWay> join_ways_;        // GUARDED_BY(mu_)
+  std::vector<CorpMoment> moments_;           // GUARDED_BY(mu_)
 
   mutable std::mutex mu_;
   std::set<std::string> live_tokens_, expired_tokens_;

@@ -41,6 +41,8 @@ class WecomApi {
  public:
   WecomApi(WecomApiSettings settings, Clock* clock) : s_(std::move(settings)), clock_(clock) {}
 
+  const std::string& corp_id() const { return s_.corp_id; }
+
   // POST `path` ("/cgi-bin/…") with the token; the answer when its errcode is 0.
   Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body);
   // GET `path` with the token and `query` ("a=1&b=2", values URL-encoded by the caller).

@@ -23,13 +23,18 @@ Result<std::string> OpenEncrypted(const WecomConfig& config, const CallbackQuery
   return std::move(plain.message);
 }
 
-Result<std::vector<Event>> OpenCallback(const WecomConfig& config, const CallbackQuery& query,
-                                        std::string_view body) {
+Result<XmlFields> OpenCallbackXml(const WecomConfig& config, const CallbackQuery& query,
+                                  std::string_view body) {
   ASSIGN_OR_RETURN(XmlFields outer, ParseXml(body));
   const std::string encrypted = outer.Get("Encrypt");
   if (encrypted.empty()) return FieldError("xml", "no <Encrypt> element");
   ASSIGN_OR_RETURN(std::string inner_text, OpenEncrypted(config, query, encrypted));
-  ASSIGN_OR_RETURN(XmlFields inner, ParseXml(inner_text));
+  return ParseXml(inner_text);
+}
+
+Result<std::vector<Event>> OpenCallback(const WecomConfig& config, const CallbackQuery& query,
+                                        std::string_view body) {
+  ASSIGN_OR_RETURN(XmlFields inner, OpenCallbackXml(config, query, body));
   return MapCallback(inner, config.corp_id);
 }
 

@@ -11,6 +11,7 @@
 
 #include "pond/base/status.h"
 #include "pond/channels/wecom/wecom_config.h"
+#include "pond/channels/wecom/wecom_xml.h"
 #include "pond/model/event.h"
 
 namespace pond::wecom {
@@ -27,6 +28,10 @@ struct CallbackQuery {
 //   InvalidArgument   the ciphertext is not WeCom's (base64, length, padding), naming it
 Result<std::string> OpenEncrypted(const WecomConfig& config, const CallbackQuery& query,
                                   std::string_view encrypted);
+
+// A POST body (WeCom's outer <xml> with <Encrypt>) to its inner message, checked as above.
+Result<XmlFields> OpenCallbackXml(const WecomConfig& config, const CallbackQuery& query,
+                                  std::string_view body);
 
 // A POST body (WeCom's outer <xml> with <Encrypt>) to the events it maps to (none for a kind
 // pond does not map). Malformed or hostile XML, outer or inner, is InvalidArgument ("xml").

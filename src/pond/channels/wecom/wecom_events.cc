@@ -36,6 +36,15 @@ Event Make(const XmlFields& x, const std::string& corp, const std::string& exter
 
 std::string GroupIdForChat(std::string_view chat_id) { return "grp_wx_" + Hex64(Fnv1a64(chat_id)); }
 
+ChatChange ChatChangeOf(const XmlFields& x) {
+  const std::string change = x.Get("ChangeType");
+  if (x.Get("Event") != "change_external_chat" || x.Get("ChatId").empty() ||
+      (change != "create" && change != "dismiss")) {
+    return {};
+  }
+  return {x.Get("ChatId"), change};
+}
+
 std::vector<Event> MapCallback(const XmlFields& x, const std::string& corp) {
   std::vector<Event> out;
   const std::string event = x.Get("Event"), change = x.Get("ChangeType");

@@ -16,8 +16,9 @@
 //     update with UpdateDetail add_member / del_member: for each MemChangeList Item,
 //                         → group_joined / group_left {group_id: GroupIdForChat(ChatId),
 //                                                      chat_id: ChatId, scene}
-//     create, dismiss, other updates: no customer event (nothing is lost: the callback was
-//                         verified and answered; they are counted in the endpoint's log)
+//     create, dismiss: no customer event; ChatChangeOf names them, and the WeCom service
+//                         follows them up (the group read and saved, or its members let go)
+//     other updates: no event (they are counted in the endpoint's log)
 #pragma once
 
 #include <string>
@@ -32,6 +33,13 @@ namespace pond::wecom {
 // pond's id for a WeCom customer group: "grp_wx_" and 16 hex digits of the chat_id's FNV-1a
 // hash (pond's group ids are lower case, WeCom's chat ids are not). Callbacks and sync use it.
 std::string GroupIdForChat(std::string_view chat_id);
+
+// A customer group WeCom created or dismissed (change_external_chat create / dismiss).
+struct ChatChange {
+  std::string chat_id;
+  std::string change;  // "create" or "dismiss"; "" when the callback is neither
+};
+ChatChange ChatChangeOf(const XmlFields& xml);
 
 // The events of one decrypted callback; none for a kind pond does not map.
 std::vector<Event> MapCallback(const XmlFields& xml, const std::string& corp_id);

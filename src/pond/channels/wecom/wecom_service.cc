@@ -117,6 +117,11 @@ Result<int64_t> WecomService::PollGroupSends(const std::string& ws) {
   return PollGroupSendResults(*engine_, *api, ws);
 }
 
+Result<MomentsRun> WecomService::PollMoments(const std::string& ws) {
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  return RunMoments(*engine_, *api, ws);
+}
+
 Status WecomService::StartSync(const std::string& ws, SyncOptions options) {
   RETURN_IF_ERROR(ApiFor(ws).status());  // not configured: say so now, not in the background
   std::lock_guard lock(mu_);
@@ -186,13 +191,20 @@ Result<std::string> WecomService::VerifyUrl(const std::string& ws, const Callbac
 Result<Received> WecomService::Receive(const std::string& ws, const CallbackQuery& query,
                                        std::string_view body) {
   ASSIGN_OR_RETURN(WecomConfig config, ConfigFor(ws));
-  Result<std::vector<Event>> events = OpenCallback(config, query, body);
-  if (!events.ok()) {
-    Note(ws, "refused", false, events.status().message());
-    return events.status();
+  Result<XmlFields> xml = OpenCallbackXml(config, query, body);
+  if (!xml.ok()) {
+    Note(ws, "refused", false, xml.status().message());
+    return xml.status();
   }
+  Result<std::vector<Event>> events = MapCallback(*xml, config.corp_id);
   Received out;
   std::vector<FollowUp> jobs;
+  if (ChatChange chat = ChatChangeOf(*xml); !chat.change.empty()) {
+    FollowUp job;
+    job.ws = ws;
+    job.chat = std::move(chat);
+    jobs.push_back(std::move(job));
+  }
   for (const Event& e : *events) {
     out.events.push_back(e.name);
     if (e.name == "contact_edited" && !e.identities.empty()) {
@@ -223,7 +235,8 @@ Result<Received> WecomService::Receive(const std::string& ws, const CallbackQuer
   Note(ws, "callback", true,
        out.events.empty() ? "verified; no pond event for its kind"
                           : names + (out.stored ? "" : " (a retry: already stored)"));
-  if (out.stored > 0 && !jobs.empty()) {
+  // A group's creation or dismissal stores no event, and its follow-up may run twice harmlessly.
+  if ((out.stored > 0 || out.events.empty()) && !jobs.empty()) {
     {
       std::lock_guard lock(mu_);
       for (FollowUp& j : jobs) queue_.push_back(std::move(j));
@@ -337,7 +350,24 @@ Event WecomService::ProfileEvent(const json& profile, const std::string& message
   return e;
 }
 
+Status WecomService::KeepJoinWays(const std::string& ws) {
+  if (!group_hooks_.keep_join_ways) return Status::Ok();
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  Status kept = group_hooks_.keep_join_ways(ws, *api);
+  if (!kept.ok()) Note(ws, "join_way", false, kept.message());
+  return kept;
+}
+
 void WecomService::Run(FollowUp job) {
+  if (!job.chat.change.empty()) {
+    Result<std::shared_ptr<outbound::WecomApi>> api = ApiFor(job.ws);
+    Status done = api.ok() && group_hooks_.chat_changed
+                      ? group_hooks_.chat_changed(job.ws, **api, job.chat)
+                      : api.status();
+    Note(job.ws, "group", done.ok(),
+         job.chat.change + " " + job.chat.chat_id + (done.ok() ? "" : ": " + done.message()));
+    return;
+  }
   if (job.tags_only) {
     Result<int64_t> pulled = tags_->PullCustomer(job.ws, job.external_userid, job.message_id);
     Note(job.ws, "tags", pulled.ok(),
@@ -381,6 +411,16 @@ void WecomService::Run(FollowUp job) {
        job.external_userid + (stored.ok() ? ": " + e.traits : ": " + stored.status().message()));
 }
 
+bool WecomService::Due(std::map<std::string, Micros>* last_run, const std::string& ws,
+                       Micros every) {
+  const Micros now = engine_->clock().NowMicros();
+  std::lock_guard lock(mu_);
+  Micros& last = (*last_run)[ws];
+  if (last != 0 && now - last < every) return false;
+  last = now;
+  return true;
+}
+
 int WecomService::RunFollowUps() {
   std::vector<FollowUp> due;
   {
@@ -397,21 +437,27 @@ int WecomService::RunFollowUps() {
   }
   for (FollowUp& job : due) Run(std::move(job));
   int ran = static_cast<int>(due.size()) + tags_->Push();
-  // Group-send results, every five minutes per workspace whose WeCom API is configured.
+  // Per workspace whose WeCom API is configured: the join ways every minute, group-send
+  // results and Moments every five.
   Result<std::vector<Workspace>> workspaces = engine_->ListWorkspaces();
   for (const Workspace& w : workspaces.ok() ? *workspaces : std::vector<Workspace>{}) {
-    const Micros now = engine_->clock().NowMicros();
-    {
-      std::lock_guard lock(mu_);
-      Micros& last = polled_[w.id];
-      if (last != 0 && now - last < 5 * kMicrosPerMinute) continue;
-      last = now;
-    }
-    if (!ApiFor(w.id).ok()) continue;
+    const bool keep = group_hooks_.keep_join_ways && Due(&kept_, w.id, kMicrosPerMinute);
+    const bool poll = Due(&polled_, w.id, 5 * kMicrosPerMinute);
+    if ((!keep && !poll) || !ApiFor(w.id).ok()) continue;
+    if (keep) (void)KeepJoinWays(w.id);
+    if (!poll) continue;
     Result<int64_t> read = PollGroupSends(w.id);
     if (!read.ok()) Note(w.id, "group_send", false, read.status().message());
     if (read.ok() && *read > 0) {
       Note(w.id, "group_send", true, std::to_string(*read) + " results read back");
+    }
+    Result<MomentsRun> moments = PollMoments(w.id);
+    if (!moments.ok()) Note(w.id, "moments", false, moments.status().message());
+    if (moments.ok() && moments->submitted + moments->posted + moments->failed + moments->events) {
+      Note(w.id, "moments", true,
+           std::to_string(moments->submitted) + " submitted, " + std::to_string(moments->posted) +
+               " posted, " + std::to_string(moments->failed) + " failed, " +
+               std::to_string(moments->events) + " events");
     }
   }
   return ran;

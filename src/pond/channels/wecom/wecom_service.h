@@ -13,6 +13,7 @@
 //   - Tags: pond's corp tags pushed to WeCom and a staff member's edits in WeCom pulled into
 //     pond (tag_bridge.h), on the same background worker.
 //   - Sync: the corp's staff, customers and groups read on demand (wecom_sync.h).
+//   - Groups: a group WeCom created or dismissed, and the group codes' join ways (GroupHooks).
 //   - Activity: what was refused, sent and fetched lately, with WeCom's errcode and errmsg.
 #pragma once
 
@@ -32,6 +33,7 @@
 #include "pond/channels/wecom/acquisition_links.h"
 #include "pond/channels/wecom/group_send_results.h"
 #include "pond/channels/wecom/handover.h"
+#include "pond/channels/wecom/moments.h"
 #include "pond/channels/wecom/tag_bridge.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/channels/wecom/wecom_config.h"
@@ -51,10 +53,21 @@ struct LiveCode {
   Micros created_at = 0;
 };
 
+// The application's side of WeCom's customer groups (app/wecom_groups.h), run on the service's
+// worker: what a group WeCom created or dismissed changes in pond (after the callback was
+// answered), and the join ways of the group codes, kept every minute for each workspace whose
+// WeCom API is configured. Null: nothing.
+struct GroupHooks {
+  std::function<Status(const std::string& ws, outbound::WecomApi& api, const ChatChange& change)>
+      chat_changed;
+  std::function<Status(const std::string& ws, outbound::WecomApi& api)> keep_join_ways;
+};
+
 struct WecomActivity {
   Micros at = 0;
   std::string kind;  // "callback", "refused", "welcome", "profile", "live_code", "sync", "tags",
-                     // "group_send", "acquisition_link", "handover"
+                     // "group_send", "acquisition_link", "handover", "group", "join_way",
+                     // "moments"
   bool ok = true;
   std::string detail;
 };
@@ -113,6 +126,14 @@ class WecomService {
   // worker does it every five minutes for each workspace with WeCom configured.
   Result<int64_t> PollGroupSends(const std::string& ws);
 
+  // Moves the workspace's Moments posts on (moments.h); the worker does it every five minutes.
+  Result<MomentsRun> PollMoments(const std::string& ws);
+
+  // Set once, before RunInBackground.
+  void SetGroupHooks(GroupHooks hooks) { group_hooks_ = std::move(hooks); }
+  // The join ways of the workspace's group codes, kept now (the worker does it every minute).
+  Status KeepJoinWays(const std::string& ws);
+
   // Queues the workspace's tag changes made while pond was not pushing (TagBridge::CatchUp);
   // RunInBackground does it for every workspace.
   Status CatchUpTags(const std::string& ws) { return tags_->CatchUp(ws); }
@@ -133,6 +154,7 @@ class WecomService {
   struct FollowUp {
     std::string ws, external_userid, state, welcome_code, message_id;
     bool tags_only = false;  // an edit_external_contact: pull the customer's tags
+    ChatChange chat;         // a group created or dismissed: GroupHooks::chat_changed
     int attempts = 0;
     Micros not_before = 0;  // a retry waits
   };
@@ -140,6 +162,9 @@ class WecomService {
   Result<std::shared_ptr<outbound::WecomApi>> ApiFor(const std::string& ws);
   void Run(FollowUp job);
   void Note(const std::string& ws, const char* kind, bool ok, std::string detail);
+  // Whether `every` has passed since the last run recorded in `last_run` for `ws` (then records
+  // now as the last run).
+  bool Due(std::map<std::string, Micros>* last_run, const std::string& ws, Micros every);
 
   Engine* engine_;
   std::unique_ptr<WecomConfigStore> configs_;
@@ -158,7 +183,9 @@ class WecomService {
   bool stopping_ = false;
   std::thread worker_;
   std::unique_ptr<TagBridge> tags_;
-  std::map<std::string, Micros> polled_;      // GUARDED_BY(mu_): the last group-send poll, by ws
+  std::map<std::string, Micros> polled_;  // GUARDED_BY(mu_): the last group-send poll, by ws
+  std::map<std::string, Micros> kept_;    // GUARDED_BY(mu_): the last join-way upkeep, by ws
+  GroupHooks group_hooks_;
   std::map<std::string, std::thread> syncs_;  // GUARDED_BY(mu_), by workspace
   std::set<std::string> syncing_;             // GUARDED_BY(mu_)
 };

@@ -1,6 +1,7 @@
 #include "pond/channels/wecom/wecom_sync.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "pond/base/hash.h"
@@ -18,10 +19,6 @@ constexpr char kProgressId[] = "progress";
 constexpr size_t kStaffPerCall = 100;   // batch/get_by_user: userid_list holds at most 100
 constexpr int kCustomersPerPage = 100;  // batch/get_by_user: limit at most 100
 constexpr int kGroupsPerPage = 1000;    // groupchat/list: limit 1–1000
-
-Micros FromSeconds(const json& v) {
-  return v.is_number_integer() ? v.get<int64_t>() * kMicrosPerSecond : 0;
-}
 
 void AddIdentity(Event* e, IdentityKind kind, const std::string& raw) {
   if (raw.empty()) return;
@@ -87,6 +84,7 @@ class SyncRun {
       for (const json& s : staff.value("follow_user", json::array())) {
         if (s.is_string()) p_.staff_list.push_back(s.get<std::string>());
       }
+      RETURN_IF_ERROR(SaveStaff(now));
       p_.phase = "customers";
       if (!Page()) return save_error_;
     }
@@ -186,7 +184,7 @@ class SyncRun {
     const std::string external = JsonString(contact, "external_userid");
     const std::string staff = JsonString(follow, "userid");
     if (external.empty() || staff.empty()) return;
-    const Micros added = FromSeconds(follow.value("createtime", json()));
+    const Micros added = WecomTime(follow.value("createtime", json()));
 
     Event id;
     id.type = EventType::kIdentify;
@@ -242,6 +240,26 @@ class SyncRun {
     }
   }
 
+  // Each staff member with customer contact as a staff account, id = WeCom userid (the
+  // staff_id callbacks and sync put on friendships); one pond has already keeps its name,
+  // persona and limits.
+  Status SaveStaff(Micros now) {
+    ASSIGN_OR_RETURN(std::vector<StaffAccount> known, engine_.ListStaffAccounts(ws_));
+    std::set<std::string> have;
+    for (const StaffAccount& a : known) have.insert(a.id);
+    for (const std::string& userid : p_.staff_list) {
+      if (have.count(userid)) continue;
+      StaffAccount a;
+      a.id = userid;
+      a.kind = StaffKind::kWecomMember;
+      a.name = userid;
+      a.wecom_userid = userid;
+      a.created_at = now;
+      RETURN_IF_ERROR(engine_.PutStaffAccount(ws_, a));
+    }
+    return Status::Ok();
+  }
+
   Status Groups() {
     for (;;) {
       json filter = {{"status_filter", 0}, {"limit", kGroupsPerPage}};
@@ -268,34 +286,8 @@ class SyncRun {
                        return api_.Post("/cgi-bin/externalcontact/groupchat/get",
                                         {{"chat_id", chat}, {"need_name", 0}});
                      }));
-    const json g = answer.value("group_chat", json::object());
-    SyncedGroup group{GroupIdForChat(chat),
-                      chat,
-                      JsonString(g, "name"),
-                      JsonString(g, "owner"),
-                      FromSeconds(g.value("create_time", json())),
-                      0};
     std::vector<Event> events;
-    for (const json& m : g.value("member_list", json::array())) {
-      if (!m.is_object() || m.value("type", 0) != 2) continue;  // 1: a staff member
-      const std::string member = JsonString(m, "userid");
-      if (member.empty()) continue;
-      Event e;
-      e.type = EventType::kTrack;
-      e.name = kGroupJoined;
-      AddIdentity(&e, IdentityKind::kExternalUserId, member);
-      AddIdentity(&e, IdentityKind::kUnionId, JsonString(m, "unionid"));
-      e.timestamp = FromSeconds(m.value("join_time", json()));
-      e.properties = DumpJson({{"group_id", group.id},
-                               {"chat_id", chat},
-                               {"scene", std::to_string(m.value("join_scene", 0))},
-                               {"source", "wecom"},
-                               {"via", "sync"}});
-      e.message_id = "wecom-sync:" + corp_ + ":join:" + chat + ":" + member + ":" +
-                     std::to_string(e.timestamp / kMicrosPerSecond);
-      events.push_back(std::move(e));
-      ++group.customers;
-    }
+    SyncedGroup group = GroupFromWecom(answer.value("group_chat", json::object()), corp_, &events);
     p_.group_members += group.customers;
     ++p_.groups;
     if (o_.save_group) RETURN_IF_ERROR(o_.save_group(group));
@@ -346,6 +338,41 @@ Result<SyncProgress> LoadSyncProgress(Engine& engine, const std::string& ws) {
     if (o.id == kProgressId) return ParseProgress(o.body);
   }
   return SyncProgress{};
+}
+
+Micros WecomTime(const json& seconds) {
+  return seconds.is_number_integer() ? seconds.get<int64_t>() * kMicrosPerSecond : 0;
+}
+
+SyncedGroup GroupFromWecom(const json& g, const std::string& corp, std::vector<Event>* joins) {
+  const std::string chat = JsonString(g, "chat_id");
+  SyncedGroup group{GroupIdForChat(chat),
+                    chat,
+                    JsonString(g, "name"),
+                    JsonString(g, "owner"),
+                    WecomTime(g.value("create_time", json())),
+                    0};
+  for (const json& m : g.value("member_list", json::array())) {
+    if (!m.is_object() || m.value("type", 0) != 2) continue;  // 1: a staff member
+    const std::string member = JsonString(m, "userid");
+    if (member.empty()) continue;
+    Event e;
+    e.type = EventType::kTrack;
+    e.name = kGroupJoined;
+    AddIdentity(&e, IdentityKind::kExternalUserId, member);
+    AddIdentity(&e, IdentityKind::kUnionId, JsonString(m, "unionid"));
+    e.timestamp = WecomTime(m.value("join_time", json()));
+    e.properties = DumpJson({{"group_id", group.id},
+                             {"chat_id", chat},
+                             {"scene", std::to_string(m.value("join_scene", 0))},
+                             {"source", "wecom"},
+                             {"via", "sync"}});
+    e.message_id = "wecom-sync:" + corp + ":join:" + chat + ":" + member + ":" +
+                   std::to_string(e.timestamp / kMicrosPerSecond);
+    joins->push_back(std::move(e));
+    ++group.customers;
+  }
+  return group;
 }
 
 Result<SyncProgress> SyncCorp(Engine& engine, outbound::WecomApi& api, const std::string& ws,

@@ -67,6 +67,14 @@ struct SyncProgress {
 
 nlohmann::json SyncProgressJson(const SyncProgress& p);
 
+// A time as WeCom gives it (seconds since the epoch), in micros; 0 when it is not a number.
+Micros WecomTime(const nlohmann::json& seconds);
+
+// A group as groupchat/get answers it ({chat_id, name, owner, create_time, member_list}), and a
+// group_joined per customer member appended to `joins`, with the messageIds a sync gives them.
+SyncedGroup GroupFromWecom(const nlohmann::json& group_chat, const std::string& corp,
+                           std::vector<Event>* joins);
+
 struct SyncOptions {
   int max_tries = 6;
   // How to wait between tries; null: sleep. Tests pass one that records and returns.

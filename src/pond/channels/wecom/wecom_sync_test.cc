@@ -116,6 +116,17 @@ TEST_F(WecomSyncTest, TheWholeCorpArrivesOnceAndUnionidsMergeIntoKnownProfiles) 
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->phase, "done");
   EXPECT_EQ(first->staff_list, corp_.staff());
+  // Every staff member with customer contact is a staff account, and no one else.
+  std::vector<std::string> accounts;
+  const std::vector<StaffAccount> saved = engine_->ListStaffAccounts(kDefaultWorkspace).value();
+  for (const StaffAccount& a : saved) {
+    EXPECT_EQ(a.wecom_userid, a.id);
+    accounts.push_back(a.id);
+  }
+  std::sort(accounts.begin(), accounts.end());
+  std::vector<std::string> staff = corp_.staff();
+  std::sort(staff.begin(), staff.end());
+  EXPECT_EQ(accounts, staff);
   EXPECT_EQ(first->contacts, corp_.follow_pairs());
   EXPECT_EQ(first->groups, static_cast<int64_t>(corp_.groups().size()));
   EXPECT_EQ(first->group_members, CorpMemberships());
@@ -152,6 +163,7 @@ TEST_F(WecomSyncTest, TheWholeCorpArrivesOnceAndUnionidsMergeIntoKnownProfiles) 
   EXPECT_EQ(second->events_stored, 0);
   EXPECT_EQ(second->contacts, corp_.follow_pairs());
   EXPECT_EQ(Held(), held);
+  EXPECT_EQ(engine_->ListStaffAccounts(kDefaultWorkspace).value().size(), staff.size());
 }
 
 TEST_F(WecomSyncTest, AnExpiredTokenAndWecomsFrequencyLimitAreWaitedOut) {
