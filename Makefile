@@ -54,6 +54,7 @@ bench: build
 	$(BUILD_DIR)/bench/fission_bench
 	$(BUILD_DIR)/bench/reports_bench
 	$(BUILD_DIR)/bench/wecom_sync_bench
+	$(BUILD_DIR)/bench/archive_bench
 
 # Each fuzz target for FUZZ_SECONDS under libFuzzer with ASan and UBSan (clang), starting from
 # its seed corpus in fuzz/corpus/<target>; what it finds new goes to $(FUZZ_DIR)/corpus/<target>,

@@ -161,6 +161,19 @@ int RunWecomSync(const Common& common);
 int RunWecomHandover(const Common& common, const std::string& from, const std::string& to,
                      bool resigned, const std::string& message);
 
+// `pond wecom archive --sdk LIB --corp-id ID --secret-file F --key VER=PEM…`: the chat archive
+// pulled from the cursor on (docs/conversations.md), progress on stderr, the summary on stdout.
+// `pond wecom archive --import FILE`: decrypted messages, one JSON a line ("-": stdin).
+struct ArchiveArgs {
+  std::string sdk, corp_id, secret_file;
+  std::vector<std::string> keys;  // "VERSION=path/to/private.pem"
+  unsigned limit = 1000;
+  std::string proxy, proxy_password_file;
+  int timeout = 10;
+  std::string import_file;
+};
+int RunWecomArchive(const Common& common, const ArchiveArgs& args);
+
 // `pond groups list | health GROUP | route CODE CUSTOMER`.
 struct GroupArgs {
   std::string action;

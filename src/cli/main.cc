@@ -323,6 +323,26 @@ int main(int argc, char** argv) {
   wecom_sync->add_flag("--json", common.json, "print the progress as JSON");
   std::string handover_from, handover_to, handover_message;
   bool handover_resigned = false;
+  ArchiveArgs archive;
+  auto* wecom_archive = wecom_cmd->add_subcommand(
+      "archive", "pull the chat archive, or import decrypted messages (docs/conversations.md)");
+  add_common(wecom_archive);
+  wecom_archive->add_option("--sdk", archive.sdk, "the path of libWeWorkFinanceSdk_C.so");
+  wecom_archive->add_option("--corp-id", archive.corp_id, "the corp id (企业ID)");
+  wecom_archive->add_option("--secret-file", archive.secret_file,
+                            "a file holding the chat archive Secret (会话内容存档 Secret)");
+  wecom_archive->add_option("--key", archive.keys,
+                            "VERSION=FILE: the RSA private key (PEM) of a publickey_ver; repeat");
+  wecom_archive->add_option("--limit", archive.limit, "messages a page, 1-1000")
+      ->check(CLI::Range(1, 1000));
+  wecom_archive->add_option("--proxy", archive.proxy, "a proxy for the SDK (socks5://…)");
+  wecom_archive->add_option("--proxy-password-file", archive.proxy_password_file,
+                            "a file holding the proxy's user:password");
+  wecom_archive->add_option("--timeout", archive.timeout, "seconds a page may take")
+      ->check(CLI::Range(1, 600));
+  wecom_archive->add_option("--import", archive.import_file,
+                            "decrypted messages, one JSON object a line (- for stdin)");
+  wecom_archive->add_flag("--json", common.json, "print the summary as JSON");
   auto* wecom_handover = wecom_cmd->add_subcommand(
       "handover", "hand a staff member's customers and groups to another (transfer_customer)");
   add_common(wecom_handover);
@@ -338,18 +358,23 @@ int main(int argc, char** argv) {
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
       "report",
-      "analytics reports (docs/analytics.md): funnel, channels, cohorts, value, ltv, rfm, grid");
+      "analytics reports (docs/analytics.md): funnel, channels, cohorts, value, ltv, rfm, grid, "
+      "replies");
   add_common(report_cmd);
-  report_cmd->add_option("kind", report.kind, "funnel, channels, cohorts, value, ltv, rfm or grid")
+  report_cmd
+      ->add_option("kind", report.kind,
+                   "funnel, channels, cohorts, value, ltv, rfm, grid or replies")
       ->required()
-      ->check(CLI::IsMember({"funnel", "channels", "cohorts", "value", "ltv", "rfm", "grid"}));
+      ->check(CLI::IsMember(
+          {"funnel", "channels", "cohorts", "value", "ltv", "rfm", "grid", "replies"}));
   report_cmd->add_option("steps", report.steps,
                          "funnel: its steps, each an event as count() takes it (none: the "
                          "channel funnel)");
   report_cmd->add_option("--window", report.window, "funnel: from the first step")
       ->capture_default_str();
-  report_cmd->add_option("--from", report.from, "funnel, grid: at or after (ISO 8601)");
-  report_cmd->add_option("--to", report.to, "funnel, grid: before (ISO 8601)");
+  report_cmd->add_option("--from", report.from,
+                         "funnel, grid, replies: at or after (ISO 8601; replies: 30 days back)");
+  report_cmd->add_option("--to", report.to, "funnel, grid, replies: before (ISO 8601; now)");
   report_cmd->add_option("--by", report.by, "funnel: channel, for a funnel per channel");
   report_cmd->add_option("--period", report.period,
                          "cohorts: month or week; channel funnel: all, month or week");
@@ -563,6 +588,7 @@ int main(int argc, char** argv) {
   if (*wecom_configure) return RunWecomConfigure(common, wecom_args);
   if (*wecom_replay) return RunWecomReplay(common, wecom_args);
   if (*wecom_sync) return RunWecomSync(common);
+  if (*wecom_archive) return RunWecomArchive(common, archive);
   if (*wecom_handover) {
     return RunWecomHandover(common, handover_from, handover_to, handover_resigned,
                             handover_message);

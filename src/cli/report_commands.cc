@@ -1,5 +1,5 @@
-// `pond report funnel|channels|cohorts|value|ltv|rfm|grid` (docs/analytics.md): the reports of
-// /v1/reports computed on the data directory, as aligned tables, `--json` (the API's JSON) or
+// `pond report funnel|channels|cohorts|value|ltv|rfm|grid|replies` (docs/analytics.md): the reports
+// of /v1/reports computed on the data directory, as aligned tables, `--json` (the API's JSON) or
 // `--csv` (the API's CSV).
 #include <cstdio>
 #include <iostream>
@@ -17,6 +17,7 @@
 #include "pond/analytics/touchpoint_grid.h"
 #include "pond/analytics/value_report.h"
 #include "pond/app/grid_views.h"
+#include "pond/app/reply_report.h"
 #include "pond/app/report_views.h"
 #include "pond/app/reports.h"
 #include "pond/base/time.h"
@@ -113,6 +114,22 @@ int Grid(const Common& common, app::App& app, int zone, const ReportArgs& a) {
   return 0;
 }
 
+// First-reply time and reply rate per staff account (docs/conversations.md, "Replies").
+int Replies(const Common& common, app::App& app, const ReportArgs& a) {
+  Micros from = INT64_MIN, to = INT64_MAX;
+  if (Status range = ParseRange(app, common, a, &from, &to); !range.ok()) return Fail(range);
+  if (to == INT64_MAX) to = app.engine().clock().NowMicros();
+  if (from == INT64_MIN) from = to - 30 * kMicrosPerDay;
+  auto r = app::Replies(app, common.workspace, from, to, "--from", "--to");
+  if (!r.ok()) return Fail(r.status());
+  char rate[16];
+  std::snprintf(rate, sizeof rate, "%.1f%%", r->all.reply_rate * 100);
+  return Print(a, app::RepliesJson(*r), app::RepliesTable(*r),
+               WithCommas(r->all.turns) + " customer turns, " + rate +
+                   " replied within 24 h, median first reply " +
+                   std::to_string(r->all.median_seconds) + " s");
+}
+
 int Rfm(const Common& common, Engine& engine, const ReportArgs& a) {
   RfmTable rfm;
   const Micros now = engine.clock().NowMicros();
@@ -184,6 +201,7 @@ int RunReport(const Common& common, const ReportArgs& a) {
   if (a.kind == "funnel") return Funnel(common, app, a);
   if (a.kind == "rfm") return Rfm(common, e, a);
   if (a.kind == "grid") return Grid(common, app, *zone, a);
+  if (a.kind == "replies") return Replies(common, app, a);
   if (a.kind == "channels") {
     Result<std::optional<int64_t>> margin = analytics::ParseGrossMargin(a.gross_margin);
     if (!margin.ok()) return Fail(FieldError("--gross-margin", margin.status().message()));
@@ -233,8 +251,9 @@ int RunReport(const Common& common, const ReportArgs& a) {
                                              : "no prediction: " + r.why;
     return Print(a, app::LtvJson(r), app::LtvTable(r), headline);
   }
-  return Fail(Status::InvalidArgument("unknown report \"" + a.kind +
-                                      "\" (funnel, channels, cohorts, value, ltv, rfm, grid)"));
+  return Fail(
+      Status::InvalidArgument("unknown report \"" + a.kind +
+                              "\" (funnel, channels, cohorts, value, ltv, rfm, grid, replies)"));
 }
 
 }  // namespace pond::cli

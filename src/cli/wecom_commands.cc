@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "pond/app/wecom_sync.h"
+#include "pond/channels/wecom/archive_ingest.h"
 #include "pond/channels/wecom/wecom_service.h"
 
 namespace pond::cli {
@@ -128,6 +129,102 @@ int RunWecomHandover(const Common& common, const std::string& from, const std::s
                 static_cast<long long>(code));
   }
   return 0;
+}
+
+namespace {
+
+// A whole small file (a secret, a key), without a trailing newline.
+Result<std::string> ReadSmallFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(std::string("cannot read ") + what + " " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > 64 * 1024) return FieldError(what, "at most 64 KiB");
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+int PrintArchive(const Common& common, const nlohmann::json& summary) {
+  if (common.json) {
+    std::printf("%s\n", summary.dump().c_str());
+    return 0;
+  }
+  for (const auto& [key, value] : summary.items()) {
+    if (value.is_array()) {
+      for (const auto& r : value) std::printf("rejected\t%s\n", r.get<std::string>().c_str());
+    } else {
+      std::printf("%s\t%s\n", key.c_str(), value.dump().c_str());
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunWecomArchive(const Common& common, const ArchiveArgs& a) {
+  app::AppOptions options;
+  options.engine = EngineOptionsFor(common);
+  options.wecom_offline = true;
+  auto app = app::App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  if (Status s = (*app)->Start(app::kAllParts); !s.ok()) return Fail(s);
+  Engine& engine = (*app)->engine();
+  if (!a.import_file.empty()) {
+    std::ifstream file;
+    if (a.import_file != "-") {
+      file.open(a.import_file);
+      if (!file) return Fail(Status::NotFound("cannot read " + a.import_file));
+    }
+    Result<wecom::ArchiveImport> r =
+        wecom::ImportArchiveLines(engine, common.workspace, a.import_file == "-" ? std::cin : file);
+    if (!r.ok()) return Fail(r.status());
+    PrintArchive(common, {{"lines", r->lines},
+                          {"events", r->events},
+                          {"skipped", r->skipped},
+                          {"rejected", r->rejected},
+                          {"rejects", r->rejects}});
+    return r->rejected ? 1 : 0;
+  }
+  if (a.sdk.empty() || a.corp_id.empty() || a.secret_file.empty() || a.keys.empty()) {
+    return Fail(FieldError("sdk",
+                           "--sdk, --corp-id, --secret-file and at least one --key are "
+                           "needed to pull (or --import FILE)"));
+  }
+  wecom::ArchiveKeys keys;
+  for (const std::string& k : a.keys) {
+    const size_t eq = k.find('=');
+    const int version = eq == std::string::npos ? 0 : std::atoi(k.substr(0, eq).c_str());
+    if (version <= 0) return Fail(FieldError("key", "VERSION=FILE, the version a number ≥ 1"));
+    Result<std::string> pem = ReadSmallFile(k.substr(eq + 1), "key");
+    if (!pem.ok()) return Fail(pem.status());
+    if (Status s = keys.Add(version, *pem); !s.ok()) return Fail(s);
+  }
+  Result<std::string> secret = ReadSmallFile(a.secret_file, "secret");
+  if (!secret.ok()) return Fail(secret.status());
+  wecom::ArchivePull pull;
+  pull.limit = a.limit;
+  pull.proxy = a.proxy;
+  pull.timeout_seconds = a.timeout;
+  if (!a.proxy_password_file.empty()) {
+    Result<std::string> passwd = ReadSmallFile(a.proxy_password_file, "proxy password");
+    if (!passwd.ok()) return Fail(passwd.status());
+    pull.passwd = *passwd;
+  }
+  pull.on_page = [](const wecom::ArchiveProgress& p) {
+    std::fprintf(stderr, "\rseq %s: %s messages, %s events, %s rejected   ",
+                 WithCommas(static_cast<int64_t>(p.seq)).c_str(), WithCommas(p.messages).c_str(),
+                 WithCommas(p.events).c_str(), WithCommas(p.rejected).c_str());
+    return true;
+  };
+  Result<std::unique_ptr<wecom::FinanceSdk>> sdk =
+      wecom::FinanceSdk::Load(a.sdk, a.corp_id, *secret);
+  if (!sdk.ok()) return Fail(sdk.status());
+  Result<wecom::ArchiveProgress> r =
+      wecom::PullArchive(engine, **sdk, keys, common.workspace, pull);
+  std::fprintf(stderr, "\n");
+  if (!r.ok()) return Fail(r.status());
+  nlohmann::json out = wecom::ArchiveProgressJson(*r);
+  out.erase("updated_at_us");
+  return PrintArchive(common, out);
 }
 
 }  // namespace pond::cli

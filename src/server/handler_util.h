@@ -190,6 +190,10 @@ Result<json> ListAcquisitionLinks(ApiContext& ctx, const HttpRequest& req);
 Result<json> HandoverHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListJoinWaysHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListStaffAccountsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetConversationKeywords(ApiContext& ctx, const HttpRequest& req);
+Result<json> SendToGroupsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> ListGroupSendsHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> PutConversationKeywords(ApiContext& ctx, const HttpRequest& req);
 Result<json> GetWecomSync(ApiContext& ctx, const HttpRequest& req);
 // A live code's fields ({staff, skip_verify, welcome}) for `channel`; errors name the field,
 // after `field_prefix` when the fields sit inside another object ("wecom.").
@@ -202,6 +206,7 @@ HttpResponse ValueReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse FunnelReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse GridReportHandler(ApiContext& ctx, const HttpRequest& req);
+HttpResponse RepliesReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse TrendReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse ChannelRoiReportHandler(ApiContext& ctx, const HttpRequest& req);
 HttpResponse DiagnoseHandler(ApiContext& ctx, const HttpRequest& req);

@@ -523,6 +523,15 @@ const std::vector<Route>& Routes() {
        PlanWecomMomentsHandler},
       {"GET", "/v1/wecom/moments", Need::kRead,
        "Moments posts handed to WeCom: state, reach, likes and comments", ListWecomMomentsHandler},
+      {"POST", "/v1/wecom/group-sends", Need::kOperate,
+       "Send a text to customer groups through WeCom, one task per owner {id, groups, text}",
+       SendToGroupsHandler},
+      {"GET", "/v1/wecom/group-sends", Need::kRead,
+       "Group sends to customer groups: tasks, groups sent to and not", ListGroupSendsHandler},
+      {"GET", "/v1/conversations/keywords", Need::kRead,
+       "The keyword table chat-archive messages are tagged by", GetConversationKeywords},
+      {"PUT", "/v1/conversations/keywords", Need::kOperate,
+       "Replace the keyword table {keywords: [{keyword, words}]}", PutConversationKeywords},
       {"GET", "/v1/staff", Need::kRead,
        "Staff accounts customers are befriended by (a WeCom sync writes the corp's)",
        ListStaffAccountsHandler},
@@ -549,6 +558,10 @@ const std::vector<Route>& Routes() {
        "The touchpoint x stage grid: actions, results, losses, customers and GMV per cell, "
        "empty and weak cells named (?from, &to)",
        GridReportHandler},
+      {"GET", "/v1/reports/replies", Need::kRead,
+       "First-reply time and reply rate per staff account (?from, &to; default the last 30 "
+       "days; ?format=csv)",
+       RepliesReportHandler},
       {"GET", "/v1/reports/channels", Need::kRead,
        "Channel ROI: spend, customers, CAC, margin and ROI at 30/90/180 days, payback "
        "(?gross_margin=60)",

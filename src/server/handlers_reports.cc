@@ -4,6 +4,7 @@
 #include "pond/analytics/trend.h"
 #include "pond/app/distribution_views.h"
 #include "pond/app/grid_views.h"
+#include "pond/app/reply_report.h"
 #include "pond/app/report_views.h"
 #include "pond/app/reports.h"
 #include "pond/base/time.h"
@@ -189,6 +190,21 @@ HttpResponse GridReportHandler(ApiContext& ctx, const HttpRequest& req) {
   if (!zone.ok()) return ErrorResponse(zone.status());
   if (*csv) return Csv(app::GridCellsTable(*g));
   return JsonResponse(DumpJson(app::GridJson(*g, *zone)));
+}
+
+// First-reply time and reply rate per staff account; from / to default to the last 30 days.
+HttpResponse RepliesReportHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<bool> csv = WantsCsv(req);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  const Micros now = ctx.engine.clock().NowMicros();
+  Result<Micros> to = TimeParam(ctx, req, "to", now);
+  if (!to.ok()) return ErrorResponse(to.status());
+  Result<Micros> from = TimeParam(ctx, req, "from", *to - 30 * kMicrosPerDay);
+  if (!from.ok()) return ErrorResponse(from.status());
+  Result<analytics::ReplyReport> r = app::Replies(ctx.app, ctx.workspace, *from, *to, "from", "to");
+  if (!r.ok()) return ErrorResponse(r.status());
+  if (*csv) return Csv(app::RepliesTable(*r));
+  return JsonResponse(DumpJson(app::RepliesJson(*r)));
 }
 
 HttpResponse LtvReportHandler(ApiContext& ctx, const HttpRequest& req) {

@@ -1,8 +1,10 @@
 // WeCom (docs/wecom.md): the callback endpoint, authenticated by WeCom's signature rather than a
 // pond key, and the connector's live codes and activity under /v1/wecom.
+#include "pond/app/wecom_groups.h"
 #include "pond/app/wecom_sync.h"
 #include "pond/base/json_fields.h"
 #include "pond/base/time.h"
+#include "pond/channels/wecom/conversation_keywords.h"
 #include "pond/channels/wecom/join_ways.h"
 #include "server/handler_util.h"
 
@@ -190,6 +192,54 @@ Result<json> ListStaffAccountsHandler(ApiContext& ctx, const HttpRequest& req) {
                     {"created_at", FormatIso8601(a.created_at, *zone)}});
   }
   return ListPage(req, std::move(data));
+}
+
+// {id, groups: ["grp_…"], text}: a group send to customer groups (docs/wecom.md, Group sends).
+Result<json> SendToGroupsHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return body.status();
+  std::string id, text;
+  for (Status s : {ReadJsonText(*body, "id", 64, true, &id),
+                   ReadJsonText(*body, "text", 4'000, true, &text)}) {
+    if (!s.ok()) return s;
+  }
+  const json groups = body->value("groups", json());
+  if (!groups.is_array() || groups.empty() || groups.size() > 10'000) {
+    return FieldError("groups", "a list of 1 to 10,000 group ids");
+  }
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (!groups[i].is_string()) {
+      return FieldError("groups[" + std::to_string(i) + "]", "a group id, grp_…");
+    }
+    ids.push_back(groups[i].get<std::string>());
+  }
+  Result<wecom::ChatSend> sent = app::SendToGroups(ctx.app, ctx.workspace, id, ids, text);
+  if (!sent.ok()) return sent.status();
+  return wecom::ChatSendJson(*sent);
+}
+
+Result<json> ListGroupSendsHandler(ApiContext& ctx, const HttpRequest& req) {
+  Result<std::vector<wecom::ChatSend>> sends = wecom::ChatSends(ctx.engine, ctx.workspace);
+  if (!sends.ok()) return sends.status();
+  json data = json::array();
+  for (const wecom::ChatSend& s : *sends) data.push_back(wecom::ChatSendJson(s));
+  return ListPage(req, std::move(data));
+}
+
+Result<json> GetConversationKeywords(ApiContext& ctx, const HttpRequest&) {
+  Result<wecom::KeywordTable> table = wecom::LoadKeywordTable(ctx.engine, ctx.workspace);
+  if (!table.ok()) return table.status();
+  return wecom::KeywordTableJson(*table);
+}
+
+Result<json> PutConversationKeywords(ApiContext& ctx, const HttpRequest& req) {
+  Result<json> body = ParseJsonObject(req);
+  if (!body.ok()) return body.status();
+  Result<wecom::KeywordTable> table = wecom::ParseKeywordTable(*body);
+  if (!table.ok()) return table.status();
+  if (Status s = wecom::SaveKeywordTable(ctx.engine, ctx.workspace, *table); !s.ok()) return s;
+  return wecom::KeywordTableJson(*table);
 }
 
 Result<json> ListJoinWaysHandler(ApiContext& ctx, const HttpRequest& req) {

@@ -36,7 +36,15 @@ TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
   auto call = [&](const std::string& method, const std::string& path, std::string body = "") {
     HttpRequest r;
     r.method = method;
-    r.path = path;
+    r.path = path.substr(0, path.find('?'));
+    if (const size_t q = path.find('?'); q != std::string::npos) {
+      std::string rest = path.substr(q + 1);
+      while (!rest.empty()) {
+        const std::string pair = rest.substr(0, rest.find('&'));
+        rest = rest.size() > pair.size() ? rest.substr(pair.size() + 1) : "";
+        r.query[pair.substr(0, pair.find('='))] = pair.substr(pair.find('=') + 1);
+      }
+    }
     r.headers = {{"authorization", admin}};
     r.body_size = body.size();
     r.body = std::move(body);
@@ -127,6 +135,32 @@ TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
   EXPECT_EQ(listed["data"][0]["state"], "planned");
   EXPECT_EQ(listed["data"][0]["sender"], "staff01");
   EXPECT_FALSE(listed["data"][0].contains("body"));
+
+  // The conversation keyword table: the default, a bad one refused naming the field, a new one.
+  EXPECT_EQ(json::parse(call("GET", "/v1/conversations/keywords").body)["keywords"][0]["keyword"],
+            "price");
+  HttpResponse bad_table = call("PUT", "/v1/conversations/keywords",
+                                R"({"keywords": [{"keyword": "trial", "words": [7]}]})");
+  EXPECT_EQ(bad_table.status, 400);
+  EXPECT_NE(bad_table.body.find("keywords[0].words[0]"), std::string::npos) << bad_table.body;
+  ASSERT_EQ(call("PUT", "/v1/conversations/keywords",
+                 R"({"keywords": [{"keyword": "trial", "words": ["小样"]}]})")
+                .status,
+            200);
+  const json table = json::parse(call("GET", "/v1/conversations/keywords").body);
+  ASSERT_EQ(table["keywords"].size(), 1u);
+  EXPECT_EQ(table["keywords"][0]["keyword"], "trial");
+
+  // The replies report: nothing asked yet; a range backwards names `to`; CSV on request.
+  const json replies = json::parse(call("GET", "/v1/reports/replies").body);
+  EXPECT_EQ(replies["all"]["turns"], 0);
+  HttpResponse backwards = call("GET", "/v1/reports/replies?from=2026-12-09&to=2026-12-01");
+  EXPECT_EQ(backwards.status, 400);
+  EXPECT_NE(backwards.body.find("\"field\":\"to\""), std::string::npos) << backwards.body;
+  EXPECT_EQ(call("GET", "/v1/reports/replies?from=yesterday").status, 400);
+  HttpResponse csv = call("GET", "/v1/reports/replies?format=csv");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.rfind("staff,turns,", 0), 0u) << csv.body;
 }
 
 }  // namespace

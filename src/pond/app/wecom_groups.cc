@@ -153,6 +153,21 @@ Status ChatChanged(App& app, const std::string& ws, outbound::WecomApi& api,
   return KeepJoinWays(app, ws, api);
 }
 
+Result<wecom::ChatSend> SendToGroups(App& app, const std::string& ws, const std::string& id,
+                                     const std::vector<std::string>& groups,
+                                     const std::string& text) {
+  std::vector<wecom::ChatTarget> targets;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    Result<GroupView> g = app.community().GetGroup(ws, groups[i]);
+    const std::string field = "groups[" + std::to_string(i) + "]";
+    if (!g.ok()) return FieldError(field, g.status().message());
+    if (g->group.chat_id.empty()) return FieldError(field, groups[i] + " is not a WeCom group");
+    if (g->group.dismissed) return FieldError(field, groups[i] + " was dismissed");
+    targets.push_back({g->group.id, g->group.chat_id, g->group.owner});
+  }
+  return app.wecom().SendToChats(ws, id, targets, text);
+}
+
 wecom::GroupHooks GroupHooksFor(App& app) {
   wecom::GroupHooks hooks;
   hooks.chat_changed = [&app](const std::string& ws, outbound::WecomApi& api,

@@ -24,6 +24,12 @@ namespace pond::app {
 Status KeepJoinWays(App& app, const std::string& ws, outbound::WecomApi& api);
 Status ChatChanged(App& app, const std::string& ws, outbound::WecomApi& api,
                    const wecom::ChatChange& change);
+// A group send to community groups through WeCom (chat_sends.h): each group must be a WeCom group
+// (a chat_id) with an owner, who sends it; errors name groups[i]. `id` makes a retry harmless.
+Result<wecom::ChatSend> SendToGroups(App& app, const std::string& ws, const std::string& id,
+                                     const std::vector<std::string>& groups,
+                                     const std::string& text);
+
 // The hooks above, for WecomService::SetGroupHooks. REQUIRES: the community part started.
 wecom::GroupHooks GroupHooksFor(App& app);
 

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "pond/app/demo.h"
+#include "pond/app/wecom_sync.h"
 #include "pond/app/wecom_test_app.h"
+#include "pond/channels/wecom/chat_sends.h"
 #include "pond/channels/wecom/join_ways.h"
 #include "pond/channels/wecom/wecom_callback.h"
 #include "pond/community/community_service.h"
@@ -233,6 +235,55 @@ TEST_F(WecomGroupCodeTest, AGroupWecomOpensJoinsItsCodeAndADismissedOneLetsItsMe
   // The join way no longer lists it.
   const std::vector<testing::CorpJoinWay> ways = corp_.join_ways();
   for (const std::string& chat : ways[0].chat_id_list) EXPECT_NE(chat, opened);
+}
+
+TEST_F(WecomGroupCodeTest, AGroupSendIsATaskPerOwnerAndEachSentGroupsCampaignCountsOnce) {
+  // The test corp's day 1 is 2025-01-02: the group health looks at the 14 days before now.
+  clock_.Set((1'735'660'800LL + 2 * 86'400) * kMicrosPerSecond);
+  ASSERT_TRUE(app_->wecom().Sync(ws_, WecomSyncOptions(*app_, ws_)).ok());
+  const auto& g0 = corp_.groups()[0];
+  const auto& g1 = corp_.groups()[1];
+  ASSERT_NE(g0.owner, g1.owner);
+  const std::string id0 = wecom::GroupIdForChat(g0.chat_id),
+                    id1 = wecom::GroupIdForChat(g1.chat_id);
+  const int tasks_before = corp_.tasks();
+  Result<wecom::ChatSend> sent = SendToGroups(*app_, ws_, "weekend-1", {id0, id1}, "周末活动");
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(sent->tasks.size(), 2u);  // one per owner
+  EXPECT_EQ(corp_.tasks(), tasks_before + 2);
+  // The same id again: what was done, and nothing sent twice.
+  EXPECT_EQ(SendToGroups(*app_, ws_, "weekend-1", {id0, id1}, "周末活动")->tasks.size(), 2u);
+  EXPECT_EQ(corp_.tasks(), tasks_before + 2);
+
+  // Nothing is sent before the owner confirms; then group 0's customers each get the touch, and
+  // its health counts one campaign.
+  EXPECT_EQ(app_->wecom().PollGroupSends(ws_).value(), 0);
+  corp_.ConfirmTasks(g0.owner);
+  int64_t members = 0;
+  for (const auto& m : g0.members) members += m.type == 2;
+  EXPECT_EQ(app_->wecom().PollGroupSends(ws_).value(), members);
+  EXPECT_EQ(app_->wecom().PollGroupSends(ws_).value(), 0);
+  EXPECT_EQ(community().Health(ws_, id0)->campaigns, 1);
+  EXPECT_EQ(community().Health(ws_, id1)->campaigns, 0);
+  // A second send to group 0 the same day is over WeCom's daily limit: not sent.
+  ASSERT_TRUE(SendToGroups(*app_, ws_, "weekend-2", {id0}, "再提醒一次").ok());
+  corp_.ConfirmTasks(g0.owner);
+  EXPECT_EQ(app_->wecom().PollGroupSends(ws_).value(), 0);
+  const std::vector<wecom::ChatSend> sends = wecom::ChatSends(app_->engine(), ws_).value();
+  for (const wecom::ChatSend& s : sends) {
+    if (s.id == "weekend-2") EXPECT_EQ(s.failed, 1);
+    if (s.id == "weekend-1") EXPECT_EQ(s.sent, 1);
+  }
+  EXPECT_EQ(community().Health(ws_, id0)->campaigns, 1);
+
+  // A group pond alone knows, or one WeCom dismissed, is refused by its place in the list.
+  CommunityGroup local;
+  local.id = "grp_local";
+  local.name = "线下群";
+  ASSERT_TRUE(community().SaveGroup(ws_, local).ok());
+  const Status refused = SendToGroups(*app_, ws_, "x", {id1, "grp_local"}, "hi").status();
+  EXPECT_NE(refused.ToString().find("groups[1]"), std::string::npos) << refused.ToString();
+  EXPECT_EQ(SendToGroups(*app_, ws_, "y", {id0}, "").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(WecomGroupCodeTest, WecomsRefusalIsTheErrorAndStoresNoJoinWay) {

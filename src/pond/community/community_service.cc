@@ -167,6 +167,11 @@ void CommunityService::Workspace::Note(const Event& e, const std::string& custom
     l.log.push_back({Type::kMessage, customer, e.timestamp,
                      ad != p.end() && ad->is_boolean() && ad->get<bool>()});
   } else if (e.name == kGroupCampaign) {
+    // WeCom's group sends are recorded on each member: one campaign per msgid.
+    if (const std::string msgid = JsonString(p, "msgid");
+        !msgid.empty() && !l.campaigns.insert(msgid).second) {
+      return;
+    }
     l.log.push_back({Type::kCampaign, "", e.timestamp, false});
   }
 }

@@ -4,9 +4,10 @@
 //
 // Events it reads (properties.group_id): group_joined, group_left (membership; WeCom's
 // change_external_chat callbacks map to these), group_message {is_ad} (activity, ads),
-// group_campaign (a campaign sent to the group), and order_paid of members (conversion). It
-// writes group_routed {group_id, code_id}: a place held for the customer for 24 hours, until
-// they join, so that concurrent routes never promise more places than a group has.
+// group_campaign (a campaign sent to the group; with a msgid, counted once per msgid), and
+// order_paid of members (conversion). It writes group_routed {group_id, code_id}: a place held for
+// the customer for 24 hours, until they join, so that concurrent routes never promise more places
+// than a group has.
 //
 // A journey's invite_to_group step writes group_invited {group}, naming a group code or a
 // group; RunDue routes each such customer as the API would and records the outcome as
@@ -92,6 +93,7 @@ class CommunityService final : public ReplayingObserver {
     std::set<std::string> members;
     std::map<std::string, Micros> held;  // customer -> when routed
     std::vector<GroupActivity> log;
+    std::set<std::string> campaigns;  // msgids of group_campaign events counted
     int64_t Occupied(Micros now) const;
   };
   struct Alert {

@@ -507,16 +507,33 @@ CannedResponse WecomTestCorp::GroupChatGet(const std::string& body) {
 
 CannedResponse WecomTestCorp::AddMsgTemplate(const std::string& body) {
   const json req = json::parse(body, nullptr, false);
-  if (!req.is_object() || req.value("chat_type", "single") != "single" ||
-      !req.contains("external_userid") || !req["external_userid"].is_array() ||
-      req["external_userid"].empty() || req["external_userid"].size() > 10'000) {
-    return Error(40035);
-  }
+  if (!req.is_object()) return Error(40035);
+  const std::string chat_type = req.value("chat_type", "single");
   const std::string sender = req.value("sender", "");
-  if (std::find(staff_.begin(), staff_.end(), sender) == staff_.end()) return Error(40003);
   Task task;
   task.msgid = "msgTC" + std::to_string(tasks_.size() + 1);
   task.sender = sender;
+  if (chat_type == "group") {
+    // To the sender's customer groups: those listed (at most 2,000), else all they own.
+    if (std::find(staff_.begin(), staff_.end(), sender) == staff_.end()) return Error(40003);
+    const json ids = req.value("chat_id_list", json::array());
+    if (!ids.is_array() || ids.size() > 2'000) return Error(40035);
+    task.group = true;
+    for (const CorpGroup& g : groups_) {
+      const bool listed = std::find(ids.begin(), ids.end(), g.chat_id) != ids.end();
+      if (ids.empty() ? g.owner == sender : listed) {
+        task.status.push_back({g.chat_id, g.owner == sender ? 0 : 2});
+      }
+    }
+    tasks_.push_back(std::move(task));
+    return Ok({{"fail_list", json::array()}, {"msgid", tasks_.back().msgid}});
+  }
+  if (chat_type != "single" || !req.contains("external_userid") ||
+      !req["external_userid"].is_array() || req["external_userid"].empty() ||
+      req["external_userid"].size() > 10'000) {
+    return Error(40035);
+  }
+  if (std::find(staff_.begin(), staff_.end(), sender) == staff_.end()) return Error(40003);
   json fail = json::array();
   for (const json& c : req["external_userid"]) {
     const std::string external = c.is_string() ? c.get<std::string>() : "";
@@ -546,8 +563,10 @@ CannedResponse WecomTestCorp::SendResult(const std::string& body) {
     json list = json::array();
     size_t at = offset;
     for (; at < t.status.size() && static_cast<int64_t>(list.size()) < limit; ++at) {
-      const auto& [external, status] = t.status[at];
-      json item = {{"external_userid", external}, {"userid", userid}, {"status", status}};
+      const auto& [target, status] = t.status[at];
+      json item = {{t.group ? "chat_id" : "external_userid", target},
+                   {"userid", userid},
+                   {"status", status}};
       if (status == 1) item["send_time"] = t.send_time;
       list.push_back(std::move(item));
     }
@@ -563,10 +582,11 @@ void WecomTestCorp::ConfirmTasks(std::string_view sender) {
     if (t.sender != sender || t.confirmed) continue;
     t.confirmed = true;
     t.send_time = kFirstAdd + static_cast<int64_t>(day_) * 86'400;
-    for (auto& [external, status] : t.status) {
+    for (auto& [target, status] : t.status) {
       if (status != 0) continue;
-      int& last = last_received_[external];
-      status = last == day_ ? 3 : 1;  // one group message a day from the corp
+      // One group message a day from the corp, to a customer and to a group.
+      int& last = (t.group ? last_chat_received_ : last_received_)[target];
+      status = last == day_ ? 3 : 1;
       if (status == 1) last = day_;
     }
   }

@@ -22,7 +22,9 @@
 //   POST /cgi-bin/externalcontact/mark_tag              {userid, external_userid, add_tag,
 //        remove_tag}; 84061 when they are not friends, 40068 for a tag id it does not know
 //   POST /cgi-bin/externalcontact/add_msg_template      {chat_type: single, external_userid
-//        (at most 10,000), sender, text} → {fail_list: the sender's non-friends, msgid}
+//        (at most 10,000), sender, text} → {fail_list: the sender's non-friends, msgid}; or
+//        {chat_type: group, sender, chat_id_list (≤ 2,000; none: all the sender owns)}: a chat
+//        the sender does not own ends with status 2, each group one message a day (status 3)
 //   POST /cgi-bin/externalcontact/get_groupmsg_send_result {msgid, userid, limit ≤ 1000,
 //        cursor} → {send_list: [{external_userid, chat_id, userid, status, send_time}],
 //        next_cursor}; status 0 until the sender confirms the task (ConfirmTasks), then 1 sent,
@@ -239,18 +241,20 @@ class WecomTestCorp {
   std::vector<CorpTag> tags_;                                  // GUARDED_BY(mu_)
   struct Task {
     std::string msgid, sender;
-    std::vector<std::pair<std::string, int>> status;  // external_userid -> WeCom's status
+    std::vector<std::pair<std::string, int>> status;  // external_userid (chat_id) -> status
+    bool group = false;                               // chat_type "group"
     bool confirmed = false;
     int64_t send_time = 0;
   };
-  std::vector<Task> tasks_;                   // GUARDED_BY(mu_)
-  int day_ = 1;                               // GUARDED_BY(mu_)
-  int links_ = 0;                             // GUARDED_BY(mu_)
-  std::map<std::string, int> transfers_;      // GUARDED_BY(mu_): takeover -> customers
-  std::map<std::string, int> last_received_;  // GUARDED_BY(mu_): external_userid -> day
-  int next_tag_ = 0;                          // GUARDED_BY(mu_)
-  std::vector<CorpJoinWay> join_ways_;        // GUARDED_BY(mu_)
-  std::vector<CorpMoment> moments_;           // GUARDED_BY(mu_)
+  std::vector<Task> tasks_;                        // GUARDED_BY(mu_)
+  int day_ = 1;                                    // GUARDED_BY(mu_)
+  int links_ = 0;                                  // GUARDED_BY(mu_)
+  std::map<std::string, int> transfers_;           // GUARDED_BY(mu_): takeover -> customers
+  std::map<std::string, int> last_received_;       // GUARDED_BY(mu_): external_userid -> day
+  std::map<std::string, int> last_chat_received_;  // GUARDED_BY(mu_): chat_id -> day
+  int next_tag_ = 0;                               // GUARDED_BY(mu_)
+  std::vector<CorpJoinWay> join_ways_;             // GUARDED_BY(mu_)
+  std::vector<CorpMoment> moments_;                // GUARDED_BY(mu_)
 
   mutable std::mutex mu_;
   std::set<std::string> live_tokens_, expired_tokens_;

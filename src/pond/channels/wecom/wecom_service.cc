@@ -114,7 +114,21 @@ Result<HandoverReport> WecomService::Handover(const std::string& ws,
 
 Result<int64_t> WecomService::PollGroupSends(const std::string& ws) {
   ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
-  return PollGroupSendResults(*engine_, *api, ws);
+  ASSIGN_OR_RETURN(int64_t customers, PollGroupSendResults(*engine_, *api, ws));
+  ASSIGN_OR_RETURN(int64_t groups, PollChatSends(*engine_, *api, ws));
+  return customers + groups;
+}
+
+Result<ChatSend> WecomService::SendToChats(const std::string& ws, const std::string& id,
+                                           const std::vector<ChatTarget>& chats,
+                                           const std::string& text) {
+  ASSIGN_OR_RETURN(std::shared_ptr<outbound::WecomApi> api, ApiFor(ws));
+  Result<ChatSend> sent = wecom::SendToChats(*engine_, *api, ws, id, chats, text);
+  Note(ws, "group_send", sent.ok(),
+       id + ": " +
+           (sent.ok() ? std::to_string(sent->tasks.size()) + " tasks to groups"
+                      : sent.status().message()));
+  return sent;
 }
 
 Result<MomentsRun> WecomService::PollMoments(const std::string& ws) {

@@ -31,6 +31,7 @@
 #include "pond/channels/outbound/delivery_service.h"
 #include "pond/channels/outbound/wecom_api.h"
 #include "pond/channels/wecom/acquisition_links.h"
+#include "pond/channels/wecom/chat_sends.h"
 #include "pond/channels/wecom/group_send_results.h"
 #include "pond/channels/wecom/handover.h"
 #include "pond/channels/wecom/moments.h"
@@ -122,9 +123,15 @@ class WecomService {
   // Hands a staff member's customers and groups to another (handover.h).
   Result<HandoverReport> Handover(const std::string& ws, const HandoverRequest& request);
 
-  // Reads the results of the workspace's open group-send tasks (group_send_results.h); the
+  // Reads the results of the workspace's open group-send tasks, to customers
+  // (group_send_results.h) and to groups (chat_sends.h): how many events were stored. The
   // worker does it every five minutes for each workspace with WeCom configured.
   Result<int64_t> PollGroupSends(const std::string& ws);
+
+  // A group send to customer groups (chat_sends.h) with the workspace's API; its results are
+  // read with the group sends'.
+  Result<ChatSend> SendToChats(const std::string& ws, const std::string& id,
+                               const std::vector<ChatTarget>& chats, const std::string& text);
 
   // Moves the workspace's Moments posts on (moments.h); the worker does it every five minutes.
   Result<MomentsRun> PollMoments(const std::string& ws);
