@@ -161,8 +161,10 @@ int RunWecomSync(const Common& common);
 int RunWecomHandover(const Common& common, const std::string& from, const std::string& to,
                      bool resigned, const std::string& message);
 
-// `pond wecom archive --sdk LIB --corp-id ID --secret-file F --key VER=PEM…`: the chat archive
-// pulled from the cursor on (docs/conversations.md), progress on stderr, the summary on stdout.
+// `pond wecom archive [--sdk LIB --corp-id ID --secret-file F --key VER=PEM…]`: the chat
+// archive pulled from the cursor on (docs/conversations.md), with the settings given or, without
+// them, the workspace's stored ones; progress on stderr, the summary on stdout.
+// `… --configure`: the settings stored (sealed) for `pond serve` to pull every minute.
 // `pond wecom archive --import FILE`: decrypted messages, one JSON a line ("-": stdin).
 struct ArchiveArgs {
   std::string sdk, corp_id, secret_file;
@@ -171,6 +173,7 @@ struct ArchiveArgs {
   std::string proxy, proxy_password_file;
   int timeout = 10;
   std::string import_file;
+  bool configure = false;
 };
 int RunWecomArchive(const Common& common, const ArchiveArgs& args);
 

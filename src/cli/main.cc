@@ -342,6 +342,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 600));
   wecom_archive->add_option("--import", archive.import_file,
                             "decrypted messages, one JSON object a line (- for stdin)");
+  wecom_archive->add_flag("--configure", archive.configure,
+                          "store the settings for pond serve to pull every minute");
   wecom_archive->add_flag("--json", common.json, "print the summary as JSON");
   auto* wecom_handover = wecom_cmd->add_subcommand(
       "handover", "hand a staff member's customers and groups to another (transfer_customer)");

@@ -12,6 +12,7 @@
 #include "cli/table.h"
 #include "pond/app/wecom_sync.h"
 #include "pond/channels/wecom/archive_ingest.h"
+#include "pond/channels/wecom/archive_service.h"
 #include "pond/channels/wecom/wecom_service.h"
 
 namespace pond::cli {
@@ -184,42 +185,56 @@ int RunWecomArchive(const Common& common, const ArchiveArgs& a) {
                           {"rejects", r->rejects}});
     return r->rejected ? 1 : 0;
   }
-  if (a.sdk.empty() || a.corp_id.empty() || a.secret_file.empty() || a.keys.empty()) {
-    return Fail(FieldError("sdk",
-                           "--sdk, --corp-id, --secret-file and at least one --key are "
-                           "needed to pull (or --import FILE)"));
-  }
-  wecom::ArchiveKeys keys;
-  for (const std::string& k : a.keys) {
-    const size_t eq = k.find('=');
-    const int version = eq == std::string::npos ? 0 : std::atoi(k.substr(0, eq).c_str());
-    if (version <= 0) return Fail(FieldError("key", "VERSION=FILE, the version a number ≥ 1"));
-    Result<std::string> pem = ReadSmallFile(k.substr(eq + 1), "key");
-    if (!pem.ok()) return Fail(pem.status());
-    if (Status s = keys.Add(version, *pem); !s.ok()) return Fail(s);
-  }
-  Result<std::string> secret = ReadSmallFile(a.secret_file, "secret");
-  if (!secret.ok()) return Fail(secret.status());
-  wecom::ArchivePull pull;
-  pull.limit = a.limit;
-  pull.proxy = a.proxy;
-  pull.timeout_seconds = a.timeout;
-  if (!a.proxy_password_file.empty()) {
-    Result<std::string> passwd = ReadSmallFile(a.proxy_password_file, "proxy password");
-    if (!passwd.ok()) return Fail(passwd.status());
-    pull.passwd = *passwd;
-  }
-  pull.on_page = [](const wecom::ArchiveProgress& p) {
+  auto progress = [](const wecom::ArchiveProgress& p) {
     std::fprintf(stderr, "\rseq %s: %s messages, %s events, %s rejected   ",
                  WithCommas(static_cast<int64_t>(p.seq)).c_str(), WithCommas(p.messages).c_str(),
                  WithCommas(p.events).c_str(), WithCommas(p.rejected).c_str());
     return true;
   };
-  Result<std::unique_ptr<wecom::FinanceSdk>> sdk =
-      wecom::FinanceSdk::Load(a.sdk, a.corp_id, *secret);
-  if (!sdk.ok()) return Fail(sdk.status());
-  Result<wecom::ArchiveProgress> r =
-      wecom::PullArchive(engine, **sdk, keys, common.workspace, pull);
+  Result<wecom::ArchiveProgress> r = Status::Internal("not pulled");
+  if (a.sdk.empty() && !a.configure) {  // the stored settings
+    r = (*app)->archive().PullNow(common.workspace);
+  } else {
+    wecom::ArchiveConfig config;
+    config.sdk_path = a.sdk;
+    config.corp_id = a.corp_id;
+    config.proxy = a.proxy;
+    Result<std::string> secret = ReadSmallFile(a.secret_file, "secret");
+    if (!secret.ok()) return Fail(secret.status());
+    config.secret = *secret;
+    for (const std::string& k : a.keys) {
+      const size_t eq = k.find('=');
+      const int version = eq == std::string::npos ? 0 : std::atoi(k.substr(0, eq).c_str());
+      if (version <= 0) return Fail(FieldError("key", "VERSION=FILE, the version a number ≥ 1"));
+      Result<std::string> pem = ReadSmallFile(k.substr(eq + 1), "key");
+      if (!pem.ok()) return Fail(pem.status());
+      config.keys[version] = *pem;
+    }
+    if (!a.proxy_password_file.empty()) {
+      Result<std::string> passwd = ReadSmallFile(a.proxy_password_file, "proxy password");
+      if (!passwd.ok()) return Fail(passwd.status());
+      config.passwd = *passwd;
+    }
+    if (Status s = wecom::CheckArchiveConfig(config); !s.ok()) return Fail(s);
+    if (a.configure) {
+      if (Status s = (*app)->archive().Configure(common.workspace, config); !s.ok()) return Fail(s);
+      std::printf("the chat archive is configured for %s: pond serve pulls it every minute\n",
+                  common.workspace.c_str());
+      return 0;
+    }
+    wecom::ArchiveKeys keys;
+    for (const auto& [version, pem] : config.keys) keys.Add(version, pem);
+    wecom::ArchivePull pull;
+    pull.limit = a.limit;
+    pull.proxy = config.proxy;
+    pull.passwd = config.passwd;
+    pull.timeout_seconds = a.timeout;
+    pull.on_page = progress;
+    Result<std::unique_ptr<wecom::FinanceSdk>> sdk =
+        wecom::FinanceSdk::Load(config.sdk_path, config.corp_id, config.secret);
+    if (!sdk.ok()) return Fail(sdk.status());
+    r = wecom::PullArchive(engine, **sdk, keys, common.workspace, pull);
+  }
   std::fprintf(stderr, "\n");
   if (!r.ok()) return Fail(r.status());
   nlohmann::json out = wecom::ArchiveProgressJson(*r);

@@ -191,6 +191,8 @@ Result<json> HandoverHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListJoinWaysHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListStaffAccountsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> GetConversationKeywords(ApiContext& ctx, const HttpRequest& req);
+Result<json> GetArchiveHandler(ApiContext& ctx, const HttpRequest& req);
+Result<json> PullArchiveHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> SendToGroupsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> ListGroupSendsHandler(ApiContext& ctx, const HttpRequest& req);
 Result<json> PutConversationKeywords(ApiContext& ctx, const HttpRequest& req);

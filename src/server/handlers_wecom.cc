@@ -4,6 +4,7 @@
 #include "pond/app/wecom_sync.h"
 #include "pond/base/json_fields.h"
 #include "pond/base/time.h"
+#include "pond/channels/wecom/archive_service.h"
 #include "pond/channels/wecom/conversation_keywords.h"
 #include "pond/channels/wecom/join_ways.h"
 #include "server/handler_util.h"
@@ -225,6 +226,24 @@ Result<json> ListGroupSendsHandler(ApiContext& ctx, const HttpRequest& req) {
   json data = json::array();
   for (const wecom::ChatSend& s : *sends) data.push_back(wecom::ChatSendJson(s));
   return ListPage(req, std::move(data));
+}
+
+// The chat archive's progress, and whether it is configured (docs/conversations.md).
+Result<json> GetArchiveHandler(ApiContext& ctx, const HttpRequest&) {
+  Result<wecom::ArchiveProgress> p = wecom::LoadArchiveProgress(ctx.engine, ctx.workspace);
+  if (!p.ok()) return p.status();
+  Result<std::optional<wecom::ArchiveConfig>> config = ctx.app.archive().Config(ctx.workspace);
+  if (!config.ok()) return config.status();
+  json out = wecom::ArchiveProgressJson(*p);
+  out["configured"] = config->has_value();
+  return out;
+}
+
+// Pulls the archive now with the stored settings (412 without them).
+Result<json> PullArchiveHandler(ApiContext& ctx, const HttpRequest&) {
+  Result<wecom::ArchiveProgress> p = ctx.app.archive().PullNow(ctx.workspace);
+  if (!p.ok()) return p.status();
+  return wecom::ArchiveProgressJson(*p);
 }
 
 Result<json> GetConversationKeywords(ApiContext& ctx, const HttpRequest&) {

@@ -151,6 +151,14 @@ TEST(WecomSyncHttpTest, ABackgroundSyncReadsTheCorpAndShowsItsProgress) {
   ASSERT_EQ(table["keywords"].size(), 1u);
   EXPECT_EQ(table["keywords"][0]["keyword"], "trial");
 
+  // The chat archive: not configured, so nothing to pull.
+  const json archive = json::parse(call("GET", "/v1/wecom/archive").body);
+  EXPECT_EQ(archive["configured"], false);
+  EXPECT_EQ(archive["seq"], 0);
+  HttpResponse pull = call("POST", "/v1/wecom/archive/pull");
+  EXPECT_EQ(pull.status, 412) << pull.body;
+  EXPECT_NE(pull.body.find("not configured"), std::string::npos) << pull.body;
+
   // The replies report: nothing asked yet; a range backwards names `to`; CSV on request.
   const json replies = json::parse(call("GET", "/v1/reports/replies").body);
   EXPECT_EQ(replies["all"]["turns"], 0);

@@ -8,6 +8,7 @@
 #include "pond/auth/accounts.h"
 #include "pond/auth/audit.h"
 #include "pond/channels/outbound/delivery_service.h"
+#include "pond/channels/wecom/archive_service.h"
 #include "pond/channels/wecom/wecom_service.h"
 #include "pond/community/community_service.h"
 #include "pond/content/content_service.h"
@@ -126,7 +127,7 @@ Status App::StartOne(Part part) {
       RETURN_IF_ERROR(
           Keep(wecom::WecomService::Open(e, options_.wecom_key_file, settings), &wecom_));
       if (community_) wecom_->SetGroupHooks(GroupHooksFor(*this));
-      return Status::Ok();
+      return Keep(wecom::ArchiveService::Open(e, options_.wecom_key_file), &archive_);
     }
     default:
       return Status::Internal("unknown part " + std::to_string(part));
@@ -142,6 +143,7 @@ void App::RunInBackground(std::chrono::milliseconds every) {
   if (fission_) fission_->RunInBackground(every);
   if (community_) community_->RunInBackground(every);
   if (wecom_) wecom_->RunInBackground();
+  if (archive_) archive_->RunInBackground(std::chrono::minutes(1));
 }
 
 Status App::Flush() {
@@ -163,5 +165,6 @@ FissionService& App::fission() { return Started(fission_, "fission"); }
 ContentService& App::content() { return Started(content_, "content"); }
 CommunityService& App::community() { return Started(community_, "community"); }
 wecom::WecomService& App::wecom() { return Started(wecom_, "wecom"); }
+wecom::ArchiveService& App::archive() { return Started(archive_, "wecom"); }
 
 }  // namespace pond::app

@@ -35,8 +35,9 @@ namespace outbound {
 class DeliveryService;
 }
 namespace wecom {
+class ArchiveService;
 class WecomService;
-}
+}  // namespace wecom
 }  // namespace pond
 
 namespace pond::auth {
@@ -113,6 +114,8 @@ class App {
   ContentService& content();
   CommunityService& community();
   wecom::WecomService& wecom();
+  // The chat archive (docs/conversations.md): started with the WeCom part.
+  wecom::ArchiveService& archive();
 
  private:
   Status StartOne(Part part);
@@ -136,6 +139,7 @@ class App {
   std::unique_ptr<ContentService> content_;
   std::unique_ptr<CommunityService> community_;
   std::unique_ptr<wecom::WecomService> wecom_;
+  std::unique_ptr<wecom::ArchiveService> archive_;
 };
 
 }  // namespace pond::app

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "pond/channels/wecom/archive_ingest.h"
 #include "pond/channels/wecom/archive_keys.h"
 #include "pond/channels/wecom/archive_message.h"
+#include "pond/channels/wecom/archive_service.h"
 #include "pond/channels/wecom/finance_sdk.h"
 #include "pond/channels/wecom/wecom_events.h"
 #include "pond/engine/tenant_state.h"
@@ -338,6 +340,46 @@ TEST_F(ArchivePullTest, EveryMessageOnceAcrossAStopAndRestartWithBadItemsRejecte
   std::stringstream same;
   for (const json& m : plain_) same << m.dump() << "\n";
   EXPECT_EQ(ImportArchiveLines(*engine_, kDefaultWorkspace, same)->events, 0);
+}
+
+TEST_F(ArchivePullTest, StoredSettingsAreSealedAndPullWithTheServiceSdk) {
+  const std::string key_file = dir_.path().string() + "/wecom.key";
+  std::unique_ptr<ArchiveService> service = ArchiveService::Open(engine_.get(), key_file).value();
+  EXPECT_EQ(service->PullNow(kDefaultWorkspace).status().code(), StatusCode::kFailedPrecondition);
+  ArchiveConfig config;
+  config.sdk_path = POND_FAKE_FINANCE_SDK;
+  config.corp_id = "wwtestcorp0001";
+  config.secret = "archive-secret-do-not-log";
+  config.keys = {{1, Pem(0)}, {2, Pem(1)}};
+  for (const auto& [change, field] :
+       std::vector<std::pair<std::function<void(ArchiveConfig&)>, std::string>>{
+           {[](ArchiveConfig& c) { c.sdk_path = "relative/lib.so"; }, "sdk_path"},
+           {[](ArchiveConfig& c) { c.secret.clear(); }, "secret"},
+           {[](ArchiveConfig& c) { c.keys.clear(); }, "keys"},
+           {[](ArchiveConfig& c) { c.keys[2] = "not a key"; }, "keys.2"}}) {
+    ArchiveConfig bad = config;
+    change(bad);
+    const Status s = service->Configure(kDefaultWorkspace, bad);
+    EXPECT_NE(s.ToString().find(field), std::string::npos) << s.ToString();
+  }
+  EXPECT_FALSE(service->Config(kDefaultWorkspace)->has_value());  // nothing kept
+  ASSERT_TRUE(service->Configure(kDefaultWorkspace, config).ok());
+  // Sealed: neither the secret nor a key is readable in the store.
+  const std::vector<StoredObject> stored =
+      engine_->ListObjects(kDefaultWorkspace, "wecom_archive_config").value();
+  ASSERT_EQ(stored.size(), 1u);
+  for (const StoredObject& o : stored) {
+    EXPECT_EQ(o.body.find("archive-secret"), std::string::npos);
+    EXPECT_EQ(o.body.find("PRIVATE KEY"), std::string::npos);
+  }
+  // A new service over the same store and key opens them, and pulls.
+  service = ArchiveService::Open(engine_.get(), key_file).value();
+  EXPECT_EQ(service->Config(kDefaultWorkspace).value()->secret, config.secret);
+  Result<ArchiveProgress> pulled = service->PullNow(kDefaultWorkspace);
+  ASSERT_TRUE(pulled.ok()) << pulled.status().ToString();
+  EXPECT_EQ(pulled->seq, static_cast<uint64_t>(kMessages + 4));
+  EXPECT_EQ(Held(*engine_), expected_);
+  EXPECT_EQ(service->PullNow(kDefaultWorkspace)->events, pulled->events);  // nothing new
 }
 
 TEST_F(ArchivePullTest, TheSdksErrorEndsTheRunAndKeepsTheCursor) {
