@@ -55,7 +55,9 @@ class CommunityServiceTest : public ::testing::Test {
   }
   void Group(const std::string& id, int capacity, GroupKind kind = GroupKind::kMembership) {
     ASSERT_TRUE(
-        service_->SaveGroup(kDefaultWorkspace, {id, id, kind, "stf_lily", capacity, "", ""}).ok());
+        service_
+            ->SaveGroup(kDefaultWorkspace, {id, id, kind, "stf_lily", capacity, "", "", "", false})
+            .ok());
   }
   std::string Id(const std::string& user) {
     return engine_->GetCustomer(kDefaultWorkspace, user, 0)->summary.id;

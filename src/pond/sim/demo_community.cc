@@ -110,7 +110,7 @@ Status DemoCommunity::Open(int day, int days) {
   RETURN_IF_ERROR(community_
                       .SaveGroup(ws, {"grp_club_1", "会员俱乐部 1", GroupKind::kMembership,
                                       staff_.empty() ? "" : staff_[0].id, p_.group_capacity, "",
-                                      "欢迎加入会员俱乐部！群公告里有新人礼。"})
+                                      "欢迎加入会员俱乐部！群公告里有新人礼。", "", false})
                       .status());
   GroupCode code;
   code.id = kCode;
