@@ -286,6 +286,27 @@ TEST_F(WecomGroupCodeTest, AGroupSendIsATaskPerOwnerAndEachSentGroupsCampaignCou
   EXPECT_EQ(SendToGroups(*app_, ws_, "y", {id0}, "").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(WecomGroupCodeTest, AJoinWayWhoseQrCodeWasNotReadIsNotMadeTwice) {
+  CommunityGroup g;
+  g.id = "grp_qr";
+  g.name = "QR";
+  g.chat_id = corp_.CreateChat(corp_.staff()[0], g.name);
+  ASSERT_TRUE(community().SaveGroup(ws_, g).ok());
+  GroupCode code;
+  code.id = "gcd_qr";
+  code.name = "QR code";
+  code.groups = {g.id};
+  code.auto_open = false;
+  ASSERT_TRUE(community().SaveCode(ws_, code).ok());
+  corp_.FailNext("get_join_way", 45009);  // made at WeCom, then its QR code cannot be read
+  EXPECT_EQ(app_->wecom().KeepJoinWays(ws_).code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(app_->wecom().KeepJoinWays(ws_).ok());
+  EXPECT_EQ(corp_.calls("add_join_way"), 1);
+  const std::vector<wecom::JoinWay> kept = wecom::JoinWays(app_->engine(), ws_).value();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_NE(kept[0].qr_code.find(kept[0].config_id), std::string::npos) << kept[0].qr_code;
+}
+
 TEST_F(WecomGroupCodeTest, WecomsRefusalIsTheErrorAndStoresNoJoinWay) {
   CommunityGroup g;
   g.id = "grp_ghost";

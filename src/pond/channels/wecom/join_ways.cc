@@ -126,8 +126,17 @@ Result<Published> PublishJoinWay(Engine& engine, outbound::WecomApi& api, const 
     want.qr_code = old->qr_code;
     want.created_at = old->created_at;
     want.room_base_id = std::max(want.room_base_id, old->room_base_id);
-    if (SameAtWecom(*old, want)) {
+    if (SameAtWecom(*old, want) && !old->qr_code.empty()) {
       out.way = *old;
+      return out;
+    }
+    if (SameAtWecom(*old, want)) {  // made, but its QR code was never read: read it now
+      ASSIGN_OR_RETURN(json got, api.Post("/cgi-bin/externalcontact/groupchat/get_join_way",
+                                          {{"config_id", want.config_id}}));
+      want.qr_code = JsonString(got.value("join_way", json::object()), "qr_code");
+      want.updated_at = old->updated_at;
+      RETURN_IF_ERROR(engine.PutObject(ws, {kKind, want.code, DumpJson(JoinWayJson(want)), now}));
+      out.way = want;
       return out;
     }
     json body = RequestBody(want);

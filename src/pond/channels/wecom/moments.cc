@@ -134,8 +134,9 @@ class Runner {
       cursor = JsonString(*page, "next_cursor");
     } while (!cursor.empty() && !posted);
     if (!posted) return Status::Ok();
-    // Who can see it: a touch on each of them.
+    // Who can see it: a touch on each of them (its own paging, from the start).
     std::vector<Event> seen;
+    cursor.clear();
     do {
       json req = {{"moment_id", p.moment_id}, {"userid", p.sender}, {"limit", kSeenPage}};
       if (!cursor.empty()) req["cursor"] = cursor;
