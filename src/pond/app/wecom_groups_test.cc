@@ -271,8 +271,12 @@ TEST_F(WecomGroupCodeTest, AGroupSendIsATaskPerOwnerAndEachSentGroupsCampaignCou
   EXPECT_EQ(app_->wecom().PollGroupSends(ws_).value(), 0);
   const std::vector<wecom::ChatSend> sends = wecom::ChatSends(app_->engine(), ws_).value();
   for (const wecom::ChatSend& s : sends) {
-    if (s.id == "weekend-2") EXPECT_EQ(s.failed, 1);
-    if (s.id == "weekend-1") EXPECT_EQ(s.sent, 1);
+    if (s.id == "weekend-2") {
+      EXPECT_EQ(s.failed, 1);
+    }
+    if (s.id == "weekend-1") {
+      EXPECT_EQ(s.sent, 1);
+    }
   }
   EXPECT_EQ(community().Health(ws_, id0)->campaigns, 1);
 

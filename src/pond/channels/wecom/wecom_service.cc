@@ -233,8 +233,13 @@ Result<Received> WecomService::Receive(const std::string& ws, const CallbackQuer
     }
     if (e.name != kFriendAdded || e.identities.empty()) continue;
     const json p = json::parse(e.properties, nullptr, false);
-    jobs.push_back({ws, e.identities[0].value, JsonString(p, "state"),
-                    JsonString(p, "welcome_code"), e.message_id});
+    FollowUp welcome;
+    welcome.ws = ws;
+    welcome.external_userid = e.identities[0].value;
+    welcome.state = JsonString(p, "state");
+    welcome.welcome_code = JsonString(p, "welcome_code");
+    welcome.message_id = e.message_id;
+    jobs.push_back(std::move(welcome));
   }
   if (!events->empty()) {
     Result<SubmitResult> stored = engine_->Submit(ws, std::move(*events));
