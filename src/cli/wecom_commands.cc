@@ -215,25 +215,21 @@ int RunWecomArchive(const Common& common, const ArchiveArgs& a) {
       if (!passwd.ok()) return Fail(passwd.status());
       config.passwd = *passwd;
     }
-    if (Status s = wecom::CheckArchiveConfig(config); !s.ok()) return Fail(s);
     if (a.configure) {
       if (Status s = (*app)->archive().Configure(common.workspace, config); !s.ok()) return Fail(s);
       std::printf("the chat archive is configured for %s: pond serve pulls it every minute\n",
                   common.workspace.c_str());
       return 0;
     }
-    wecom::ArchiveKeys keys;
-    for (const auto& [version, pem] : config.keys) keys.Add(version, pem);
+    Result<wecom::OpenedArchive> opened = wecom::OpenArchive(config);
+    if (!opened.ok()) return Fail(opened.status());
     wecom::ArchivePull pull;
     pull.limit = a.limit;
     pull.proxy = config.proxy;
     pull.passwd = config.passwd;
     pull.timeout_seconds = a.timeout;
     pull.on_page = progress;
-    Result<std::unique_ptr<wecom::FinanceSdk>> sdk =
-        wecom::FinanceSdk::Load(config.sdk_path, config.corp_id, config.secret);
-    if (!sdk.ok()) return Fail(sdk.status());
-    r = wecom::PullArchive(engine, **sdk, keys, common.workspace, pull);
+    r = wecom::PullArchive(engine, *opened->sdk, opened->keys, common.workspace, pull);
   }
   std::fprintf(stderr, "\n");
   if (!r.ok()) return Fail(r.status());

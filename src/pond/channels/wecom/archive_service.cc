@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "pond/base/base64.h"
 #include "pond/base/json_text.h"
+#include "pond/channels/wecom/wecom_config.h"  // PutSealedObject
 #include "pond/store/sealing.h"
 
 namespace pond::wecom {
@@ -57,6 +57,14 @@ Status CheckArchiveConfig(const ArchiveConfig& c) {
   return Status::Ok();
 }
 
+Result<OpenedArchive> OpenArchive(const ArchiveConfig& c) {
+  RETURN_IF_ERROR(CheckArchiveConfig(c));
+  OpenedArchive out;
+  for (const auto& [version, pem] : c.keys) RETURN_IF_ERROR(out.keys.Add(version, pem));
+  ASSIGN_OR_RETURN(out.sdk, FinanceSdk::Load(c.sdk_path, c.corp_id, c.secret));
+  return out;
+}
+
 Result<std::unique_ptr<ArchiveService>> ArchiveService::Open(Engine* engine,
                                                              const std::string& key_file) {
   ASSIGN_OR_RETURN(std::string key, ReadOrCreateKeyFile(key_file));
@@ -67,31 +75,19 @@ ArchiveService::~ArchiveService() { background_.Stop(); }
 
 Status ArchiveService::Configure(const std::string& ws, const ArchiveConfig& config) {
   RETURN_IF_ERROR(CheckArchiveConfig(config));
-  const std::string sealed = SealBytes(DumpJson(ConfigJson(config)), key_);
-  RETURN_IF_ERROR(engine_->PutObject(ws, {kKind, kId, DumpJson({{"sealed", Base64Encode(sealed)}}),
-                                          engine_->clock().NowMicros()}));
+  RETURN_IF_ERROR(PutSealedObject(*engine_, ws, kKind, kId, DumpJson(ConfigJson(config)), key_));
   std::lock_guard lock(mu_);
   loaded_.erase(ws);  // the next pull loads the new settings
   return Status::Ok();
 }
 
 Result<std::optional<ArchiveConfig>> ArchiveService::Config(const std::string& ws) {
-  ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kKind));
-  for (const StoredObject& o : objects) {
-    if (o.id != kId) continue;
-    const json body = json::parse(o.body, nullptr, false);
-    Result<std::string> sealed =
-        Base64Decode(body.is_object() ? body.value("sealed", "") : "", "sealed");
-    if (!sealed.ok()) return Status::Internal("the stored archive settings are damaged");
-    Result<std::string> plain = OpenBytes(*sealed, key_);
-    if (!plain.ok()) {
-      return Status::Internal("the archive settings do not open with this data directory's key");
-    }
-    const json j = json::parse(*plain, nullptr, false);
-    if (!j.is_object()) return Status::Internal("the stored archive settings are damaged");
-    return std::optional<ArchiveConfig>(ConfigFrom(j));
-  }
-  return std::optional<ArchiveConfig>();
+  ASSIGN_OR_RETURN(std::optional<std::string> plain,
+                   GetSealedObject(*engine_, ws, kKind, kId, key_, "archive settings"));
+  if (!plain) return std::optional<ArchiveConfig>();
+  const json j = json::parse(*plain, nullptr, false);
+  if (!j.is_object()) return Status::Internal("the stored archive settings are damaged");
+  return std::optional<ArchiveConfig>(ConfigFrom(j));
 }
 
 Result<ArchiveProgress> ArchiveService::PullNow(const std::string& ws) {
@@ -101,15 +97,15 @@ Result<ArchiveProgress> ArchiveService::PullNow(const std::string& ws) {
                                       ": pond wecom archive --configure");
   }
   std::lock_guard lock(mu_);
-  Loaded& l = loaded_[ws];
-  if (!l.sdk) {
-    ASSIGN_OR_RETURN(l.sdk, FinanceSdk::Load(config->sdk_path, config->corp_id, config->secret));
-    for (const auto& [version, pem] : config->keys) RETURN_IF_ERROR(l.keys.Add(version, pem));
+  auto l = loaded_.find(ws);
+  if (l == loaded_.end()) {
+    ASSIGN_OR_RETURN(OpenedArchive opened, OpenArchive(*config));
+    l = loaded_.emplace(ws, std::move(opened)).first;
   }
   ArchivePull pull;
   pull.proxy = config->proxy;
   pull.passwd = config->passwd;
-  return PullArchive(*engine_, *l.sdk, l.keys, ws, pull);
+  return PullArchive(*engine_, *l->second.sdk, l->second.keys, ws, pull);
 }
 
 void ArchiveService::RunInBackground(std::chrono::milliseconds every) {

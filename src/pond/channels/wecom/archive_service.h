@@ -29,6 +29,13 @@ struct ArchiveConfig {
 // Errors name the field ("sdk_path", "keys.2", …).
 Status CheckArchiveConfig(const ArchiveConfig& c);
 
+// The SDK loaded and initialized, and the keys, of checked settings: what a pull needs.
+struct OpenedArchive {
+  std::unique_ptr<FinanceSdk> sdk;
+  ArchiveKeys keys;
+};
+Result<OpenedArchive> OpenArchive(const ArchiveConfig& c);
+
 class ArchiveService {
  public:
   static Result<std::unique_ptr<ArchiveService>> Open(Engine* engine, const std::string& key_file);
@@ -43,17 +50,12 @@ class ArchiveService {
   void RunInBackground(std::chrono::milliseconds every);
 
  private:
-  struct Loaded {
-    std::string sdk_path, corp_id, secret;
-    std::unique_ptr<FinanceSdk> sdk;
-    ArchiveKeys keys;
-  };
   ArchiveService(Engine* engine, std::string key) : engine_(engine), key_(std::move(key)) {}
 
   Engine* engine_;
   std::string key_;
   std::mutex mu_;  // one pull at a time; guards loaded_
-  std::map<std::string, Loaded> loaded_;
+  std::map<std::string, OpenedArchive> loaded_;
   PeriodicThread background_;
 };
 

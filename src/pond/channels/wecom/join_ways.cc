@@ -99,6 +99,7 @@ Result<JoinWayNow> ReadJoinWay(outbound::WecomApi& api, const std::string& confi
     if (c.is_string()) now.chat_ids.push_back(c.get<std::string>());
   }
   now.room_base_id = way.value("room_base_id", 1);
+  now.qr_code = JsonString(way, "qr_code");
   return now;
 }
 
@@ -121,28 +122,25 @@ Result<Published> PublishJoinWay(Engine& engine, outbound::WecomApi& api, const 
       std::find_if(kept.begin(), kept.end(), [&](const JoinWay& w) { return w.code == want.code; });
   Published out;
   const Micros now = engine.clock().NowMicros();
+  bool same = false;  // WeCom holds what `want` says already
   if (old != kept.end() && !old->config_id.empty()) {
     want.config_id = old->config_id;
     want.qr_code = old->qr_code;
     want.created_at = old->created_at;
+    want.updated_at = old->updated_at;
     want.room_base_id = std::max(want.room_base_id, old->room_base_id);
-    if (SameAtWecom(*old, want) && !old->qr_code.empty()) {
+    same = SameAtWecom(*old, want);
+    if (same && !old->qr_code.empty()) {
       out.way = *old;
       return out;
     }
-    if (SameAtWecom(*old, want)) {  // made, but its QR code was never read: read it now
-      ASSIGN_OR_RETURN(json got, api.Post("/cgi-bin/externalcontact/groupchat/get_join_way",
-                                          {{"config_id", want.config_id}}));
-      want.qr_code = JsonString(got.value("join_way", json::object()), "qr_code");
-      want.updated_at = old->updated_at;
-      RETURN_IF_ERROR(engine.PutObject(ws, {kKind, want.code, DumpJson(JoinWayJson(want)), now}));
-      out.way = want;
-      return out;
+    if (!same) {
+      json body = RequestBody(want);
+      body["config_id"] = want.config_id;
+      RETURN_IF_ERROR(
+          api.Post("/cgi-bin/externalcontact/groupchat/update_join_way", body).status());
+      out.updated = true;
     }
-    json body = RequestBody(want);
-    body["config_id"] = want.config_id;
-    RETURN_IF_ERROR(api.Post("/cgi-bin/externalcontact/groupchat/update_join_way", body).status());
-    out.updated = true;
   } else {
     ASSIGN_OR_RETURN(
         json added, api.Post("/cgi-bin/externalcontact/groupchat/add_join_way", RequestBody(want)));
@@ -154,11 +152,12 @@ Result<Published> PublishJoinWay(Engine& engine, outbound::WecomApi& api, const 
     out.added = true;
     // Kept before the QR code is read: a failure now must not add a second join way next time.
     RETURN_IF_ERROR(engine.PutObject(ws, {kKind, want.code, DumpJson(JoinWayJson(want)), now}));
-    ASSIGN_OR_RETURN(json got, api.Post("/cgi-bin/externalcontact/groupchat/get_join_way",
-                                        {{"config_id", want.config_id}}));
-    want.qr_code = JsonString(got.value("join_way", json::object()), "qr_code");
   }
-  want.updated_at = now;
+  if (want.qr_code.empty()) {  // just made, or made once but its QR code was never read
+    ASSIGN_OR_RETURN(JoinWayNow read, ReadJoinWay(api, want.config_id));
+    want.qr_code = read.qr_code;
+  }
+  if (!same) want.updated_at = now;
   RETURN_IF_ERROR(engine.PutObject(ws, {kKind, want.code, DumpJson(JoinWayJson(want)), now}));
   out.way = want;
   return out;

@@ -58,10 +58,11 @@ Result<Published> PublishJoinWay(Engine& engine, outbound::WecomApi& api, const 
                                  JoinWay want);
 
 // The chats the join way lists at WeCom now (get_join_way): the groups it opened itself are
-// there, with the room_base_id it counted up to.
+// there, with the room_base_id it counted up to; and its QR code.
 struct JoinWayNow {
   std::vector<std::string> chat_ids;
   int room_base_id = 1;
+  std::string qr_code;
 };
 Result<JoinWayNow> ReadJoinWay(outbound::WecomApi& api, const std::string& config_id);
 

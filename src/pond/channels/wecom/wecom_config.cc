@@ -14,6 +14,7 @@ namespace {
 using nlohmann::json;
 
 constexpr char kKind[] = "wecom_config";
+constexpr char kId[] = "callback";
 
 }  // namespace
 
@@ -37,26 +38,45 @@ Result<std::unique_ptr<WecomConfigStore>> WecomConfigStore::Open(Engine* engine,
   return std::unique_ptr<WecomConfigStore>(new WecomConfigStore(engine, std::move(key)));
 }
 
+Status PutSealedObject(Engine& engine, const std::string& ws, const std::string& kind,
+                       const std::string& id, const std::string& plain, const std::string& key) {
+  const std::string sealed = SealBytes(plain, key);
+  return engine.PutObject(
+      ws, {kind, id, DumpJson({{"sealed", Base64Encode(sealed)}}), engine.clock().NowMicros()});
+}
+
+Result<std::optional<std::string>> GetSealedObject(Engine& engine, const std::string& ws,
+                                                   const std::string& kind, const std::string& id,
+                                                   const std::string& key,
+                                                   const std::string& what) {
+  ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine.ListObjects(ws, kind));
+  for (const StoredObject& o : objects) {
+    if (o.id != id) continue;
+    const json body = json::parse(o.body, nullptr, false);
+    Result<std::string> sealed =
+        Base64Decode(body.is_object() ? body.value("sealed", "") : "", "sealed");
+    if (!sealed.ok()) return Status::Internal("the stored " + what + " are damaged");
+    Result<std::string> plain = OpenBytes(*sealed, key);
+    if (!plain.ok()) {
+      return Status::Internal("the " + what + " do not open with this data directory's wecom.key");
+    }
+    return std::optional<std::string>(std::move(*plain));
+  }
+  return std::optional<std::string>();
+}
+
 Status WecomConfigStore::Put(const std::string& ws, const WecomConfig& c) {
   RETURN_IF_ERROR(CheckConfig(c));
-  const std::string plain =
-      DumpJson({{"token", c.token}, {"aes_key", c.encoding_aes_key}, {"corp_id", c.corp_id}});
-  const std::string sealed = SealBytes(plain, key_);
-  return engine_->PutObject(ws, {kKind, "callback", DumpJson({{"sealed", Base64Encode(sealed)}}),
-                                 engine_->clock().NowMicros()});
+  return PutSealedObject(
+      *engine_, ws, kKind, kId,
+      DumpJson({{"token", c.token}, {"aes_key", c.encoding_aes_key}, {"corp_id", c.corp_id}}),
+      key_);
 }
 
 Result<std::optional<WecomConfig>> WecomConfigStore::Get(const std::string& ws) {
-  ASSIGN_OR_RETURN(std::vector<StoredObject> objects, engine_->ListObjects(ws, kKind));
-  if (objects.empty()) return std::optional<WecomConfig>();
-  const json body = json::parse(objects[0].body, nullptr, false);
-  Result<std::string> opened =
-      Base64Decode(body.is_object() ? body.value("sealed", "") : "", "sealed");
-  if (!opened.ok()) return Status::Internal("the stored WeCom settings are damaged");
-  Result<std::string> plain = OpenBytes(*opened, key_);
-  if (!plain.ok()) {
-    return Status::Internal("the WeCom settings do not open with this data directory's wecom.key");
-  }
+  ASSIGN_OR_RETURN(std::optional<std::string> plain,
+                   GetSealedObject(*engine_, ws, kKind, kId, key_, "WeCom settings"));
+  if (!plain) return std::optional<WecomConfig>();
   const json j = json::parse(*plain, nullptr, false);
   if (!j.is_object()) return Status::Internal("the stored WeCom settings are damaged");
   return std::optional<WecomConfig>(

@@ -22,6 +22,16 @@ struct WecomConfig {
 // Errors name the field ("token", "aes_key", "corp_id").
 Status CheckConfig(const WecomConfig& config);
 
+// A JSON document kept sealed with `key` (the data directory's wecom.key) as the object
+// (kind, id): how the callback settings and the chat archive's settings are stored.
+Status PutSealedObject(Engine& engine, const std::string& ws, const std::string& kind,
+                       const std::string& id, const std::string& plain, const std::string& key);
+// The document, or nullopt when there is none; Internal naming `what` ("WeCom settings") when it
+// is damaged or does not open with `key`.
+Result<std::optional<std::string>> GetSealedObject(Engine& engine, const std::string& ws,
+                                                   const std::string& kind, const std::string& id,
+                                                   const std::string& key, const std::string& what);
+
 class WecomConfigStore {
  public:
   // `key_file`: read, or created with a fresh random key.
